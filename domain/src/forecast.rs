@@ -1,0 +1,632 @@
+//! The forecast (proqnoz-məlumat): the employer section and the lines, with
+//! every check of SPEC §4.1–§4.2 (guideline steps 6–8 and part II).
+
+use crate::error::{FieldError, ValidationErrors};
+use crate::occupation::OccupationCode;
+use crate::text::{caseless, tidy};
+use crate::tin::{PersonType, Tin};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
+use validator::Validate;
+
+/// At most this many lines in one forecast (SPEC §4.2).
+pub const MAX_LINES: usize = 200;
+/// Headcounts are whole numbers from 0 to this (SPEC §4.1).
+pub const MAX_COUNT: i64 = 1_000_000;
+/// Longest justification for attracting foreign labour (SPEC §4.2).
+pub const MAX_JUSTIFICATION: u64 = 2_000;
+/// Longest note on a line (SPEC §4.2).
+pub const MAX_NOTE: u64 = 500;
+/// Longest personal name part (name, surname, patronymic).
+pub const MAX_PERSON_NAME: u64 = 100;
+/// Longest organisation name.
+pub const MAX_ORGANIZATION_NAME: u64 = 300;
+/// Longest organisational-legal form.
+pub const MAX_LEGAL_FORM: u64 = 100;
+/// Longest address.
+pub const MAX_ADDRESS: u64 = 500;
+/// Longest occupation title as typed.
+pub const MAX_OCCUPATION_TITLE: u64 = 300;
+/// Longest economic-activity code as typed.
+pub const MAX_ACTIVITY_CODE: u64 = 10;
+
+/// "Regarding the use of the quota for the current year" (guideline step 7):
+/// work on territories freed from occupation is exempt from the quota
+/// (SPEC §4.2, §5.3; seed 003).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuotaUsage {
+    LiberatedTerritories,
+    Other,
+}
+
+impl QuotaUsage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QuotaUsage::LiberatedTerritories => "liberated_territories",
+            QuotaUsage::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<QuotaUsage> {
+        match s {
+            "liberated_territories" => Some(QuotaUsage::LiberatedTerritories),
+            "other" => Some(QuotaUsage::Other),
+            _ => None,
+        }
+    }
+}
+
+/// The employer section as the caller sent it (guideline step 6), after
+/// trimming. Limits that are plain lengths and ranges are declared here.
+#[derive(Debug, Clone, PartialEq, Validate)]
+pub struct EmployerInput {
+    pub person_type: PersonType,
+    pub tin: String,
+    #[validate(length(max = "MAX_ORGANIZATION_NAME"))]
+    pub organization_name: Option<String>,
+    #[validate(length(max = "MAX_LEGAL_FORM"))]
+    pub legal_form: Option<String>,
+    #[validate(length(max = "MAX_PERSON_NAME"))]
+    pub name: Option<String>,
+    #[validate(length(max = "MAX_PERSON_NAME"))]
+    pub surname: Option<String>,
+    #[validate(length(max = "MAX_PERSON_NAME"))]
+    pub patronymic: Option<String>,
+    #[validate(length(max = "MAX_ADDRESS"))]
+    pub legal_address: Option<String>,
+    #[validate(length(max = "MAX_ADDRESS"))]
+    pub current_address: Option<String>,
+    #[validate(length(max = "MAX_ADDRESS"))]
+    pub workplace_address: Option<String>,
+    pub tin_issued_on: NaiveDate,
+    #[validate(range(min = 0, max = "MAX_COUNT"))]
+    pub employees_total: i64,
+    #[validate(range(min = 0, max = "MAX_COUNT"))]
+    pub foreign_workers: i64,
+    #[validate(length(max = "MAX_ACTIVITY_CODE"))]
+    pub economic_activity: Option<String>,
+}
+
+/// One forecast line as the caller sent it (guideline step 7).
+#[derive(Debug, Clone, PartialEq, Validate)]
+pub struct LineInput {
+    pub occupation_code: String,
+    #[validate(length(max = "MAX_OCCUPATION_TITLE"))]
+    pub occupation_title: Option<String>,
+    #[validate(range(min = 1, max = "MAX_COUNT"))]
+    pub demand_total: i64,
+    #[validate(range(min = 1, max = "MAX_COUNT"))]
+    pub demand_foreigners: i64,
+    #[validate(length(max = "MAX_JUSTIFICATION"))]
+    pub justification: Option<String>,
+    pub quota_usage: QuotaUsage,
+    #[validate(length(max = "MAX_NOTE"))]
+    pub note: Option<String>,
+}
+
+/// A validated employer section: the snapshot stored with the forecast, so
+/// later edits of a profile never rewrite history (SPEC §4.1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmployerSection {
+    pub person_type: PersonType,
+    pub tin: Tin,
+    pub organization_name: Option<String>,
+    pub legal_form: Option<String>,
+    pub name: Option<String>,
+    pub surname: Option<String>,
+    pub patronymic: Option<String>,
+    pub legal_address: String,
+    pub current_address: String,
+    pub workplace_address: String,
+    pub tin_issued_on: NaiveDate,
+    pub employees_total: i64,
+    pub foreign_workers: i64,
+    pub economic_activity: String,
+}
+
+impl EmployerSection {
+    /// The name shown for the employer: the organisation, or the person's
+    /// full name.
+    pub fn display_name(&self) -> String {
+        match self.person_type {
+            PersonType::Legal => self.organization_name.clone().unwrap_or_default(),
+            PersonType::Physical => [&self.surname, &self.name, &self.patronymic]
+                .iter()
+                .filter_map(|p| p.as_deref())
+                .collect::<Vec<_>>()
+                .join(" "),
+        }
+    }
+}
+
+/// A validated forecast line. The title is the classification's own spelling.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForecastLine {
+    pub occupation_code: OccupationCode,
+    pub occupation_title: String,
+    pub demand_total: i64,
+    pub demand_foreigners: i64,
+    pub justification: String,
+    pub quota_usage: QuotaUsage,
+    pub note: Option<String>,
+}
+
+/// The classification entries a validation may need, looked up beforehand by
+/// the caller (the domain does no I/O): the current titles of each code the
+/// input names, and whether the economic activity exists.
+#[derive(Debug, Clone, Default)]
+pub struct KnownEntries {
+    /// Code → current (not retired) titles of that code.
+    pub occupations: HashMap<String, Vec<String>>,
+    /// Codes of economic activities that exist.
+    pub activities: HashSet<String>,
+}
+
+/// What else a validation needs to know.
+pub struct Context<'a> {
+    /// Today in Baku: a TIN certificate cannot be issued after it.
+    pub today: NaiveDate,
+    /// The caller's own TIN when the caller is an employer (SPEC §4.1: the
+    /// TIN must equal the token's `tin`).
+    pub caller_tin: Option<&'a str>,
+    pub known: &'a KnownEntries,
+}
+
+/// Trims a text and reads blank as absent.
+pub fn clean(s: Option<&str>) -> Option<String> {
+    s.map(tidy).filter(|t| !t.is_empty())
+}
+
+fn require(errs: &mut ValidationErrors, field: String, v: &Option<String>) -> String {
+    match v {
+        Some(s) => s.clone(),
+        None => {
+            errs.push(FieldError::new(field, "required"));
+            String::new()
+        }
+    }
+}
+
+/// Validates the employer section (SPEC §4.1). `prefix` is the JSON path of
+/// the section, e.g. `employer.`.
+pub fn validate_employer(input: &EmployerInput, ctx: &Context<'_>, prefix: &str) -> Result<EmployerSection, ValidationErrors> {
+    let mut errs = ValidationErrors::default();
+    if let Err(e) = input.validate() {
+        errs.extend_from_validator(prefix, &e);
+    }
+    let f = |name: &str| format!("{prefix}{name}");
+
+    let tin = match Tin::parse(&input.tin) {
+        Ok(t) => {
+            if t.person_type() != input.person_type {
+                errs.push(FieldError::new(f("person_type"), "person_type_mismatch").with("tin", t.as_str()));
+            }
+            if let Some(own) = ctx.caller_tin {
+                if own != t.as_str() {
+                    errs.push(FieldError::new(f("tin"), "tin_not_yours"));
+                }
+            }
+            Some(t)
+        }
+        Err(e) => {
+            errs.push(FieldError::new(f("tin"), e.code()));
+            None
+        }
+    };
+
+    let (name, surname, patronymic, org) = match input.person_type {
+        PersonType::Physical => (
+            Some(require(&mut errs, f("name"), &input.name)),
+            Some(require(&mut errs, f("surname"), &input.surname)),
+            Some(require(&mut errs, f("patronymic"), &input.patronymic)),
+            input.organization_name.clone(),
+        ),
+        // Parts that do not apply to the kind of person are kept as given.
+        PersonType::Legal => (
+            input.name.clone(),
+            input.surname.clone(),
+            input.patronymic.clone(),
+            Some(require(&mut errs, f("organization_name"), &input.organization_name)),
+        ),
+    };
+    let legal_address = require(&mut errs, f("legal_address"), &input.legal_address);
+    let current_address = require(&mut errs, f("current_address"), &input.current_address);
+    let workplace_address = require(&mut errs, f("workplace_address"), &input.workplace_address);
+
+    if input.tin_issued_on > ctx.today {
+        errs.push(FieldError::new(f("tin_issued_on"), "in_future").with("today", ctx.today));
+    }
+    if input.foreign_workers > input.employees_total && input.employees_total >= 0 {
+        errs.push(
+            FieldError::new(f("foreign_workers"), "exceeds_employees").with("max", input.employees_total),
+        );
+    }
+    let activity = require(&mut errs, f("economic_activity"), &input.economic_activity);
+    if !activity.is_empty() && !ctx.known.activities.contains(&activity) {
+        errs.push(FieldError::new(f("economic_activity"), "economic_activity_unknown").with("code", &activity));
+    }
+
+    let section = tin.map(|tin| EmployerSection {
+        person_type: input.person_type,
+        tin,
+        organization_name: org,
+        legal_form: input.legal_form.clone(),
+        name,
+        surname,
+        patronymic,
+        legal_address,
+        current_address,
+        workplace_address,
+        tin_issued_on: input.tin_issued_on,
+        employees_total: input.employees_total,
+        foreign_workers: input.foreign_workers,
+        economic_activity: activity,
+    });
+    match section {
+        Some(s) if errs.is_empty() => Ok(s),
+        _ => Err(errs),
+    }
+}
+
+/// Validates one line (SPEC §4.2): the code and title must be one entry of
+/// the classification (guideline II.4–II.5), 1 ≤ foreigners ≤ total, a
+/// non-blank justification. `prefix` is the line's JSON path, e.g. `lines[3].`.
+pub fn validate_line(input: &LineInput, ctx: &Context<'_>, prefix: &str) -> Result<ForecastLine, ValidationErrors> {
+    let mut errs = ValidationErrors::default();
+    if let Err(e) = input.validate() {
+        errs.extend_from_validator(prefix, &e);
+    }
+    let f = |name: &str| format!("{prefix}{name}");
+
+    let title_typed = require(&mut errs, f("occupation_title"), &input.occupation_title);
+    let code = OccupationCode::parse(&input.occupation_code);
+    let mut title = None;
+    match &code {
+        None => errs.push(FieldError::new(f("occupation_code"), "occupation_code_format")),
+        Some(c) => match ctx.known.occupations.get(c.as_str()) {
+            None => errs.push(FieldError::new(f("occupation_code"), "occupation_unknown").with("code", c)),
+            Some(titles) if !title_typed.is_empty() => {
+                let wanted = caseless(&title_typed);
+                title = titles.iter().find(|t| caseless(t) == wanted).cloned();
+                if title.is_none() {
+                    errs.push(FieldError::new(f("occupation_title"), "occupation_title_mismatch").with("code", c));
+                }
+            }
+            Some(_) => {}
+        },
+    }
+    if input.demand_foreigners > input.demand_total && input.demand_total >= 1 {
+        errs.push(FieldError::new(f("demand_foreigners"), "exceeds_total").with("max", input.demand_total));
+    }
+    let justification = require(&mut errs, f("justification"), &input.justification);
+
+    match (code, title) {
+        (Some(occupation_code), Some(occupation_title)) if errs.is_empty() => Ok(ForecastLine {
+            occupation_code,
+            occupation_title,
+            demand_total: input.demand_total,
+            demand_foreigners: input.demand_foreigners,
+            justification,
+            quota_usage: input.quota_usage,
+            note: input.note.clone(),
+        }),
+        _ => Err(errs),
+    }
+}
+
+/// Rules over the set of lines (SPEC §4.2): at most [`MAX_LINES`], never two
+/// with the same occupation code and title. `field` names the list.
+pub fn check_line_set<'a>(lines: impl IntoIterator<Item = &'a ForecastLine>, field: &str) -> Result<(), ValidationErrors> {
+    let mut errs = ValidationErrors::default();
+    let mut seen: HashMap<(&str, String), usize> = HashMap::new();
+    let mut count = 0;
+    for (i, l) in lines.into_iter().enumerate() {
+        count += 1;
+        let key = (l.occupation_code.as_str(), caseless(&l.occupation_title));
+        if let Some(first) = seen.insert(key, i) {
+            errs.push(
+                FieldError::new(format!("{field}[{i}].occupation_title"), "duplicate_line").with("first", first),
+            );
+        }
+    }
+    if count > MAX_LINES {
+        errs.push(FieldError::new(field, "too_many_lines").with("max", MAX_LINES));
+    }
+    errs.into_result(())
+}
+
+/// Validates a whole forecast: the employer section under `employer.`, each
+/// line under `lines[i].`, then the set of lines. Every error is collected.
+pub fn validate_forecast(
+    employer: &EmployerInput,
+    lines: &[LineInput],
+    ctx: &Context<'_>,
+) -> Result<(EmployerSection, Vec<ForecastLine>), ValidationErrors> {
+    let mut errs = ValidationErrors::default();
+    let section = validate_employer(employer, ctx, "employer.").map_err(|e| errs.0.extend(e.0)).ok();
+    let mut valid = Vec::with_capacity(lines.len());
+    for (i, l) in lines.iter().enumerate() {
+        match validate_line(l, ctx, &format!("lines[{i}].")) {
+            Ok(v) => valid.push(v),
+            Err(e) => errs.0.extend(e.0),
+        }
+    }
+    if lines.len() > MAX_LINES {
+        errs.push(FieldError::new("lines", "too_many_lines").with("max", MAX_LINES));
+    } else if errs.is_empty() {
+        check_line_set(&valid, "lines")?;
+    }
+    match section {
+        Some(s) if errs.is_empty() => Ok((s, valid)),
+        _ => Err(errs),
+    }
+}
+
+/// The target year of a new forecast: the year after the one it is filed in,
+/// in Baku (SPEC §4: "the year after the one it is filed in"); omitted, it
+/// defaults to that year (SPEC §13).
+pub fn check_target_year(given: Option<i64>, now: chrono::DateTime<chrono::Utc>) -> Result<i32, ValidationErrors> {
+    let expected = crate::time::default_target_year(now);
+    match given {
+        None => Ok(expected),
+        Some(y) if y == i64::from(expected) => Ok(expected),
+        Some(_) => Err(ValidationErrors(vec![FieldError::new("target_year", "target_year_not_next").with("year", expected)])),
+    }
+}
+
+/// A forecast is submitted with at least one line (SPEC §4.2).
+pub fn check_submittable(line_count: usize) -> Result<(), ValidationErrors> {
+    if line_count == 0 {
+        return Err(ValidationErrors(vec![FieldError::new("lines", "no_lines")]));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn known() -> KnownEntries {
+        let mut k = KnownEntries::default();
+        k.occupations.insert("6123".into(), vec!["Fermer, ipəkçilik".into(), "Apiarists and sericulturists".into()]);
+        k.occupations.insert("7123".into(), vec!["Bənna, xarici suvaq".into()]);
+        k.activities.insert("F".into());
+        k.activities.insert("41".into());
+        k
+    }
+
+    fn ctx(k: &KnownEntries) -> Context<'_> {
+        Context { today: "2026-11-21".parse().unwrap(), caller_tin: Some("1012345061"), known: k }
+    }
+
+    fn employer() -> EmployerInput {
+        EmployerInput {
+            person_type: PersonType::Legal,
+            tin: "1012345061".into(),
+            organization_name: Some("Abşeron Tikinti MMC".into()),
+            legal_form: Some("MMC".into()),
+            name: None,
+            surname: None,
+            patronymic: None,
+            legal_address: Some("Bakı, Nizami küç. 1".into()),
+            current_address: Some("Bakı, Nizami küç. 1".into()),
+            workplace_address: Some("Sumqayıt".into()),
+            tin_issued_on: "2015-03-02".parse().unwrap(),
+            employees_total: 120,
+            foreign_workers: 4,
+            economic_activity: Some("F".into()),
+        }
+    }
+
+    fn line(code: &str, title: &str, total: i64, foreigners: i64) -> LineInput {
+        LineInput {
+            occupation_code: code.into(),
+            occupation_title: Some(title.into()),
+            demand_total: total,
+            demand_foreigners: foreigners,
+            justification: Some("No local bricklayers for facade work".into()),
+            quota_usage: QuotaUsage::Other,
+            note: None,
+        }
+    }
+
+    fn codes(r: Result<impl std::fmt::Debug, ValidationErrors>) -> Vec<(String, &'static str)> {
+        r.unwrap_err().0.into_iter().map(|e| (e.field, e.code)).collect()
+    }
+
+    #[test]
+    fn a_complete_legal_person_passes() {
+        let k = known();
+        let s = validate_employer(&employer(), &ctx(&k), "employer.").unwrap();
+        assert_eq!(s.display_name(), "Abşeron Tikinti MMC");
+        assert_eq!(s.tin.as_str(), "1012345061");
+    }
+
+    #[test]
+    fn tin_must_pass_its_check_digit() {
+        let k = known();
+        let mut e = employer();
+        e.tin = "1012345071".into();
+        assert_eq!(codes(validate_employer(&e, &ctx(&k), "employer.")), vec![("employer.tin".into(), "tin_check_digit")]);
+    }
+
+    #[test]
+    fn person_type_must_agree_with_digit_ten() {
+        let k = known();
+        let mut e = employer();
+        e.person_type = PersonType::Physical;
+        e.name = Some("Əli".into());
+        e.surname = Some("Məmmədov".into());
+        e.patronymic = Some("Vəli oğlu".into());
+        assert_eq!(
+            codes(validate_employer(&e, &ctx(&k), "employer.")),
+            vec![("employer.person_type".into(), "person_type_mismatch")]
+        );
+    }
+
+    #[test]
+    fn an_employer_files_only_for_its_own_tin() {
+        let k = known();
+        let c = Context { caller_tin: Some("1012345062"), ..ctx(&k) };
+        assert!(codes(validate_employer(&employer(), &c, "")).contains(&("tin".into(), "tin_not_yours")));
+        let staff = Context { caller_tin: None, ..ctx(&k) };
+        assert!(validate_employer(&employer(), &staff, "").is_ok());
+    }
+
+    #[test]
+    fn a_physical_person_needs_three_names() {
+        let k = known();
+        let mut e = employer();
+        e.person_type = PersonType::Physical;
+        e.tin = "1012345062".into();
+        let c = Context { caller_tin: Some("1012345062"), ..ctx(&k) };
+        let got = codes(validate_employer(&e, &c, ""));
+        assert_eq!(got, vec![("name".into(), "required"), ("surname".into(), "required"), ("patronymic".into(), "required")]);
+    }
+
+    #[test]
+    fn a_legal_person_needs_its_name_and_every_address() {
+        let k = known();
+        let mut e = employer();
+        e.organization_name = None;
+        e.workplace_address = None;
+        let got = codes(validate_employer(&e, &ctx(&k), ""));
+        assert_eq!(got, vec![("organization_name".into(), "required"), ("workplace_address".into(), "required")]);
+    }
+
+    #[test]
+    fn foreign_workers_cannot_exceed_employees() {
+        let k = known();
+        let mut e = employer();
+        e.foreign_workers = 121;
+        assert_eq!(codes(validate_employer(&e, &ctx(&k), "")), vec![("foreign_workers".into(), "exceeds_employees")]);
+        e.foreign_workers = 120;
+        assert!(validate_employer(&e, &ctx(&k), "").is_ok());
+    }
+
+    #[test]
+    fn counts_are_bounded() {
+        let k = known();
+        let mut e = employer();
+        e.employees_total = MAX_COUNT + 1;
+        e.foreign_workers = -1;
+        let got = codes(validate_employer(&e, &ctx(&k), ""));
+        assert!(got.contains(&("employees_total".into(), "out_of_range")));
+        assert!(got.contains(&("foreign_workers".into(), "out_of_range")));
+        e.employees_total = MAX_COUNT;
+        e.foreign_workers = 0;
+        assert!(validate_employer(&e, &ctx(&k), "").is_ok());
+    }
+
+    #[test]
+    fn tin_certificate_cannot_be_issued_in_the_future() {
+        let k = known();
+        let mut e = employer();
+        e.tin_issued_on = "2026-11-22".parse().unwrap();
+        assert_eq!(codes(validate_employer(&e, &ctx(&k), "")), vec![("tin_issued_on".into(), "in_future")]);
+        e.tin_issued_on = "2026-11-21".parse().unwrap();
+        assert!(validate_employer(&e, &ctx(&k), "").is_ok());
+    }
+
+    #[test]
+    fn economic_activity_must_exist_and_lengths_are_capped() {
+        let k = known();
+        let mut e = employer();
+        e.economic_activity = Some("Z".into());
+        e.legal_address = Some("x".repeat(MAX_ADDRESS as usize + 1));
+        let got = codes(validate_employer(&e, &ctx(&k), ""));
+        assert!(got.contains(&("economic_activity".into(), "economic_activity_unknown")));
+        assert!(got.contains(&("legal_address".into(), "length")));
+    }
+
+    #[test]
+    fn code_and_title_must_belong_together() {
+        let k = known();
+        let c = ctx(&k);
+        let ok = validate_line(&line("6123", "FERMER, İPƏKÇİLİK", 3, 3), &c, "").unwrap();
+        assert_eq!(ok.occupation_title, "Fermer, ipəkçilik", "the classification's spelling is stored");
+        assert_eq!(codes(validate_line(&line("6123", "Bənna, xarici suvaq", 3, 3), &c, "")), vec![("occupation_title".into(), "occupation_title_mismatch")]);
+        assert_eq!(codes(validate_line(&line("9999", "Fermer", 3, 3), &c, "")), vec![("occupation_code".into(), "occupation_unknown")]);
+        assert_eq!(codes(validate_line(&line("61x3", "Fermer", 3, 3), &c, "")), vec![("occupation_code".into(), "occupation_code_format")]);
+    }
+
+    #[test]
+    fn foreigners_are_between_one_and_the_total() {
+        let k = known();
+        let c = ctx(&k);
+        assert_eq!(codes(validate_line(&line("7123", "Bənna, xarici suvaq", 3, 4), &c, "lines[0].")), vec![("lines[0].demand_foreigners".into(), "exceeds_total")]);
+        assert_eq!(codes(validate_line(&line("7123", "Bənna, xarici suvaq", 3, 0), &c, "")), vec![("demand_foreigners".into(), "out_of_range")]);
+        assert_eq!(codes(validate_line(&line("7123", "Bənna, xarici suvaq", 0, 0), &c, "")).len(), 2);
+        assert!(validate_line(&line("7123", "Bənna, xarici suvaq", 3, 3), &c, "").is_ok());
+    }
+
+    #[test]
+    fn justification_is_required_and_capped_and_note_is_capped() {
+        let k = known();
+        let c = ctx(&k);
+        let mut l = line("7123", "Bənna, xarici suvaq", 3, 1);
+        l.justification = None;
+        assert_eq!(codes(validate_line(&l, &c, "")), vec![("justification".into(), "required")]);
+        l.justification = Some("j".repeat(MAX_JUSTIFICATION as usize + 1));
+        l.note = Some("n".repeat(MAX_NOTE as usize + 1));
+        let got = codes(validate_line(&l, &c, ""));
+        assert!(got.contains(&("justification".into(), "length")));
+        assert!(got.contains(&("note".into(), "length")));
+        l.justification = Some("j".repeat(MAX_JUSTIFICATION as usize));
+        l.note = Some("n".repeat(MAX_NOTE as usize));
+        assert!(validate_line(&l, &c, "").is_ok());
+    }
+
+    #[test]
+    fn one_occupation_once_per_forecast() {
+        let k = known();
+        let c = ctx(&k);
+        let a = validate_line(&line("6123", "Fermer, ipəkçilik", 3, 3), &c, "").unwrap();
+        let b = validate_line(&line("6123", "fermer, ipəkçilik", 1, 1), &c, "").unwrap();
+        let other = validate_line(&line("6123", "Apiarists and sericulturists", 1, 1), &c, "").unwrap();
+        assert_eq!(codes(check_line_set([&a, &other, &b], "lines")), vec![("lines[2].occupation_title".into(), "duplicate_line")]);
+        assert!(check_line_set([&a, &other], "lines").is_ok());
+    }
+
+    #[test]
+    fn at_most_two_hundred_lines() {
+        let mut k = known();
+        let titles: Vec<String> = (0..=MAX_LINES).map(|i| format!("Title {i}")).collect();
+        k.occupations.insert("7123".into(), titles.clone());
+        let c = ctx(&k);
+        let lines: Vec<ForecastLine> = titles.iter().map(|t| validate_line(&line("7123", t, 1, 1), &c, "").unwrap()).collect();
+        assert!(check_line_set(&lines[..MAX_LINES], "lines").is_ok());
+        assert_eq!(codes(check_line_set(&lines, "lines")), vec![("lines".into(), "too_many_lines")]);
+    }
+
+    #[test]
+    fn a_whole_forecast_collects_every_error_with_its_path() {
+        let k = known();
+        let mut e = employer();
+        e.foreign_workers = 500;
+        let lines = vec![line("7123", "Bənna, xarici suvaq", 3, 3), line("7123", "Bənna, xarici suvaq", 2, 3)];
+        let got = codes(validate_forecast(&e, &lines, &ctx(&k)));
+        assert_eq!(got, vec![("employer.foreign_workers".into(), "exceeds_employees"), ("lines[1].demand_foreigners".into(), "exceeds_total")]);
+        let lines = vec![line("7123", "Bənna, xarici suvaq", 3, 3), line("7123", "Bənna, xarici suvaq", 2, 2)];
+        let got = codes(validate_forecast(&employer(), &lines, &ctx(&k)));
+        assert_eq!(got, vec![("lines[1].occupation_title".into(), "duplicate_line")]);
+        assert!(validate_forecast(&employer(), &lines[..1], &ctx(&k)).is_ok());
+        assert!(validate_forecast(&employer(), &[], &ctx(&k)).is_ok(), "a draft may have no lines");
+    }
+
+    #[test]
+    fn the_target_year_is_the_next_one_in_baku() {
+        let now: chrono::DateTime<chrono::Utc> = "2026-11-21T10:00:00Z".parse().unwrap();
+        assert_eq!(check_target_year(None, now).unwrap(), 2027);
+        assert_eq!(check_target_year(Some(2027), now).unwrap(), 2027);
+        assert_eq!(codes(check_target_year(Some(2026), now)), vec![("target_year".into(), "target_year_not_next")]);
+    }
+
+    #[test]
+    fn submission_needs_a_line() {
+        assert_eq!(codes(check_submittable(0)), vec![("lines".into(), "no_lines")]);
+        assert!(check_submittable(1).is_ok());
+    }
+}

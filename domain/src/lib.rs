@@ -1,0 +1,19 @@
+//! The rules of the labour-migration quota, as pure Rust with no I/O (SPEC §2).
+//!
+//! Every value that crosses the HTTP boundary is parsed into one of these types
+//! ("parse, don't validate"), so an invalid TIN, occupation code or headcount
+//! cannot exist past the boundary. The rules cite their source: the SMS
+//! guideline (seed 000), the Azerbaijani notice (seed 001), or SPEC sections.
+
+pub mod campaign;
+pub mod error;
+pub mod forecast;
+pub mod occupation;
+pub mod reference;
+pub mod role;
+pub mod status;
+pub mod text;
+pub mod time;
+pub mod tin;
+
+pub use error::{FieldError, ValidationErrors};

@@ -1,0 +1,131 @@
+//! The built-in reference tables (SPEC §6). Written for this product from the
+//! public standards: every ISCO-08 unit group with its English title plus the
+//! Azerbaijani titles the guideline shows (part II: code 110's military
+//! titles; step 8: 6123 and 7123), and NACE Rev. 2 sections with divisions.
+
+/// One occupation entry: a unit-group code (4 digits) and one of its titles.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OccupationEntry {
+    pub code: &'static str,
+    pub title: &'static str,
+}
+
+/// Level of an economic activity in NACE Rev. 2.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActivityLevel {
+    /// A letter A–U.
+    Section,
+    /// Two digits, under one section.
+    Division,
+}
+
+impl ActivityLevel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActivityLevel::Section => "section",
+            ActivityLevel::Division => "division",
+        }
+    }
+}
+
+/// One economic activity of the classification (SPEC §6).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActivityEntry {
+    pub code: &'static str,
+    pub level: ActivityLevel,
+    pub parent: Option<&'static str>,
+    pub title: &'static str,
+}
+
+const OCCUPATIONS_TSV: &str = include_str!("../data/occupations.tsv");
+const MAJOR_GROUPS_TSV: &str = include_str!("../data/isco08_major_groups.tsv");
+const ACTIVITIES_TSV: &str = include_str!("../data/economic_activities.tsv");
+
+fn rows(tsv: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
+    tsv.lines().filter(|l| !l.trim().is_empty()).map(|l| l.split('\t').collect())
+}
+
+/// The built-in Occupational Classification.
+pub fn occupations() -> Vec<OccupationEntry> {
+    rows(OCCUPATIONS_TSV)
+        .filter_map(|r| match r.as_slice() {
+            [code, title] => Some(OccupationEntry { code, title }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The ten ISCO-08 major groups: code (one digit) and title.
+pub fn major_groups() -> Vec<(&'static str, &'static str)> {
+    rows(MAJOR_GROUPS_TSV)
+        .filter_map(|r| match r.as_slice() {
+            [code, title] => Some((*code, *title)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The built-in economic-activity classification (NACE Rev. 2 sections and
+/// divisions).
+pub fn economic_activities() -> Vec<ActivityEntry> {
+    rows(ACTIVITIES_TSV)
+        .filter_map(|r| match r.as_slice() {
+            [code, level, parent, title] => Some(ActivityEntry {
+                code,
+                level: if *level == "1" { ActivityLevel::Section } else { ActivityLevel::Division },
+                parent: (!parent.is_empty()).then_some(*parent),
+                title,
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::occupation::OccupationCode;
+    use std::collections::HashSet;
+
+    #[test]
+    fn every_row_of_every_table_parses() {
+        assert_eq!(occupations().len(), OCCUPATIONS_TSV.lines().count());
+        assert_eq!(major_groups().len(), 10);
+        assert_eq!(economic_activities().len(), ACTIVITIES_TSV.lines().count());
+    }
+
+    #[test]
+    fn all_436_unit_groups_with_valid_codes() {
+        let codes: HashSet<&str> = occupations().iter().map(|o| o.code).collect();
+        assert_eq!(codes.len(), 436);
+        for c in &codes {
+            assert_eq!(OccupationCode::parse(c).map(|x| x.to_string()).as_deref(), Some(*c));
+        }
+        let majors: HashSet<&str> = major_groups().iter().map(|m| m.0).collect();
+        assert!(codes.iter().all(|c| majors.contains(&c[..1])));
+    }
+
+    #[test]
+    fn the_guideline_titles_are_built_in() {
+        let all = occupations();
+        let has = |code: &str, title: &str| all.iter().any(|o| o.code == code && o.title == title);
+        assert!(has("6123", "Fermer, ipəkçilik"));
+        assert!(has("7123", "Bənna, xarici suvaq"));
+        assert!(has("0110", "Marşal, aviasiya"));
+        assert_eq!(all.iter().filter(|o| o.code == "0110").count(), 20);
+        let pairs: HashSet<(&str, &str)> = all.iter().map(|o| (o.code, o.title)).collect();
+        assert_eq!(pairs.len(), all.len(), "no pair repeats");
+    }
+
+    #[test]
+    fn sections_a_to_u_with_their_divisions() {
+        let acts = economic_activities();
+        let sections: Vec<&str> = acts.iter().filter(|a| a.level == ActivityLevel::Section).map(|a| a.code).collect();
+        assert_eq!(sections.concat(), "ABCDEFGHIJKLMNOPQRSTU");
+        let divisions: Vec<&ActivityEntry> = acts.iter().filter(|a| a.level == ActivityLevel::Division).collect();
+        assert_eq!(divisions.len(), 88);
+        assert!(divisions.iter().all(|d| d.parent.is_some_and(|p| sections.contains(&p))));
+        let f = acts.iter().find(|a| a.code == "41").unwrap();
+        assert_eq!(f.parent, Some("F"));
+    }
+}

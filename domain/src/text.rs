@@ -1,0 +1,91 @@
+//! Text normalisation shared by every search and every comparison of titles.
+//!
+//! People type Azerbaijani without its marks (seed 001: the product must
+//! handle ə, ğ, ı, ö, ü, ç, ş everywhere, including search; SPEC §6), so search
+//! compares a folded form: lower case with Azerbaijani casing, marks removed.
+
+/// Folds `s` for search: Azerbaijani-aware lower case (`İ`→`i`, `I`→`ı`), then
+/// letters with marks to their plain forms (ə→e, ı→i, ş→s, ç→c, ğ→g, ö→o, ü→u),
+/// anything that is not a letter or digit to a space, and runs of spaces to one.
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut pending_space = false;
+    for c in s.chars() {
+        let mapped: Option<char> = match c {
+            'İ' | 'I' | 'ı' | 'i' | 'Ì' | 'Í' | 'ì' | 'í' | 'Î' | 'î' => Some('i'),
+            'Ə' | 'ə' | 'Ä' | 'ä' | 'É' | 'é' | 'È' | 'è' => Some('e'),
+            'Ş' | 'ş' => Some('s'),
+            'Ç' | 'ç' => Some('c'),
+            'Ğ' | 'ğ' => Some('g'),
+            'Ö' | 'ö' => Some('o'),
+            'Ü' | 'ü' => Some('u'),
+            c if c.is_alphanumeric() => None,
+            _ => {
+                pending_space = !out.is_empty();
+                continue;
+            }
+        };
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        match mapped {
+            Some(m) => out.push(m),
+            None => out.extend(c.to_lowercase()),
+        }
+    }
+    out
+}
+
+/// The words of a search query, folded; empty words are dropped.
+pub fn fold_words(q: &str) -> Vec<String> {
+    fold(q).split(' ').filter(|w| !w.is_empty()).map(str::to_owned).collect()
+}
+
+/// Trims and collapses inner runs of white space to one space: the form in
+/// which free text is stored (SPEC §4.1: "text fields are trimmed").
+pub fn tidy(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Azerbaijani-aware case folding without removing marks: how a typed title
+/// is compared with the classification's (guideline II.5: code and title
+/// must match; case is not a difference a person sees as one).
+pub fn caseless(s: &str) -> String {
+    tidy(s)
+        .chars()
+        .flat_map(|c| match c {
+            'İ' => vec!['i'],
+            'I' => vec!['ı'],
+            c => c.to_lowercase().collect(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn azerbaijani_letters_fold_to_plain_latin() {
+        assert_eq!(fold("Fermer, ipəkçilik"), "fermer ipekcilik");
+        assert_eq!(fold("İPƏKÇİLİK"), "ipekcilik");
+        assert_eq!(fold("XARICI SUVAQ"), "xarici suvaq");
+        assert_eq!(fold("Bənna, xarici suvaq"), "benna xarici suvaq");
+        assert_eq!(fold("  Marşal,   aviasiya "), "marsal aviasiya");
+        assert_eq!(fold("ĞÖÜ"), "gou");
+    }
+
+    #[test]
+    fn words_are_folded_and_split() {
+        assert_eq!(fold_words(" fermer  İPƏK "), vec!["fermer", "ipek"]);
+        assert!(fold_words(" ,; ").is_empty());
+    }
+
+    #[test]
+    fn caseless_keeps_marks_but_not_case() {
+        assert_eq!(caseless("BƏNNA, XARİCİ  SUVAQ"), caseless("Bənna, xarici suvaq"));
+        assert_ne!(caseless("Banna, xarici suvaq"), caseless("Bənna, xarici suvaq"));
+        assert_eq!(caseless("IŞIQ"), "ışıq");
+    }
+}

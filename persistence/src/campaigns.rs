@@ -1,0 +1,68 @@
+//! Campaign calendars (SPEC §4.4): stored when `admin` sets them, otherwise
+//! the defaults of the amended calendar.
+
+use crate::db::DbConnection;
+use crate::error::StoreError;
+use crate::schema::campaigns as c;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use domain::campaign::Campaign;
+
+type Row = (i32, chrono::NaiveDate, chrono::NaiveDate, chrono::NaiveDate, chrono::NaiveDate, chrono::NaiveDate, chrono::NaiveDate);
+
+/// The campaign of `year`, and whether it was set by `admin` (`false`: defaults).
+pub fn get(conn: &mut DbConnection, year: i32) -> Result<(Campaign, bool), StoreError> {
+    let row: Option<Row> = c::table
+        .filter(c::target_year.eq(year))
+        .select((
+            c::target_year,
+            c::opens_on,
+            c::submission_deadline,
+            c::correction_deadline,
+            c::commission_inputs_deadline,
+            c::proposal_deadline,
+            c::approval_deadline,
+        ))
+        .first(conn)
+        .optional()?;
+    Ok(match row {
+        Some((target_year, a, b, cc, d, e, f)) => (
+            Campaign {
+                target_year,
+                opens_on: a,
+                submission_deadline: b,
+                correction_deadline: cc,
+                commission_inputs_deadline: d,
+                proposal_deadline: e,
+                approval_deadline: f,
+            },
+            true,
+        ),
+        None => (Campaign::default_for(year), false),
+    })
+}
+
+/// Stores `campaign` (validated by the caller) as set by `actor` at `now`.
+pub fn put(conn: &mut DbConnection, campaign: &Campaign, actor: &str, now: NaiveDateTime) -> Result<(), StoreError> {
+    let values = (
+        c::opens_on.eq(campaign.opens_on),
+        c::submission_deadline.eq(campaign.submission_deadline),
+        c::correction_deadline.eq(campaign.correction_deadline),
+        c::commission_inputs_deadline.eq(campaign.commission_inputs_deadline),
+        c::proposal_deadline.eq(campaign.proposal_deadline),
+        c::approval_deadline.eq(campaign.approval_deadline),
+        c::updated_at.eq(now),
+        c::updated_by.eq(actor),
+    );
+    let updated = diesel::update(c::table.filter(c::target_year.eq(campaign.target_year)))
+        .set(values.clone())
+        .execute(conn)?;
+    if updated == 0 {
+        // Two first settings of one year at once: the loser runs again and updates.
+        diesel::insert_into(c::table)
+            .values((c::target_year.eq(campaign.target_year), values))
+            .execute(conn)
+            .map_err(|e| if crate::error::is_unique_violation(&e) { StoreError::Retry } else { e.into() })?;
+    }
+    Ok(())
+}

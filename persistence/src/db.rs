@@ -1,0 +1,255 @@
+//! Connections, the pool, migrations and transactions, for SQLite and
+//! PostgreSQL behind one `MultiConnection` (SPEC §8).
+
+use crate::error::StoreError;
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::pg::PgConnection;
+use diesel::sqlite::SqliteConnection;
+use diesel::Connection;
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// A connection to either backend; the backend is chosen at run time.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Pg(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
+const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
+
+/// The backend a `DATABASE_URL` names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    Postgres(String),
+    /// A file path (the `sqlite://` scheme removed).
+    Sqlite(PathBuf),
+}
+
+impl Target {
+    /// Chooses the backend from the URL scheme, so a connection error is the
+    /// real one rather than the last backend tried (the derive's `establish`
+    /// tries each in turn).
+    pub fn from_url(url: &str) -> Result<Target, StoreError> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(Target::Postgres(url.to_owned()));
+        }
+        for prefix in ["sqlite://", "sqlite:"] {
+            if let Some(path) = url.strip_prefix(prefix) {
+                if path.is_empty() {
+                    break;
+                }
+                return Ok(Target::Sqlite(PathBuf::from(path)));
+            }
+        }
+        Err(StoreError::Config(format!(
+            "DATABASE_URL must start with postgres:// or sqlite://, got {:?}",
+            url.split(':').next().unwrap_or_default()
+        )))
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        matches!(self, Target::Sqlite(_))
+    }
+}
+
+/// Settings of every connection.
+#[derive(Debug, Clone)]
+pub struct DbSettings {
+    pub target: Target,
+    pub pool_size: u32,
+    /// How long a request waits for a connection before the API answers 503.
+    pub checkout_timeout: Duration,
+    /// PostgreSQL `statement_timeout`; on SQLite the busy timeout.
+    pub statement_timeout: Duration,
+}
+
+impl DbSettings {
+    pub fn new(target: Target) -> Self {
+        DbSettings {
+            target,
+            pool_size: 8,
+            checkout_timeout: Duration::from_secs(2),
+            statement_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// r2d2 manager that opens the backend named by the URL and applies the
+/// session settings on every new connection.
+#[derive(Debug, Clone)]
+pub struct Manager {
+    settings: DbSettings,
+}
+
+impl Manager {
+    fn open(&self) -> Result<DbConnection, StoreError> {
+        let ms = self.settings.statement_timeout.as_millis();
+        match &self.settings.target {
+            Target::Postgres(url) => {
+                let mut c = PgConnection::establish(url).map_err(|e| StoreError::Unavailable(e.to_string()))?;
+                c.batch_execute(&format!("SET statement_timeout = {ms}; SET lock_timeout = {ms}; SET TIME ZONE 'UTC';"))?;
+                Ok(DbConnection::Pg(c))
+            }
+            Target::Sqlite(path) => {
+                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir).map_err(|e| StoreError::Unavailable(format!("{}: {e}", dir.display())))?;
+                }
+                let url = path.to_string_lossy();
+                let mut c = SqliteConnection::establish(&url).map_err(|e| StoreError::Unavailable(e.to_string()))?;
+                // WAL lets readers run beside the writer; FULL makes every
+                // acknowledged commit survive power loss; writers queue on
+                // the busy timeout instead of failing.
+                c.batch_execute(&format!(
+                    "PRAGMA busy_timeout = {ms}; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
+                ))?;
+                Ok(DbConnection::Sqlite(c))
+            }
+        }
+    }
+}
+
+impl r2d2::ManageConnection for Manager {
+    type Connection = DbConnection;
+    type Error = StoreError;
+
+    fn connect(&self) -> Result<DbConnection, StoreError> {
+        self.open()
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), StoreError> {
+        conn.batch_execute("SELECT 1").map_err(StoreError::from)
+    }
+
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        use diesel::r2d2::R2D2Connection;
+        conn.is_broken()
+    }
+}
+
+pub type Pool = r2d2::Pool<Manager>;
+pub type PooledConn = r2d2::PooledConnection<Manager>;
+
+/// The database: a pool and what it needs to run transactions right.
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool,
+    settings: DbSettings,
+}
+
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Db").field("target", &self.settings.target).finish()
+    }
+}
+
+/// How often a transaction that lost a race is run again before giving up.
+const RETRIES: usize = 5;
+
+impl Db {
+    /// Opens the pool without waiting for the database: a server that starts
+    /// while the database is down answers 503 until it returns.
+    pub fn open(settings: DbSettings) -> Db {
+        let manager = Manager { settings: settings.clone() };
+        let pool = r2d2::Pool::builder()
+            .max_size(settings.pool_size.max(1))
+            .min_idle(Some(0))
+            .connection_timeout(settings.checkout_timeout)
+            .test_on_check_out(true)
+            .error_handler(Box::new(r2d2::LoggingErrorHandler))
+            .build_unchecked(manager);
+        Db { pool, settings }
+    }
+
+    pub fn settings(&self) -> &DbSettings {
+        &self.settings
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        self.settings.target.is_sqlite()
+    }
+
+    fn conn(&self) -> Result<PooledConn, StoreError> {
+        self.pool.get().map_err(|e| StoreError::Unavailable(e.to_string()))
+    }
+
+    /// Applies the pending migrations of this backend. On PostgreSQL under an
+    /// advisory lock, so two replicas starting together never race.
+    pub fn migrate(&self) -> Result<Vec<String>, StoreError> {
+        let mut conn = self.conn()?;
+        let c: &mut DbConnection = &mut conn;
+        let is_pg = matches!(c, DbConnection::Pg(_));
+        if is_pg {
+            c.batch_execute("SELECT pg_advisory_lock(727274)")?;
+        }
+        let res = match c {
+            DbConnection::Pg(_) => c.run_pending_migrations(PG_MIGRATIONS).map(|v| v.iter().map(|m| m.to_string()).collect()),
+            DbConnection::Sqlite(_) => {
+                c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.iter().map(|m| m.to_string()).collect())
+            }
+        };
+        if is_pg {
+            c.batch_execute("SELECT pg_advisory_unlock(727274)")?;
+        }
+        res.map_err(|e| StoreError::Internal(format!("migration failed: {e}")))
+    }
+
+    /// Runs `f` on a pooled connection in a read transaction (so it sees one
+    /// consistent state). Blocking: call it off the async workers.
+    pub fn read<T>(&self, f: impl FnOnce(&mut DbConnection) -> Result<T, StoreError>) -> Result<T, StoreError> {
+        let mut conn = self.conn()?;
+        conn.transaction(f)
+    }
+
+    /// Runs `f` as one write transaction: `BEGIN IMMEDIATE` on SQLite (writers
+    /// queue instead of failing to upgrade a read lock), a plain transaction
+    /// on PostgreSQL. A transaction that lost a race ([`StoreError::Retry`],
+    /// a serialization failure or deadlock) is run again from the start.
+    /// Blocking: call it off the async workers.
+    pub fn write<T>(&self, f: impl Fn(&mut DbConnection) -> Result<T, StoreError>) -> Result<T, StoreError> {
+        let mut conn = self.conn()?;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match write_transaction(&mut conn, &f) {
+                Err(e) if e.is_retryable() && attempt < RETRIES => {
+                    tracing::debug!(attempt, error = %e, "transaction lost a race; running it again");
+                    continue;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// Is the database answering? (readiness probe)
+    pub fn ping(&self) -> Result<(), StoreError> {
+        let mut conn = self.conn()?;
+        conn.batch_execute("SELECT 1")?;
+        Ok(())
+    }
+}
+
+/// One write transaction on `conn` (see [`Db::write`]).
+pub fn write_transaction<T>(
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    match conn {
+        DbConnection::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
+        DbConnection::Pg(c) => AnsiTransactionManager::begin_transaction(c)?,
+    }
+    match f(conn) {
+        Ok(v) => {
+            DbConnection::commit_transaction(conn)?;
+            Ok(v)
+        }
+        Err(e) => {
+            if let Err(rb) = DbConnection::rollback_transaction(conn) {
+                tracing::warn!(error = %rb, "rollback failed");
+            }
+            Err(e)
+        }
+    }
+}

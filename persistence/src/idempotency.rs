@@ -1,0 +1,86 @@
+//! `Idempotency-Key` (SPEC §7): the key and the first answer are stored in the
+//! same transaction as the change, so a retry replays that answer and changes
+//! nothing, and a key reused for another request is refused.
+
+use crate::db::DbConnection;
+use crate::error::{is_unique_violation, StoreError};
+use crate::schema::idempotency_keys as k;
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+
+/// Keys are kept at least this long (SPEC §7 asks 24 hours).
+pub const RETENTION: Duration = Duration::hours(48);
+
+/// The answer to replay: status, JSON body and the headers that matter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredResponse {
+    pub status: u16,
+    pub body: String,
+    pub location: Option<String>,
+    pub etag: Option<String>,
+    /// True when this answer is a replay of an earlier request.
+    pub replayed: bool,
+}
+
+/// Who sent the request, the key, and a hash of what was asked (method,
+/// path and body), so that the same key with another request is detected.
+#[derive(Debug, Clone)]
+pub struct IdempotencyScope<'a> {
+    pub caller: &'a str,
+    pub key: &'a str,
+    pub request_hash: &'a str,
+    pub now: NaiveDateTime,
+}
+
+/// Runs `f` under the idempotency key, in the caller's write transaction.
+/// Without a key, just runs `f`.
+pub fn run(
+    conn: &mut DbConnection,
+    scope: Option<&IdempotencyScope<'_>>,
+    f: impl FnOnce(&mut DbConnection) -> Result<StoredResponse, StoreError>,
+) -> Result<StoredResponse, StoreError> {
+    let Some(s) = scope else { return f(conn) };
+    let found: Option<(String, i32, String, Option<String>, Option<String>)> = k::table
+        .filter(k::caller.eq(s.caller))
+        .filter(k::idem_key.eq(s.key))
+        .filter(k::created_at.ge(s.now - RETENTION))
+        .select((k::request_hash, k::status_code, k::response_body, k::location, k::etag))
+        .first(conn)
+        .optional()?;
+    if let Some((hash, status, body, location, etag)) = found {
+        if hash != s.request_hash {
+            return Err(StoreError::IdempotencyMismatch);
+        }
+        return Ok(StoredResponse { status: u16::try_from(status).unwrap_or(200), body, location, etag, replayed: true });
+    }
+    // An expired key of this caller may be reused: forget it first.
+    diesel::delete(k::table.filter(k::caller.eq(s.caller)).filter(k::idem_key.eq(s.key))).execute(conn)?;
+    // Claim the key before the change: a concurrent request with the same key
+    // waits on this row and then, finding it taken, runs again and replays.
+    diesel::insert_into(k::table)
+        .values((
+            k::caller.eq(s.caller),
+            k::idem_key.eq(s.key),
+            k::request_hash.eq(s.request_hash),
+            k::status_code.eq(0),
+            k::response_body.eq(""),
+            k::created_at.eq(s.now),
+        ))
+        .execute(conn)
+        .map_err(|e| if is_unique_violation(&e) { StoreError::Retry } else { e.into() })?;
+    let resp = f(conn)?;
+    diesel::update(k::table.filter(k::caller.eq(s.caller)).filter(k::idem_key.eq(s.key)))
+        .set((
+            k::status_code.eq(i32::from(resp.status)),
+            k::response_body.eq(&resp.body),
+            k::location.eq(&resp.location),
+            k::etag.eq(&resp.etag),
+        ))
+        .execute(conn)?;
+    Ok(resp)
+}
+
+/// Deletes keys past their retention; returns how many.
+pub fn purge_expired(conn: &mut DbConnection, now: NaiveDateTime) -> Result<usize, StoreError> {
+    Ok(diesel::delete(k::table.filter(k::created_at.lt(now - RETENTION))).execute(conn)?)
+}

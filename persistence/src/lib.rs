@@ -1,0 +1,38 @@
+//! Persistence: the diesel schema, rows, queries and transactions on SQLite
+//! and PostgreSQL (SPEC §8). SQL lives here and nowhere else.
+
+pub mod campaigns;
+pub mod db;
+pub mod error;
+pub mod forecasts;
+pub mod idempotency;
+pub mod reference;
+pub mod schema;
+
+pub use db::{Db, DbConnection, DbSettings, Target};
+pub use error::StoreError;
+
+/// The page of a list: `page` from 1, `per_page` from 1 to 100 (SPEC §7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    pub page: u32,
+    pub per_page: u32,
+}
+
+impl Page {
+    pub const DEFAULT_PER_PAGE: u32 = 10;
+    pub const MAX_PER_PAGE: u32 = 100;
+
+    pub fn limit(self) -> i64 {
+        i64::from(self.per_page)
+    }
+
+    pub fn offset(self) -> i64 {
+        i64::from(self.page.saturating_sub(1)) * i64::from(self.per_page)
+    }
+}
+
+/// Ids are opaque strings: UUIDv7, so they sort by creation time.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}

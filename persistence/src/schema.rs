@@ -1,0 +1,120 @@
+//! One portable schema for both backends (only types that diesel's
+//! MultiConnection supports: integers, text, bool, naive timestamps and dates).
+//! `schema_matches_migrations` in the tests checks it against both migrations.
+
+diesel::table! {
+    economic_activities (code) {
+        code -> Text,
+        level -> Text,
+        parent -> Nullable<Text>,
+        title -> Text,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    occupations (code, title) {
+        code -> Text,
+        title -> Text,
+        search_text -> Text,
+        retired -> Bool,
+    }
+}
+
+diesel::table! {
+    forecasts (number) {
+        number -> BigInt,
+        id -> Text,
+        tin -> Text,
+        target_year -> Integer,
+        status -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        submitted_at -> Nullable<Timestamp>,
+        notification -> Nullable<Text>,
+        created_by -> Text,
+        person_type -> Text,
+        organization_name -> Nullable<Text>,
+        legal_form -> Nullable<Text>,
+        name -> Nullable<Text>,
+        surname -> Nullable<Text>,
+        patronymic -> Nullable<Text>,
+        legal_address -> Text,
+        current_address -> Text,
+        workplace_address -> Text,
+        tin_issued_on -> Date,
+        employees_total -> BigInt,
+        foreign_workers -> BigInt,
+        economic_activity -> Text,
+        employer_search -> Text,
+        line_count -> Integer,
+        foreigners_total -> BigInt,
+        search_text -> Text,
+    }
+}
+
+diesel::table! {
+    forecast_lines (id) {
+        id -> Text,
+        forecast_id -> Text,
+        position -> Integer,
+        occupation_code -> Text,
+        occupation_title -> Text,
+        demand_total -> BigInt,
+        demand_foreigners -> BigInt,
+        justification -> Text,
+        quota_usage -> Text,
+        note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    forecast_history (seq) {
+        seq -> BigInt,
+        forecast_id -> Text,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        actor -> Text,
+        role -> Text,
+        reason -> Nullable<Text>,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    campaigns (target_year) {
+        target_year -> Integer,
+        opens_on -> Date,
+        submission_deadline -> Date,
+        correction_deadline -> Date,
+        commission_inputs_deadline -> Date,
+        proposal_deadline -> Date,
+        approval_deadline -> Date,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (caller, idem_key) {
+        caller -> Text,
+        idem_key -> Text,
+        request_hash -> Text,
+        status_code -> Integer,
+        response_body -> Text,
+        location -> Nullable<Text>,
+        etag -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(
+    economic_activities,
+    occupations,
+    forecasts,
+    forecast_lines,
+    forecast_history,
+    campaigns,
+    idempotency_keys,
+);
