@@ -1,1 +1,17 @@
+//! The Labour Migration Quota API: actix-web routes, authentication, error
+//! mapping and the OpenAPI document (SPEC §2). Handlers are thin: they parse,
+//! authorise, call `domain`/`persistence`, and map the result.
 
+pub mod app;
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod dto;
+pub mod extract;
+pub mod i18n;
+pub mod metrics;
+pub mod middleware;
+pub mod openapi;
+pub mod problem;
+pub mod routes;
+pub mod state;

@@ -1,1 +1,108 @@
-fn main(){}
+//! `quota-api`: the server and its admin commands (SPEC §12).
+
+use api::app::{open_database, Application};
+use api::auth::{claims_for, mint};
+use api::clock::SystemClock;
+use api::config::{AppEnv, Config};
+use clap::{Parser, Subcommand};
+use domain::role::Role;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(name = "quota-api", version, about = "Labour Migration Quota API: forecasts of demand for foreign workers, their review, and the yearly quota.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP server (the default). Configured by environment variables (see README).
+    Serve,
+    /// Apply pending database migrations and seed the built-in reference data, then exit.
+    Migrate,
+    /// Print a signed token for local use and tests.
+    Token {
+        /// A role: employer, officer, commission or admin (repeat for several).
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+        /// The TIN an employer acts for (required with --role employer).
+        #[arg(long)]
+        tin: Option<String>,
+        /// The subject (user id); defaults to one made from the roles and TIN.
+        #[arg(long)]
+        sub: Option<String>,
+        /// Lifetime in seconds.
+        #[arg(long, default_value_t = 3600)]
+        ttl: i64,
+    },
+    /// Print the OpenAPI document (the committed openapi/openapi.json is this output).
+    Openapi,
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+}
+
+fn run() -> Result<(), String> {
+    let cli = Cli::parse();
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Openapi => {
+            print!("{}", api::openapi::document());
+            Ok(())
+        }
+        Command::Token { roles, tin, sub, ttl } => {
+            let config = Config::from_env()?;
+            if config.env == AppEnv::Production && config.auth.generated_secret {
+                return Err("refusing to mint with a generated key in production".into());
+            }
+            let parsed: Vec<Role> = roles
+                .iter()
+                .map(|r| Role::parse(r).ok_or_else(|| format!("unknown role {r:?}: use employer, officer, commission or admin")))
+                .collect::<Result<_, _>>()?;
+            if parsed.contains(&Role::Employer) {
+                let t = tin.as_deref().ok_or("--role employer needs --tin")?;
+                domain::tin::Tin::parse(t).map_err(|e| format!("--tin {t}: not a valid TIN ({})", e.code()))?;
+            }
+            let sub = sub.unwrap_or_else(|| format!("{}-{}", roles.join("+"), tin.as_deref().unwrap_or("staff")));
+            let now = chrono::Utc::now().timestamp();
+            let claims = claims_for(&config.auth, &sub, &parsed, tin.as_deref(), now, ttl);
+            println!("{}", mint(&config.auth, &claims)?);
+            Ok(())
+        }
+        Command::Migrate => {
+            init_logging();
+            let config = Config::from_env()?;
+            open_database(&config)?;
+            tracing::info!("database is up to date");
+            Ok(())
+        }
+        Command::Serve => {
+            init_logging();
+            let config = Config::from_env()?;
+            let bind = config.bind.clone();
+            let generated = config.auth.generated_secret;
+            actix_web::rt::System::new().block_on(async move {
+                let app = Application::build(config, Arc::new(SystemClock))?;
+                let base = format!("http://{}:{}", bind.rsplit_once(':').map_or("127.0.0.1", |(h, _)| h), app.port());
+                tracing::info!("listening on {base}; Swagger UI at {base}/swagger-ui/ and the OpenAPI document at {base}/api-docs/openapi.json");
+                if generated {
+                    tracing::info!("development key in use: mint a token with `cargo run -- token --role employer --tin 1012345061` and send it as `Authorization: Bearer <token>`");
+                }
+                app.run_until_stopped().await.map_err(|e| e.to_string())
+            })
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("quota-api: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -376,6 +376,22 @@ pub fn check_target_year(given: Option<i64>, now: chrono::DateTime<chrono::Utc>)
     }
 }
 
+/// Longest return reason (issue on review: at most 2,000 characters).
+pub const MAX_RETURN_REASON: usize = 2_000;
+
+/// An officer returns a forecast with a reason, required and non-blank,
+/// shown to the employer as the forecast's notification (SPEC §4.3).
+pub fn check_return_reason(reason: &str) -> Result<String, ValidationErrors> {
+    let r = tidy(reason);
+    if r.is_empty() {
+        return Err(ValidationErrors(vec![FieldError::new("reason", "required")]));
+    }
+    if r.chars().count() > MAX_RETURN_REASON {
+        return Err(ValidationErrors(vec![FieldError::new("reason", "length").with("max", MAX_RETURN_REASON)]));
+    }
+    Ok(r)
+}
+
 /// A forecast is submitted with at least one line (SPEC §4.2).
 pub fn check_submittable(line_count: usize) -> Result<(), ValidationErrors> {
     if line_count == 0 {
@@ -622,6 +638,13 @@ mod tests {
         assert_eq!(check_target_year(None, now).unwrap(), 2027);
         assert_eq!(check_target_year(Some(2027), now).unwrap(), 2027);
         assert_eq!(codes(check_target_year(Some(2026), now)), vec![("target_year".into(), "target_year_not_next")]);
+    }
+
+    #[test]
+    fn a_return_needs_a_reason() {
+        assert_eq!(codes(check_return_reason("  \n ")), vec![("reason".into(), "required")]);
+        assert_eq!(codes(check_return_reason(&"r".repeat(2001))), vec![("reason".into(), "length")]);
+        assert_eq!(check_return_reason(" Fix  line 2 ").unwrap(), "Fix line 2");
     }
 
     #[test]

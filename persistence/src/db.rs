@@ -200,7 +200,8 @@ impl Db {
     /// consistent state). Blocking: call it off the async workers.
     pub fn read<T>(&self, f: impl FnOnce(&mut DbConnection) -> Result<T, StoreError>) -> Result<T, StoreError> {
         let mut conn = self.conn()?;
-        conn.transaction(f)
+        let c: &mut DbConnection = &mut conn;
+        c.transaction(f)
     }
 
     /// Runs `f` as one write transaction: `BEGIN IMMEDIATE` on SQLite (writers

@@ -1,0 +1,84 @@
+//! Building and running the server. The listener is bound first, so tests
+//! can ask for port 0 and read the port back (zero2prod's `Application`).
+
+use crate::auth::Verifier;
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::metrics::Metrics;
+use crate::middleware::{envelope, limiter, not_found};
+use crate::openapi::ApiDoc;
+use crate::state::AppState;
+use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
+use actix_web::{web, App, HttpServer};
+use persistence::{Db, DbSettings, Target};
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+use utoipa::OpenApi;
+use utoipa_swagger_ui::SwaggerUi;
+
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+/// Opens the database of `config`, applies migrations and seeds reference data.
+pub fn open_database(config: &Config) -> Result<Db, String> {
+    let target = Target::from_url(&config.database_url).map_err(|e| e.to_string())?;
+    let mut settings = DbSettings::new(target);
+    settings.pool_size = config.pool_size;
+    let db = Db::open(settings);
+    let applied = db.migrate().map_err(|e| format!("migrations: {e}"))?;
+    for m in &applied {
+        tracing::info!(migration = %m, "migration applied");
+    }
+    db.write(|c| persistence::reference::seed_builtin(c)).map_err(|e| format!("reference data: {e}"))?;
+    Ok(db)
+}
+
+impl Application {
+    /// Binds `config.bind`, opens the database and builds the server.
+    pub fn build(config: Config, clock: Arc<dyn Clock>) -> Result<Application, String> {
+        let db = open_database(&config)?;
+        let listener = TcpListener::bind(&config.bind).map_err(|e| format!("cannot bind {}: {e}", config.bind))?;
+        let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+        let verifier = Verifier::new(&config.auth)?;
+        let state = web::Data::new(AppState {
+            db,
+            clock,
+            verifier,
+            limiter: limiter(config.rate_limit_per_second, config.rate_limit_burst),
+            config,
+            metrics: Metrics::default(),
+        });
+        let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).max(2);
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(state.clone())
+                .wrap(from_fn(envelope))
+                .configure(crate::routes::configure)
+                .service(SwaggerUi::new("/swagger-ui/{_:.*}").url("/api-docs/openapi.json", ApiDoc::openapi()))
+                .default_service(web::to(not_found))
+        })
+        .workers(workers)
+        .shutdown_timeout(10)
+        .client_request_timeout(Duration::from_secs(30))
+        .listen(listener)
+        .map_err(|e| e.to_string())?
+        .run();
+        Ok(Application { port, server })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+
+    pub fn into_server(self) -> Server {
+        self.server
+    }
+}

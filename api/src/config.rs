@@ -1,0 +1,154 @@
+//! Configuration from the environment (a `.env` file is read when present),
+//! so every deployment and every test configures the server alike (SPEC §12).
+
+use jsonwebtoken::Algorithm;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppEnv {
+    Development,
+    Production,
+}
+
+/// How tokens are signed and verified (SPEC §3).
+#[derive(Clone)]
+pub struct AuthConfig {
+    pub alg: Algorithm,
+    /// HS256 secret, as bytes.
+    pub secret: Option<Vec<u8>>,
+    /// PEM public key for RS256 / ES256.
+    pub public_key_pem: Option<Vec<u8>>,
+    /// PEM private key, only for minting tokens locally with RS256 / ES256.
+    pub private_key_pem: Option<Vec<u8>>,
+    pub issuer: String,
+    pub audience: String,
+    /// Whether the HS256 secret was generated for development.
+    pub generated_secret: bool,
+}
+
+impl std::fmt::Debug for AuthConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuthConfig")
+            .field("alg", &self.alg)
+            .field("issuer", &self.issuer)
+            .field("audience", &self.audience)
+            .field("generated_secret", &self.generated_secret)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub env: AppEnv,
+    pub bind: String,
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    pub pool_size: u32,
+    pub auth: AuthConfig,
+    /// Requests per second per caller, and the burst above it (SPEC §7).
+    pub rate_limit_per_second: u32,
+    pub rate_limit_burst: u32,
+    /// Refuse changes without `If-Match` (SPEC §7: off by default, for ERP convenience).
+    pub require_if_match: bool,
+    /// Request body limit in bytes (SPEC §7: 1 MiB).
+    pub body_limit: usize,
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+fn parse_var<T: std::str::FromStr>(name: &str, default: T) -> Result<T, String> {
+    match var(name) {
+        None => Ok(default),
+        Some(v) => v.parse().map_err(|_| format!("{name}={v:?} is not valid")),
+    }
+}
+
+impl Config {
+    /// Reads the configuration. In development a missing HS256 secret is
+    /// generated once and kept in `DATA_DIR`; in production it is an error.
+    pub fn from_env() -> Result<Config, String> {
+        let _ = dotenvy::dotenv();
+        let env = match var("APP_ENV").as_deref() {
+            None | Some("development") | Some("dev") | Some("test") => AppEnv::Development,
+            Some("production") | Some("prod") => AppEnv::Production,
+            Some(other) => return Err(format!("APP_ENV must be development or production, got {other:?}")),
+        };
+        let data_dir = PathBuf::from(var("DATA_DIR").unwrap_or_else(|| "./data".into()));
+        let database_url = var("DATABASE_URL").unwrap_or_else(|| format!("sqlite://{}/quota.db", data_dir.display()));
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        let pool_size = parse_var("DATABASE_POOL_SIZE", u32::try_from(cores * 4).unwrap_or(8))?;
+        let auth = AuthConfig::from_env(env, &data_dir)?;
+        Ok(Config {
+            env,
+            bind: var("BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),
+            data_dir,
+            database_url,
+            pool_size,
+            auth,
+            rate_limit_per_second: parse_var("RATE_LIMIT_PER_SECOND", 50)?,
+            rate_limit_burst: parse_var("RATE_LIMIT_BURST", 100)?,
+            require_if_match: parse_var("REQUIRE_IF_MATCH", false)?,
+            body_limit: 1024 * 1024,
+        })
+    }
+}
+
+impl AuthConfig {
+    fn from_env(env: AppEnv, data_dir: &std::path::Path) -> Result<AuthConfig, String> {
+        let alg = match var("AUTH_JWT_ALG").as_deref().unwrap_or("HS256") {
+            "HS256" => Algorithm::HS256,
+            "RS256" => Algorithm::RS256,
+            "ES256" => Algorithm::ES256,
+            other => return Err(format!("AUTH_JWT_ALG must be HS256, RS256 or ES256, got {other:?}")),
+        };
+        let read = |name: &str| -> Result<Option<Vec<u8>>, String> {
+            var(name).map(|p| std::fs::read(&p).map_err(|e| format!("{name}={p}: {e}"))).transpose()
+        };
+        let mut cfg = AuthConfig {
+            alg,
+            secret: var("AUTH_JWT_SECRET").map(String::into_bytes),
+            public_key_pem: read("AUTH_JWT_PUBLIC_KEY")?,
+            private_key_pem: read("AUTH_JWT_PRIVATE_KEY")?,
+            issuer: var("AUTH_JWT_ISSUER").unwrap_or_else(|| "quota-api".into()),
+            audience: var("AUTH_JWT_AUDIENCE").unwrap_or_else(|| "quota-api".into()),
+            generated_secret: false,
+        };
+        match alg {
+            Algorithm::HS256 if cfg.secret.is_none() => {
+                if env == AppEnv::Production {
+                    return Err("APP_ENV=production needs AUTH_JWT_SECRET (or AUTH_JWT_ALG=RS256/ES256 with AUTH_JWT_PUBLIC_KEY)".into());
+                }
+                cfg.secret = Some(dev_secret(data_dir)?);
+                cfg.generated_secret = true;
+            }
+            Algorithm::HS256 => {
+                if cfg.secret.as_ref().is_some_and(|s| s.len() < 32) {
+                    return Err("AUTH_JWT_SECRET must be at least 32 bytes".into());
+                }
+            }
+            _ if cfg.public_key_pem.is_none() => {
+                return Err(format!("AUTH_JWT_ALG={alg:?} needs AUTH_JWT_PUBLIC_KEY (a PEM file)"));
+            }
+            _ => {}
+        }
+        Ok(cfg)
+    }
+}
+
+/// The development HS256 secret: generated on first run, kept in `DATA_DIR`.
+fn dev_secret(data_dir: &std::path::Path) -> Result<Vec<u8>, String> {
+    let path = data_dir.join("dev-jwt-secret");
+    if let Ok(s) = std::fs::read_to_string(&path) {
+        let s = s.trim().to_owned();
+        if s.len() >= 32 {
+            return Ok(s.into_bytes());
+        }
+    }
+    std::fs::create_dir_all(data_dir).map_err(|e| format!("{}: {e}", data_dir.display()))?;
+    let bytes: [u8; 32] = rand::random();
+    let secret = hex::encode(bytes);
+    std::fs::write(&path, &secret).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(secret.into_bytes())
+}

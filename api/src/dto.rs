@@ -1,0 +1,470 @@
+//! Request and response bodies: the JSON contract of SPEC §13, with the
+//! schemas, limits and examples the OpenAPI document publishes. The limits
+//! here mirror the domain constants; the domain enforces them.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use persistence::forecasts::{ForecastRecord, ForecastRow, HistoryRow, LineRow};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// Declares a schema enum that mirrors a domain enum, with conversions both ways.
+macro_rules! mirror_enum {
+    ($(#[$m:meta])* $name:ident => $domain:path { $($variant:ident),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl From<$name> for $domain {
+            fn from(v: $name) -> Self {
+                match v { $($name::$variant => <$domain>::$variant),+ }
+            }
+        }
+
+        impl From<$domain> for $name {
+            fn from(v: $domain) -> Self {
+                match v { $(<$domain>::$variant => $name::$variant),+ }
+            }
+        }
+    };
+}
+
+mirror_enum!(
+    /// `physical` (natural person) or `legal` (legal person); must agree with the TIN's last digit.
+    PersonType => domain::tin::PersonType { Physical, Legal }
+);
+mirror_enum!(
+    /// Use of the current year's quota: `liberated_territories` (work on territories freed from occupation, exempt from the quota) or `other`.
+    QuotaUsage => domain::forecast::QuotaUsage { LiberatedTerritories, Other }
+);
+mirror_enum!(
+    /// Status of a forecast (SPEC §4.3).
+    ForecastStatus => domain::status::ForecastStatus { Draft, Submitted, InReview, Returned, Accepted, Withdrawn }
+);
+mirror_enum!(
+    /// A role carried by a token.
+    Role => domain::role::Role { Employer, Officer, Commission, Admin }
+);
+
+/// The employer section (guideline step 6), stored as a snapshot with the forecast.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Employer {
+    pub person_type: PersonType,
+    /// VÖEN: 10 digits; the 9th a check digit, the 10th `1` (legal) or `2` (physical).
+    #[schema(example = "1012345061", pattern = "^[0-9]{10}$", min_length = 10, max_length = 10)]
+    pub tin: String,
+    /// Required for a legal person.
+    #[schema(example = "Abşeron Tikinti MMC", max_length = 300)]
+    pub organization_name: Option<String>,
+    #[schema(example = "MMC", max_length = 100)]
+    pub legal_form: Option<String>,
+    /// Required for a physical person.
+    #[schema(max_length = 100)]
+    pub name: Option<String>,
+    /// Required for a physical person.
+    #[schema(max_length = 100)]
+    pub surname: Option<String>,
+    /// Required for a physical person.
+    #[schema(max_length = 100)]
+    pub patronymic: Option<String>,
+    #[schema(example = "Bakı, Nizami küç. 1", min_length = 1, max_length = 500)]
+    pub legal_address: String,
+    #[schema(example = "Bakı, Nizami küç. 1", min_length = 1, max_length = 500)]
+    pub current_address: String,
+    #[schema(example = "Sumqayıt, Sənaye zonası", min_length = 1, max_length = 500)]
+    pub workplace_address: String,
+    /// Date of issue of the TIN certificate; not in the future.
+    #[schema(example = "2015-03-02")]
+    pub tin_issued_on: NaiveDate,
+    #[schema(example = 120, minimum = 0, maximum = 1000000)]
+    pub employees_total: i64,
+    /// At most `employees_total`.
+    #[schema(example = 4, minimum = 0, maximum = 1000000)]
+    pub foreign_workers: i64,
+    /// Code of the economic activity (NACE Rev. 2 section or division).
+    #[schema(example = "F", min_length = 1, max_length = 10)]
+    pub economic_activity: String,
+}
+
+impl Employer {
+    pub fn to_domain(&self) -> domain::forecast::EmployerInput {
+        use domain::forecast::clean;
+        domain::forecast::EmployerInput {
+            person_type: self.person_type.into(),
+            tin: self.tin.clone(),
+            organization_name: clean(self.organization_name.as_deref()),
+            legal_form: clean(self.legal_form.as_deref()),
+            name: clean(self.name.as_deref()),
+            surname: clean(self.surname.as_deref()),
+            patronymic: clean(self.patronymic.as_deref()),
+            legal_address: clean(Some(&self.legal_address)),
+            current_address: clean(Some(&self.current_address)),
+            workplace_address: clean(Some(&self.workplace_address)),
+            tin_issued_on: self.tin_issued_on,
+            employees_total: self.employees_total,
+            foreign_workers: self.foreign_workers,
+            economic_activity: clean(Some(&self.economic_activity)),
+        }
+    }
+
+    fn from_row(r: &ForecastRow) -> Employer {
+        Employer {
+            person_type: domain::tin::PersonType::parse(&r.person_type).unwrap_or(domain::tin::PersonType::Legal).into(),
+            tin: r.tin.clone(),
+            organization_name: r.organization_name.clone(),
+            legal_form: r.legal_form.clone(),
+            name: r.name.clone(),
+            surname: r.surname.clone(),
+            patronymic: r.patronymic.clone(),
+            legal_address: r.legal_address.clone(),
+            current_address: r.current_address.clone(),
+            workplace_address: r.workplace_address.clone(),
+            tin_issued_on: r.tin_issued_on,
+            employees_total: r.employees_total,
+            foreign_workers: r.foreign_workers,
+            economic_activity: r.economic_activity.clone(),
+        }
+    }
+}
+
+/// One forecast line as sent (guideline step 7).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LineInput {
+    /// Unit-group code; `110` is read as `0110`.
+    #[schema(example = "7123", pattern = "^[0-9]{3,4}$", min_length = 3, max_length = 4)]
+    pub occupation_code: String,
+    /// A title of that code in the classification (case is not significant).
+    #[schema(example = "Bənna, xarici suvaq", min_length = 1, max_length = 300)]
+    pub occupation_title: String,
+    /// Demand for additional manpower, total number of persons.
+    #[schema(example = 3, minimum = 1, maximum = 1000000)]
+    pub demand_total: i64,
+    /// Of which foreigners: 1 to `demand_total`.
+    #[schema(example = 3, minimum = 1, maximum = 1000000)]
+    pub demand_foreigners: i64,
+    /// Justification for attracting foreign labour.
+    #[schema(example = "No local plasterers available for facade work", min_length = 1, max_length = 2000)]
+    pub justification: String,
+    pub quota_usage: QuotaUsage,
+    #[schema(example = "Facade works, Sumqayıt site", max_length = 500)]
+    pub note: Option<String>,
+}
+
+impl LineInput {
+    pub fn to_domain(&self) -> domain::forecast::LineInput {
+        use domain::forecast::clean;
+        domain::forecast::LineInput {
+            occupation_code: self.occupation_code.clone(),
+            occupation_title: clean(Some(&self.occupation_title)),
+            demand_total: self.demand_total,
+            demand_foreigners: self.demand_foreigners,
+            justification: clean(Some(&self.justification)),
+            quota_usage: self.quota_usage.into(),
+            note: clean(self.note.as_deref()),
+        }
+    }
+}
+
+/// A stored forecast line.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Line {
+    pub id: String,
+    #[schema(example = "7123")]
+    pub occupation_code: String,
+    #[schema(example = "Bənna, xarici suvaq")]
+    pub occupation_title: String,
+    #[schema(example = 3)]
+    pub demand_total: i64,
+    #[schema(example = 3)]
+    pub demand_foreigners: i64,
+    pub justification: String,
+    pub quota_usage: QuotaUsage,
+    pub note: Option<String>,
+}
+
+impl From<&LineRow> for Line {
+    fn from(l: &LineRow) -> Self {
+        Line {
+            id: l.id.clone(),
+            occupation_code: l.occupation_code.clone(),
+            occupation_title: l.occupation_title.clone(),
+            demand_total: l.demand_total,
+            demand_foreigners: l.demand_foreigners,
+            justification: l.justification.clone(),
+            quota_usage: domain::forecast::QuotaUsage::parse(&l.quota_usage).unwrap_or(domain::forecast::QuotaUsage::Other).into(),
+            note: l.note.clone(),
+        }
+    }
+}
+
+/// A new forecast: a draft, or with `"submit": true` created and submitted in one step.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ForecastCreate {
+    /// Defaults to the year after today's date in Baku, the only year accepted.
+    #[schema(example = 2027, minimum = 2000, maximum = 2100)]
+    pub target_year: Option<i64>,
+    /// Submit at once (an ERP system's single call).
+    #[serde(default)]
+    pub submit: bool,
+    pub employer: Employer,
+    /// At most 200; none in a draft is fine.
+    #[serde(default)]
+    #[schema(max_items = 200)]
+    pub lines: Vec<LineInput>,
+}
+
+/// The employer section and all lines, replacing what the forecast holds.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ForecastReplace {
+    pub employer: Employer,
+    #[serde(default)]
+    #[schema(max_items = 200)]
+    pub lines: Vec<LineInput>,
+}
+
+/// A forecast with its lines (SPEC §13).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Forecast {
+    #[schema(example = "0195a0c4-8f4e-7b1a-9c1e-2f0d3c4b5a69")]
+    pub id: String,
+    /// The human-facing application number.
+    #[schema(example = 17)]
+    pub number: i64,
+    #[schema(example = 2027)]
+    pub target_year: i32,
+    pub status: ForecastStatus,
+    /// Increases with every change; the `ETag`.
+    #[schema(example = 3)]
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    /// The latest return reason from the Service.
+    pub notification: Option<String>,
+    pub employer: Employer,
+    pub lines: Vec<Line>,
+}
+
+fn utc(t: chrono::NaiveDateTime) -> DateTime<Utc> {
+    t.and_utc()
+}
+
+fn status_of(r: &ForecastRow) -> ForecastStatus {
+    r.status().into()
+}
+
+impl From<&ForecastRecord> for Forecast {
+    fn from(f: &ForecastRecord) -> Self {
+        let r = &f.row;
+        Forecast {
+            id: r.id.clone(),
+            number: r.number,
+            target_year: r.target_year,
+            status: status_of(r),
+            version: r.version,
+            created_at: utc(r.created_at),
+            updated_at: utc(r.updated_at),
+            submitted_at: r.submitted_at.map(utc),
+            notification: r.notification.clone(),
+            employer: Employer::from_row(r),
+            lines: f.lines.iter().map(Line::from).collect(),
+        }
+    }
+}
+
+/// One row of the applications list (SPEC §4.5).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ForecastSummary {
+    pub id: String,
+    #[schema(example = 17)]
+    pub number: i64,
+    pub target_year: i32,
+    pub created_at: DateTime<Utc>,
+    pub person_type: PersonType,
+    pub status: ForecastStatus,
+    /// The latest return reason.
+    pub notification: Option<String>,
+    pub updated_at: DateTime<Utc>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    #[schema(example = "1012345061")]
+    pub tin: String,
+    #[schema(example = "F")]
+    pub economic_activity: String,
+    #[schema(example = 2)]
+    pub line_count: i32,
+    /// Foreigners demanded over all lines.
+    #[schema(example = 6)]
+    pub foreigners_total: i64,
+    pub version: i64,
+}
+
+impl From<&ForecastRow> for ForecastSummary {
+    fn from(r: &ForecastRow) -> Self {
+        ForecastSummary {
+            id: r.id.clone(),
+            number: r.number,
+            target_year: r.target_year,
+            created_at: utc(r.created_at),
+            person_type: domain::tin::PersonType::parse(&r.person_type).unwrap_or(domain::tin::PersonType::Legal).into(),
+            status: status_of(r),
+            notification: r.notification.clone(),
+            updated_at: utc(r.updated_at),
+            submitted_at: r.submitted_at.map(utc),
+            tin: r.tin.clone(),
+            economic_activity: r.economic_activity.clone(),
+            line_count: r.line_count,
+            foreigners_total: r.foreigners_total,
+            version: r.version,
+        }
+    }
+}
+
+/// One transition of a forecast (SPEC §4.3).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct HistoryEntry {
+    /// `null` for the creation of the draft.
+    pub from_status: Option<ForecastStatus>,
+    pub to_status: ForecastStatus,
+    /// The `sub` of the token that acted.
+    pub actor: String,
+    pub role: Role,
+    pub reason: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+impl From<&HistoryRow> for HistoryEntry {
+    fn from(h: &HistoryRow) -> Self {
+        let st = |s: &str| domain::status::ForecastStatus::parse(s).unwrap_or(domain::status::ForecastStatus::Draft).into();
+        HistoryEntry {
+            from_status: h.from_status.as_deref().map(st),
+            to_status: st(&h.to_status),
+            actor: h.actor.clone(),
+            role: domain::role::Role::parse(&h.role).unwrap_or(domain::role::Role::Employer).into(),
+            reason: h.reason.clone(),
+            at: utc(h.at),
+        }
+    }
+}
+
+/// The reason for returning a forecast, shown to the employer.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReturnInput {
+    #[schema(example = "Line 2: the justification does not name the project.", min_length = 1, max_length = 2000)]
+    pub reason: String,
+}
+
+/// A page of a list (SPEC §7).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Paged<T: ToSchema> {
+    pub items: Vec<T>,
+    #[schema(example = 1)]
+    pub page: u32,
+    #[schema(example = 10)]
+    pub per_page: u32,
+    #[schema(example = 0)]
+    pub total: i64,
+}
+
+impl<T: ToSchema> Paged<T> {
+    pub fn new(items: Vec<T>, page: persistence::Page, total: i64) -> Self {
+        Paged { items, page: page.page, per_page: page.per_page, total }
+    }
+}
+
+/// An entry of the Occupational Classification.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Occupation {
+    /// ISCO-08 unit group, 4 digits.
+    #[schema(example = "6123")]
+    pub code: String,
+    #[schema(example = "Fermer, ipəkçilik")]
+    pub title: String,
+}
+
+/// An economic activity: a NACE Rev. 2 section or division.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct EconomicActivity {
+    #[schema(example = "41")]
+    pub code: String,
+    #[schema(example = "Construction of buildings")]
+    pub title: String,
+    /// `section` or `division`.
+    #[schema(example = "division")]
+    pub level: String,
+    /// The section of a division.
+    #[schema(example = "F")]
+    pub parent: Option<String>,
+}
+
+/// The caller, as its token says.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Me {
+    pub sub: String,
+    pub roles: Vec<Role>,
+    /// The TIN an employer acts for.
+    pub tin: Option<String>,
+    pub name: Option<String>,
+    pub email: Option<String>,
+}
+
+/// The campaign calendar of a target year: dates inclusive, Asia/Baku (SPEC §4.4).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Campaign {
+    #[schema(example = 2027)]
+    pub target_year: i32,
+    #[schema(example = "2026-01-01")]
+    pub opens_on: NaiveDate,
+    #[schema(example = "2026-08-01")]
+    pub submission_deadline: NaiveDate,
+    #[schema(example = "2026-08-31")]
+    pub correction_deadline: NaiveDate,
+    #[schema(example = "2026-09-15")]
+    pub commission_inputs_deadline: NaiveDate,
+    #[schema(example = "2026-10-15")]
+    pub proposal_deadline: NaiveDate,
+    #[schema(example = "2026-12-01")]
+    pub approval_deadline: NaiveDate,
+    /// `false` while the defaults of the amended calendar apply (ignored on input).
+    #[serde(default)]
+    pub customized: bool,
+}
+
+impl Campaign {
+    pub fn from_domain(c: &domain::campaign::Campaign, customized: bool) -> Self {
+        Campaign {
+            target_year: c.target_year,
+            opens_on: c.opens_on,
+            submission_deadline: c.submission_deadline,
+            correction_deadline: c.correction_deadline,
+            commission_inputs_deadline: c.commission_inputs_deadline,
+            proposal_deadline: c.proposal_deadline,
+            approval_deadline: c.approval_deadline,
+            customized,
+        }
+    }
+
+    pub fn to_domain(&self) -> domain::campaign::Campaign {
+        domain::campaign::Campaign {
+            target_year: self.target_year,
+            opens_on: self.opens_on,
+            submission_deadline: self.submission_deadline,
+            correction_deadline: self.correction_deadline,
+            commission_inputs_deadline: self.commission_inputs_deadline,
+            proposal_deadline: self.proposal_deadline,
+            approval_deadline: self.approval_deadline,
+        }
+    }
+}
+
+/// Health of the process and its database.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Health {
+    #[schema(example = "ok")]
+    pub status: String,
+}

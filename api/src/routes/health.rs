@@ -1,0 +1,33 @@
+//! Probes and metrics (SPEC §7).
+
+use crate::dto::Health;
+use crate::problem::ApiError;
+use crate::state::AppState;
+use actix_web::{web, HttpResponse};
+
+/// Liveness
+///
+/// The process answers; nothing else is checked.
+#[utoipa::path(get, path = "/health/live", tag = "operations", responses((status = 200, description = "Alive", body = Health)))]
+pub async fn live() -> HttpResponse {
+    HttpResponse::Ok().json(Health { status: "ok".into() })
+}
+
+/// Readiness
+///
+/// The database answers; 503 otherwise.
+#[utoipa::path(get, path = "/health/ready", tag = "operations", responses((status = 200, description = "Ready", body = Health)))]
+pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let db = state.db.clone();
+    web::block(move || db.ping()).await??;
+    Ok(HttpResponse::Ok().json(Health { status: "ok".into() }))
+}
+
+/// Metrics
+///
+/// Prometheus text exposition: requests by method, route and status, and durations.
+#[utoipa::path(get, path = "/metrics", tag = "operations",
+    responses((status = 200, description = "Prometheus text", body = String, content_type = "text/plain; version=0.0.4")))]
+pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok().content_type("text/plain; version=0.0.4; charset=utf-8").body(state.metrics.render())
+}

@@ -1,0 +1,115 @@
+//! What every handler shares, and the helpers that run database work off
+//! the async workers (SPEC §8: blocking diesel calls never stall requests).
+
+use crate::auth::{Caller, Verifier};
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::extract::{etag, IdempotencyKey};
+use crate::metrics::Metrics;
+use crate::problem::ApiError;
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::{DateTime, Utc};
+use persistence::idempotency::{self, IdempotencyScope, StoredResponse};
+use persistence::{Db, DbConnection, StoreError};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::sync::Arc;
+
+pub struct AppState {
+    pub db: Db,
+    pub clock: Arc<dyn Clock>,
+    pub verifier: Verifier,
+    pub config: Config,
+    pub metrics: Metrics,
+    pub limiter: crate::middleware::Limiter,
+}
+
+impl AppState {
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// Runs a read on the blocking pool.
+    pub async fn read<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let db = self.db.clone();
+        web::block(move || db.read(f)).await?.map_err(ApiError::from)
+    }
+
+    /// Runs one write transaction on the blocking pool.
+    pub async fn write<T: Send + 'static>(
+        &self,
+        f: impl Fn(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let db = self.db.clone();
+        web::block(move || db.write(f)).await?.map_err(ApiError::from)
+    }
+
+    /// Runs a creating or acting `POST` as one transaction under its
+    /// `Idempotency-Key` (SPEC §7): a retry gets the first answer back.
+    pub async fn idempotent(
+        &self,
+        req: &HttpRequest,
+        caller: &Caller,
+        key: IdempotencyKey,
+        body: &[u8],
+        f: impl Fn(&mut DbConnection, DateTime<Utc>) -> Result<StoredResponse, StoreError> + Send + 'static,
+    ) -> Result<HttpResponse, ApiError> {
+        let now = self.now();
+        let mut h = Sha256::new();
+        h.update(req.method().as_str());
+        h.update(b" ");
+        h.update(req.path());
+        h.update(b"\n");
+        h.update(body);
+        let hash = hex::encode(h.finalize());
+        let caller = caller.sub.clone();
+        let stored = self
+            .write(move |conn| {
+                let scope = key.0.as_deref().map(|k| IdempotencyScope {
+                    caller: &caller,
+                    key: k,
+                    request_hash: &hash,
+                    now: now.naive_utc(),
+                });
+                idempotency::run(conn, scope.as_ref(), |c| f(c, now))
+            })
+            .await?;
+        Ok(replay(&stored))
+    }
+}
+
+/// A JSON answer to store (and replay) for an idempotent request.
+pub fn stored<T: Serialize>(status: StatusCode, body: &T, location: Option<String>, version: Option<i64>) -> StoredResponse {
+    StoredResponse {
+        status: status.as_u16(),
+        body: serde_json::to_string(body).unwrap_or_default(),
+        location,
+        etag: version.map(etag),
+        replayed: false,
+    }
+}
+
+/// The HTTP response of a stored answer.
+pub fn replay(s: &StoredResponse) -> HttpResponse {
+    let mut b = HttpResponse::build(StatusCode::from_u16(s.status).unwrap_or(StatusCode::OK));
+    b.insert_header((header::CONTENT_TYPE, "application/json"));
+    if let Some(l) = &s.location {
+        b.insert_header((header::LOCATION, l.clone()));
+    }
+    if let Some(e) = &s.etag {
+        b.insert_header((header::ETAG, e.clone()));
+    }
+    if s.replayed {
+        b.insert_header(("Idempotent-Replayed", "true"));
+    }
+    b.body(s.body.clone())
+}
+
+/// A JSON response with an `ETag`.
+pub fn json_with_etag<T: Serialize>(status: StatusCode, body: &T, version: i64) -> HttpResponse {
+    HttpResponse::build(status).insert_header((header::ETAG, etag(version))).json(body)
+}
