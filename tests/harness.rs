@@ -1,1 +1,222 @@
+//! The black-box test harness: each test starts the real server on a free
+//! port against a fresh database (a temporary SQLite file, or with
+//! `TEST_DATABASE_URL` a new PostgreSQL database) and talks HTTP to it.
 
+use api::app::Application;
+use api::clock::TestClock;
+use api::config::{AppEnv, AuthConfig, Config};
+use domain::role::Role;
+use jsonwebtoken::Algorithm;
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+pub const SECRET: &[u8] = b"test-secret-test-secret-test-secret!";
+pub const TIN_A: &str = "1012345061";
+pub const TIN_B: &str = "1012345062";
+
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub clock: TestClock,
+    pub auth: AuthConfig,
+    pg: Option<(String, String)>,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some((admin, name)) = self.pg.take() {
+            let _ = persistence::db::testing::drop_database(&admin, &name);
+        }
+    }
+}
+
+pub fn auth_config() -> AuthConfig {
+    AuthConfig {
+        alg: Algorithm::HS256,
+        secret: Some(SECRET.to_vec()),
+        public_key_pem: None,
+        private_key_pem: None,
+        issuer: "quota-api".into(),
+        audience: "quota-api".into(),
+        generated_secret: false,
+    }
+}
+
+/// Which backend the suite runs on.
+pub fn backend() -> &'static str {
+    if std::env::var("TEST_DATABASE_URL").is_ok_and(|v| !v.is_empty()) { "postgres" } else { "sqlite" }
+}
+
+pub struct Options {
+    pub rate_per_second: u32,
+    pub rate_burst: u32,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { rate_per_second: 100_000, rate_burst: 100_000 }
+    }
+}
+
+pub async fn spawn() -> TestApp {
+    spawn_with(Options::default()).await
+}
+
+pub async fn spawn_with(opts: Options) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut pg = None;
+    let database_url = match std::env::var("TEST_DATABASE_URL").ok().filter(|v| !v.is_empty()) {
+        Some(admin) => {
+            let name = format!("quota_test_{}", uuid::Uuid::new_v4().simple());
+            let url = persistence::db::testing::create_database(&admin, &name).expect("create test database");
+            pg = Some((admin, name));
+            url
+        }
+        None => format!("sqlite://{}/quota.db", dir.path().display()),
+    };
+    let config = Config {
+        env: AppEnv::Development,
+        bind: "127.0.0.1:0".into(),
+        data_dir: dir.path().to_path_buf(),
+        database_url,
+        pool_size: 8,
+        auth: auth_config(),
+        rate_limit_per_second: opts.rate_per_second,
+        rate_limit_burst: opts.rate_burst,
+        require_if_match: false,
+        body_limit: 1024 * 1024,
+    };
+    let clock = TestClock::default();
+    // Tests run inside the 2027 campaign unless they move the clock.
+    clock.set("2026-05-15T09:00:00Z".parse().expect("instant"));
+    let app = Application::build(config, Arc::new(clock.clone())).expect("server builds");
+    let base = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    TestApp { base, client: reqwest::Client::new(), clock, auth: auth_config(), pg, _dir: dir }
+}
+
+/// A response: status, headers and the JSON body (`Null` when empty or not JSON).
+pub struct Resp {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+}
+
+impl Resp {
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
+    }
+
+    /// The `errors[].field` and `code` pairs of a problem.
+    pub fn error_codes(&self) -> Vec<(String, String)> {
+        self.body["errors"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|e| (e["field"].as_str().unwrap_or("").to_owned(), e["code"].as_str().unwrap_or("").to_owned()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+impl TestApp {
+    pub fn token(&self, roles: &[Role], tin: Option<&str>) -> String {
+        let now = chrono::Utc::now().timestamp();
+        let sub = format!("{}-{}", roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join("+"), tin.unwrap_or("staff"));
+        api::auth::mint(&self.auth, &api::auth::claims_for(&self.auth, &sub, roles, tin, now, 3600)).expect("mint")
+    }
+
+    pub fn employer(&self, tin: &str) -> String {
+        self.token(&[Role::Employer], Some(tin))
+    }
+
+    pub fn officer(&self) -> String {
+        self.token(&[Role::Officer], None)
+    }
+
+    pub fn admin(&self) -> String {
+        self.token(&[Role::Admin], None)
+    }
+
+    pub async fn send(&self, method: Method, path: &str, token: Option<&str>, body: Option<&Value>, headers: &[(&str, &str)]) -> Resp {
+        let mut rb = self.client.request(method, format!("{}{}", self.base, path));
+        if let Some(t) = token {
+            rb = rb.bearer_auth(t);
+        }
+        for (k, v) in headers {
+            rb = rb.header(*k, *v);
+        }
+        if let Some(b) = body {
+            rb = rb.json(b);
+        }
+        let r = rb.send().await.expect("request sent");
+        let status = r.status();
+        let headers = r.headers().clone();
+        let bytes = r.bytes().await.expect("body read");
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Resp { status, headers, body }
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Resp {
+        self.send(Method::GET, path, Some(token), None, &[]).await
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: &Value) -> Resp {
+        self.send(Method::POST, path, Some(token), Some(body), &[]).await
+    }
+
+    pub async fn put(&self, path: &str, token: &str, body: &Value) -> Resp {
+        self.send(Method::PUT, path, Some(token), Some(body), &[]).await
+    }
+
+    pub async fn delete(&self, path: &str, token: &str) -> Resp {
+        self.send(Method::DELETE, path, Some(token), None, &[]).await
+    }
+
+    pub async fn action(&self, id: &str, action: &str, token: &str) -> Resp {
+        self.send(Method::POST, &format!("/api/v1/forecasts/{id}/{action}"), Some(token), None, &[]).await
+    }
+
+    /// Creates a draft for `tin` and returns its id.
+    pub async fn create_draft(&self, tin: &str, lines: Value) -> String {
+        let r = self.post("/api/v1/forecasts", &self.employer(tin), &forecast_body(tin, lines)).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        r.body["id"].as_str().expect("id").to_owned()
+    }
+}
+
+/// An employer section for `tin` (legal if it ends in 1, physical if in 2).
+pub fn employer_section(tin: &str) -> Value {
+    if tin.ends_with('1') {
+        json!({
+            "person_type": "legal", "tin": tin, "organization_name": "Abşeron Tikinti MMC", "legal_form": "MMC",
+            "legal_address": "Bakı, Nizami küç. 1", "current_address": "Bakı, Nizami küç. 1",
+            "workplace_address": "Sumqayıt, Sənaye zonası", "tin_issued_on": "2015-03-02",
+            "employees_total": 120, "foreign_workers": 4, "economic_activity": "F"
+        })
+    } else {
+        json!({
+            "person_type": "physical", "tin": tin, "name": "Əli", "surname": "Məmmədov", "patronymic": "Vəli oğlu",
+            "legal_address": "Gəncə", "current_address": "Gəncə", "workplace_address": "Gəncə",
+            "tin_issued_on": "2019-06-10", "employees_total": 10, "foreign_workers": 0, "economic_activity": "41"
+        })
+    }
+}
+
+pub fn line(code: &str, title: &str, total: i64, foreigners: i64) -> Value {
+    json!({
+        "occupation_code": code, "occupation_title": title, "demand_total": total, "demand_foreigners": foreigners,
+        "justification": "No local specialists available", "quota_usage": "other", "note": null
+    })
+}
+
+pub fn two_lines() -> Value {
+    json!([line("6123", "Fermer, ipəkçilik", 3, 3), line("7123", "Bənna, xarici suvaq", 3, 2)])
+}
+
+pub fn forecast_body(tin: &str, lines: Value) -> Value {
+    json!({ "employer": employer_section(tin), "lines": lines })
+}

@@ -1,1 +1,10 @@
+//! The black-box suite: every test starts the real server on a free port
+//! with a fresh database and talks HTTP. On SQLite always; on PostgreSQL
+//! when `TEST_DATABASE_URL` is set.
 
+mod auth;
+mod errors;
+mod forecasts;
+mod openapi;
+mod reference;
+mod review;

@@ -21,7 +21,9 @@ fn field_error(path: &str, msg: &str) -> FieldError {
     let join = |name: &str| if base.is_empty() { name.to_owned() } else { format!("{base}.{name}") };
     let quoted = |prefix: &str| msg.strip_prefix(prefix).and_then(|r| r.split('`').next()).map(str::to_owned);
     if let Some(name) = quoted("unknown field `") {
-        return FieldError::new(join(&name), "unknown_field");
+        // The path already ends at the unknown field itself.
+        let field = if base == name || base.ends_with(&format!(".{name}")) { base.clone() } else { join(&name) };
+        return FieldError::new(field, "unknown_field");
     }
     if let Some(name) = quoted("missing field `") {
         return FieldError::new(join(&name), "required");
@@ -44,18 +46,14 @@ fn is_json(req: &HttpRequest) -> bool {
 
 /// Parses `bytes` as `T`, mapping syntax errors to 400 and type errors to 422.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+    // Syntax first, so that every error of the second step is about a field
+    // (serde_json reports a wrong type for an enum as a syntax error).
+    let json: serde_json::Value = serde_json::from_slice(bytes)
+        .map_err(|e| ApiError::BadRequest { code: "malformed_json", detail: format!("Malformed JSON: {e}") })?;
+    serde_path_to_error::deserialize(json).map_err(|e| {
         let path = e.path().to_string();
-        let inner = e.into_inner();
-        if inner.is_data() {
-            ApiError::Validation(ValidationErrors(vec![field_error(&path, &inner.to_string())]))
-        } else {
-            ApiError::BadRequest { code: "malformed_json", detail: format!("Malformed JSON: {inner}") }
-        }
-    })?;
-    de.end().map_err(|e| ApiError::BadRequest { code: "malformed_json", detail: format!("Malformed JSON: {e}") })?;
-    Ok(value)
+        ApiError::Validation(ValidationErrors(vec![field_error(&path, &e.into_inner().to_string())]))
+    })
 }
 
 impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {

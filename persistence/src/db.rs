@@ -254,3 +254,40 @@ pub fn write_transaction<T>(
         }
     }
 }
+
+/// Creating and dropping throw-away PostgreSQL databases, for test suites
+/// that give each test its own database.
+pub mod testing {
+    use diesel::connection::SimpleConnection;
+    use diesel::pg::PgConnection;
+    use diesel::Connection;
+
+    /// The URL of database `name` on the server of `admin_url`.
+    pub fn url_of(admin_url: &str, name: &str) -> String {
+        let (base, query) = admin_url.split_once('?').map_or((admin_url, None), |(b, q)| (b, Some(q)));
+        let root = base.rsplit_once('/').map_or(base, |(r, _)| r);
+        match query {
+            Some(q) => format!("{root}/{name}?{q}"),
+            None => format!("{root}/{name}"),
+        }
+    }
+
+    /// Creates database `name` (letters, digits and `_` only).
+    pub fn create_database(admin_url: &str, name: &str) -> Result<String, String> {
+        if !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+            return Err(format!("bad database name {name:?}"));
+        }
+        let mut c = PgConnection::establish(admin_url).map_err(|e| e.to_string())?;
+        c.batch_execute(&format!("CREATE DATABASE {name}")).map_err(|e| e.to_string())?;
+        Ok(url_of(admin_url, name))
+    }
+
+    /// Drops database `name`, closing its connections.
+    pub fn drop_database(admin_url: &str, name: &str) -> Result<(), String> {
+        if !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+            return Err(format!("bad database name {name:?}"));
+        }
+        let mut c = PgConnection::establish(admin_url).map_err(|e| e.to_string())?;
+        c.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).map_err(|e| e.to_string())
+    }
+}
