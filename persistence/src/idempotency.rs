@@ -53,8 +53,16 @@ pub fn run(
         }
         return Ok(StoredResponse { status: u16::try_from(status).unwrap_or(200), body, location, etag, replayed: true });
     }
-    // An expired key of this caller may be reused: forget it first.
-    diesel::delete(k::table.filter(k::caller.eq(s.caller)).filter(k::idem_key.eq(s.key))).execute(conn)?;
+    // An expired key of this caller may be reused: forget it first. Only an
+    // expired one: a key another transaction committed since the read above
+    // must stay, so the insert below conflicts and this request replays it.
+    diesel::delete(
+        k::table
+            .filter(k::caller.eq(s.caller))
+            .filter(k::idem_key.eq(s.key))
+            .filter(k::created_at.lt(s.now - RETENTION)),
+    )
+    .execute(conn)?;
     // Claim the key before the change: a concurrent request with the same key
     // waits on this row and then, finding it taken, runs again and replays.
     diesel::insert_into(k::table)
