@@ -2,6 +2,9 @@
 //! port against a fresh database (a temporary SQLite file, or with
 //! `TEST_DATABASE_URL` a new PostgreSQL database) and talks HTTP to it.
 
+// A harness fails a test by panicking, with the message saying what broke.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
 use api::app::Application;
 use api::clock::TestClock;
 use api::config::{AppEnv, AuthConfig, Config};
@@ -46,7 +49,11 @@ pub fn auth_config() -> AuthConfig {
 
 /// Which backend the suite runs on.
 pub fn backend() -> &'static str {
-    if std::env::var("TEST_DATABASE_URL").is_ok_and(|v| !v.is_empty()) { "postgres" } else { "sqlite" }
+    if std::env::var("TEST_DATABASE_URL").is_ok_and(|v| !v.is_empty()) {
+        "postgres"
+    } else {
+        "sqlite"
+    }
 }
 
 pub struct Options {
@@ -56,7 +63,10 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { rate_per_second: 100_000, rate_burst: 100_000 }
+        Options {
+            rate_per_second: 100_000,
+            rate_burst: 100_000,
+        }
     }
 }
 
@@ -67,10 +77,14 @@ pub async fn spawn() -> TestApp {
 pub async fn spawn_with(opts: Options) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut pg = None;
-    let database_url = match std::env::var("TEST_DATABASE_URL").ok().filter(|v| !v.is_empty()) {
+    let database_url = match std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|v| !v.is_empty())
+    {
         Some(admin) => {
             let name = format!("quota_test_{}", uuid::Uuid::new_v4().simple());
-            let url = persistence::db::testing::create_database(&admin, &name).expect("create test database");
+            let url = persistence::db::testing::create_database(&admin, &name)
+                .expect("create test database");
             pg = Some((admin, name));
             url
         }
@@ -94,7 +108,14 @@ pub async fn spawn_with(opts: Options) -> TestApp {
     let app = Application::build(config, Arc::new(clock.clone())).expect("server builds");
     let base = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
-    TestApp { base, client: reqwest::Client::new(), clock, auth: auth_config(), pg, _dir: dir }
+    TestApp {
+        base,
+        client: reqwest::Client::new(),
+        clock,
+        auth: auth_config(),
+        pg,
+        _dir: dir,
+    }
 }
 
 /// A response: status, headers and the JSON body (`Null` when empty or not JSON).
@@ -106,7 +127,10 @@ pub struct Resp {
 
 impl Resp {
     pub fn header(&self, name: &str) -> Option<String> {
-        self.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
     }
 
     /// The `errors[].field` and `code` pairs of a problem.
@@ -115,7 +139,12 @@ impl Resp {
             .as_array()
             .map(|a| {
                 a.iter()
-                    .map(|e| (e["field"].as_str().unwrap_or("").to_owned(), e["code"].as_str().unwrap_or("").to_owned()))
+                    .map(|e| {
+                        (
+                            e["field"].as_str().unwrap_or("").to_owned(),
+                            e["code"].as_str().unwrap_or("").to_owned(),
+                        )
+                    })
                     .collect()
             })
             .unwrap_or_default()
@@ -125,8 +154,20 @@ impl Resp {
 impl TestApp {
     pub fn token(&self, roles: &[Role], tin: Option<&str>) -> String {
         let now = chrono::Utc::now().timestamp();
-        let sub = format!("{}-{}", roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join("+"), tin.unwrap_or("staff"));
-        api::auth::mint(&self.auth, &api::auth::claims_for(&self.auth, &sub, roles, tin, now, 3600)).expect("mint")
+        let sub = format!(
+            "{}-{}",
+            roles
+                .iter()
+                .map(|r| r.as_str())
+                .collect::<Vec<_>>()
+                .join("+"),
+            tin.unwrap_or("staff")
+        );
+        api::auth::mint(
+            &self.auth,
+            &api::auth::claims_for(&self.auth, &sub, roles, tin, now, 3600),
+        )
+        .expect("mint")
     }
 
     pub fn employer(&self, tin: &str) -> String {
@@ -141,8 +182,17 @@ impl TestApp {
         self.token(&[Role::Admin], None)
     }
 
-    pub async fn send(&self, method: Method, path: &str, token: Option<&str>, body: Option<&Value>, headers: &[(&str, &str)]) -> Resp {
-        let mut rb = self.client.request(method, format!("{}{}", self.base, path));
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+        headers: &[(&str, &str)],
+    ) -> Resp {
+        let mut rb = self
+            .client
+            .request(method, format!("{}{}", self.base, path));
         if let Some(t) = token {
             rb = rb.bearer_auth(t);
         }
@@ -157,7 +207,11 @@ impl TestApp {
         let headers = r.headers().clone();
         let bytes = r.bytes().await.expect("body read");
         let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        Resp { status, headers, body }
+        Resp {
+            status,
+            headers,
+            body,
+        }
     }
 
     pub async fn get(&self, path: &str, token: &str) -> Resp {
@@ -165,24 +219,40 @@ impl TestApp {
     }
 
     pub async fn post(&self, path: &str, token: &str, body: &Value) -> Resp {
-        self.send(Method::POST, path, Some(token), Some(body), &[]).await
+        self.send(Method::POST, path, Some(token), Some(body), &[])
+            .await
     }
 
     pub async fn put(&self, path: &str, token: &str, body: &Value) -> Resp {
-        self.send(Method::PUT, path, Some(token), Some(body), &[]).await
+        self.send(Method::PUT, path, Some(token), Some(body), &[])
+            .await
     }
 
     pub async fn delete(&self, path: &str, token: &str) -> Resp {
-        self.send(Method::DELETE, path, Some(token), None, &[]).await
+        self.send(Method::DELETE, path, Some(token), None, &[])
+            .await
     }
 
     pub async fn action(&self, id: &str, action: &str, token: &str) -> Resp {
-        self.send(Method::POST, &format!("/api/v1/forecasts/{id}/{action}"), Some(token), None, &[]).await
+        self.send(
+            Method::POST,
+            &format!("/api/v1/forecasts/{id}/{action}"),
+            Some(token),
+            None,
+            &[],
+        )
+        .await
     }
 
     /// Creates a draft for `tin` and returns its id.
     pub async fn create_draft(&self, tin: &str, lines: Value) -> String {
-        let r = self.post("/api/v1/forecasts", &self.employer(tin), &forecast_body(tin, lines)).await;
+        let r = self
+            .post(
+                "/api/v1/forecasts",
+                &self.employer(tin),
+                &forecast_body(tin, lines),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
         r.body["id"].as_str().expect("id").to_owned()
     }
@@ -214,7 +284,10 @@ pub fn line(code: &str, title: &str, total: i64, foreigners: i64) -> Value {
 }
 
 pub fn two_lines() -> Value {
-    json!([line("6123", "Fermer, ipəkçilik", 3, 3), line("7123", "Bənna, xarici suvaq", 3, 2)])
+    json!([
+        line("6123", "Fermer, ipəkçilik", 3, 3),
+        line("7123", "Bənna, xarici suvaq", 3, 2)
+    ])
 }
 
 pub fn forecast_body(tin: &str, lines: Value) -> Value {

@@ -2,6 +2,9 @@
 //! with a fresh database and talks HTTP. On SQLite always; on PostgreSQL
 //! when `TEST_DATABASE_URL` is set.
 
+// Tests fail by panicking; helpers outside #[test] functions unwrap too.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
 mod auth;
 mod errors;
 mod forecasts;

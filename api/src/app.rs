@@ -33,7 +33,8 @@ pub fn open_database(config: &Config) -> Result<Db, String> {
     for m in &applied {
         tracing::info!(migration = %m, "migration applied");
     }
-    db.write(|c| persistence::reference::seed_builtin(c)).map_err(|e| format!("reference data: {e}"))?;
+    db.write(persistence::reference::seed_builtin)
+        .map_err(|e| format!("reference data: {e}"))?;
     Ok(db)
 }
 
@@ -41,7 +42,8 @@ impl Application {
     /// Binds `config.bind`, opens the database and builds the server.
     pub fn build(config: Config, clock: Arc<dyn Clock>) -> Result<Application, String> {
         let db = open_database(&config)?;
-        let listener = TcpListener::bind(&config.bind).map_err(|e| format!("cannot bind {}: {e}", config.bind))?;
+        let listener = TcpListener::bind(&config.bind)
+            .map_err(|e| format!("cannot bind {}: {e}", config.bind))?;
         let port = listener.local_addr().map_err(|e| e.to_string())?.port();
         let verifier = Verifier::new(&config.auth)?;
         let state = web::Data::new(AppState {
@@ -52,13 +54,19 @@ impl Application {
             config,
             metrics: Metrics::default(),
         });
-        let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).max(2);
+        let workers = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2)
+            .max(2);
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
                 .wrap(from_fn(envelope))
                 .configure(crate::routes::configure)
-                .service(SwaggerUi::new("/swagger-ui/{_:.*}").url("/api-docs/openapi.json", ApiDoc::openapi()))
+                .service(
+                    SwaggerUi::new("/swagger-ui/{_:.*}")
+                        .url("/api-docs/openapi.json", ApiDoc::openapi()),
+                )
                 .default_service(web::to(not_found))
         })
         .workers(workers)

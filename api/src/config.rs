@@ -55,7 +55,10 @@ pub struct Config {
 }
 
 fn var(name: &str) -> Option<String> {
-    std::env::var(name).ok().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+    std::env::var(name)
+        .ok()
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
 }
 
 fn parse_var<T: std::str::FromStr>(name: &str, default: T) -> Result<T, String> {
@@ -73,11 +76,18 @@ impl Config {
         let env = match var("APP_ENV").as_deref() {
             None | Some("development") | Some("dev") | Some("test") => AppEnv::Development,
             Some("production") | Some("prod") => AppEnv::Production,
-            Some(other) => return Err(format!("APP_ENV must be development or production, got {other:?}")),
+            Some(other) => {
+                return Err(format!(
+                    "APP_ENV must be development or production, got {other:?}"
+                ))
+            }
         };
         let data_dir = PathBuf::from(var("DATA_DIR").unwrap_or_else(|| "./data".into()));
-        let database_url = var("DATABASE_URL").unwrap_or_else(|| format!("sqlite://{}/quota.db", data_dir.display()));
-        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        let database_url = var("DATABASE_URL")
+            .unwrap_or_else(|| format!("sqlite://{}/quota.db", data_dir.display()));
+        let cores = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2);
         let pool_size = parse_var("DATABASE_POOL_SIZE", u32::try_from(cores * 4).unwrap_or(8))?;
         let auth = AuthConfig::from_env(env, &data_dir)?;
         Ok(Config {
@@ -101,10 +111,16 @@ impl AuthConfig {
             "HS256" => Algorithm::HS256,
             "RS256" => Algorithm::RS256,
             "ES256" => Algorithm::ES256,
-            other => return Err(format!("AUTH_JWT_ALG must be HS256, RS256 or ES256, got {other:?}")),
+            other => {
+                return Err(format!(
+                    "AUTH_JWT_ALG must be HS256, RS256 or ES256, got {other:?}"
+                ))
+            }
         };
         let read = |name: &str| -> Result<Option<Vec<u8>>, String> {
-            var(name).map(|p| std::fs::read(&p).map_err(|e| format!("{name}={p}: {e}"))).transpose()
+            var(name)
+                .map(|p| std::fs::read(&p).map_err(|e| format!("{name}={p}: {e}")))
+                .transpose()
         };
         let mut cfg = AuthConfig {
             alg,
@@ -123,13 +139,13 @@ impl AuthConfig {
                 cfg.secret = Some(dev_secret(data_dir)?);
                 cfg.generated_secret = true;
             }
-            Algorithm::HS256 => {
-                if cfg.secret.as_ref().is_some_and(|s| s.len() < 32) {
-                    return Err("AUTH_JWT_SECRET must be at least 32 bytes".into());
-                }
+            Algorithm::HS256 if cfg.secret.as_ref().is_some_and(|s| s.len() < 32) => {
+                return Err("AUTH_JWT_SECRET must be at least 32 bytes".into());
             }
             _ if cfg.public_key_pem.is_none() => {
-                return Err(format!("AUTH_JWT_ALG={alg:?} needs AUTH_JWT_PUBLIC_KEY (a PEM file)"));
+                return Err(format!(
+                    "AUTH_JWT_ALG={alg:?} needs AUTH_JWT_PUBLIC_KEY (a PEM file)"
+                ));
             }
             _ => {}
         }

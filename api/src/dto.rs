@@ -52,7 +52,12 @@ mirror_enum!(
 pub struct Employer {
     pub person_type: PersonType,
     /// VÖEN: 10 digits; the 9th a check digit, the 10th `1` (legal) or `2` (physical).
-    #[schema(example = "1012345061", pattern = "^[0-9]{10}$", min_length = 10, max_length = 10)]
+    #[schema(
+        example = "1012345061",
+        pattern = "^[0-9]{10}$",
+        min_length = 10,
+        max_length = 10
+    )]
     pub tin: String,
     /// Required for a legal person.
     #[schema(example = "Abşeron Tikinti MMC", max_length = 300)]
@@ -110,7 +115,9 @@ impl Employer {
 
     fn from_row(r: &ForecastRow) -> Employer {
         Employer {
-            person_type: domain::tin::PersonType::parse(&r.person_type).unwrap_or(domain::tin::PersonType::Legal).into(),
+            person_type: domain::tin::PersonType::parse(&r.person_type)
+                .unwrap_or(domain::tin::PersonType::Legal)
+                .into(),
             tin: r.tin.clone(),
             organization_name: r.organization_name.clone(),
             legal_form: r.legal_form.clone(),
@@ -133,7 +140,12 @@ impl Employer {
 #[serde(deny_unknown_fields)]
 pub struct LineInput {
     /// Unit-group code; `110` is read as `0110`.
-    #[schema(example = "7123", pattern = "^[0-9]{3,4}$", min_length = 3, max_length = 4)]
+    #[schema(
+        example = "7123",
+        pattern = "^[0-9]{3,4}$",
+        min_length = 3,
+        max_length = 4
+    )]
     pub occupation_code: String,
     /// A title of that code in the classification (case is not significant).
     #[schema(example = "Bənna, xarici suvaq", min_length = 1, max_length = 300)]
@@ -145,7 +157,11 @@ pub struct LineInput {
     #[schema(example = 3, minimum = 1, maximum = 1000000)]
     pub demand_foreigners: i64,
     /// Justification for attracting foreign labour.
-    #[schema(example = "No local plasterers available for facade work", min_length = 1, max_length = 2000)]
+    #[schema(
+        example = "No local plasterers available for facade work",
+        min_length = 1,
+        max_length = 2000
+    )]
     pub justification: String,
     pub quota_usage: QuotaUsage,
     #[schema(example = "Facade works, Sumqayıt site", max_length = 500)]
@@ -193,7 +209,9 @@ impl From<&LineRow> for Line {
             demand_total: l.demand_total,
             demand_foreigners: l.demand_foreigners,
             justification: l.justification.clone(),
-            quota_usage: domain::forecast::QuotaUsage::parse(&l.quota_usage).unwrap_or(domain::forecast::QuotaUsage::Other).into(),
+            quota_usage: domain::forecast::QuotaUsage::parse(&l.quota_usage)
+                .unwrap_or(domain::forecast::QuotaUsage::Other)
+                .into(),
             note: l.note.clone(),
         }
     }
@@ -309,7 +327,9 @@ impl From<&ForecastRow> for ForecastSummary {
             number: r.number,
             target_year: r.target_year,
             created_at: utc(r.created_at),
-            person_type: domain::tin::PersonType::parse(&r.person_type).unwrap_or(domain::tin::PersonType::Legal).into(),
+            person_type: domain::tin::PersonType::parse(&r.person_type)
+                .unwrap_or(domain::tin::PersonType::Legal)
+                .into(),
             status: status_of(r),
             notification: r.notification.clone(),
             updated_at: utc(r.updated_at),
@@ -338,12 +358,18 @@ pub struct HistoryEntry {
 
 impl From<&HistoryRow> for HistoryEntry {
     fn from(h: &HistoryRow) -> Self {
-        let st = |s: &str| domain::status::ForecastStatus::parse(s).unwrap_or(domain::status::ForecastStatus::Draft).into();
+        let st = |s: &str| {
+            domain::status::ForecastStatus::parse(s)
+                .unwrap_or(domain::status::ForecastStatus::Draft)
+                .into()
+        };
         HistoryEntry {
             from_status: h.from_status.as_deref().map(st),
             to_status: st(&h.to_status),
             actor: h.actor.clone(),
-            role: domain::role::Role::parse(&h.role).unwrap_or(domain::role::Role::Employer).into(),
+            role: domain::role::Role::parse(&h.role)
+                .unwrap_or(domain::role::Role::Employer)
+                .into(),
             reason: h.reason.clone(),
             at: utc(h.at),
         }
@@ -354,7 +380,11 @@ impl From<&HistoryRow> for HistoryEntry {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReturnInput {
-    #[schema(example = "Line 2: the justification does not name the project.", min_length = 1, max_length = 2000)]
+    #[schema(
+        example = "Line 2: the justification does not name the project.",
+        min_length = 1,
+        max_length = 2000
+    )]
     pub reason: String,
 }
 
@@ -372,7 +402,12 @@ pub struct Paged<T: ToSchema> {
 
 impl<T: ToSchema> Paged<T> {
     pub fn new(items: Vec<T>, page: persistence::Page, total: i64) -> Self {
-        Paged { items, page: page.page, per_page: page.per_page, total }
+        Paged {
+            items,
+            page: page.page,
+            per_page: page.per_page,
+            total,
+        }
     }
 }
 

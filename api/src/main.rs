@@ -10,7 +10,11 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 #[derive(Parser)]
-#[command(name = "quota-api", version, about = "Labour Migration Quota API: forecasts of demand for foreign workers, their review, and the yearly quota.")]
+#[command(
+    name = "quota-api",
+    version,
+    about = "Labour Migration Quota API: forecasts of demand for foreign workers, their review, and the yearly quota."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -42,8 +46,12 @@ enum Command {
 }
 
 fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
 }
 
 fn run() -> Result<(), String> {
@@ -53,20 +61,32 @@ fn run() -> Result<(), String> {
             print!("{}", api::openapi::document());
             Ok(())
         }
-        Command::Token { roles, tin, sub, ttl } => {
+        Command::Token {
+            roles,
+            tin,
+            sub,
+            ttl,
+        } => {
             let config = Config::from_env()?;
             if config.env == AppEnv::Production && config.auth.generated_secret {
                 return Err("refusing to mint with a generated key in production".into());
             }
             let parsed: Vec<Role> = roles
                 .iter()
-                .map(|r| Role::parse(r).ok_or_else(|| format!("unknown role {r:?}: use employer, officer, commission or admin")))
+                .map(|r| {
+                    Role::parse(r).ok_or_else(|| {
+                        format!("unknown role {r:?}: use employer, officer, commission or admin")
+                    })
+                })
                 .collect::<Result<_, _>>()?;
             if parsed.contains(&Role::Employer) {
                 let t = tin.as_deref().ok_or("--role employer needs --tin")?;
-                domain::tin::Tin::parse(t).map_err(|e| format!("--tin {t}: not a valid TIN ({})", e.code()))?;
+                domain::tin::Tin::parse(t)
+                    .map_err(|e| format!("--tin {t}: not a valid TIN ({})", e.code()))?;
             }
-            let sub = sub.unwrap_or_else(|| format!("{}-{}", roles.join("+"), tin.as_deref().unwrap_or("staff")));
+            let sub = sub.unwrap_or_else(|| {
+                format!("{}-{}", roles.join("+"), tin.as_deref().unwrap_or("staff"))
+            });
             let now = chrono::Utc::now().timestamp();
             let claims = claims_for(&config.auth, &sub, &parsed, tin.as_deref(), now, ttl);
             println!("{}", mint(&config.auth, &claims)?);

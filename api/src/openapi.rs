@@ -78,7 +78,12 @@ fn problem(description: &str) -> RefOr<Response> {
     RefOr::T(
         ResponseBuilder::new()
             .description(description)
-            .content("application/problem+json", ContentBuilder::new().schema(Some(utoipa::openapi::Ref::from_schema_name("Problem"))).build())
+            .content(
+                "application/problem+json",
+                ContentBuilder::new()
+                    .schema(Some(utoipa::openapi::Ref::from_schema_name("Problem")))
+                    .build(),
+            )
             .build(),
     )
 }
@@ -105,7 +110,9 @@ fn add_common(op: &mut Operation, has_body: bool) {
     }
     for (code, desc) in common {
         if !op.responses.responses.contains_key(code) {
-            op.responses.responses.insert(code.to_owned(), problem(desc));
+            op.responses
+                .responses
+                .insert(code.to_owned(), problem(desc));
         }
     }
 }
@@ -113,7 +120,10 @@ fn add_common(op: &mut Operation, has_body: bool) {
 impl Modify for ProblemResponses {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         for item in openapi.paths.paths.values_mut() {
-            for op in [&mut item.get, &mut item.put, &mut item.delete].into_iter().flatten() {
+            for op in [&mut item.get, &mut item.put, &mut item.delete]
+                .into_iter()
+                .flatten()
+            {
                 let body = op.request_body.is_some();
                 add_common(op, body);
             }
@@ -131,5 +141,7 @@ pub fn document() -> String {
 
 /// The OpenAPI document.
 pub async fn serve() -> HttpResponse {
-    HttpResponse::Ok().content_type("application/json").body(document())
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(document())
 }

@@ -84,7 +84,10 @@ pub enum ApiError {
     #[error("not acceptable")]
     NotAcceptable,
     #[error("transition not allowed")]
-    Transition { current: ForecastStatus, allowed: Vec<ForecastAction> },
+    Transition {
+        current: ForecastStatus,
+        allowed: Vec<ForecastAction>,
+    },
     #[error("precondition failed")]
     PreconditionFailed { current: i64 },
     #[error("payload too large")]
@@ -127,8 +130,12 @@ impl ApiError {
             ApiError::Validation(_) => "validation",
             ApiError::IdempotencyMismatch => "idempotency-key-reused",
             ApiError::Calendar(CalendarRefusal::NotOpen { .. }) => "campaign-not-open",
-            ApiError::Calendar(CalendarRefusal::SubmissionDeadlinePassed { .. }) => "submission-deadline-passed",
-            ApiError::Calendar(CalendarRefusal::CorrectionDeadlinePassed { .. }) => "correction-deadline-passed",
+            ApiError::Calendar(CalendarRefusal::SubmissionDeadlinePassed { .. }) => {
+                "submission-deadline-passed"
+            }
+            ApiError::Calendar(CalendarRefusal::CorrectionDeadlinePassed { .. }) => {
+                "correction-deadline-passed"
+            }
             ApiError::TooManyRequests { .. } => "rate-limited",
             ApiError::Unavailable(_) => "service-unavailable",
             ApiError::Internal(_) => "internal-error",
@@ -157,7 +164,11 @@ impl ApiError {
                 let list: Vec<ProblemFieldError> = errs
                     .0
                     .iter()
-                    .map(|e| ProblemFieldError { field: e.field.clone(), code: e.code.to_owned(), message: i18n::field_message(e, lang) })
+                    .map(|e| ProblemFieldError {
+                        field: e.field.clone(),
+                        code: e.code.to_owned(),
+                        message: i18n::field_message(e, lang),
+                    })
                     .collect();
                 let d = i18n::count_detail(list.len(), lang);
                 p.errors = Some(list);
@@ -166,7 +177,11 @@ impl ApiError {
             ApiError::Transition { current, allowed } => {
                 p.current_status = Some(current.as_str().to_owned());
                 p.allowed_actions = Some(allowed.iter().map(|a| a.as_str().to_owned()).collect());
-                i18n::transition_detail(current.as_str(), &allowed.iter().map(|a| a.as_str()).collect::<Vec<_>>(), lang)
+                i18n::transition_detail(
+                    current.as_str(),
+                    &allowed.iter().map(|a| a.as_str()).collect::<Vec<_>>(),
+                    lang,
+                )
             }
             ApiError::Calendar(r) => {
                 let (CalendarRefusal::NotOpen { opens_on: d }
@@ -183,12 +198,20 @@ impl ApiError {
                 let roles: Vec<&str> = needs.iter().map(|r| r.as_str()).collect();
                 i18n::detail(slug, lang).replace("{roles}", &roles.join(", "))
             }
-            ApiError::MethodNotAllowed { allow } => i18n::detail(slug, lang).replace("{allow}", allow),
-            ApiError::PayloadTooLarge { limit } => i18n::detail(slug, lang).replace("{limit}", &limit.to_string()),
-            ApiError::TooManyRequests { retry_after } => i18n::detail(slug, lang).replace("{seconds}", &retry_after.to_string()),
+            ApiError::MethodNotAllowed { allow } => {
+                i18n::detail(slug, lang).replace("{allow}", allow)
+            }
+            ApiError::PayloadTooLarge { limit } => {
+                i18n::detail(slug, lang).replace("{limit}", &limit.to_string())
+            }
+            ApiError::TooManyRequests { retry_after } => {
+                i18n::detail(slug, lang).replace("{seconds}", &retry_after.to_string())
+            }
             ApiError::BadRequest { detail, .. } => detail.clone(),
             ApiError::Unauthorized(reason) => format!("{} ({reason})", i18n::detail(slug, lang)),
-            ApiError::Internal(_) | ApiError::Unavailable(_) => i18n::detail(slug, lang).replace("{request_id}", request_id),
+            ApiError::Internal(_) | ApiError::Unavailable(_) => {
+                i18n::detail(slug, lang).replace("{request_id}", request_id)
+            }
             _ => i18n::detail(slug, lang).to_owned(),
         };
         p
@@ -202,7 +225,10 @@ impl ApiError {
         b.insert_header((header::CONTENT_LANGUAGE, lang.as_str()));
         match self {
             ApiError::Unauthorized(_) => {
-                b.insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"quota-api\", error=\"invalid_token\""));
+                b.insert_header((
+                    header::WWW_AUTHENTICATE,
+                    "Bearer realm=\"quota-api\", error=\"invalid_token\"",
+                ));
             }
             ApiError::MethodNotAllowed { allow } => {
                 b.insert_header((header::ALLOW, allow.clone()));
@@ -256,9 +282,10 @@ impl From<StoreError> for ApiError {
             StoreError::Transition(domain::status::TransitionError::Forbidden { needs }) => {
                 ApiError::Forbidden { needs: vec![needs] }
             }
-            StoreError::Transition(domain::status::TransitionError::NotAllowed { current, allowed }) => {
-                ApiError::Transition { current, allowed }
-            }
+            StoreError::Transition(domain::status::TransitionError::NotAllowed {
+                current,
+                allowed,
+            }) => ApiError::Transition { current, allowed },
             StoreError::Calendar(r) => ApiError::Calendar(r),
             StoreError::PreconditionFailed { current } => ApiError::PreconditionFailed { current },
             StoreError::IdempotencyMismatch => ApiError::IdempotencyMismatch,

@@ -36,7 +36,9 @@ impl AppState {
         f: impl FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, ApiError> {
         let db = self.db.clone();
-        web::block(move || db.read(f)).await?.map_err(ApiError::from)
+        web::block(move || db.read(f))
+            .await?
+            .map_err(ApiError::from)
     }
 
     /// Runs one write transaction on the blocking pool.
@@ -45,7 +47,9 @@ impl AppState {
         f: impl Fn(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, ApiError> {
         let db = self.db.clone();
-        web::block(move || db.write(f)).await?.map_err(ApiError::from)
+        web::block(move || db.write(f))
+            .await?
+            .map_err(ApiError::from)
     }
 
     /// Runs a creating or acting `POST` as one transaction under its
@@ -56,7 +60,9 @@ impl AppState {
         caller: &Caller,
         key: IdempotencyKey,
         body: &[u8],
-        f: impl Fn(&mut DbConnection, DateTime<Utc>) -> Result<StoredResponse, StoreError> + Send + 'static,
+        f: impl Fn(&mut DbConnection, DateTime<Utc>) -> Result<StoredResponse, StoreError>
+            + Send
+            + 'static,
     ) -> Result<HttpResponse, ApiError> {
         let now = self.now();
         let mut h = Sha256::new();
@@ -83,7 +89,12 @@ impl AppState {
 }
 
 /// A JSON answer to store (and replay) for an idempotent request.
-pub fn stored<T: Serialize>(status: StatusCode, body: &T, location: Option<String>, version: Option<i64>) -> StoredResponse {
+pub fn stored<T: Serialize>(
+    status: StatusCode,
+    body: &T,
+    location: Option<String>,
+    version: Option<i64>,
+) -> StoredResponse {
     StoredResponse {
         status: status.as_u16(),
         body: serde_json::to_string(body).unwrap_or_default(),
@@ -111,5 +122,7 @@ pub fn replay(s: &StoredResponse) -> HttpResponse {
 
 /// A JSON response with an `ETag`.
 pub fn json_with_etag<T: Serialize>(status: StatusCode, body: &T, version: i64) -> HttpResponse {
-    HttpResponse::build(status).insert_header((header::ETAG, etag(version))).json(body)
+    HttpResponse::build(status)
+        .insert_header((header::ETAG, etag(version)))
+        .json(body)
 }

@@ -42,7 +42,9 @@ const MAJOR_GROUPS_TSV: &str = include_str!("../data/isco08_major_groups.tsv");
 const ACTIVITIES_TSV: &str = include_str!("../data/economic_activities.tsv");
 
 fn rows(tsv: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
-    tsv.lines().filter(|l| !l.trim().is_empty()).map(|l| l.split('\t').collect())
+    tsv.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.split('\t').collect())
 }
 
 /// The built-in Occupational Classification.
@@ -72,7 +74,11 @@ pub fn economic_activities() -> Vec<ActivityEntry> {
         .filter_map(|r| match r.as_slice() {
             [code, level, parent, title] => Some(ActivityEntry {
                 code,
-                level: if *level == "1" { ActivityLevel::Section } else { ActivityLevel::Division },
+                level: if *level == "1" {
+                    ActivityLevel::Section
+                } else {
+                    ActivityLevel::Division
+                },
                 parent: (!parent.is_empty()).then_some(*parent),
                 title,
             }),
@@ -99,7 +105,10 @@ mod tests {
         let codes: HashSet<&str> = occupations().iter().map(|o| o.code).collect();
         assert_eq!(codes.len(), 436);
         for c in &codes {
-            assert_eq!(OccupationCode::parse(c).map(|x| x.to_string()).as_deref(), Some(*c));
+            assert_eq!(
+                OccupationCode::parse(c).map(|x| x.to_string()).as_deref(),
+                Some(*c)
+            );
         }
         let majors: HashSet<&str> = major_groups().iter().map(|m| m.0).collect();
         assert!(codes.iter().all(|c| majors.contains(&c[..1])));
@@ -120,11 +129,20 @@ mod tests {
     #[test]
     fn sections_a_to_u_with_their_divisions() {
         let acts = economic_activities();
-        let sections: Vec<&str> = acts.iter().filter(|a| a.level == ActivityLevel::Section).map(|a| a.code).collect();
+        let sections: Vec<&str> = acts
+            .iter()
+            .filter(|a| a.level == ActivityLevel::Section)
+            .map(|a| a.code)
+            .collect();
         assert_eq!(sections.concat(), "ABCDEFGHIJKLMNOPQRSTU");
-        let divisions: Vec<&ActivityEntry> = acts.iter().filter(|a| a.level == ActivityLevel::Division).collect();
+        let divisions: Vec<&ActivityEntry> = acts
+            .iter()
+            .filter(|a| a.level == ActivityLevel::Division)
+            .collect();
         assert_eq!(divisions.len(), 88);
-        assert!(divisions.iter().all(|d| d.parent.is_some_and(|p| sections.contains(&p))));
+        assert!(divisions
+            .iter()
+            .all(|d| d.parent.is_some_and(|p| sections.contains(&p))));
         let f = acts.iter().find(|a| a.code == "41").unwrap();
         assert_eq!(f.parent, Some("F"));
     }

@@ -20,6 +20,15 @@ pub fn default_target_year(now: DateTime<Utc>) -> i32 {
     baku_date(now).year() + 1
 }
 
+/// The instants at which Baku date `d` starts and the next one starts, in
+/// UTC: a filter "from `d`" is `>= start`, "until `d`" is `< next` (dates in
+/// filters are inclusive whole days, SPEC §4.5).
+pub fn baku_day_bounds(d: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
+    let start = d.and_hms_opt(0, 0, 0).unwrap_or_default() - chrono::Duration::hours(4);
+    let start = start.and_utc();
+    (start, start + chrono::Duration::days(1))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -27,7 +36,10 @@ mod tests {
     #[test]
     fn baku_is_four_hours_ahead_of_utc() {
         let late_utc: DateTime<Utc> = "2026-12-31T20:30:00Z".parse().unwrap();
-        assert_eq!(baku_date(late_utc), NaiveDate::from_ymd_opt(2027, 1, 1).unwrap());
+        assert_eq!(
+            baku_date(late_utc),
+            NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()
+        );
         assert_eq!(default_target_year(late_utc), 2028);
         let early_utc: DateTime<Utc> = "2026-12-31T19:59:59Z".parse().unwrap();
         assert_eq!(default_target_year(early_utc), 2027);
@@ -39,13 +51,4 @@ mod tests {
         assert_eq!(start.to_rfc3339(), "2026-07-31T20:00:00+00:00");
         assert_eq!(next.to_rfc3339(), "2026-08-01T20:00:00+00:00");
     }
-}
-
-/// The instants at which Baku date `d` starts and the next one starts, in
-/// UTC: a filter "from `d`" is `>= start`, "until `d`" is `< next` (dates in
-/// filters are inclusive whole days, SPEC §4.5).
-pub fn baku_day_bounds(d: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
-    let start = d.and_hms_opt(0, 0, 0).unwrap_or_default() - chrono::Duration::hours(4);
-    let start = start.and_utc();
-    (start, start + chrono::Duration::days(1))
 }

@@ -8,7 +8,15 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use domain::campaign::Campaign;
 
-type Row = (i32, chrono::NaiveDate, chrono::NaiveDate, chrono::NaiveDate, chrono::NaiveDate, chrono::NaiveDate, chrono::NaiveDate);
+type Row = (
+    i32,
+    chrono::NaiveDate,
+    chrono::NaiveDate,
+    chrono::NaiveDate,
+    chrono::NaiveDate,
+    chrono::NaiveDate,
+    chrono::NaiveDate,
+);
 
 /// The campaign of `year`, and whether it was set by `admin` (`false`: defaults).
 pub fn get(conn: &mut DbConnection, year: i32) -> Result<(Campaign, bool), StoreError> {
@@ -43,7 +51,12 @@ pub fn get(conn: &mut DbConnection, year: i32) -> Result<(Campaign, bool), Store
 }
 
 /// Stores `campaign` (validated by the caller) as set by `actor` at `now`.
-pub fn put(conn: &mut DbConnection, campaign: &Campaign, actor: &str, now: NaiveDateTime) -> Result<(), StoreError> {
+pub fn put(
+    conn: &mut DbConnection,
+    campaign: &Campaign,
+    actor: &str,
+    now: NaiveDateTime,
+) -> Result<(), StoreError> {
     let values = (
         c::opens_on.eq(campaign.opens_on),
         c::submission_deadline.eq(campaign.submission_deadline),
@@ -55,14 +68,20 @@ pub fn put(conn: &mut DbConnection, campaign: &Campaign, actor: &str, now: Naive
         c::updated_by.eq(actor),
     );
     let updated = diesel::update(c::table.filter(c::target_year.eq(campaign.target_year)))
-        .set(values.clone())
+        .set(values)
         .execute(conn)?;
     if updated == 0 {
         // Two first settings of one year at once: the loser runs again and updates.
         diesel::insert_into(c::table)
             .values((c::target_year.eq(campaign.target_year), values))
             .execute(conn)
-            .map_err(|e| if crate::error::is_unique_violation(&e) { StoreError::Retry } else { e.into() })?;
+            .map_err(|e| {
+                if crate::error::is_unique_violation(&e) {
+                    StoreError::Retry
+                } else {
+                    e.into()
+                }
+            })?;
     }
     Ok(())
 }

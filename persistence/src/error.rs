@@ -49,8 +49,12 @@ impl From<DieselError> for StoreError {
     fn from(e: DieselError) -> Self {
         match &e {
             DieselError::NotFound => StoreError::NotFound,
-            DieselError::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => StoreError::Retry,
-            DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => StoreError::Unavailable(e.to_string()),
+            DieselError::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => {
+                StoreError::Retry
+            }
+            DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => {
+                StoreError::Unavailable(e.to_string())
+            }
             DieselError::DatabaseError(_, info) => {
                 let m = info.message();
                 // PostgreSQL deadlocks and statement timeouts, SQLite's
@@ -58,7 +62,10 @@ impl From<DieselError> for StoreError {
                 // is overloaded, not the request wrong.
                 if m.contains("deadlock") {
                     StoreError::Retry
-                } else if m.contains("database is locked") || m.contains("statement timeout") || m.contains("lock timeout") {
+                } else if m.contains("database is locked")
+                    || m.contains("statement timeout")
+                    || m.contains("lock timeout")
+                {
                     StoreError::Unavailable(m.to_owned())
                 } else {
                     StoreError::Internal(e.to_string())
@@ -77,5 +84,8 @@ impl From<r2d2::Error> for StoreError {
 
 /// Whether a diesel error is a unique-constraint violation.
 pub fn is_unique_violation(e: &DieselError) -> bool {
-    matches!(e, DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _))
+    matches!(
+        e,
+        DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)
+    )
 }

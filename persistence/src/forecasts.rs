@@ -5,13 +5,15 @@
 use crate::db::DbConnection;
 use crate::error::StoreError;
 use crate::reference::load_known;
-use crate::schema::{economic_activities as ea, forecast_history as h, forecast_lines as fl, forecasts as f};
+use crate::schema::{
+    economic_activities as ea, forecast_history as h, forecast_lines as fl, forecasts as f,
+};
 use crate::{campaigns, new_id, Page};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use domain::forecast::{
-    check_line_set, check_submittable, validate_forecast, validate_line, Context, EmployerInput, EmployerSection,
-    ForecastLine, LineInput, QuotaUsage,
+    check_line_set, check_submittable, validate_forecast, validate_line, Context, EmployerInput,
+    EmployerSection, ForecastLine, LineInput, QuotaUsage,
 };
 use domain::occupation::OccupationCode;
 use domain::role::Role;
@@ -146,11 +148,19 @@ pub fn find(conn: &mut DbConnection, id: &str, viewer: &Viewer) -> Result<Foreca
 }
 
 fn lines_of(conn: &mut DbConnection, id: &str) -> Result<Vec<LineRow>, StoreError> {
-    Ok(fl::table.filter(fl::forecast_id.eq(id)).order(fl::position.asc()).select(LineRow::as_select()).load(conn)?)
+    Ok(fl::table
+        .filter(fl::forecast_id.eq(id))
+        .order(fl::position.asc())
+        .select(LineRow::as_select())
+        .load(conn)?)
 }
 
 /// The forecast `id` with its lines, if `viewer` may see it.
-pub fn get(conn: &mut DbConnection, id: &str, viewer: &Viewer) -> Result<ForecastRecord, StoreError> {
+pub fn get(
+    conn: &mut DbConnection,
+    id: &str,
+    viewer: &Viewer,
+) -> Result<ForecastRecord, StoreError> {
     let row = find(conn, id, viewer)?;
     let lines = lines_of(conn, &row.id)?;
     Ok(ForecastRecord { row, lines })
@@ -158,7 +168,9 @@ pub fn get(conn: &mut DbConnection, id: &str, viewer: &Viewer) -> Result<Forecas
 
 fn check_version(row: &ForecastRow, expected: Option<i64>) -> Result<(), StoreError> {
     match expected {
-        Some(v) if v != row.version => Err(StoreError::PreconditionFailed { current: row.version }),
+        Some(v) if v != row.version => Err(StoreError::PreconditionFailed {
+            current: row.version,
+        }),
         _ => Ok(()),
     }
 }
@@ -167,8 +179,16 @@ fn validation(errs: ValidationErrors) -> StoreError {
     StoreError::Validation(errs)
 }
 
-fn context<'a>(viewer: &'a Viewer, now: DateTime<Utc>, known: &'a domain::forecast::KnownEntries) -> Context<'a> {
-    Context { today: baku_date(now), caller_tin: viewer.employer_tin(), known }
+fn context<'a>(
+    viewer: &'a Viewer,
+    now: DateTime<Utc>,
+    known: &'a domain::forecast::KnownEntries,
+) -> Context<'a> {
+    Context {
+        today: baku_date(now),
+        caller_tin: viewer.employer_tin(),
+        known,
+    }
 }
 
 fn validate_all(
@@ -178,7 +198,11 @@ fn validate_all(
     employer: &EmployerInput,
     lines: &[LineInput],
 ) -> Result<(EmployerSection, Vec<ForecastLine>), StoreError> {
-    let known = load_known(conn, lines.iter().map(|l| l.occupation_code.as_str()), employer.economic_activity.as_deref())?;
+    let known = load_known(
+        conn,
+        lines.iter().map(|l| l.occupation_code.as_str()),
+        employer.economic_activity.as_deref(),
+    )?;
     validate_forecast(employer, lines, &context(viewer, now, &known)).map_err(validation)
 }
 
@@ -186,7 +210,12 @@ fn validate_all(
 fn lines_search_text(lines: &[ForecastLine]) -> String {
     let mut s = String::new();
     for l in lines {
-        for part in [l.occupation_code.as_str(), &l.occupation_title, &l.justification, l.note.as_deref().unwrap_or("")] {
+        for part in [
+            l.occupation_code.as_str(),
+            &l.occupation_title,
+            &l.justification,
+            l.note.as_deref().unwrap_or(""),
+        ] {
             s.push(' ');
             s.push_str(&fold(part));
         }
@@ -202,7 +231,12 @@ fn line_count(lines: &[ForecastLine]) -> i32 {
     i32::try_from(lines.len()).unwrap_or(i32::MAX)
 }
 
-fn insert_lines(conn: &mut DbConnection, forecast_id: &str, lines: &[ForecastLine], first_position: i32) -> Result<Vec<String>, StoreError> {
+fn insert_lines(
+    conn: &mut DbConnection,
+    forecast_id: &str,
+    lines: &[ForecastLine],
+    first_position: i32,
+) -> Result<Vec<String>, StoreError> {
     let mut ids = Vec::with_capacity(lines.len());
     for (i, l) in lines.iter().enumerate() {
         let id = new_id();
@@ -226,6 +260,7 @@ fn insert_lines(conn: &mut DbConnection, forecast_id: &str, lines: &[ForecastLin
 }
 
 /// Appends one entry to the history of `forecast_id` (SPEC §4.3).
+#[allow(clippy::too_many_arguments)] // one column each; a struct would only rename them
 fn append_history(
     conn: &mut DbConnection,
     forecast_id: &str,
@@ -252,10 +287,18 @@ fn append_history(
 
 /// Checks that a forecast in `from` may be submitted now: a line at least and
 /// the campaign calendar of its target year (SPEC §4.2, §4.4).
-fn check_submission(conn: &mut DbConnection, target_year: i32, from: ForecastStatus, lines: usize, now: DateTime<Utc>) -> Result<(), StoreError> {
+fn check_submission(
+    conn: &mut DbConnection,
+    target_year: i32,
+    from: ForecastStatus,
+    lines: usize,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
     check_submittable(lines).map_err(validation)?;
     let (campaign, _) = campaigns::get(conn, target_year)?;
-    campaign.check_submission(baku_date(now), from).map_err(StoreError::Calendar)
+    campaign
+        .check_submission(baku_date(now), from)
+        .map_err(StoreError::Calendar)
 }
 
 /// A new forecast.
@@ -268,12 +311,24 @@ pub struct NewForecast<'a> {
 }
 
 /// Creates a draft (and submits it when asked) for an employer.
-pub fn create(conn: &mut DbConnection, viewer: &Viewer, new: &NewForecast<'_>, now: DateTime<Utc>) -> Result<ForecastRecord, StoreError> {
+pub fn create(
+    conn: &mut DbConnection,
+    viewer: &Viewer,
+    new: &NewForecast<'_>,
+    now: DateTime<Utc>,
+) -> Result<ForecastRecord, StoreError> {
     let (section, lines) = validate_all(conn, viewer, now, new.employer, new.lines)?;
     let mut status = ForecastStatus::Draft;
     if new.submit {
-        status = transition(status, ForecastAction::Submit, &viewer.roles).map_err(StoreError::Transition)?;
-        check_submission(conn, new.target_year, ForecastStatus::Draft, lines.len(), now)?;
+        status = transition(status, ForecastAction::Submit, &viewer.roles)
+            .map_err(StoreError::Transition)?;
+        check_submission(
+            conn,
+            new.target_year,
+            ForecastStatus::Draft,
+            lines.len(),
+            now,
+        )?;
     }
     let id = new_id();
     let at = naive(now);
@@ -295,9 +350,27 @@ pub fn create(conn: &mut DbConnection, viewer: &Viewer, new: &NewForecast<'_>, n
         ))
         .execute(conn)?;
     insert_lines(conn, &id, &lines, 1)?;
-    append_history(conn, &id, None, ForecastStatus::Draft, viewer, Role::Employer, None, at)?;
+    append_history(
+        conn,
+        &id,
+        None,
+        ForecastStatus::Draft,
+        viewer,
+        Role::Employer,
+        None,
+        at,
+    )?;
     if new.submit {
-        append_history(conn, &id, Some(ForecastStatus::Draft), status, viewer, Role::Employer, None, at)?;
+        append_history(
+            conn,
+            &id,
+            Some(ForecastStatus::Draft),
+            status,
+            viewer,
+            Role::Employer,
+            None,
+            at,
+        )?;
     }
     get(conn, &id, viewer)
 }
@@ -342,9 +415,13 @@ fn section_values(
 /// Bumps the version of `row` from what was read, or reports a lost race.
 fn bump(conn: &mut DbConnection, row: &ForecastRow, now: NaiveDateTime) -> Result<i64, StoreError> {
     let next = row.version + 1;
-    let n = diesel::update(f::table.filter(f::id.eq(&row.id)).filter(f::version.eq(row.version)))
-        .set((f::version.eq(next), f::updated_at.eq(now)))
-        .execute(conn)?;
+    let n = diesel::update(
+        f::table
+            .filter(f::id.eq(&row.id))
+            .filter(f::version.eq(row.version)),
+    )
+    .set((f::version.eq(next), f::updated_at.eq(now)))
+    .execute(conn)?;
     if n == 0 {
         return Err(StoreError::Retry);
     }
@@ -353,7 +430,10 @@ fn bump(conn: &mut DbConnection, row: &ForecastRow, now: NaiveDateTime) -> Resul
 
 /// Rewrites the derived columns from the lines as they now stand.
 fn refresh_lines_summary(conn: &mut DbConnection, id: &str) -> Result<(), StoreError> {
-    let lines: Vec<ForecastLine> = lines_of(conn, id)?.iter().filter_map(LineRow::to_domain).collect();
+    let lines: Vec<ForecastLine> = lines_of(conn, id)?
+        .iter()
+        .filter_map(LineRow::to_domain)
+        .collect();
     diesel::update(f::table.filter(f::id.eq(id)))
         .set((
             f::line_count.eq(line_count(&lines)),
@@ -365,9 +445,19 @@ fn refresh_lines_summary(conn: &mut DbConnection, id: &str) -> Result<(), StoreE
 }
 
 /// Checks that `viewer` may edit `row` now (owner, draft or returned, version).
-fn editable(conn: &mut DbConnection, id: &str, viewer: &Viewer, expected: Option<i64>) -> Result<ForecastRow, StoreError> {
+fn editable(
+    conn: &mut DbConnection,
+    id: &str,
+    viewer: &Viewer,
+    expected: Option<i64>,
+) -> Result<ForecastRow, StoreError> {
     let row = find(conn, id, viewer)?;
-    transition(row.status(), ForecastAction::Edit, &owner_roles(&row, viewer)).map_err(StoreError::Transition)?;
+    transition(
+        row.status(),
+        ForecastAction::Edit,
+        &owner_roles(&row, viewer),
+    )
+    .map_err(StoreError::Transition)?;
     check_version(&row, expected)?;
     Ok(row)
 }
@@ -396,18 +486,28 @@ pub fn replace(
     let row = editable(conn, id, viewer, expected)?;
     let (section, valid) = validate_all(conn, viewer, now, employer, lines)?;
     if section.tin.as_str() != row.tin {
-        return Err(validation(ValidationErrors(vec![FieldError::new("employer.tin", "tin_immutable")])));
+        return Err(validation(ValidationErrors(vec![FieldError::new(
+            "employer.tin",
+            "tin_immutable",
+        )])));
     }
     let at = naive(now);
     bump(conn, &row, at)?;
-    diesel::update(f::table.filter(f::id.eq(id))).set(section_values(&section)).execute(conn)?;
+    diesel::update(f::table.filter(f::id.eq(id)))
+        .set(section_values(&section))
+        .execute(conn)?;
     diesel::delete(fl::table.filter(fl::forecast_id.eq(id))).execute(conn)?;
     insert_lines(conn, id, &valid, 1)?;
     refresh_lines_summary(conn, id)?;
     get(conn, id, viewer)
 }
 
-fn validate_one_line(conn: &mut DbConnection, viewer: &Viewer, now: DateTime<Utc>, input: &LineInput) -> Result<ForecastLine, StoreError> {
+fn validate_one_line(
+    conn: &mut DbConnection,
+    viewer: &Viewer,
+    now: DateTime<Utc>,
+    input: &LineInput,
+) -> Result<ForecastLine, StoreError> {
     let known = load_known(conn, [input.occupation_code.as_str()], None)?;
     validate_line(input, &context(viewer, now, &known), "").map_err(validation)
 }
@@ -436,8 +536,19 @@ pub fn add_line(
 
 /// A line-set error reported against the single line being written.
 fn set_error(all: &[ForecastLine]) -> StoreError {
-    let code = if all.len() > domain::forecast::MAX_LINES { "too_many_lines" } else { "duplicate_line" };
-    let mut e = FieldError::new(if code == "too_many_lines" { "lines" } else { "occupation_title" }, code);
+    let code = if all.len() > domain::forecast::MAX_LINES {
+        "too_many_lines"
+    } else {
+        "duplicate_line"
+    };
+    let mut e = FieldError::new(
+        if code == "too_many_lines" {
+            "lines"
+        } else {
+            "occupation_title"
+        },
+        code,
+    );
     if code == "too_many_lines" {
         e = e.with("max", domain::forecast::MAX_LINES);
     }
@@ -462,7 +573,13 @@ pub fn update_line(
     let line = validate_one_line(conn, viewer, now, input)?;
     let all: Vec<ForecastLine> = existing
         .iter()
-        .map(|l| if l.id == line_id { Some(line.clone()) } else { l.to_domain() })
+        .map(|l| {
+            if l.id == line_id {
+                Some(line.clone())
+            } else {
+                l.to_domain()
+            }
+        })
         .collect::<Option<_>>()
         .unwrap_or_default();
     check_line_set(&all, "lines").map_err(|_| set_error(&all))?;
@@ -492,7 +609,12 @@ pub fn delete_line(
     now: DateTime<Utc>,
 ) -> Result<ForecastRecord, StoreError> {
     let row = editable(conn, id, viewer, expected)?;
-    let n = diesel::delete(fl::table.filter(fl::forecast_id.eq(id)).filter(fl::id.eq(line_id))).execute(conn)?;
+    let n = diesel::delete(
+        fl::table
+            .filter(fl::forecast_id.eq(id))
+            .filter(fl::id.eq(line_id)),
+    )
+    .execute(conn)?;
     if n == 0 {
         return Err(StoreError::NotFound);
     }
@@ -502,11 +624,26 @@ pub fn delete_line(
 }
 
 /// Deletes a draft and its lines. Its history stays (append-only).
-pub fn delete(conn: &mut DbConnection, id: &str, viewer: &Viewer, expected: Option<i64>) -> Result<(), StoreError> {
+pub fn delete(
+    conn: &mut DbConnection,
+    id: &str,
+    viewer: &Viewer,
+    expected: Option<i64>,
+) -> Result<(), StoreError> {
     let row = find(conn, id, viewer)?;
-    transition(row.status(), ForecastAction::Delete, &owner_roles(&row, viewer)).map_err(StoreError::Transition)?;
+    transition(
+        row.status(),
+        ForecastAction::Delete,
+        &owner_roles(&row, viewer),
+    )
+    .map_err(StoreError::Transition)?;
     check_version(&row, expected)?;
-    let n = diesel::delete(f::table.filter(f::id.eq(id)).filter(f::version.eq(row.version))).execute(conn)?;
+    let n = diesel::delete(
+        f::table
+            .filter(f::id.eq(id))
+            .filter(f::version.eq(row.version)),
+    )
+    .execute(conn)?;
     if n == 0 {
         return Err(StoreError::Retry);
     }
@@ -527,23 +664,46 @@ pub fn act(
 ) -> Result<ForecastRecord, StoreError> {
     let row = find(conn, id, viewer)?;
     let from = row.status();
-    let to = transition(from, action, &owner_roles(&row, viewer)).map_err(StoreError::Transition)?;
+    let to =
+        transition(from, action, &owner_roles(&row, viewer)).map_err(StoreError::Transition)?;
     check_version(&row, expected)?;
     if action == ForecastAction::Submit {
-        check_submission(conn, row.target_year, from, usize::try_from(row.line_count).unwrap_or(0), now)?;
+        check_submission(
+            conn,
+            row.target_year,
+            from,
+            usize::try_from(row.line_count).unwrap_or(0),
+            now,
+        )?;
     }
     let at = naive(now);
     let next = row.version + 1;
-    let target = f::table.filter(f::id.eq(id)).filter(f::version.eq(row.version));
+    let target = f::table
+        .filter(f::id.eq(id))
+        .filter(f::version.eq(row.version));
     let n = match action {
         ForecastAction::Submit => diesel::update(target)
-            .set((f::status.eq(to.as_str()), f::version.eq(next), f::updated_at.eq(at), f::submitted_at.eq(Some(at))))
+            .set((
+                f::status.eq(to.as_str()),
+                f::version.eq(next),
+                f::updated_at.eq(at),
+                f::submitted_at.eq(Some(at)),
+            ))
             .execute(conn)?,
         ForecastAction::Return => diesel::update(target)
-            .set((f::status.eq(to.as_str()), f::version.eq(next), f::updated_at.eq(at), f::notification.eq(reason)))
+            .set((
+                f::status.eq(to.as_str()),
+                f::version.eq(next),
+                f::updated_at.eq(at),
+                f::notification.eq(reason),
+            ))
             .execute(conn)?,
         _ => diesel::update(target)
-            .set((f::status.eq(to.as_str()), f::version.eq(next), f::updated_at.eq(at)))
+            .set((
+                f::status.eq(to.as_str()),
+                f::version.eq(next),
+                f::updated_at.eq(at),
+            ))
             .execute(conn)?,
     };
     if n == 0 {
@@ -554,9 +714,17 @@ pub fn act(
 }
 
 /// The history of a forecast the viewer may see, oldest first.
-pub fn history(conn: &mut DbConnection, id: &str, viewer: &Viewer, page: Page) -> Result<(Vec<HistoryRow>, i64), StoreError> {
+pub fn history(
+    conn: &mut DbConnection,
+    id: &str,
+    viewer: &Viewer,
+    page: Page,
+) -> Result<(Vec<HistoryRow>, i64), StoreError> {
     let row = find(conn, id, viewer)?;
-    let total: i64 = h::table.filter(h::forecast_id.eq(&row.id)).count().get_result(conn)?;
+    let total: i64 = h::table
+        .filter(h::forecast_id.eq(&row.id))
+        .count()
+        .get_result(conn)?;
     let rows = h::table
         .filter(h::forecast_id.eq(&row.id))
         .order(h::seq.asc())
@@ -600,7 +768,12 @@ pub struct ListFilter {
 }
 
 /// The applications list: rows the viewer may see, filtered, sorted and paged.
-pub fn list(conn: &mut DbConnection, viewer: &Viewer, filter: &ListFilter, page: Page) -> Result<(Vec<ForecastRow>, i64), StoreError> {
+pub fn list(
+    conn: &mut DbConnection,
+    viewer: &Viewer,
+    filter: &ListFilter,
+    page: Page,
+) -> Result<(Vec<ForecastRow>, i64), StoreError> {
     let staff = viewer.sees_all();
     let build = || {
         let mut q = f::table.into_boxed();
@@ -608,7 +781,15 @@ pub fn list(conn: &mut DbConnection, viewer: &Viewer, filter: &ListFilter, page:
             q = q.filter(f::tin.eq(viewer.tin.clone().unwrap_or_default()));
         }
         if !filter.statuses.is_empty() {
-            q = q.filter(f::status.eq_any(filter.statuses.iter().map(|s| s.as_str()).collect::<Vec<_>>()));
+            q = q.filter(
+                f::status.eq_any(
+                    filter
+                        .statuses
+                        .iter()
+                        .map(|s| s.as_str())
+                        .collect::<Vec<_>>(),
+                ),
+            );
         }
         if let Some(t) = filter.created_from {
             q = q.filter(f::created_at.ge(naive(t)));
@@ -627,15 +808,29 @@ pub fn list(conn: &mut DbConnection, viewer: &Viewer, filter: &ListFilter, page:
         }
         if let Some(a) = filter.economic_activity.clone() {
             let divisions = ea::table.filter(ea::parent.eq(a.clone())).select(ea::code);
-            q = q.filter(f::economic_activity.eq(a).or(f::economic_activity.eq_any(divisions)));
+            q = q.filter(
+                f::economic_activity
+                    .eq(a)
+                    .or(f::economic_activity.eq_any(divisions)),
+            );
         }
         if let Some(t) = filter.tin.clone() {
             q = q.filter(f::tin.eq(t));
         }
-        for w in filter.employer.as_deref().map(domain::text::fold_words).unwrap_or_default() {
+        for w in filter
+            .employer
+            .as_deref()
+            .map(domain::text::fold_words)
+            .unwrap_or_default()
+        {
             q = q.filter(f::employer_search.like(format!("%{w}%")));
         }
-        for w in filter.keyword.as_deref().map(domain::text::fold_words).unwrap_or_default() {
+        for w in filter
+            .keyword
+            .as_deref()
+            .map(domain::text::fold_words)
+            .unwrap_or_default()
+        {
             let pattern = format!("%{w}%");
             if staff {
                 q = q.filter(
@@ -662,6 +857,10 @@ pub fn list(conn: &mut DbConnection, viewer: &Viewer, filter: &ListFilter, page:
         SortKey::NumberAsc => q.order(f::number.asc()),
         SortKey::NumberDesc => q.order(f::number.desc()),
     };
-    let rows = q.limit(page.limit()).offset(page.offset()).select(ForecastRow::as_select()).load(conn)?;
+    let rows = q
+        .limit(page.limit())
+        .offset(page.offset())
+        .select(ForecastRow::as_select())
+        .load(conn)?;
     Ok((rows, total))
 }

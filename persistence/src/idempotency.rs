@@ -32,6 +32,9 @@ pub struct IdempotencyScope<'a> {
     pub now: NaiveDateTime,
 }
 
+/// request hash, status, body, location, etag
+type StoredRow = (String, i32, String, Option<String>, Option<String>);
+
 /// Runs `f` under the idempotency key, in the caller's write transaction.
 /// Without a key, just runs `f`.
 pub fn run(
@@ -40,18 +43,30 @@ pub fn run(
     f: impl FnOnce(&mut DbConnection) -> Result<StoredResponse, StoreError>,
 ) -> Result<StoredResponse, StoreError> {
     let Some(s) = scope else { return f(conn) };
-    let found: Option<(String, i32, String, Option<String>, Option<String>)> = k::table
+    let found: Option<StoredRow> = k::table
         .filter(k::caller.eq(s.caller))
         .filter(k::idem_key.eq(s.key))
         .filter(k::created_at.ge(s.now - RETENTION))
-        .select((k::request_hash, k::status_code, k::response_body, k::location, k::etag))
+        .select((
+            k::request_hash,
+            k::status_code,
+            k::response_body,
+            k::location,
+            k::etag,
+        ))
         .first(conn)
         .optional()?;
     if let Some((hash, status, body, location, etag)) = found {
         if hash != s.request_hash {
             return Err(StoreError::IdempotencyMismatch);
         }
-        return Ok(StoredResponse { status: u16::try_from(status).unwrap_or(200), body, location, etag, replayed: true });
+        return Ok(StoredResponse {
+            status: u16::try_from(status).unwrap_or(200),
+            body,
+            location,
+            etag,
+            replayed: true,
+        });
     }
     // An expired key of this caller may be reused: forget it first. Only an
     // expired one: a key another transaction committed since the read above
@@ -75,16 +90,26 @@ pub fn run(
             k::created_at.eq(s.now),
         ))
         .execute(conn)
-        .map_err(|e| if is_unique_violation(&e) { StoreError::Retry } else { e.into() })?;
+        .map_err(|e| {
+            if is_unique_violation(&e) {
+                StoreError::Retry
+            } else {
+                e.into()
+            }
+        })?;
     let resp = f(conn)?;
-    diesel::update(k::table.filter(k::caller.eq(s.caller)).filter(k::idem_key.eq(s.key)))
-        .set((
-            k::status_code.eq(i32::from(resp.status)),
-            k::response_body.eq(&resp.body),
-            k::location.eq(&resp.location),
-            k::etag.eq(&resp.etag),
-        ))
-        .execute(conn)?;
+    diesel::update(
+        k::table
+            .filter(k::caller.eq(s.caller))
+            .filter(k::idem_key.eq(s.key)),
+    )
+    .set((
+        k::status_code.eq(i32::from(resp.status)),
+        k::response_body.eq(&resp.body),
+        k::location.eq(&resp.location),
+        k::etag.eq(&resp.etag),
+    ))
+    .execute(conn)?;
     Ok(resp)
 }
 

@@ -108,7 +108,10 @@ pub fn search_occupations(
 }
 
 /// Every economic activity, sections each followed by their divisions.
-pub fn list_activities(conn: &mut DbConnection, page: Page) -> Result<(Vec<ActivityRow>, i64), StoreError> {
+pub fn list_activities(
+    conn: &mut DbConnection,
+    page: Page,
+) -> Result<(Vec<ActivityRow>, i64), StoreError> {
     let total: i64 = ea::table.count().get_result(conn)?;
     let rows = ea::table
         .order(ea::position.asc())
@@ -145,7 +148,11 @@ pub fn load_known<'a>(
         }
     }
     if let Some(a) = activity.map(str::trim).filter(|a| !a.is_empty()) {
-        let found: Option<String> = ea::table.filter(ea::code.eq(a)).select(ea::code).first(conn).optional()?;
+        let found: Option<String> = ea::table
+            .filter(ea::code.eq(a))
+            .select(ea::code)
+            .first(conn)
+            .optional()?;
         known.activities.extend(found);
     }
     Ok(known)

@@ -27,7 +27,11 @@ fn year(path: &str) -> Result<i32, ApiError> {
     responses((status = 200, description = "The calendar", body = Campaign)),
     security(("bearer" = []))
 )]
-pub async fn get(state: web::Data<AppState>, _caller: Caller, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn get(
+    state: web::Data<AppState>,
+    _caller: Caller,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let y = year(&path)?;
     let (c, custom) = state.read(move |conn| campaigns::get(conn, y)).await?;
     Ok(HttpResponse::Ok().json(Campaign::from_domain(&c, custom)))
@@ -59,6 +63,8 @@ pub async fn put(
     let actor = caller.sub.clone();
     let now = state.now().naive_utc();
     let stored = c.clone();
-    state.write(move |conn| campaigns::put(conn, &stored, &actor, now)).await?;
+    state
+        .write(move |conn| campaigns::put(conn, &stored, &actor, now))
+        .await?;
     Ok(HttpResponse::Ok().json(Campaign::from_domain(&c, true)))
 }

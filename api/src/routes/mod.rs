@@ -9,7 +9,7 @@ pub mod reference;
 
 use crate::problem::ApiError;
 use actix_web::http::Method;
-use actix_web::{web, Handler, HttpResponse, FromRequest, Resource, Responder};
+use actix_web::{web, FromRequest, Handler, HttpResponse, Resource, Responder};
 
 /// A resource that remembers its methods for the `Allow` header of its 405.
 struct Res {
@@ -19,7 +19,10 @@ struct Res {
 
 impl Res {
     fn new(path: &str) -> Res {
-        Res { resource: web::resource(path), allow: Vec::new() }
+        Res {
+            resource: web::resource(path),
+            allow: Vec::new(),
+        }
     }
 
     fn on<F, Args>(mut self, method: Method, handler: F) -> Res
@@ -91,20 +94,48 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     let r = |p: &str| Res::new(&format!("{v1}{p}"));
     cfg.service(r("/me").get(reference::me).done())
         .service(r("/occupations").get(reference::occupations).done())
-        .service(r("/economic-activities").get(reference::economic_activities).done())
+        .service(
+            r("/economic-activities")
+                .get(reference::economic_activities)
+                .done(),
+        )
         .service(r("/forecasts").get(f::list).post(f::create).done())
-        .service(r("/forecasts/{id}").get(f::get).put(f::replace).delete(f::delete).done())
+        .service(
+            r("/forecasts/{id}")
+                .get(f::get)
+                .put(f::replace)
+                .delete(f::delete)
+                .done(),
+        )
         .service(r("/forecasts/{id}/lines").post(f::add_line).done())
-        .service(r("/forecasts/{id}/lines/{line_id}").put(f::update_line).delete(f::delete_line).done())
+        .service(
+            r("/forecasts/{id}/lines/{line_id}")
+                .put(f::update_line)
+                .delete(f::delete_line)
+                .done(),
+        )
         .service(r("/forecasts/{id}/submit").post(f::submit).done())
         .service(r("/forecasts/{id}/withdraw").post(f::withdraw).done())
-        .service(r("/forecasts/{id}/start-review").post(f::start_review).done())
+        .service(
+            r("/forecasts/{id}/start-review")
+                .post(f::start_review)
+                .done(),
+        )
         .service(r("/forecasts/{id}/return").post(f::return_).done())
         .service(r("/forecasts/{id}/accept").post(f::accept).done())
         .service(r("/forecasts/{id}/history").get(f::history).done())
-        .service(r("/campaigns/{year}").get(campaigns::get).put(campaigns::put).done())
+        .service(
+            r("/campaigns/{year}")
+                .get(campaigns::get)
+                .put(campaigns::put)
+                .done(),
+        )
         .service(Res::new("/health/live").get(health::live).done())
         .service(Res::new("/health/ready").get(health::ready).done())
         .service(Res::new("/metrics").get(health::metrics).done())
-        .service(Res::new("/api-docs/openapi.json").get(crate::openapi::serve).done());
+        .service(
+            Res::new("/api-docs/openapi.json")
+                .get(crate::openapi::serve)
+                .done(),
+        );
 }

@@ -35,21 +35,39 @@ pub struct OccupationParams {
     responses((status = 200, description = "Matching entries", body = Paged<Occupation>)),
     security(("bearer" = []))
 )]
-pub async fn occupations(state: web::Data<AppState>, _caller: Caller, q: Query<OccupationParams>) -> Result<HttpResponse, ApiError> {
+pub async fn occupations(
+    state: web::Data<AppState>,
+    _caller: Caller,
+    q: Query<OccupationParams>,
+) -> Result<HttpResponse, ApiError> {
     let q = q.0;
-    let page = PageParams { page: q.page, per_page: q.per_page }.page()?;
+    let page = PageParams {
+        page: q.page,
+        per_page: q.per_page,
+    }
+    .page()?;
     if let Some(code) = q.code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
         if code.len() > 4 || !code.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(ApiError::Validation(domain::ValidationErrors(vec![FieldError::new("code", "occupation_code_format")])));
+            return Err(ApiError::Validation(domain::ValidationErrors(vec![
+                FieldError::new("code", "occupation_code_format"),
+            ])));
         }
     }
     if q.q.as_ref().is_some_and(|s| s.chars().count() > 200) {
-        return Err(ApiError::Validation(domain::ValidationErrors(vec![FieldError::new("q", "length").with("max", 200)])));
+        return Err(ApiError::Validation(domain::ValidationErrors(vec![
+            FieldError::new("q", "length").with("max", 200),
+        ])));
     }
     let (rows, total) = state
         .read(move |c| reference::search_occupations(c, q.code.as_deref(), q.q.as_deref(), page))
         .await?;
-    let items = rows.into_iter().map(|r| Occupation { code: r.code, title: r.title }).collect();
+    let items = rows
+        .into_iter()
+        .map(|r| Occupation {
+            code: r.code,
+            title: r.title,
+        })
+        .collect();
     Ok(HttpResponse::Ok().json(Paged::new(items, page, total)))
 }
 
@@ -62,12 +80,23 @@ pub async fn occupations(state: web::Data<AppState>, _caller: Caller, q: Query<O
     responses((status = 200, description = "Economic activities", body = Paged<EconomicActivity>)),
     security(("bearer" = []))
 )]
-pub async fn economic_activities(state: web::Data<AppState>, _caller: Caller, q: Query<PageParams>) -> Result<HttpResponse, ApiError> {
+pub async fn economic_activities(
+    state: web::Data<AppState>,
+    _caller: Caller,
+    q: Query<PageParams>,
+) -> Result<HttpResponse, ApiError> {
     let page = q.0.page()?;
-    let (rows, total) = state.read(move |c| reference::list_activities(c, page)).await?;
+    let (rows, total) = state
+        .read(move |c| reference::list_activities(c, page))
+        .await?;
     let items = rows
         .into_iter()
-        .map(|r| EconomicActivity { code: r.code, title: r.title, level: r.level, parent: r.parent })
+        .map(|r| EconomicActivity {
+            code: r.code,
+            title: r.title,
+            level: r.level,
+            parent: r.parent,
+        })
         .collect();
     Ok(HttpResponse::Ok().json(Paged::new(items, page, total)))
 }
