@@ -94,22 +94,21 @@ pub struct Employer {
 
 impl Employer {
     pub fn to_domain(&self) -> domain::forecast::EmployerInput {
-        use domain::forecast::clean;
         domain::forecast::EmployerInput {
             person_type: self.person_type.into(),
             tin: self.tin.clone(),
-            organization_name: clean(self.organization_name.as_deref()),
-            legal_form: clean(self.legal_form.as_deref()),
-            name: clean(self.name.as_deref()),
-            surname: clean(self.surname.as_deref()),
-            patronymic: clean(self.patronymic.as_deref()),
-            legal_address: clean(Some(&self.legal_address)),
-            current_address: clean(Some(&self.current_address)),
-            workplace_address: clean(Some(&self.workplace_address)),
+            organization_name: self.organization_name.clone(),
+            legal_form: self.legal_form.clone(),
+            name: self.name.clone(),
+            surname: self.surname.clone(),
+            patronymic: self.patronymic.clone(),
+            legal_address: Some(self.legal_address.clone()),
+            current_address: Some(self.current_address.clone()),
+            workplace_address: Some(self.workplace_address.clone()),
             tin_issued_on: self.tin_issued_on,
             employees_total: self.employees_total,
             foreign_workers: self.foreign_workers,
-            economic_activity: clean(Some(&self.economic_activity)),
+            economic_activity: Some(self.economic_activity.clone()),
         }
     }
 
@@ -170,15 +169,14 @@ pub struct LineInput {
 
 impl LineInput {
     pub fn to_domain(&self) -> domain::forecast::LineInput {
-        use domain::forecast::clean;
         domain::forecast::LineInput {
             occupation_code: self.occupation_code.clone(),
-            occupation_title: clean(Some(&self.occupation_title)),
+            occupation_title: Some(self.occupation_title.clone()),
             demand_total: self.demand_total,
             demand_foreigners: self.demand_foreigners,
-            justification: clean(Some(&self.justification)),
+            justification: Some(self.justification.clone()),
             quota_usage: self.quota_usage.into(),
-            note: clean(self.note.as_deref()),
+            note: self.note.clone(),
         }
     }
 }

@@ -224,6 +224,11 @@ impl FromRequest for IfMatch {
             });
         };
         let s = v.to_str().unwrap_or("").trim();
+        if s.len() > 255 {
+            return ready(Err(ApiError::Validation(ValidationErrors(vec![
+                FieldError::new("If-Match", "length").with("max", 255),
+            ]))));
+        }
         if s == "*" {
             return ready(Ok(IfMatch(None)));
         }

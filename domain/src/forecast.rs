@@ -201,6 +201,8 @@ pub fn validate_employer(
         errs.extend_from_validator(prefix, &e);
     }
     let f = |name: &str| format!("{prefix}{name}");
+    // Limits apply to the text as sent; the stored text is trimmed.
+    let c = |v: &Option<String>| clean(v.as_deref());
 
     let tin = match Tin::parse(&input.tin) {
         Ok(t) => {
@@ -225,26 +227,30 @@ pub fn validate_employer(
 
     let (name, surname, patronymic, org) = match input.person_type {
         PersonType::Physical => (
-            Some(require(&mut errs, f("name"), &input.name)),
-            Some(require(&mut errs, f("surname"), &input.surname)),
-            Some(require(&mut errs, f("patronymic"), &input.patronymic)),
-            input.organization_name.clone(),
+            Some(require(&mut errs, f("name"), &c(&input.name))),
+            Some(require(&mut errs, f("surname"), &c(&input.surname))),
+            Some(require(&mut errs, f("patronymic"), &c(&input.patronymic))),
+            c(&input.organization_name),
         ),
         // Parts that do not apply to the kind of person are kept as given.
         PersonType::Legal => (
-            input.name.clone(),
-            input.surname.clone(),
-            input.patronymic.clone(),
+            c(&input.name),
+            c(&input.surname),
+            c(&input.patronymic),
             Some(require(
                 &mut errs,
                 f("organization_name"),
-                &input.organization_name,
+                &c(&input.organization_name),
             )),
         ),
     };
-    let legal_address = require(&mut errs, f("legal_address"), &input.legal_address);
-    let current_address = require(&mut errs, f("current_address"), &input.current_address);
-    let workplace_address = require(&mut errs, f("workplace_address"), &input.workplace_address);
+    let legal_address = require(&mut errs, f("legal_address"), &c(&input.legal_address));
+    let current_address = require(&mut errs, f("current_address"), &c(&input.current_address));
+    let workplace_address = require(
+        &mut errs,
+        f("workplace_address"),
+        &c(&input.workplace_address),
+    );
 
     if input.tin_issued_on > ctx.today {
         errs.push(FieldError::new(f("tin_issued_on"), "in_future").with("today", ctx.today));
@@ -255,7 +261,11 @@ pub fn validate_employer(
                 .with("max", input.employees_total),
         );
     }
-    let activity = require(&mut errs, f("economic_activity"), &input.economic_activity);
+    let activity = require(
+        &mut errs,
+        f("economic_activity"),
+        &c(&input.economic_activity),
+    );
     if !activity.is_empty() && !ctx.known.activities.contains(&activity) {
         errs.push(
             FieldError::new(f("economic_activity"), "economic_activity_unknown")
@@ -267,7 +277,7 @@ pub fn validate_employer(
         person_type: input.person_type,
         tin,
         organization_name: org,
-        legal_form: input.legal_form.clone(),
+        legal_form: c(&input.legal_form),
         name,
         surname,
         patronymic,
@@ -299,7 +309,12 @@ pub fn validate_line(
     }
     let f = |name: &str| format!("{prefix}{name}");
 
-    let title_typed = require(&mut errs, f("occupation_title"), &input.occupation_title);
+    let c = |v: &Option<String>| clean(v.as_deref());
+    let title_typed = require(
+        &mut errs,
+        f("occupation_title"),
+        &c(&input.occupation_title),
+    );
     let code = OccupationCode::parse(&input.occupation_code);
     let mut title = None;
     match &code {
@@ -329,7 +344,7 @@ pub fn validate_line(
                 .with("max", input.demand_total),
         );
     }
-    let justification = require(&mut errs, f("justification"), &input.justification);
+    let justification = require(&mut errs, f("justification"), &c(&input.justification));
 
     match (code, title) {
         (Some(occupation_code), Some(occupation_title)) if errs.is_empty() => Ok(ForecastLine {
@@ -339,7 +354,7 @@ pub fn validate_line(
             demand_foreigners: input.demand_foreigners,
             justification,
             quota_usage: input.quota_usage,
-            note: input.note.clone(),
+            note: c(&input.note),
         }),
         _ => Err(errs),
     }
@@ -424,16 +439,16 @@ pub const MAX_RETURN_REASON: usize = 2_000;
 /// An officer returns a forecast with a reason, required and non-blank,
 /// shown to the employer as the forecast's notification (SPEC §4.3).
 pub fn check_return_reason(reason: &str) -> Result<String, ValidationErrors> {
+    // The limit applies to the text as sent; the stored text is trimmed.
+    if reason.chars().count() > MAX_RETURN_REASON {
+        let e = FieldError::new("reason", "length").with("max", MAX_RETURN_REASON);
+        return Err(ValidationErrors(vec![e]));
+    }
     let r = tidy(reason);
     if r.is_empty() {
         return Err(ValidationErrors(vec![FieldError::new(
             "reason", "required",
         )]));
-    }
-    if r.chars().count() > MAX_RETURN_REASON {
-        return Err(ValidationErrors(vec![
-            FieldError::new("reason", "length").with("max", MAX_RETURN_REASON)
-        ]));
     }
     Ok(r)
 }

@@ -444,13 +444,10 @@ fn refresh_lines_summary(conn: &mut DbConnection, id: &str) -> Result<(), StoreE
     Ok(())
 }
 
-/// Checks that `viewer` may edit `row` now (owner, draft or returned, version).
-fn editable(
-    conn: &mut DbConnection,
-    id: &str,
-    viewer: &Viewer,
-    expected: Option<i64>,
-) -> Result<ForecastRow, StoreError> {
+/// Checks that `viewer` may edit the forecast now (owner, draft or returned).
+/// Callers validate the input next and check `If-Match` last, so invalid
+/// input is a 422 whatever version it names.
+fn editable(conn: &mut DbConnection, id: &str, viewer: &Viewer) -> Result<ForecastRow, StoreError> {
     let row = find(conn, id, viewer)?;
     transition(
         row.status(),
@@ -458,7 +455,6 @@ fn editable(
         &owner_roles(&row, viewer),
     )
     .map_err(StoreError::Transition)?;
-    check_version(&row, expected)?;
     Ok(row)
 }
 
@@ -483,7 +479,7 @@ pub fn replace(
     lines: &[LineInput],
     now: DateTime<Utc>,
 ) -> Result<ForecastRecord, StoreError> {
-    let row = editable(conn, id, viewer, expected)?;
+    let row = editable(conn, id, viewer)?;
     let (section, valid) = validate_all(conn, viewer, now, employer, lines)?;
     if section.tin.as_str() != row.tin {
         return Err(validation(ValidationErrors(vec![FieldError::new(
@@ -491,6 +487,7 @@ pub fn replace(
             "tin_immutable",
         )])));
     }
+    check_version(&row, expected)?;
     let at = naive(now);
     bump(conn, &row, at)?;
     diesel::update(f::table.filter(f::id.eq(id)))
@@ -521,12 +518,13 @@ pub fn add_line(
     input: &LineInput,
     now: DateTime<Utc>,
 ) -> Result<(ForecastRecord, String), StoreError> {
-    let row = editable(conn, id, viewer, expected)?;
+    let row = editable(conn, id, viewer)?;
     let line = validate_one_line(conn, viewer, now, input)?;
     let existing = lines_of(conn, id)?;
     let mut all: Vec<ForecastLine> = existing.iter().filter_map(LineRow::to_domain).collect();
     all.push(line.clone());
     check_line_set(&all, "lines").map_err(|_| set_error(&all))?;
+    check_version(&row, expected)?;
     let position = existing.iter().map(|l| l.position).max().unwrap_or(0) + 1;
     bump(conn, &row, naive(now))?;
     let new_id = insert_lines(conn, id, std::slice::from_ref(&line), position)?.remove(0);
@@ -565,7 +563,7 @@ pub fn update_line(
     input: &LineInput,
     now: DateTime<Utc>,
 ) -> Result<ForecastRecord, StoreError> {
-    let row = editable(conn, id, viewer, expected)?;
+    let row = editable(conn, id, viewer)?;
     let existing = lines_of(conn, id)?;
     if !existing.iter().any(|l| l.id == line_id) {
         return Err(StoreError::NotFound);
@@ -583,6 +581,7 @@ pub fn update_line(
         .collect::<Option<_>>()
         .unwrap_or_default();
     check_line_set(&all, "lines").map_err(|_| set_error(&all))?;
+    check_version(&row, expected)?;
     bump(conn, &row, naive(now))?;
     diesel::update(fl::table.filter(fl::id.eq(line_id)))
         .set((
@@ -608,7 +607,8 @@ pub fn delete_line(
     expected: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<ForecastRecord, StoreError> {
-    let row = editable(conn, id, viewer, expected)?;
+    let row = editable(conn, id, viewer)?;
+    check_version(&row, expected)?;
     let n = diesel::delete(
         fl::table
             .filter(fl::forecast_id.eq(id))

@@ -46,8 +46,8 @@ pub async fn occupations(
         per_page: q.per_page,
     }
     .page()?;
-    if let Some(code) = q.code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-        if code.len() > 4 || !code.bytes().all(|b| b.is_ascii_digit()) {
+    if let Some(code) = q.code.as_deref().map(str::trim) {
+        if code.is_empty() || code.len() > 4 || !code.bytes().all(|b| b.is_ascii_digit()) {
             return Err(ApiError::Validation(domain::ValidationErrors(vec![
                 FieldError::new("code", "occupation_code_format"),
             ])));
