@@ -40,7 +40,7 @@ use utoipa::{Modify, OpenApi};
         health::ready,
         health::metrics,
     ),
-    components(schemas(Problem, ProblemFieldError, dto::Forecast, dto::ForecastSummary, dto::Campaign)),
+    components(schemas(Problem, ProblemFieldError, dto::Forecast, dto::ForecastSummary, dto::Campaign, forecasts::Sort)),
     modifiers(&Security, &ProblemResponses),
     tags(
         (name = "forecasts", description = "The employer's forecast and its review"),

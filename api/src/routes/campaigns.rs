@@ -22,7 +22,7 @@ fn year(path: &str) -> Result<i32, ApiError> {
 /// The dates of target year `year`: the defaults of the amended calendar
 /// (Decision No. 489, 2024) until `admin` sets others.
 #[utoipa::path(
-    get, path = "/api/v1/campaigns/{year}", tag = "campaigns",
+    get, path = "/api/v1/campaigns/{year}", operation_id = "get_campaign", tag = "campaigns",
     params(("year" = i32, Path, description = "Target year", minimum = 2000, maximum = 2100)),
     responses((status = 200, description = "The calendar", body = Campaign)),
     security(("bearer" = []))
@@ -41,7 +41,7 @@ pub async fn get(
 ///
 /// Admin: sets the dates of target year `year`; they must be in order.
 #[utoipa::path(
-    put, path = "/api/v1/campaigns/{year}", tag = "campaigns",
+    put, path = "/api/v1/campaigns/{year}", operation_id = "set_campaign", tag = "campaigns",
     request_body = Campaign,
     params(("year" = i32, Path, description = "Target year", minimum = 2000, maximum = 2100)),
     responses((status = 200, description = "The calendar as stored", body = Campaign)),

@@ -28,7 +28,7 @@ fn location(id: &str) -> String {
 /// `"submit": true` it is created and submitted in one step (for ERP systems).
 /// Send an `Idempotency-Key` so a retry never creates a second forecast.
 #[utoipa::path(
-    post, path = "/api/v1/forecasts", tag = "forecasts",
+    post, path = "/api/v1/forecasts", operation_id = "create_forecast", tag = "forecasts",
     request_body = ForecastCreate,
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the first answer is replayed (1–255 characters).", max_length = 255)),
     responses(
@@ -201,7 +201,7 @@ impl ListParams {
 ///
 /// The applications list: an employer sees its TIN's forecasts, staff see all.
 #[utoipa::path(
-    get, path = "/api/v1/forecasts", tag = "forecasts",
+    get, path = "/api/v1/forecasts", operation_id = "list_forecasts", tag = "forecasts",
     params(ListParams),
     responses((status = 200, description = "A page of forecasts", body = Paged<ForecastSummary>)),
     security(("bearer" = []))
@@ -230,7 +230,7 @@ pub async fn list(
 ///
 /// The forecast with its lines; the `ETag` is its version, for `If-Match`.
 #[utoipa::path(
-    get, path = "/api/v1/forecasts/{id}", tag = "forecasts",
+    get, path = "/api/v1/forecasts/{id}", operation_id = "get_forecast", tag = "forecasts",
     params(("id" = String, Path, description = "Forecast id")),
     responses((status = 200, description = "The forecast", body = Forecast, headers(("ETag" = String, description = "The version")))),
     security(("bearer" = []))
@@ -254,7 +254,7 @@ pub async fn get(
 ///
 /// Replaces the employer section and all lines of a draft or returned forecast.
 #[utoipa::path(
-    put, path = "/api/v1/forecasts/{id}", tag = "forecasts",
+    put, path = "/api/v1/forecasts/{id}", operation_id = "replace_forecast", tag = "forecasts",
     request_body = ForecastReplace,
     params(("id" = String, Path, description = "Forecast id"), ("If-Match" = Option<String>, Header, description = "The ETag last read; a stale one answers 412", max_length = 255)),
     responses(
@@ -288,7 +288,7 @@ pub async fn replace(
 
 /// Delete a draft
 #[utoipa::path(
-    delete, path = "/api/v1/forecasts/{id}", tag = "forecasts",
+    delete, path = "/api/v1/forecasts/{id}", operation_id = "delete_forecast", tag = "forecasts",
     params(("id" = String, Path, description = "Forecast id"), ("If-Match" = Option<String>, Header, description = "The ETag last read", max_length = 255)),
     responses(
         (status = 204, description = "Deleted"),
@@ -500,7 +500,7 @@ action_handler!(
 /// Officer: submitted or in_review → returned, with a reason the employer sees
 /// as the forecast's notification.
 #[utoipa::path(
-    post, path = "/api/v1/forecasts/{id}/return", tag = "forecasts",
+    post, path = "/api/v1/forecasts/{id}/return", operation_id = "return_forecast", tag = "forecasts",
     request_body = ReturnInput,
     params(("id" = String, Path, description = "Forecast id"),
         ("If-Match" = Option<String>, Header, description = "The ETag last read", max_length = 255),
@@ -540,7 +540,7 @@ pub async fn return_(
 ///
 /// Every transition of the forecast, oldest first.
 #[utoipa::path(
-    get, path = "/api/v1/forecasts/{id}/history", tag = "forecasts",
+    get, path = "/api/v1/forecasts/{id}/history", operation_id = "get_forecast_history", tag = "forecasts",
     params(("id" = String, Path, description = "Forecast id"), PageParams),
     responses((status = 200, description = "The transitions", body = Paged<HistoryEntry>)),
     security(("bearer" = []))
