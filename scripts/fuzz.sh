@@ -11,7 +11,7 @@ export DATA_DIR="$work/data" BIND="127.0.0.1:$port" RUST_LOG="${RUST_LOG:-warn}"
 export RATE_LIMIT_PER_SECOND=100000 RATE_LIMIT_BURST=100000
 unset DATABASE_URL
 cargo build -q -p api --bin quota-api
-bin=target/debug/quota-api
+bin="${CARGO_TARGET_DIR:-target}/debug/quota-api"
 "$bin" serve > "$work/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true' EXIT
@@ -19,7 +19,7 @@ for _ in $(seq 1 100); do
   curl -fsS "http://127.0.0.1:$port/health/ready" > /dev/null 2>&1 && break
   sleep 0.2
 done
-curl -fsS "http://127.0.0.1:$port/health/ready" > /dev/null
+curl -fsS "http://127.0.0.1:$port/health/ready" > /dev/null || { echo "server did not start:"; cat "$work/server.log"; exit 1; }
 status=0
 for role in employer officer admin; do
   if [ "$role" = employer ]; then
