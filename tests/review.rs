@@ -205,3 +205,92 @@ async fn admin_sets_the_calendar_in_order_only() {
         "2026-08-31"
     );
 }
+
+#[tokio::test]
+async fn the_officers_queue_is_oldest_submission_first() {
+    let app = spawn().await;
+    let off = app.officer();
+    let mut submitted = Vec::new();
+    for (i, tin) in [TIN_A, TIN_B, TIN_A].iter().enumerate() {
+        app.clock
+            .set(format!("2026-05-1{}T09:00:00Z", i + 1).parse().unwrap());
+        let id = app.create_draft(tin, two_lines()).await;
+        submitted.push(id);
+    }
+    // Submit in reverse order of creation, a day apart.
+    for (i, id) in submitted.iter().rev().enumerate() {
+        app.clock
+            .set(format!("2026-06-0{}T09:00:00Z", i + 1).parse().unwrap());
+        let tin = if i == 1 { TIN_B } else { TIN_A };
+        assert_eq!(
+            app.action(id, "submit", &app.employer(tin)).await.status,
+            StatusCode::OK
+        );
+    }
+    app.create_draft(TIN_A, two_lines()).await; // a draft is not in the queue
+    let q = app
+        .get("/api/v1/forecasts?status=submitted&sort=submitted_at", &off)
+        .await;
+    let ids: Vec<_> = q.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap().to_owned())
+        .collect();
+    let expected: Vec<_> = submitted.iter().rev().cloned().collect();
+    assert_eq!(ids, expected);
+    let window = app
+        .get(
+            "/api/v1/forecasts?submitted_from=2026-06-02&submitted_until=2026-06-02",
+            &off,
+        )
+        .await;
+    assert_eq!(window.body["total"], 1);
+    assert_eq!(window.body["items"][0]["id"], submitted[1].as_str());
+    let by_name = app.get("/api/v1/forecasts?employer=Abseron", &off).await;
+    assert_eq!(by_name.body["total"], 3);
+}
+
+#[tokio::test]
+async fn an_officer_cannot_edit_an_employers_lines() {
+    let app = spawn().await;
+    let id = app.create_draft(TIN_A, two_lines()).await;
+    let off = app.officer();
+    let f = app.get(&format!("/api/v1/forecasts/{id}"), &off).await;
+    let line_id = f.body["lines"][0]["id"].as_str().unwrap().to_owned();
+    let lines = format!("/api/v1/forecasts/{id}/lines");
+    assert_eq!(
+        app.post(&lines, &off, &line("0110", "Admiral", 1, 1))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.put(
+            &format!("{lines}/{line_id}"),
+            &off,
+            &line("0110", "Admiral", 1, 1)
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.delete(&format!("{lines}/{line_id}"), &off).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.delete(&format!("/api/v1/forecasts/{id}"), &off)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.action(&id, "submit", &off).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.get(&format!("/api/v1/forecasts/{id}"), &off).await.body["version"],
+        1
+    );
+}
