@@ -6,6 +6,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 mod auth;
+mod classification;
 mod errors;
 mod forecasts;
 mod openapi;

@@ -417,6 +417,12 @@ pub struct Occupation {
     pub code: String,
     #[schema(example = "Fermer, ipəkçilik")]
     pub title: String,
+    /// The ISCO-08 major group: its digit.
+    #[schema(example = "6")]
+    pub major_group: String,
+    /// The major group's title.
+    #[schema(example = "Skilled agricultural, forestry and fishery workers")]
+    pub major_group_title: String,
 }
 
 /// An economic activity: a NACE Rev. 2 section or division.
@@ -500,4 +506,54 @@ impl Campaign {
 pub struct Health {
     #[schema(example = "ok")]
     pub status: String,
+}
+
+/// What an import of the occupational classification changed.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ImportReport {
+    /// Entries new to the classification (or brought back from retirement).
+    #[schema(example = 12)]
+    pub added: usize,
+    /// Entries that were already current.
+    #[schema(example = 9800)]
+    pub kept: usize,
+    /// Entries no longer current (replace mode); retired, never deleted.
+    #[schema(example = 3)]
+    pub retired: usize,
+}
+
+/// A category of work permits exempt from the quota (SPEC §5.3).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ExemptionCategory {
+    #[schema(example = "liberated_territories")]
+    pub code: String,
+    pub title_az: String,
+    pub title_en: String,
+    pub title_ru: String,
+    /// Retired categories stay for the permits that name them.
+    pub retired: bool,
+}
+
+/// The titles of an exemption category.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExemptionInput {
+    #[schema(
+        min_length = 1,
+        max_length = 500,
+        example = "Daimi yaşamaq icazəsi olan əcnəbi"
+    )]
+    pub title_az: String,
+    #[schema(
+        min_length = 1,
+        max_length = 500,
+        example = "Holder of a permanent residence permit"
+    )]
+    pub title_en: String,
+    #[schema(
+        min_length = 1,
+        max_length = 500,
+        example = "Иностранец с разрешением на постоянное проживание"
+    )]
+    pub title_ru: String,
 }

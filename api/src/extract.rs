@@ -100,6 +100,69 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     })
 }
 
+/// Reads a whole body of at most `limit` bytes.
+async fn read_body(
+    mut payload: Payload,
+    declared: Option<usize>,
+    limit: usize,
+) -> Result<bytes::Bytes, ApiError> {
+    if declared.is_some_and(|n| n > limit) {
+        return Err(ApiError::PayloadTooLarge { limit });
+    }
+    let mut body = bytes::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| ApiError::BadRequest {
+            code: "payload",
+            detail: e.to_string(),
+        })?;
+        if body.len() + chunk.len() > limit {
+            return Err(ApiError::PayloadTooLarge { limit });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
+fn declared_length(req: &HttpRequest) -> Option<usize> {
+    req.headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
+}
+
+/// A file upload of up to [`FileBody::LIMIT`] bytes, any media type.
+pub struct FileBody {
+    pub bytes: bytes::Bytes,
+    pub content_type: Option<String>,
+}
+
+impl FileBody {
+    /// Classification files are larger than forecasts: 10 MiB.
+    pub const LIMIT: usize = 10 * 1024 * 1024;
+}
+
+impl FromRequest for FileBody {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let declared = declared_length(req);
+        let content_type = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let payload = payload.take();
+        Box::pin(async move {
+            let bytes = read_body(payload, declared, FileBody::LIMIT).await?;
+            Ok(FileBody {
+                bytes,
+                content_type,
+            })
+        })
+    }
+}
+
 impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
     type Error = ApiError;
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
@@ -108,32 +171,14 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
         let limit = req
             .app_data::<web::Data<AppState>>()
             .map_or(1024 * 1024, |s| s.config.body_limit);
-        let declared = req
-            .headers()
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<usize>().ok());
+        let declared = declared_length(req);
         let json = is_json(req);
-        let mut payload = payload.take();
+        let payload = payload.take();
         Box::pin(async move {
-            if declared.is_some_and(|n| n > limit) {
-                return Err(ApiError::PayloadTooLarge { limit });
-            }
-            let mut body = bytes::BytesMut::new();
-            while let Some(chunk) = payload.next().await {
-                let chunk = chunk.map_err(|e| ApiError::BadRequest {
-                    code: "payload",
-                    detail: e.to_string(),
-                })?;
-                if body.len() + chunk.len() > limit {
-                    return Err(ApiError::PayloadTooLarge { limit });
-                }
-                body.extend_from_slice(&chunk);
-            }
+            let raw = read_body(payload, declared, limit).await?;
             if !json {
                 return Err(ApiError::UnsupportedMediaType);
             }
-            let raw = body.freeze();
             let value = parse_json(&raw)?;
             Ok(JsonBody { value, raw })
         })

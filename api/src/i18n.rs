@@ -421,6 +421,30 @@ pub fn field_message(e: &FieldError, lang: Lang) -> String {
             "{year} ili başlamazdan əvvəl olmalıdır.",
             "Должно быть до начала {year} года.",
         ),
+        "no_rows" => pick(
+            lang,
+            "The file has no data rows.",
+            "Faylda məlumat sətri yoxdur.",
+            "В файле нет строк с данными.",
+        ),
+        "duplicate_entry" => pick(
+            lang,
+            "The same code and title already stand at line {first}.",
+            "Eyni kod və ad artıq {first}-ci sətirdədir.",
+            "Тот же код и название уже есть в строке {first}.",
+        ),
+        "exemption_code_format" => pick(
+            lang,
+            "Lower-case letters, digits and _ only, at most 50.",
+            "Yalnız kiçik hərflər, rəqəmlər və _, ən çoxu 50.",
+            "Только строчные буквы, цифры и _, не более 50.",
+        ),
+        "path_mismatch" => pick(
+            lang,
+            "Must equal the value in the path.",
+            "Yoldakı dəyərlə eyni olmalıdır.",
+            "Должно совпадать со значением в пути.",
+        ),
         "unknown_field" => pick(
             lang,
             "Unknown field; it cannot be set.",

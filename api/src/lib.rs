@@ -9,6 +9,7 @@ pub mod config;
 pub mod dto;
 pub mod extract;
 pub mod i18n;
+pub mod import;
 pub mod metrics;
 pub mod middleware;
 pub mod openapi;

@@ -43,6 +43,15 @@ enum Command {
     },
     /// Print the OpenAPI document (the committed openapi/openapi.json is this output).
     Openapi,
+    /// Import the Occupational Classification from the statistics committee's
+    /// CSV or XLSX export (header row with code and title columns), all or nothing.
+    ImportOccupations {
+        /// The CSV (UTF-8) or XLSX file.
+        file: std::path::PathBuf,
+        /// `extend` keeps entries the file lacks; `replace` retires them.
+        #[arg(long, default_value = "extend", value_parser = ["extend", "replace"])]
+        mode: String,
+    },
 }
 
 fn init_logging() {
@@ -91,6 +100,48 @@ fn run() -> Result<(), String> {
             let claims = claims_for(&config.auth, &sub, &parsed, tin.as_deref(), now, ttl);
             println!("{}", mint(&config.auth, &claims)?);
             Ok(())
+        }
+        Command::ImportOccupations { file, mode } => {
+            init_logging();
+            let config = Config::from_env()?;
+            let db = open_database(&config)?;
+            let bytes = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+            let mode = if mode == "replace" {
+                domain::occupation::ImportMode::Replace
+            } else {
+                domain::occupation::ImportMode::Extend
+            };
+            match api::routes::reference::import_file(&db, &bytes, mode) {
+                Ok(r) => {
+                    println!(
+                        "imported {}: {} added, {} kept, {} retired",
+                        file.display(),
+                        r.added,
+                        r.kept,
+                        r.retired
+                    );
+                    Ok(())
+                }
+                Err(api::problem::ApiError::Validation(errs)) => {
+                    for e in &errs.0 {
+                        eprintln!(
+                            "{}: {}",
+                            e.field,
+                            api::i18n::field_message(e, api::i18n::Lang::En)
+                        );
+                    }
+                    Err(format!(
+                        "{} problem(s) in {}; nothing was imported",
+                        errs.0.len(),
+                        file.display()
+                    ))
+                }
+                Err(e) => Err(format!(
+                    "{}: {}",
+                    file.display(),
+                    e.to_problem(api::i18n::Lang::En, "", "").detail
+                )),
+            }
         }
         Command::Migrate => {
             init_logging();

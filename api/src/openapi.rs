@@ -19,7 +19,11 @@ use utoipa::{Modify, OpenApi};
     paths(
         reference::me,
         reference::occupations,
+        reference::import_occupations,
         reference::economic_activities,
+        reference::exemption_categories,
+        reference::put_exemption,
+        reference::retire_exemption,
         forecasts::create,
         forecasts::list,
         forecasts::get,
@@ -40,7 +44,7 @@ use utoipa::{Modify, OpenApi};
         health::ready,
         health::metrics,
     ),
-    components(schemas(Problem, ProblemFieldError, dto::Forecast, dto::ForecastSummary, dto::Campaign, forecasts::Sort)),
+    components(schemas(Problem, ProblemFieldError, dto::Forecast, dto::ForecastSummary, dto::Campaign, forecasts::Sort, reference::Mode)),
     modifiers(&Security, &ProblemResponses),
     tags(
         (name = "forecasts", description = "The employer's forecast and its review"),

@@ -126,3 +126,33 @@ pub fn json_with_etag<T: Serialize>(status: StatusCode, body: &T, version: i64) 
         .insert_header((header::ETAG, etag(version)))
         .json(body)
 }
+
+/// A cacheable JSON answer (reference data): a strong `ETag` over the body,
+/// `Cache-Control`, and 304 when `If-None-Match` names the same body.
+pub fn cached_json<T: Serialize>(req: &HttpRequest, body: &T) -> HttpResponse {
+    let json = serde_json::to_vec(body).unwrap_or_default();
+    let tag = format!("\"{}\"", hex::encode(&Sha256::digest(&json)[..16]));
+    let matches = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(',')
+                .any(|t| t.trim() == "*" || t.trim().trim_start_matches("W/") == tag)
+        });
+    let mut b = if matches {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
+    b.insert_header((header::ETAG, tag));
+    b.insert_header((
+        header::CACHE_CONTROL,
+        "private, max-age=300, must-revalidate",
+    ));
+    if matches {
+        b.finish()
+    } else {
+        b.content_type("application/json").body(json)
+    }
+}

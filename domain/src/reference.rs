@@ -40,6 +40,43 @@ pub struct ActivityEntry {
 const OCCUPATIONS_TSV: &str = include_str!("../data/occupations.tsv");
 const MAJOR_GROUPS_TSV: &str = include_str!("../data/isco08_major_groups.tsv");
 const ACTIVITIES_TSV: &str = include_str!("../data/economic_activities.tsv");
+const EXEMPTIONS_TSV: &str = include_str!("../data/exemption_categories.tsv");
+
+/// A category of permits exempt from the quota, with titles in az, en, ru.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExemptionEntry {
+    pub code: &'static str,
+    pub title_az: &'static str,
+    pub title_en: &'static str,
+    pub title_ru: &'static str,
+}
+
+/// The built-in exemption categories (SPEC §5.3; seed 003: Article 64 of
+/// the Migration Code — permanent residents, entrepreneurs, business trips
+/// up to 90 days a year, refugees and asylum seekers, victims of
+/// trafficking, spouses of citizens, caregivers — and work in the liberated
+/// Karabakh and Eastern Zangazur economic regions).
+pub fn exemption_categories() -> Vec<ExemptionEntry> {
+    rows(EXEMPTIONS_TSV)
+        .filter_map(|r| match r.as_slice() {
+            [code, az, en, ru] => Some(ExemptionEntry {
+                code,
+                title_az: az,
+                title_en: en,
+                title_ru: ru,
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The title of ISCO-08 major group `digit`.
+pub fn major_group_title(digit: &str) -> Option<&'static str> {
+    major_groups()
+        .into_iter()
+        .find(|(c, _)| *c == digit)
+        .map(|(_, t)| t)
+}
 
 fn rows(tsv: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
     tsv.lines()
@@ -124,6 +161,21 @@ mod tests {
         assert_eq!(all.iter().filter(|o| o.code == "0110").count(), 20);
         let pairs: HashSet<(&str, &str)> = all.iter().map(|o| (o.code, o.title)).collect();
         assert_eq!(pairs.len(), all.len(), "no pair repeats");
+    }
+
+    #[test]
+    fn exemptions_include_article_64_and_the_liberated_territories() {
+        let e = exemption_categories();
+        assert_eq!(e.len(), EXEMPTIONS_TSV.lines().count());
+        assert!(e.iter().any(|x| x.code == "liberated_territories"));
+        assert!(e.iter().any(|x| x.code == "permanent_resident"));
+        assert!(e
+            .iter()
+            .all(|x| !x.title_az.is_empty() && !x.title_en.is_empty() && !x.title_ru.is_empty()));
+        assert_eq!(
+            major_group_title("7"),
+            Some("Craft and related trades workers")
+        );
     }
 
     #[test]

@@ -52,15 +52,16 @@ pub fn tidy(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Azerbaijani-aware case folding without removing marks: how a typed title
-/// is compared with the classification's (guideline II.5: code and title
-/// must match; case is not a difference a person sees as one).
+/// Case folding that keeps the other marks: how a typed title is compared
+/// with the classification's (guideline II.5: code and title must match;
+/// case is not a difference a person sees as one). The four i-letters (I, İ,
+/// ı, i) compare equal, because English and Azerbaijani casing disagree on
+/// them and keyboards without Azerbaijani letters cannot type them apart.
 pub fn caseless(s: &str) -> String {
     tidy(s)
         .chars()
         .flat_map(|c| match c {
-            'İ' => vec!['i'],
-            'I' => vec!['ı'],
+            'İ' | 'I' | 'ı' => vec!['i'],
             c => c.to_lowercase().collect(),
         })
         .collect()
@@ -96,6 +97,7 @@ mod tests {
             caseless("Banna, xarici suvaq"),
             caseless("Bənna, xarici suvaq")
         );
-        assert_eq!(caseless("IŞIQ"), "ışıq");
+        assert_eq!(caseless("IŞIQ"), "işiq");
+        assert_eq!(caseless("ADMIRAL"), caseless("Admiral"));
     }
 }

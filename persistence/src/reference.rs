@@ -2,13 +2,16 @@
 
 use crate::db::DbConnection;
 use crate::error::StoreError;
-use crate::schema::{economic_activities as ea, occupations as occ};
+use crate::schema::{economic_activities as ea, exemption_categories as ex, occupations as occ};
 use crate::Page;
 use diesel::prelude::*;
+use diesel::IntoSql;
 use domain::forecast::KnownEntries;
 use domain::occupation::code_search_prefixes;
+use domain::occupation::{ImportEntry, ImportMode, OccupationCode};
 use domain::reference;
 use domain::text::fold;
+use std::collections::HashMap;
 use std::collections::HashSet;
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
@@ -45,6 +48,21 @@ pub fn seed_builtin(conn: &mut DbConnection) -> Result<(usize, usize), StoreErro
                 ))
                 .execute(conn)?;
             added.1 += 1;
+        }
+    }
+    let have_ex: i64 = ex::table.count().get_result(conn)?;
+    if have_ex == 0 {
+        for (i, e) in reference::exemption_categories().iter().enumerate() {
+            diesel::insert_into(ex::table)
+                .values((
+                    ex::code.eq(e.code),
+                    ex::title_az.eq(e.title_az),
+                    ex::title_en.eq(e.title_en),
+                    ex::title_ru.eq(e.title_ru),
+                    ex::retired.eq(false),
+                    ex::position.eq(i32::try_from(i).unwrap_or(i32::MAX)),
+                ))
+                .execute(conn)?;
         }
     }
     let have_occ: i64 = occ::table.count().get_result(conn)?;
@@ -98,8 +116,27 @@ pub fn search_occupations(
         query
     };
     let total: i64 = build().count().get_result(conn)?;
+    // Rank: the exact code first, then titles that start with the words
+    // typed (after the 4-digit code and a space in search_text), then the rest.
+    let exact = code
+        .and_then(OccupationCode::parse)
+        .map(|c| c.to_string())
+        .unwrap_or_default();
+    let words = q
+        .map(domain::text::fold_words)
+        .unwrap_or_default()
+        .join(" ");
+    let rank = diesel::dsl::case_when(
+        occ::code.eq(exact),
+        0.into_sql::<diesel::sql_types::Integer>(),
+    )
+    .when(
+        occ::search_text.like(format!("____ {words}%")),
+        1.into_sql::<diesel::sql_types::Integer>(),
+    )
+    .otherwise(2.into_sql::<diesel::sql_types::Integer>());
     let rows = build()
-        .order((occ::code.asc(), occ::title.asc()))
+        .order((rank.asc(), occ::code.asc(), occ::title.asc()))
         .limit(page.limit())
         .offset(page.offset())
         .select(OccupationRow::as_select())
@@ -156,4 +193,164 @@ pub fn load_known<'a>(
         known.activities.extend(found);
     }
     Ok(known)
+}
+
+/// What an import changed (SPEC §6).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    /// Entries new to the classification (or brought back from retirement).
+    pub added: usize,
+    /// Entries that were already current.
+    pub kept: usize,
+    /// Entries no longer current (replace mode). They are retired, never
+    /// deleted, so forecasts that name them keep their exact code and title.
+    pub retired: usize,
+}
+
+/// Applies a validated import in the caller's transaction: all of it or,
+/// when the transaction fails, none of it.
+pub fn import_occupations(
+    conn: &mut DbConnection,
+    entries: &[ImportEntry],
+    mode: ImportMode,
+) -> Result<ImportReport, StoreError> {
+    let existing: Vec<(String, String, bool)> = occ::table
+        .select((occ::code, occ::title, occ::retired))
+        .load(conn)?;
+    let mut state: HashMap<(String, String), bool> =
+        existing.into_iter().map(|(c, t, r)| ((c, t), r)).collect();
+    let mut report = ImportReport::default();
+    let mut in_file: std::collections::HashSet<(String, String)> = std::collections::HashSet::new();
+    for e in entries {
+        let key = (e.code.to_string(), e.title.clone());
+        in_file.insert(key.clone());
+        match state.get(&key) {
+            Some(false) => report.kept += 1,
+            Some(true) => {
+                diesel::update(
+                    occ::table
+                        .filter(occ::code.eq(&key.0))
+                        .filter(occ::title.eq(&key.1)),
+                )
+                .set(occ::retired.eq(false))
+                .execute(conn)?;
+                report.added += 1;
+            }
+            None => {
+                diesel::insert_into(occ::table)
+                    .values((
+                        occ::code.eq(&key.0),
+                        occ::title.eq(&key.1),
+                        occ::search_text.eq(occupation_search_text(&key.0, &key.1)),
+                        occ::retired.eq(false),
+                    ))
+                    .execute(conn)?;
+                report.added += 1;
+            }
+        }
+        state.insert(key, false);
+    }
+    if mode == ImportMode::Replace {
+        for ((code, title), retired) in &state {
+            if !retired && !in_file.contains(&(code.clone(), title.clone())) {
+                diesel::update(
+                    occ::table
+                        .filter(occ::code.eq(code))
+                        .filter(occ::title.eq(title)),
+                )
+                .set(occ::retired.eq(true))
+                .execute(conn)?;
+                report.retired += 1;
+            }
+        }
+    }
+    Ok(report)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = ex)]
+pub struct ExemptionRow {
+    pub code: String,
+    pub title_az: String,
+    pub title_en: String,
+    pub title_ru: String,
+    pub retired: bool,
+}
+
+/// The exemption categories in their order; retired ones only when asked.
+pub fn list_exemptions(
+    conn: &mut DbConnection,
+    include_retired: bool,
+    page: Page,
+) -> Result<(Vec<ExemptionRow>, i64), StoreError> {
+    let build = || {
+        let mut q = ex::table.into_boxed();
+        if !include_retired {
+            q = q.filter(ex::retired.eq(false));
+        }
+        q
+    };
+    let total: i64 = build().count().get_result(conn)?;
+    let rows = build()
+        .order((ex::position.asc(), ex::code.asc()))
+        .limit(page.limit())
+        .offset(page.offset())
+        .select(ExemptionRow::as_select())
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+/// Creates or changes an exemption category (and brings a retired one back).
+pub fn put_exemption(
+    conn: &mut DbConnection,
+    code: &str,
+    az: &str,
+    en: &str,
+    ru: &str,
+) -> Result<ExemptionRow, StoreError> {
+    let n = diesel::update(ex::table.filter(ex::code.eq(code)))
+        .set((
+            ex::title_az.eq(az),
+            ex::title_en.eq(en),
+            ex::title_ru.eq(ru),
+            ex::retired.eq(false),
+        ))
+        .execute(conn)?;
+    if n == 0 {
+        let next: Option<i32> = ex::table
+            .select(diesel::dsl::max(ex::position))
+            .first(conn)?;
+        diesel::insert_into(ex::table)
+            .values((
+                ex::code.eq(code),
+                ex::title_az.eq(az),
+                ex::title_en.eq(en),
+                ex::title_ru.eq(ru),
+                ex::retired.eq(false),
+                ex::position.eq(next.unwrap_or(0) + 1),
+            ))
+            .execute(conn)
+            .map_err(|e| {
+                if crate::error::is_unique_violation(&e) {
+                    StoreError::Retry
+                } else {
+                    e.into()
+                }
+            })?;
+    }
+    Ok(ex::table
+        .filter(ex::code.eq(code))
+        .select(ExemptionRow::as_select())
+        .first(conn)?)
+}
+
+/// Retires an exemption category: kept for the permits that name it.
+pub fn retire_exemption(conn: &mut DbConnection, code: &str) -> Result<(), StoreError> {
+    let n = diesel::update(ex::table.filter(ex::code.eq(code)))
+        .set(ex::retired.eq(true))
+        .execute(conn)?;
+    if n == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
 }

@@ -109,7 +109,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    exemption_categories (code) {
+        code -> Text,
+        title_az -> Text,
+        title_en -> Text,
+        title_ru -> Text,
+        retired -> Bool,
+        position -> Integer,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
+    exemption_categories,
     economic_activities,
     occupations,
     forecasts,

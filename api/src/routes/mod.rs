@@ -95,6 +95,22 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(r("/me").get(reference::me).done())
         .service(r("/occupations").get(reference::occupations).done())
         .service(
+            r("/occupations/imports")
+                .post(reference::import_occupations)
+                .done(),
+        )
+        .service(
+            r("/exemption-categories")
+                .get(reference::exemption_categories)
+                .done(),
+        )
+        .service(
+            r("/exemption-categories/{code}")
+                .put(reference::put_exemption)
+                .delete(reference::retire_exemption)
+                .done(),
+        )
+        .service(
             r("/economic-activities")
                 .get(reference::economic_activities)
                 .done(),

@@ -1,11 +1,15 @@
 //! Reference data: occupations and economic activities (SPEC §6).
 
 use crate::auth::Caller;
-use crate::dto::{EconomicActivity, Me, Occupation, Paged};
-use crate::extract::{PageParams, Query};
+use crate::dto::{
+    EconomicActivity, ExemptionCategory, ExemptionInput, ImportReport, Me, Occupation, Paged,
+};
+use crate::extract::{FileBody, JsonBody, PageParams, Query};
 use crate::problem::ApiError;
-use crate::state::AppState;
-use actix_web::{web, HttpResponse};
+use crate::state::{cached_json, AppState};
+use actix_web::{web, HttpRequest, HttpResponse};
+use domain::occupation::{validate_import, ImportMode};
+use domain::role::Role;
 use domain::FieldError;
 use persistence::reference;
 use serde::Deserialize;
@@ -31,12 +35,14 @@ pub struct OccupationParams {
 /// Entries `{code, title}` of the Occupational Classification.
 #[utoipa::path(
     get, path = "/api/v1/occupations", tag = "reference",
-    params(OccupationParams),
-    responses((status = 200, description = "Matching entries", body = Paged<Occupation>)),
+    params(OccupationParams, ("If-None-Match" = Option<String>, Header, description = "The ETag of a copy you hold")),
+    responses((status = 200, description = "Matching entries, best first; `ETag` and `Cache-Control` set", body = Paged<Occupation>),
+        (status = 304, description = "Your copy is current")),
     security(("bearer" = []))
 )]
 pub async fn occupations(
     state: web::Data<AppState>,
+    req: HttpRequest,
     _caller: Caller,
     q: Query<OccupationParams>,
 ) -> Result<HttpResponse, ApiError> {
@@ -63,12 +69,20 @@ pub async fn occupations(
         .await?;
     let items = rows
         .into_iter()
-        .map(|r| Occupation {
-            code: r.code,
-            title: r.title,
+        .map(|r| {
+            let major = r.code.get(..1).unwrap_or("").to_owned();
+            let major_group_title = domain::reference::major_group_title(&major)
+                .unwrap_or("")
+                .to_owned();
+            Occupation {
+                code: r.code,
+                title: r.title,
+                major_group: major,
+                major_group_title,
+            }
         })
         .collect();
-    Ok(HttpResponse::Ok().json(Paged::new(items, page, total)))
+    Ok(cached_json(&req, &Paged::new(items, page, total)))
 }
 
 /// List economic activities
@@ -76,12 +90,14 @@ pub async fn occupations(
 /// NACE Rev. 2 sections (A–U), each followed by its divisions.
 #[utoipa::path(
     get, path = "/api/v1/economic-activities", tag = "reference",
-    params(PageParams),
-    responses((status = 200, description = "Economic activities", body = Paged<EconomicActivity>)),
+    params(PageParams, ("If-None-Match" = Option<String>, Header, description = "The ETag of a copy you hold")),
+    responses((status = 200, description = "Economic activities; `ETag` and `Cache-Control` set", body = Paged<EconomicActivity>),
+        (status = 304, description = "Your copy is current")),
     security(("bearer" = []))
 )]
 pub async fn economic_activities(
     state: web::Data<AppState>,
+    req: HttpRequest,
     _caller: Caller,
     q: Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
@@ -98,7 +114,7 @@ pub async fn economic_activities(
             parent: r.parent,
         })
         .collect();
-    Ok(HttpResponse::Ok().json(Paged::new(items, page, total)))
+    Ok(cached_json(&req, &Paged::new(items, page, total)))
 }
 
 /// Who am I
@@ -117,4 +133,201 @@ pub async fn me(caller: Caller) -> HttpResponse {
         name: caller.name,
         email: caller.email,
     })
+}
+
+#[derive(Debug, Clone, Copy, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// Entries not in the file are retired.
+    Replace,
+    /// Entries not in the file stay.
+    Extend,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ImportParams {
+    /// `extend` (the default) adds and keeps; `replace` also retires what the file lacks.
+    pub mode: Option<Mode>,
+}
+
+/// Reads, checks and applies a classification file (API and CLI alike).
+pub fn import_file(
+    db: &persistence::Db,
+    bytes: &[u8],
+    mode: ImportMode,
+) -> Result<persistence::reference::ImportReport, ApiError> {
+    let rows = crate::import::read_rows(bytes).map_err(|e| ApiError::BadRequest {
+        code: "file",
+        detail: e.0,
+    })?;
+    let entries = validate_import(&rows)?;
+    Ok(db.write(|c| reference::import_occupations(c, &entries, mode))?)
+}
+
+/// Import occupations
+///
+/// Admin: replaces or extends the Occupational Classification from the
+/// statistics committee's CSV (UTF-8) or XLSX export: a header row naming a
+/// code column (`code`/`Kod`) and a title column (`title`/`Ad`). All or
+/// nothing: one bad row refuses the file, and the problem lists every bad row
+/// by line. Entries that forecasts name are retired, never deleted.
+#[utoipa::path(
+    post, path = "/api/v1/occupations/imports", tag = "reference", operation_id = "import_occupations",
+    params(ImportParams),
+    request_body(content(
+        (String = "text/csv"),
+        (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    ), description = "The file, as exported (at most 10 MiB)"),
+    responses((status = 200, description = "Imported", body = ImportReport)),
+    security(("bearer" = []))
+)]
+pub async fn import_occupations(
+    state: web::Data<AppState>,
+    caller: Caller,
+    q: Query<ImportParams>,
+    body: FileBody,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(&[Role::Admin])?;
+    let mode = match q.0.mode.unwrap_or(Mode::Extend) {
+        Mode::Replace => ImportMode::Replace,
+        Mode::Extend => ImportMode::Extend,
+    };
+    let db = state.db.clone();
+    let report = web::block(move || import_file(&db, &body.bytes, mode)).await??;
+    Ok(HttpResponse::Ok().json(ImportReport {
+        added: report.added,
+        kept: report.kept,
+        retired: report.retired,
+    }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExemptionParams {
+    #[param(minimum = 1, maximum = 1000000)]
+    pub page: Option<i64>,
+    #[param(minimum = 1, maximum = 100)]
+    pub per_page: Option<i64>,
+    /// Also list retired categories.
+    pub include_retired: Option<bool>,
+}
+
+fn exemption_dto(r: reference::ExemptionRow) -> ExemptionCategory {
+    ExemptionCategory {
+        code: r.code,
+        title_az: r.title_az,
+        title_en: r.title_en,
+        title_ru: r.title_ru,
+        retired: r.retired,
+    }
+}
+
+/// List exemption categories
+///
+/// The categories of work permits exempt from the quota: Article 64 of the
+/// Migration Code and work in the liberated territories.
+#[utoipa::path(
+    get, path = "/api/v1/exemption-categories", tag = "reference", operation_id = "list_exemption_categories",
+    params(ExemptionParams, ("If-None-Match" = Option<String>, Header, description = "The ETag of a copy you hold")),
+    responses((status = 200, description = "Categories; `ETag` and `Cache-Control` set", body = Paged<ExemptionCategory>),
+        (status = 304, description = "Your copy is current")),
+    security(("bearer" = []))
+)]
+pub async fn exemption_categories(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    _caller: Caller,
+    q: Query<ExemptionParams>,
+) -> Result<HttpResponse, ApiError> {
+    let page = PageParams {
+        page: q.0.page,
+        per_page: q.0.per_page,
+    }
+    .page()?;
+    let all = q.0.include_retired.unwrap_or(false);
+    let (rows, total) = state
+        .read(move |c| reference::list_exemptions(c, all, page))
+        .await?;
+    Ok(cached_json(
+        &req,
+        &Paged::new(rows.into_iter().map(exemption_dto).collect(), page, total),
+    ))
+}
+
+fn exemption_code(code: &str) -> Result<String, ApiError> {
+    let ok = !code.is_empty()
+        && code.len() <= 50
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if ok {
+        Ok(code.to_owned())
+    } else {
+        Err(ApiError::invalid("code", "exemption_code_format"))
+    }
+}
+
+/// Set an exemption category
+///
+/// Admin: creates or changes a category (code: lower-case letters, digits, `_`).
+#[utoipa::path(
+    put, path = "/api/v1/exemption-categories/{code}", tag = "reference", operation_id = "set_exemption_category",
+    params(("code" = String, Path, description = "Category code", pattern = "^[a-z0-9_]{1,50}$")),
+    request_body = ExemptionInput,
+    responses((status = 200, description = "The category", body = ExemptionCategory)),
+    security(("bearer" = []))
+)]
+pub async fn put_exemption(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+    body: JsonBody<ExemptionInput>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(&[Role::Admin])?;
+    let code = exemption_code(&path)?;
+    let mut errs = domain::ValidationErrors::default();
+    let mut text = |name: &'static str, v: &str| {
+        let t = domain::text::tidy(v);
+        if v.chars().count() > 500 {
+            errs.push(FieldError::new(name, "length").with("max", 500));
+        } else if t.is_empty() {
+            errs.push(FieldError::new(name, "required"));
+        }
+        t
+    };
+    let (az, en, ru) = (
+        text("title_az", &body.value.title_az),
+        text("title_en", &body.value.title_en),
+        text("title_ru", &body.value.title_ru),
+    );
+    if !errs.is_empty() {
+        return Err(ApiError::Validation(errs));
+    }
+    let row = state
+        .write(move |c| reference::put_exemption(c, &code, &az, &en, &ru))
+        .await?;
+    Ok(HttpResponse::Ok().json(exemption_dto(row)))
+}
+
+/// Retire an exemption category
+///
+/// Admin: the category stays for the permits that name it, but is no longer listed.
+#[utoipa::path(
+    delete, path = "/api/v1/exemption-categories/{code}", tag = "reference", operation_id = "retire_exemption_category",
+    params(("code" = String, Path, description = "Category code", pattern = "^[a-z0-9_]{1,50}$")),
+    responses((status = 204, description = "Retired")),
+    security(("bearer" = []))
+)]
+pub async fn retire_exemption(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(&[Role::Admin])?;
+    let code = exemption_code(&path)?;
+    state
+        .write(move |c| reference::retire_exemption(c, &code))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
 }

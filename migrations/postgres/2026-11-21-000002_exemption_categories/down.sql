@@ -1,0 +1,1 @@
+DROP TABLE exemption_categories;
