@@ -293,3 +293,34 @@ pub fn two_lines() -> Value {
 pub fn forecast_body(tin: &str, lines: Value) -> Value {
     json!({ "employer": employer_section(tin), "lines": lines })
 }
+
+/// A valid synthetic TIN: serial `n` (digits 1–8), its check digit, and the
+/// person digit (`1` legal, `2` physical).
+pub fn tin(n: u32, legal: bool) -> String {
+    const W: [u32; 8] = [4, 1, 8, 6, 2, 7, 5, 3];
+    let mut serial = n;
+    loop {
+        let digits: Vec<u32> = format!("{serial:08}")
+            .bytes()
+            .map(|b| u32::from(b - b'0'))
+            .collect();
+        let check = digits.iter().zip(W).map(|(d, w)| d * w).sum::<u32>() % 11;
+        if check < 10 {
+            return format!("{serial:08}{check}{}", if legal { 1 } else { 2 });
+        }
+        serial += 1;
+    }
+}
+
+/// A forecast body for `tin` naming economic activity `activity`.
+pub fn forecast_in(tin: &str, activity: &str, lines: Value) -> Value {
+    let mut b = forecast_body(tin, lines);
+    b["employer"]["economic_activity"] = json!(activity);
+    b
+}
+
+pub fn line_usage(code: &str, title: &str, total: i64, foreigners: i64, usage: &str) -> Value {
+    let mut l = line(code, title, total, foreigners);
+    l["quota_usage"] = json!(usage);
+    l
+}

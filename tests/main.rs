@@ -10,5 +10,6 @@ mod classification;
 mod errors;
 mod forecasts;
 mod openapi;
+mod quota;
 mod reference;
 mod review;

@@ -2,7 +2,7 @@
 
 use crate::dto;
 use crate::problem::{Problem, ProblemFieldError};
-use crate::routes::{campaigns, forecasts, health, reference};
+use crate::routes::{campaigns, forecasts, health, quota, reference};
 use actix_web::HttpResponse;
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -38,18 +38,31 @@ use utoipa::{Modify, OpenApi};
         forecasts::return_,
         forecasts::accept,
         forecasts::history,
+        quota::summary,
+        quota::activity_summary,
+        quota::get_plan,
+        quota::create_plan,
+        quota::put_plan,
+        quota::propose,
+        quota::approve,
+        quota::plan_history,
+        quota::public_quota,
+        quota::allocate,
+        quota::cancel,
+        quota::accuracy,
         campaigns::get,
         campaigns::put,
         health::live,
         health::ready,
         health::metrics,
     ),
-    components(schemas(Problem, ProblemFieldError, dto::Forecast, dto::ForecastSummary, dto::Campaign, forecasts::Sort, reference::Mode)),
+    components(schemas(Problem, ProblemFieldError, dto::Forecast, dto::ForecastSummary, dto::Campaign, forecasts::Sort, reference::Mode, quota::Format, quota::AccuracyBy)),
     modifiers(&Security, &ProblemResponses),
     tags(
         (name = "forecasts", description = "The employer's forecast and its review"),
         (name = "reference", description = "Classifications"),
         (name = "campaigns", description = "The yearly calendar"),
+        (name = "quota", description = "Summary, quota plan and enforcement"),
         (name = "identity", description = "The caller"),
         (name = "operations", description = "Probes and metrics"),
     )

@@ -88,6 +88,15 @@ pub enum ApiError {
         current: ForecastStatus,
         allowed: Vec<ForecastAction>,
     },
+    #[error("plan action not allowed")]
+    PlanTransition {
+        current: domain::quota::PlanStatus,
+        allowed: Vec<domain::quota::PlanAction>,
+    },
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
+    #[error("quota exhausted")]
+    QuotaExhausted { activity: String },
     #[error("precondition failed")]
     PreconditionFailed { current: i64 },
     #[error("payload too large")]
@@ -123,6 +132,9 @@ impl ApiError {
             ApiError::MethodNotAllowed { .. } => "method-not-allowed",
             ApiError::NotAcceptable => "not-acceptable",
             ApiError::Transition { .. } => "transition-not-allowed",
+            ApiError::PlanTransition { .. } => "plan-action-not-allowed",
+            ApiError::Conflict(slug) => slug,
+            ApiError::QuotaExhausted { .. } => "quota-exhausted",
             ApiError::PreconditionFailed { .. } => "precondition-failed",
             ApiError::PayloadTooLarge { .. } => "payload-too-large",
             ApiError::UnsupportedMediaType => "unsupported-media-type",
@@ -190,6 +202,19 @@ impl ApiError {
                 p.deadline = Some(d);
                 i18n::detail(slug, lang).replace("{date}", &d.to_string())
             }
+            ApiError::PlanTransition { current, allowed } => {
+                p.current_status = Some(current.as_str().to_owned());
+                p.allowed_actions = Some(allowed.iter().map(|a| a.as_str().to_owned()).collect());
+                i18n::transition_detail(
+                    current.as_str(),
+                    &allowed.iter().map(|a| a.as_str()).collect::<Vec<_>>(),
+                    lang,
+                )
+                .replace("forecast", "plan")
+            }
+            ApiError::QuotaExhausted { activity } => {
+                i18n::detail(slug, lang).replace("{activity}", activity)
+            }
             ApiError::PreconditionFailed { current } => {
                 p.current_version = Some(*current);
                 i18n::detail(slug, lang).replace("{version}", &current.to_string())
@@ -253,7 +278,10 @@ impl ResponseError for ApiError {
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::NotAcceptable => StatusCode::NOT_ACCEPTABLE,
-            ApiError::Transition { .. } => StatusCode::CONFLICT,
+            ApiError::Transition { .. }
+            | ApiError::PlanTransition { .. }
+            | ApiError::Conflict(_)
+            | ApiError::QuotaExhausted { .. } => StatusCode::CONFLICT,
             ApiError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -291,6 +319,13 @@ impl From<StoreError> for ApiError {
             StoreError::IdempotencyMismatch => ApiError::IdempotencyMismatch,
             StoreError::Unavailable(m) => ApiError::Unavailable(m),
             StoreError::Retry => ApiError::Unavailable("transaction kept losing races".into()),
+            StoreError::PlanNotAllowed { current, allowed } => {
+                ApiError::PlanTransition { current, allowed }
+            }
+            StoreError::PlanExists { .. } => ApiError::Conflict("plan-exists"),
+            StoreError::QuotaNotApproved => ApiError::Conflict("quota-not-approved"),
+            StoreError::QuotaExhausted { activity } => ApiError::QuotaExhausted { activity },
+            StoreError::PermitConflict => ApiError::Conflict("permit-conflict"),
             StoreError::Config(m) | StoreError::Internal(m) => ApiError::Internal(m),
         }
     }

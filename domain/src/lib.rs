@@ -9,6 +9,7 @@ pub mod campaign;
 pub mod error;
 pub mod forecast;
 pub mod occupation;
+pub mod quota;
 pub mod reference;
 pub mod role;
 pub mod status;

@@ -25,6 +25,24 @@ pub enum StoreError {
     /// The same idempotency key came with another request.
     #[error("idempotency key reused with another request")]
     IdempotencyMismatch,
+    /// The quota plan's status does not allow the action (409).
+    #[error("plan action not allowed in {current:?}")]
+    PlanNotAllowed {
+        current: domain::quota::PlanStatus,
+        allowed: Vec<domain::quota::PlanAction>,
+    },
+    /// The plan of the year exists already (409).
+    #[error("plan exists")]
+    PlanExists { current: domain::quota::PlanStatus },
+    /// No approved quota for the year yet (409).
+    #[error("quota not approved")]
+    QuotaNotApproved,
+    /// No unit of the activity's quota remains (409 `quota-exhausted`).
+    #[error("quota exhausted for {activity}")]
+    QuotaExhausted { activity: String },
+    /// The permit reference was recorded with other details (409).
+    #[error("permit recorded with other details")]
+    PermitConflict,
     /// The transaction lost a race and should run again.
     #[error("transaction lost a race")]
     Retry,

@@ -344,6 +344,7 @@ pub fn create(
             f::submitted_at.eq(new.submit.then_some(at)),
             f::created_by.eq(&viewer.sub),
             section_values(&section),
+            f::activity_section.eq(activity_section(conn, &section)?),
             f::line_count.eq(line_count(&lines)),
             f::foreigners_total.eq(foreigners_total(&lines)),
             f::search_text.eq(lines_search_text(&lines)),
@@ -410,6 +411,12 @@ fn section_values(
         f::economic_activity.eq(s.economic_activity.clone()),
         f::employer_search.eq(fold(&s.display_name())),
     )
+}
+
+/// The section the employer's economic activity counts under.
+fn activity_section(conn: &mut DbConnection, s: &EmployerSection) -> Result<String, StoreError> {
+    Ok(crate::reference::section_of(conn, &s.economic_activity)?
+        .unwrap_or_else(|| s.economic_activity.clone()))
 }
 
 /// Bumps the version of `row` from what was read, or reports a lost race.
@@ -491,7 +498,10 @@ pub fn replace(
     let at = naive(now);
     bump(conn, &row, at)?;
     diesel::update(f::table.filter(f::id.eq(id)))
-        .set(section_values(&section))
+        .set((
+            section_values(&section),
+            f::activity_section.eq(activity_section(conn, &section)?),
+        ))
         .execute(conn)?;
     diesel::delete(fl::table.filter(fl::forecast_id.eq(id))).execute(conn)?;
     insert_lines(conn, id, &valid, 1)?;

@@ -354,3 +354,15 @@ pub fn retire_exemption(conn: &mut DbConnection, code: &str) -> Result<(), Store
     }
     Ok(())
 }
+
+/// The section an economic activity counts under: itself for a section, its
+/// parent for a division (issue on classifications: a division counts under
+/// its section in every summary).
+pub fn section_of(conn: &mut DbConnection, code: &str) -> Result<Option<String>, StoreError> {
+    let row: Option<(String, Option<String>)> = ea::table
+        .filter(ea::code.eq(code))
+        .select((ea::code, ea::parent))
+        .first(conn)
+        .optional()?;
+    Ok(row.map(|(c, p)| p.unwrap_or(c)))
+}

@@ -51,6 +51,7 @@ diesel::table! {
         line_count -> Integer,
         foreigners_total -> BigInt,
         search_text -> Text,
+        activity_section -> Text,
     }
 }
 
@@ -120,7 +121,59 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    quota_plans (target_year) {
+        target_year -> Integer,
+        status -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    quota_plan_entries (target_year, economic_activity) {
+        target_year -> Integer,
+        economic_activity -> Text,
+        proposed -> BigInt,
+        approved -> Nullable<BigInt>,
+        used -> BigInt,
+    }
+}
+
+diesel::table! {
+    quota_plan_history (seq) {
+        seq -> BigInt,
+        target_year -> Integer,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        action -> Text,
+        actor -> Text,
+        role -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    quota_allocations (permit_ref) {
+        permit_ref -> Text,
+        target_year -> Integer,
+        economic_activity -> Text,
+        activity_section -> Text,
+        exemption -> Nullable<Text>,
+        tin -> Nullable<Text>,
+        recorded_at -> Timestamp,
+        recorded_by -> Text,
+        cancelled_at -> Nullable<Timestamp>,
+        cancelled_by -> Nullable<Text>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
+    quota_plans,
+    quota_plan_entries,
+    quota_plan_history,
+    quota_allocations,
     exemption_categories,
     economic_activities,
     occupations,

@@ -5,6 +5,7 @@
 pub mod campaigns;
 pub mod forecasts;
 pub mod health;
+pub mod quota;
 pub mod reference;
 
 use crate::problem::ApiError;
@@ -144,6 +145,38 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             r("/campaigns/{year}")
                 .get(campaigns::get)
                 .put(campaigns::put)
+                .done(),
+        )
+        .service(r("/summaries/{year}").get(quota::summary).done())
+        .service(
+            r("/summaries/{year}/activities/{code}")
+                .get(quota::activity_summary)
+                .done(),
+        )
+        .service(
+            r("/quota-plans/{year}")
+                .get(quota::get_plan)
+                .post(quota::create_plan)
+                .put(quota::put_plan)
+                .done(),
+        )
+        .service(r("/quota-plans/{year}/propose").post(quota::propose).done())
+        .service(r("/quota-plans/{year}/approve").post(quota::approve).done())
+        .service(
+            r("/quota-plans/{year}/history")
+                .get(quota::plan_history)
+                .done(),
+        )
+        .service(r("/quotas/{year}").get(quota::public_quota).done())
+        .service(r("/quotas/{year}/allocations").post(quota::allocate).done())
+        .service(
+            r("/quotas/{year}/allocations/{permit_ref}")
+                .delete(quota::cancel)
+                .done(),
+        )
+        .service(
+            r("/reports/forecast-accuracy/{year}")
+                .get(quota::accuracy)
                 .done(),
         )
         .service(Res::new("/health/live").get(health::live).done())

@@ -1,0 +1,266 @@
+//! The yearly quota: the plan's status machine, its entries, and the rule
+//! that enforces it when work permits are issued (SPEC §5.2–§5.3).
+
+use crate::error::{FieldError, ValidationErrors};
+use crate::role::Role;
+use serde::{Deserialize, Serialize};
+
+/// Where a quota plan stands (SPEC §5.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlanStatus {
+    /// The Commission edits the proposed numbers.
+    Draft,
+    /// Proposed to the Cabinet; `admin` sets the approved numbers.
+    Proposed,
+    /// Approved by the Cabinet: read-only, and enforced.
+    Approved,
+}
+
+impl PlanStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlanStatus::Draft => "draft",
+            PlanStatus::Proposed => "proposed",
+            PlanStatus::Approved => "approved",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<PlanStatus> {
+        [
+            PlanStatus::Draft,
+            PlanStatus::Proposed,
+            PlanStatus::Approved,
+        ]
+        .into_iter()
+        .find(|p| p.as_str() == s)
+    }
+}
+
+/// Something done to a quota plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlanAction {
+    /// `commission` changes the proposed numbers of a draft.
+    EditProposed,
+    /// `commission` proposes the draft.
+    Propose,
+    /// `admin` sets the approved numbers of a proposed plan.
+    EditApproved,
+    /// `admin` approves the proposed plan for the Cabinet.
+    Approve,
+}
+
+impl PlanAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlanAction::EditProposed => "edit_proposed",
+            PlanAction::Propose => "propose",
+            PlanAction::EditApproved => "edit_approved",
+            PlanAction::Approve => "approve",
+        }
+    }
+
+    /// (role, from, to) of SPEC §5.2: draft → proposed → approved.
+    fn rule(self) -> (Role, PlanStatus, PlanStatus) {
+        match self {
+            PlanAction::EditProposed => (Role::Commission, PlanStatus::Draft, PlanStatus::Draft),
+            PlanAction::Propose => (Role::Commission, PlanStatus::Draft, PlanStatus::Proposed),
+            PlanAction::EditApproved => (Role::Admin, PlanStatus::Proposed, PlanStatus::Proposed),
+            PlanAction::Approve => (Role::Admin, PlanStatus::Proposed, PlanStatus::Approved),
+        }
+    }
+}
+
+/// Why a plan action is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PlanRefusal {
+    /// The caller lacks the role (403).
+    Forbidden { needs: Role },
+    /// The plan's status does not allow it (409); an approved plan is read-only.
+    NotAllowed {
+        current: PlanStatus,
+        allowed: Vec<PlanAction>,
+    },
+}
+
+/// The actions `roles` may take on a plan in `status`.
+pub fn plan_actions(status: PlanStatus, roles: &[Role]) -> Vec<PlanAction> {
+    [
+        PlanAction::EditProposed,
+        PlanAction::Propose,
+        PlanAction::EditApproved,
+        PlanAction::Approve,
+    ]
+    .into_iter()
+    .filter(|a| {
+        let (role, from, _) = a.rule();
+        from == status && roles.contains(&role)
+    })
+    .collect()
+}
+
+/// Checks `action` on a plan in `current` and returns the status it leads to.
+pub fn plan_transition(
+    current: PlanStatus,
+    action: PlanAction,
+    roles: &[Role],
+) -> Result<PlanStatus, PlanRefusal> {
+    let (role, from, to) = action.rule();
+    if !roles.contains(&role) {
+        return Err(PlanRefusal::Forbidden { needs: role });
+    }
+    if current != from {
+        return Err(PlanRefusal::NotAllowed {
+            current,
+            allowed: plan_actions(current, roles),
+        });
+    }
+    Ok(to)
+}
+
+/// Largest number a plan entry may hold.
+pub const MAX_QUOTA: i64 = 10_000_000;
+
+/// Checks a number of a plan entry at `field`.
+pub fn check_quota_number(field: String, n: i64) -> Result<i64, FieldError> {
+    if (0..=MAX_QUOTA).contains(&n) {
+        Ok(n)
+    } else {
+        Err(FieldError::new(field, "out_of_range")
+            .with("min", 0)
+            .with("max", MAX_QUOTA))
+    }
+}
+
+/// Before approval every entry needs its approved number (SPEC §5.2: the
+/// approved number is set by `admin` for the Cabinet).
+pub fn check_approvable(approved: &[(String, Option<i64>)]) -> Result<(), ValidationErrors> {
+    let mut errs = ValidationErrors::default();
+    for (i, (activity, n)) in approved.iter().enumerate() {
+        if n.is_none() {
+            errs.push(
+                FieldError::new(format!("entries[{i}].approved"), "required")
+                    .with("activity", activity),
+            );
+        }
+    }
+    if approved.is_empty() {
+        errs.push(FieldError::new("entries", "no_entries"));
+    }
+    errs.into_result(())
+}
+
+/// Longest permit reference.
+pub const MAX_PERMIT_REF: usize = 64;
+
+/// A work permit reference: 1–64 letters, digits, `-`, `_`, `/` or `.`,
+/// compared as given (SPEC §5.3: recording is idempotent per reference).
+pub fn check_permit_ref(s: &str) -> Result<String, FieldError> {
+    let ok = !s.is_empty()
+        && s.len() <= MAX_PERMIT_REF
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'/' | b'.'));
+    if ok {
+        Ok(s.to_owned())
+    } else {
+        Err(FieldError::new("permit_ref", "permit_ref_format").with("max", MAX_PERMIT_REF))
+    }
+}
+
+/// Approved, used and remaining units of one economic activity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QuotaFigures {
+    pub approved: i64,
+    pub used: i64,
+}
+
+impl QuotaFigures {
+    pub fn remaining(self) -> i64 {
+        (self.approved - self.used).max(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_plan_moves_draft_proposed_approved_by_the_right_roles() {
+        let c = [Role::Commission];
+        let a = [Role::Admin];
+        assert_eq!(
+            plan_transition(PlanStatus::Draft, PlanAction::EditProposed, &c),
+            Ok(PlanStatus::Draft)
+        );
+        assert_eq!(
+            plan_transition(PlanStatus::Draft, PlanAction::Propose, &c),
+            Ok(PlanStatus::Proposed)
+        );
+        assert_eq!(
+            plan_transition(PlanStatus::Proposed, PlanAction::EditApproved, &a),
+            Ok(PlanStatus::Proposed)
+        );
+        assert_eq!(
+            plan_transition(PlanStatus::Proposed, PlanAction::Approve, &a),
+            Ok(PlanStatus::Approved)
+        );
+        assert_eq!(
+            plan_transition(PlanStatus::Draft, PlanAction::Approve, &c),
+            Err(PlanRefusal::Forbidden { needs: Role::Admin })
+        );
+        assert_eq!(
+            plan_transition(PlanStatus::Proposed, PlanAction::EditProposed, &c),
+            Err(PlanRefusal::NotAllowed {
+                current: PlanStatus::Proposed,
+                allowed: vec![]
+            })
+        );
+    }
+
+    #[test]
+    fn an_approved_plan_is_read_only() {
+        for action in [
+            PlanAction::EditProposed,
+            PlanAction::Propose,
+            PlanAction::EditApproved,
+            PlanAction::Approve,
+        ] {
+            let roles = [Role::Admin, Role::Commission];
+            assert!(matches!(
+                plan_transition(PlanStatus::Approved, action, &roles),
+                Err(PlanRefusal::NotAllowed { .. })
+            ));
+        }
+    }
+
+    #[test]
+    fn approval_needs_every_approved_number() {
+        assert!(check_approvable(&[("F".into(), Some(10)), ("A".into(), Some(0))]).is_ok());
+        let e = check_approvable(&[("F".into(), Some(10)), ("A".into(), None)]).unwrap_err();
+        assert_eq!(e.0[0].field, "entries[1].approved");
+        assert!(check_approvable(&[]).is_err());
+    }
+
+    #[test]
+    fn numbers_and_permit_references_are_bounded() {
+        assert!(check_quota_number("x".into(), 0).is_ok());
+        assert!(check_quota_number("x".into(), -1).is_err());
+        assert!(check_quota_number("x".into(), MAX_QUOTA + 1).is_err());
+        assert_eq!(
+            check_permit_ref("WP-2027-000123").unwrap(),
+            "WP-2027-000123"
+        );
+        assert!(check_permit_ref("").is_err());
+        assert!(check_permit_ref("a b").is_err());
+        assert!(check_permit_ref(&"x".repeat(65)).is_err());
+        assert_eq!(
+            QuotaFigures {
+                approved: 5,
+                used: 7
+            }
+            .remaining(),
+            0
+        );
+    }
+}

@@ -1,0 +1,7 @@
+DROP TABLE quota_allocations;
+DROP TABLE quota_plan_history;
+DROP TABLE quota_plan_entries;
+DROP TABLE quota_plans;
+DROP FUNCTION refuse_change();
+DROP INDEX forecasts_summary;
+ALTER TABLE forecasts DROP COLUMN activity_section;
