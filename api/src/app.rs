@@ -46,13 +46,26 @@ impl Application {
             .map_err(|e| format!("cannot bind {}: {e}", config.bind))?;
         let port = listener.local_addr().map_err(|e| e.to_string())?.port();
         let verifier = Verifier::new(&config.auth)?;
+        let occupations =
+            crate::state::load_occupations(&db).map_err(|e| format!("classification: {e}"))?;
         let state = web::Data::new(AppState {
+            occupations: std::sync::RwLock::new(Arc::new(occupations)),
             db,
             clock,
             verifier,
             limiter: limiter(config.rate_limit_per_second, config.rate_limit_burst),
             config,
             metrics: Metrics::default(),
+        });
+        // Another replica or the CLI may import a classification: look for a
+        // newer version every few seconds. The thread ends with the server.
+        let weak = Arc::downgrade(&state.clone().into_inner());
+        std::thread::spawn(move || loop {
+            std::thread::sleep(Duration::from_secs(5));
+            let Some(state) = weak.upgrade() else { break };
+            if let Err(e) = state.refresh_occupations() {
+                tracing::warn!(error = %e, "could not refresh the classification");
+            }
         });
         let workers = std::thread::available_parallelism()
             .map(|n| n.get())

@@ -16,7 +16,24 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
+/// The occupational classification as searched in memory, with the version
+/// it was loaded at.
+pub struct OccupationSnapshot {
+    pub version: i64,
+    pub index: domain::occupation::OccupationIndex,
+}
+
+/// Loads the current classification from the database.
+pub fn load_occupations(db: &persistence::Db) -> Result<OccupationSnapshot, StoreError> {
+    let (version, rows) = db.read(persistence::reference::current_occupations)?;
+    Ok(OccupationSnapshot {
+        version,
+        index: domain::occupation::OccupationIndex::build(rows),
+    })
+}
+
 pub struct AppState {
+    pub occupations: std::sync::RwLock<Arc<OccupationSnapshot>>,
     pub db: Db,
     pub clock: Arc<dyn Clock>,
     pub verifier: Verifier,
@@ -28,6 +45,30 @@ pub struct AppState {
 impl AppState {
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
+    }
+
+    /// The classification to search now.
+    pub fn occupation_index(&self) -> Arc<OccupationSnapshot> {
+        self.occupations
+            .read()
+            .map(|g| g.clone())
+            .unwrap_or_else(|e| e.into_inner().clone())
+    }
+
+    /// Reloads the classification if the database holds a newer version
+    /// (after an import here, or by the CLI or another replica).
+    pub fn refresh_occupations(&self) -> Result<bool, StoreError> {
+        let current = self.occupation_index().version;
+        let latest = self.db.read(persistence::reference::occupations_version)?;
+        if latest == current {
+            return Ok(false);
+        }
+        let fresh = Arc::new(load_occupations(&self.db)?);
+        match self.occupations.write() {
+            Ok(mut g) => *g = fresh,
+            Err(e) => *e.into_inner() = fresh,
+        }
+        Ok(true)
     }
 
     /// Runs a read on the blocking pool.

@@ -56,6 +56,101 @@ pub fn code_search_prefixes(typed: &str) -> Vec<String> {
     out
 }
 
+/// One current entry of the classification, prepared for search.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexedOccupation {
+    pub code: String,
+    pub title: String,
+    /// The title of the ISCO-08 major group (the code's first digit).
+    pub major_group_title: &'static str,
+    /// The title folded by [`crate::text::fold`].
+    folded: String,
+}
+
+/// The classification held in memory for search (SPEC §6, §11: search
+/// over 10,000+ titles at a good share of the throughput of a probe). The
+/// entries are kept in (code, title) order, so ranking is a stable
+/// partition rather than a sort.
+#[derive(Debug, Clone, Default)]
+pub struct OccupationIndex {
+    entries: Vec<IndexedOccupation>,
+}
+
+impl OccupationIndex {
+    pub fn build(rows: impl IntoIterator<Item = (String, String)>) -> OccupationIndex {
+        let majors = crate::reference::major_groups();
+        let mut entries: Vec<IndexedOccupation> = rows
+            .into_iter()
+            .map(|(code, title)| {
+                let major_group_title = majors
+                    .iter()
+                    .find(|(c, _)| code.starts_with(c))
+                    .map_or("", |(_, t)| t);
+                IndexedOccupation {
+                    folded: crate::text::fold(&title),
+                    major_group_title,
+                    code,
+                    title,
+                }
+            })
+            .collect();
+        entries.sort_by(|a, b| (&a.code, &a.title).cmp(&(&b.code, &b.title)));
+        OccupationIndex { entries }
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Entries whose code starts with `code` (three digits also as the code
+    /// with a leading zero) and whose folded title holds every word of `q`,
+    /// in any order. Ranked: the exact code first, then titles that start
+    /// with the words as typed, then the rest; each tier in (code, title)
+    /// order. Returns one page (`offset`, `limit`) and the number of matches.
+    pub fn search(
+        &self,
+        code: Option<&str>,
+        q: Option<&str>,
+        offset: usize,
+        limit: usize,
+    ) -> (Vec<&IndexedOccupation>, usize) {
+        let prefixes = code.map(code_search_prefixes).unwrap_or_default();
+        let code_given = code.is_some_and(|c| !c.trim().is_empty());
+        let exact = code.and_then(OccupationCode::parse);
+        let words = q.map(crate::text::fold_words).unwrap_or_default();
+        let phrase = words.join(" ");
+        let mut tiers: [Vec<&IndexedOccupation>; 3] = [Vec::new(), Vec::new(), Vec::new()];
+        for e in &self.entries {
+            if code_given && !prefixes.iter().any(|p| e.code.starts_with(p.as_str())) {
+                continue;
+            }
+            if !words.iter().all(|w| e.folded.contains(w.as_str())) {
+                continue;
+            }
+            let tier = if exact.as_ref().is_some_and(|c| c.as_str() == e.code) {
+                0
+            } else if !phrase.is_empty() && e.folded.starts_with(&phrase) {
+                1
+            } else {
+                2
+            };
+            tiers[tier].push(e);
+        }
+        let total = tiers.iter().map(Vec::len).sum();
+        let page = tiers
+            .into_iter()
+            .flatten()
+            .skip(offset)
+            .take(limit)
+            .collect();
+        (page, total)
+    }
+}
+
 /// Longest title accepted in an imported classification.
 pub const MAX_IMPORT_TITLE: usize = 300;
 
@@ -149,6 +244,75 @@ mod tests {
         for bad in ["", "71", "71234", "71a3", "7 23", "-110"] {
             assert!(OccupationCode::parse(bad).is_none(), "{bad}");
         }
+    }
+
+    fn index() -> OccupationIndex {
+        OccupationIndex::build(
+            [
+                ("0110", "Commissioned armed forces officers"),
+                ("0310", "Armed forces occupations, other ranks"),
+                ("0110", "Marşal, aviasiya"),
+                ("6123", "Fermer, ipəkçilik"),
+                ("6123", "Apiarists and sericulturists"),
+                ("7123", "Bənna, xarici suvaq"),
+                ("7123", "Plasterers"),
+                ("7112", "Bricklayers and related workers"),
+            ]
+            .map(|(c, t)| (c.to_owned(), t.to_owned())),
+        )
+    }
+
+    fn codes_of(r: (Vec<&IndexedOccupation>, usize)) -> Vec<String> {
+        r.0.iter()
+            .map(|e| format!("{} {}", e.code, e.title))
+            .collect()
+    }
+
+    #[test]
+    fn search_by_words_in_any_order_without_marks() {
+        let ix = index();
+        for q in [
+            "ipekcilik",
+            "İPƏKÇİLİK",
+            "fermer ipekcilik",
+            "IPEKCILIK fermer",
+        ] {
+            assert_eq!(
+                codes_of(ix.search(None, Some(q), 0, 10)),
+                vec!["6123 Fermer, ipəkçilik"],
+                "{q}"
+            );
+        }
+        assert_eq!(
+            codes_of(ix.search(None, Some("XARICI SUVAQ"), 0, 10)),
+            vec!["7123 Bənna, xarici suvaq"]
+        );
+    }
+
+    #[test]
+    fn search_by_code_prefix_reads_110_as_0110() {
+        let ix = index();
+        assert_eq!(ix.search(Some("110"), None, 0, 10).1, 2);
+        assert_eq!(ix.search(Some("71"), None, 0, 10).1, 3);
+        assert_eq!(ix.search(Some("712"), None, 0, 10).1, 2);
+        assert_eq!(ix.search(Some("7x"), None, 0, 10).1, 0);
+    }
+
+    #[test]
+    fn exact_code_then_title_start_then_the_rest() {
+        let ix = index();
+        let r = codes_of(ix.search(None, Some("armed forces"), 0, 10));
+        assert_eq!(
+            r,
+            vec![
+                "0310 Armed forces occupations, other ranks",
+                "0110 Commissioned armed forces officers"
+            ]
+        );
+        let r = codes_of(ix.search(Some("7123"), None, 0, 10));
+        assert_eq!(r, vec!["7123 Bənna, xarici suvaq", "7123 Plasterers"]);
+        let (page, total) = ix.search(None, None, 2, 3);
+        assert_eq!((page.len(), total), (3, 8));
     }
 
     fn row(line: usize, code: &str, title: &str) -> ImportRow {

@@ -5,10 +5,8 @@ use crate::error::StoreError;
 use crate::schema::{economic_activities as ea, exemption_categories as ex, occupations as occ};
 use crate::Page;
 use diesel::prelude::*;
-use diesel::IntoSql;
 use domain::forecast::KnownEntries;
-use domain::occupation::code_search_prefixes;
-use domain::occupation::{ImportEntry, ImportMode, OccupationCode};
+use domain::occupation::{ImportEntry, ImportMode};
 use domain::reference;
 use domain::text::fold;
 use std::collections::HashMap;
@@ -87,61 +85,36 @@ fn occupation_search_text(code: &str, title: &str) -> String {
     format!("{} {}", code, fold(title))
 }
 
-/// Searches current occupations by code prefix and/or words of the title
-/// (each word must appear; insensitive to case and Azerbaijani marks).
-pub fn search_occupations(
+/// The version of the occupational classification: it changes with every
+/// import, in the same transaction.
+pub fn occupations_version(conn: &mut DbConnection) -> Result<i64, StoreError> {
+    use crate::schema::reference_versions as rv;
+    Ok(rv::table
+        .filter(rv::name.eq("occupations"))
+        .select(rv::version)
+        .first(conn)
+        .optional()?
+        .unwrap_or(0))
+}
+
+fn bump_occupations_version(conn: &mut DbConnection) -> Result<(), StoreError> {
+    use crate::schema::reference_versions as rv;
+    diesel::update(rv::table.filter(rv::name.eq("occupations")))
+        .set(rv::version.eq(rv::version + 1))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Every current occupation (code, title), with the classification's version.
+pub fn current_occupations(
     conn: &mut DbConnection,
-    code: Option<&str>,
-    q: Option<&str>,
-    page: Page,
-) -> Result<(Vec<OccupationRow>, i64), StoreError> {
-    let build = || {
-        let mut query = occ::table.filter(occ::retired.eq(false)).into_boxed();
-        if let Some(code) = code.map(str::trim).filter(|c| !c.is_empty()) {
-            let prefixes = code_search_prefixes(code);
-            if prefixes.is_empty() {
-                // Not digits: nothing can match; keep the query valid.
-                query = query.filter(occ::code.eq("-"));
-            } else {
-                let first = occ::code.like(format!("{}%", prefixes[0]));
-                query = match prefixes.get(1) {
-                    Some(p) => query.filter(first.or(occ::code.like(format!("{p}%")))),
-                    None => query.filter(first),
-                };
-            }
-        }
-        for w in q.map(domain::text::fold_words).unwrap_or_default() {
-            query = query.filter(occ::search_text.like(format!("%{w}%")));
-        }
-        query
-    };
-    let total: i64 = build().count().get_result(conn)?;
-    // Rank: the exact code first, then titles that start with the words
-    // typed (after the 4-digit code and a space in search_text), then the rest.
-    let exact = code
-        .and_then(OccupationCode::parse)
-        .map(|c| c.to_string())
-        .unwrap_or_default();
-    let words = q
-        .map(domain::text::fold_words)
-        .unwrap_or_default()
-        .join(" ");
-    let rank = diesel::dsl::case_when(
-        occ::code.eq(exact),
-        0.into_sql::<diesel::sql_types::Integer>(),
-    )
-    .when(
-        occ::search_text.like(format!("____ {words}%")),
-        1.into_sql::<diesel::sql_types::Integer>(),
-    )
-    .otherwise(2.into_sql::<diesel::sql_types::Integer>());
-    let rows = build()
-        .order((rank.asc(), occ::code.asc(), occ::title.asc()))
-        .limit(page.limit())
-        .offset(page.offset())
-        .select(OccupationRow::as_select())
+) -> Result<(i64, Vec<(String, String)>), StoreError> {
+    let version = occupations_version(conn)?;
+    let rows = occ::table
+        .filter(occ::retired.eq(false))
+        .select((occ::code, occ::title))
         .load(conn)?;
-    Ok((rows, total))
+    Ok((version, rows))
 }
 
 /// Every economic activity, sections each followed by their divisions.
@@ -250,6 +223,7 @@ pub fn import_occupations(
         }
         state.insert(key, false);
     }
+    bump_occupations_version(conn)?;
     if mode == ImportMode::Replace {
         for ((code, title), retired) in &state {
             if !retired && !in_file.contains(&(code.clone(), title.clone())) {

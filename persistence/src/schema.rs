@@ -169,7 +169,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    reference_versions (name) {
+        name -> Text,
+        version -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
+    reference_versions,
     quota_plans,
     quota_plan_entries,
     quota_plan_history,

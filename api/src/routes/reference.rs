@@ -64,22 +64,22 @@ pub async fn occupations(
             FieldError::new("q", "length").with("max", 200),
         ])));
     }
-    let (rows, total) = state
-        .read(move |c| reference::search_occupations(c, q.code.as_deref(), q.q.as_deref(), page))
-        .await?;
-    let items = rows
+    // Searched in memory: the classification is small and read far more
+    // often than it changes (see AppState::refresh_occupations).
+    let snapshot = state.occupation_index();
+    let offset = usize::try_from(page.offset()).unwrap_or(usize::MAX);
+    let limit = usize::try_from(page.limit()).unwrap_or(10);
+    let (hits, total) = snapshot
+        .index
+        .search(q.code.as_deref(), q.q.as_deref(), offset, limit);
+    let total = i64::try_from(total).unwrap_or(i64::MAX);
+    let items: Vec<Occupation> = hits
         .into_iter()
-        .map(|r| {
-            let major = r.code.get(..1).unwrap_or("").to_owned();
-            let major_group_title = domain::reference::major_group_title(&major)
-                .unwrap_or("")
-                .to_owned();
-            Occupation {
-                code: r.code,
-                title: r.title,
-                major_group: major,
-                major_group_title,
-            }
+        .map(|r| Occupation {
+            major_group: r.code.get(..1).unwrap_or("").to_owned(),
+            major_group_title: r.major_group_title.to_owned(),
+            code: r.code.clone(),
+            title: r.title.clone(),
         })
         .collect();
     Ok(cached_json(&req, &Paged::new(items, page, total)))
@@ -195,6 +195,9 @@ pub async fn import_occupations(
     };
     let db = state.db.clone();
     let report = web::block(move || import_file(&db, &body.bytes, mode)).await??;
+    let fresh = state.clone();
+    // The importer's next search sees the new classification at once.
+    web::block(move || fresh.refresh_occupations()).await??;
     Ok(HttpResponse::Ok().json(ImportReport {
         added: report.added,
         kept: report.kept,
