@@ -20,6 +20,10 @@ pub const TIN_B: &str = "1012345062";
 
 pub struct TestApp {
     pub base: String,
+    /// The server's database, for seeding what the API cannot (a confirmed
+    /// e-mail without reading the code) and for checking what it stored.
+    pub db: persistence::Db,
+    confirmed: std::sync::Mutex<std::collections::HashSet<String>>,
     pub client: reqwest::Client,
     pub clock: TestClock,
     pub auth: AuthConfig,
@@ -107,9 +111,12 @@ pub async fn spawn_with(opts: Options) -> TestApp {
     clock.set("2026-05-15T09:00:00Z".parse().expect("instant"));
     let app = Application::build(config, Arc::new(clock.clone())).expect("server builds");
     let base = format!("http://127.0.0.1:{}", app.port());
+    let db = app.state().db.clone();
     tokio::spawn(app.run_until_stopped());
     TestApp {
         base,
+        db,
+        confirmed: Default::default(),
         client: reqwest::Client::new(),
         clock,
         auth: auth_config(),
@@ -170,7 +177,26 @@ impl TestApp {
         .expect("mint")
     }
 
+    /// A token for an employer whose contact e-mail is confirmed (seeded
+    /// directly: the e-mail flow has tests of its own).
     pub fn employer(&self, tin: &str) -> String {
+        let fresh = self
+            .confirmed
+            .lock()
+            .map(|mut s| s.insert(tin.to_owned()))
+            .unwrap_or(false);
+        if fresh {
+            let email = format!("hr@{tin}.example.az");
+            let now = chrono::Utc::now().naive_utc();
+            self.db
+                .write(|c| persistence::identity::set_confirmed(c, tin, &email, now))
+                .expect("seed a confirmed e-mail");
+        }
+        self.token(&[Role::Employer], Some(tin))
+    }
+
+    /// A token for an employer that has not confirmed an e-mail.
+    pub fn unconfirmed_employer(&self, tin: &str) -> String {
         self.token(&[Role::Employer], Some(tin))
     }
 

@@ -120,6 +120,12 @@ pub fn title(slug: &str, lang: Lang) -> &'static str {
             "Bu icazə başqa məlumatlarla qeydə alınıb",
             "Это разрешение записано с другими данными",
         ),
+        "email-not-confirmed" => pick(
+            lang,
+            "The contact e-mail is not confirmed",
+            "Əlaqə e-poçtu təsdiqlənməyib",
+            "Контактный e-mail не подтверждён",
+        ),
         "precondition-failed" => pick(
             lang,
             "The resource has changed",
@@ -253,6 +259,7 @@ pub fn detail(slug: &str, lang: Lang) -> &'static str {
             "Yeni icazə nömrəsi istifadə edin və ya ilkin sorğunu eynilə təkrarlayın.",
             "Используйте новый номер разрешения или повторите исходный запрос.",
         ),
+        "email-not-confirmed" => pick(lang, "Set the contact e-mail (PUT /api/v1/me/email) and confirm it with the code sent before submitting.", "Təqdim etməzdən əvvəl əlaqə e-poçtunu təyin edin (PUT /api/v1/me/email) və göndərilən kodla təsdiqləyin.", "Перед подачей укажите контактный e-mail (PUT /api/v1/me/email) и подтвердите его присланным кодом."),
         "precondition-failed" => pick(
             lang,
             "If-Match does not name the current version, {version}; read it again and retry.",

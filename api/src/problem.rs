@@ -95,6 +95,9 @@ pub enum ApiError {
     },
     #[error("conflict: {0}")]
     Conflict(&'static str),
+    /// A rule of the request's context refuses it (422), named by `slug`.
+    #[error("unprocessable: {0}")]
+    Unprocessable(&'static str),
     #[error("quota exhausted")]
     QuotaExhausted { activity: String },
     #[error("precondition failed")]
@@ -133,7 +136,7 @@ impl ApiError {
             ApiError::NotAcceptable => "not-acceptable",
             ApiError::Transition { .. } => "transition-not-allowed",
             ApiError::PlanTransition { .. } => "plan-action-not-allowed",
-            ApiError::Conflict(slug) => slug,
+            ApiError::Conflict(slug) | ApiError::Unprocessable(slug) => slug,
             ApiError::QuotaExhausted { .. } => "quota-exhausted",
             ApiError::PreconditionFailed { .. } => "precondition-failed",
             ApiError::PayloadTooLarge { .. } => "payload-too-large",
@@ -286,9 +289,10 @@ impl ResponseError for ApiError {
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
-            ApiError::Validation(_) | ApiError::IdempotencyMismatch | ApiError::Calendar(_) => {
-                StatusCode::UNPROCESSABLE_ENTITY
-            }
+            ApiError::Validation(_)
+            | ApiError::IdempotencyMismatch
+            | ApiError::Calendar(_)
+            | ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -326,6 +330,7 @@ impl From<StoreError> for ApiError {
             StoreError::QuotaNotApproved => ApiError::Conflict("quota-not-approved"),
             StoreError::QuotaExhausted { activity } => ApiError::QuotaExhausted { activity },
             StoreError::PermitConflict => ApiError::Conflict("permit-conflict"),
+            StoreError::EmailNotConfirmed => ApiError::Unprocessable("email-not-confirmed"),
             StoreError::Config(m) | StoreError::Internal(m) => ApiError::Internal(m),
         }
     }

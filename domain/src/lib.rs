@@ -6,8 +6,10 @@
 //! guideline (seed 000), the Azerbaijani notice (seed 001), or SPEC sections.
 
 pub mod campaign;
+pub mod contact;
 pub mod error;
 pub mod forecast;
+pub mod notify;
 pub mod occupation;
 pub mod quota;
 pub mod reference;

@@ -68,12 +68,33 @@ pub struct IndexedOccupation {
 }
 
 /// The classification held in memory for search (SPEC §6, §11: search
-/// over 10,000+ titles at a good share of the throughput of a probe). The
-/// entries are kept in (code, title) order, so ranking is a stable
-/// partition rather than a sort.
+/// over 10,000+ titles at a good share of the throughput of a probe).
+/// Entries are kept in (code, title) order, so a code prefix is a range and
+/// ranking is a stable partition; every word of a folded title points to the
+/// entries that hold it, so a typed word finds the titles with a word that
+/// starts with it without scanning them all.
 #[derive(Debug, Clone, Default)]
 pub struct OccupationIndex {
     entries: Vec<IndexedOccupation>,
+    /// (word, ascending entry positions), sorted by word.
+    words: Vec<(String, Vec<u32>)>,
+}
+
+/// The sorted intersection of two ascending lists.
+fn intersect(a: &[u32], b: &[u32]) -> Vec<u32> {
+    let (mut i, mut j, mut out) = (0, 0, Vec::new());
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                out.push(a[i]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out
 }
 
 impl OccupationIndex {
@@ -95,7 +116,19 @@ impl OccupationIndex {
             })
             .collect();
         entries.sort_by(|a, b| (&a.code, &a.title).cmp(&(&b.code, &b.title)));
-        OccupationIndex { entries }
+        let mut words: std::collections::BTreeMap<&str, Vec<u32>> =
+            std::collections::BTreeMap::new();
+        for (i, e) in entries.iter().enumerate() {
+            let pos = u32::try_from(i).unwrap_or(u32::MAX);
+            for w in e.folded.split(' ').filter(|w| !w.is_empty()) {
+                let list = words.entry(w).or_default();
+                if list.last() != Some(&pos) {
+                    list.push(pos);
+                }
+            }
+        }
+        let words = words.into_iter().map(|(w, l)| (w.to_owned(), l)).collect();
+        OccupationIndex { entries, words }
     }
 
     pub fn len(&self) -> usize {
@@ -106,11 +139,43 @@ impl OccupationIndex {
         self.entries.is_empty()
     }
 
+    /// Positions of entries holding a word that starts with `prefix`, ascending.
+    fn with_word(&self, prefix: &str) -> Vec<u32> {
+        let start = self.words.partition_point(|(w, _)| w.as_str() < prefix);
+        let mut out: Vec<u32> = self.words[start..]
+            .iter()
+            .take_while(|(w, _)| w.starts_with(prefix))
+            .flat_map(|(_, l)| l.iter().copied())
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// Positions of entries whose code starts with one of `prefixes`.
+    fn with_code(&self, prefixes: &[String]) -> Vec<u32> {
+        let mut out = Vec::new();
+        for p in prefixes {
+            let start = self
+                .entries
+                .partition_point(|e| e.code.as_str() < p.as_str());
+            let n = self.entries[start..]
+                .iter()
+                .take_while(|e| e.code.starts_with(p.as_str()))
+                .count();
+            out.extend((start..start + n).filter_map(|i| u32::try_from(i).ok()));
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
     /// Entries whose code starts with `code` (three digits also as the code
-    /// with a leading zero) and whose folded title holds every word of `q`,
-    /// in any order. Ranked: the exact code first, then titles that start
-    /// with the words as typed, then the rest; each tier in (code, title)
-    /// order. Returns one page (`offset`, `limit`) and the number of matches.
+    /// with a leading zero) and whose folded title has, for every word of
+    /// `q` in any order, a word starting with it. Ranked: the exact code
+    /// first, then titles that start with the words as typed, then the
+    /// rest; each tier in (code, title) order. Returns one page (`offset`,
+    /// `limit`) and the number of matches.
     pub fn search(
         &self,
         code: Option<&str>,
@@ -118,19 +183,32 @@ impl OccupationIndex {
         offset: usize,
         limit: usize,
     ) -> (Vec<&IndexedOccupation>, usize) {
-        let prefixes = code.map(code_search_prefixes).unwrap_or_default();
         let code_given = code.is_some_and(|c| !c.trim().is_empty());
         let exact = code.and_then(OccupationCode::parse);
         let words = q.map(crate::text::fold_words).unwrap_or_default();
         let phrase = words.join(" ");
+        let mut matched: Option<Vec<u32>> =
+            code_given.then(|| self.with_code(&code.map(code_search_prefixes).unwrap_or_default()));
+        for w in &words {
+            let hits = self.with_word(w);
+            matched = Some(match matched {
+                None => hits,
+                Some(m) => intersect(&m, &hits),
+            });
+        }
+        let all: Vec<u32>;
+        let positions: &[u32] = match &matched {
+            Some(m) => m,
+            None => {
+                all = (0..u32::try_from(self.entries.len()).unwrap_or(u32::MAX)).collect();
+                &all
+            }
+        };
         let mut tiers: [Vec<&IndexedOccupation>; 3] = [Vec::new(), Vec::new(), Vec::new()];
-        for e in &self.entries {
-            if code_given && !prefixes.iter().any(|p| e.code.starts_with(p.as_str())) {
+        for &p in positions {
+            let Some(e) = self.entries.get(p as usize) else {
                 continue;
-            }
-            if !words.iter().all(|w| e.folded.contains(w.as_str())) {
-                continue;
-            }
+            };
             let tier = if exact.as_ref().is_some_and(|c| c.as_str() == e.code) {
                 0
             } else if !phrase.is_empty() && e.folded.starts_with(&phrase) {
@@ -140,7 +218,7 @@ impl OccupationIndex {
             };
             tiers[tier].push(e);
         }
-        let total = tiers.iter().map(Vec::len).sum();
+        let total = positions.len();
         let page = tiers
             .into_iter()
             .flatten()

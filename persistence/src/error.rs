@@ -25,6 +25,9 @@ pub enum StoreError {
     /// The same idempotency key came with another request.
     #[error("idempotency key reused with another request")]
     IdempotencyMismatch,
+    /// Submission needs the employer's confirmed contact e-mail (422).
+    #[error("contact e-mail not confirmed")]
+    EmailNotConfirmed,
     /// The quota plan's status does not allow the action (409).
     #[error("plan action not allowed in {current:?}")]
     PlanNotAllowed {

@@ -289,11 +289,16 @@ fn append_history(
 /// the campaign calendar of its target year (SPEC §4.2, §4.4).
 fn check_submission(
     conn: &mut DbConnection,
+    tin: &str,
     target_year: i32,
     from: ForecastStatus,
     lines: usize,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
+    // SPEC §3: no submission before the employer's e-mail is confirmed.
+    if crate::identity::confirmed_email(conn, tin)?.is_none() {
+        return Err(StoreError::EmailNotConfirmed);
+    }
     check_submittable(lines).map_err(validation)?;
     let (campaign, _) = campaigns::get(conn, target_year)?;
     campaign
@@ -324,6 +329,7 @@ pub fn create(
             .map_err(StoreError::Transition)?;
         check_submission(
             conn,
+            section.tin.as_str(),
             new.target_year,
             ForecastStatus::Draft,
             lines.len(),
@@ -680,6 +686,7 @@ pub fn act(
     if action == ForecastAction::Submit {
         check_submission(
             conn,
+            &row.tin,
             row.target_year,
             from,
             usize::try_from(row.line_count).unwrap_or(0),
@@ -720,6 +727,25 @@ pub fn act(
         return Err(StoreError::Retry);
     }
     append_history(conn, id, Some(from), to, viewer, action.role(), reason, at)?;
+    // The employer hears of a return or an acceptance by e-mail, queued in
+    // this same transaction so it is never lost.
+    let message = match action {
+        ForecastAction::Return => Some(domain::notify::forecast_returned(
+            row.number,
+            row.target_year,
+            reason.unwrap_or(""),
+        )),
+        ForecastAction::Accept => Some(domain::notify::forecast_accepted(
+            row.number,
+            row.target_year,
+        )),
+        _ => None,
+    };
+    if let Some(m) = message {
+        if let Some(to) = crate::identity::confirmed_email(conn, &row.tin)? {
+            crate::identity::enqueue(conn, None, action.as_str(), &to, &m, at)?;
+        }
+    }
     get(conn, id, viewer)
 }
 

@@ -6,6 +6,7 @@ pub mod db;
 pub mod error;
 pub mod forecasts;
 pub mod idempotency;
+pub mod identity;
 pub mod quota;
 pub mod reference;
 pub mod schema;

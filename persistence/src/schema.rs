@@ -176,7 +176,51 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    employer_contacts (tin) {
+        tin -> Text,
+        email -> Nullable<Text>,
+        confirmed_at -> Nullable<Timestamp>,
+        pending_email -> Nullable<Text>,
+        code_hash -> Nullable<Text>,
+        code_expires_at -> Nullable<Timestamp>,
+        attempts_left -> Integer,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> Text,
+        dedupe_key -> Nullable<Text>,
+        kind -> Text,
+        to_address -> Text,
+        subject -> Text,
+        body -> Text,
+        created_at -> Timestamp,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    api_clients (client_id) {
+        client_id -> Text,
+        name -> Text,
+        tin -> Text,
+        secret_hash -> Text,
+        created_at -> Timestamp,
+        secret_rotated_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
+    employer_contacts,
+    outbox,
+    api_clients,
     reference_versions,
     quota_plans,
     quota_plan_entries,

@@ -1,0 +1,131 @@
+//! The employer's confirmed contact e-mail (SPEC §3; guideline step 4: an
+//! e-mail address must be registered and confirmed before using the service).
+
+use crate::error::FieldError;
+use chrono::{DateTime, Duration, Utc};
+use validator::ValidateEmail;
+
+/// A confirmation code lives this long (issue on identity: 24 hours).
+pub const CODE_LIFETIME: Duration = Duration::hours(24);
+/// Wrong codes allowed before a new one is needed (issue on identity: 5).
+pub const CODE_ATTEMPTS: i32 = 5;
+/// Longest address (RFC 5321 path limit).
+pub const MAX_EMAIL: usize = 254;
+
+/// Checks and normalises an address: trimmed, the domain in lower case.
+pub fn check_email(s: &str) -> Result<String, FieldError> {
+    let s = s.trim();
+    if s.len() > MAX_EMAIL {
+        return Err(FieldError::new("email", "length").with("max", MAX_EMAIL));
+    }
+    if !s.validate_email() {
+        return Err(FieldError::new("email", "email_format"));
+    }
+    match s.rsplit_once('@') {
+        Some((local, domain)) => Ok(format!("{local}@{}", domain.to_ascii_lowercase())),
+        None => Err(FieldError::new("email", "email_format")),
+    }
+}
+
+/// A code as typed: exactly six digits.
+pub fn check_code(s: &str) -> Result<String, FieldError> {
+    let s = s.trim();
+    if s.len() == 6 && s.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(s.to_owned())
+    } else {
+        Err(FieldError::new("code", "code_format"))
+    }
+}
+
+/// The pending confirmation of an address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingCode {
+    pub expires_at: DateTime<Utc>,
+    pub attempts_left: i32,
+}
+
+/// What a confirmation attempt comes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attempt {
+    /// The code matches: the address is confirmed.
+    Confirmed,
+    /// Wrong code; this many attempts remain (0: a new code is needed).
+    Wrong { attempts_left: i32 },
+    /// The code has expired: a new one is needed.
+    Expired,
+    /// No attempts remain: a new code is needed.
+    Exhausted,
+}
+
+/// Judges an attempt at `now`; `matches` says whether the typed code equals
+/// the one sent. An expired or exhausted code is refused even when it matches.
+pub fn judge(pending: &PendingCode, now: DateTime<Utc>, matches: bool) -> Attempt {
+    if now > pending.expires_at {
+        return Attempt::Expired;
+    }
+    if pending.attempts_left <= 0 {
+        return Attempt::Exhausted;
+    }
+    if matches {
+        Attempt::Confirmed
+    } else {
+        Attempt::Wrong {
+            attempts_left: pending.attempts_left - 1,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_are_checked_and_domains_lowered() {
+        assert_eq!(check_email(" hr@Absheron.AZ ").unwrap(), "hr@absheron.az");
+        assert_eq!(
+            check_email("not-an-address").unwrap_err().code,
+            "email_format"
+        );
+        assert_eq!(
+            check_email(&format!("{}@x.az", "a".repeat(260)))
+                .unwrap_err()
+                .code,
+            "length"
+        );
+    }
+
+    #[test]
+    fn codes_are_six_digits() {
+        assert!(check_code("012345").is_ok());
+        assert!(check_code("12345").is_err());
+        assert!(check_code("12a456").is_err());
+    }
+
+    #[test]
+    fn five_wrong_attempts_then_a_new_code_and_expiry_after_a_day() {
+        let now: DateTime<Utc> = "2026-05-01T10:00:00Z".parse().unwrap();
+        let mut p = PendingCode {
+            expires_at: now + CODE_LIFETIME,
+            attempts_left: CODE_ATTEMPTS,
+        };
+        for left in (0..CODE_ATTEMPTS).rev() {
+            assert_eq!(
+                judge(&p, now, false),
+                Attempt::Wrong {
+                    attempts_left: left
+                }
+            );
+            p.attempts_left = left;
+        }
+        assert_eq!(judge(&p, now, true), Attempt::Exhausted);
+        let fresh = PendingCode {
+            expires_at: now + CODE_LIFETIME,
+            attempts_left: CODE_ATTEMPTS,
+        };
+        assert_eq!(judge(&fresh, now + CODE_LIFETIME, true), Attempt::Confirmed);
+        assert_eq!(
+            judge(&fresh, now + CODE_LIFETIME + Duration::seconds(1), true),
+            Attempt::Expired
+        );
+    }
+}

@@ -1,0 +1,3 @@
+DROP TABLE api_clients;
+DROP TABLE outbox;
+DROP TABLE employer_contacts;
