@@ -19,14 +19,8 @@ fn sign(claims: &serde_json::Value, alg: Algorithm, secret: &[u8]) -> String {
 #[tokio::test]
 async fn forged_tokens_are_refused_with_401() {
     let app = spawn().await;
-    let b64 = |v: &serde_json::Value| {
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string())
-    };
-    let unsigned = format!(
-        "{}.{}.",
-        b64(&json!({"alg": "none", "typ": "JWT"})),
-        b64(&claims(600))
-    );
+    let b64 = |v: &serde_json::Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
+    let unsigned = format!("{}.{}.", b64(&json!({"alg": "none", "typ": "JWT"})), b64(&claims(600)));
     let mut wrong_aud = claims(600);
     wrong_aud["aud"] = json!("another-api");
     let mut wrong_iss = claims(600);
@@ -42,54 +36,26 @@ async fn forged_tokens_are_refused_with_401() {
     let cases = [
         ("expired", sign(&claims(-3600), Algorithm::HS256, SECRET)),
         ("unsigned", unsigned),
-        (
-            "another key",
-            sign(
-                &claims(600),
-                Algorithm::HS256,
-                b"another-secret-another-secret-another",
-            ),
-        ),
-        (
-            "another algorithm",
-            sign(&claims(600), Algorithm::HS512, SECRET),
-        ),
-        (
-            "another audience",
-            sign(&wrong_aud, Algorithm::HS256, SECRET),
-        ),
+        ("another key", sign(&claims(600), Algorithm::HS256, b"another-secret-another-secret-another")),
+        ("another algorithm", sign(&claims(600), Algorithm::HS512, SECRET)),
+        ("another audience", sign(&wrong_aud, Algorithm::HS256, SECRET)),
         ("another issuer", sign(&wrong_iss, Algorithm::HS256, SECRET)),
         ("string exp", sign(&string_exp, Algorithm::HS256, SECRET)),
         ("no sub", sign(&no_sub, Algorithm::HS256, SECRET)),
         ("not yet valid", sign(&future_nbf, Algorithm::HS256, SECRET)),
-        (
-            "employer without tin",
-            sign(&employer_without_tin, Algorithm::HS256, SECRET),
-        ),
+        ("employer without tin", sign(&employer_without_tin, Algorithm::HS256, SECRET)),
         ("garbage", "not.a.token".to_owned()),
     ];
     for (name, token) in cases {
         let r = app.get("/api/v1/forecasts", &token).await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{name}: {}", r.body);
-        assert!(
-            r.header("www-authenticate").unwrap().starts_with("Bearer"),
-            "{name}"
-        );
-        assert_eq!(
-            r.header("content-type").unwrap(),
-            "application/problem+json",
-            "{name}"
-        );
+        assert!(r.header("www-authenticate").unwrap().starts_with("Bearer"), "{name}");
+        assert_eq!(r.header("content-type").unwrap(), "application/problem+json", "{name}");
     }
-    let r = app
-        .send(Method::GET, "/api/v1/forecasts", None, None, &[])
-        .await;
+    let r = app.send(Method::GET, "/api/v1/forecasts", None, None, &[]).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     let good = sign(&claims(600), Algorithm::HS256, SECRET);
-    assert_eq!(
-        app.get("/api/v1/forecasts", &good).await.status,
-        StatusCode::OK
-    );
+    assert_eq!(app.get("/api/v1/forecasts", &good).await.status, StatusCode::OK);
 }
 
 #[tokio::test]
@@ -114,25 +80,10 @@ async fn staff_routes_refuse_other_roles() {
         let r = app.action(&id, action, &app.admin()).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "admin {action}");
     }
-    let r = app
-        .post(
-            &format!("/api/v1/forecasts/{id}/return"),
-            &emp,
-            &json!({"reason": "no"}),
-        )
-        .await;
+    let r = app.post(&format!("/api/v1/forecasts/{id}/return"), &emp, &json!({"reason": "no"})).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     let campaign = app.get("/api/v1/campaigns/2027", &emp).await.body;
-    for t in [
-        emp.clone(),
-        app.officer(),
-        app.token(&[Role::Commission], None),
-    ] {
-        assert_eq!(
-            app.put("/api/v1/campaigns/2027", &t, &campaign)
-                .await
-                .status,
-            StatusCode::FORBIDDEN
-        );
+    for t in [emp.clone(), app.officer(), app.token(&[Role::Commission], None)] {
+        assert_eq!(app.put("/api/v1/campaigns/2027", &t, &campaign).await.status, StatusCode::FORBIDDEN);
     }
 }

@@ -9,10 +9,7 @@ const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.
 async fn upload(app: &TestApp, mode: &str, content_type: &str, body: Vec<u8>) -> Resp {
     let r = app
         .client
-        .post(format!(
-            "{}/api/v1/occupations/imports?mode={mode}",
-            app.base
-        ))
+        .post(format!("{}/api/v1/occupations/imports?mode={mode}", app.base))
         .bearer_auth(app.admin())
         .header("content-type", content_type)
         .body(body)
@@ -22,24 +19,13 @@ async fn upload(app: &TestApp, mode: &str, content_type: &str, body: Vec<u8>) ->
     let status = r.status();
     let headers = r.headers().clone();
     let body = serde_json::from_slice(&r.bytes().await.unwrap()).unwrap_or(serde_json::Value::Null);
-    Resp {
-        status,
-        headers,
-        body,
-    }
+    Resp { status, headers, body }
 }
 
 /// `n` synthetic titles spread over real unit groups.
 fn synthetic(n: usize) -> Vec<(String, String)> {
     let codes = ["7123", "6123", "2512", "8322", "9312"];
-    (0..n)
-        .map(|i| {
-            (
-                codes[i % codes.len()].to_owned(),
-                format!("Sınaq peşəsi {i}"),
-            )
-        })
-        .collect()
+    (0..n).map(|i| (codes[i % codes.len()].to_owned(), format!("Sınaq peşəsi {i}"))).collect()
 }
 
 fn csv(rows: &[(String, String)]) -> Vec<u8> {
@@ -69,55 +55,26 @@ fn xlsx(rows: &[(String, String)]) -> Vec<u8> {
 }
 
 async fn total(app: &TestApp, query: &str) -> i64 {
-    app.get(
-        &format!("/api/v1/occupations?{query}"),
-        &app.employer(TIN_A),
-    )
-    .await
-    .body["total"]
-        .as_i64()
-        .unwrap()
+    app.get(&format!("/api/v1/occupations?{query}"), &app.employer(TIN_A)).await.body["total"].as_i64().unwrap()
 }
 
 #[tokio::test]
 async fn search_works_the_way_people_type() {
     let app = spawn().await;
     let t = app.employer(TIN_A);
-    for q in [
-        "ipekcilik",
-        "%C4%B0P%C6%8FK%C3%87%C4%B0L%C4%B0K",
-        "fermer%20ipekcilik",
-        "ipekcilik%20FERMER",
-    ] {
+    for q in ["ipekcilik", "%C4%B0P%C6%8FK%C3%87%C4%B0L%C4%B0K", "fermer%20ipekcilik", "ipekcilik%20FERMER"] {
         let r = app.get(&format!("/api/v1/occupations?q={q}"), &t).await;
         assert_eq!(r.body["items"][0]["code"], "6123", "{q}: {}", r.body);
         assert_eq!(r.body["items"][0]["title"], "Fermer, ipəkçilik");
-        assert_eq!(
-            r.body["items"][0]["major_group_title"],
-            "Skilled agricultural, forestry and fishery workers"
-        );
+        assert_eq!(r.body["items"][0]["major_group_title"], "Skilled agricultural, forestry and fishery workers");
     }
     let r = app.get("/api/v1/occupations?q=XARICI%20SUVAQ", &t).await;
     assert_eq!(r.body["items"][0]["code"], "7123");
-    for (prefix, expected_first) in [
-        ("71", "7111"),
-        ("712", "7121"),
-        ("7123", "7123"),
-        ("110", "0110"),
-    ] {
-        let r = app
-            .get(
-                &format!("/api/v1/occupations?code={prefix}&per_page=100"),
-                &t,
-            )
-            .await;
+    for (prefix, expected_first) in [("71", "7111"), ("712", "7121"), ("7123", "7123"), ("110", "0110")] {
+        let r = app.get(&format!("/api/v1/occupations?code={prefix}&per_page=100"), &t).await;
         assert_eq!(r.body["items"][0]["code"], expected_first, "{prefix}");
         let want = if prefix == "110" { "0110" } else { prefix };
-        assert!(r.body["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|i| i["code"].as_str().unwrap().starts_with(want)));
+        assert!(r.body["items"].as_array().unwrap().iter().all(|i| i["code"].as_str().unwrap().starts_with(want)));
     }
     // Ranked: a title that starts with the words before one that merely contains them.
     let r = app.get("/api/v1/occupations?q=armed%20forces", &t).await;
@@ -134,13 +91,7 @@ async fn one_bad_row_in_five_thousand_changes_nothing() {
     let r = upload(&app, "replace", "text/csv", csv(&rows)).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     // Line 1 is the header: data row 3120 (0-based) is line 3122.
-    assert_eq!(
-        r.error_codes(),
-        vec![(
-            "rows[3122].code".to_owned(),
-            "occupation_code_format".to_owned()
-        )]
-    );
+    assert_eq!(r.error_codes(), vec![("rows[3122].code".to_owned(), "occupation_code_format".to_owned())]);
     assert_eq!(total(&app, "per_page=1").await, before);
     assert_eq!(total(&app, "q=sinaq").await, 0);
     // Duplicates and blank titles are reported too, every one.
@@ -170,9 +121,7 @@ async fn a_good_xlsx_and_csv_import_round_trip() {
     assert_eq!(total(&app, "per_page=1").await, 2500);
     // The staff see the same classification through the employer form.
     let body = forecast_body(TIN_A, json!([line("7123", "SINAQ PEŞƏSİ 0", 1, 1)]));
-    let r = app
-        .post("/api/v1/forecasts", &app.employer(TIN_A), &body)
-        .await;
+    let r = app.post("/api/v1/forecasts", &app.employer(TIN_A), &body).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     assert_eq!(r.body["lines"][0]["occupation_title"], "Sınaq peşəsi 0");
 }
@@ -181,25 +130,15 @@ async fn a_good_xlsx_and_csv_import_round_trip() {
 async fn a_retired_occupation_stays_on_old_forecasts_and_is_refused_on_new_lines() {
     let app = spawn().await;
     let emp = app.employer(TIN_A);
-    let id = app
-        .create_draft(TIN_A, json!([line("6123", "Fermer, ipəkçilik", 2, 2)]))
-        .await;
+    let id = app.create_draft(TIN_A, json!([line("6123", "Fermer, ipəkçilik", 2, 2)])).await;
     let keep = vec![("7123".to_owned(), "Bənna, xarici suvaq".to_owned())];
     let r = upload(&app, "replace", "text/csv", csv(&keep)).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let f = app.get(&format!("/api/v1/forecasts/{id}"), &emp).await;
     assert_eq!(f.body["lines"][0]["occupation_title"], "Fermer, ipəkçilik");
-    assert_eq!(
-        app.action(&id, "submit", &emp).await.status,
-        StatusCode::OK,
-        "what was filed stays valid"
-    );
+    assert_eq!(app.action(&id, "submit", &emp).await.status, StatusCode::OK, "what was filed stays valid");
     let r = app
-        .post(
-            "/api/v1/forecasts",
-            &emp,
-            &forecast_body(TIN_A, json!([line("6123", "Fermer, ipəkçilik", 1, 1)])),
-        )
+        .post("/api/v1/forecasts", &emp, &forecast_body(TIN_A, json!([line("6123", "Fermer, ipəkçilik", 1, 1)])))
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(r.error_codes()[0].0, "lines[0].occupation_code");
@@ -236,118 +175,55 @@ async fn exemption_categories_are_managed_reference_data() {
     let app = spawn().await;
     let emp = app.employer(TIN_A);
     let admin = app.admin();
-    let r = app
-        .get("/api/v1/exemption-categories?per_page=100", &emp)
-        .await;
+    let r = app.get("/api/v1/exemption-categories?per_page=100", &emp).await;
     assert_eq!(r.status, StatusCode::OK);
-    let codes: Vec<_> = r.body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["code"].as_str().unwrap().to_owned())
-        .collect();
-    assert!(
-        codes.contains(&"liberated_territories".to_owned())
-            && codes.contains(&"permanent_resident".to_owned())
-    );
-    assert!(r.body["items"][0]["title_ru"]
-        .as_str()
-        .is_some_and(|t| !t.is_empty()));
+    let codes: Vec<_> =
+        r.body["items"].as_array().unwrap().iter().map(|i| i["code"].as_str().unwrap().to_owned()).collect();
+    assert!(codes.contains(&"liberated_territories".to_owned()) && codes.contains(&"permanent_resident".to_owned()));
+    assert!(r.body["items"][0]["title_ru"].as_str().is_some_and(|t| !t.is_empty()));
     let new = json!({"title_az": "Diplomatik nümayəndəlik işçisi", "title_en": "Staff of a diplomatic mission", "title_ru": "Сотрудник дипломатического представительства"});
     assert_eq!(
-        app.put("/api/v1/exemption-categories/diplomatic_staff", &emp, &new)
-            .await
-            .status,
+        app.put("/api/v1/exemption-categories/diplomatic_staff", &emp, &new).await.status,
         StatusCode::FORBIDDEN
     );
-    let r = app
-        .put(
-            "/api/v1/exemption-categories/diplomatic_staff",
-            &admin,
-            &new,
-        )
-        .await;
+    let r = app.put("/api/v1/exemption-categories/diplomatic_staff", &admin, &new).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(
-        app.put("/api/v1/exemption-categories/Bad-Code", &admin, &new)
+        app.put("/api/v1/exemption-categories/Bad-Code", &admin, &new).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        app.put("/api/v1/exemption-categories/x", &admin, &json!({"title_az": " ", "title_en": "a", "title_ru": "b"}))
             .await
             .status,
         StatusCode::UNPROCESSABLE_ENTITY
     );
     assert_eq!(
-        app.put(
-            "/api/v1/exemption-categories/x",
-            &admin,
-            &json!({"title_az": " ", "title_en": "a", "title_ru": "b"})
-        )
-        .await
-        .status,
-        StatusCode::UNPROCESSABLE_ENTITY
-    );
-    assert_eq!(
-        app.delete("/api/v1/exemption-categories/diplomatic_staff", &admin)
-            .await
-            .status,
+        app.delete("/api/v1/exemption-categories/diplomatic_staff", &admin).await.status,
         StatusCode::NO_CONTENT
     );
-    let listed = app
-        .get("/api/v1/exemption-categories?per_page=100", &emp)
-        .await;
-    assert!(!listed.body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|i| i["code"] == "diplomatic_staff"));
-    let all = app
-        .get(
-            "/api/v1/exemption-categories?per_page=100&include_retired=true",
-            &emp,
-        )
-        .await;
+    let listed = app.get("/api/v1/exemption-categories?per_page=100", &emp).await;
+    assert!(!listed.body["items"].as_array().unwrap().iter().any(|i| i["code"] == "diplomatic_staff"));
+    let all = app.get("/api/v1/exemption-categories?per_page=100&include_retired=true", &emp).await;
     assert!(all.body["items"]
         .as_array()
         .unwrap()
         .iter()
         .any(|i| i["code"] == "diplomatic_staff" && i["retired"] == true));
-    assert_eq!(
-        app.delete("/api/v1/exemption-categories/nothing_here", &admin)
-            .await
-            .status,
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(app.delete("/api/v1/exemption-categories/nothing_here", &admin).await.status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
 async fn classification_reads_are_cacheable() {
     let app = spawn().await;
     let t = app.employer(TIN_A);
-    for path in [
-        "/api/v1/economic-activities",
-        "/api/v1/occupations?q=fermer",
-        "/api/v1/exemption-categories",
-    ] {
+    for path in ["/api/v1/economic-activities", "/api/v1/occupations?q=fermer", "/api/v1/exemption-categories"] {
         let first = app.get(path, &t).await;
         let tag = first.header("etag").expect("an ETag");
         assert!(first.header("cache-control").unwrap().contains("max-age"));
-        let again = app
-            .send(
-                Method::GET,
-                path,
-                Some(&t),
-                None,
-                &[("If-None-Match", &tag)],
-            )
-            .await;
+        let again = app.send(Method::GET, path, Some(&t), None, &[("If-None-Match", &tag)]).await;
         assert_eq!(again.status, StatusCode::NOT_MODIFIED, "{path}");
-        let other = app
-            .send(
-                Method::GET,
-                path,
-                Some(&t),
-                None,
-                &[("If-None-Match", "\"stale\"")],
-            )
-            .await;
+        let other = app.send(Method::GET, path, Some(&t), None, &[("If-None-Match", "\"stale\"")]).await;
         assert_eq!(other.status, StatusCode::OK);
     }
 }

@@ -11,11 +11,7 @@ async fn raw(
     body: Vec<u8>,
     extra: &[(&str, &str)],
 ) -> Resp {
-    let mut rb = app
-        .client
-        .request(method, format!("{}{path}", app.base))
-        .bearer_auth(app.employer(TIN_A))
-        .body(body);
+    let mut rb = app.client.request(method, format!("{}{path}", app.base)).bearer_auth(app.employer(TIN_A)).body(body);
     if let Some(ct) = ct {
         rb = rb.header("content-type", ct);
     }
@@ -26,41 +22,24 @@ async fn raw(
     let status = r.status();
     let headers = r.headers().clone();
     let body = serde_json::from_slice(&r.bytes().await.unwrap()).unwrap_or(serde_json::Value::Null);
-    Resp {
-        status,
-        headers,
-        body,
-    }
+    Resp { status, headers, body }
 }
 
 fn assert_problem(r: &Resp, status: StatusCode) {
     assert_eq!(r.status, status, "{}", r.body);
-    assert_eq!(
-        r.header("content-type").as_deref(),
-        Some("application/problem+json")
-    );
+    assert_eq!(r.header("content-type").as_deref(), Some("application/problem+json"));
     assert_eq!(r.body["status"], status.as_u16());
     for k in ["type", "title", "detail", "instance", "request_id"] {
         assert!(r.body[k].is_string(), "{k} in {}", r.body);
     }
-    assert_eq!(
-        r.header("x-request-id").as_deref(),
-        r.body["request_id"].as_str()
-    );
+    assert_eq!(r.header("x-request-id").as_deref(), r.body["request_id"].as_str());
 }
 
 #[tokio::test]
 async fn the_frameworks_own_errors_are_problems() {
     let app = spawn().await;
-    let r = raw(
-        &app,
-        Method::POST,
-        "/api/v1/forecasts",
-        Some("application/json"),
-        b"{\"employer\": ".to_vec(),
-        &[],
-    )
-    .await;
+    let r =
+        raw(&app, Method::POST, "/api/v1/forecasts", Some("application/json"), b"{\"employer\": ".to_vec(), &[]).await;
     assert_problem(&r, StatusCode::BAD_REQUEST);
     let r = raw(
         &app,
@@ -73,62 +52,22 @@ async fn the_frameworks_own_errors_are_problems() {
     .await;
     assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(r.error_codes()[0].0, "employer.person_type");
-    let r = raw(
-        &app,
-        Method::POST,
-        "/api/v1/forecasts",
-        Some("text/plain"),
-        b"{}".to_vec(),
-        &[],
-    )
-    .await;
+    let r = raw(&app, Method::POST, "/api/v1/forecasts", Some("text/plain"), b"{}".to_vec(), &[]).await;
     assert_problem(&r, StatusCode::UNSUPPORTED_MEDIA_TYPE);
     let big = vec![b' '; 1024 * 1024 + 10];
-    let r = raw(
-        &app,
-        Method::POST,
-        "/api/v1/forecasts",
-        Some("application/json"),
-        big,
-        &[],
-    )
-    .await;
+    let r = raw(&app, Method::POST, "/api/v1/forecasts", Some("application/json"), big, &[]).await;
     assert_problem(&r, StatusCode::PAYLOAD_TOO_LARGE);
     let r = raw(&app, Method::GET, "/api/v1/nowhere", None, vec![], &[]).await;
     assert_problem(&r, StatusCode::NOT_FOUND);
     let r = raw(&app, Method::PATCH, "/api/v1/forecasts", None, vec![], &[]).await;
     assert_problem(&r, StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(r.header("allow").as_deref(), Some("GET, POST"));
-    let r = raw(
-        &app,
-        Method::GET,
-        "/api/v1/forecasts?page=abc",
-        None,
-        vec![],
-        &[],
-    )
-    .await;
+    let r = raw(&app, Method::GET, "/api/v1/forecasts?page=abc", None, vec![], &[]).await;
     assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(r.error_codes()[0].0, "page");
-    let r = raw(
-        &app,
-        Method::GET,
-        "/api/v1/forecasts",
-        None,
-        vec![],
-        &[("accept", "text/html")],
-    )
-    .await;
+    let r = raw(&app, Method::GET, "/api/v1/forecasts", None, vec![], &[("accept", "text/html")]).await;
     assert_problem(&r, StatusCode::NOT_ACCEPTABLE);
-    let r = raw(
-        &app,
-        Method::GET,
-        "/api/v1/forecasts/nope",
-        None,
-        vec![],
-        &[("accept-language", "ru")],
-    )
-    .await;
+    let r = raw(&app, Method::GET, "/api/v1/forecasts/nope", None, vec![], &[("accept-language", "ru")]).await;
     assert_problem(&r, StatusCode::NOT_FOUND);
     assert_eq!(r.body["title"], "Не найдено");
     let long_key = "k".repeat(256);
@@ -146,29 +85,15 @@ async fn the_frameworks_own_errors_are_problems() {
 
 #[tokio::test]
 async fn too_many_requests_are_told_when_to_retry() {
-    let app = spawn_with(Options {
-        rate_per_second: 1,
-        rate_burst: 3,
-    })
-    .await;
+    let app = spawn_with(Options { rate_per_second: 1, rate_burst: 3, ..Default::default() }).await;
     let t = app.employer(TIN_A);
     let mut statuses = Vec::new();
     for _ in 0..6 {
         statuses.push(app.get("/api/v1/forecasts", &t).await);
     }
-    let limited = statuses
-        .iter()
-        .find(|r| r.status == StatusCode::TOO_MANY_REQUESTS)
-        .expect("a 429");
+    let limited = statuses.iter().find(|r| r.status == StatusCode::TOO_MANY_REQUESTS).expect("a 429");
     assert_problem(limited, StatusCode::TOO_MANY_REQUESTS);
-    assert!(
-        limited
-            .header("retry-after")
-            .unwrap()
-            .parse::<u64>()
-            .unwrap()
-            >= 1
-    );
+    assert!(limited.header("retry-after").unwrap().parse::<u64>().unwrap() >= 1);
     // Probes are not limited.
     let r = app.send(Method::GET, "/health/live", None, None, &[]).await;
     assert_eq!(r.status, StatusCode::OK);
@@ -177,37 +102,11 @@ async fn too_many_requests_are_told_when_to_retry() {
 #[tokio::test]
 async fn probes_and_metrics_answer() {
     let app = spawn().await;
-    assert_eq!(
-        app.send(Method::GET, "/health/live", None, None, &[])
-            .await
-            .status,
-        StatusCode::OK
-    );
-    assert_eq!(
-        app.send(Method::GET, "/health/ready", None, None, &[])
-            .await
-            .status,
-        StatusCode::OK
-    );
-    let m = app
-        .client
-        .get(format!("{}/metrics", app.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(
-        m.contains("http_requests_total{method=\"GET\",route=\"/health/live\",status=\"200\"} 1"),
-        "{m}"
-    );
-    let ui = app
-        .client
-        .get(format!("{}/swagger-ui/", app.base))
-        .send()
-        .await
-        .unwrap();
+    assert_eq!(app.send(Method::GET, "/health/live", None, None, &[]).await.status, StatusCode::OK);
+    assert_eq!(app.send(Method::GET, "/health/ready", None, None, &[]).await.status, StatusCode::OK);
+    let m = app.client.get(format!("{}/metrics", app.base)).send().await.unwrap().text().await.unwrap();
+    assert!(m.contains("http_requests_total{method=\"GET\",route=\"/health/live\",status=\"200\"} 1"), "{m}");
+    let ui = app.client.get(format!("{}/swagger-ui/", app.base)).send().await.unwrap();
     assert_eq!(ui.status(), StatusCode::OK);
     assert!(ui.text().await.unwrap().contains("swagger"));
 }

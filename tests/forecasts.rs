@@ -8,63 +8,37 @@ use serde_json::json;
 async fn employer_drafts_edits_and_submits_a_forecast() {
     let app = spawn().await;
     let emp = app.employer(TIN_A);
-    let r = app
-        .post(
-            "/api/v1/forecasts",
-            &emp,
-            &forecast_body(TIN_A, two_lines()),
-        )
-        .await;
+    let r = app.post("/api/v1/forecasts", &emp, &forecast_body(TIN_A, two_lines())).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let id = r.body["id"].as_str().unwrap().to_owned();
-    assert_eq!(
-        r.header("location").unwrap(),
-        format!("/api/v1/forecasts/{id}")
-    );
+    assert_eq!(r.header("location").unwrap(), format!("/api/v1/forecasts/{id}"));
     assert_eq!(r.header("etag").unwrap(), "\"1\"");
     assert_eq!(r.body["status"], "draft");
     assert_eq!(r.body["target_year"], 2027);
     assert_eq!(r.body["lines"].as_array().unwrap().len(), 2);
-    assert_eq!(
-        r.body["lines"][1]["occupation_title"],
-        "Bənna, xarici suvaq"
-    );
+    assert_eq!(r.body["lines"][1]["occupation_title"], "Bənna, xarici suvaq");
 
     let got = app.get(&format!("/api/v1/forecasts/{id}"), &emp).await;
     assert_eq!(got.status, StatusCode::OK);
     assert_eq!(got.header("etag").unwrap(), "\"1\"");
-    assert_eq!(
-        got.body["employer"]["organization_name"],
-        "Abşeron Tikinti MMC"
-    );
+    assert_eq!(got.body["employer"]["organization_name"], "Abşeron Tikinti MMC");
 
     // Replace with If-Match: one line, a changed count.
     let body = forecast_body(TIN_A, json!([line("7123", "BƏNNA, XARİCİ SUVAQ", 5, 5)]));
     let r = app
-        .send(
-            Method::PUT,
-            &format!("/api/v1/forecasts/{id}"),
-            Some(&emp),
-            Some(&body),
-            &[("If-Match", "\"1\"")],
-        )
+        .send(Method::PUT, &format!("/api/v1/forecasts/{id}"), Some(&emp), Some(&body), &[("If-Match", "\"1\"")])
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.header("etag").unwrap(), "\"2\"");
     assert_eq!(r.body["lines"][0]["demand_total"], 5);
-    assert_eq!(
-        r.body["lines"][0]["occupation_title"], "Bənna, xarici suvaq",
-        "stored as the classification spells it"
-    );
+    assert_eq!(r.body["lines"][0]["occupation_title"], "Bənna, xarici suvaq", "stored as the classification spells it");
 
     let r = app.action(&id, "submit", &emp).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.body["status"], "submitted");
     assert!(r.body["submitted_at"].is_string());
 
-    let h = app
-        .get(&format!("/api/v1/forecasts/{id}/history"), &emp)
-        .await;
+    let h = app.get(&format!("/api/v1/forecasts/{id}/history"), &emp).await;
     assert_eq!(h.status, StatusCode::OK);
     let entries = h.body["items"].as_array().unwrap();
     assert_eq!(entries.len(), 2);
@@ -76,9 +50,7 @@ async fn employer_drafts_edits_and_submits_a_forecast() {
     assert_eq!(entries[1]["actor"], "employer-1012345061");
 
     // Submitted: no more edits.
-    let r = app
-        .put(&format!("/api/v1/forecasts/{id}"), &emp, &body)
-        .await;
+    let r = app.put(&format!("/api/v1/forecasts/{id}"), &emp, &body).await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     assert_eq!(r.body["current_status"], "submitted");
     assert_eq!(r.body["allowed_actions"], json!(["withdraw"]));
@@ -89,22 +61,15 @@ async fn an_erp_system_creates_and_submits_in_one_request() {
     let app = spawn().await;
     let mut body = forecast_body(TIN_A, two_lines());
     body["submit"] = json!(true);
-    let r = app
-        .post("/api/v1/forecasts", &app.employer(TIN_A), &body)
-        .await;
+    let r = app.post("/api/v1/forecasts", &app.employer(TIN_A), &body).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     assert_eq!(r.body["status"], "submitted");
     // A submitted forecast needs a line.
     let mut empty = forecast_body(TIN_A, json!([]));
     empty["submit"] = json!(true);
-    let r = app
-        .post("/api/v1/forecasts", &app.employer(TIN_A), &empty)
-        .await;
+    let r = app.post("/api/v1/forecasts", &app.employer(TIN_A), &empty).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(
-        r.error_codes(),
-        vec![("lines".to_owned(), "no_lines".to_owned())]
-    );
+    assert_eq!(r.error_codes(), vec![("lines".to_owned(), "no_lines".to_owned())]);
     let list = app.get("/api/v1/forecasts", &app.employer(TIN_A)).await;
     assert_eq!(list.body["total"], 1, "the refused request stored nothing");
 }
@@ -124,10 +89,7 @@ async fn every_rule_broken_is_named_with_its_path() {
     body["employer"]["foreign_workers"] = json!(500);
     let r = app.post("/api/v1/forecasts", &emp, &body).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(
-        r.header("content-type").unwrap(),
-        "application/problem+json"
-    );
+    assert_eq!(r.header("content-type").unwrap(), "application/problem+json");
     let codes = r.error_codes();
     for expected in [
         ("employer.foreign_workers", "exceeds_employees"),
@@ -135,43 +97,21 @@ async fn every_rule_broken_is_named_with_its_path() {
         ("lines[1].demand_foreigners", "exceeds_total"),
         ("lines[2].occupation_code", "occupation_unknown"),
     ] {
-        assert!(
-            codes.contains(&(expected.0.to_owned(), expected.1.to_owned())),
-            "{expected:?} in {codes:?}"
-        );
+        assert!(codes.contains(&(expected.0.to_owned(), expected.1.to_owned())), "{expected:?} in {codes:?}");
     }
-    assert!(r.body["errors"][0]["message"]
-        .as_str()
-        .is_some_and(|m| !m.is_empty()));
+    assert!(r.body["errors"][0]["message"].as_str().is_some_and(|m| !m.is_empty()));
 
     // A TIN with a wrong check digit, in Azerbaijani.
     let mut body = forecast_body(TIN_A, json!([]));
     body["employer"]["tin"] = json!("1012345071");
-    let r = app
-        .send(
-            Method::POST,
-            "/api/v1/forecasts",
-            Some(&emp),
-            Some(&body),
-            &[("Accept-Language", "az")],
-        )
-        .await;
+    let r = app.send(Method::POST, "/api/v1/forecasts", Some(&emp), Some(&body), &[("Accept-Language", "az")]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r
-        .error_codes()
-        .contains(&("employer.tin".to_owned(), "tin_check_digit".to_owned())));
+    assert!(r.error_codes().contains(&("employer.tin".to_owned(), "tin_check_digit".to_owned())));
     assert_eq!(r.body["title"], "Sorğuda yanlış sahələr var");
 
     // Another employer's TIN.
-    let r = app
-        .post("/api/v1/forecasts", &emp, &forecast_body(TIN_B, json!([])))
-        .await;
-    assert!(
-        r.error_codes()
-            .contains(&("employer.tin".to_owned(), "tin_not_yours".to_owned())),
-        "{}",
-        r.body
-    );
+    let r = app.post("/api/v1/forecasts", &emp, &forecast_body(TIN_B, json!([]))).await;
+    assert!(r.error_codes().contains(&("employer.tin".to_owned(), "tin_not_yours".to_owned())), "{}", r.body);
 
     // Duplicate occupation.
     let r = app
@@ -180,28 +120,15 @@ async fn every_rule_broken_is_named_with_its_path() {
             &emp,
             &forecast_body(
                 TIN_A,
-                json!([
-                    line("6123", "Fermer, ipəkçilik", 1, 1),
-                    line("6123", "fermer, ipəkçilik", 2, 2)
-                ]),
+                json!([line("6123", "Fermer, ipəkçilik", 1, 1), line("6123", "fermer, ipəkçilik", 2, 2)]),
             ),
         )
         .await;
-    assert_eq!(
-        r.error_codes(),
-        vec![(
-            "lines[1].occupation_title".to_owned(),
-            "duplicate_line".to_owned()
-        )]
-    );
+    assert_eq!(r.error_codes(), vec![("lines[1].occupation_title".to_owned(), "duplicate_line".to_owned())]);
 
     // Code 110 is read as 0110.
     let r = app
-        .post(
-            "/api/v1/forecasts",
-            &emp,
-            &forecast_body(TIN_A, json!([line("110", "Marşal, aviasiya", 1, 1)])),
-        )
+        .post("/api/v1/forecasts", &emp, &forecast_body(TIN_A, json!([line("110", "Marşal, aviasiya", 1, 1)])))
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     assert_eq!(r.body["lines"][0]["occupation_code"], "0110");
@@ -221,18 +148,12 @@ async fn fields_a_caller_may_not_set_are_refused() {
         body[field] = value;
         let r = app.post("/api/v1/forecasts", &emp, &body).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{field}");
-        assert_eq!(
-            r.error_codes(),
-            vec![(field.to_owned(), "unknown_field".to_owned())]
-        );
+        assert_eq!(r.error_codes(), vec![(field.to_owned(), "unknown_field".to_owned())]);
     }
     let mut body = forecast_body(TIN_A, json!([line("6123", "Fermer, ipəkçilik", 1, 1)]));
     body["lines"][0]["id"] = json!("mine");
     let r = app.post("/api/v1/forecasts", &emp, &body).await;
-    assert_eq!(
-        r.error_codes(),
-        vec![("lines[0].id".to_owned(), "unknown_field".to_owned())]
-    );
+    assert_eq!(r.error_codes(), vec![("lines[0].id".to_owned(), "unknown_field".to_owned())]);
     assert_eq!(app.get("/api/v1/forecasts", &emp).await.body["total"], 0);
 }
 
@@ -243,46 +164,18 @@ async fn a_stale_if_match_changes_nothing() {
     let id = app.create_draft(TIN_A, two_lines()).await;
     let path = format!("/api/v1/forecasts/{id}");
     let r = app
-        .send(
-            Method::PUT,
-            &path,
-            Some(&emp),
-            Some(&forecast_body(TIN_A, json!([]))),
-            &[("If-Match", "\"1\"")],
-        )
+        .send(Method::PUT, &path, Some(&emp), Some(&forecast_body(TIN_A, json!([]))), &[("If-Match", "\"1\"")])
         .await;
     assert_eq!(r.status, StatusCode::OK);
     // A second editor still holding version 1.
     let r = app
-        .send(
-            Method::PUT,
-            &path,
-            Some(&emp),
-            Some(&forecast_body(TIN_A, two_lines())),
-            &[("If-Match", "\"1\"")],
-        )
+        .send(Method::PUT, &path, Some(&emp), Some(&forecast_body(TIN_A, two_lines())), &[("If-Match", "\"1\"")])
         .await;
     assert_eq!(r.status, StatusCode::PRECONDITION_FAILED);
     assert_eq!(r.body["current_version"], 2);
-    let r = app
-        .send(
-            Method::POST,
-            &format!("{path}/submit"),
-            Some(&emp),
-            None,
-            &[("If-Match", "\"1\"")],
-        )
-        .await;
+    let r = app.send(Method::POST, &format!("{path}/submit"), Some(&emp), None, &[("If-Match", "\"1\"")]).await;
     assert_eq!(r.status, StatusCode::PRECONDITION_FAILED);
-    let r = app
-        .send(
-            Method::DELETE,
-            &path,
-            Some(&emp),
-            None,
-            &[("If-Match", "\"7\"")],
-        )
-        .await;
+    let r = app.send(Method::DELETE, &path, Some(&emp), None, &[("If-Match", "\"7\"")]).await;
     assert_eq!(r.status, StatusCode::PRECONDITION_FAILED);
     let now = app.get(&path, &emp).await;
     assert_eq!(now.body["version"], 2);
@@ -296,27 +189,14 @@ async fn single_lines_are_added_changed_and_removed() {
     let emp = app.employer(TIN_A);
     let id = app.create_draft(TIN_A, json!([])).await;
     let lines = format!("/api/v1/forecasts/{id}/lines");
-    let r = app
-        .post(&lines, &emp, &line("6123", "Fermer, ipəkçilik", 2, 1))
-        .await;
+    let r = app.post(&lines, &emp, &line("6123", "Fermer, ipəkçilik", 2, 1)).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let line_id = r.body["lines"][0]["id"].as_str().unwrap().to_owned();
     assert_eq!(r.header("location").unwrap(), format!("{lines}/{line_id}"));
-    let dup = app
-        .post(&lines, &emp, &line("6123", "FERMER, İPƏKÇİLİK", 1, 1))
-        .await;
+    let dup = app.post(&lines, &emp, &line("6123", "FERMER, İPƏKÇİLİK", 1, 1)).await;
     assert_eq!(dup.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(
-        dup.error_codes(),
-        vec![("occupation_title".to_owned(), "duplicate_line".to_owned())]
-    );
-    let r = app
-        .put(
-            &format!("{lines}/{line_id}"),
-            &emp,
-            &line("6123", "Fermer, ipəkçilik", 4, 4),
-        )
-        .await;
+    assert_eq!(dup.error_codes(), vec![("occupation_title".to_owned(), "duplicate_line".to_owned())]);
+    let r = app.put(&format!("{lines}/{line_id}"), &emp, &line("6123", "Fermer, ipəkçilik", 4, 4)).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.body["lines"][0]["demand_total"], 4);
     let list = app.get("/api/v1/forecasts", &emp).await;
@@ -335,18 +215,8 @@ async fn drafts_are_deleted_and_forecasts_withdrawn() {
     let app = spawn().await;
     let emp = app.employer(TIN_A);
     let draft = app.create_draft(TIN_A, json!([])).await;
-    assert_eq!(
-        app.delete(&format!("/api/v1/forecasts/{draft}"), &emp)
-            .await
-            .status,
-        StatusCode::NO_CONTENT
-    );
-    assert_eq!(
-        app.get(&format!("/api/v1/forecasts/{draft}"), &emp)
-            .await
-            .status,
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(app.delete(&format!("/api/v1/forecasts/{draft}"), &emp).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(app.get(&format!("/api/v1/forecasts/{draft}"), &emp).await.status, StatusCode::NOT_FOUND);
 
     let id = app.create_draft(TIN_A, two_lines()).await;
     assert_eq!(app.action(&id, "submit", &emp).await.status, StatusCode::OK);
@@ -367,48 +237,19 @@ async fn one_employer_never_sees_anothers_forecast() {
     let other = app.employer(TIN_B);
     let path = format!("/api/v1/forecasts/{id}");
     assert_eq!(app.get(&path, &other).await.status, StatusCode::NOT_FOUND);
-    assert_eq!(
-        app.put(&path, &other, &forecast_body(TIN_B, json!([])))
-            .await
-            .status,
-        StatusCode::NOT_FOUND
-    );
-    assert_eq!(
-        app.delete(&path, &other).await.status,
-        StatusCode::NOT_FOUND
-    );
-    assert_eq!(
-        app.action(&id, "submit", &other).await.status,
-        StatusCode::NOT_FOUND
-    );
-    assert_eq!(
-        app.get(&format!("{path}/history"), &other).await.status,
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(app.put(&path, &other, &forecast_body(TIN_B, json!([]))).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.delete(&path, &other).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.action(&id, "submit", &other).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.get(&format!("{path}/history"), &other).await.status, StatusCode::NOT_FOUND);
     assert_eq!(app.get("/api/v1/forecasts", &other).await.body["total"], 0);
     // Staff read it; they do not edit it.
-    for t in [
-        app.officer(),
-        app.admin(),
-        app.token(&[domain::role::Role::Commission], None),
-    ] {
+    for t in [app.officer(), app.admin(), app.token(&[domain::role::Role::Commission], None)] {
         assert_eq!(app.get(&path, &t).await.status, StatusCode::OK);
         assert_eq!(app.get("/api/v1/forecasts", &t).await.body["total"], 1);
     }
+    assert_eq!(app.put(&path, &app.officer(), &forecast_body(TIN_A, json!([]))).await.status, StatusCode::FORBIDDEN);
     assert_eq!(
-        app.put(&path, &app.officer(), &forecast_body(TIN_A, json!([])))
-            .await
-            .status,
-        StatusCode::FORBIDDEN
-    );
-    assert_eq!(
-        app.post(
-            "/api/v1/forecasts",
-            &app.officer(),
-            &forecast_body(TIN_A, json!([]))
-        )
-        .await
-        .status,
+        app.post("/api/v1/forecasts", &app.officer(), &forecast_body(TIN_A, json!([]))).await.status,
         StatusCode::FORBIDDEN
     );
 }
@@ -417,20 +258,13 @@ async fn one_employer_never_sees_anothers_forecast() {
 async fn the_list_filters_sorts_and_pages() {
     let app = spawn().await;
     let emp = app.employer(TIN_A);
-    let first = app
-        .create_draft(TIN_A, json!([line("6123", "Fermer, ipəkçilik", 1, 1)]))
-        .await;
+    let first = app.create_draft(TIN_A, json!([line("6123", "Fermer, ipəkçilik", 1, 1)])).await;
     for i in 0..11 {
         let _ = i;
-        app.create_draft(TIN_A, json!([line("7123", "Bənna, xarici suvaq", 2, 2)]))
-            .await;
+        app.create_draft(TIN_A, json!([line("7123", "Bənna, xarici suvaq", 2, 2)])).await;
     }
-    app.create_draft(TIN_B, json!([line("7123", "Bənna, xarici suvaq", 2, 2)]))
-        .await;
-    assert_eq!(
-        app.action(&first, "submit", &emp).await.status,
-        StatusCode::OK
-    );
+    app.create_draft(TIN_B, json!([line("7123", "Bənna, xarici suvaq", 2, 2)])).await;
+    assert_eq!(app.action(&first, "submit", &emp).await.status, StatusCode::OK);
 
     let page1 = app.get("/api/v1/forecasts", &emp).await;
     assert_eq!(page1.body["total"], 12);
@@ -438,11 +272,7 @@ async fn the_list_filters_sorts_and_pages() {
     assert_eq!(page1.body["items"].as_array().unwrap().len(), 10);
     let page2 = app.get("/api/v1/forecasts?page=2", &emp).await;
     assert_eq!(page2.body["items"].as_array().unwrap().len(), 2);
-    assert_eq!(
-        page2.body["items"][1]["id"],
-        first.as_str(),
-        "newest first: the first is last"
-    );
+    assert_eq!(page2.body["items"][1]["id"], first.as_str(), "newest first: the first is last");
     let row = &page2.body["items"][1];
     for key in [
         "number",
@@ -462,51 +292,27 @@ async fn the_list_filters_sorts_and_pages() {
     assert_eq!(kw.body["total"], 1, "keyword folds case and marks");
     let kw = app.get("/api/v1/forecasts?keyword=7123", &emp).await;
     assert_eq!(kw.body["total"], 11);
-    let dates = app
-        .get(
-            "/api/v1/forecasts?created_from=2026-05-15&created_until=2026-05-15",
-            &emp,
-        )
-        .await;
+    let dates = app.get("/api/v1/forecasts?created_from=2026-05-15&created_until=2026-05-15", &emp).await;
     assert_eq!(dates.body["total"], 12);
-    let none = app
-        .get("/api/v1/forecasts?created_until=2026-05-14", &emp)
-        .await;
+    let none = app.get("/api/v1/forecasts?created_until=2026-05-14", &emp).await;
     assert_eq!(none.body["total"], 0);
     let staff = app.officer();
     assert_eq!(app.get("/api/v1/forecasts", &staff).await.body["total"], 13);
+    assert_eq!(app.get("/api/v1/forecasts?tin=1012345062", &staff).await.body["total"], 1);
     assert_eq!(
-        app.get("/api/v1/forecasts?tin=1012345062", &staff)
-            .await
-            .body["total"],
-        1
-    );
-    assert_eq!(
-        app.get("/api/v1/forecasts?keyword=memmedov", &staff)
-            .await
-            .body["total"],
+        app.get("/api/v1/forecasts?keyword=memmedov", &staff).await.body["total"],
         1,
         "staff keyword covers the employer name"
     );
     assert_eq!(
-        app.get("/api/v1/forecasts?economic_activity=F", &staff)
-            .await
-            .body["total"],
+        app.get("/api/v1/forecasts?economic_activity=F", &staff).await.body["total"],
         13,
         "a section includes its divisions"
     );
-    assert_eq!(
-        app.get("/api/v1/forecasts?economic_activity=41", &staff)
-            .await
-            .body["total"],
-        1
-    );
+    assert_eq!(app.get("/api/v1/forecasts?economic_activity=41", &staff).await.body["total"], 1);
     let r = app.get("/api/v1/forecasts?per_page=101", &emp).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(
-        r.error_codes(),
-        vec![("per_page".to_owned(), "out_of_range".to_owned())]
-    );
+    assert_eq!(r.error_codes(), vec![("per_page".to_owned(), "out_of_range".to_owned())]);
     let r = app.get("/api/v1/forecasts?status=gone", &emp).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(r.error_codes()[0].0, "status");
@@ -519,30 +325,12 @@ async fn twenty_parallel_submits_of_one_draft_give_one_success() {
     let id = app.create_draft(TIN_A, two_lines()).await;
     let calls = (0..20).map(|_| app.action(&id, "submit", &emp));
     let results = futures_util::future::join_all(calls).await;
-    let ok = results
-        .iter()
-        .filter(|r| r.status == StatusCode::OK)
-        .count();
-    let conflicts = results
-        .iter()
-        .filter(|r| r.status == StatusCode::CONFLICT)
-        .count();
-    assert_eq!(
-        ok,
-        1,
-        "statuses: {:?}",
-        results.iter().map(|r| r.status).collect::<Vec<_>>()
-    );
+    let ok = results.iter().filter(|r| r.status == StatusCode::OK).count();
+    let conflicts = results.iter().filter(|r| r.status == StatusCode::CONFLICT).count();
+    assert_eq!(ok, 1, "statuses: {:?}", results.iter().map(|r| r.status).collect::<Vec<_>>());
     assert_eq!(conflicts, 19);
-    let h = app
-        .get(&format!("/api/v1/forecasts/{id}/history"), &emp)
-        .await;
-    let submits = h.body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|e| e["to_status"] == "submitted")
-        .count();
+    let h = app.get(&format!("/api/v1/forecasts/{id}/history"), &emp).await;
+    let submits = h.body["items"].as_array().unwrap().iter().filter(|e| e["to_status"] == "submitted").count();
     assert_eq!(submits, 1);
 }
 
@@ -552,90 +340,36 @@ async fn a_retried_idempotency_key_creates_one_forecast() {
     let emp = app.employer(TIN_A);
     let body = forecast_body(TIN_A, two_lines());
     let key = [("Idempotency-Key", "erp-2027-0001")];
-    let first = app
-        .send(
-            Method::POST,
-            "/api/v1/forecasts",
-            Some(&emp),
-            Some(&body),
-            &key,
-        )
-        .await;
+    let first = app.send(Method::POST, "/api/v1/forecasts", Some(&emp), Some(&body), &key).await;
     assert_eq!(first.status, StatusCode::CREATED);
-    let again = app
-        .send(
-            Method::POST,
-            "/api/v1/forecasts",
-            Some(&emp),
-            Some(&body),
-            &key,
-        )
-        .await;
+    let again = app.send(Method::POST, "/api/v1/forecasts", Some(&emp), Some(&body), &key).await;
     assert_eq!(again.status, StatusCode::CREATED);
     assert_eq!(again.body, first.body);
     assert_eq!(again.header("location"), first.header("location"));
     assert_eq!(again.header("idempotent-replayed").as_deref(), Some("true"));
     // Concurrent retries too.
     let par = (0..8).map(|_| {
-        app.send(
-            Method::POST,
-            "/api/v1/forecasts",
-            Some(&emp),
-            Some(&body),
-            &[("Idempotency-Key", "erp-2027-0002")],
-        )
+        app.send(Method::POST, "/api/v1/forecasts", Some(&emp), Some(&body), &[("Idempotency-Key", "erp-2027-0002")])
     });
     let results = futures_util::future::join_all(par).await;
     assert!(
         results.iter().all(|r| r.status == StatusCode::CREATED),
         "{:?}",
-        results
-            .iter()
-            .map(|r| (r.status, r.body.clone()))
-            .collect::<Vec<_>>()
+        results.iter().map(|r| (r.status, r.body.clone())).collect::<Vec<_>>()
     );
     let ids: std::collections::HashSet<_> = results.iter().map(|r| r.body["id"].clone()).collect();
     assert_eq!(ids.len(), 1);
     assert_eq!(app.get("/api/v1/forecasts", &emp).await.body["total"], 2);
     // Same key, another body.
     let other = forecast_body(TIN_A, json!([]));
-    let r = app
-        .send(
-            Method::POST,
-            "/api/v1/forecasts",
-            Some(&emp),
-            Some(&other),
-            &key,
-        )
-        .await;
+    let r = app.send(Method::POST, "/api/v1/forecasts", Some(&emp), Some(&other), &key).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(r.body["type"], "/problems/idempotency-key-reused");
     // Acting POSTs replay too: a retried submit is not a 409.
     let id = first.body["id"].as_str().unwrap();
     let k = [("Idempotency-Key", "submit-1")];
-    let s1 = app
-        .send(
-            Method::POST,
-            &format!("/api/v1/forecasts/{id}/submit"),
-            Some(&emp),
-            None,
-            &k,
-        )
-        .await;
-    let s2 = app
-        .send(
-            Method::POST,
-            &format!("/api/v1/forecasts/{id}/submit"),
-            Some(&emp),
-            None,
-            &k,
-        )
-        .await;
+    let s1 = app.send(Method::POST, &format!("/api/v1/forecasts/{id}/submit"), Some(&emp), None, &k).await;
+    let s2 = app.send(Method::POST, &format!("/api/v1/forecasts/{id}/submit"), Some(&emp), None, &k).await;
     assert_eq!((s1.status, s2.status), (StatusCode::OK, StatusCode::OK));
-    assert_eq!(
-        app.get("/api/v1/forecasts?status=submitted", &emp)
-            .await
-            .body["total"],
-        1
-    );
+    assert_eq!(app.get("/api/v1/forecasts?status=submitted", &emp).await.body["total"], 1);
 }

@@ -20,6 +20,8 @@ pub const TIN_B: &str = "1012345062";
 
 pub struct TestApp {
     pub base: String,
+    pub state: actix_web::web::Data<api::state::AppState>,
+    pub database_url: String,
     /// The server's database, for seeding what the API cannot (a confirmed
     /// e-mail without reading the code) and for checking what it stored.
     pub db: persistence::Db,
@@ -63,14 +65,15 @@ pub fn backend() -> &'static str {
 pub struct Options {
     pub rate_per_second: u32,
     pub rate_burst: u32,
+    /// Deliver e-mail to this SMTP server (a test sink on 127.0.0.1).
+    pub smtp_url: Option<String>,
+    /// Run on the database of another test server (a restart), with its clock.
+    pub share: Option<(String, TestClock)>,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options {
-            rate_per_second: 100_000,
-            rate_burst: 100_000,
-        }
+        Options { rate_per_second: 100_000, rate_burst: 100_000, smtp_url: None, share: None }
     }
 }
 
@@ -81,19 +84,20 @@ pub async fn spawn() -> TestApp {
 pub async fn spawn_with(opts: Options) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut pg = None;
-    let database_url = match std::env::var("TEST_DATABASE_URL")
-        .ok()
-        .filter(|v| !v.is_empty())
-    {
+    let shared = opts.share.clone();
+    let database_url = match std::env::var("TEST_DATABASE_URL").ok().filter(|v| !v.is_empty() && shared.is_none()) {
         Some(admin) => {
             let name = format!("quota_test_{}", uuid::Uuid::new_v4().simple());
-            let url = persistence::db::testing::create_database(&admin, &name)
-                .expect("create test database");
+            let url = persistence::db::testing::create_database(&admin, &name).expect("create test database");
             pg = Some((admin, name));
             url
         }
-        None => format!("sqlite://{}/quota.db", dir.path().display()),
+        None => match &shared {
+            Some((url, _)) => url.clone(),
+            None => format!("sqlite://{}/quota.db", dir.path().display()),
+        },
     };
+    let url_for_sharing = database_url.clone();
     let config = Config {
         env: AppEnv::Development,
         bind: "127.0.0.1:0".into(),
@@ -105,17 +109,30 @@ pub async fn spawn_with(opts: Options) -> TestApp {
         rate_limit_burst: opts.rate_burst,
         require_if_match: false,
         body_limit: 1024 * 1024,
+        smtp_url: opts.smtp_url.clone(),
+        smtp_from: "quota-api@test.local".into(),
+        outbox_poll: std::time::Duration::from_millis(50),
+        client_token_ttl: 300,
     };
-    let clock = TestClock::default();
-    // Tests run inside the 2027 campaign unless they move the clock.
-    clock.set("2026-05-15T09:00:00Z".parse().expect("instant"));
+    let clock = match &shared {
+        Some((_, clock)) => clock.clone(),
+        None => {
+            let clock = TestClock::default();
+            // Tests run inside the 2027 campaign unless they move the clock.
+            clock.set("2026-05-15T09:00:00Z".parse().expect("instant"));
+            clock
+        }
+    };
     let app = Application::build(config, Arc::new(clock.clone())).expect("server builds");
     let base = format!("http://127.0.0.1:{}", app.port());
-    let db = app.state().db.clone();
+    let state = app.state();
+    let db = state.db.clone();
     tokio::spawn(app.run_until_stopped());
     TestApp {
         base,
         db,
+        state,
+        database_url: url_for_sharing,
         confirmed: Default::default(),
         client: reqwest::Client::new(),
         clock,
@@ -134,10 +151,7 @@ pub struct Resp {
 
 impl Resp {
     pub fn header(&self, name: &str) -> Option<String> {
-        self.headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
+        self.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
     }
 
     /// The `errors[].field` and `code` pairs of a problem.
@@ -147,10 +161,7 @@ impl Resp {
             .map(|a| {
                 a.iter()
                     .map(|e| {
-                        (
-                            e["field"].as_str().unwrap_or("").to_owned(),
-                            e["code"].as_str().unwrap_or("").to_owned(),
-                        )
+                        (e["field"].as_str().unwrap_or("").to_owned(), e["code"].as_str().unwrap_or("").to_owned())
                     })
                     .collect()
             })
@@ -161,30 +172,15 @@ impl Resp {
 impl TestApp {
     pub fn token(&self, roles: &[Role], tin: Option<&str>) -> String {
         let now = chrono::Utc::now().timestamp();
-        let sub = format!(
-            "{}-{}",
-            roles
-                .iter()
-                .map(|r| r.as_str())
-                .collect::<Vec<_>>()
-                .join("+"),
-            tin.unwrap_or("staff")
-        );
-        api::auth::mint(
-            &self.auth,
-            &api::auth::claims_for(&self.auth, &sub, roles, tin, now, 3600),
-        )
-        .expect("mint")
+        let sub =
+            format!("{}-{}", roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join("+"), tin.unwrap_or("staff"));
+        api::auth::mint(&self.auth, &api::auth::claims_for(&self.auth, &sub, roles, tin, now, 3600)).expect("mint")
     }
 
     /// A token for an employer whose contact e-mail is confirmed (seeded
     /// directly: the e-mail flow has tests of its own).
     pub fn employer(&self, tin: &str) -> String {
-        let fresh = self
-            .confirmed
-            .lock()
-            .map(|mut s| s.insert(tin.to_owned()))
-            .unwrap_or(false);
+        let fresh = self.confirmed.lock().map(|mut s| s.insert(tin.to_owned())).unwrap_or(false);
         if fresh {
             let email = format!("hr@{tin}.example.az");
             let now = chrono::Utc::now().naive_utc();
@@ -216,9 +212,7 @@ impl TestApp {
         body: Option<&Value>,
         headers: &[(&str, &str)],
     ) -> Resp {
-        let mut rb = self
-            .client
-            .request(method, format!("{}{}", self.base, path));
+        let mut rb = self.client.request(method, format!("{}{}", self.base, path));
         if let Some(t) = token {
             rb = rb.bearer_auth(t);
         }
@@ -233,11 +227,7 @@ impl TestApp {
         let headers = r.headers().clone();
         let bytes = r.bytes().await.expect("body read");
         let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        Resp {
-            status,
-            headers,
-            body,
-        }
+        Resp { status, headers, body }
     }
 
     pub async fn get(&self, path: &str, token: &str) -> Resp {
@@ -245,40 +235,24 @@ impl TestApp {
     }
 
     pub async fn post(&self, path: &str, token: &str, body: &Value) -> Resp {
-        self.send(Method::POST, path, Some(token), Some(body), &[])
-            .await
+        self.send(Method::POST, path, Some(token), Some(body), &[]).await
     }
 
     pub async fn put(&self, path: &str, token: &str, body: &Value) -> Resp {
-        self.send(Method::PUT, path, Some(token), Some(body), &[])
-            .await
+        self.send(Method::PUT, path, Some(token), Some(body), &[]).await
     }
 
     pub async fn delete(&self, path: &str, token: &str) -> Resp {
-        self.send(Method::DELETE, path, Some(token), None, &[])
-            .await
+        self.send(Method::DELETE, path, Some(token), None, &[]).await
     }
 
     pub async fn action(&self, id: &str, action: &str, token: &str) -> Resp {
-        self.send(
-            Method::POST,
-            &format!("/api/v1/forecasts/{id}/{action}"),
-            Some(token),
-            None,
-            &[],
-        )
-        .await
+        self.send(Method::POST, &format!("/api/v1/forecasts/{id}/{action}"), Some(token), None, &[]).await
     }
 
     /// Creates a draft for `tin` and returns its id.
     pub async fn create_draft(&self, tin: &str, lines: Value) -> String {
-        let r = self
-            .post(
-                "/api/v1/forecasts",
-                &self.employer(tin),
-                &forecast_body(tin, lines),
-            )
-            .await;
+        let r = self.post("/api/v1/forecasts", &self.employer(tin), &forecast_body(tin, lines)).await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
         r.body["id"].as_str().expect("id").to_owned()
     }
@@ -310,10 +284,7 @@ pub fn line(code: &str, title: &str, total: i64, foreigners: i64) -> Value {
 }
 
 pub fn two_lines() -> Value {
-    json!([
-        line("6123", "Fermer, ipəkçilik", 3, 3),
-        line("7123", "Bənna, xarici suvaq", 3, 2)
-    ])
+    json!([line("6123", "Fermer, ipəkçilik", 3, 3), line("7123", "Bənna, xarici suvaq", 3, 2)])
 }
 
 pub fn forecast_body(tin: &str, lines: Value) -> Value {
@@ -326,10 +297,7 @@ pub fn tin(n: u32, legal: bool) -> String {
     const W: [u32; 8] = [4, 1, 8, 6, 2, 7, 5, 3];
     let mut serial = n;
     loop {
-        let digits: Vec<u32> = format!("{serial:08}")
-            .bytes()
-            .map(|b| u32::from(b - b'0'))
-            .collect();
+        let digits: Vec<u32> = format!("{serial:08}").bytes().map(|b| u32::from(b - b'0')).collect();
         let check = digits.iter().zip(W).map(|(d, w)| d * w).sum::<u32>() % 11;
         if check < 10 {
             return format!("{serial:08}{check}{}", if legal { 1 } else { 2 });
@@ -349,4 +317,95 @@ pub fn line_usage(code: &str, title: &str, total: i64, foreigners: i64, usage: &
     let mut l = line(code, title, total, foreigners);
     l["quota_usage"] = json!(usage);
     l
+}
+
+/// A minimal SMTP server on 127.0.0.1 that keeps what it receives. With
+/// `hang_first`, it takes in the first message but does not acknowledge it
+/// until [`SmtpSink::release`] (then drops the connection), as a crash
+/// between sending and recording would look to the sender.
+pub struct SmtpSink {
+    pub url: String,
+    pub messages: Arc<std::sync::Mutex<Vec<String>>>,
+    release: Arc<tokio::sync::Notify>,
+}
+
+impl SmtpSink {
+    pub async fn start(hang_first: bool) -> SmtpSink {
+        use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind sink");
+        let url = format!("smtp://127.0.0.1:{}", listener.local_addr().expect("addr").port());
+        let messages: Arc<std::sync::Mutex<Vec<String>>> = Arc::default();
+        let release = Arc::new(tokio::sync::Notify::new());
+        let hang = Arc::new(std::sync::atomic::AtomicBool::new(hang_first));
+        let (m, r) = (messages.clone(), release.clone());
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let (m, r, hang) = (m.clone(), r.clone(), hang.clone());
+                tokio::spawn(async move {
+                    let (read, mut write) = stream.into_split();
+                    let mut lines = BufReader::new(read).lines();
+                    let _ = write.write_all(b"220 sink ESMTP\r\n").await;
+                    while let Ok(Some(line)) = lines.next_line().await {
+                        let upper = line.to_ascii_uppercase();
+                        let reply: &[u8] = if upper.starts_with("EHLO") || upper.starts_with("HELO") {
+                            b"250 sink\r\n"
+                        } else if upper.starts_with("DATA") {
+                            let _ = write.write_all(b"354 go on\r\n").await;
+                            let mut body = String::new();
+                            while let Ok(Some(l)) = lines.next_line().await {
+                                if l == "." {
+                                    break;
+                                }
+                                body.push_str(&l);
+                                body.push('\n');
+                            }
+                            m.lock().expect("sink lock").push(body);
+                            if hang.swap(false, std::sync::atomic::Ordering::SeqCst) {
+                                r.notified().await;
+                                return;
+                            }
+                            b"250 queued\r\n"
+                        } else if upper.starts_with("QUIT") {
+                            let _ = write.write_all(b"221 bye\r\n").await;
+                            return;
+                        } else {
+                            b"250 ok\r\n"
+                        };
+                        if write.write_all(reply).await.is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+        SmtpSink { url, messages, release }
+    }
+
+    /// Lets the held first message go (its connection is dropped unanswered).
+    pub fn release(&self) {
+        self.release.notify_waiters();
+    }
+
+    pub fn received(&self) -> Vec<String> {
+        self.messages.lock().map(|m| m.clone()).unwrap_or_default()
+    }
+}
+
+/// The Message-ID header of a received message.
+pub fn message_id(raw: &str) -> Option<String> {
+    raw.lines().find_map(|l| {
+        let (k, v) = l.split_once(':')?;
+        k.eq_ignore_ascii_case("message-id").then(|| v.trim().to_owned())
+    })
+}
+
+/// Waits up to `secs` seconds for `cond`.
+pub async fn eventually(secs: u64, mut cond: impl FnMut() -> bool) -> bool {
+    for _ in 0..secs * 20 {
+        if cond() {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    cond()
 }

@@ -9,6 +9,7 @@ mod auth;
 mod classification;
 mod errors;
 mod forecasts;
+mod identity;
 mod openapi;
 mod quota;
 mod reference;

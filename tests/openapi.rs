@@ -6,12 +6,7 @@ use reqwest::{Method, StatusCode};
 #[tokio::test]
 async fn the_committed_document_is_the_served_one() {
     let app = spawn().await;
-    let r = app
-        .client
-        .request(Method::GET, format!("{}/api-docs/openapi.json", app.base))
-        .send()
-        .await
-        .unwrap();
+    let r = app.client.request(Method::GET, format!("{}/api-docs/openapi.json", app.base)).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     let served = r.text().await.unwrap();
     let committed = include_str!("../openapi/openapi.json");
@@ -31,9 +26,6 @@ async fn the_committed_document_is_the_served_one() {
     ] {
         let op = &doc["paths"][path][method];
         assert!(op.is_object(), "{method} {path} documented");
-        assert!(
-            op["responses"]["422"].is_object(),
-            "{method} {path} documents its problems"
-        );
+        assert!(op["responses"]["422"].is_object(), "{method} {path} documents its problems");
     }
 }

@@ -24,84 +24,36 @@ fn dataset() -> Vec<Filed> {
             ],
             "accepted",
         ),
-        (
-            tin(10_000_002, false),
-            "41",
-            vec![("7123", "Bənna, xarici suvaq", 2, 2, "other")],
-            "accepted",
-        ),
+        (tin(10_000_002, false), "41", vec![("7123", "Bənna, xarici suvaq", 2, 2, "other")], "accepted"),
         (
             tin(10_000_003, true),
             "A",
-            vec![
-                ("6123", "Fermer, ipəkçilik", 10, 7, "other"),
-                ("7123", "Bənna, xarici suvaq", 1, 1, "other"),
-            ],
+            vec![("6123", "Fermer, ipəkçilik", 10, 7, "other"), ("7123", "Bənna, xarici suvaq", 1, 1, "other")],
             "accepted",
         ),
-        (
-            tin(10_000_001, true),
-            "F",
-            vec![("7123", "Bənna, xarici suvaq", 9, 9, "other")],
-            "accepted",
-        ),
-        (
-            tin(10_000_004, true),
-            "F",
-            vec![("7123", "Bənna, xarici suvaq", 5, 4, "other")],
-            "submitted",
-        ),
-        (
-            tin(10_000_005, true),
-            "A",
-            vec![("6123", "Fermer, ipəkçilik", 4, 4, "liberated_territories")],
-            "in_review",
-        ),
-        (
-            tin(10_000_006, true),
-            "F",
-            vec![("7123", "Bənna, xarici suvaq", 50, 50, "other")],
-            "draft",
-        ),
-        (
-            tin(10_000_007, true),
-            "F",
-            vec![("7123", "Bənna, xarici suvaq", 60, 60, "other")],
-            "withdrawn",
-        ),
+        (tin(10_000_001, true), "F", vec![("7123", "Bənna, xarici suvaq", 9, 9, "other")], "accepted"),
+        (tin(10_000_004, true), "F", vec![("7123", "Bənna, xarici suvaq", 5, 4, "other")], "submitted"),
+        (tin(10_000_005, true), "A", vec![("6123", "Fermer, ipəkçilik", 4, 4, "liberated_territories")], "in_review"),
+        (tin(10_000_006, true), "F", vec![("7123", "Bənna, xarici suvaq", 50, 50, "other")], "draft"),
+        (tin(10_000_007, true), "F", vec![("7123", "Bənna, xarici suvaq", 60, 60, "other")], "withdrawn"),
     ]
 }
 
 async fn seed(app: &TestApp) {
     let off = app.officer();
     for (t, activity, lines, status) in dataset() {
-        let lines: Vec<Value> = lines
-            .iter()
-            .map(|(c, ti, n, f, u)| line_usage(c, ti, *n, *f, u))
-            .collect();
-        let r = app
-            .post(
-                "/api/v1/forecasts",
-                &app.employer(&t),
-                &forecast_in(&t, activity, json!(lines)),
-            )
-            .await;
+        let lines: Vec<Value> = lines.iter().map(|(c, ti, n, f, u)| line_usage(c, ti, *n, *f, u)).collect();
+        let r = app.post("/api/v1/forecasts", &app.employer(&t), &forecast_in(&t, activity, json!(lines))).await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
         let id = r.body["id"].as_str().unwrap().to_owned();
         let emp = app.employer(&t);
         match status {
             "draft" => {}
-            "withdrawn" => assert_eq!(
-                app.action(&id, "withdraw", &emp).await.status,
-                StatusCode::OK
-            ),
+            "withdrawn" => assert_eq!(app.action(&id, "withdraw", &emp).await.status, StatusCode::OK),
             _ => {
                 assert_eq!(app.action(&id, "submit", &emp).await.status, StatusCode::OK);
                 if status == "in_review" {
-                    assert_eq!(
-                        app.action(&id, "start-review", &off).await.status,
-                        StatusCode::OK
-                    );
+                    assert_eq!(app.action(&id, "start-review", &off).await.status, StatusCode::OK);
                 }
                 if status == "accepted" {
                     assert_eq!(app.action(&id, "accept", &off).await.status, StatusCode::OK);
@@ -146,14 +98,7 @@ fn expected(statuses: &[&str]) -> BTreeMap<String, [i64; 5]> {
 }
 
 fn figures(v: &Value) -> [i64; 5] {
-    [
-        "employers",
-        "forecasts",
-        "demand_total",
-        "quota_foreigners",
-        "exempt_foreigners",
-    ]
-    .map(|k| v[k].as_i64().unwrap())
+    ["employers", "forecasts", "demand_total", "quota_foreigners", "exempt_foreigners"].map(|k| v[k].as_i64().unwrap())
 }
 
 #[tokio::test]
@@ -167,33 +112,18 @@ async fn the_summary_equals_an_independent_computation_in_every_format() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|a| {
-            (
-                a["economic_activity"].as_str().unwrap().to_owned(),
-                figures(&a["accepted"]),
-            )
-        })
+        .map(|a| (a["economic_activity"].as_str().unwrap().to_owned(), figures(&a["accepted"])))
         .collect();
     assert_eq!(got, expected(&["accepted"]));
     assert_eq!(r.body["activities"][1]["title"], "Construction");
     assert!(r.body["activities"][0]["pending"].is_null());
 
-    let r = app
-        .get(
-            &format!("/api/v1/summaries/{Y}?include_pending=true"),
-            &staff,
-        )
-        .await;
+    let r = app.get(&format!("/api/v1/summaries/{Y}?include_pending=true"), &staff).await;
     let pending: BTreeMap<String, [i64; 5]> = r.body["activities"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|a| {
-            (
-                a["economic_activity"].as_str().unwrap().to_owned(),
-                figures(&a["pending"]),
-            )
-        })
+        .map(|a| (a["economic_activity"].as_str().unwrap().to_owned(), figures(&a["pending"])))
         .collect();
     assert_eq!(pending, expected(&["submitted", "in_review"]));
 
@@ -209,10 +139,7 @@ async fn the_summary_equals_an_independent_computation_in_every_format() {
         .await
         .unwrap();
     let mut rd = csv::Reader::from_reader(csv_text.as_bytes());
-    assert_eq!(
-        rd.headers().unwrap().get(6),
-        Some("Foreigners counting toward the quota")
-    );
+    assert_eq!(rd.headers().unwrap().get(6), Some("Foreigners counting toward the quota"));
     let mut from_csv: BTreeMap<String, [i64; 5]> = BTreeMap::new();
     for rec in rd.records() {
         let rec = rec.unwrap();
@@ -235,8 +162,7 @@ async fn the_summary_equals_an_independent_computation_in_every_format() {
         .await
         .unwrap();
     use calamine::Reader;
-    let mut book: calamine::Xlsx<_> =
-        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
     let range = book.worksheet_range(&format!("Summary {Y}")).unwrap();
     let mut from_xlsx: BTreeMap<String, [i64; 5]> = BTreeMap::new();
     for row in range.rows().skip(1) {
@@ -249,9 +175,7 @@ async fn the_summary_equals_an_independent_computation_in_every_format() {
     assert_eq!(from_xlsx, expected(&["accepted"]));
 
     // Drill-down per occupation within construction.
-    let r = app
-        .get(&format!("/api/v1/summaries/{Y}/activities/F"), &staff)
-        .await;
+    let r = app.get(&format!("/api/v1/summaries/{Y}/activities/F"), &staff).await;
     let occ = r.body["occupations"].as_array().unwrap();
     let plaster = occ.iter().find(|o| o["occupation_code"] == "7123").unwrap();
     assert_eq!(plaster["accepted"]["employers"], 2);
@@ -261,37 +185,20 @@ async fn the_summary_equals_an_independent_computation_in_every_format() {
     assert_eq!(farmer["accepted"]["exempt_foreigners"], 2);
 
     // Employers do not read summaries.
-    assert_eq!(
-        app.get(&format!("/api/v1/summaries/{Y}"), &app.employer(TIN_A))
-            .await
-            .status,
-        StatusCode::FORBIDDEN
-    );
+    assert_eq!(app.get(&format!("/api/v1/summaries/{Y}"), &app.employer(TIN_A)).await.status, StatusCode::FORBIDDEN);
 }
 
 async fn approved_plan(app: &TestApp, f_quota: i64) {
     let commission = app.token(&[domain::role::Role::Commission], None);
     let admin = app.admin();
-    let r = app
-        .post(
-            &format!("/api/v1/quota-plans/{Y}"),
-            &commission,
-            &json!(null),
-        )
-        .await;
+    let r = app.post(&format!("/api/v1/quota-plans/{Y}"), &commission, &json!(null)).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let r = app.put(&format!("/api/v1/quota-plans/{Y}"), &commission, &json!({"entries": [{"economic_activity": "F", "proposed": f_quota}, {"economic_activity": "A", "proposed": 5}]})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    assert_eq!(
-        app.action_plan("propose", &commission).await.status,
-        StatusCode::OK
-    );
+    assert_eq!(app.action_plan("propose", &commission).await.status, StatusCode::OK);
     let r = app.put(&format!("/api/v1/quota-plans/{Y}"), &admin, &json!({"entries": [{"economic_activity": "F", "approved": f_quota}, {"economic_activity": "A", "approved": 3}]})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    assert_eq!(
-        app.action_plan("approve", &admin).await.status,
-        StatusCode::OK
-    );
+    assert_eq!(app.action_plan("approve", &admin).await.status, StatusCode::OK);
 }
 
 trait PlanActions {
@@ -300,14 +207,7 @@ trait PlanActions {
 
 impl PlanActions for TestApp {
     async fn action_plan(&self, action: &str, token: &str) -> Resp {
-        self.send(
-            Method::POST,
-            &format!("/api/v1/quota-plans/{Y}/{action}"),
-            Some(token),
-            None,
-            &[],
-        )
-        .await
+        self.send(Method::POST, &format!("/api/v1/quota-plans/{Y}/{action}"), Some(token), None, &[]).await
     }
 }
 
@@ -318,61 +218,26 @@ async fn the_quota_plan_moves_from_draft_to_approved_by_the_right_hands() {
     let commission = app.token(&[domain::role::Role::Commission], None);
     let admin = app.admin();
     let plan = format!("/api/v1/quota-plans/{Y}");
-    assert_eq!(
-        app.post(&plan, &app.officer(), &json!(null)).await.status,
-        StatusCode::FORBIDDEN
-    );
+    assert_eq!(app.post(&plan, &app.officer(), &json!(null)).await.status, StatusCode::FORBIDDEN);
     let r = app.post(&plan, &commission, &json!(null)).await;
     assert_eq!(r.status, StatusCode::CREATED);
     let prefilled: BTreeMap<String, i64> = r.body["entries"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| {
-            (
-                e["economic_activity"].as_str().unwrap().to_owned(),
-                e["proposed"].as_i64().unwrap(),
-            )
-        })
+        .map(|e| (e["economic_activity"].as_str().unwrap().to_owned(), e["proposed"].as_i64().unwrap()))
         .collect();
-    let want: BTreeMap<String, i64> = expected(&["accepted"])
-        .into_iter()
-        .map(|(k, v)| (k, v[3]))
-        .collect();
+    let want: BTreeMap<String, i64> = expected(&["accepted"]).into_iter().map(|(k, v)| (k, v[3])).collect();
     assert_eq!(prefilled, want, "pre-filled from the summary");
-    assert_eq!(
-        app.post(&plan, &commission, &json!(null)).await.status,
-        StatusCode::CONFLICT
-    );
+    assert_eq!(app.post(&plan, &commission, &json!(null)).await.status, StatusCode::CONFLICT);
     // Admin cannot set approved numbers on a draft; the Commission cannot approve.
     assert_eq!(
-        app.put(
-            &plan,
-            &admin,
-            &json!({"entries": [{"economic_activity": "F", "approved": 1}]})
-        )
-        .await
-        .status,
+        app.put(&plan, &admin, &json!({"entries": [{"economic_activity": "F", "approved": 1}]})).await.status,
         StatusCode::CONFLICT
     );
-    assert_eq!(
-        app.action_plan("approve", &commission).await.status,
-        StatusCode::FORBIDDEN
-    );
-    let r = app
-        .put(
-            &plan,
-            &commission,
-            &json!({"entries": [{"economic_activity": "41", "proposed": 1}]}),
-        )
-        .await;
-    assert_eq!(
-        r.error_codes(),
-        vec![(
-            "entries[0].economic_activity".to_owned(),
-            "section_required".to_owned()
-        )]
-    );
+    assert_eq!(app.action_plan("approve", &commission).await.status, StatusCode::FORBIDDEN);
+    let r = app.put(&plan, &commission, &json!({"entries": [{"economic_activity": "41", "proposed": 1}]})).await;
+    assert_eq!(r.error_codes(), vec![("entries[0].economic_activity".to_owned(), "section_required".to_owned())]);
     let r = app.put(&plan, &commission, &json!({"entries": [{"economic_activity": "F", "proposed": 1200}, {"economic_activity": "A", "proposed": -1}]})).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let r = app
@@ -389,78 +254,32 @@ async fn the_quota_plan_moves_from_draft_to_approved_by_the_right_hands() {
     let r = app.action_plan("propose", &commission).await;
     assert_eq!(r.body["status"], "proposed");
     assert_eq!(
-        app.put(
-            &plan,
-            &commission,
-            &json!({"entries": [{"economic_activity": "F", "proposed": 1}]})
-        )
-        .await
-        .status,
+        app.put(&plan, &commission, &json!({"entries": [{"economic_activity": "F", "proposed": 1}]})).await.status,
         StatusCode::CONFLICT
     );
     let r = app.action_plan("approve", &admin).await;
-    assert_eq!(
-        r.status,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "approved numbers first: {}",
-        r.body
-    );
-    let r = app
-        .put(
-            &plan,
-            &admin,
-            &json!({"entries": [{"economic_activity": "F", "approved": 1000}]}),
-        )
-        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "approved numbers first: {}", r.body);
+    let r = app.put(&plan, &admin, &json!({"entries": [{"economic_activity": "F", "approved": 1000}]})).await;
     assert_eq!(r.body["entries"][0]["approved"], 1000);
     let r = app.action_plan("approve", &admin).await;
     assert_eq!(r.body["status"], "approved");
     // Read-only now.
-    let r = app
-        .put(
-            &plan,
-            &admin,
-            &json!({"entries": [{"economic_activity": "F", "approved": 9}]}),
-        )
-        .await;
+    let r = app.put(&plan, &admin, &json!({"entries": [{"economic_activity": "F", "approved": 9}]})).await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     assert_eq!(r.body["current_status"], "approved");
-    assert_eq!(
-        app.action_plan("approve", &admin).await.status,
-        StatusCode::CONFLICT
-    );
+    assert_eq!(app.action_plan("approve", &admin).await.status, StatusCode::CONFLICT);
     let h = app.get(&format!("{plan}/history"), &admin).await;
-    let steps: Vec<_> = h.body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["action"].as_str().unwrap().to_owned())
-        .collect();
-    assert_eq!(
-        steps,
-        [
-            "create",
-            "edit_proposed",
-            "propose",
-            "edit_approved",
-            "approve"
-        ]
-    );
+    let steps: Vec<_> =
+        h.body["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(steps, ["create", "edit_proposed", "propose", "edit_approved", "approve"]);
     // The approved quota is public.
-    let r = app
-        .send(Method::GET, &format!("/api/v1/quotas/{Y}"), None, None, &[])
-        .await;
+    let r = app.send(Method::GET, &format!("/api/v1/quotas/{Y}"), None, None, &[]).await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(
         r.body["activities"][0],
         json!({"economic_activity": "F", "title": "Construction", "approved": 1000, "used": 0, "remaining": 1000})
     );
-    assert_eq!(
-        app.send(Method::GET, "/api/v1/quotas/2031", None, None, &[])
-            .await
-            .status,
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(app.send(Method::GET, "/api/v1/quotas/2031", None, None, &[]).await.status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
@@ -470,114 +289,67 @@ async fn two_hundred_permits_at_once_against_a_quota_of_fifty() {
     let off = app.officer();
     let path = format!("/api/v1/quotas/{Y}/allocations");
     let calls = (0..200).map(|i| {
-        let body = json!({"permit_ref": format!("WP-{Y}-{i:06}"), "economic_activity": if i % 2 == 0 { "F" } else { "41" }});
+        let body =
+            json!({"permit_ref": format!("WP-{Y}-{i:06}"), "economic_activity": if i % 2 == 0 { "F" } else { "41" }});
         let (app, off, path) = (&app, off.clone(), path.clone());
         async move { app.post(&path, &off, &body).await }
     });
     let results = futures_util::future::join_all(calls).await;
-    let created = results
-        .iter()
-        .filter(|r| r.status == StatusCode::CREATED)
-        .count();
+    let created = results.iter().filter(|r| r.status == StatusCode::CREATED).count();
     let exhausted = results
         .iter()
-        .filter(|r| {
-            r.status == StatusCode::CONFLICT && r.body["type"] == "/problems/quota-exhausted"
-        })
+        .filter(|r| r.status == StatusCode::CONFLICT && r.body["type"] == "/problems/quota-exhausted")
         .count();
-    assert_eq!(
-        (created, exhausted),
-        (50, 150),
-        "{:?}",
-        results.iter().map(|r| r.status).collect::<Vec<_>>()
-    );
-    let q = app
-        .send(Method::GET, &format!("/api/v1/quotas/{Y}"), None, None, &[])
-        .await;
-    let f = q.body["activities"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["economic_activity"] == "F")
-        .unwrap()
-        .clone();
-    assert_eq!(
-        (f["used"].as_i64(), f["remaining"].as_i64()),
-        (Some(50), Some(0))
-    );
+    assert_eq!((created, exhausted), (50, 150), "{:?}", results.iter().map(|r| r.status).collect::<Vec<_>>());
+    let q = app.send(Method::GET, &format!("/api/v1/quotas/{Y}"), None, None, &[]).await;
+    let f = q.body["activities"].as_array().unwrap().iter().find(|a| a["economic_activity"] == "F").unwrap().clone();
+    assert_eq!((f["used"].as_i64(), f["remaining"].as_i64()), (Some(50), Some(0)));
 
     // A repeat of a recorded reference changes nothing.
-    let first = results
-        .iter()
-        .position(|r| r.status == StatusCode::CREATED)
-        .unwrap();
+    let first = results.iter().position(|r| r.status == StatusCode::CREATED).unwrap();
     let repeat_body = json!({"permit_ref": format!("WP-{Y}-{first:06}"), "economic_activity": if first % 2 == 0 { "F" } else { "41" }});
     let r = app.post(&path, &off, &repeat_body).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.body["used"], 50);
     let mut other = repeat_body.clone();
     other["economic_activity"] = json!("A");
-    assert_eq!(
-        app.post(&path, &off, &other).await.body["type"],
-        "/problems/permit-conflict"
-    );
+    assert_eq!(app.post(&path, &off, &other).await.body["type"], "/problems/permit-conflict");
 
     // A cancellation frees one unit, which the next permit takes.
     let r = app.delete(&format!("{path}/WP-{Y}-{first:06}"), &off).await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.body["remaining"], 1);
     assert_eq!(
-        app.delete(&format!("{path}/WP-{Y}-{first:06}"), &off)
-            .await
-            .body["remaining"],
+        app.delete(&format!("{path}/WP-{Y}-{first:06}"), &off).await.body["remaining"],
         1,
         "cancelling twice changes nothing"
     );
     assert_eq!(
-        app.post(
-            &path,
-            &off,
-            &json!({"permit_ref": "WP-NEW-1", "economic_activity": "F"})
-        )
-        .await
-        .status,
+        app.post(&path, &off, &json!({"permit_ref": "WP-NEW-1", "economic_activity": "F"})).await.status,
         StatusCode::CREATED
     );
     assert_eq!(
-        app.post(
-            &path,
-            &off,
-            &json!({"permit_ref": "WP-NEW-2", "economic_activity": "F"})
-        )
-        .await
-        .status,
+        app.post(&path, &off, &json!({"permit_ref": "WP-NEW-2", "economic_activity": "F"})).await.status,
         StatusCode::CONFLICT
     );
 
     // An exempt permit consumes nothing, even with the quota exhausted.
-    let r = app.post(&path, &off, &json!({"permit_ref": "WP-EX-1", "economic_activity": "F", "exemption": "liberated_territories"})).await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    assert_eq!(
-        (r.body["used"].as_i64(), r.body["remaining"].as_i64()),
-        (Some(50), Some(0))
-    );
     let r = app
         .post(
             &path,
             &off,
-            &json!({"permit_ref": "WP-EX-2", "economic_activity": "F", "exemption": "no_such"}),
+            &json!({"permit_ref": "WP-EX-1", "economic_activity": "F", "exemption": "liberated_territories"}),
         )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!((r.body["used"].as_i64(), r.body["remaining"].as_i64()), (Some(50), Some(0)));
+    let r = app
+        .post(&path, &off, &json!({"permit_ref": "WP-EX-2", "economic_activity": "F", "exemption": "no_such"}))
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     // Only officers record permits.
     assert_eq!(
-        app.post(
-            &path,
-            &app.admin(),
-            &json!({"permit_ref": "X1", "economic_activity": "F"})
-        )
-        .await
-        .status,
+        app.post(&path, &app.admin(), &json!({"permit_ref": "X1", "economic_activity": "F"})).await.status,
         StatusCode::FORBIDDEN
     );
 }
@@ -588,51 +360,22 @@ async fn permits_wait_for_an_approved_plan_and_accuracy_compares_forecast_and_pe
     seed(&app).await;
     let off = app.officer();
     let path = format!("/api/v1/quotas/{Y}/allocations");
-    let r = app
-        .post(
-            &path,
-            &off,
-            &json!({"permit_ref": "WP-1", "economic_activity": "F"}),
-        )
-        .await;
+    let r = app.post(&path, &off, &json!({"permit_ref": "WP-1", "economic_activity": "F"})).await;
     assert_eq!(r.body["type"], "/problems/quota-not-approved");
     approved_plan(&app, 100).await;
     let t1 = tin(10_000_001, true);
     for i in 0..5 {
         let r = app
-            .post(
-                &path,
-                &off,
-                &json!({"permit_ref": format!("WP-A-{i}"), "economic_activity": "F", "tin": t1}),
-            )
+            .post(&path, &off, &json!({"permit_ref": format!("WP-A-{i}"), "economic_activity": "F", "tin": t1}))
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     }
-    let r = app
-        .get(&format!("/api/v1/reports/forecast-accuracy/{Y}"), &off)
-        .await;
-    let f = r.body["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|x| x["key"] == "F")
-        .unwrap()
-        .clone();
+    let r = app.get(&format!("/api/v1/reports/forecast-accuracy/{Y}"), &off).await;
+    let f = r.body["rows"].as_array().unwrap().iter().find(|x| x["key"] == "F").unwrap().clone();
     assert_eq!(f["forecast"], expected(&["accepted"])["F"][3]);
     assert_eq!(f["permits"], 5);
-    let r = app
-        .get(
-            &format!("/api/v1/reports/forecast-accuracy/{Y}?by=employer"),
-            &off,
-        )
-        .await;
-    let e = r.body["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|x| x["key"] == t1.as_str())
-        .unwrap()
-        .clone();
+    let r = app.get(&format!("/api/v1/reports/forecast-accuracy/{Y}?by=employer"), &off).await;
+    let e = r.body["rows"].as_array().unwrap().iter().find(|x| x["key"] == t1.as_str()).unwrap().clone();
     assert_eq!(e["forecast"], 3 + 9);
     assert_eq!(e["permits"], 5);
     assert_eq!(e["difference"], 5 - 12);

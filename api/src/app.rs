@@ -34,8 +34,7 @@ pub fn open_database(config: &Config) -> Result<Db, String> {
     for m in &applied {
         tracing::info!(migration = %m, "migration applied");
     }
-    db.write(persistence::reference::seed_builtin)
-        .map_err(|e| format!("reference data: {e}"))?;
+    db.write(persistence::reference::seed_builtin).map_err(|e| format!("reference data: {e}"))?;
     Ok(db)
 }
 
@@ -43,14 +42,17 @@ impl Application {
     /// Binds `config.bind`, opens the database and builds the server.
     pub fn build(config: Config, clock: Arc<dyn Clock>) -> Result<Application, String> {
         let db = open_database(&config)?;
-        let listener = TcpListener::bind(&config.bind)
-            .map_err(|e| format!("cannot bind {}: {e}", config.bind))?;
+        let listener = TcpListener::bind(&config.bind).map_err(|e| format!("cannot bind {}: {e}", config.bind))?;
         let port = listener.local_addr().map_err(|e| e.to_string())?.port();
         let verifier = Verifier::new(&config.auth)?;
-        let occupations =
-            crate::state::load_occupations(&db).map_err(|e| format!("classification: {e}"))?;
+        let occupations = crate::state::load_occupations(&db).map_err(|e| format!("classification: {e}"))?;
+        let mailer = crate::mailer::Mailer::new(config.smtp_url.as_deref(), &config.smtp_from)?;
+        let poll = config.outbox_poll;
         let state = web::Data::new(AppState {
             occupations: std::sync::RwLock::new(Arc::new(occupations)),
+            mailer,
+            worker_stopped: std::sync::atomic::AtomicBool::new(false),
+            client_failures: Default::default(),
             db,
             clock,
             verifier,
@@ -68,20 +70,15 @@ impl Application {
                 tracing::warn!(error = %e, "could not refresh the classification");
             }
         });
-        let workers = std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(2)
-            .max(2);
+        crate::worker::spawn(Arc::downgrade(&state.clone().into_inner()), poll);
+        let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).max(2);
         let shared = state.clone();
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
                 .wrap(from_fn(envelope))
                 .configure(crate::routes::configure)
-                .service(
-                    SwaggerUi::new("/swagger-ui/{_:.*}")
-                        .url("/api-docs/openapi.json", ApiDoc::openapi()),
-                )
+                .service(SwaggerUi::new("/swagger-ui/{_:.*}").url("/api-docs/openapi.json", ApiDoc::openapi()))
                 .default_service(web::to(not_found))
         })
         .workers(workers)
@@ -90,11 +87,7 @@ impl Application {
         .listen(listener)
         .map_err(|e| e.to_string())?
         .run();
-        Ok(Application {
-            port,
-            server,
-            state: shared,
-        })
+        Ok(Application { port, server, state: shared })
     }
 
     pub fn port(&self) -> u16 {

@@ -41,14 +41,10 @@ impl Verifier {
     pub fn new(cfg: &AuthConfig) -> Result<Verifier, String> {
         let key = match cfg.alg {
             Algorithm::HS256 => DecodingKey::from_secret(cfg.secret.as_deref().unwrap_or_default()),
-            Algorithm::RS256 => {
-                DecodingKey::from_rsa_pem(cfg.public_key_pem.as_deref().unwrap_or_default())
-                    .map_err(|e| format!("AUTH_JWT_PUBLIC_KEY: {e}"))?
-            }
-            Algorithm::ES256 => {
-                DecodingKey::from_ec_pem(cfg.public_key_pem.as_deref().unwrap_or_default())
-                    .map_err(|e| format!("AUTH_JWT_PUBLIC_KEY: {e}"))?
-            }
+            Algorithm::RS256 => DecodingKey::from_rsa_pem(cfg.public_key_pem.as_deref().unwrap_or_default())
+                .map_err(|e| format!("AUTH_JWT_PUBLIC_KEY: {e}"))?,
+            Algorithm::ES256 => DecodingKey::from_ec_pem(cfg.public_key_pem.as_deref().unwrap_or_default())
+                .map_err(|e| format!("AUTH_JWT_PUBLIC_KEY: {e}"))?,
             other => return Err(format!("unsupported algorithm {other:?}")),
         };
         // The algorithm is pinned: a token naming another (or `none`) fails.
@@ -87,13 +83,7 @@ impl Verifier {
                 _ => return Err(ApiError::Unauthorized("employer_without_valid_tin")),
             }
         }
-        Ok(Caller {
-            sub: c.sub,
-            roles,
-            tin,
-            name: c.name,
-            email: c.email,
-        })
+        Ok(Caller { sub: c.sub, roles, tin, name: c.name, email: c.email })
     }
 }
 
@@ -102,15 +92,11 @@ pub fn mint(cfg: &AuthConfig, claims: &Claims) -> Result<String, String> {
     let key = match cfg.alg {
         Algorithm::HS256 => EncodingKey::from_secret(cfg.secret.as_deref().unwrap_or_default()),
         Algorithm::RS256 => EncodingKey::from_rsa_pem(
-            cfg.private_key_pem
-                .as_deref()
-                .ok_or("minting RS256 tokens needs AUTH_JWT_PRIVATE_KEY")?,
+            cfg.private_key_pem.as_deref().ok_or("minting RS256 tokens needs AUTH_JWT_PRIVATE_KEY")?,
         )
         .map_err(|e| e.to_string())?,
         Algorithm::ES256 => EncodingKey::from_ec_pem(
-            cfg.private_key_pem
-                .as_deref()
-                .ok_or("minting ES256 tokens needs AUTH_JWT_PRIVATE_KEY")?,
+            cfg.private_key_pem.as_deref().ok_or("minting ES256 tokens needs AUTH_JWT_PRIVATE_KEY")?,
         )
         .map_err(|e| e.to_string())?,
         other => return Err(format!("unsupported algorithm {other:?}")),
@@ -157,18 +143,12 @@ impl Caller {
         if self.roles.iter().any(|r| roles.contains(r)) {
             Ok(())
         } else {
-            Err(ApiError::Forbidden {
-                needs: roles.to_vec(),
-            })
+            Err(ApiError::Forbidden { needs: roles.to_vec() })
         }
     }
 
     pub fn viewer(&self) -> Viewer {
-        Viewer {
-            sub: self.sub.clone(),
-            roles: self.roles.clone(),
-            tin: self.tin.clone(),
-        }
+        Viewer { sub: self.sub.clone(), roles: self.roles.clone(), tin: self.tin.clone() }
     }
 }
 
@@ -216,11 +196,7 @@ mod tests {
     fn a_minted_token_verifies() {
         let c = cfg();
         let now = chrono::Utc::now().timestamp();
-        let t = mint(
-            &c,
-            &claims_for(&c, "u1", &[Role::Employer], Some("1012345061"), now, 60),
-        )
-        .unwrap();
+        let t = mint(&c, &claims_for(&c, "u1", &[Role::Employer], Some("1012345061"), now, 60)).unwrap();
         let caller = Verifier::new(&c).unwrap().verify(&t).unwrap();
         assert_eq!(caller.roles, vec![Role::Employer]);
         assert_eq!(caller.tin.as_deref(), Some("1012345061"));
@@ -231,21 +207,11 @@ mod tests {
         let c = cfg();
         let v = Verifier::new(&c).unwrap();
         let now = chrono::Utc::now().timestamp();
-        let expired = mint(
-            &c,
-            &claims_for(&c, "u1", &[Role::Officer], None, now - 3600, 60),
-        )
-        .unwrap();
-        assert!(matches!(
-            v.verify(&expired),
-            Err(ApiError::Unauthorized("token_expired"))
-        ));
+        let expired = mint(&c, &claims_for(&c, "u1", &[Role::Officer], None, now - 3600, 60)).unwrap();
+        assert!(matches!(v.verify(&expired), Err(ApiError::Unauthorized("token_expired"))));
         let mut claims = claims_for(&c, "u1", &[Role::Officer], None, now, 60);
         claims.aud = "someone-else".into();
         let other = mint(&c, &claims).unwrap();
-        assert!(matches!(
-            v.verify(&other),
-            Err(ApiError::Unauthorized("wrong_audience"))
-        ));
+        assert!(matches!(v.verify(&other), Err(ApiError::Unauthorized("wrong_audience"))));
     }
 }

@@ -52,13 +52,17 @@ pub struct Config {
     pub require_if_match: bool,
     /// Request body limit in bytes (SPEC §7: 1 MiB).
     pub body_limit: usize,
+    /// `smtp://host:port` to deliver e-mail; without it messages go to the log.
+    pub smtp_url: Option<String>,
+    pub smtp_from: String,
+    /// How often the outbox worker looks for work.
+    pub outbox_poll: std::time::Duration,
+    /// Lifetime of tokens issued to API clients, in seconds.
+    pub client_token_ttl: i64,
 }
 
 fn var(name: &str) -> Option<String> {
-    std::env::var(name)
-        .ok()
-        .map(|v| v.trim().to_owned())
-        .filter(|v| !v.is_empty())
+    std::env::var(name).ok().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
 }
 
 fn parse_var<T: std::str::FromStr>(name: &str, default: T) -> Result<T, String> {
@@ -76,18 +80,11 @@ impl Config {
         let env = match var("APP_ENV").as_deref() {
             None | Some("development") | Some("dev") | Some("test") => AppEnv::Development,
             Some("production") | Some("prod") => AppEnv::Production,
-            Some(other) => {
-                return Err(format!(
-                    "APP_ENV must be development or production, got {other:?}"
-                ))
-            }
+            Some(other) => return Err(format!("APP_ENV must be development or production, got {other:?}")),
         };
         let data_dir = PathBuf::from(var("DATA_DIR").unwrap_or_else(|| "./data".into()));
-        let database_url = var("DATABASE_URL")
-            .unwrap_or_else(|| format!("sqlite://{}/quota.db", data_dir.display()));
-        let cores = std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(2);
+        let database_url = var("DATABASE_URL").unwrap_or_else(|| format!("sqlite://{}/quota.db", data_dir.display()));
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
         let pool_size = parse_var("DATABASE_POOL_SIZE", u32::try_from(cores * 4).unwrap_or(8))?;
         let auth = AuthConfig::from_env(env, &data_dir)?;
         Ok(Config {
@@ -101,6 +98,10 @@ impl Config {
             rate_limit_burst: parse_var("RATE_LIMIT_BURST", 100)?,
             require_if_match: parse_var("REQUIRE_IF_MATCH", false)?,
             body_limit: 1024 * 1024,
+            smtp_url: var("SMTP_URL"),
+            smtp_from: var("SMTP_FROM").unwrap_or_else(|| "quota-api@localhost".into()),
+            outbox_poll: std::time::Duration::from_millis(parse_var("OUTBOX_POLL_MS", 1000)?),
+            client_token_ttl: parse_var("CLIENT_TOKEN_TTL", 300)?,
         })
     }
 }
@@ -111,16 +112,10 @@ impl AuthConfig {
             "HS256" => Algorithm::HS256,
             "RS256" => Algorithm::RS256,
             "ES256" => Algorithm::ES256,
-            other => {
-                return Err(format!(
-                    "AUTH_JWT_ALG must be HS256, RS256 or ES256, got {other:?}"
-                ))
-            }
+            other => return Err(format!("AUTH_JWT_ALG must be HS256, RS256 or ES256, got {other:?}")),
         };
         let read = |name: &str| -> Result<Option<Vec<u8>>, String> {
-            var(name)
-                .map(|p| std::fs::read(&p).map_err(|e| format!("{name}={p}: {e}")))
-                .transpose()
+            var(name).map(|p| std::fs::read(&p).map_err(|e| format!("{name}={p}: {e}"))).transpose()
         };
         let mut cfg = AuthConfig {
             alg,
@@ -143,9 +138,7 @@ impl AuthConfig {
                 return Err("AUTH_JWT_SECRET must be at least 32 bytes".into());
             }
             _ if cfg.public_key_pem.is_none() => {
-                return Err(format!(
-                    "AUTH_JWT_ALG={alg:?} needs AUTH_JWT_PUBLIC_KEY (a PEM file)"
-                ));
+                return Err(format!("AUTH_JWT_ALG={alg:?} needs AUTH_JWT_PUBLIC_KEY (a PEM file)"));
             }
             _ => {}
         }

@@ -52,12 +52,7 @@ mirror_enum!(
 pub struct Employer {
     pub person_type: PersonType,
     /// VÖEN: 10 digits; the 9th a check digit, the 10th `1` (legal) or `2` (physical).
-    #[schema(
-        example = "1012345061",
-        pattern = "^[0-9]{10}$",
-        min_length = 10,
-        max_length = 10
-    )]
+    #[schema(example = "1012345061", pattern = "^[0-9]{10}$", min_length = 10, max_length = 10)]
     pub tin: String,
     /// Required for a legal person.
     #[schema(example = "Abşeron Tikinti MMC", max_length = 300)]
@@ -139,12 +134,7 @@ impl Employer {
 #[serde(deny_unknown_fields)]
 pub struct LineInput {
     /// Unit-group code; `110` is read as `0110`.
-    #[schema(
-        example = "7123",
-        pattern = "^[0-9]{3,4}$",
-        min_length = 3,
-        max_length = 4
-    )]
+    #[schema(example = "7123", pattern = "^[0-9]{3,4}$", min_length = 3, max_length = 4)]
     pub occupation_code: String,
     /// A title of that code in the classification (case is not significant).
     #[schema(example = "Bənna, xarici suvaq", min_length = 1, max_length = 300)]
@@ -156,11 +146,7 @@ pub struct LineInput {
     #[schema(example = 3, minimum = 1, maximum = 1000000)]
     pub demand_foreigners: i64,
     /// Justification for attracting foreign labour.
-    #[schema(
-        example = "No local plasterers available for facade work",
-        min_length = 1,
-        max_length = 2000
-    )]
+    #[schema(example = "No local plasterers available for facade work", min_length = 1, max_length = 2000)]
     pub justification: String,
     pub quota_usage: QuotaUsage,
     #[schema(example = "Facade works, Sumqayıt site", max_length = 500)]
@@ -356,18 +342,13 @@ pub struct HistoryEntry {
 
 impl From<&HistoryRow> for HistoryEntry {
     fn from(h: &HistoryRow) -> Self {
-        let st = |s: &str| {
-            domain::status::ForecastStatus::parse(s)
-                .unwrap_or(domain::status::ForecastStatus::Draft)
-                .into()
-        };
+        let st =
+            |s: &str| domain::status::ForecastStatus::parse(s).unwrap_or(domain::status::ForecastStatus::Draft).into();
         HistoryEntry {
             from_status: h.from_status.as_deref().map(st),
             to_status: st(&h.to_status),
             actor: h.actor.clone(),
-            role: domain::role::Role::parse(&h.role)
-                .unwrap_or(domain::role::Role::Employer)
-                .into(),
+            role: domain::role::Role::parse(&h.role).unwrap_or(domain::role::Role::Employer).into(),
             reason: h.reason.clone(),
             at: utc(h.at),
         }
@@ -378,11 +359,7 @@ impl From<&HistoryRow> for HistoryEntry {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReturnInput {
-    #[schema(
-        example = "Line 2: the justification does not name the project.",
-        min_length = 1,
-        max_length = 2000
-    )]
+    #[schema(example = "Line 2: the justification does not name the project.", min_length = 1, max_length = 2000)]
     pub reason: String,
 }
 
@@ -400,12 +377,7 @@ pub struct Paged<T: ToSchema> {
 
 impl<T: ToSchema> Paged<T> {
     pub fn new(items: Vec<T>, page: persistence::Page, total: i64) -> Self {
-        Paged {
-            items,
-            page: page.page,
-            per_page: page.per_page,
-            total,
-        }
+        Paged { items, page: page.page, per_page: page.per_page, total }
     }
 }
 
@@ -448,7 +420,88 @@ pub struct Me {
     /// The TIN an employer acts for.
     pub tin: Option<String>,
     pub name: Option<String>,
+    /// For employers: the TIN's contact e-mail.
+    pub contact: Option<Contact>,
+}
+
+/// An employer's contact e-mail (shared by every user and ERP client of the TIN).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Contact {
+    /// The confirmed address, if any.
+    #[schema(example = "hr@absheron.az")]
     pub email: Option<String>,
+    /// Submission needs a confirmed address.
+    pub email_confirmed: bool,
+    /// An address waiting for its code.
+    pub pending_email: Option<String>,
+    /// When the pending code expires.
+    pub code_expires_at: Option<DateTime<Utc>>,
+}
+
+/// The contact e-mail to set.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EmailInput {
+    #[schema(example = "hr@absheron.az", max_length = 254)]
+    pub email: String,
+}
+
+/// The code received by e-mail.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EmailConfirmInput {
+    #[schema(example = "042917", pattern = "^[0-9]{6}$", min_length = 6, max_length = 6)]
+    pub code: String,
+}
+
+/// An API client (an employer's ERP system).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ApiClient {
+    #[schema(example = "qc_5f2a9c0e1b7d4a36")]
+    pub client_id: String,
+    pub name: String,
+    pub tin: String,
+    pub created_at: DateTime<Utc>,
+    pub secret_rotated_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// A client with its secret: shown only when created or rotated.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ApiClientCreated {
+    pub client: ApiClient,
+    /// Keep it now: it is stored only as a hash and never shown again.
+    pub client_secret: String,
+}
+
+/// An ERP system to register.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApiClientInput {
+    #[schema(example = "Abşeron Tikinti — 1C ERP", min_length = 1, max_length = 200)]
+    pub name: String,
+    /// The TIN the client acts for.
+    #[schema(example = "1012345061", pattern = "^[0-9]{10}$")]
+    pub tin: String,
+}
+
+/// An OAuth 2.0 access token (RFC 6749 §5.1).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TokenResponse {
+    pub access_token: String,
+    #[schema(example = "Bearer")]
+    pub token_type: String,
+    /// Seconds.
+    #[schema(example = 300)]
+    pub expires_in: i64,
+}
+
+/// An OAuth 2.0 error (RFC 6749 §5.2).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OAuthError {
+    #[schema(example = "invalid_client")]
+    pub error: String,
+    pub error_description: Option<String>,
 }
 
 /// The campaign calendar of a target year: dates inclusive, Asia/Baku (SPEC §4.4).
@@ -538,23 +591,11 @@ pub struct ExemptionCategory {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExemptionInput {
-    #[schema(
-        min_length = 1,
-        max_length = 500,
-        example = "Daimi yaşamaq icazəsi olan əcnəbi"
-    )]
+    #[schema(min_length = 1, max_length = 500, example = "Daimi yaşamaq icazəsi olan əcnəbi")]
     pub title_az: String,
-    #[schema(
-        min_length = 1,
-        max_length = 500,
-        example = "Holder of a permanent residence permit"
-    )]
+    #[schema(min_length = 1, max_length = 500, example = "Holder of a permanent residence permit")]
     pub title_en: String,
-    #[schema(
-        min_length = 1,
-        max_length = 500,
-        example = "Иностранец с разрешением на постоянное проживание"
-    )]
+    #[schema(min_length = 1, max_length = 500, example = "Иностранец с разрешением на постоянное проживание")]
     pub title_ru: String,
 }
 
@@ -743,12 +784,7 @@ pub struct Quota {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AllocationInput {
-    #[schema(
-        example = "WP-2027-000123",
-        min_length = 1,
-        max_length = 64,
-        pattern = "^[A-Za-z0-9_./-]{1,64}$"
-    )]
+    #[schema(example = "WP-2027-000123", min_length = 1, max_length = 64, pattern = "^[A-Za-z0-9_./-]{1,64}$")]
     pub permit_ref: String,
     /// A section or division; a division counts under its section.
     #[schema(example = "F", min_length = 1, max_length = 10)]

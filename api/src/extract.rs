@@ -17,11 +17,7 @@ use std::future::{ready, Ready};
 
 /// Turns a deserialization error at `path` into a field error.
 fn field_error(path: &str, msg: &str) -> FieldError {
-    let base = if path == "." || path.is_empty() {
-        String::new()
-    } else {
-        path.to_owned()
-    };
+    let base = if path == "." || path.is_empty() { String::new() } else { path.to_owned() };
     let join = |name: &str| {
         if base.is_empty() {
             name.to_owned()
@@ -29,33 +25,17 @@ fn field_error(path: &str, msg: &str) -> FieldError {
             format!("{base}.{name}")
         }
     };
-    let quoted = |prefix: &str| {
-        msg.strip_prefix(prefix)
-            .and_then(|r| r.split('`').next())
-            .map(str::to_owned)
-    };
+    let quoted = |prefix: &str| msg.strip_prefix(prefix).and_then(|r| r.split('`').next()).map(str::to_owned);
     if let Some(name) = quoted("unknown field `") {
         // The path already ends at the unknown field itself.
-        let field = if base == name || base.ends_with(&format!(".{name}")) {
-            base.clone()
-        } else {
-            join(&name)
-        };
+        let field = if base == name || base.ends_with(&format!(".{name}")) { base.clone() } else { join(&name) };
         return FieldError::new(field, "unknown_field");
     }
     if let Some(name) = quoted("missing field `") {
         return FieldError::new(join(&name), "required");
     }
     let detail = msg.split(" at line ").next().unwrap_or(msg);
-    FieldError::new(
-        if base.is_empty() {
-            "body".to_owned()
-        } else {
-            base
-        },
-        "invalid_type",
-    )
-    .with("detail", detail)
+    FieldError::new(if base.is_empty() { "body".to_owned() } else { base }, "invalid_type").with("detail", detail)
 }
 
 /// A JSON body of type `T`, with the raw bytes (for idempotency hashing).
@@ -65,56 +45,33 @@ pub struct JsonBody<T> {
 }
 
 fn is_json(req: &HttpRequest) -> bool {
-    let Some(ct) = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-    else {
+    let Some(ct) = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
         return false;
     };
-    let essence = ct
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    essence == "application/json"
-        || (essence.starts_with("application/") && essence.ends_with("+json"))
+    let essence = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
 /// Parses `bytes` as `T`, mapping syntax errors to 400 and type errors to 422.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     // Syntax first, so that every error of the second step is about a field
     // (serde_json reports a wrong type for an enum as a syntax error).
-    let json: serde_json::Value =
-        serde_json::from_slice(bytes).map_err(|e| ApiError::BadRequest {
-            code: "malformed_json",
-            detail: format!("Malformed JSON: {e}"),
-        })?;
+    let json: serde_json::Value = serde_json::from_slice(bytes)
+        .map_err(|e| ApiError::BadRequest { code: "malformed_json", detail: format!("Malformed JSON: {e}") })?;
     serde_path_to_error::deserialize(json).map_err(|e| {
         let path = e.path().to_string();
-        ApiError::Validation(ValidationErrors(vec![field_error(
-            &path,
-            &e.into_inner().to_string(),
-        )]))
+        ApiError::Validation(ValidationErrors(vec![field_error(&path, &e.into_inner().to_string())]))
     })
 }
 
 /// Reads a whole body of at most `limit` bytes.
-async fn read_body(
-    mut payload: Payload,
-    declared: Option<usize>,
-    limit: usize,
-) -> Result<bytes::Bytes, ApiError> {
+async fn read_body(mut payload: Payload, declared: Option<usize>, limit: usize) -> Result<bytes::Bytes, ApiError> {
     if declared.is_some_and(|n| n > limit) {
         return Err(ApiError::PayloadTooLarge { limit });
     }
     let mut body = bytes::BytesMut::new();
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| ApiError::BadRequest {
-            code: "payload",
-            detail: e.to_string(),
-        })?;
+        let chunk = chunk.map_err(|e| ApiError::BadRequest { code: "payload", detail: e.to_string() })?;
         if body.len() + chunk.len() > limit {
             return Err(ApiError::PayloadTooLarge { limit });
         }
@@ -124,10 +81,7 @@ async fn read_body(
 }
 
 fn declared_length(req: &HttpRequest) -> Option<usize> {
-    req.headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok())
+    req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok())
 }
 
 /// A file upload of up to [`FileBody::LIMIT`] bytes, any media type.
@@ -147,18 +101,11 @@ impl FromRequest for FileBody {
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let declared = declared_length(req);
-        let content_type = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
+        let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
         let payload = payload.take();
         Box::pin(async move {
             let bytes = read_body(payload, declared, FileBody::LIMIT).await?;
-            Ok(FileBody {
-                bytes,
-                content_type,
-            })
+            Ok(FileBody { bytes, content_type })
         })
     }
 }
@@ -168,9 +115,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let limit = req
-            .app_data::<web::Data<AppState>>()
-            .map_or(1024 * 1024, |s| s.config.body_limit);
+        let limit = req.app_data::<web::Data<AppState>>().map_or(1024 * 1024, |s| s.config.body_limit);
         let declared = declared_length(req);
         let json = is_json(req);
         let payload = payload.take();
@@ -193,18 +138,12 @@ impl<T: DeserializeOwned> FromRequest for Query<T> {
     type Future = Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(
-            req.query_string().as_bytes(),
-        ));
-        ready(
-            serde_path_to_error::deserialize(de)
-                .map(Query)
-                .map_err(|e| {
-                    let path = e.path().to_string();
-                    let msg = e.into_inner().to_string();
-                    ApiError::Validation(ValidationErrors(vec![field_error(&path, &msg)]))
-                }),
-        )
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(req.query_string().as_bytes()));
+        ready(serde_path_to_error::deserialize(de).map(Query).map_err(|e| {
+            let path = e.path().to_string();
+            let msg = e.into_inner().to_string();
+            ApiError::Validation(ValidationErrors(vec![field_error(&path, &msg)]))
+        }))
     }
 }
 
@@ -226,26 +165,15 @@ impl PageParams {
         let page = self.page.unwrap_or(1);
         let per_page = self.per_page.unwrap_or(i64::from(Page::DEFAULT_PER_PAGE));
         if !(1..=1_000_000).contains(&page) {
-            errs.push(
-                FieldError::new("page", "out_of_range")
-                    .with("min", 1)
-                    .with("max", 1_000_000),
-            );
+            errs.push(FieldError::new("page", "out_of_range").with("min", 1).with("max", 1_000_000));
         }
         if !(1..=i64::from(Page::MAX_PER_PAGE)).contains(&per_page) {
-            errs.push(
-                FieldError::new("per_page", "out_of_range")
-                    .with("min", 1)
-                    .with("max", Page::MAX_PER_PAGE),
-            );
+            errs.push(FieldError::new("per_page", "out_of_range").with("min", 1).with("max", Page::MAX_PER_PAGE));
         }
         if !errs.is_empty() {
             return Err(ApiError::Validation(errs));
         }
-        Ok(Page {
-            page: u32::try_from(page).unwrap_or(1),
-            per_page: u32::try_from(per_page).unwrap_or(10),
-        })
+        Ok(Page { page: u32::try_from(page).unwrap_or(1), per_page: u32::try_from(per_page).unwrap_or(10) })
     }
 }
 
@@ -258,20 +186,14 @@ impl FromRequest for IfMatch {
     type Future = Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let required = req
-            .app_data::<web::Data<AppState>>()
-            .is_some_and(|s| s.config.require_if_match);
+        let required = req.app_data::<web::Data<AppState>>().is_some_and(|s| s.config.require_if_match);
         let Some(v) = req.headers().get(header::IF_MATCH) else {
-            return ready(if required {
-                Err(ApiError::invalid("If-Match", "required"))
-            } else {
-                Ok(IfMatch(None))
-            });
+            return ready(if required { Err(ApiError::invalid("If-Match", "required")) } else { Ok(IfMatch(None)) });
         };
         let s = v.to_str().unwrap_or("").trim();
         if s.len() > 255 {
             return ready(Err(ApiError::Validation(ValidationErrors(vec![
-                FieldError::new("If-Match", "length").with("max", 255),
+                FieldError::new("If-Match", "length").with("max", 255)
             ]))));
         }
         if s == "*" {
@@ -305,7 +227,7 @@ impl FromRequest for IdempotencyKey {
             Ok(IdempotencyKey(Some(s.to_owned())))
         } else {
             Err(ApiError::Validation(ValidationErrors(vec![
-                FieldError::new("Idempotency-Key", "length").with("max", 255),
+                FieldError::new("Idempotency-Key", "length").with("max", 255)
             ])))
         })
     }

@@ -27,13 +27,7 @@ impl Lang {
         for part in h.split(',') {
             let mut it = part.trim().split(';');
             let tag = it.next().unwrap_or("").trim().to_ascii_lowercase();
-            let q = it
-                .find_map(|p| {
-                    p.trim()
-                        .strip_prefix("q=")
-                        .and_then(|v| v.parse::<f32>().ok())
-                })
-                .unwrap_or(1.0);
+            let q = it.find_map(|p| p.trim().strip_prefix("q=").and_then(|v| v.parse::<f32>().ok())).unwrap_or(1.0);
             let lang = match tag.split('-').next().unwrap_or("") {
                 "az" => Lang::Az,
                 "en" => Lang::En,
@@ -59,31 +53,15 @@ fn pick(lang: Lang, en: &'static str, az: &'static str, ru: &'static str) -> &'s
 /// The title of a problem type.
 pub fn title(slug: &str, lang: Lang) -> &'static str {
     match slug {
-        "unauthorized" => pick(
-            lang,
-            "Authentication required",
-            "Autentifikasiya tələb olunur",
-            "Требуется аутентификация",
-        ),
-        "forbidden" => pick(
-            lang,
-            "Not allowed for your role",
-            "Rolunuz üçün icazə verilmir",
-            "Недоступно для вашей роли",
-        ),
+        "unauthorized" => {
+            pick(lang, "Authentication required", "Autentifikasiya tələb olunur", "Требуется аутентификация")
+        }
+        "forbidden" => {
+            pick(lang, "Not allowed for your role", "Rolunuz üçün icazə verilmir", "Недоступно для вашей роли")
+        }
         "not-found" => pick(lang, "Not found", "Tapılmadı", "Не найдено"),
-        "method-not-allowed" => pick(
-            lang,
-            "Method not allowed",
-            "Metoda icazə verilmir",
-            "Метод не разрешён",
-        ),
-        "not-acceptable" => pick(
-            lang,
-            "Not acceptable",
-            "Qəbul edilə bilməz",
-            "Неприемлемый формат ответа",
-        ),
+        "method-not-allowed" => pick(lang, "Method not allowed", "Metoda icazə verilmir", "Метод не разрешён"),
+        "not-acceptable" => pick(lang, "Not acceptable", "Qəbul edilə bilməz", "Неприемлемый формат ответа"),
         "transition-not-allowed" => pick(
             lang,
             "Action not allowed in the current status",
@@ -108,12 +86,7 @@ pub fn title(slug: &str, lang: Lang) -> &'static str {
             "Bu il üçün təsdiq edilmiş kvota yoxdur",
             "Квота на этот год не утверждена",
         ),
-        "quota-exhausted" => pick(
-            lang,
-            "The quota is exhausted",
-            "Kvota tükənib",
-            "Квота исчерпана",
-        ),
+        "quota-exhausted" => pick(lang, "The quota is exhausted", "Kvota tükənib", "Квота исчерпана"),
         "permit-conflict" => pick(
             lang,
             "This permit was recorded with other details",
@@ -126,66 +99,33 @@ pub fn title(slug: &str, lang: Lang) -> &'static str {
             "Əlaqə e-poçtu təsdiqlənməyib",
             "Контактный e-mail не подтверждён",
         ),
-        "precondition-failed" => pick(
-            lang,
-            "The resource has changed",
-            "Resurs dəyişib",
-            "Ресурс изменён",
-        ),
-        "payload-too-large" => pick(
-            lang,
-            "Request body too large",
-            "Sorğunun həcmi çox böyükdür",
-            "Слишком большое тело запроса",
-        ),
-        "unsupported-media-type" => pick(
-            lang,
-            "Unsupported media type",
-            "Dəstəklənməyən media növü",
-            "Неподдерживаемый тип содержимого",
-        ),
-        "bad-request" => pick(
-            lang,
-            "Malformed request",
-            "Səhv tərtib olunmuş sorğu",
-            "Некорректный запрос",
-        ),
-        "validation" => pick(
-            lang,
-            "The request has invalid fields",
-            "Sorğuda yanlış sahələr var",
-            "Запрос содержит неверные поля",
-        ),
+        "precondition-failed" => pick(lang, "The resource has changed", "Resurs dəyişib", "Ресурс изменён"),
+        "payload-too-large" => {
+            pick(lang, "Request body too large", "Sorğunun həcmi çox böyükdür", "Слишком большое тело запроса")
+        }
+        "unsupported-media-type" => {
+            pick(lang, "Unsupported media type", "Dəstəklənməyən media növü", "Неподдерживаемый тип содержимого")
+        }
+        "bad-request" => pick(lang, "Malformed request", "Səhv tərtib olunmuş sorğu", "Некорректный запрос"),
+        "validation" => {
+            pick(lang, "The request has invalid fields", "Sorğuda yanlış sahələr var", "Запрос содержит неверные поля")
+        }
         "idempotency-key-reused" => pick(
             lang,
             "Idempotency key reused with another request",
             "İdempotentlik açarı başqa sorğu ilə istifadə olunub",
             "Ключ идемпотентности использован с другим запросом",
         ),
-        "campaign-not-open" => pick(
-            lang,
-            "The campaign is not open yet",
-            "Kampaniya hələ açılmayıb",
-            "Кампания ещё не открыта",
-        ),
-        "submission-deadline-passed" => pick(
-            lang,
-            "The submission deadline has passed",
-            "Təqdimetmə müddəti bitib",
-            "Срок подачи истёк",
-        ),
-        "correction-deadline-passed" => pick(
-            lang,
-            "The correction deadline has passed",
-            "Düzəliş müddəti bitib",
-            "Срок исправления истёк",
-        ),
-        "rate-limited" => pick(
-            lang,
-            "Too many requests",
-            "Həddindən çox sorğu",
-            "Слишком много запросов",
-        ),
+        "campaign-not-open" => {
+            pick(lang, "The campaign is not open yet", "Kampaniya hələ açılmayıb", "Кампания ещё не открыта")
+        }
+        "submission-deadline-passed" => {
+            pick(lang, "The submission deadline has passed", "Təqdimetmə müddəti bitib", "Срок подачи истёк")
+        }
+        "correction-deadline-passed" => {
+            pick(lang, "The correction deadline has passed", "Düzəliş müddəti bitib", "Срок исправления истёк")
+        }
+        "rate-limited" => pick(lang, "Too many requests", "Həddindən çox sorğu", "Слишком много запросов"),
         "service-unavailable" => pick(
             lang,
             "Service temporarily unavailable",
@@ -193,12 +133,7 @@ pub fn title(slug: &str, lang: Lang) -> &'static str {
             "Сервис временно недоступен",
         ),
         "internal-error" => pick(lang, "Internal error", "Daxili xəta", "Внутренняя ошибка"),
-        _ => pick(
-            lang,
-            "Request failed",
-            "Sorğu uğursuz oldu",
-            "Запрос не выполнен",
-        ),
+        _ => pick(lang, "Request failed", "Sorğu uğursuz oldu", "Запрос не выполнен"),
     }
 }
 
@@ -223,12 +158,9 @@ pub fn detail(slug: &str, lang: Lang) -> &'static str {
             "Belə resurs yoxdur və ya ona baxmaq icazəniz yoxdur.",
             "Ресурс не существует или недоступен вам.",
         ),
-        "method-not-allowed" => pick(
-            lang,
-            "Allowed methods: {allow}.",
-            "İcazə verilən metodlar: {allow}.",
-            "Разрешённые методы: {allow}.",
-        ),
+        "method-not-allowed" => {
+            pick(lang, "Allowed methods: {allow}.", "İcazə verilən metodlar: {allow}.", "Разрешённые методы: {allow}.")
+        }
         "not-acceptable" => pick(
             lang,
             "This API answers application/json.",
@@ -259,7 +191,12 @@ pub fn detail(slug: &str, lang: Lang) -> &'static str {
             "Yeni icazə nömrəsi istifadə edin və ya ilkin sorğunu eynilə təkrarlayın.",
             "Используйте новый номер разрешения или повторите исходный запрос.",
         ),
-        "email-not-confirmed" => pick(lang, "Set the contact e-mail (PUT /api/v1/me/email) and confirm it with the code sent before submitting.", "Təqdim etməzdən əvvəl əlaqə e-poçtunu təyin edin (PUT /api/v1/me/email) və göndərilən kodla təsdiqləyin.", "Перед подачей укажите контактный e-mail (PUT /api/v1/me/email) и подтвердите его присланным кодом."),
+        "email-not-confirmed" => pick(
+            lang,
+            "Set the contact e-mail (PUT /api/v1/me/email) and confirm it with the code sent before submitting.",
+            "Təqdim etməzdən əvvəl əlaqə e-poçtunu təyin edin (PUT /api/v1/me/email) və göndərilən kodla təsdiqləyin.",
+            "Перед подачей укажите контактный e-mail (PUT /api/v1/me/email) и подтвердите его присланным кодом.",
+        ),
         "precondition-failed" => pick(
             lang,
             "If-Match does not name the current version, {version}; read it again and retry.",
@@ -340,11 +277,7 @@ pub fn count_detail(n: usize, lang: Lang) -> String {
 
 /// The detail of a refused transition: the status and the allowed actions.
 pub fn transition_detail(status: &str, allowed: &[&str], lang: Lang) -> String {
-    let list = if allowed.is_empty() {
-        "—".to_owned()
-    } else {
-        allowed.join(", ")
-    };
+    let list = if allowed.is_empty() { "—".to_owned() } else { allowed.join(", ") };
     match lang {
         Lang::En => format!("The forecast is {status}; allowed actions: {list}."),
         Lang::Az => format!("Proqnozun statusu: {status}; icazə verilən əməliyyatlar: {list}."),
@@ -356,12 +289,7 @@ pub fn transition_detail(status: &str, allowed: &[&str], lang: Lang) -> String {
 pub fn field_message(e: &FieldError, lang: Lang) -> String {
     let t = match e.code {
         "required" => pick(lang, "Required.", "Mütləqdir.", "Обязательное поле."),
-        "length" => pick(
-            lang,
-            "At most {max} characters.",
-            "Ən çoxu {max} simvol.",
-            "Не более {max} символов.",
-        ),
+        "length" => pick(lang, "At most {max} characters.", "Ən çoxu {max} simvol.", "Не более {max} символов."),
         "out_of_range" => pick(
             lang,
             "Must be from {min} to {max}.",
@@ -452,12 +380,7 @@ pub fn field_message(e: &FieldError, lang: Lang) -> String {
             "Bu peşə (kod və ad) artıq proqnozdadır.",
             "Это занятие (код и название) уже есть в прогнозе.",
         ),
-        "too_many_lines" => pick(
-            lang,
-            "At most {max} lines.",
-            "Ən çoxu {max} sətir.",
-            "Не более {max} строк.",
-        ),
+        "too_many_lines" => pick(lang, "At most {max} lines.", "Ən çoxu {max} sətir.", "Не более {max} строк."),
         "no_lines" => pick(
             lang,
             "A forecast is submitted with at least one line.",
@@ -488,18 +411,8 @@ pub fn field_message(e: &FieldError, lang: Lang) -> String {
             "Planlar bölmələr üzrədir; {code} yarımbölmədir.",
             "Планы составляются по секциям; {code} — раздел.",
         ),
-        "not_in_plan" => pick(
-            lang,
-            "{code} is not in the plan.",
-            "{code} planda yoxdur.",
-            "{code} нет в плане.",
-        ),
-        "no_entries" => pick(
-            lang,
-            "The plan has no entries.",
-            "Planda heç bir bənd yoxdur.",
-            "В плане нет позиций.",
-        ),
+        "not_in_plan" => pick(lang, "{code} is not in the plan.", "{code} planda yoxdur.", "{code} нет в плане."),
+        "no_entries" => pick(lang, "The plan has no entries.", "Planda heç bir bənd yoxdur.", "В плане нет позиций."),
         "exemption_unknown" => pick(
             lang,
             "No exemption category has code {code}.",
@@ -512,12 +425,37 @@ pub fn field_message(e: &FieldError, lang: Lang) -> String {
             "1-{max} hərf, rəqəm, -, _, / və ya .",
             "От 1 до {max} букв, цифр, -, _, / или .",
         ),
-        "no_rows" => pick(
+        "email_format" => pick(lang, "Not an e-mail address.", "E-poçt ünvanı deyil.", "Это не адрес e-mail."),
+        "code_format" => {
+            pick(lang, "The code has six digits.", "Kod altı rəqəmdən ibarətdir.", "Код состоит из шести цифр.")
+        }
+        "code_wrong" => pick(
             lang,
-            "The file has no data rows.",
-            "Faylda məlumat sətri yoxdur.",
-            "В файле нет строк с данными.",
+            "Wrong code; {left} attempt(s) left.",
+            "Kod səhvdir; {left} cəhd qalıb.",
+            "Неверный код; осталось попыток: {left}.",
         ),
+        "code_expired" => pick(
+            lang,
+            "The code has expired; set the address again for a new one.",
+            "Kodun müddəti bitib; yeni kod üçün ünvanı yenidən təyin edin.",
+            "Срок кода истёк; укажите адрес снова, чтобы получить новый.",
+        ),
+        "code_attempts_exhausted" => pick(
+            lang,
+            "Too many wrong codes; set the address again for a new one.",
+            "Həddindən çox səhv kod; yeni kod üçün ünvanı yenidən təyin edin.",
+            "Слишком много неверных кодов; укажите адрес снова.",
+        ),
+        "no_pending_code" => pick(
+            lang,
+            "No code is waiting; set the address first.",
+            "Gözləyən kod yoxdur; əvvəlcə ünvanı təyin edin.",
+            "Нет ожидающего кода; сначала укажите адрес.",
+        ),
+        "no_rows" => {
+            pick(lang, "The file has no data rows.", "Faylda məlumat sətri yoxdur.", "В файле нет строк с данными.")
+        }
         "duplicate_entry" => pick(
             lang,
             "The same code and title already stand at line {first}.",
@@ -548,12 +486,7 @@ pub fn field_message(e: &FieldError, lang: Lang) -> String {
             "Yanlış tip və ya dəyər: {detail}",
             "Неверный тип или значение: {detail}",
         ),
-        "invalid" => pick(
-            lang,
-            "Invalid value: {detail}",
-            "Yanlış dəyər: {detail}",
-            "Неверное значение: {detail}",
-        ),
+        "invalid" => pick(lang, "Invalid value: {detail}", "Yanlış dəyər: {detail}", "Неверное значение: {detail}"),
         _ => pick(lang, "Invalid.", "Yanlışdır.", "Неверно."),
     };
     let mut s = t.to_owned();
@@ -579,10 +512,7 @@ mod tests {
     #[test]
     fn parameters_are_filled_in() {
         let e = FieldError::new("x", "exceeds_total").with("max", 3);
-        assert_eq!(
-            field_message(&e, Lang::En),
-            "Cannot exceed the total demand, 3."
-        );
+        assert_eq!(field_message(&e, Lang::En), "Cannot exceed the total demand, 3.");
         assert!(field_message(&e, Lang::Az).contains('3'));
     }
 }

@@ -16,15 +16,10 @@ pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadshee
 /// Which columns hold the code and the title, from a header row.
 fn header_columns(cells: &[String]) -> Option<(usize, usize)> {
     let names: Vec<String> = cells.iter().map(|c| fold(c)).collect();
-    let code = names
+    let code = names.iter().position(|n| matches!(n.as_str(), "code" | "kod" | "kodu" | "isco code" | "isco"))?;
+    let title = names
         .iter()
-        .position(|n| matches!(n.as_str(), "code" | "kod" | "kodu" | "isco code" | "isco"))?;
-    let title = names.iter().position(|n| {
-        matches!(
-            n.as_str(),
-            "title" | "name" | "ad" | "adi" | "pese" | "pesenin adi" | "occupation"
-        )
-    })?;
+        .position(|n| matches!(n.as_str(), "title" | "name" | "ad" | "adi" | "pese" | "pesenin adi" | "occupation"))?;
     Some((code, title))
 }
 
@@ -35,37 +30,23 @@ pub fn looks_like_xlsx(bytes: &[u8]) -> bool {
 
 /// Reads the data rows of a CSV file; line numbers are the file's lines.
 pub fn read_csv(bytes: &[u8]) -> Result<Vec<ImportRow>, FileError> {
-    let text =
-        std::str::from_utf8(bytes).map_err(|_| FileError("the CSV file is not UTF-8".into()))?;
+    let text = std::str::from_utf8(bytes).map_err(|_| FileError("the CSV file is not UTF-8".into()))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    let delimiter = if first.contains(';') && !first.contains(',') {
-        b';'
-    } else {
-        b','
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(text.as_bytes());
+    let delimiter = if first.contains(';') && !first.contains(',') { b';' } else { b',' };
+    let mut reader =
+        csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes());
     let mut columns = None;
     let mut rows = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| FileError(format!("CSV: {e}")))?;
         // The line the record starts on, counted in the text itself (the
         // reader does not count blank lines).
-        let mut byte = record
-            .position()
-            .map_or(0, |p| usize::try_from(p.byte()).unwrap_or(0));
+        let mut byte = record.position().map_or(0, |p| usize::try_from(p.byte()).unwrap_or(0));
         while matches!(text.as_bytes().get(byte), Some(b'\n' | b'\r')) {
             byte += 1;
         }
-        let line = text.as_bytes()[..byte.min(text.len())]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count()
-            + 1;
+        let line = text.as_bytes()[..byte.min(text.len())].iter().filter(|b| **b == b'\n').count() + 1;
         let cells: Vec<String> = record.iter().map(str::to_owned).collect();
         if cells.iter().all(|c| c.trim().is_empty()) {
             continue;
@@ -108,8 +89,8 @@ fn cell_text(d: &calamine::Data) -> String {
 /// spreadsheet's row numbers.
 pub fn read_xlsx(bytes: &[u8]) -> Result<Vec<ImportRow>, FileError> {
     use calamine::Reader;
-    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
-        .map_err(|e| FileError(format!("XLSX: {e}")))?;
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| FileError(format!("XLSX: {e}")))?;
     for name in book.sheet_names() {
         let Ok(range) = book.worksheet_range(&name) else {
             continue;
@@ -139,9 +120,7 @@ pub fn read_xlsx(bytes: &[u8]) -> Result<Vec<ImportRow>, FileError> {
             return Ok(rows);
         }
     }
-    Err(FileError(
-        "no sheet has a header row naming a code column and a title column".into(),
-    ))
+    Err(FileError("no sheet has a header row naming a code column and a title column".into()))
 }
 
 /// Reads a CSV or XLSX file, by its content.
@@ -162,14 +141,8 @@ mod tests {
         let file = "\u{feff}Kod;Ad\n110;Admiral\n\n6123;\"Fermer, ipəkçilik\"\n";
         let rows = read_csv(file.as_bytes()).unwrap();
         assert_eq!(rows.len(), 2);
-        assert_eq!(
-            (rows[0].line, rows[0].code.as_str(), rows[0].title.as_str()),
-            (2, "110", "Admiral")
-        );
-        assert_eq!(
-            (rows[1].line, rows[1].title.as_str()),
-            (4, "Fermer, ipəkçilik")
-        );
+        assert_eq!((rows[0].line, rows[0].code.as_str(), rows[0].title.as_str()), (2, "110", "Admiral"));
+        assert_eq!((rows[1].line, rows[1].title.as_str()), (4, "Fermer, ipəkçilik"));
     }
 
     #[test]

@@ -57,10 +57,7 @@ enum Command {
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .init();
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
 }
 
 fn run() -> Result<(), String> {
@@ -70,12 +67,7 @@ fn run() -> Result<(), String> {
             print!("{}", api::openapi::document());
             Ok(())
         }
-        Command::Token {
-            roles,
-            tin,
-            sub,
-            ttl,
-        } => {
+        Command::Token { roles, tin, sub, ttl } => {
             let config = Config::from_env()?;
             if config.env == AppEnv::Production && config.auth.generated_secret {
                 return Err("refusing to mint with a generated key in production".into());
@@ -83,19 +75,15 @@ fn run() -> Result<(), String> {
             let parsed: Vec<Role> = roles
                 .iter()
                 .map(|r| {
-                    Role::parse(r).ok_or_else(|| {
-                        format!("unknown role {r:?}: use employer, officer, commission or admin")
-                    })
+                    Role::parse(r)
+                        .ok_or_else(|| format!("unknown role {r:?}: use employer, officer, commission or admin"))
                 })
                 .collect::<Result<_, _>>()?;
             if parsed.contains(&Role::Employer) {
                 let t = tin.as_deref().ok_or("--role employer needs --tin")?;
-                domain::tin::Tin::parse(t)
-                    .map_err(|e| format!("--tin {t}: not a valid TIN ({})", e.code()))?;
+                domain::tin::Tin::parse(t).map_err(|e| format!("--tin {t}: not a valid TIN ({})", e.code()))?;
             }
-            let sub = sub.unwrap_or_else(|| {
-                format!("{}-{}", roles.join("+"), tin.as_deref().unwrap_or("staff"))
-            });
+            let sub = sub.unwrap_or_else(|| format!("{}-{}", roles.join("+"), tin.as_deref().unwrap_or("staff")));
             let now = chrono::Utc::now().timestamp();
             let claims = claims_for(&config.auth, &sub, &parsed, tin.as_deref(), now, ttl);
             println!("{}", mint(&config.auth, &claims)?);
@@ -113,34 +101,16 @@ fn run() -> Result<(), String> {
             };
             match api::routes::reference::import_file(&db, &bytes, mode) {
                 Ok(r) => {
-                    println!(
-                        "imported {}: {} added, {} kept, {} retired",
-                        file.display(),
-                        r.added,
-                        r.kept,
-                        r.retired
-                    );
+                    println!("imported {}: {} added, {} kept, {} retired", file.display(), r.added, r.kept, r.retired);
                     Ok(())
                 }
                 Err(api::problem::ApiError::Validation(errs)) => {
                     for e in &errs.0 {
-                        eprintln!(
-                            "{}: {}",
-                            e.field,
-                            api::i18n::field_message(e, api::i18n::Lang::En)
-                        );
+                        eprintln!("{}: {}", e.field, api::i18n::field_message(e, api::i18n::Lang::En));
                     }
-                    Err(format!(
-                        "{} problem(s) in {}; nothing was imported",
-                        errs.0.len(),
-                        file.display()
-                    ))
+                    Err(format!("{} problem(s) in {}; nothing was imported", errs.0.len(), file.display()))
                 }
-                Err(e) => Err(format!(
-                    "{}: {}",
-                    file.display(),
-                    e.to_problem(api::i18n::Lang::En, "", "").detail
-                )),
+                Err(e) => Err(format!("{}: {}", file.display(), e.to_problem(api::i18n::Lang::En, "", "").detail)),
             }
         }
         Command::Migrate => {

@@ -32,39 +32,21 @@ fn request_id(req: &ServiceRequest) -> String {
         .get("X-Request-Id")
         .and_then(|v| v.to_str().ok())
         .filter(|v| {
-            !v.is_empty()
-                && v.len() <= 128
-                && v.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            !v.is_empty() && v.len() <= 128 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
         })
         .map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned)
 }
 
 /// Whether `Accept` admits JSON (absent means anything).
 fn accepts_json(req: &ServiceRequest) -> bool {
-    let Some(a) = req
-        .headers()
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-    else {
+    let Some(a) = req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
         return true;
     };
     a.split(',').any(|part| {
-        let range = part
-            .split(';')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase();
-        let q_zero = part
-            .split(';')
-            .skip(1)
-            .any(|p| matches!(p.trim(), "q=0" | "q=0.0" | "q=0.00" | "q=0.000"));
+        let range = part.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        let q_zero = part.split(';').skip(1).any(|p| matches!(p.trim(), "q=0" | "q=0.0" | "q=0.00" | "q=0.000"));
         !q_zero
-            && matches!(
-                range.as_str(),
-                "*/*" | "application/*" | "application/json" | "application/problem+json" | ""
-            )
+            && matches!(range.as_str(), "*/*" | "application/*" | "application/json" | "application/problem+json" | "")
     })
 }
 
@@ -72,25 +54,14 @@ fn accepts_json(req: &ServiceRequest) -> bool {
 fn caller_key(req: &ServiceRequest) -> String {
     match bearer_token(req.request()) {
         Some(t) => hex::encode(&Sha256::digest(t.as_bytes())[..12]),
-        None => req
-            .connection_info()
-            .peer_addr()
-            .unwrap_or("unknown")
-            .to_owned(),
+        None => req.connection_info().peer_addr().unwrap_or("unknown").to_owned(),
     }
 }
 
-pub async fn envelope(
-    req: ServiceRequest,
-    next: Next<BoxBody>,
-) -> Result<ServiceResponse<BoxBody>, Error> {
+pub async fn envelope(req: ServiceRequest, next: Next<BoxBody>) -> Result<ServiceResponse<BoxBody>, Error> {
     let started = Instant::now();
     let rid = request_id(&req);
-    let lang = Lang::negotiate(
-        req.headers()
-            .get(header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok()),
-    );
+    let lang = Lang::negotiate(req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()));
     let path = req.path().to_owned();
     let method = req.method().as_str().to_owned();
     req.extensions_mut().insert(RequestId(rid.clone()));
@@ -100,16 +71,10 @@ pub async fn envelope(
     let early: Option<ApiError> = if is_api && !accepts_json(&req) {
         Some(ApiError::NotAcceptable)
     } else if let (true, Some(s)) = (is_api, state.as_ref()) {
-        s.limiter
-            .check_key(&caller_key(&req))
-            .err()
-            .map(|not_until| {
-                let wait =
-                    not_until.wait_time_from(governor::clock::Clock::now(&DefaultClock::default()));
-                ApiError::TooManyRequests {
-                    retry_after: wait.as_secs().max(1),
-                }
-            })
+        s.limiter.check_key(&caller_key(&req)).err().map(|not_until| {
+            let wait = not_until.wait_time_from(governor::clock::Clock::now(&DefaultClock::default()));
+            ApiError::TooManyRequests { retry_after: wait.as_secs().max(1) }
+        })
     } else {
         None
     };
@@ -128,27 +93,23 @@ pub async fn envelope(
 
     let status = res.status();
     if status.is_client_error() || status.is_server_error() {
-        let api_error = res
-            .response()
-            .error()
-            .and_then(|e| e.as_error::<ApiError>())
-            .map(|e| e.render(lang, &path, &rid));
+        let api_error =
+            res.response().error().and_then(|e| e.as_error::<ApiError>()).map(|e| e.render(lang, &path, &rid));
         let is_problem = res
             .headers()
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with(PROBLEM_JSON));
         if status.is_server_error() {
-            let cause = res
-                .response()
-                .error()
-                .map(|e| format!("{e:?}"))
-                .unwrap_or_else(|| "(no error attached)".into());
+            let cause =
+                res.response().error().map(|e| format!("{e:?}")).unwrap_or_else(|| "(no error attached)".into());
             tracing::error!(request_id = %rid, %method, %path, status = status.as_u16(), cause, "request failed");
         }
+        // The OAuth token endpoint answers errors as RFC 6749 requires.
+        let oauth = path == "/api/v1/oauth/token" && api_error.is_none();
         let replacement = match api_error {
             Some(r) => Some(r),
-            None if !is_problem => Some(framework_problem(status, &res).render(lang, &path, &rid)),
+            None if !is_problem && !oauth => Some(framework_problem(status, &res).render(lang, &path, &rid)),
             None => None,
         };
         if let Some(new) = replacement {
@@ -160,16 +121,8 @@ pub async fn envelope(
         header::HeaderValue::from_str(&rid).unwrap_or(header::HeaderValue::from_static("invalid")),
     );
     if let Some(s) = state {
-        let route = res
-            .request()
-            .match_pattern()
-            .unwrap_or_else(|| "(unmatched)".into());
-        s.metrics.record(
-            &method,
-            &route,
-            res.status().as_u16(),
-            started.elapsed().as_secs_f64(),
-        );
+        let route = res.request().match_pattern().unwrap_or_else(|| "(unmatched)".into());
+        s.metrics.record(&method, &route, res.status().as_u16(), started.elapsed().as_secs_f64());
     }
     Ok(res)
 }
@@ -179,22 +132,14 @@ fn framework_problem(status: StatusCode, res: &ServiceResponse<BoxBody>) -> ApiE
     match status {
         StatusCode::NOT_FOUND => ApiError::NotFound,
         StatusCode::METHOD_NOT_ALLOWED => ApiError::MethodNotAllowed {
-            allow: res
-                .headers()
-                .get(header::ALLOW)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("")
-                .to_owned(),
+            allow: res.headers().get(header::ALLOW).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned(),
         },
         StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge { limit: 1024 * 1024 },
         StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMediaType,
         StatusCode::NOT_ACCEPTABLE => ApiError::NotAcceptable,
         StatusCode::SERVICE_UNAVAILABLE => ApiError::Unavailable("framework".into()),
         s if s.is_server_error() => ApiError::Internal(format!("framework answered {s}")),
-        _ => ApiError::BadRequest {
-            code: "bad_request",
-            detail: "The request could not be read.".into(),
-        },
+        _ => ApiError::BadRequest { code: "bad_request", detail: "The request could not be read.".into() },
     }
 }
 

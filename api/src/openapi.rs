@@ -2,7 +2,7 @@
 
 use crate::dto;
 use crate::problem::{Problem, ProblemFieldError};
-use crate::routes::{campaigns, forecasts, health, quota, reference};
+use crate::routes::{campaigns, forecasts, health, identity, quota, reference};
 use actix_web::HttpResponse;
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -17,7 +17,14 @@ use utoipa::{Modify, OpenApi};
         license(name = "MIT OR Apache-2.0")
     ),
     paths(
-        reference::me,
+        identity::me,
+        identity::set_email,
+        identity::confirm_email,
+        identity::create_client,
+        identity::list_clients,
+        identity::rotate_client,
+        identity::revoke_client,
+        identity::token,
         reference::occupations,
         reference::import_occupations,
         reference::economic_activities,
@@ -75,6 +82,29 @@ impl Modify for Security {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
+            "oauth2",
+            SecurityScheme::OAuth2(utoipa::openapi::security::OAuth2::with_description(
+                [utoipa::openapi::security::Flow::ClientCredentials(
+                    utoipa::openapi::security::ClientCredentials::new(
+                        "/api/v1/oauth/token",
+                        utoipa::openapi::security::Scopes::new(),
+                    ),
+                )],
+                "An employer's ERP system: client credentials registered by admin (POST /api/v1/api-clients).",
+            )),
+        );
+        // Every operation that takes a bearer token also takes a client-credentials token.
+        for item in openapi.paths.paths.values_mut() {
+            for op in [&mut item.get, &mut item.put, &mut item.post, &mut item.delete].into_iter().flatten() {
+                if let Some(sec) = op.security.as_mut() {
+                    if !sec.is_empty() {
+                        sec.push(utoipa::openapi::security::SecurityRequirement::new("oauth2", Vec::<String>::new()));
+                    }
+                }
+            }
+        }
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
             "bearer",
             SecurityScheme::Http(
                 HttpBuilder::new()
@@ -97,9 +127,7 @@ fn problem(description: &str) -> RefOr<Response> {
             .description(description)
             .content(
                 "application/problem+json",
-                ContentBuilder::new()
-                    .schema(Some(utoipa::openapi::Ref::from_schema_name("Problem")))
-                    .build(),
+                ContentBuilder::new().schema(Some(utoipa::openapi::Ref::from_schema_name("Problem"))).build(),
             )
             .build(),
     )
@@ -127,9 +155,7 @@ fn add_common(op: &mut Operation, has_body: bool) {
     }
     for (code, desc) in common {
         if !op.responses.responses.contains_key(code) {
-            op.responses
-                .responses
-                .insert(code.to_owned(), problem(desc));
+            op.responses.responses.insert(code.to_owned(), problem(desc));
         }
     }
 }
@@ -137,10 +163,7 @@ fn add_common(op: &mut Operation, has_body: bool) {
 impl Modify for ProblemResponses {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         for item in openapi.paths.paths.values_mut() {
-            for op in [&mut item.get, &mut item.put, &mut item.delete]
-                .into_iter()
-                .flatten()
-            {
+            for op in [&mut item.get, &mut item.put, &mut item.delete].into_iter().flatten() {
                 let body = op.request_body.is_some();
                 add_common(op, body);
             }
@@ -158,7 +181,5 @@ pub fn document() -> String {
 
 /// The OpenAPI document.
 pub async fn serve() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("application/json")
-        .body(document())
+    HttpResponse::Ok().content_type("application/json").body(document())
 }

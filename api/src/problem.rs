@@ -84,15 +84,9 @@ pub enum ApiError {
     #[error("not acceptable")]
     NotAcceptable,
     #[error("transition not allowed")]
-    Transition {
-        current: ForecastStatus,
-        allowed: Vec<ForecastAction>,
-    },
+    Transition { current: ForecastStatus, allowed: Vec<ForecastAction> },
     #[error("plan action not allowed")]
-    PlanTransition {
-        current: domain::quota::PlanStatus,
-        allowed: Vec<domain::quota::PlanAction>,
-    },
+    PlanTransition { current: domain::quota::PlanStatus, allowed: Vec<domain::quota::PlanAction> },
     #[error("conflict: {0}")]
     Conflict(&'static str),
     /// A rule of the request's context refuses it (422), named by `slug`.
@@ -145,12 +139,8 @@ impl ApiError {
             ApiError::Validation(_) => "validation",
             ApiError::IdempotencyMismatch => "idempotency-key-reused",
             ApiError::Calendar(CalendarRefusal::NotOpen { .. }) => "campaign-not-open",
-            ApiError::Calendar(CalendarRefusal::SubmissionDeadlinePassed { .. }) => {
-                "submission-deadline-passed"
-            }
-            ApiError::Calendar(CalendarRefusal::CorrectionDeadlinePassed { .. }) => {
-                "correction-deadline-passed"
-            }
+            ApiError::Calendar(CalendarRefusal::SubmissionDeadlinePassed { .. }) => "submission-deadline-passed",
+            ApiError::Calendar(CalendarRefusal::CorrectionDeadlinePassed { .. }) => "correction-deadline-passed",
             ApiError::TooManyRequests { .. } => "rate-limited",
             ApiError::Unavailable(_) => "service-unavailable",
             ApiError::Internal(_) => "internal-error",
@@ -192,11 +182,7 @@ impl ApiError {
             ApiError::Transition { current, allowed } => {
                 p.current_status = Some(current.as_str().to_owned());
                 p.allowed_actions = Some(allowed.iter().map(|a| a.as_str().to_owned()).collect());
-                i18n::transition_detail(
-                    current.as_str(),
-                    &allowed.iter().map(|a| a.as_str()).collect::<Vec<_>>(),
-                    lang,
-                )
+                i18n::transition_detail(current.as_str(), &allowed.iter().map(|a| a.as_str()).collect::<Vec<_>>(), lang)
             }
             ApiError::Calendar(r) => {
                 let (CalendarRefusal::NotOpen { opens_on: d }
@@ -208,16 +194,10 @@ impl ApiError {
             ApiError::PlanTransition { current, allowed } => {
                 p.current_status = Some(current.as_str().to_owned());
                 p.allowed_actions = Some(allowed.iter().map(|a| a.as_str().to_owned()).collect());
-                i18n::transition_detail(
-                    current.as_str(),
-                    &allowed.iter().map(|a| a.as_str()).collect::<Vec<_>>(),
-                    lang,
-                )
-                .replace("forecast", "plan")
+                i18n::transition_detail(current.as_str(), &allowed.iter().map(|a| a.as_str()).collect::<Vec<_>>(), lang)
+                    .replace("forecast", "plan")
             }
-            ApiError::QuotaExhausted { activity } => {
-                i18n::detail(slug, lang).replace("{activity}", activity)
-            }
+            ApiError::QuotaExhausted { activity } => i18n::detail(slug, lang).replace("{activity}", activity),
             ApiError::PreconditionFailed { current } => {
                 p.current_version = Some(*current);
                 i18n::detail(slug, lang).replace("{version}", &current.to_string())
@@ -226,12 +206,8 @@ impl ApiError {
                 let roles: Vec<&str> = needs.iter().map(|r| r.as_str()).collect();
                 i18n::detail(slug, lang).replace("{roles}", &roles.join(", "))
             }
-            ApiError::MethodNotAllowed { allow } => {
-                i18n::detail(slug, lang).replace("{allow}", allow)
-            }
-            ApiError::PayloadTooLarge { limit } => {
-                i18n::detail(slug, lang).replace("{limit}", &limit.to_string())
-            }
+            ApiError::MethodNotAllowed { allow } => i18n::detail(slug, lang).replace("{allow}", allow),
+            ApiError::PayloadTooLarge { limit } => i18n::detail(slug, lang).replace("{limit}", &limit.to_string()),
             ApiError::TooManyRequests { retry_after } => {
                 i18n::detail(slug, lang).replace("{seconds}", &retry_after.to_string())
             }
@@ -253,10 +229,7 @@ impl ApiError {
         b.insert_header((header::CONTENT_LANGUAGE, lang.as_str()));
         match self {
             ApiError::Unauthorized(_) => {
-                b.insert_header((
-                    header::WWW_AUTHENTICATE,
-                    "Bearer realm=\"quota-api\", error=\"invalid_token\"",
-                ));
+                b.insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"quota-api\", error=\"invalid_token\""));
             }
             ApiError::MethodNotAllowed { allow } => {
                 b.insert_header((header::ALLOW, allow.clone()));
@@ -314,18 +287,15 @@ impl From<StoreError> for ApiError {
             StoreError::Transition(domain::status::TransitionError::Forbidden { needs }) => {
                 ApiError::Forbidden { needs: vec![needs] }
             }
-            StoreError::Transition(domain::status::TransitionError::NotAllowed {
-                current,
-                allowed,
-            }) => ApiError::Transition { current, allowed },
+            StoreError::Transition(domain::status::TransitionError::NotAllowed { current, allowed }) => {
+                ApiError::Transition { current, allowed }
+            }
             StoreError::Calendar(r) => ApiError::Calendar(r),
             StoreError::PreconditionFailed { current } => ApiError::PreconditionFailed { current },
             StoreError::IdempotencyMismatch => ApiError::IdempotencyMismatch,
             StoreError::Unavailable(m) => ApiError::Unavailable(m),
             StoreError::Retry => ApiError::Unavailable("transaction kept losing races".into()),
-            StoreError::PlanNotAllowed { current, allowed } => {
-                ApiError::PlanTransition { current, allowed }
-            }
+            StoreError::PlanNotAllowed { current, allowed } => ApiError::PlanTransition { current, allowed },
             StoreError::PlanExists { .. } => ApiError::Conflict("plan-exists"),
             StoreError::QuotaNotApproved => ApiError::Conflict("quota-not-approved"),
             StoreError::QuotaExhausted { activity } => ApiError::QuotaExhausted { activity },

@@ -26,14 +26,55 @@ pub struct OccupationSnapshot {
 /// Loads the current classification from the database.
 pub fn load_occupations(db: &persistence::Db) -> Result<OccupationSnapshot, StoreError> {
     let (version, rows) = db.read(persistence::reference::current_occupations)?;
-    Ok(OccupationSnapshot {
-        version,
-        index: domain::occupation::OccupationIndex::build(rows),
-    })
+    Ok(OccupationSnapshot { version, index: domain::occupation::OccupationIndex::build(rows) })
+}
+
+/// Failed token requests per client id, to throttle guessing of secrets:
+/// after 5 failures within a minute the client id is refused for the rest
+/// of that minute.
+#[derive(Default)]
+pub struct ClientFailures {
+    map: std::sync::Mutex<std::collections::HashMap<String, (u32, std::time::Instant)>>,
+}
+
+impl ClientFailures {
+    const LIMIT: u32 = 5;
+    const WINDOW: std::time::Duration = std::time::Duration::from_secs(60);
+
+    /// Seconds to wait, if the client id is blocked now.
+    pub fn blocked(&self, id: &str) -> Option<u64> {
+        let map = self.map.lock().ok()?;
+        let (n, since) = map.get(id)?;
+        let left = Self::WINDOW.checked_sub(since.elapsed())?;
+        (*n >= Self::LIMIT).then(|| left.as_secs().max(1))
+    }
+
+    pub fn failed(&self, id: &str) {
+        if let Ok(mut map) = self.map.lock() {
+            if map.len() > 10_000 {
+                map.retain(|_, (_, since)| since.elapsed() < Self::WINDOW);
+            }
+            let e = map.entry(id.to_owned()).or_insert((0, std::time::Instant::now()));
+            if e.1.elapsed() >= Self::WINDOW {
+                *e = (0, std::time::Instant::now());
+            }
+            e.0 += 1;
+        }
+    }
+
+    pub fn succeeded(&self, id: &str) {
+        if let Ok(mut map) = self.map.lock() {
+            map.remove(id);
+        }
+    }
 }
 
 pub struct AppState {
     pub occupations: std::sync::RwLock<Arc<OccupationSnapshot>>,
+    pub mailer: crate::mailer::Mailer,
+    /// Set to stop the outbox worker where it stands (tests simulate a crash).
+    pub worker_stopped: std::sync::atomic::AtomicBool,
+    pub client_failures: ClientFailures,
     pub db: Db,
     pub clock: Arc<dyn Clock>,
     pub verifier: Verifier,
@@ -49,10 +90,7 @@ impl AppState {
 
     /// The classification to search now.
     pub fn occupation_index(&self) -> Arc<OccupationSnapshot> {
-        self.occupations
-            .read()
-            .map(|g| g.clone())
-            .unwrap_or_else(|e| e.into_inner().clone())
+        self.occupations.read().map(|g| g.clone()).unwrap_or_else(|e| e.into_inner().clone())
     }
 
     /// Reloads the classification if the database holds a newer version
@@ -77,9 +115,7 @@ impl AppState {
         f: impl FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, ApiError> {
         let db = self.db.clone();
-        web::block(move || db.read(f))
-            .await?
-            .map_err(ApiError::from)
+        web::block(move || db.read(f)).await?.map_err(ApiError::from)
     }
 
     /// Runs one write transaction on the blocking pool.
@@ -88,9 +124,7 @@ impl AppState {
         f: impl Fn(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, ApiError> {
         let db = self.db.clone();
-        web::block(move || db.write(f))
-            .await?
-            .map_err(ApiError::from)
+        web::block(move || db.write(f)).await?.map_err(ApiError::from)
     }
 
     /// Runs a creating or acting `POST` as one transaction under its
@@ -101,9 +135,7 @@ impl AppState {
         caller: &Caller,
         key: IdempotencyKey,
         body: &[u8],
-        f: impl Fn(&mut DbConnection, DateTime<Utc>) -> Result<StoredResponse, StoreError>
-            + Send
-            + 'static,
+        f: impl Fn(&mut DbConnection, DateTime<Utc>) -> Result<StoredResponse, StoreError> + Send + 'static,
     ) -> Result<HttpResponse, ApiError> {
         let now = self.now();
         let mut h = Sha256::new();
@@ -163,9 +195,7 @@ pub fn replay(s: &StoredResponse) -> HttpResponse {
 
 /// A JSON response with an `ETag`.
 pub fn json_with_etag<T: Serialize>(status: StatusCode, body: &T, version: i64) -> HttpResponse {
-    HttpResponse::build(status)
-        .insert_header((header::ETAG, etag(version)))
-        .json(body)
+    HttpResponse::build(status).insert_header((header::ETAG, etag(version))).json(body)
 }
 
 /// A cacheable JSON answer (reference data): a strong `ETag` over the body,
@@ -177,20 +207,10 @@ pub fn cached_json<T: Serialize>(req: &HttpRequest, body: &T) -> HttpResponse {
         .headers()
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(',')
-                .any(|t| t.trim() == "*" || t.trim().trim_start_matches("W/") == tag)
-        });
-    let mut b = if matches {
-        HttpResponse::NotModified()
-    } else {
-        HttpResponse::Ok()
-    };
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == "*" || t.trim().trim_start_matches("W/") == tag));
+    let mut b = if matches { HttpResponse::NotModified() } else { HttpResponse::Ok() };
     b.insert_header((header::ETAG, tag));
-    b.insert_header((
-        header::CACHE_CONTROL,
-        "private, max-age=300, must-revalidate",
-    ));
+    b.insert_header((header::CACHE_CONTROL, "private, max-age=300, must-revalidate"));
     if matches {
         b.finish()
     } else {

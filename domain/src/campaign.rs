@@ -78,10 +78,7 @@ impl Campaign {
             ("opens_on", self.opens_on),
             ("submission_deadline", self.submission_deadline),
             ("correction_deadline", self.correction_deadline),
-            (
-                "commission_inputs_deadline",
-                self.commission_inputs_deadline,
-            ),
+            ("commission_inputs_deadline", self.commission_inputs_deadline),
             ("proposal_deadline", self.proposal_deadline),
             ("approval_deadline", self.approval_deadline),
         ];
@@ -92,10 +89,7 @@ impl Campaign {
             }
         }
         if self.approval_deadline >= ymd(self.target_year, 1, 1) {
-            errs.push(
-                FieldError::new("approval_deadline", "before_target_year")
-                    .with("year", self.target_year),
-            );
+            errs.push(FieldError::new("approval_deadline", "before_target_year").with("year", self.target_year));
         }
         errs.into_result(())
     }
@@ -103,28 +97,18 @@ impl Campaign {
     /// May a forecast in `from` be submitted on `today` (a Baku date)?
     /// A returned forecast may be resubmitted until the correction deadline;
     /// anything else only until the submission deadline (SPEC §4.4).
-    pub fn check_submission(
-        &self,
-        today: NaiveDate,
-        from: ForecastStatus,
-    ) -> Result<(), CalendarRefusal> {
+    pub fn check_submission(&self, today: NaiveDate, from: ForecastStatus) -> Result<(), CalendarRefusal> {
         if today < self.opens_on {
-            return Err(CalendarRefusal::NotOpen {
-                opens_on: self.opens_on,
-            });
+            return Err(CalendarRefusal::NotOpen { opens_on: self.opens_on });
         }
         if from == ForecastStatus::Returned {
             if today > self.correction_deadline {
-                return Err(CalendarRefusal::CorrectionDeadlinePassed {
-                    deadline: self.correction_deadline,
-                });
+                return Err(CalendarRefusal::CorrectionDeadlinePassed { deadline: self.correction_deadline });
             }
             return Ok(());
         }
         if today > self.submission_deadline {
-            return Err(CalendarRefusal::SubmissionDeadlinePassed {
-                deadline: self.submission_deadline,
-            });
+            return Err(CalendarRefusal::SubmissionDeadlinePassed { deadline: self.submission_deadline });
         }
         Ok(())
     }
@@ -153,25 +137,15 @@ mod tests {
     #[test]
     fn the_last_day_counts_and_the_next_does_not() {
         let c = Campaign::default_for(2027);
-        assert_eq!(
-            c.check_submission(d("2026-08-01"), ForecastStatus::Draft),
-            Ok(())
-        );
+        assert_eq!(c.check_submission(d("2026-08-01"), ForecastStatus::Draft), Ok(()));
         assert_eq!(
             c.check_submission(d("2026-08-02"), ForecastStatus::Draft),
-            Err(CalendarRefusal::SubmissionDeadlinePassed {
-                deadline: d("2026-08-01")
-            })
+            Err(CalendarRefusal::SubmissionDeadlinePassed { deadline: d("2026-08-01") })
         );
-        assert_eq!(
-            c.check_submission(d("2026-08-31"), ForecastStatus::Returned),
-            Ok(())
-        );
+        assert_eq!(c.check_submission(d("2026-08-31"), ForecastStatus::Returned), Ok(()));
         assert_eq!(
             c.check_submission(d("2026-09-01"), ForecastStatus::Returned),
-            Err(CalendarRefusal::CorrectionDeadlinePassed {
-                deadline: d("2026-08-31")
-            })
+            Err(CalendarRefusal::CorrectionDeadlinePassed { deadline: d("2026-08-31") })
         );
     }
 
@@ -181,9 +155,7 @@ mod tests {
         c.opens_on = d("2026-03-01");
         assert_eq!(
             c.check_submission(d("2026-02-28"), ForecastStatus::Draft),
-            Err(CalendarRefusal::NotOpen {
-                opens_on: d("2026-03-01")
-            })
+            Err(CalendarRefusal::NotOpen { opens_on: d("2026-03-01") })
         );
     }
 

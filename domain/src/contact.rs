@@ -69,9 +69,7 @@ pub fn judge(pending: &PendingCode, now: DateTime<Utc>, matches: bool) -> Attemp
     if matches {
         Attempt::Confirmed
     } else {
-        Attempt::Wrong {
-            attempts_left: pending.attempts_left - 1,
-        }
+        Attempt::Wrong { attempts_left: pending.attempts_left - 1 }
     }
 }
 
@@ -82,16 +80,8 @@ mod tests {
     #[test]
     fn addresses_are_checked_and_domains_lowered() {
         assert_eq!(check_email(" hr@Absheron.AZ ").unwrap(), "hr@absheron.az");
-        assert_eq!(
-            check_email("not-an-address").unwrap_err().code,
-            "email_format"
-        );
-        assert_eq!(
-            check_email(&format!("{}@x.az", "a".repeat(260)))
-                .unwrap_err()
-                .code,
-            "length"
-        );
+        assert_eq!(check_email("not-an-address").unwrap_err().code, "email_format");
+        assert_eq!(check_email(&format!("{}@x.az", "a".repeat(260))).unwrap_err().code, "length");
     }
 
     #[test]
@@ -104,28 +94,14 @@ mod tests {
     #[test]
     fn five_wrong_attempts_then_a_new_code_and_expiry_after_a_day() {
         let now: DateTime<Utc> = "2026-05-01T10:00:00Z".parse().unwrap();
-        let mut p = PendingCode {
-            expires_at: now + CODE_LIFETIME,
-            attempts_left: CODE_ATTEMPTS,
-        };
+        let mut p = PendingCode { expires_at: now + CODE_LIFETIME, attempts_left: CODE_ATTEMPTS };
         for left in (0..CODE_ATTEMPTS).rev() {
-            assert_eq!(
-                judge(&p, now, false),
-                Attempt::Wrong {
-                    attempts_left: left
-                }
-            );
+            assert_eq!(judge(&p, now, false), Attempt::Wrong { attempts_left: left });
             p.attempts_left = left;
         }
         assert_eq!(judge(&p, now, true), Attempt::Exhausted);
-        let fresh = PendingCode {
-            expires_at: now + CODE_LIFETIME,
-            attempts_left: CODE_ATTEMPTS,
-        };
+        let fresh = PendingCode { expires_at: now + CODE_LIFETIME, attempts_left: CODE_ATTEMPTS };
         assert_eq!(judge(&fresh, now + CODE_LIFETIME, true), Attempt::Confirmed);
-        assert_eq!(
-            judge(&fresh, now + CODE_LIFETIME + Duration::seconds(1), true),
-            Attempt::Expired
-        );
+        assert_eq!(judge(&fresh, now + CODE_LIFETIME + Duration::seconds(1), true), Attempt::Expired);
     }
 }

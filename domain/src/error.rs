@@ -16,11 +16,7 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, code: &'static str) -> Self {
-        Self {
-            field: field.into(),
-            code,
-            params: BTreeMap::new(),
-        }
+        Self { field: field.into(), code, params: BTreeMap::new() }
     }
 
     pub fn with(mut self, key: &'static str, value: impl ToString) -> Self {

@@ -207,10 +207,7 @@ pub fn validate_employer(
     let tin = match Tin::parse(&input.tin) {
         Ok(t) => {
             if t.person_type() != input.person_type {
-                errs.push(
-                    FieldError::new(f("person_type"), "person_type_mismatch")
-                        .with("tin", t.as_str()),
-                );
+                errs.push(FieldError::new(f("person_type"), "person_type_mismatch").with("tin", t.as_str()));
             }
             if let Some(own) = ctx.caller_tin {
                 if own != t.as_str() {
@@ -237,40 +234,22 @@ pub fn validate_employer(
             c(&input.name),
             c(&input.surname),
             c(&input.patronymic),
-            Some(require(
-                &mut errs,
-                f("organization_name"),
-                &c(&input.organization_name),
-            )),
+            Some(require(&mut errs, f("organization_name"), &c(&input.organization_name))),
         ),
     };
     let legal_address = require(&mut errs, f("legal_address"), &c(&input.legal_address));
     let current_address = require(&mut errs, f("current_address"), &c(&input.current_address));
-    let workplace_address = require(
-        &mut errs,
-        f("workplace_address"),
-        &c(&input.workplace_address),
-    );
+    let workplace_address = require(&mut errs, f("workplace_address"), &c(&input.workplace_address));
 
     if input.tin_issued_on > ctx.today {
         errs.push(FieldError::new(f("tin_issued_on"), "in_future").with("today", ctx.today));
     }
     if input.foreign_workers > input.employees_total && input.employees_total >= 0 {
-        errs.push(
-            FieldError::new(f("foreign_workers"), "exceeds_employees")
-                .with("max", input.employees_total),
-        );
+        errs.push(FieldError::new(f("foreign_workers"), "exceeds_employees").with("max", input.employees_total));
     }
-    let activity = require(
-        &mut errs,
-        f("economic_activity"),
-        &c(&input.economic_activity),
-    );
+    let activity = require(&mut errs, f("economic_activity"), &c(&input.economic_activity));
     if !activity.is_empty() && !ctx.known.activities.contains(&activity) {
-        errs.push(
-            FieldError::new(f("economic_activity"), "economic_activity_unknown")
-                .with("code", &activity),
-        );
+        errs.push(FieldError::new(f("economic_activity"), "economic_activity_unknown").with("code", &activity));
     }
 
     let section = tin.map(|tin| EmployerSection {
@@ -298,11 +277,7 @@ pub fn validate_employer(
 /// Validates one line (SPEC §4.2): the code and title must be one entry of
 /// the classification (guideline II.4–II.5), 1 ≤ foreigners ≤ total, a
 /// non-blank justification. `prefix` is the line's JSON path, e.g. `lines[3].`.
-pub fn validate_line(
-    input: &LineInput,
-    ctx: &Context<'_>,
-    prefix: &str,
-) -> Result<ForecastLine, ValidationErrors> {
+pub fn validate_line(input: &LineInput, ctx: &Context<'_>, prefix: &str) -> Result<ForecastLine, ValidationErrors> {
     let mut errs = ValidationErrors::default();
     if let Err(e) = input.validate() {
         errs.extend_from_validator(prefix, &e);
@@ -310,39 +285,25 @@ pub fn validate_line(
     let f = |name: &str| format!("{prefix}{name}");
 
     let c = |v: &Option<String>| clean(v.as_deref());
-    let title_typed = require(
-        &mut errs,
-        f("occupation_title"),
-        &c(&input.occupation_title),
-    );
+    let title_typed = require(&mut errs, f("occupation_title"), &c(&input.occupation_title));
     let code = OccupationCode::parse(&input.occupation_code);
     let mut title = None;
     match &code {
-        None => errs.push(FieldError::new(
-            f("occupation_code"),
-            "occupation_code_format",
-        )),
+        None => errs.push(FieldError::new(f("occupation_code"), "occupation_code_format")),
         Some(c) => match ctx.known.occupations.get(c.as_str()) {
-            None => errs
-                .push(FieldError::new(f("occupation_code"), "occupation_unknown").with("code", c)),
+            None => errs.push(FieldError::new(f("occupation_code"), "occupation_unknown").with("code", c)),
             Some(titles) if !title_typed.is_empty() => {
                 let wanted = caseless(&title_typed);
                 title = titles.iter().find(|t| caseless(t) == wanted).cloned();
                 if title.is_none() {
-                    errs.push(
-                        FieldError::new(f("occupation_title"), "occupation_title_mismatch")
-                            .with("code", c),
-                    );
+                    errs.push(FieldError::new(f("occupation_title"), "occupation_title_mismatch").with("code", c));
                 }
             }
             Some(_) => {}
         },
     }
     if input.demand_foreigners > input.demand_total && input.demand_total >= 1 {
-        errs.push(
-            FieldError::new(f("demand_foreigners"), "exceeds_total")
-                .with("max", input.demand_total),
-        );
+        errs.push(FieldError::new(f("demand_foreigners"), "exceeds_total").with("max", input.demand_total));
     }
     let justification = require(&mut errs, f("justification"), &c(&input.justification));
 
@@ -373,10 +334,7 @@ pub fn check_line_set<'a>(
         count += 1;
         let key = (l.occupation_code.as_str(), caseless(&l.occupation_title));
         if let Some(first) = seen.insert(key, i) {
-            errs.push(
-                FieldError::new(format!("{field}[{i}].occupation_title"), "duplicate_line")
-                    .with("first", first),
-            );
+            errs.push(FieldError::new(format!("{field}[{i}].occupation_title"), "duplicate_line").with("first", first));
         }
     }
     if count > MAX_LINES {
@@ -393,9 +351,7 @@ pub fn validate_forecast(
     ctx: &Context<'_>,
 ) -> Result<(EmployerSection, Vec<ForecastLine>), ValidationErrors> {
     let mut errs = ValidationErrors::default();
-    let section = validate_employer(employer, ctx, "employer.")
-        .map_err(|e| errs.0.extend(e.0))
-        .ok();
+    let section = validate_employer(employer, ctx, "employer.").map_err(|e| errs.0.extend(e.0)).ok();
     let mut valid = Vec::with_capacity(lines.len());
     for (i, l) in lines.iter().enumerate() {
         match validate_line(l, ctx, &format!("lines[{i}].")) {
@@ -417,19 +373,14 @@ pub fn validate_forecast(
 /// The target year of a new forecast: the year after the one it is filed in,
 /// in Baku (SPEC §4: "the year after the one it is filed in"); omitted, it
 /// defaults to that year (SPEC §13).
-pub fn check_target_year(
-    given: Option<i64>,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<i32, ValidationErrors> {
+pub fn check_target_year(given: Option<i64>, now: chrono::DateTime<chrono::Utc>) -> Result<i32, ValidationErrors> {
     let expected = crate::time::default_target_year(now);
     match given {
         None => Ok(expected),
         Some(y) if y == i64::from(expected) => Ok(expected),
-        Some(_) => Err(ValidationErrors(vec![FieldError::new(
-            "target_year",
-            "target_year_not_next",
-        )
-        .with("year", expected)])),
+        Some(_) => {
+            Err(ValidationErrors(vec![FieldError::new("target_year", "target_year_not_next").with("year", expected)]))
+        }
     }
 }
 
@@ -446,9 +397,7 @@ pub fn check_return_reason(reason: &str) -> Result<String, ValidationErrors> {
     }
     let r = tidy(reason);
     if r.is_empty() {
-        return Err(ValidationErrors(vec![FieldError::new(
-            "reason", "required",
-        )]));
+        return Err(ValidationErrors(vec![FieldError::new("reason", "required")]));
     }
     Ok(r)
 }
@@ -467,26 +416,15 @@ mod tests {
 
     fn known() -> KnownEntries {
         let mut k = KnownEntries::default();
-        k.occupations.insert(
-            "6123".into(),
-            vec![
-                "Fermer, ipəkçilik".into(),
-                "Apiarists and sericulturists".into(),
-            ],
-        );
-        k.occupations
-            .insert("7123".into(), vec!["Bənna, xarici suvaq".into()]);
+        k.occupations.insert("6123".into(), vec!["Fermer, ipəkçilik".into(), "Apiarists and sericulturists".into()]);
+        k.occupations.insert("7123".into(), vec!["Bənna, xarici suvaq".into()]);
         k.activities.insert("F".into());
         k.activities.insert("41".into());
         k
     }
 
     fn ctx(k: &KnownEntries) -> Context<'_> {
-        Context {
-            today: "2026-11-21".parse().unwrap(),
-            caller_tin: Some("1012345061"),
-            known: k,
-        }
+        Context { today: "2026-11-21".parse().unwrap(), caller_tin: Some("1012345061"), known: k }
     }
 
     fn employer() -> EmployerInput {
@@ -521,11 +459,7 @@ mod tests {
     }
 
     fn codes(r: Result<impl std::fmt::Debug, ValidationErrors>) -> Vec<(String, &'static str)> {
-        r.unwrap_err()
-            .0
-            .into_iter()
-            .map(|e| (e.field, e.code))
-            .collect()
+        r.unwrap_err().0.into_iter().map(|e| (e.field, e.code)).collect()
     }
 
     #[test]
@@ -564,16 +498,9 @@ mod tests {
     #[test]
     fn an_employer_files_only_for_its_own_tin() {
         let k = known();
-        let c = Context {
-            caller_tin: Some("1012345062"),
-            ..ctx(&k)
-        };
-        assert!(codes(validate_employer(&employer(), &c, ""))
-            .contains(&("tin".into(), "tin_not_yours")));
-        let staff = Context {
-            caller_tin: None,
-            ..ctx(&k)
-        };
+        let c = Context { caller_tin: Some("1012345062"), ..ctx(&k) };
+        assert!(codes(validate_employer(&employer(), &c, "")).contains(&("tin".into(), "tin_not_yours")));
+        let staff = Context { caller_tin: None, ..ctx(&k) };
         assert!(validate_employer(&employer(), &staff, "").is_ok());
     }
 
@@ -583,18 +510,11 @@ mod tests {
         let mut e = employer();
         e.person_type = PersonType::Physical;
         e.tin = "1012345062".into();
-        let c = Context {
-            caller_tin: Some("1012345062"),
-            ..ctx(&k)
-        };
+        let c = Context { caller_tin: Some("1012345062"), ..ctx(&k) };
         let got = codes(validate_employer(&e, &c, ""));
         assert_eq!(
             got,
-            vec![
-                ("name".into(), "required"),
-                ("surname".into(), "required"),
-                ("patronymic".into(), "required")
-            ]
+            vec![("name".into(), "required"), ("surname".into(), "required"), ("patronymic".into(), "required")]
         );
     }
 
@@ -605,13 +525,7 @@ mod tests {
         e.organization_name = None;
         e.workplace_address = None;
         let got = codes(validate_employer(&e, &ctx(&k), ""));
-        assert_eq!(
-            got,
-            vec![
-                ("organization_name".into(), "required"),
-                ("workplace_address".into(), "required")
-            ]
-        );
+        assert_eq!(got, vec![("organization_name".into(), "required"), ("workplace_address".into(), "required")]);
     }
 
     #[test]
@@ -619,10 +533,7 @@ mod tests {
         let k = known();
         let mut e = employer();
         e.foreign_workers = 121;
-        assert_eq!(
-            codes(validate_employer(&e, &ctx(&k), "")),
-            vec![("foreign_workers".into(), "exceeds_employees")]
-        );
+        assert_eq!(codes(validate_employer(&e, &ctx(&k), "")), vec![("foreign_workers".into(), "exceeds_employees")]);
         e.foreign_workers = 120;
         assert!(validate_employer(&e, &ctx(&k), "").is_ok());
     }
@@ -646,10 +557,7 @@ mod tests {
         let k = known();
         let mut e = employer();
         e.tin_issued_on = "2026-11-22".parse().unwrap();
-        assert_eq!(
-            codes(validate_employer(&e, &ctx(&k), "")),
-            vec![("tin_issued_on".into(), "in_future")]
-        );
+        assert_eq!(codes(validate_employer(&e, &ctx(&k), "")), vec![("tin_issued_on".into(), "in_future")]);
         e.tin_issued_on = "2026-11-21".parse().unwrap();
         assert!(validate_employer(&e, &ctx(&k), "").is_ok());
     }
@@ -670,16 +578,9 @@ mod tests {
         let k = known();
         let c = ctx(&k);
         let ok = validate_line(&line("6123", "FERMER, İPƏKÇİLİK", 3, 3), &c, "").unwrap();
+        assert_eq!(ok.occupation_title, "Fermer, ipəkçilik", "the classification's spelling is stored");
         assert_eq!(
-            ok.occupation_title, "Fermer, ipəkçilik",
-            "the classification's spelling is stored"
-        );
-        assert_eq!(
-            codes(validate_line(
-                &line("6123", "Bənna, xarici suvaq", 3, 3),
-                &c,
-                ""
-            )),
+            codes(validate_line(&line("6123", "Bənna, xarici suvaq", 3, 3), &c, "")),
             vec![("occupation_title".into(), "occupation_title_mismatch")]
         );
         assert_eq!(
@@ -697,30 +598,14 @@ mod tests {
         let k = known();
         let c = ctx(&k);
         assert_eq!(
-            codes(validate_line(
-                &line("7123", "Bənna, xarici suvaq", 3, 4),
-                &c,
-                "lines[0]."
-            )),
+            codes(validate_line(&line("7123", "Bənna, xarici suvaq", 3, 4), &c, "lines[0].")),
             vec![("lines[0].demand_foreigners".into(), "exceeds_total")]
         );
         assert_eq!(
-            codes(validate_line(
-                &line("7123", "Bənna, xarici suvaq", 3, 0),
-                &c,
-                ""
-            )),
+            codes(validate_line(&line("7123", "Bənna, xarici suvaq", 3, 0), &c, "")),
             vec![("demand_foreigners".into(), "out_of_range")]
         );
-        assert_eq!(
-            codes(validate_line(
-                &line("7123", "Bənna, xarici suvaq", 0, 0),
-                &c,
-                ""
-            ))
-            .len(),
-            2
-        );
+        assert_eq!(codes(validate_line(&line("7123", "Bənna, xarici suvaq", 0, 0), &c, "")).len(), 2);
         assert!(validate_line(&line("7123", "Bənna, xarici suvaq", 3, 3), &c, "").is_ok());
     }
 
@@ -730,10 +615,7 @@ mod tests {
         let c = ctx(&k);
         let mut l = line("7123", "Bənna, xarici suvaq", 3, 1);
         l.justification = None;
-        assert_eq!(
-            codes(validate_line(&l, &c, "")),
-            vec![("justification".into(), "required")]
-        );
+        assert_eq!(codes(validate_line(&l, &c, "")), vec![("justification".into(), "required")]);
         l.justification = Some("j".repeat(MAX_JUSTIFICATION as usize + 1));
         l.note = Some("n".repeat(MAX_NOTE as usize + 1));
         let got = codes(validate_line(&l, &c, ""));
@@ -750,8 +632,7 @@ mod tests {
         let c = ctx(&k);
         let a = validate_line(&line("6123", "Fermer, ipəkçilik", 3, 3), &c, "").unwrap();
         let b = validate_line(&line("6123", "fermer, ipəkçilik", 1, 1), &c, "").unwrap();
-        let other =
-            validate_line(&line("6123", "Apiarists and sericulturists", 1, 1), &c, "").unwrap();
+        let other = validate_line(&line("6123", "Apiarists and sericulturists", 1, 1), &c, "").unwrap();
         assert_eq!(
             codes(check_line_set([&a, &other, &b], "lines")),
             vec![("lines[2].occupation_title".into(), "duplicate_line")]
@@ -765,15 +646,10 @@ mod tests {
         let titles: Vec<String> = (0..=MAX_LINES).map(|i| format!("Title {i}")).collect();
         k.occupations.insert("7123".into(), titles.clone());
         let c = ctx(&k);
-        let lines: Vec<ForecastLine> = titles
-            .iter()
-            .map(|t| validate_line(&line("7123", t, 1, 1), &c, "").unwrap())
-            .collect();
+        let lines: Vec<ForecastLine> =
+            titles.iter().map(|t| validate_line(&line("7123", t, 1, 1), &c, "").unwrap()).collect();
         assert!(check_line_set(&lines[..MAX_LINES], "lines").is_ok());
-        assert_eq!(
-            codes(check_line_set(&lines, "lines")),
-            vec![("lines".into(), "too_many_lines")]
-        );
+        assert_eq!(codes(check_line_set(&lines, "lines")), vec![("lines".into(), "too_many_lines")]);
     }
 
     #[test]
@@ -781,10 +657,7 @@ mod tests {
         let k = known();
         let mut e = employer();
         e.foreign_workers = 500;
-        let lines = vec![
-            line("7123", "Bənna, xarici suvaq", 3, 3),
-            line("7123", "Bənna, xarici suvaq", 2, 3),
-        ];
+        let lines = vec![line("7123", "Bənna, xarici suvaq", 3, 3), line("7123", "Bənna, xarici suvaq", 2, 3)];
         let got = codes(validate_forecast(&e, &lines, &ctx(&k)));
         assert_eq!(
             got,
@@ -793,20 +666,11 @@ mod tests {
                 ("lines[1].demand_foreigners".into(), "exceeds_total")
             ]
         );
-        let lines = vec![
-            line("7123", "Bənna, xarici suvaq", 3, 3),
-            line("7123", "Bənna, xarici suvaq", 2, 2),
-        ];
+        let lines = vec![line("7123", "Bənna, xarici suvaq", 3, 3), line("7123", "Bənna, xarici suvaq", 2, 2)];
         let got = codes(validate_forecast(&employer(), &lines, &ctx(&k)));
-        assert_eq!(
-            got,
-            vec![("lines[1].occupation_title".into(), "duplicate_line")]
-        );
+        assert_eq!(got, vec![("lines[1].occupation_title".into(), "duplicate_line")]);
         assert!(validate_forecast(&employer(), &lines[..1], &ctx(&k)).is_ok());
-        assert!(
-            validate_forecast(&employer(), &[], &ctx(&k)).is_ok(),
-            "a draft may have no lines"
-        );
+        assert!(validate_forecast(&employer(), &[], &ctx(&k)).is_ok(), "a draft may have no lines");
     }
 
     #[test]
@@ -814,31 +678,19 @@ mod tests {
         let now: chrono::DateTime<chrono::Utc> = "2026-11-21T10:00:00Z".parse().unwrap();
         assert_eq!(check_target_year(None, now).unwrap(), 2027);
         assert_eq!(check_target_year(Some(2027), now).unwrap(), 2027);
-        assert_eq!(
-            codes(check_target_year(Some(2026), now)),
-            vec![("target_year".into(), "target_year_not_next")]
-        );
+        assert_eq!(codes(check_target_year(Some(2026), now)), vec![("target_year".into(), "target_year_not_next")]);
     }
 
     #[test]
     fn a_return_needs_a_reason() {
-        assert_eq!(
-            codes(check_return_reason("  \n ")),
-            vec![("reason".into(), "required")]
-        );
-        assert_eq!(
-            codes(check_return_reason(&"r".repeat(2001))),
-            vec![("reason".into(), "length")]
-        );
+        assert_eq!(codes(check_return_reason("  \n ")), vec![("reason".into(), "required")]);
+        assert_eq!(codes(check_return_reason(&"r".repeat(2001))), vec![("reason".into(), "length")]);
         assert_eq!(check_return_reason(" Fix  line 2 ").unwrap(), "Fix line 2");
     }
 
     #[test]
     fn submission_needs_a_line() {
-        assert_eq!(
-            codes(check_submittable(0)),
-            vec![("lines".into(), "no_lines")]
-        );
+        assert_eq!(codes(check_submittable(0)), vec![("lines".into(), "no_lines")]);
         assert!(check_submittable(1).is_ok());
     }
 }

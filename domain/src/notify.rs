@@ -41,12 +41,7 @@ pub fn forecast_accepted(number: i64, target_year: i32) -> Message {
 }
 
 /// The submission deadline is `days` away and the forecast is not submitted.
-pub fn deadline_near(
-    number: i64,
-    target_year: i32,
-    deadline: chrono::NaiveDate,
-    days: i64,
-) -> Message {
+pub fn deadline_near(number: i64, target_year: i32, deadline: chrono::NaiveDate, days: i64) -> Message {
     Message {
         subject: format!("Son tarixə {days} gün qalıb / {days} day(s) to the deadline"),
         body: format!(

@@ -103,21 +103,12 @@ impl OccupationIndex {
         let mut entries: Vec<IndexedOccupation> = rows
             .into_iter()
             .map(|(code, title)| {
-                let major_group_title = majors
-                    .iter()
-                    .find(|(c, _)| code.starts_with(c))
-                    .map_or("", |(_, t)| t);
-                IndexedOccupation {
-                    folded: crate::text::fold(&title),
-                    major_group_title,
-                    code,
-                    title,
-                }
+                let major_group_title = majors.iter().find(|(c, _)| code.starts_with(c)).map_or("", |(_, t)| t);
+                IndexedOccupation { folded: crate::text::fold(&title), major_group_title, code, title }
             })
             .collect();
         entries.sort_by(|a, b| (&a.code, &a.title).cmp(&(&b.code, &b.title)));
-        let mut words: std::collections::BTreeMap<&str, Vec<u32>> =
-            std::collections::BTreeMap::new();
+        let mut words: std::collections::BTreeMap<&str, Vec<u32>> = std::collections::BTreeMap::new();
         for (i, e) in entries.iter().enumerate() {
             let pos = u32::try_from(i).unwrap_or(u32::MAX);
             for w in e.folded.split(' ').filter(|w| !w.is_empty()) {
@@ -156,13 +147,8 @@ impl OccupationIndex {
     fn with_code(&self, prefixes: &[String]) -> Vec<u32> {
         let mut out = Vec::new();
         for p in prefixes {
-            let start = self
-                .entries
-                .partition_point(|e| e.code.as_str() < p.as_str());
-            let n = self.entries[start..]
-                .iter()
-                .take_while(|e| e.code.starts_with(p.as_str()))
-                .count();
+            let start = self.entries.partition_point(|e| e.code.as_str() < p.as_str());
+            let n = self.entries[start..].iter().take_while(|e| e.code.starts_with(p.as_str())).count();
             out.extend((start..start + n).filter_map(|i| u32::try_from(i).ok()));
         }
         out.sort_unstable();
@@ -219,12 +205,7 @@ impl OccupationIndex {
             tiers[tier].push(e);
         }
         let total = positions.len();
-        let page = tiers
-            .into_iter()
-            .flatten()
-            .skip(offset)
-            .take(limit)
-            .collect();
+        let page = tiers.into_iter().flatten().skip(offset).take(limit).collect();
         (page, total)
     }
 }
@@ -264,8 +245,7 @@ pub enum ImportMode {
 pub fn validate_import(rows: &[ImportRow]) -> Result<Vec<ImportEntry>, crate::ValidationErrors> {
     use crate::error::FieldError;
     let mut errs = crate::ValidationErrors::default();
-    let mut seen: std::collections::HashMap<(String, String), usize> =
-        std::collections::HashMap::new();
+    let mut seen: std::collections::HashMap<(String, String), usize> = std::collections::HashMap::new();
     let mut out = Vec::with_capacity(rows.len());
     if rows.is_empty() {
         errs.push(FieldError::new("rows", "no_rows"));
@@ -274,28 +254,19 @@ pub fn validate_import(rows: &[ImportRow]) -> Result<Vec<ImportEntry>, crate::Va
         let code = OccupationCode::parse(&r.code);
         let title = crate::text::tidy(&r.title);
         if code.is_none() {
-            errs.push(
-                FieldError::new(format!("rows[{}].code", r.line), "occupation_code_format")
-                    .with("line", r.line),
-            );
+            errs.push(FieldError::new(format!("rows[{}].code", r.line), "occupation_code_format").with("line", r.line));
         }
         if title.is_empty() {
-            errs.push(
-                FieldError::new(format!("rows[{}].title", r.line), "required").with("line", r.line),
-            );
+            errs.push(FieldError::new(format!("rows[{}].title", r.line), "required").with("line", r.line));
         } else if title.chars().count() > MAX_IMPORT_TITLE {
-            errs.push(
-                FieldError::new(format!("rows[{}].title", r.line), "length")
-                    .with("max", MAX_IMPORT_TITLE),
-            );
+            errs.push(FieldError::new(format!("rows[{}].title", r.line), "length").with("max", MAX_IMPORT_TITLE));
         }
         if let Some(c) = code {
             if !title.is_empty() {
                 let key = (c.to_string(), crate::text::caseless(&title));
                 if let Some(first) = seen.insert(key, r.line) {
                     errs.push(
-                        FieldError::new(format!("rows[{}].title", r.line), "duplicate_entry")
-                            .with("first", first),
+                        FieldError::new(format!("rows[{}].title", r.line), "duplicate_entry").with("first", first),
                     );
                 }
                 out.push(ImportEntry { code: c, title });
@@ -341,30 +312,16 @@ mod tests {
     }
 
     fn codes_of(r: (Vec<&IndexedOccupation>, usize)) -> Vec<String> {
-        r.0.iter()
-            .map(|e| format!("{} {}", e.code, e.title))
-            .collect()
+        r.0.iter().map(|e| format!("{} {}", e.code, e.title)).collect()
     }
 
     #[test]
     fn search_by_words_in_any_order_without_marks() {
         let ix = index();
-        for q in [
-            "ipekcilik",
-            "İPƏKÇİLİK",
-            "fermer ipekcilik",
-            "IPEKCILIK fermer",
-        ] {
-            assert_eq!(
-                codes_of(ix.search(None, Some(q), 0, 10)),
-                vec!["6123 Fermer, ipəkçilik"],
-                "{q}"
-            );
+        for q in ["ipekcilik", "İPƏKÇİLİK", "fermer ipekcilik", "IPEKCILIK fermer"] {
+            assert_eq!(codes_of(ix.search(None, Some(q), 0, 10)), vec!["6123 Fermer, ipəkçilik"], "{q}");
         }
-        assert_eq!(
-            codes_of(ix.search(None, Some("XARICI SUVAQ"), 0, 10)),
-            vec!["7123 Bənna, xarici suvaq"]
-        );
+        assert_eq!(codes_of(ix.search(None, Some("XARICI SUVAQ"), 0, 10)), vec!["7123 Bənna, xarici suvaq"]);
     }
 
     #[test]
@@ -380,13 +337,7 @@ mod tests {
     fn exact_code_then_title_start_then_the_rest() {
         let ix = index();
         let r = codes_of(ix.search(None, Some("armed forces"), 0, 10));
-        assert_eq!(
-            r,
-            vec![
-                "0310 Armed forces occupations, other ranks",
-                "0110 Commissioned armed forces officers"
-            ]
-        );
+        assert_eq!(r, vec!["0310 Armed forces occupations, other ranks", "0110 Commissioned armed forces officers"]);
         let r = codes_of(ix.search(Some("7123"), None, 0, 10));
         assert_eq!(r, vec!["7123 Bənna, xarici suvaq", "7123 Plasterers"]);
         let (page, total) = ix.search(None, None, 2, 3);
@@ -394,21 +345,13 @@ mod tests {
     }
 
     fn row(line: usize, code: &str, title: &str) -> ImportRow {
-        ImportRow {
-            line,
-            code: code.into(),
-            title: title.into(),
-        }
+        ImportRow { line, code: code.into(), title: title.into() }
     }
 
     #[test]
     fn an_import_reports_every_bad_row_by_line() {
-        let rows = vec![
-            row(2, "110", "Admiral"),
-            row(3, "71x3", "Bənna"),
-            row(4, "7123", "  "),
-            row(5, "0110", "ADMIRAL"),
-        ];
+        let rows =
+            vec![row(2, "110", "Admiral"), row(3, "71x3", "Bənna"), row(4, "7123", "  "), row(5, "0110", "ADMIRAL")];
         let errs = validate_import(&rows).unwrap_err().0;
         let got: Vec<_> = errs.iter().map(|e| (e.field.as_str(), e.code)).collect();
         assert_eq!(
@@ -421,10 +364,7 @@ mod tests {
         );
         let ok = validate_import(&rows[..1]).unwrap();
         assert_eq!(ok[0].code.as_str(), "0110");
-        assert!(
-            validate_import(&[]).is_err(),
-            "an empty file replaces nothing"
-        );
+        assert!(validate_import(&[]).is_err(), "an empty file replaces nothing");
     }
 
     #[test]

@@ -27,13 +27,7 @@ impl PlanStatus {
     }
 
     pub fn parse(s: &str) -> Option<PlanStatus> {
-        [
-            PlanStatus::Draft,
-            PlanStatus::Proposed,
-            PlanStatus::Approved,
-        ]
-        .into_iter()
-        .find(|p| p.as_str() == s)
+        [PlanStatus::Draft, PlanStatus::Proposed, PlanStatus::Approved].into_iter().find(|p| p.as_str() == s)
     }
 }
 
@@ -78,43 +72,28 @@ pub enum PlanRefusal {
     /// The caller lacks the role (403).
     Forbidden { needs: Role },
     /// The plan's status does not allow it (409); an approved plan is read-only.
-    NotAllowed {
-        current: PlanStatus,
-        allowed: Vec<PlanAction>,
-    },
+    NotAllowed { current: PlanStatus, allowed: Vec<PlanAction> },
 }
 
 /// The actions `roles` may take on a plan in `status`.
 pub fn plan_actions(status: PlanStatus, roles: &[Role]) -> Vec<PlanAction> {
-    [
-        PlanAction::EditProposed,
-        PlanAction::Propose,
-        PlanAction::EditApproved,
-        PlanAction::Approve,
-    ]
-    .into_iter()
-    .filter(|a| {
-        let (role, from, _) = a.rule();
-        from == status && roles.contains(&role)
-    })
-    .collect()
+    [PlanAction::EditProposed, PlanAction::Propose, PlanAction::EditApproved, PlanAction::Approve]
+        .into_iter()
+        .filter(|a| {
+            let (role, from, _) = a.rule();
+            from == status && roles.contains(&role)
+        })
+        .collect()
 }
 
 /// Checks `action` on a plan in `current` and returns the status it leads to.
-pub fn plan_transition(
-    current: PlanStatus,
-    action: PlanAction,
-    roles: &[Role],
-) -> Result<PlanStatus, PlanRefusal> {
+pub fn plan_transition(current: PlanStatus, action: PlanAction, roles: &[Role]) -> Result<PlanStatus, PlanRefusal> {
     let (role, from, to) = action.rule();
     if !roles.contains(&role) {
         return Err(PlanRefusal::Forbidden { needs: role });
     }
     if current != from {
-        return Err(PlanRefusal::NotAllowed {
-            current,
-            allowed: plan_actions(current, roles),
-        });
+        return Err(PlanRefusal::NotAllowed { current, allowed: plan_actions(current, roles) });
     }
     Ok(to)
 }
@@ -127,9 +106,7 @@ pub fn check_quota_number(field: String, n: i64) -> Result<i64, FieldError> {
     if (0..=MAX_QUOTA).contains(&n) {
         Ok(n)
     } else {
-        Err(FieldError::new(field, "out_of_range")
-            .with("min", 0)
-            .with("max", MAX_QUOTA))
+        Err(FieldError::new(field, "out_of_range").with("min", 0).with("max", MAX_QUOTA))
     }
 }
 
@@ -139,10 +116,7 @@ pub fn check_approvable(approved: &[(String, Option<i64>)]) -> Result<(), Valida
     let mut errs = ValidationErrors::default();
     for (i, (activity, n)) in approved.iter().enumerate() {
         if n.is_none() {
-            errs.push(
-                FieldError::new(format!("entries[{i}].approved"), "required")
-                    .with("activity", activity),
-            );
+            errs.push(FieldError::new(format!("entries[{i}].approved"), "required").with("activity", activity));
         }
     }
     if approved.is_empty() {
@@ -159,8 +133,7 @@ pub const MAX_PERMIT_REF: usize = 64;
 pub fn check_permit_ref(s: &str) -> Result<String, FieldError> {
     let ok = !s.is_empty()
         && s.len() <= MAX_PERMIT_REF
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'/' | b'.'));
+        && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'/' | b'.'));
     if ok {
         Ok(s.to_owned())
     } else {
@@ -189,43 +162,23 @@ mod tests {
     fn the_plan_moves_draft_proposed_approved_by_the_right_roles() {
         let c = [Role::Commission];
         let a = [Role::Admin];
-        assert_eq!(
-            plan_transition(PlanStatus::Draft, PlanAction::EditProposed, &c),
-            Ok(PlanStatus::Draft)
-        );
-        assert_eq!(
-            plan_transition(PlanStatus::Draft, PlanAction::Propose, &c),
-            Ok(PlanStatus::Proposed)
-        );
-        assert_eq!(
-            plan_transition(PlanStatus::Proposed, PlanAction::EditApproved, &a),
-            Ok(PlanStatus::Proposed)
-        );
-        assert_eq!(
-            plan_transition(PlanStatus::Proposed, PlanAction::Approve, &a),
-            Ok(PlanStatus::Approved)
-        );
+        assert_eq!(plan_transition(PlanStatus::Draft, PlanAction::EditProposed, &c), Ok(PlanStatus::Draft));
+        assert_eq!(plan_transition(PlanStatus::Draft, PlanAction::Propose, &c), Ok(PlanStatus::Proposed));
+        assert_eq!(plan_transition(PlanStatus::Proposed, PlanAction::EditApproved, &a), Ok(PlanStatus::Proposed));
+        assert_eq!(plan_transition(PlanStatus::Proposed, PlanAction::Approve, &a), Ok(PlanStatus::Approved));
         assert_eq!(
             plan_transition(PlanStatus::Draft, PlanAction::Approve, &c),
             Err(PlanRefusal::Forbidden { needs: Role::Admin })
         );
         assert_eq!(
             plan_transition(PlanStatus::Proposed, PlanAction::EditProposed, &c),
-            Err(PlanRefusal::NotAllowed {
-                current: PlanStatus::Proposed,
-                allowed: vec![]
-            })
+            Err(PlanRefusal::NotAllowed { current: PlanStatus::Proposed, allowed: vec![] })
         );
     }
 
     #[test]
     fn an_approved_plan_is_read_only() {
-        for action in [
-            PlanAction::EditProposed,
-            PlanAction::Propose,
-            PlanAction::EditApproved,
-            PlanAction::Approve,
-        ] {
+        for action in [PlanAction::EditProposed, PlanAction::Propose, PlanAction::EditApproved, PlanAction::Approve] {
             let roles = [Role::Admin, Role::Commission];
             assert!(matches!(
                 plan_transition(PlanStatus::Approved, action, &roles),
@@ -247,20 +200,10 @@ mod tests {
         assert!(check_quota_number("x".into(), 0).is_ok());
         assert!(check_quota_number("x".into(), -1).is_err());
         assert!(check_quota_number("x".into(), MAX_QUOTA + 1).is_err());
-        assert_eq!(
-            check_permit_ref("WP-2027-000123").unwrap(),
-            "WP-2027-000123"
-        );
+        assert_eq!(check_permit_ref("WP-2027-000123").unwrap(), "WP-2027-000123");
         assert!(check_permit_ref("").is_err());
         assert!(check_permit_ref("a b").is_err());
         assert!(check_permit_ref(&"x".repeat(65)).is_err());
-        assert_eq!(
-            QuotaFigures {
-                approved: 5,
-                used: 7
-            }
-            .remaining(),
-            0
-        );
+        assert_eq!(QuotaFigures { approved: 5, used: 7 }.remaining(), 0);
     }
 }

@@ -59,12 +59,7 @@ pub struct ExemptionEntry {
 pub fn exemption_categories() -> Vec<ExemptionEntry> {
     rows(EXEMPTIONS_TSV)
         .filter_map(|r| match r.as_slice() {
-            [code, az, en, ru] => Some(ExemptionEntry {
-                code,
-                title_az: az,
-                title_en: en,
-                title_ru: ru,
-            }),
+            [code, az, en, ru] => Some(ExemptionEntry { code, title_az: az, title_en: en, title_ru: ru }),
             _ => None,
         })
         .collect()
@@ -72,16 +67,11 @@ pub fn exemption_categories() -> Vec<ExemptionEntry> {
 
 /// The title of ISCO-08 major group `digit`.
 pub fn major_group_title(digit: &str) -> Option<&'static str> {
-    major_groups()
-        .into_iter()
-        .find(|(c, _)| *c == digit)
-        .map(|(_, t)| t)
+    major_groups().into_iter().find(|(c, _)| *c == digit).map(|(_, t)| t)
 }
 
 fn rows(tsv: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
-    tsv.lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| l.split('\t').collect())
+    tsv.lines().filter(|l| !l.trim().is_empty()).map(|l| l.split('\t').collect())
 }
 
 /// The built-in Occupational Classification.
@@ -111,11 +101,7 @@ pub fn economic_activities() -> Vec<ActivityEntry> {
         .filter_map(|r| match r.as_slice() {
             [code, level, parent, title] => Some(ActivityEntry {
                 code,
-                level: if *level == "1" {
-                    ActivityLevel::Section
-                } else {
-                    ActivityLevel::Division
-                },
+                level: if *level == "1" { ActivityLevel::Section } else { ActivityLevel::Division },
                 parent: (!parent.is_empty()).then_some(*parent),
                 title,
             }),
@@ -142,10 +128,7 @@ mod tests {
         let codes: HashSet<&str> = occupations().iter().map(|o| o.code).collect();
         assert_eq!(codes.len(), 436);
         for c in &codes {
-            assert_eq!(
-                OccupationCode::parse(c).map(|x| x.to_string()).as_deref(),
-                Some(*c)
-            );
+            assert_eq!(OccupationCode::parse(c).map(|x| x.to_string()).as_deref(), Some(*c));
         }
         let majors: HashSet<&str> = major_groups().iter().map(|m| m.0).collect();
         assert!(codes.iter().all(|c| majors.contains(&c[..1])));
@@ -169,32 +152,18 @@ mod tests {
         assert_eq!(e.len(), EXEMPTIONS_TSV.lines().count());
         assert!(e.iter().any(|x| x.code == "liberated_territories"));
         assert!(e.iter().any(|x| x.code == "permanent_resident"));
-        assert!(e
-            .iter()
-            .all(|x| !x.title_az.is_empty() && !x.title_en.is_empty() && !x.title_ru.is_empty()));
-        assert_eq!(
-            major_group_title("7"),
-            Some("Craft and related trades workers")
-        );
+        assert!(e.iter().all(|x| !x.title_az.is_empty() && !x.title_en.is_empty() && !x.title_ru.is_empty()));
+        assert_eq!(major_group_title("7"), Some("Craft and related trades workers"));
     }
 
     #[test]
     fn sections_a_to_u_with_their_divisions() {
         let acts = economic_activities();
-        let sections: Vec<&str> = acts
-            .iter()
-            .filter(|a| a.level == ActivityLevel::Section)
-            .map(|a| a.code)
-            .collect();
+        let sections: Vec<&str> = acts.iter().filter(|a| a.level == ActivityLevel::Section).map(|a| a.code).collect();
         assert_eq!(sections.concat(), "ABCDEFGHIJKLMNOPQRSTU");
-        let divisions: Vec<&ActivityEntry> = acts
-            .iter()
-            .filter(|a| a.level == ActivityLevel::Division)
-            .collect();
+        let divisions: Vec<&ActivityEntry> = acts.iter().filter(|a| a.level == ActivityLevel::Division).collect();
         assert_eq!(divisions.len(), 88);
-        assert!(divisions
-            .iter()
-            .all(|d| d.parent.is_some_and(|p| sections.contains(&p))));
+        assert!(divisions.iter().all(|d| d.parent.is_some_and(|p| sections.contains(&p))));
         let f = acts.iter().find(|a| a.code == "41").unwrap();
         assert_eq!(f.parent, Some("F"));
     }

@@ -80,12 +80,7 @@ const TABLE: [Rule; 7] = [
         from: &[S::Draft, S::Returned],
         to: Some(S::Submitted),
     },
-    Rule {
-        action: ForecastAction::StartReview,
-        role: Role::Officer,
-        from: &[S::Submitted],
-        to: Some(S::InReview),
-    },
+    Rule { action: ForecastAction::StartReview, role: Role::Officer, from: &[S::Submitted], to: Some(S::InReview) },
     Rule {
         action: ForecastAction::Return,
         role: Role::Officer,
@@ -104,18 +99,8 @@ const TABLE: [Rule; 7] = [
         from: &[S::Draft, S::Submitted, S::Returned],
         to: Some(S::Withdrawn),
     },
-    Rule {
-        action: ForecastAction::Edit,
-        role: Role::Employer,
-        from: &[S::Draft, S::Returned],
-        to: None,
-    },
-    Rule {
-        action: ForecastAction::Delete,
-        role: Role::Employer,
-        from: &[S::Draft],
-        to: None,
-    },
+    Rule { action: ForecastAction::Edit, role: Role::Employer, from: &[S::Draft, S::Returned], to: None },
+    Rule { action: ForecastAction::Delete, role: Role::Employer, from: &[S::Draft], to: None },
 ];
 
 impl ForecastAction {
@@ -165,19 +150,12 @@ pub enum TransitionError {
     Forbidden { needs: Role },
     /// The action is not allowed from the current status (HTTP 409); names
     /// the status and what the caller could do instead.
-    NotAllowed {
-        current: ForecastStatus,
-        allowed: Vec<ForecastAction>,
-    },
+    NotAllowed { current: ForecastStatus, allowed: Vec<ForecastAction> },
 }
 
 /// The actions that `roles` may take on a forecast in `status`.
 pub fn allowed_actions(status: ForecastStatus, roles: &[Role]) -> Vec<ForecastAction> {
-    TABLE
-        .iter()
-        .filter(|r| r.from.contains(&status) && roles.contains(&r.role))
-        .map(|r| r.action)
-        .collect()
+    TABLE.iter().filter(|r| r.from.contains(&status) && roles.contains(&r.role)).map(|r| r.action).collect()
 }
 
 /// Checks `action` by a caller with `roles` on a forecast in `current` and
@@ -192,10 +170,7 @@ pub fn transition(
         return Err(TransitionError::Forbidden { needs: rule.role });
     }
     if !rule.from.contains(&current) {
-        return Err(TransitionError::NotAllowed {
-            current,
-            allowed: allowed_actions(current, roles),
-        });
+        return Err(TransitionError::NotAllowed { current, allowed: allowed_actions(current, roles) });
     }
     Ok(rule.to.unwrap_or(current))
 }
@@ -223,11 +198,7 @@ mod tests {
             let submit = matches!(s, S::Draft | S::Returned).then_some(S::Submitted);
             assert_eq!(expect(A::Submit, EMP, s), submit, "submit from {s:?}");
             let review = (s == S::Submitted).then_some(S::InReview);
-            assert_eq!(
-                expect(A::StartReview, OFF, s),
-                review,
-                "start review from {s:?}"
-            );
+            assert_eq!(expect(A::StartReview, OFF, s), review, "start review from {s:?}");
             let ret = matches!(s, S::Submitted | S::InReview).then_some(S::Returned);
             assert_eq!(expect(A::Return, OFF, s), ret, "return from {s:?}");
             let acc = matches!(s, S::Submitted | S::InReview).then_some(S::Accepted);
@@ -251,17 +222,10 @@ mod tests {
 
     #[test]
     fn the_wrong_role_is_forbidden_before_the_status_is_looked_at() {
-        assert_eq!(
-            transition(S::Submitted, A::Accept, EMP),
-            Err(TransitionError::Forbidden {
-                needs: Role::Officer
-            })
-        );
+        assert_eq!(transition(S::Submitted, A::Accept, EMP), Err(TransitionError::Forbidden { needs: Role::Officer }));
         assert_eq!(
             transition(S::Draft, A::Submit, &[Role::Admin, Role::Officer]),
-            Err(TransitionError::Forbidden {
-                needs: Role::Employer
-            })
+            Err(TransitionError::Forbidden { needs: Role::Employer })
         );
     }
 
@@ -269,17 +233,11 @@ mod tests {
     fn a_refusal_names_the_status_and_what_is_allowed() {
         assert_eq!(
             transition(S::Submitted, A::Submit, EMP),
-            Err(TransitionError::NotAllowed {
-                current: S::Submitted,
-                allowed: vec![A::Withdraw]
-            })
+            Err(TransitionError::NotAllowed { current: S::Submitted, allowed: vec![A::Withdraw] })
         );
         assert_eq!(
             transition(S::Accepted, A::Return, OFF),
-            Err(TransitionError::NotAllowed {
-                current: S::Accepted,
-                allowed: vec![]
-            })
+            Err(TransitionError::NotAllowed { current: S::Accepted, allowed: vec![] })
         );
     }
 

@@ -39,11 +39,7 @@ pub fn fold(s: &str) -> String {
 
 /// The words of a search query, folded; empty words are dropped.
 pub fn fold_words(q: &str) -> Vec<String> {
-    fold(q)
-        .split(' ')
-        .filter(|w| !w.is_empty())
-        .map(str::to_owned)
-        .collect()
+    fold(q).split(' ').filter(|w| !w.is_empty()).map(str::to_owned).collect()
 }
 
 /// Trims and collapses inner runs of white space to one space: the form in
@@ -89,14 +85,8 @@ mod tests {
 
     #[test]
     fn caseless_keeps_marks_but_not_case() {
-        assert_eq!(
-            caseless("BƏNNA, XARİCİ  SUVAQ"),
-            caseless("Bənna, xarici suvaq")
-        );
-        assert_ne!(
-            caseless("Banna, xarici suvaq"),
-            caseless("Bənna, xarici suvaq")
-        );
+        assert_eq!(caseless("BƏNNA, XARİCİ  SUVAQ"), caseless("Bənna, xarici suvaq"));
+        assert_ne!(caseless("Banna, xarici suvaq"), caseless("Bənna, xarici suvaq"));
         assert_eq!(caseless("IŞIQ"), "işiq");
         assert_eq!(caseless("ADMIRAL"), caseless("Admiral"));
     }

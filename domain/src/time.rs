@@ -36,10 +36,7 @@ mod tests {
     #[test]
     fn baku_is_four_hours_ahead_of_utc() {
         let late_utc: DateTime<Utc> = "2026-12-31T20:30:00Z".parse().unwrap();
-        assert_eq!(
-            baku_date(late_utc),
-            NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()
-        );
+        assert_eq!(baku_date(late_utc), NaiveDate::from_ymd_opt(2027, 1, 1).unwrap());
         assert_eq!(default_target_year(late_utc), 2028);
         let early_utc: DateTime<Utc> = "2026-12-31T19:59:59Z".parse().unwrap();
         assert_eq!(default_target_year(early_utc), 2027);

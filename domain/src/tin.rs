@@ -105,14 +105,8 @@ mod tests {
 
     #[test]
     fn synthetic_examples_of_the_spec_are_valid() {
-        assert_eq!(
-            Tin::parse("1012345061").unwrap().person_type(),
-            PersonType::Legal
-        );
-        assert_eq!(
-            Tin::parse("1012345062").unwrap().person_type(),
-            PersonType::Physical
-        );
+        assert_eq!(Tin::parse("1012345061").unwrap().person_type(), PersonType::Legal);
+        assert_eq!(Tin::parse("1012345062").unwrap().person_type(), PersonType::Physical);
     }
 
     #[test]
@@ -131,14 +125,7 @@ mod tests {
 
     #[test]
     fn anything_but_ten_digits_is_a_format_error() {
-        for bad in [
-            "",
-            "101234506",
-            "10123450611",
-            "10123450a1",
-            "１012345061",
-            "-012345061",
-        ] {
+        for bad in ["", "101234506", "10123450611", "10123450a1", "１012345061", "-012345061"] {
             assert_eq!(Tin::parse(bad), Err(TinError::Format), "{bad}");
         }
     }

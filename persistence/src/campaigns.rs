@@ -51,12 +51,7 @@ pub fn get(conn: &mut DbConnection, year: i32) -> Result<(Campaign, bool), Store
 }
 
 /// Stores `campaign` (validated by the caller) as set by `actor` at `now`.
-pub fn put(
-    conn: &mut DbConnection,
-    campaign: &Campaign,
-    actor: &str,
-    now: NaiveDateTime,
-) -> Result<(), StoreError> {
+pub fn put(conn: &mut DbConnection, campaign: &Campaign, actor: &str, now: NaiveDateTime) -> Result<(), StoreError> {
     let values = (
         c::opens_on.eq(campaign.opens_on),
         c::submission_deadline.eq(campaign.submission_deadline),
@@ -67,21 +62,18 @@ pub fn put(
         c::updated_at.eq(now),
         c::updated_by.eq(actor),
     );
-    let updated = diesel::update(c::table.filter(c::target_year.eq(campaign.target_year)))
-        .set(values)
-        .execute(conn)?;
+    let updated = diesel::update(c::table.filter(c::target_year.eq(campaign.target_year))).set(values).execute(conn)?;
     if updated == 0 {
         // Two first settings of one year at once: the loser runs again and updates.
-        diesel::insert_into(c::table)
-            .values((c::target_year.eq(campaign.target_year), values))
-            .execute(conn)
-            .map_err(|e| {
+        diesel::insert_into(c::table).values((c::target_year.eq(campaign.target_year), values)).execute(conn).map_err(
+            |e| {
                 if crate::error::is_unique_violation(&e) {
                     StoreError::Retry
                 } else {
                     e.into()
                 }
-            })?;
+            },
+        )?;
     }
     Ok(())
 }

@@ -89,8 +89,7 @@ impl Manager {
         let ms = self.settings.statement_timeout.as_millis();
         match &self.settings.target {
             Target::Postgres(url) => {
-                let mut c = PgConnection::establish(url)
-                    .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+                let mut c = PgConnection::establish(url).map_err(|e| StoreError::Unavailable(e.to_string()))?;
                 c.batch_execute(&format!(
                     "SET statement_timeout = {ms}; SET lock_timeout = {ms}; SET TIME ZONE 'UTC';"
                 ))?;
@@ -102,8 +101,7 @@ impl Manager {
                         .map_err(|e| StoreError::Unavailable(format!("{}: {e}", dir.display())))?;
                 }
                 let url = path.to_string_lossy();
-                let mut c = SqliteConnection::establish(&url)
-                    .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+                let mut c = SqliteConnection::establish(&url).map_err(|e| StoreError::Unavailable(e.to_string()))?;
                 // WAL lets readers run beside the writer; FULL makes every
                 // acknowledged commit survive power loss; writers queue on
                 // the busy timeout instead of failing.
@@ -146,9 +144,7 @@ pub struct Db {
 
 impl std::fmt::Debug for Db {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Db")
-            .field("target", &self.settings.target)
-            .finish()
+        f.debug_struct("Db").field("target", &self.settings.target).finish()
     }
 }
 
@@ -159,9 +155,7 @@ impl Db {
     /// Opens the pool without waiting for the database: a server that starts
     /// while the database is down answers 503 until it returns.
     pub fn open(settings: DbSettings) -> Db {
-        let manager = Manager {
-            settings: settings.clone(),
-        };
+        let manager = Manager { settings: settings.clone() };
         let pool = r2d2::Pool::builder()
             .max_size(settings.pool_size.max(1))
             .min_idle(Some(0))
@@ -181,9 +175,7 @@ impl Db {
     }
 
     fn conn(&self) -> Result<PooledConn, StoreError> {
-        self.pool
-            .get()
-            .map_err(|e| StoreError::Unavailable(e.to_string()))
+        self.pool.get().map_err(|e| StoreError::Unavailable(e.to_string()))
     }
 
     /// Applies the pending migrations of this backend. On PostgreSQL under an
@@ -196,12 +188,12 @@ impl Db {
             c.batch_execute("SELECT pg_advisory_lock(727274)")?;
         }
         let res = match c {
-            DbConnection::Pg(_) => c
-                .run_pending_migrations(PG_MIGRATIONS)
-                .map(|v| v.iter().map(|m| m.to_string()).collect()),
-            DbConnection::Sqlite(_) => c
-                .run_pending_migrations(SQLITE_MIGRATIONS)
-                .map(|v| v.iter().map(|m| m.to_string()).collect()),
+            DbConnection::Pg(_) => {
+                c.run_pending_migrations(PG_MIGRATIONS).map(|v| v.iter().map(|m| m.to_string()).collect())
+            }
+            DbConnection::Sqlite(_) => {
+                c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.iter().map(|m| m.to_string()).collect())
+            }
         };
         if is_pg {
             c.batch_execute("SELECT pg_advisory_unlock(727274)")?;
@@ -211,10 +203,7 @@ impl Db {
 
     /// Runs `f` on a pooled connection in a read transaction (so it sees one
     /// consistent state). Blocking: call it off the async workers.
-    pub fn read<T>(
-        &self,
-        f: impl FnOnce(&mut DbConnection) -> Result<T, StoreError>,
-    ) -> Result<T, StoreError> {
+    pub fn read<T>(&self, f: impl FnOnce(&mut DbConnection) -> Result<T, StoreError>) -> Result<T, StoreError> {
         let mut conn = self.conn()?;
         let c: &mut DbConnection = &mut conn;
         c.transaction(f)
@@ -225,10 +214,7 @@ impl Db {
     /// on PostgreSQL. A transaction that lost a race ([`StoreError::Retry`],
     /// a serialization failure or deadlock) is run again from the start.
     /// Blocking: call it off the async workers.
-    pub fn write<T>(
-        &self,
-        f: impl Fn(&mut DbConnection) -> Result<T, StoreError>,
-    ) -> Result<T, StoreError> {
+    pub fn write<T>(&self, f: impl Fn(&mut DbConnection) -> Result<T, StoreError>) -> Result<T, StoreError> {
         let mut conn = self.conn()?;
         let mut attempt = 0;
         loop {
@@ -257,9 +243,7 @@ pub fn write_transaction<T>(
     f: impl FnOnce(&mut DbConnection) -> Result<T, StoreError>,
 ) -> Result<T, StoreError> {
     match conn {
-        DbConnection::Sqlite(c) => {
-            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
-        }
+        DbConnection::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
         DbConnection::Pg(c) => AnsiTransactionManager::begin_transaction(c)?,
     }
     match f(conn) {
@@ -285,9 +269,7 @@ pub mod testing {
 
     /// The URL of database `name` on the server of `admin_url`.
     pub fn url_of(admin_url: &str, name: &str) -> String {
-        let (base, query) = admin_url
-            .split_once('?')
-            .map_or((admin_url, None), |(b, q)| (b, Some(q)));
+        let (base, query) = admin_url.split_once('?').map_or((admin_url, None), |(b, q)| (b, Some(q)));
         let root = base.rsplit_once('/').map_or(base, |(r, _)| r);
         match query {
             Some(q) => format!("{root}/{name}?{q}"),
@@ -301,8 +283,7 @@ pub mod testing {
             return Err(format!("bad database name {name:?}"));
         }
         let mut c = PgConnection::establish(admin_url).map_err(|e| e.to_string())?;
-        c.batch_execute(&format!("CREATE DATABASE {name}"))
-            .map_err(|e| e.to_string())?;
+        c.batch_execute(&format!("CREATE DATABASE {name}")).map_err(|e| e.to_string())?;
         Ok(url_of(admin_url, name))
     }
 
@@ -312,7 +293,6 @@ pub mod testing {
             return Err(format!("bad database name {name:?}"));
         }
         let mut c = PgConnection::establish(admin_url).map_err(|e| e.to_string())?;
-        c.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            .map_err(|e| e.to_string())
+        c.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).map_err(|e| e.to_string())
     }
 }

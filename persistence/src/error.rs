@@ -30,10 +30,7 @@ pub enum StoreError {
     EmailNotConfirmed,
     /// The quota plan's status does not allow the action (409).
     #[error("plan action not allowed in {current:?}")]
-    PlanNotAllowed {
-        current: domain::quota::PlanStatus,
-        allowed: Vec<domain::quota::PlanAction>,
-    },
+    PlanNotAllowed { current: domain::quota::PlanStatus, allowed: Vec<domain::quota::PlanAction> },
     /// The plan of the year exists already (409).
     #[error("plan exists")]
     PlanExists { current: domain::quota::PlanStatus },
@@ -70,9 +67,7 @@ impl From<DieselError> for StoreError {
     fn from(e: DieselError) -> Self {
         match &e {
             DieselError::NotFound => StoreError::NotFound,
-            DieselError::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => {
-                StoreError::Retry
-            }
+            DieselError::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => StoreError::Retry,
             DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => {
                 StoreError::Unavailable(e.to_string())
             }
@@ -105,8 +100,5 @@ impl From<r2d2::Error> for StoreError {
 
 /// Whether a diesel error is a unique-constraint violation.
 pub fn is_unique_violation(e: &DieselError) -> bool {
-    matches!(
-        e,
-        DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)
-    )
+    matches!(e, DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _))
 }

@@ -5,15 +5,13 @@
 use crate::db::DbConnection;
 use crate::error::StoreError;
 use crate::reference::load_known;
-use crate::schema::{
-    economic_activities as ea, forecast_history as h, forecast_lines as fl, forecasts as f,
-};
+use crate::schema::{economic_activities as ea, forecast_history as h, forecast_lines as fl, forecasts as f};
 use crate::{campaigns, new_id, Page};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use domain::forecast::{
-    check_line_set, check_submittable, validate_forecast, validate_line, Context, EmployerInput,
-    EmployerSection, ForecastLine, LineInput, QuotaUsage,
+    check_line_set, check_submittable, validate_forecast, validate_line, Context, EmployerInput, EmployerSection,
+    ForecastLine, LineInput, QuotaUsage,
 };
 use domain::occupation::OccupationCode;
 use domain::role::Role;
@@ -148,19 +146,11 @@ pub fn find(conn: &mut DbConnection, id: &str, viewer: &Viewer) -> Result<Foreca
 }
 
 fn lines_of(conn: &mut DbConnection, id: &str) -> Result<Vec<LineRow>, StoreError> {
-    Ok(fl::table
-        .filter(fl::forecast_id.eq(id))
-        .order(fl::position.asc())
-        .select(LineRow::as_select())
-        .load(conn)?)
+    Ok(fl::table.filter(fl::forecast_id.eq(id)).order(fl::position.asc()).select(LineRow::as_select()).load(conn)?)
 }
 
 /// The forecast `id` with its lines, if `viewer` may see it.
-pub fn get(
-    conn: &mut DbConnection,
-    id: &str,
-    viewer: &Viewer,
-) -> Result<ForecastRecord, StoreError> {
+pub fn get(conn: &mut DbConnection, id: &str, viewer: &Viewer) -> Result<ForecastRecord, StoreError> {
     let row = find(conn, id, viewer)?;
     let lines = lines_of(conn, &row.id)?;
     Ok(ForecastRecord { row, lines })
@@ -168,9 +158,7 @@ pub fn get(
 
 fn check_version(row: &ForecastRow, expected: Option<i64>) -> Result<(), StoreError> {
     match expected {
-        Some(v) if v != row.version => Err(StoreError::PreconditionFailed {
-            current: row.version,
-        }),
+        Some(v) if v != row.version => Err(StoreError::PreconditionFailed { current: row.version }),
         _ => Ok(()),
     }
 }
@@ -179,16 +167,8 @@ fn validation(errs: ValidationErrors) -> StoreError {
     StoreError::Validation(errs)
 }
 
-fn context<'a>(
-    viewer: &'a Viewer,
-    now: DateTime<Utc>,
-    known: &'a domain::forecast::KnownEntries,
-) -> Context<'a> {
-    Context {
-        today: baku_date(now),
-        caller_tin: viewer.employer_tin(),
-        known,
-    }
+fn context<'a>(viewer: &'a Viewer, now: DateTime<Utc>, known: &'a domain::forecast::KnownEntries) -> Context<'a> {
+    Context { today: baku_date(now), caller_tin: viewer.employer_tin(), known }
 }
 
 fn validate_all(
@@ -198,11 +178,8 @@ fn validate_all(
     employer: &EmployerInput,
     lines: &[LineInput],
 ) -> Result<(EmployerSection, Vec<ForecastLine>), StoreError> {
-    let known = load_known(
-        conn,
-        lines.iter().map(|l| l.occupation_code.as_str()),
-        employer.economic_activity.as_deref(),
-    )?;
+    let known =
+        load_known(conn, lines.iter().map(|l| l.occupation_code.as_str()), employer.economic_activity.as_deref())?;
     validate_forecast(employer, lines, &context(viewer, now, &known)).map_err(validation)
 }
 
@@ -210,12 +187,8 @@ fn validate_all(
 fn lines_search_text(lines: &[ForecastLine]) -> String {
     let mut s = String::new();
     for l in lines {
-        for part in [
-            l.occupation_code.as_str(),
-            &l.occupation_title,
-            &l.justification,
-            l.note.as_deref().unwrap_or(""),
-        ] {
+        for part in [l.occupation_code.as_str(), &l.occupation_title, &l.justification, l.note.as_deref().unwrap_or("")]
+        {
             s.push(' ');
             s.push_str(&fold(part));
         }
@@ -301,9 +274,7 @@ fn check_submission(
     }
     check_submittable(lines).map_err(validation)?;
     let (campaign, _) = campaigns::get(conn, target_year)?;
-    campaign
-        .check_submission(baku_date(now), from)
-        .map_err(StoreError::Calendar)
+    campaign.check_submission(baku_date(now), from).map_err(StoreError::Calendar)
 }
 
 /// A new forecast.
@@ -325,16 +296,8 @@ pub fn create(
     let (section, lines) = validate_all(conn, viewer, now, new.employer, new.lines)?;
     let mut status = ForecastStatus::Draft;
     if new.submit {
-        status = transition(status, ForecastAction::Submit, &viewer.roles)
-            .map_err(StoreError::Transition)?;
-        check_submission(
-            conn,
-            section.tin.as_str(),
-            new.target_year,
-            ForecastStatus::Draft,
-            lines.len(),
-            now,
-        )?;
+        status = transition(status, ForecastAction::Submit, &viewer.roles).map_err(StoreError::Transition)?;
+        check_submission(conn, section.tin.as_str(), new.target_year, ForecastStatus::Draft, lines.len(), now)?;
     }
     let id = new_id();
     let at = naive(now);
@@ -357,27 +320,9 @@ pub fn create(
         ))
         .execute(conn)?;
     insert_lines(conn, &id, &lines, 1)?;
-    append_history(
-        conn,
-        &id,
-        None,
-        ForecastStatus::Draft,
-        viewer,
-        Role::Employer,
-        None,
-        at,
-    )?;
+    append_history(conn, &id, None, ForecastStatus::Draft, viewer, Role::Employer, None, at)?;
     if new.submit {
-        append_history(
-            conn,
-            &id,
-            Some(ForecastStatus::Draft),
-            status,
-            viewer,
-            Role::Employer,
-            None,
-            at,
-        )?;
+        append_history(conn, &id, Some(ForecastStatus::Draft), status, viewer, Role::Employer, None, at)?;
     }
     get(conn, &id, viewer)
 }
@@ -421,20 +366,15 @@ fn section_values(
 
 /// The section the employer's economic activity counts under.
 fn activity_section(conn: &mut DbConnection, s: &EmployerSection) -> Result<String, StoreError> {
-    Ok(crate::reference::section_of(conn, &s.economic_activity)?
-        .unwrap_or_else(|| s.economic_activity.clone()))
+    Ok(crate::reference::section_of(conn, &s.economic_activity)?.unwrap_or_else(|| s.economic_activity.clone()))
 }
 
 /// Bumps the version of `row` from what was read, or reports a lost race.
 fn bump(conn: &mut DbConnection, row: &ForecastRow, now: NaiveDateTime) -> Result<i64, StoreError> {
     let next = row.version + 1;
-    let n = diesel::update(
-        f::table
-            .filter(f::id.eq(&row.id))
-            .filter(f::version.eq(row.version)),
-    )
-    .set((f::version.eq(next), f::updated_at.eq(now)))
-    .execute(conn)?;
+    let n = diesel::update(f::table.filter(f::id.eq(&row.id)).filter(f::version.eq(row.version)))
+        .set((f::version.eq(next), f::updated_at.eq(now)))
+        .execute(conn)?;
     if n == 0 {
         return Err(StoreError::Retry);
     }
@@ -443,10 +383,7 @@ fn bump(conn: &mut DbConnection, row: &ForecastRow, now: NaiveDateTime) -> Resul
 
 /// Rewrites the derived columns from the lines as they now stand.
 fn refresh_lines_summary(conn: &mut DbConnection, id: &str) -> Result<(), StoreError> {
-    let lines: Vec<ForecastLine> = lines_of(conn, id)?
-        .iter()
-        .filter_map(LineRow::to_domain)
-        .collect();
+    let lines: Vec<ForecastLine> = lines_of(conn, id)?.iter().filter_map(LineRow::to_domain).collect();
     diesel::update(f::table.filter(f::id.eq(id)))
         .set((
             f::line_count.eq(line_count(&lines)),
@@ -462,12 +399,7 @@ fn refresh_lines_summary(conn: &mut DbConnection, id: &str) -> Result<(), StoreE
 /// input is a 422 whatever version it names.
 fn editable(conn: &mut DbConnection, id: &str, viewer: &Viewer) -> Result<ForecastRow, StoreError> {
     let row = find(conn, id, viewer)?;
-    transition(
-        row.status(),
-        ForecastAction::Edit,
-        &owner_roles(&row, viewer),
-    )
-    .map_err(StoreError::Transition)?;
+    transition(row.status(), ForecastAction::Edit, &owner_roles(&row, viewer)).map_err(StoreError::Transition)?;
     Ok(row)
 }
 
@@ -495,19 +427,13 @@ pub fn replace(
     let row = editable(conn, id, viewer)?;
     let (section, valid) = validate_all(conn, viewer, now, employer, lines)?;
     if section.tin.as_str() != row.tin {
-        return Err(validation(ValidationErrors(vec![FieldError::new(
-            "employer.tin",
-            "tin_immutable",
-        )])));
+        return Err(validation(ValidationErrors(vec![FieldError::new("employer.tin", "tin_immutable")])));
     }
     check_version(&row, expected)?;
     let at = naive(now);
     bump(conn, &row, at)?;
     diesel::update(f::table.filter(f::id.eq(id)))
-        .set((
-            section_values(&section),
-            f::activity_section.eq(activity_section(conn, &section)?),
-        ))
+        .set((section_values(&section), f::activity_section.eq(activity_section(conn, &section)?)))
         .execute(conn)?;
     diesel::delete(fl::table.filter(fl::forecast_id.eq(id))).execute(conn)?;
     insert_lines(conn, id, &valid, 1)?;
@@ -550,19 +476,8 @@ pub fn add_line(
 
 /// A line-set error reported against the single line being written.
 fn set_error(all: &[ForecastLine]) -> StoreError {
-    let code = if all.len() > domain::forecast::MAX_LINES {
-        "too_many_lines"
-    } else {
-        "duplicate_line"
-    };
-    let mut e = FieldError::new(
-        if code == "too_many_lines" {
-            "lines"
-        } else {
-            "occupation_title"
-        },
-        code,
-    );
+    let code = if all.len() > domain::forecast::MAX_LINES { "too_many_lines" } else { "duplicate_line" };
+    let mut e = FieldError::new(if code == "too_many_lines" { "lines" } else { "occupation_title" }, code);
     if code == "too_many_lines" {
         e = e.with("max", domain::forecast::MAX_LINES);
     }
@@ -587,13 +502,7 @@ pub fn update_line(
     let line = validate_one_line(conn, viewer, now, input)?;
     let all: Vec<ForecastLine> = existing
         .iter()
-        .map(|l| {
-            if l.id == line_id {
-                Some(line.clone())
-            } else {
-                l.to_domain()
-            }
-        })
+        .map(|l| if l.id == line_id { Some(line.clone()) } else { l.to_domain() })
         .collect::<Option<_>>()
         .unwrap_or_default();
     check_line_set(&all, "lines").map_err(|_| set_error(&all))?;
@@ -625,12 +534,7 @@ pub fn delete_line(
 ) -> Result<ForecastRecord, StoreError> {
     let row = editable(conn, id, viewer)?;
     check_version(&row, expected)?;
-    let n = diesel::delete(
-        fl::table
-            .filter(fl::forecast_id.eq(id))
-            .filter(fl::id.eq(line_id)),
-    )
-    .execute(conn)?;
+    let n = diesel::delete(fl::table.filter(fl::forecast_id.eq(id)).filter(fl::id.eq(line_id))).execute(conn)?;
     if n == 0 {
         return Err(StoreError::NotFound);
     }
@@ -640,26 +544,11 @@ pub fn delete_line(
 }
 
 /// Deletes a draft and its lines. Its history stays (append-only).
-pub fn delete(
-    conn: &mut DbConnection,
-    id: &str,
-    viewer: &Viewer,
-    expected: Option<i64>,
-) -> Result<(), StoreError> {
+pub fn delete(conn: &mut DbConnection, id: &str, viewer: &Viewer, expected: Option<i64>) -> Result<(), StoreError> {
     let row = find(conn, id, viewer)?;
-    transition(
-        row.status(),
-        ForecastAction::Delete,
-        &owner_roles(&row, viewer),
-    )
-    .map_err(StoreError::Transition)?;
+    transition(row.status(), ForecastAction::Delete, &owner_roles(&row, viewer)).map_err(StoreError::Transition)?;
     check_version(&row, expected)?;
-    let n = diesel::delete(
-        f::table
-            .filter(f::id.eq(id))
-            .filter(f::version.eq(row.version)),
-    )
-    .execute(conn)?;
+    let n = diesel::delete(f::table.filter(f::id.eq(id)).filter(f::version.eq(row.version))).execute(conn)?;
     if n == 0 {
         return Err(StoreError::Retry);
     }
@@ -680,47 +569,23 @@ pub fn act(
 ) -> Result<ForecastRecord, StoreError> {
     let row = find(conn, id, viewer)?;
     let from = row.status();
-    let to =
-        transition(from, action, &owner_roles(&row, viewer)).map_err(StoreError::Transition)?;
+    let to = transition(from, action, &owner_roles(&row, viewer)).map_err(StoreError::Transition)?;
     check_version(&row, expected)?;
     if action == ForecastAction::Submit {
-        check_submission(
-            conn,
-            &row.tin,
-            row.target_year,
-            from,
-            usize::try_from(row.line_count).unwrap_or(0),
-            now,
-        )?;
+        check_submission(conn, &row.tin, row.target_year, from, usize::try_from(row.line_count).unwrap_or(0), now)?;
     }
     let at = naive(now);
     let next = row.version + 1;
-    let target = f::table
-        .filter(f::id.eq(id))
-        .filter(f::version.eq(row.version));
+    let target = f::table.filter(f::id.eq(id)).filter(f::version.eq(row.version));
     let n = match action {
         ForecastAction::Submit => diesel::update(target)
-            .set((
-                f::status.eq(to.as_str()),
-                f::version.eq(next),
-                f::updated_at.eq(at),
-                f::submitted_at.eq(Some(at)),
-            ))
+            .set((f::status.eq(to.as_str()), f::version.eq(next), f::updated_at.eq(at), f::submitted_at.eq(Some(at))))
             .execute(conn)?,
         ForecastAction::Return => diesel::update(target)
-            .set((
-                f::status.eq(to.as_str()),
-                f::version.eq(next),
-                f::updated_at.eq(at),
-                f::notification.eq(reason),
-            ))
+            .set((f::status.eq(to.as_str()), f::version.eq(next), f::updated_at.eq(at), f::notification.eq(reason)))
             .execute(conn)?,
         _ => diesel::update(target)
-            .set((
-                f::status.eq(to.as_str()),
-                f::version.eq(next),
-                f::updated_at.eq(at),
-            ))
+            .set((f::status.eq(to.as_str()), f::version.eq(next), f::updated_at.eq(at)))
             .execute(conn)?,
     };
     if n == 0 {
@@ -730,15 +595,10 @@ pub fn act(
     // The employer hears of a return or an acceptance by e-mail, queued in
     // this same transaction so it is never lost.
     let message = match action {
-        ForecastAction::Return => Some(domain::notify::forecast_returned(
-            row.number,
-            row.target_year,
-            reason.unwrap_or(""),
-        )),
-        ForecastAction::Accept => Some(domain::notify::forecast_accepted(
-            row.number,
-            row.target_year,
-        )),
+        ForecastAction::Return => {
+            Some(domain::notify::forecast_returned(row.number, row.target_year, reason.unwrap_or("")))
+        }
+        ForecastAction::Accept => Some(domain::notify::forecast_accepted(row.number, row.target_year)),
         _ => None,
     };
     if let Some(m) = message {
@@ -757,10 +617,7 @@ pub fn history(
     page: Page,
 ) -> Result<(Vec<HistoryRow>, i64), StoreError> {
     let row = find(conn, id, viewer)?;
-    let total: i64 = h::table
-        .filter(h::forecast_id.eq(&row.id))
-        .count()
-        .get_result(conn)?;
+    let total: i64 = h::table.filter(h::forecast_id.eq(&row.id)).count().get_result(conn)?;
     let rows = h::table
         .filter(h::forecast_id.eq(&row.id))
         .order(h::seq.asc())
@@ -817,15 +674,7 @@ pub fn list(
             q = q.filter(f::tin.eq(viewer.tin.clone().unwrap_or_default()));
         }
         if !filter.statuses.is_empty() {
-            q = q.filter(
-                f::status.eq_any(
-                    filter
-                        .statuses
-                        .iter()
-                        .map(|s| s.as_str())
-                        .collect::<Vec<_>>(),
-                ),
-            );
+            q = q.filter(f::status.eq_any(filter.statuses.iter().map(|s| s.as_str()).collect::<Vec<_>>()));
         }
         if let Some(t) = filter.created_from {
             q = q.filter(f::created_at.ge(naive(t)));
@@ -844,29 +693,15 @@ pub fn list(
         }
         if let Some(a) = filter.economic_activity.clone() {
             let divisions = ea::table.filter(ea::parent.eq(a.clone())).select(ea::code);
-            q = q.filter(
-                f::economic_activity
-                    .eq(a)
-                    .or(f::economic_activity.eq_any(divisions)),
-            );
+            q = q.filter(f::economic_activity.eq(a).or(f::economic_activity.eq_any(divisions)));
         }
         if let Some(t) = filter.tin.clone() {
             q = q.filter(f::tin.eq(t));
         }
-        for w in filter
-            .employer
-            .as_deref()
-            .map(domain::text::fold_words)
-            .unwrap_or_default()
-        {
+        for w in filter.employer.as_deref().map(domain::text::fold_words).unwrap_or_default() {
             q = q.filter(f::employer_search.like(format!("%{w}%")));
         }
-        for w in filter
-            .keyword
-            .as_deref()
-            .map(domain::text::fold_words)
-            .unwrap_or_default()
-        {
+        for w in filter.keyword.as_deref().map(domain::text::fold_words).unwrap_or_default() {
             let pattern = format!("%{w}%");
             if staff {
                 q = q.filter(
@@ -893,10 +728,6 @@ pub fn list(
         SortKey::NumberAsc => q.order(f::number.asc()),
         SortKey::NumberDesc => q.order(f::number.desc()),
     };
-    let rows = q
-        .limit(page.limit())
-        .offset(page.offset())
-        .select(ForecastRow::as_select())
-        .load(conn)?;
+    let rows = q.limit(page.limit()).offset(page.offset()).select(ForecastRow::as_select()).load(conn)?;
     Ok((rows, total))
 }

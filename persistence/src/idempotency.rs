@@ -47,13 +47,7 @@ pub fn run(
         .filter(k::caller.eq(s.caller))
         .filter(k::idem_key.eq(s.key))
         .filter(k::created_at.ge(s.now - RETENTION))
-        .select((
-            k::request_hash,
-            k::status_code,
-            k::response_body,
-            k::location,
-            k::etag,
-        ))
+        .select((k::request_hash, k::status_code, k::response_body, k::location, k::etag))
         .first(conn)
         .optional()?;
     if let Some((hash, status, body, location, etag)) = found {
@@ -90,26 +84,16 @@ pub fn run(
             k::created_at.eq(s.now),
         ))
         .execute(conn)
-        .map_err(|e| {
-            if is_unique_violation(&e) {
-                StoreError::Retry
-            } else {
-                e.into()
-            }
-        })?;
+        .map_err(|e| if is_unique_violation(&e) { StoreError::Retry } else { e.into() })?;
     let resp = f(conn)?;
-    diesel::update(
-        k::table
-            .filter(k::caller.eq(s.caller))
-            .filter(k::idem_key.eq(s.key)),
-    )
-    .set((
-        k::status_code.eq(i32::from(resp.status)),
-        k::response_body.eq(&resp.body),
-        k::location.eq(&resp.location),
-        k::etag.eq(&resp.etag),
-    ))
-    .execute(conn)?;
+    diesel::update(k::table.filter(k::caller.eq(s.caller)).filter(k::idem_key.eq(s.key)))
+        .set((
+            k::status_code.eq(i32::from(resp.status)),
+            k::response_body.eq(&resp.body),
+            k::location.eq(&resp.location),
+            k::etag.eq(&resp.etag),
+        ))
+        .execute(conn)?;
     Ok(resp)
 }
 

@@ -23,11 +23,7 @@ pub struct ContactRow {
 
 /// The contact of `tin`, if any was ever set.
 pub fn contact(conn: &mut DbConnection, tin: &str) -> Result<Option<ContactRow>, StoreError> {
-    Ok(ec::table
-        .filter(ec::tin.eq(tin))
-        .select(ContactRow::as_select())
-        .first(conn)
-        .optional()?)
+    Ok(ec::table.filter(ec::tin.eq(tin)).select(ContactRow::as_select()).first(conn).optional()?)
 }
 
 /// The confirmed address of `tin`, if there is one.
@@ -55,20 +51,15 @@ pub fn set_pending(
         ec::attempts_left.eq(CODE_ATTEMPTS),
         ec::updated_at.eq(at),
     );
-    let n = diesel::update(ec::table.filter(ec::tin.eq(tin)))
-        .set(values)
-        .execute(conn)?;
+    let n = diesel::update(ec::table.filter(ec::tin.eq(tin))).set(values).execute(conn)?;
     if n == 0 {
-        diesel::insert_into(ec::table)
-            .values((ec::tin.eq(tin), values))
-            .execute(conn)
-            .map_err(|e| {
-                if is_unique_violation(&e) {
-                    StoreError::Retry
-                } else {
-                    e.into()
-                }
-            })?;
+        diesel::insert_into(ec::table).values((ec::tin.eq(tin), values)).execute(conn).map_err(|e| {
+            if is_unique_violation(&e) {
+                StoreError::Retry
+            } else {
+                e.into()
+            }
+        })?;
     }
     enqueue(conn, None, "email_confirmation", email, message, at)?;
     Ok(())
@@ -85,17 +76,12 @@ pub fn attempt(
     let Some(c) = contact(conn, tin)? else {
         return Ok(None);
     };
-    let (Some(hash), Some(expires), Some(pending)) = (
-        c.code_hash.as_deref(),
-        c.code_expires_at,
-        c.pending_email.clone(),
-    ) else {
+    let (Some(hash), Some(expires), Some(pending)) =
+        (c.code_hash.as_deref(), c.code_expires_at, c.pending_email.clone())
+    else {
         return Ok(None);
     };
-    let p = PendingCode {
-        expires_at: expires.and_utc(),
-        attempts_left: c.attempts_left,
-    };
+    let p = PendingCode { expires_at: expires.and_utc(), attempts_left: c.attempts_left };
     let outcome = judge(&p, now, hash == typed_hash);
     let at = now.naive_utc();
     match outcome {
@@ -124,18 +110,9 @@ pub fn attempt(
 
 /// Records `email` as confirmed for `tin` directly: for seeding test and
 /// migration data, never reachable through the API.
-pub fn set_confirmed(
-    conn: &mut DbConnection,
-    tin: &str,
-    email: &str,
-    now: NaiveDateTime,
-) -> Result<(), StoreError> {
+pub fn set_confirmed(conn: &mut DbConnection, tin: &str, email: &str, now: NaiveDateTime) -> Result<(), StoreError> {
     let n = diesel::update(ec::table.filter(ec::tin.eq(tin)))
-        .set((
-            ec::email.eq(Some(email)),
-            ec::confirmed_at.eq(Some(now)),
-            ec::updated_at.eq(now),
-        ))
+        .set((ec::email.eq(Some(email)), ec::confirmed_at.eq(Some(now)), ec::updated_at.eq(now)))
         .execute(conn)?;
     if n == 0 {
         diesel::insert_into(ec::table)
@@ -147,13 +124,7 @@ pub fn set_confirmed(
                 ec::updated_at.eq(now),
             ))
             .execute(conn)
-            .map_err(|e| {
-                if is_unique_violation(&e) {
-                    StoreError::Retry
-                } else {
-                    e.into()
-                }
-            })?;
+            .map_err(|e| if is_unique_violation(&e) { StoreError::Retry } else { e.into() })?;
     }
     Ok(())
 }
@@ -183,10 +154,7 @@ pub fn enqueue(
     now: NaiveDateTime,
 ) -> Result<bool, StoreError> {
     if let Some(k) = dedupe {
-        let have: i64 = ob::table
-            .filter(ob::dedupe_key.eq(k))
-            .count()
-            .get_result(conn)?;
+        let have: i64 = ob::table.filter(ob::dedupe_key.eq(k)).count().get_result(conn)?;
         if have > 0 {
             return Ok(false);
         }
@@ -204,13 +172,7 @@ pub fn enqueue(
             ob::next_attempt_at.eq(now),
         ))
         .execute(conn)
-        .map_err(|e| {
-            if is_unique_violation(&e) {
-                StoreError::Retry
-            } else {
-                e.into()
-            }
-        })?;
+        .map_err(|e| if is_unique_violation(&e) { StoreError::Retry } else { e.into() })?;
     Ok(true)
 }
 
@@ -233,23 +195,12 @@ pub fn claim_due(
     let mut claimed = Vec::new();
     for (id, was) in due {
         let n = diesel::update(
-            ob::table
-                .filter(ob::id.eq(&id))
-                .filter(ob::next_attempt_at.eq(was))
-                .filter(ob::sent_at.is_null()),
+            ob::table.filter(ob::id.eq(&id)).filter(ob::next_attempt_at.eq(was)).filter(ob::sent_at.is_null()),
         )
-        .set((
-            ob::next_attempt_at.eq(now + lease),
-            ob::attempts.eq(ob::attempts + 1),
-        ))
+        .set((ob::next_attempt_at.eq(now + lease), ob::attempts.eq(ob::attempts + 1)))
         .execute(conn)?;
         if n == 1 {
-            claimed.push(
-                ob::table
-                    .filter(ob::id.eq(&id))
-                    .select(OutboxRow::as_select())
-                    .first(conn)?,
-            );
+            claimed.push(ob::table.filter(ob::id.eq(&id)).select(OutboxRow::as_select()).first(conn)?);
         }
     }
     Ok(claimed)
@@ -264,41 +215,22 @@ pub fn mark_sent(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> Resul
 }
 
 /// Records a failed delivery and when to try again.
-pub fn mark_failed(
-    conn: &mut DbConnection,
-    id: &str,
-    error: &str,
-    retry_at: NaiveDateTime,
-) -> Result<(), StoreError> {
+pub fn mark_failed(conn: &mut DbConnection, id: &str, error: &str, retry_at: NaiveDateTime) -> Result<(), StoreError> {
     let error: String = error.chars().take(1000).collect();
-    diesel::update(
-        ob::table
-            .filter(ob::id.eq(id))
-            .filter(ob::sent_at.is_null()),
-    )
-    .set((
-        ob::next_attempt_at.eq(retry_at),
-        ob::last_error.eq(Some(error)),
-    ))
-    .execute(conn)?;
+    diesel::update(ob::table.filter(ob::id.eq(id)).filter(ob::sent_at.is_null()))
+        .set((ob::next_attempt_at.eq(retry_at), ob::last_error.eq(Some(error))))
+        .execute(conn)?;
     Ok(())
 }
 
 /// Messages queued for `to`, oldest first (for operators and tests).
 pub fn outbox_for(conn: &mut DbConnection, to: &str) -> Result<Vec<OutboxRow>, StoreError> {
-    Ok(ob::table
-        .filter(ob::to_address.eq(to))
-        .order(ob::created_at.asc())
-        .select(OutboxRow::as_select())
-        .load(conn)?)
+    Ok(ob::table.filter(ob::to_address.eq(to)).order(ob::created_at.asc()).select(OutboxRow::as_select()).load(conn)?)
 }
 
 /// Drafts and returned forecasts of `year` whose employer has a confirmed
 /// address: (forecast id, number, address).
-pub fn unsubmitted_with_email(
-    conn: &mut DbConnection,
-    year: i32,
-) -> Result<Vec<(String, i64, String)>, StoreError> {
+pub fn unsubmitted_with_email(conn: &mut DbConnection, year: i32) -> Result<Vec<(String, i64, String)>, StoreError> {
     let rows: Vec<(String, i64, Option<String>)> = f::table
         .inner_join(ec::table.on(ec::tin.eq(f::tin)))
         .filter(f::target_year.eq(year))
@@ -306,10 +238,7 @@ pub fn unsubmitted_with_email(
         .filter(ec::confirmed_at.is_not_null())
         .select((f::id, f::number, ec::email))
         .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(id, n, e)| e.map(|e| (id, n, e)))
-        .collect())
+    Ok(rows.into_iter().filter_map(|(id, n, e)| e.map(|e| (id, n, e))).collect())
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
@@ -346,17 +275,10 @@ pub fn create_client(
 }
 
 pub fn client(conn: &mut DbConnection, id: &str) -> Result<Option<ClientRow>, StoreError> {
-    Ok(ac::table
-        .filter(ac::client_id.eq(id))
-        .select(ClientRow::as_select())
-        .first(conn)
-        .optional()?)
+    Ok(ac::table.filter(ac::client_id.eq(id)).select(ClientRow::as_select()).first(conn).optional()?)
 }
 
-pub fn list_clients(
-    conn: &mut DbConnection,
-    page: Page,
-) -> Result<(Vec<ClientRow>, i64), StoreError> {
+pub fn list_clients(conn: &mut DbConnection, page: Page) -> Result<(Vec<ClientRow>, i64), StoreError> {
     let total: i64 = ac::table.count().get_result(conn)?;
     let rows = ac::table
         .order(ac::created_at.asc())
@@ -374,16 +296,9 @@ pub fn rotate_secret(
     secret_hash: &str,
     now: NaiveDateTime,
 ) -> Result<ClientRow, StoreError> {
-    let n = diesel::update(
-        ac::table
-            .filter(ac::client_id.eq(id))
-            .filter(ac::revoked_at.is_null()),
-    )
-    .set((
-        ac::secret_hash.eq(secret_hash),
-        ac::secret_rotated_at.eq(now),
-    ))
-    .execute(conn)?;
+    let n = diesel::update(ac::table.filter(ac::client_id.eq(id)).filter(ac::revoked_at.is_null()))
+        .set((ac::secret_hash.eq(secret_hash), ac::secret_rotated_at.eq(now)))
+        .execute(conn)?;
     if n == 0 {
         return Err(StoreError::NotFound);
     }
@@ -391,14 +306,8 @@ pub fn rotate_secret(
 }
 
 /// Revokes a client: no new tokens; tokens issued stop with their lifetime.
-pub fn revoke_client(
-    conn: &mut DbConnection,
-    id: &str,
-    now: NaiveDateTime,
-) -> Result<(), StoreError> {
-    let n = diesel::update(ac::table.filter(ac::client_id.eq(id)))
-        .set(ac::revoked_at.eq(Some(now)))
-        .execute(conn)?;
+pub fn revoke_client(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> Result<(), StoreError> {
+    let n = diesel::update(ac::table.filter(ac::client_id.eq(id))).set(ac::revoked_at.eq(Some(now))).execute(conn)?;
     if n == 0 {
         return Err(StoreError::NotFound);
     }

@@ -5,8 +5,8 @@ use crate::db::DbConnection;
 use crate::error::{is_unique_violation, StoreError};
 use crate::forecasts::Viewer;
 use crate::schema::{
-    exemption_categories as ex, quota_allocations as qa, quota_plan_entries as qe,
-    quota_plan_history as qh, quota_plans as qp,
+    exemption_categories as ex, quota_allocations as qa, quota_plan_entries as qe, quota_plan_history as qh,
+    quota_plans as qp,
 };
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -79,11 +79,7 @@ const BUCKET: &str = "CASE WHEN f.status = 'accepted' THEN 'accepted' ELSE 'pend
 
 /// The summary of target year `year` per economic activity, computed by the
 /// database in one GROUP BY (SPEC §5.1).
-pub fn summary(
-    conn: &mut DbConnection,
-    year: i32,
-    include_pending: bool,
-) -> Result<Vec<SummaryRow>, StoreError> {
+pub fn summary(conn: &mut DbConnection, year: i32, include_pending: bool) -> Result<Vec<SummaryRow>, StoreError> {
     let sql = format!(
         "SELECT f.activity_section AS activity, {BUCKET} AS bucket, \
          COUNT(DISTINCT f.tin) AS employers, COUNT(DISTINCT f.id) AS forecasts, \
@@ -136,12 +132,7 @@ pub fn summary_by_occupation(
          ORDER BY l.occupation_code, l.occupation_title, {BUCKET}",
         status_list(include_pending)
     );
-    Ok(raw_load!(
-        conn,
-        &sql,
-        OccupationSummaryRow,
-        [(Integer, year), (Text, section)]
-    )?)
+    Ok(raw_load!(conn, &sql, OccupationSummaryRow, [(Integer, year), (Text, section)])?)
 }
 
 /// A quota plan with its entries, in activity order.
@@ -166,11 +157,10 @@ pub struct EntryRow {
 
 /// The plan of `year`.
 pub fn get_plan(conn: &mut DbConnection, year: i32) -> Result<PlanRecord, StoreError> {
-    let (status, version, created_at, updated_at): (String, i64, NaiveDateTime, NaiveDateTime) =
-        qp::table
-            .filter(qp::target_year.eq(year))
-            .select((qp::status, qp::version, qp::created_at, qp::updated_at))
-            .first(conn)?;
+    let (status, version, created_at, updated_at): (String, i64, NaiveDateTime, NaiveDateTime) = qp::table
+        .filter(qp::target_year.eq(year))
+        .select((qp::status, qp::version, qp::created_at, qp::updated_at))
+        .first(conn)?;
     let entries = qe::table
         .filter(qe::target_year.eq(year))
         .order(qe::economic_activity.asc())
@@ -191,9 +181,7 @@ fn plan_refusal(r: PlanRefusal) -> StoreError {
         PlanRefusal::Forbidden { needs } => {
             StoreError::Transition(domain::status::TransitionError::Forbidden { needs })
         }
-        PlanRefusal::NotAllowed { current, allowed } => {
-            StoreError::PlanNotAllowed { current, allowed }
-        }
+        PlanRefusal::NotAllowed { current, allowed } => StoreError::PlanNotAllowed { current, allowed },
     }
 }
 
@@ -232,16 +220,9 @@ pub fn create_plan(
     now: NaiveDateTime,
 ) -> Result<PlanRecord, StoreError> {
     if !viewer.roles.contains(&Role::Commission) {
-        return Err(StoreError::Transition(
-            domain::status::TransitionError::Forbidden {
-                needs: Role::Commission,
-            },
-        ));
+        return Err(StoreError::Transition(domain::status::TransitionError::Forbidden { needs: Role::Commission }));
     }
-    let exists: i64 = qp::table
-        .filter(qp::target_year.eq(year))
-        .count()
-        .get_result(conn)?;
+    let exists: i64 = qp::table.filter(qp::target_year.eq(year)).count().get_result(conn)?;
     if exists > 0 {
         let p = get_plan(conn, year)?;
         return Err(StoreError::PlanExists { current: p.status });
@@ -255,15 +236,8 @@ pub fn create_plan(
             qp::updated_at.eq(now),
         ))
         .execute(conn)
-        .map_err(|e| {
-            if is_unique_violation(&e) {
-                StoreError::Retry
-            } else {
-                e.into()
-            }
-        })?;
-    let mut by_activity: std::collections::BTreeMap<String, i64> =
-        std::collections::BTreeMap::new();
+        .map_err(|e| if is_unique_violation(&e) { StoreError::Retry } else { e.into() })?;
+    let mut by_activity: std::collections::BTreeMap<String, i64> = std::collections::BTreeMap::new();
     for r in summary(conn, year, false)? {
         *by_activity.entry(r.activity).or_default() += r.quota_foreigners;
     }
@@ -277,16 +251,7 @@ pub fn create_plan(
             ))
             .execute(conn)?;
     }
-    plan_history(
-        conn,
-        year,
-        None,
-        PlanStatus::Draft,
-        "create",
-        viewer,
-        Role::Commission,
-        now,
-    )?;
+    plan_history(conn, year, None, PlanStatus::Draft, "create", viewer, Role::Commission, now)?;
     get_plan(conn, year)
 }
 
@@ -296,17 +261,9 @@ fn bump_plan(
     status: PlanStatus,
     now: NaiveDateTime,
 ) -> Result<(), StoreError> {
-    let n = diesel::update(
-        qp::table
-            .filter(qp::target_year.eq(plan.target_year))
-            .filter(qp::version.eq(plan.version)),
-    )
-    .set((
-        qp::status.eq(status.as_str()),
-        qp::version.eq(plan.version + 1),
-        qp::updated_at.eq(now),
-    ))
-    .execute(conn)?;
+    let n = diesel::update(qp::table.filter(qp::target_year.eq(plan.target_year)).filter(qp::version.eq(plan.version)))
+        .set((qp::status.eq(status.as_str()), qp::version.eq(plan.version + 1), qp::updated_at.eq(now)))
+        .execute(conn)?;
     if n == 0 {
         return Err(StoreError::Retry);
     }
@@ -315,9 +272,7 @@ fn bump_plan(
 
 fn check_plan_version(plan: &PlanRecord, expected: Option<i64>) -> Result<(), StoreError> {
     match expected {
-        Some(v) if v != plan.version => Err(StoreError::PreconditionFailed {
-            current: plan.version,
-        }),
+        Some(v) if v != plan.version => Err(StoreError::PreconditionFailed { current: plan.version }),
         _ => Ok(()),
     }
 }
@@ -345,55 +300,30 @@ pub fn put_plan(
     let mut errs = ValidationErrors::default();
     let mut seen = std::collections::HashSet::new();
     for (i, (activity, n)) in numbers.iter().enumerate() {
-        let field = if action == PlanAction::EditProposed {
-            "proposed"
-        } else {
-            "approved"
-        };
+        let field = if action == PlanAction::EditProposed { "proposed" } else { "approved" };
         if let Err(e) = domain::quota::check_quota_number(format!("entries[{i}].{field}"), *n) {
             errs.push(e);
         }
         if !seen.insert(activity.clone()) {
-            errs.push(FieldError::new(
-                format!("entries[{i}].economic_activity"),
-                "duplicate_entry",
-            ));
+            errs.push(FieldError::new(format!("entries[{i}].economic_activity"), "duplicate_entry"));
         }
         let known: Option<(String, Option<String>)> = crate::schema::economic_activities::table
             .filter(crate::schema::economic_activities::code.eq(activity))
-            .select((
-                crate::schema::economic_activities::code,
-                crate::schema::economic_activities::parent,
-            ))
+            .select((crate::schema::economic_activities::code, crate::schema::economic_activities::parent))
             .first(conn)
             .optional()?;
         match known {
             None => errs.push(
-                FieldError::new(
-                    format!("entries[{i}].economic_activity"),
-                    "economic_activity_unknown",
-                )
-                .with("code", activity),
+                FieldError::new(format!("entries[{i}].economic_activity"), "economic_activity_unknown")
+                    .with("code", activity),
             ),
             Some((_, Some(_))) => errs.push(
-                FieldError::new(
-                    format!("entries[{i}].economic_activity"),
-                    "section_required",
-                )
-                .with("code", activity),
+                FieldError::new(format!("entries[{i}].economic_activity"), "section_required").with("code", activity),
             ),
             Some(_) => {}
         }
-        if action == PlanAction::EditApproved
-            && !plan
-                .entries
-                .iter()
-                .any(|e| &e.economic_activity == activity)
-        {
-            errs.push(
-                FieldError::new(format!("entries[{i}].economic_activity"), "not_in_plan")
-                    .with("code", activity),
-            );
+        if action == PlanAction::EditApproved && !plan.entries.iter().any(|e| &e.economic_activity == activity) {
+            errs.push(FieldError::new(format!("entries[{i}].economic_activity"), "not_in_plan").with("code", activity));
         }
     }
     if !errs.is_empty() {
@@ -402,17 +332,11 @@ pub fn put_plan(
     check_plan_version(&plan, expected)?;
     bump_plan(conn, &plan, plan.status, now)?;
     for (activity, n) in numbers {
-        let target = qe::table
-            .filter(qe::target_year.eq(year))
-            .filter(qe::economic_activity.eq(activity));
+        let target = qe::table.filter(qe::target_year.eq(year)).filter(qe::economic_activity.eq(activity));
         if action == PlanAction::EditApproved {
-            diesel::update(target)
-                .set(qe::approved.eq(Some(*n)))
-                .execute(conn)?;
+            diesel::update(target).set(qe::approved.eq(Some(*n))).execute(conn)?;
         } else {
-            let updated = diesel::update(target)
-                .set(qe::proposed.eq(*n))
-                .execute(conn)?;
+            let updated = diesel::update(target).set(qe::proposed.eq(*n)).execute(conn)?;
             if updated == 0 {
                 diesel::insert_into(qe::table)
                     .values((
@@ -427,28 +351,11 @@ pub fn put_plan(
     }
     if action == PlanAction::EditProposed {
         let keep: Vec<&str> = numbers.iter().map(|(a, _)| a.as_str()).collect();
-        diesel::delete(
-            qe::table
-                .filter(qe::target_year.eq(year))
-                .filter(qe::economic_activity.ne_all(keep)),
-        )
-        .execute(conn)?;
+        diesel::delete(qe::table.filter(qe::target_year.eq(year)).filter(qe::economic_activity.ne_all(keep)))
+            .execute(conn)?;
     }
-    let role = if action == PlanAction::EditProposed {
-        Role::Commission
-    } else {
-        Role::Admin
-    };
-    plan_history(
-        conn,
-        year,
-        Some(plan.status),
-        plan.status,
-        action.as_str(),
-        viewer,
-        role,
-        now,
-    )?;
+    let role = if action == PlanAction::EditProposed { Role::Commission } else { Role::Admin };
+    plan_history(conn, year, Some(plan.status), plan.status, action.as_str(), viewer, role, now)?;
     get_plan(conn, year)
 }
 
@@ -464,30 +371,14 @@ pub fn plan_act(
     let plan = get_plan(conn, year)?;
     let to = plan_transition(plan.status, action, &viewer.roles).map_err(plan_refusal)?;
     if action == PlanAction::Approve {
-        let approved: Vec<(String, Option<i64>)> = plan
-            .entries
-            .iter()
-            .map(|e| (e.economic_activity.clone(), e.approved))
-            .collect();
+        let approved: Vec<(String, Option<i64>)> =
+            plan.entries.iter().map(|e| (e.economic_activity.clone(), e.approved)).collect();
         domain::quota::check_approvable(&approved).map_err(StoreError::Validation)?;
     }
     check_plan_version(&plan, expected)?;
     bump_plan(conn, &plan, to, now)?;
-    let role = if action == PlanAction::Approve {
-        Role::Admin
-    } else {
-        Role::Commission
-    };
-    plan_history(
-        conn,
-        year,
-        Some(plan.status),
-        to,
-        action.as_str(),
-        viewer,
-        role,
-        now,
-    )?;
+    let role = if action == PlanAction::Approve { Role::Admin } else { Role::Commission };
+    plan_history(conn, year, Some(plan.status), to, action.as_str(), viewer, role, now)?;
     get_plan(conn, year)
 }
 
@@ -503,10 +394,7 @@ pub struct PlanHistoryRow {
 }
 
 /// Every step of the plan of `year`, oldest first.
-pub fn plan_history_of(
-    conn: &mut DbConnection,
-    year: i32,
-) -> Result<Vec<PlanHistoryRow>, StoreError> {
+pub fn plan_history_of(conn: &mut DbConnection, year: i32) -> Result<Vec<PlanHistoryRow>, StoreError> {
     get_plan(conn, year)?;
     Ok(qh::table
         .filter(qh::target_year.eq(year))
@@ -517,10 +405,7 @@ pub fn plan_history_of(
 
 /// The approved quota of `year`: (activity, figures) per entry. Not found
 /// until the plan is approved.
-pub fn approved_quota(
-    conn: &mut DbConnection,
-    year: i32,
-) -> Result<Vec<(String, QuotaFigures)>, StoreError> {
+pub fn approved_quota(conn: &mut DbConnection, year: i32) -> Result<Vec<(String, QuotaFigures)>, StoreError> {
     let plan = get_plan(conn, year)?;
     if plan.status != PlanStatus::Approved {
         return Err(StoreError::NotFound);
@@ -528,15 +413,7 @@ pub fn approved_quota(
     Ok(plan
         .entries
         .into_iter()
-        .map(|e| {
-            (
-                e.economic_activity,
-                QuotaFigures {
-                    approved: e.approved.unwrap_or(0),
-                    used: e.used,
-                },
-            )
-        })
+        .map(|e| (e.economic_activity, QuotaFigures { approved: e.approved.unwrap_or(0), used: e.used }))
         .collect())
 }
 
@@ -565,10 +442,7 @@ fn figures(conn: &mut DbConnection, year: i32, section: &str) -> Result<QuotaFig
         .filter(qe::economic_activity.eq(section))
         .select((qe::approved, qe::used))
         .first(conn)?;
-    Ok(QuotaFigures {
-        approved: approved.unwrap_or(0),
-        used,
-    })
+    Ok(QuotaFigures { approved: approved.unwrap_or(0), used })
 }
 
 /// Records a permit against the approved quota of its year and activity.
@@ -597,17 +471,10 @@ pub fn allocate(
     let mut errs = ValidationErrors::default();
     let section = crate::reference::section_of(conn, &a.economic_activity)?;
     if section.is_none() {
-        errs.push(
-            FieldError::new("economic_activity", "economic_activity_unknown")
-                .with("code", &a.economic_activity),
-        );
+        errs.push(FieldError::new("economic_activity", "economic_activity_unknown").with("code", &a.economic_activity));
     }
     if let Some(code) = &a.exemption {
-        let known: i64 = ex::table
-            .filter(ex::code.eq(code))
-            .filter(ex::retired.eq(false))
-            .count()
-            .get_result(conn)?;
+        let known: i64 = ex::table.filter(ex::code.eq(code)).filter(ex::retired.eq(false)).count().get_result(conn)?;
         if known == 0 {
             errs.push(FieldError::new("exemption", "exemption_unknown").with("code", code));
         }
@@ -622,12 +489,7 @@ pub fn allocate(
     }
     let existing: Option<(i32, String, Option<String>, Option<NaiveDateTime>)> = qa::table
         .filter(qa::permit_ref.eq(&a.permit_ref))
-        .select((
-            qa::target_year,
-            qa::economic_activity,
-            qa::exemption,
-            qa::cancelled_at,
-        ))
+        .select((qa::target_year, qa::economic_activity, qa::exemption, qa::cancelled_at))
         .first(conn)
         .optional()?;
     if let Some((y, act, exemption, cancelled)) = &existing {
@@ -636,14 +498,7 @@ pub fn allocate(
             return Err(StoreError::PermitConflict);
         }
         if cancelled.is_none() {
-            let f = if in_plan {
-                figures(conn, year, &section)?
-            } else {
-                QuotaFigures {
-                    approved: 0,
-                    used: 0,
-                }
-            };
+            let f = if in_plan { figures(conn, year, &section)? } else { QuotaFigures { approved: 0, used: 0 } };
             return Ok(AllocationOutcome {
                 created: false,
                 activity: section,
@@ -689,28 +544,10 @@ pub fn allocate(
             ))
             .execute(conn)
             // The same new reference recorded at once by another officer.
-            .map_err(|e| {
-                if is_unique_violation(&e) {
-                    StoreError::Retry
-                } else {
-                    e.into()
-                }
-            })?;
+            .map_err(|e| if is_unique_violation(&e) { StoreError::Retry } else { e.into() })?;
     }
-    let f = if in_plan {
-        figures(conn, year, &section)?
-    } else {
-        QuotaFigures {
-            approved: 0,
-            used: 0,
-        }
-    };
-    Ok(AllocationOutcome {
-        created: true,
-        activity: section,
-        exemption: a.exemption.clone(),
-        figures: f,
-    })
+    let f = if in_plan { figures(conn, year, &section)? } else { QuotaFigures { approved: 0, used: 0 } };
+    Ok(AllocationOutcome { created: true, activity: section, exemption: a.exemption.clone(), figures: f })
 }
 
 /// Cancels a recorded permit: its unit goes back to the quota (exempt
@@ -722,23 +559,15 @@ pub fn cancel(
     viewer: &Viewer,
     now: NaiveDateTime,
 ) -> Result<AllocationOutcome, StoreError> {
-    let (section, exemption, cancelled): (String, Option<String>, Option<NaiveDateTime>) =
-        qa::table
-            .filter(qa::permit_ref.eq(permit_ref))
-            .filter(qa::target_year.eq(year))
-            .select((qa::activity_section, qa::exemption, qa::cancelled_at))
-            .first(conn)?;
+    let (section, exemption, cancelled): (String, Option<String>, Option<NaiveDateTime>) = qa::table
+        .filter(qa::permit_ref.eq(permit_ref))
+        .filter(qa::target_year.eq(year))
+        .select((qa::activity_section, qa::exemption, qa::cancelled_at))
+        .first(conn)?;
     if cancelled.is_none() {
-        let n = diesel::update(
-            qa::table
-                .filter(qa::permit_ref.eq(permit_ref))
-                .filter(qa::cancelled_at.is_null()),
-        )
-        .set((
-            qa::cancelled_at.eq(Some(now)),
-            qa::cancelled_by.eq(Some(&viewer.sub)),
-        ))
-        .execute(conn)?;
+        let n = diesel::update(qa::table.filter(qa::permit_ref.eq(permit_ref)).filter(qa::cancelled_at.is_null()))
+            .set((qa::cancelled_at.eq(Some(now)), qa::cancelled_by.eq(Some(&viewer.sub))))
+            .execute(conn)?;
         if n == 0 {
             return Err(StoreError::Retry);
         }
@@ -753,16 +582,8 @@ pub fn cancel(
             .execute(conn)?;
         }
     }
-    let f = figures(conn, year, &section).unwrap_or(QuotaFigures {
-        approved: 0,
-        used: 0,
-    });
-    Ok(AllocationOutcome {
-        created: false,
-        activity: section,
-        exemption,
-        figures: f,
-    })
+    let f = figures(conn, year, &section).unwrap_or(QuotaFigures { approved: 0, used: 0 });
+    Ok(AllocationOutcome { created: false, activity: section, exemption, figures: f })
 }
 
 /// Forecast foreigners against permits recorded, for one key (an economic
@@ -781,11 +602,7 @@ pub struct AccuracyRow {
 
 /// How well forecasts for `year` predicted the permits actually recorded,
 /// per economic activity (`by_employer` false) or per employer.
-pub fn accuracy(
-    conn: &mut DbConnection,
-    year: i32,
-    by_employer: bool,
-) -> Result<Vec<AccuracyRow>, StoreError> {
+pub fn accuracy(conn: &mut DbConnection, year: i32, by_employer: bool) -> Result<Vec<AccuracyRow>, StoreError> {
     let (fk, ak, extra) = if by_employer {
         ("f.tin", "a.tin", "AND a.tin IS NOT NULL")
     } else {
@@ -801,10 +618,5 @@ pub fn accuracy(
            WHERE a.target_year = ? AND a.exemption IS NULL AND a.cancelled_at IS NULL {extra} GROUP BY {ak} \
          ) t GROUP BY k ORDER BY k"
     );
-    Ok(raw_load!(
-        conn,
-        &sql,
-        AccuracyRow,
-        [(Integer, year), (Integer, year)]
-    )?)
+    Ok(raw_load!(conn, &sql, AccuracyRow, [(Integer, year), (Integer, year)])?)
 }

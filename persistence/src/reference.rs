@@ -89,39 +89,24 @@ fn occupation_search_text(code: &str, title: &str) -> String {
 /// import, in the same transaction.
 pub fn occupations_version(conn: &mut DbConnection) -> Result<i64, StoreError> {
     use crate::schema::reference_versions as rv;
-    Ok(rv::table
-        .filter(rv::name.eq("occupations"))
-        .select(rv::version)
-        .first(conn)
-        .optional()?
-        .unwrap_or(0))
+    Ok(rv::table.filter(rv::name.eq("occupations")).select(rv::version).first(conn).optional()?.unwrap_or(0))
 }
 
 fn bump_occupations_version(conn: &mut DbConnection) -> Result<(), StoreError> {
     use crate::schema::reference_versions as rv;
-    diesel::update(rv::table.filter(rv::name.eq("occupations")))
-        .set(rv::version.eq(rv::version + 1))
-        .execute(conn)?;
+    diesel::update(rv::table.filter(rv::name.eq("occupations"))).set(rv::version.eq(rv::version + 1)).execute(conn)?;
     Ok(())
 }
 
 /// Every current occupation (code, title), with the classification's version.
-pub fn current_occupations(
-    conn: &mut DbConnection,
-) -> Result<(i64, Vec<(String, String)>), StoreError> {
+pub fn current_occupations(conn: &mut DbConnection) -> Result<(i64, Vec<(String, String)>), StoreError> {
     let version = occupations_version(conn)?;
-    let rows = occ::table
-        .filter(occ::retired.eq(false))
-        .select((occ::code, occ::title))
-        .load(conn)?;
+    let rows = occ::table.filter(occ::retired.eq(false)).select((occ::code, occ::title)).load(conn)?;
     Ok((version, rows))
 }
 
 /// Every economic activity, sections each followed by their divisions.
-pub fn list_activities(
-    conn: &mut DbConnection,
-    page: Page,
-) -> Result<(Vec<ActivityRow>, i64), StoreError> {
+pub fn list_activities(conn: &mut DbConnection, page: Page) -> Result<(Vec<ActivityRow>, i64), StoreError> {
     let total: i64 = ea::table.count().get_result(conn)?;
     let rows = ea::table
         .order(ea::position.asc())
@@ -158,11 +143,7 @@ pub fn load_known<'a>(
         }
     }
     if let Some(a) = activity.map(str::trim).filter(|a| !a.is_empty()) {
-        let found: Option<String> = ea::table
-            .filter(ea::code.eq(a))
-            .select(ea::code)
-            .first(conn)
-            .optional()?;
+        let found: Option<String> = ea::table.filter(ea::code.eq(a)).select(ea::code).first(conn).optional()?;
         known.activities.extend(found);
     }
     Ok(known)
@@ -187,11 +168,8 @@ pub fn import_occupations(
     entries: &[ImportEntry],
     mode: ImportMode,
 ) -> Result<ImportReport, StoreError> {
-    let existing: Vec<(String, String, bool)> = occ::table
-        .select((occ::code, occ::title, occ::retired))
-        .load(conn)?;
-    let mut state: HashMap<(String, String), bool> =
-        existing.into_iter().map(|(c, t, r)| ((c, t), r)).collect();
+    let existing: Vec<(String, String, bool)> = occ::table.select((occ::code, occ::title, occ::retired)).load(conn)?;
+    let mut state: HashMap<(String, String), bool> = existing.into_iter().map(|(c, t, r)| ((c, t), r)).collect();
     let mut report = ImportReport::default();
     let mut in_file: std::collections::HashSet<(String, String)> = std::collections::HashSet::new();
     for e in entries {
@@ -200,13 +178,9 @@ pub fn import_occupations(
         match state.get(&key) {
             Some(false) => report.kept += 1,
             Some(true) => {
-                diesel::update(
-                    occ::table
-                        .filter(occ::code.eq(&key.0))
-                        .filter(occ::title.eq(&key.1)),
-                )
-                .set(occ::retired.eq(false))
-                .execute(conn)?;
+                diesel::update(occ::table.filter(occ::code.eq(&key.0)).filter(occ::title.eq(&key.1)))
+                    .set(occ::retired.eq(false))
+                    .execute(conn)?;
                 report.added += 1;
             }
             None => {
@@ -227,13 +201,9 @@ pub fn import_occupations(
     if mode == ImportMode::Replace {
         for ((code, title), retired) in &state {
             if !retired && !in_file.contains(&(code.clone(), title.clone())) {
-                diesel::update(
-                    occ::table
-                        .filter(occ::code.eq(code))
-                        .filter(occ::title.eq(title)),
-                )
-                .set(occ::retired.eq(true))
-                .execute(conn)?;
+                diesel::update(occ::table.filter(occ::code.eq(code)).filter(occ::title.eq(title)))
+                    .set(occ::retired.eq(true))
+                    .execute(conn)?;
                 report.retired += 1;
             }
         }
@@ -283,17 +253,10 @@ pub fn put_exemption(
     ru: &str,
 ) -> Result<ExemptionRow, StoreError> {
     let n = diesel::update(ex::table.filter(ex::code.eq(code)))
-        .set((
-            ex::title_az.eq(az),
-            ex::title_en.eq(en),
-            ex::title_ru.eq(ru),
-            ex::retired.eq(false),
-        ))
+        .set((ex::title_az.eq(az), ex::title_en.eq(en), ex::title_ru.eq(ru), ex::retired.eq(false)))
         .execute(conn)?;
     if n == 0 {
-        let next: Option<i32> = ex::table
-            .select(diesel::dsl::max(ex::position))
-            .first(conn)?;
+        let next: Option<i32> = ex::table.select(diesel::dsl::max(ex::position)).first(conn)?;
         diesel::insert_into(ex::table)
             .values((
                 ex::code.eq(code),
@@ -304,25 +267,14 @@ pub fn put_exemption(
                 ex::position.eq(next.unwrap_or(0) + 1),
             ))
             .execute(conn)
-            .map_err(|e| {
-                if crate::error::is_unique_violation(&e) {
-                    StoreError::Retry
-                } else {
-                    e.into()
-                }
-            })?;
+            .map_err(|e| if crate::error::is_unique_violation(&e) { StoreError::Retry } else { e.into() })?;
     }
-    Ok(ex::table
-        .filter(ex::code.eq(code))
-        .select(ExemptionRow::as_select())
-        .first(conn)?)
+    Ok(ex::table.filter(ex::code.eq(code)).select(ExemptionRow::as_select()).first(conn)?)
 }
 
 /// Retires an exemption category: kept for the permits that name it.
 pub fn retire_exemption(conn: &mut DbConnection, code: &str) -> Result<(), StoreError> {
-    let n = diesel::update(ex::table.filter(ex::code.eq(code)))
-        .set(ex::retired.eq(true))
-        .execute(conn)?;
+    let n = diesel::update(ex::table.filter(ex::code.eq(code))).set(ex::retired.eq(true)).execute(conn)?;
     if n == 0 {
         return Err(StoreError::NotFound);
     }
@@ -333,10 +285,7 @@ pub fn retire_exemption(conn: &mut DbConnection, code: &str) -> Result<(), Store
 /// parent for a division (issue on classifications: a division counts under
 /// its section in every summary).
 pub fn section_of(conn: &mut DbConnection, code: &str) -> Result<Option<String>, StoreError> {
-    let row: Option<(String, Option<String>)> = ea::table
-        .filter(ea::code.eq(code))
-        .select((ea::code, ea::parent))
-        .first(conn)
-        .optional()?;
+    let row: Option<(String, Option<String>)> =
+        ea::table.filter(ea::code.eq(code)).select((ea::code, ea::parent)).first(conn).optional()?;
     Ok(row.map(|(c, p)| p.unwrap_or(c)))
 }

@@ -7,14 +7,10 @@ use persistence::{Db, DbSettings, StoreError, Target};
 #[test]
 fn the_database_refuses_to_change_or_delete_history() {
     let dir = std::env::temp_dir().join(format!("quota-history-{}", std::process::id()));
-    let pg = std::env::var("TEST_DATABASE_URL")
-        .ok()
-        .filter(|u| !u.is_empty());
+    let pg = std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty());
     let name = format!("quota_history_{}", std::process::id());
     let target = match &pg {
-        Some(admin) => {
-            Target::Postgres(persistence::db::testing::create_database(admin, &name).unwrap())
-        }
+        Some(admin) => Target::Postgres(persistence::db::testing::create_database(admin, &name).unwrap()),
         None => Target::Sqlite(dir.join("h.db")),
     };
     let db = Db::open(DbSettings::new(target));
@@ -32,11 +28,7 @@ fn the_database_refuses_to_change_or_delete_history() {
         Ok(())
     })
     .unwrap();
-    let update = db.write(|c| {
-        Ok(diesel::update(h::table)
-            .set(h::reason.eq("rewritten"))
-            .execute(c)?)
-    });
+    let update = db.write(|c| Ok(diesel::update(h::table).set(h::reason.eq("rewritten")).execute(c)?));
     assert!(matches!(update, Err(StoreError::Internal(m)) if m.contains("append-only")));
     let delete = db.write(|c| Ok(diesel::delete(h::table).execute(c)?));
     assert!(matches!(delete, Err(StoreError::Internal(m)) if m.contains("append-only")));

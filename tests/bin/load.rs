@@ -10,21 +10,14 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 fn arg(args: &[String], name: &str) -> Option<String> {
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .cloned()
+    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned()
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let concurrency: usize = arg(&args, "--concurrency")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(16);
-    let seconds: u64 = arg(&args, "--seconds")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(10);
+    let concurrency: usize = arg(&args, "--concurrency").and_then(|v| v.parse().ok()).unwrap_or(16);
+    let seconds: u64 = arg(&args, "--seconds").and_then(|v| v.parse().ok()).unwrap_or(10);
     let token = arg(&args, "--token");
     let mut urls = Vec::new();
     let mut skip = false;
@@ -43,18 +36,14 @@ async fn main() {
         eprintln!("give one or more http://127.0.0.1 URLs");
         std::process::exit(2);
     }
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(concurrency)
-        .build()
-        .unwrap_or_default();
+    let client = reqwest::Client::builder().pool_max_idle_per_host(concurrency).build().unwrap_or_default();
     let urls = Arc::new(urls);
     let next = Arc::new(AtomicUsize::new(0));
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let started = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..concurrency {
-        let (client, urls, next, token) =
-            (client.clone(), urls.clone(), next.clone(), token.clone());
+        let (client, urls, next, token) = (client.clone(), urls.clone(), next.clone(), token.clone());
         tasks.push(tokio::spawn(async move {
             let mut statuses: BTreeMap<u16, u64> = BTreeMap::new();
             while Instant::now() < deadline {
@@ -86,8 +75,5 @@ async fn main() {
     }
     let elapsed = started.elapsed().as_secs_f64();
     let n: u64 = total.values().sum();
-    println!(
-        "requests={n} seconds={elapsed:.2} rps={:.1} statuses={total:?}",
-        n as f64 / elapsed
-    );
+    println!("requests={n} seconds={elapsed:.2} rps={:.1} statuses={total:?}", n as f64 / elapsed);
 }

@@ -11,10 +11,7 @@ use domain::role::Role;
 use persistence::campaigns;
 
 fn year(path: &str) -> Result<i32, ApiError> {
-    path.parse::<i32>()
-        .ok()
-        .filter(|y| (MIN_TARGET_YEAR..=MAX_TARGET_YEAR).contains(y))
-        .ok_or(ApiError::NotFound)
+    path.parse::<i32>().ok().filter(|y| (MIN_TARGET_YEAR..=MAX_TARGET_YEAR).contains(y)).ok_or(ApiError::NotFound)
 }
 
 /// Read a campaign
@@ -63,8 +60,6 @@ pub async fn put(
     let actor = caller.sub.clone();
     let now = state.now().naive_utc();
     let stored = c.clone();
-    state
-        .write(move |conn| campaigns::put(conn, &stored, &actor, now))
-        .await?;
+    state.write(move |conn| campaigns::put(conn, &stored, &actor, now)).await?;
     Ok(HttpResponse::Ok().json(Campaign::from_domain(&c, true)))
 }

@@ -2,8 +2,8 @@
 
 use crate::auth::Caller;
 use crate::dto::{
-    Forecast, ForecastCreate, ForecastReplace, ForecastStatus, ForecastSummary, HistoryEntry,
-    LineInput, Paged, ReturnInput,
+    Forecast, ForecastCreate, ForecastReplace, ForecastStatus, ForecastSummary, HistoryEntry, LineInput, Paged,
+    ReturnInput,
 };
 use crate::extract::{IdempotencyKey, IfMatch, JsonBody, PageParams, Query};
 use crate::problem::ApiError;
@@ -54,19 +54,9 @@ pub async fn create(
     let viewer = caller.viewer();
     state
         .idempotent(&req, &caller, key, &body.raw, move |conn, now| {
-            let new = NewForecast {
-                target_year,
-                employer: &employer,
-                lines: &lines,
-                submit,
-            };
+            let new = NewForecast { target_year, employer: &employer, lines: &lines, submit };
             let rec = store::create(conn, &viewer, &new, now)?;
-            Ok(stored(
-                StatusCode::CREATED,
-                &Forecast::from(&rec),
-                Some(location(&rec.row.id)),
-                Some(rec.row.version),
-            ))
+            Ok(stored(StatusCode::CREATED, &Forecast::from(&rec), Some(location(&rec.row.id)), Some(rec.row.version)))
         })
         .await
 }
@@ -165,22 +155,13 @@ impl ListParams {
         }
         if let Some(y) = self.target_year {
             if !(2000..=2100).contains(&y) {
-                errs.push(
-                    FieldError::new("target_year", "out_of_range")
-                        .with("min", 2000)
-                        .with("max", 2100),
-                );
+                errs.push(FieldError::new("target_year", "out_of_range").with("min", 2000).with("max", 2100));
             }
         }
         if !errs.is_empty() {
             return Err(ApiError::Validation(errs));
         }
-        let text = |v: &Option<String>| {
-            v.as_deref()
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-        };
+        let text = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
         Ok(ListFilter {
             statuses: self.status.map(|s| vec![s.into()]).unwrap_or_default(),
             created_from: self.created_from.map(|d| baku_day_bounds(d).0),
@@ -206,22 +187,12 @@ impl ListParams {
     responses((status = 200, description = "A page of forecasts", body = Paged<ForecastSummary>)),
     security(("bearer" = []))
 )]
-pub async fn list(
-    state: web::Data<AppState>,
-    caller: Caller,
-    q: Query<ListParams>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn list(state: web::Data<AppState>, caller: Caller, q: Query<ListParams>) -> Result<HttpResponse, ApiError> {
     let q = q.0;
-    let page = PageParams {
-        page: q.page,
-        per_page: q.per_page,
-    }
-    .page()?;
+    let page = PageParams { page: q.page, per_page: q.per_page }.page()?;
     let filter = q.filter()?;
     let viewer = caller.viewer();
-    let (rows, total) = state
-        .read(move |c| store::list(c, &viewer, &filter, page))
-        .await?;
+    let (rows, total) = state.read(move |c| store::list(c, &viewer, &filter, page)).await?;
     let items = rows.iter().map(ForecastSummary::from).collect();
     Ok(HttpResponse::Ok().json(Paged::new(items, page, total)))
 }
@@ -235,19 +206,11 @@ pub async fn list(
     responses((status = 200, description = "The forecast", body = Forecast, headers(("ETag" = String, description = "The version")))),
     security(("bearer" = []))
 )]
-pub async fn get(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn get(state: web::Data<AppState>, caller: Caller, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let viewer = caller.viewer();
     let id = id.into_inner();
     let rec = state.read(move |c| store::get(c, &id, &viewer)).await?;
-    Ok(json_with_etag(
-        StatusCode::OK,
-        &Forecast::from(&rec),
-        rec.row.version,
-    ))
+    Ok(json_with_etag(StatusCode::OK, &Forecast::from(&rec), rec.row.version))
 }
 
 /// Replace a forecast
@@ -276,14 +239,8 @@ pub async fn replace(
     let employer = body.value.employer.to_domain();
     let lines: Vec<_> = body.value.lines.iter().map(LineInput::to_domain).collect();
     let now = state.now();
-    let rec = state
-        .write(move |c| store::replace(c, &id, &viewer, if_match.0, &employer, &lines, now))
-        .await?;
-    Ok(json_with_etag(
-        StatusCode::OK,
-        &Forecast::from(&rec),
-        rec.row.version,
-    ))
+    let rec = state.write(move |c| store::replace(c, &id, &viewer, if_match.0, &employer, &lines, now)).await?;
+    Ok(json_with_etag(StatusCode::OK, &Forecast::from(&rec), rec.row.version))
 }
 
 /// Delete a draft
@@ -305,9 +262,7 @@ pub async fn delete(
 ) -> Result<HttpResponse, ApiError> {
     let viewer = caller.viewer();
     let id = id.into_inner();
-    state
-        .write(move |c| store::delete(c, &id, &viewer, if_match.0))
-        .await?;
+    state.write(move |c| store::delete(c, &id, &viewer, if_match.0)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -341,12 +296,7 @@ pub async fn add_line(
         .idempotent(&req, &caller, key, &body.raw, move |c, now| {
             let (rec, line_id) = store::add_line(c, &id, &viewer, if_match.0, &line, now)?;
             let loc = format!("{}/lines/{line_id}", location(&id));
-            Ok(stored(
-                StatusCode::CREATED,
-                &Forecast::from(&rec),
-                Some(loc),
-                Some(rec.row.version),
-            ))
+            Ok(stored(StatusCode::CREATED, &Forecast::from(&rec), Some(loc), Some(rec.row.version)))
         })
         .await
 }
@@ -375,14 +325,8 @@ pub async fn update_line(
     let (id, line_id) = path.into_inner();
     let line = body.value.to_domain();
     let now = state.now();
-    let rec = state
-        .write(move |c| store::update_line(c, &id, &line_id, &viewer, if_match.0, &line, now))
-        .await?;
-    Ok(json_with_etag(
-        StatusCode::OK,
-        &Forecast::from(&rec),
-        rec.row.version,
-    ))
+    let rec = state.write(move |c| store::update_line(c, &id, &line_id, &viewer, if_match.0, &line, now)).await?;
+    Ok(json_with_etag(StatusCode::OK, &Forecast::from(&rec), rec.row.version))
 }
 
 /// Remove a line
@@ -406,14 +350,8 @@ pub async fn delete_line(
     let viewer = caller.viewer();
     let (id, line_id) = path.into_inner();
     let now = state.now();
-    let rec = state
-        .write(move |c| store::delete_line(c, &id, &line_id, &viewer, if_match.0, now))
-        .await?;
-    Ok(json_with_etag(
-        StatusCode::OK,
-        &Forecast::from(&rec),
-        rec.row.version,
-    ))
+    let rec = state.write(move |c| store::delete_line(c, &id, &line_id, &viewer, if_match.0, now)).await?;
+    Ok(json_with_etag(StatusCode::OK, &Forecast::from(&rec), rec.row.version))
 }
 
 #[allow(clippy::too_many_arguments)] // the extractors of the action handlers, passed through
@@ -432,12 +370,7 @@ async fn act(
     state
         .idempotent(&req, &caller, key, raw, move |c, now| {
             let rec = store::act(c, &id, &viewer, action, reason.as_deref(), if_match.0, now)?;
-            Ok(stored(
-                StatusCode::OK,
-                &Forecast::from(&rec),
-                None,
-                Some(rec.row.version),
-            ))
+            Ok(stored(StatusCode::OK, &Forecast::from(&rec), None, Some(rec.row.version)))
         })
         .await
 }
@@ -522,18 +455,7 @@ pub async fn return_(
     body: JsonBody<ReturnInput>,
 ) -> Result<HttpResponse, ApiError> {
     let reason = domain::forecast::check_return_reason(&body.value.reason)?;
-    act(
-        state,
-        req,
-        caller,
-        id.into_inner(),
-        if_match,
-        key,
-        ForecastAction::Return,
-        Some(reason),
-        &body.raw,
-    )
-    .await
+    act(state, req, caller, id.into_inner(), if_match, key, ForecastAction::Return, Some(reason), &body.raw).await
 }
 
 /// Read the history
@@ -554,12 +476,6 @@ pub async fn history(
     let page = q.0.page()?;
     let viewer = caller.viewer();
     let id = id.into_inner();
-    let (rows, total) = state
-        .read(move |c| store::history(c, &id, &viewer, page))
-        .await?;
-    Ok(HttpResponse::Ok().json(Paged::new(
-        rows.iter().map(HistoryEntry::from).collect(),
-        page,
-        total,
-    )))
+    let (rows, total) = state.read(move |c| store::history(c, &id, &viewer, page)).await?;
+    Ok(HttpResponse::Ok().json(Paged::new(rows.iter().map(HistoryEntry::from).collect(), page, total)))
 }

@@ -3,9 +3,8 @@
 
 use crate::auth::Caller;
 use crate::dto::{
-    AccuracyReport, AccuracyRow, ActivitySummary, Allocation, AllocationInput, OccupationSummary,
-    PlanHistoryEntry, PlanInput, PlanStatus, Quota, QuotaActivity, QuotaPlan, Summary,
-    SummaryActivity, SummaryFigures,
+    AccuracyReport, AccuracyRow, ActivitySummary, Allocation, AllocationInput, OccupationSummary, PlanHistoryEntry,
+    PlanInput, PlanStatus, Quota, QuotaActivity, QuotaPlan, Summary, SummaryActivity, SummaryFigures,
 };
 use crate::extract::{IdempotencyKey, IfMatch, JsonBody, Query};
 use crate::problem::ApiError;
@@ -26,20 +25,13 @@ const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.
 fn year(path: &str) -> Result<i32, ApiError> {
     path.parse::<i32>()
         .ok()
-        .filter(|y| {
-            (domain::campaign::MIN_TARGET_YEAR..=domain::campaign::MAX_TARGET_YEAR).contains(y)
-        })
+        .filter(|y| (domain::campaign::MIN_TARGET_YEAR..=domain::campaign::MAX_TARGET_YEAR).contains(y))
         .ok_or(ApiError::NotFound)
 }
 
 async fn activity_titles(state: &AppState) -> Result<HashMap<String, String>, ApiError> {
-    let page = persistence::Page {
-        page: 1,
-        per_page: 1000,
-    };
-    let (rows, _) = state
-        .read(move |c| persistence::reference::list_activities(c, page))
-        .await?;
+    let page = persistence::Page { page: 1, per_page: 1000 };
+    let (rows, _) = state.read(move |c| persistence::reference::list_activities(c, page)).await?;
     Ok(rows.into_iter().map(|r| (r.code, r.title)).collect())
 }
 
@@ -78,28 +70,15 @@ fn add(into: &mut SummaryFigures, f: &SummaryFigures) {
 }
 
 /// Builds the summary document from the database's grouped rows.
-fn build_summary(
-    year: i32,
-    pending: bool,
-    rows: &[store::SummaryRow],
-    titles: &HashMap<String, String>,
-) -> Summary {
+fn build_summary(year: i32, pending: bool, rows: &[store::SummaryRow], titles: &HashMap<String, String>) -> Summary {
     let mut by: BTreeMap<String, SummaryActivity> = BTreeMap::new();
     for r in rows {
-        let a = by
-            .entry(r.activity.clone())
-            .or_insert_with(|| SummaryActivity {
-                economic_activity: r.activity.clone(),
-                title: titles.get(&r.activity).cloned().unwrap_or_default(),
-                accepted: SummaryFigures {
-                    forecasts: Some(0),
-                    ..Default::default()
-                },
-                pending: pending.then(|| SummaryFigures {
-                    forecasts: Some(0),
-                    ..Default::default()
-                }),
-            });
+        let a = by.entry(r.activity.clone()).or_insert_with(|| SummaryActivity {
+            economic_activity: r.activity.clone(),
+            title: titles.get(&r.activity).cloned().unwrap_or_default(),
+            accepted: SummaryFigures { forecasts: Some(0), ..Default::default() },
+            pending: pending.then(|| SummaryFigures { forecasts: Some(0), ..Default::default() }),
+        });
         if r.bucket == "accepted" {
             a.accepted = figures(r);
         } else {
@@ -109,14 +88,8 @@ fn build_summary(
     let mut totals = SummaryActivity {
         economic_activity: "total".into(),
         title: "All economic activities".into(),
-        accepted: SummaryFigures {
-            forecasts: Some(0),
-            ..Default::default()
-        },
-        pending: pending.then(|| SummaryFigures {
-            forecasts: Some(0),
-            ..Default::default()
-        }),
+        accepted: SummaryFigures { forecasts: Some(0), ..Default::default() },
+        pending: pending.then(|| SummaryFigures { forecasts: Some(0), ..Default::default() }),
     };
     for a in by.values() {
         add(&mut totals.accepted, &a.accepted);
@@ -125,26 +98,11 @@ fn build_summary(
         }
     }
     // Employers are distinct across activities, so the total is not a sum.
-    totals.accepted.employers = rows
-        .iter()
-        .filter(|r| r.bucket == "accepted")
-        .map(|r| r.employers)
-        .max()
-        .unwrap_or(0);
+    totals.accepted.employers = rows.iter().filter(|r| r.bucket == "accepted").map(|r| r.employers).max().unwrap_or(0);
     if let Some(t) = totals.pending.as_mut() {
-        t.employers = rows
-            .iter()
-            .filter(|r| r.bucket != "accepted")
-            .map(|r| r.employers)
-            .max()
-            .unwrap_or(0);
+        t.employers = rows.iter().filter(|r| r.bucket != "accepted").map(|r| r.employers).max().unwrap_or(0);
     }
-    Summary {
-        target_year: year,
-        include_pending: pending,
-        activities: by.into_values().collect(),
-        totals,
-    }
+    Summary { target_year: year, include_pending: pending, activities: by.into_values().collect(), totals }
 }
 
 const HEADERS: [&str; 8] = [
@@ -161,19 +119,9 @@ const HEADERS: [&str; 8] = [
 fn table(s: &Summary) -> Vec<(String, String, &'static str, SummaryFigures)> {
     let mut out = Vec::new();
     for a in s.activities.iter().chain(std::iter::once(&s.totals)) {
-        out.push((
-            a.economic_activity.clone(),
-            a.title.clone(),
-            "accepted",
-            a.accepted,
-        ));
+        out.push((a.economic_activity.clone(), a.title.clone(), "accepted", a.accepted));
         if let Some(p) = a.pending {
-            out.push((
-                a.economic_activity.clone(),
-                a.title.clone(),
-                "submitted or in review",
-                p,
-            ));
+            out.push((a.economic_activity.clone(), a.title.clone(), "submitted or in review", p));
         }
     }
     out
@@ -181,8 +129,7 @@ fn table(s: &Summary) -> Vec<(String, String, &'static str, SummaryFigures)> {
 
 fn to_csv(s: &Summary) -> Result<Vec<u8>, ApiError> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(HEADERS)
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    w.write_record(HEADERS).map_err(|e| ApiError::Internal(e.to_string()))?;
     for (code, title, bucket, f) in table(s) {
         w.write_record([
             code,
@@ -196,38 +143,28 @@ fn to_csv(s: &Summary) -> Result<Vec<u8>, ApiError> {
         ])
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     }
-    w.into_inner()
-        .map_err(|e| ApiError::Internal(e.to_string()))
+    w.into_inner().map_err(|e| ApiError::Internal(e.to_string()))
 }
 
 fn to_xlsx(s: &Summary) -> Result<Vec<u8>, ApiError> {
     let err = |e: rust_xlsxwriter::XlsxError| ApiError::Internal(e.to_string());
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
-    ws.set_name(format!("Summary {}", s.target_year))
-        .map_err(err)?;
+    ws.set_name(format!("Summary {}", s.target_year)).map_err(err)?;
     let bold = rust_xlsxwriter::Format::new().set_bold();
     for (c, h) in HEADERS.iter().enumerate() {
-        ws.write_string_with_format(0, u16::try_from(c).unwrap_or(0), *h, &bold)
-            .map_err(err)?;
+        ws.write_string_with_format(0, u16::try_from(c).unwrap_or(0), *h, &bold).map_err(err)?;
     }
     for (i, (code, title, bucket, f)) in table(s).into_iter().enumerate() {
         let r = u32::try_from(i + 1).unwrap_or(u32::MAX);
         ws.write_string(r, 0, code).map_err(err)?;
         ws.write_string(r, 1, title).map_err(err)?;
         ws.write_string(r, 2, bucket).map_err(err)?;
-        for (c, n) in [
-            f.employers,
-            f.forecasts.unwrap_or(0),
-            f.demand_total,
-            f.quota_foreigners,
-            f.exempt_foreigners,
-        ]
-        .iter()
-        .enumerate()
+        for (c, n) in [f.employers, f.forecasts.unwrap_or(0), f.demand_total, f.quota_foreigners, f.exempt_foreigners]
+            .iter()
+            .enumerate()
         {
-            ws.write_number(r, u16::try_from(c + 3).unwrap_or(0), *n as f64)
-                .map_err(err)?;
+            ws.write_number(r, u16::try_from(c + 3).unwrap_or(0), *n as f64).map_err(err)?;
         }
     }
     ws.autofit();
@@ -267,17 +204,11 @@ pub async fn summary(
         Format::Json => HttpResponse::Ok().json(s),
         Format::Csv => HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")
-            .insert_header((
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"summary-{y}.csv\""),
-            ))
+            .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"summary-{y}.csv\"")))
             .body(to_csv(&s)?),
         Format::Xlsx => HttpResponse::Ok()
             .content_type(XLSX)
-            .insert_header((
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"summary-{y}.xlsx\""),
-            ))
+            .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"summary-{y}.xlsx\"")))
             .body(to_xlsx(&s)?),
     })
 }
@@ -312,9 +243,7 @@ pub async fn activity_summary(
     let title = titles.get(&code).cloned().ok_or(ApiError::NotFound)?;
     let pending = q.0.include_pending.unwrap_or(false);
     let section = code.clone();
-    let rows = state
-        .read(move |c| store::summary_by_occupation(c, y, &section, pending))
-        .await?;
+    let rows = state.read(move |c| store::summary_by_occupation(c, y, &section, pending)).await?;
     let mut by: BTreeMap<(String, String), OccupationSummary> = BTreeMap::new();
     for r in rows {
         let f = SummaryFigures {
@@ -324,9 +253,8 @@ pub async fn activity_summary(
             quota_foreigners: r.quota_foreigners,
             exempt_foreigners: r.exempt_foreigners,
         };
-        let o = by
-            .entry((r.occupation_code.clone(), r.occupation_title.clone()))
-            .or_insert_with(|| OccupationSummary {
+        let o =
+            by.entry((r.occupation_code.clone(), r.occupation_title.clone())).or_insert_with(|| OccupationSummary {
                 occupation_code: r.occupation_code.clone(),
                 occupation_title: r.occupation_title.clone(),
                 accepted: SummaryFigures::default(),
@@ -432,7 +360,7 @@ pub async fn put_plan(
     let y = year(&path)?;
     if body.value.entries.len() > 200 {
         return Err(ApiError::Validation(ValidationErrors(vec![
-            FieldError::new("entries", "too_many_lines").with("max", 200),
+            FieldError::new("entries", "too_many_lines").with("max", 200)
         ])));
     }
     let commission = caller.roles.contains(&Role::Commission);
@@ -440,11 +368,7 @@ pub async fn put_plan(
     let mut numbers = Vec::new();
     for (i, e) in body.value.entries.iter().enumerate() {
         // The Commission sets `proposed`; admin sets `approved`.
-        let (n, field) = if commission {
-            (e.proposed, "proposed")
-        } else {
-            (e.approved, "approved")
-        };
+        let (n, field) = if commission { (e.proposed, "proposed") } else { (e.approved, "approved") };
         match n {
             Some(n) => numbers.push((e.economic_activity.trim().to_owned(), n)),
             None => errs.push(FieldError::new(format!("entries[{i}].{field}"), "required")),
@@ -455,9 +379,7 @@ pub async fn put_plan(
     }
     let viewer = caller.viewer();
     let now = state.now().naive_utc();
-    let p = state
-        .write(move |c| store::put_plan(c, y, &viewer, if_match.0, &numbers, now))
-        .await?;
+    let p = state.write(move |c| store::put_plan(c, y, &viewer, if_match.0, &numbers, now)).await?;
     Ok(plan_response(StatusCode::OK, &p))
 }
 
@@ -475,12 +397,7 @@ async fn plan_action(
     state
         .idempotent(&req, &caller, key, b"", move |c, now| {
             let p = store::plan_act(c, y, &viewer, action, if_match.0, now.naive_utc())?;
-            Ok(stored(
-                StatusCode::OK,
-                &QuotaPlan::from(&p),
-                None,
-                Some(p.version),
-            ))
+            Ok(stored(StatusCode::OK, &QuotaPlan::from(&p), None, Some(p.version)))
         })
         .await
 }
@@ -549,11 +466,8 @@ pub async fn plan_history(
     caller.require(&[Role::Commission, Role::Admin])?;
     let y = year(&path)?;
     let rows = state.read(move |c| store::plan_history_of(c, y)).await?;
-    let st = |s: &str| {
-        PlanStatus::from(
-            domain::quota::PlanStatus::parse(s).unwrap_or(domain::quota::PlanStatus::Draft),
-        )
-    };
+    let st =
+        |s: &str| PlanStatus::from(domain::quota::PlanStatus::parse(s).unwrap_or(domain::quota::PlanStatus::Draft));
     let items: Vec<PlanHistoryEntry> = rows
         .iter()
         .map(|h| PlanHistoryEntry {
@@ -561,17 +475,12 @@ pub async fn plan_history(
             to_status: st(&h.to_status),
             action: h.action.clone(),
             actor: h.actor.clone(),
-            role: domain::role::Role::parse(&h.role)
-                .unwrap_or(Role::Admin)
-                .into(),
+            role: domain::role::Role::parse(&h.role).unwrap_or(Role::Admin).into(),
             at: h.at.and_utc(),
         })
         .collect();
     let n = i64::try_from(items.len()).unwrap_or(0);
-    let page = persistence::Page {
-        page: 1,
-        per_page: u32::try_from(items.len().max(1)).unwrap_or(1),
-    };
+    let page = persistence::Page { page: 1, per_page: u32::try_from(items.len().max(1)).unwrap_or(1) };
     Ok(HttpResponse::Ok().json(crate::dto::Paged::new(items, page, n)))
 }
 
@@ -584,10 +493,7 @@ pub async fn plan_history(
     params(("year" = i32, Path, description = "Target year", minimum = 2000, maximum = 2100)),
     responses((status = 200, description = "The approved quota", body = Quota))
 )]
-pub async fn public_quota(
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn public_quota(state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let y = year(&path)?;
     let rows = state.read(move |c| store::approved_quota(c, y)).await?;
     let titles = activity_titles(&state).await?;
@@ -603,10 +509,7 @@ pub async fn public_quota(
         .collect();
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "public, max-age=60"))
-        .json(Quota {
-            target_year: y,
-            activities,
-        }))
+        .json(Quota { target_year: y, activities }))
 }
 
 fn allocation_dto(permit_ref: String, o: &store::AllocationOutcome) -> Allocation {
@@ -645,9 +548,7 @@ pub async fn allocate(
     let y = year(&path)?;
     let input = body.value;
     let mut errs = ValidationErrors::default();
-    let permit_ref = domain::quota::check_permit_ref(input.permit_ref.trim())
-        .map_err(|e| errs.push(e))
-        .ok();
+    let permit_ref = domain::quota::check_permit_ref(input.permit_ref.trim()).map_err(|e| errs.push(e)).ok();
     if let Some(t) = &input.tin {
         if let Err(e) = domain::tin::Tin::parse(t) {
             errs.push(FieldError::new("tin", e.code()));
@@ -656,11 +557,7 @@ pub async fn allocate(
     if input.economic_activity.chars().count() > 10 {
         errs.push(FieldError::new("economic_activity", "length").with("max", 10));
     }
-    if input
-        .exemption
-        .as_ref()
-        .is_some_and(|x| x.chars().count() > 50)
-    {
+    if input.exemption.as_ref().is_some_and(|x| x.chars().count() > 50) {
         errs.push(FieldError::new("exemption", "length").with("max", 50));
     }
     let Some(permit_ref) = permit_ref.filter(|_| errs.is_empty()) else {
@@ -669,22 +566,13 @@ pub async fn allocate(
     let new = store::NewAllocation {
         permit_ref: permit_ref.clone(),
         economic_activity: input.economic_activity.trim().to_owned(),
-        exemption: input
-            .exemption
-            .map(|x| x.trim().to_owned())
-            .filter(|x| !x.is_empty()),
+        exemption: input.exemption.map(|x| x.trim().to_owned()).filter(|x| !x.is_empty()),
         tin: input.tin,
     };
     let viewer = caller.viewer();
     let now = state.now().naive_utc();
-    let o = state
-        .write(move |c| store::allocate(c, y, &new, &viewer, now))
-        .await?;
-    let status = if o.created {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    };
+    let o = state.write(move |c| store::allocate(c, y, &new, &viewer, now)).await?;
+    let status = if o.created { StatusCode::CREATED } else { StatusCode::OK };
     Ok(HttpResponse::build(status).json(allocation_dto(permit_ref, &o)))
 }
 
@@ -709,9 +597,7 @@ pub async fn cancel(
     let viewer = caller.viewer();
     let now = state.now().naive_utc();
     let r = permit_ref.clone();
-    let o = state
-        .write(move |c| store::cancel(c, y, &r, &viewer, now))
-        .await?;
+    let o = state.write(move |c| store::cancel(c, y, &r, &viewer, now)).await?;
     Ok(HttpResponse::Ok().json(allocation_dto(permit_ref, &o)))
 }
 
@@ -750,15 +636,12 @@ pub async fn accuracy(
     caller.require(&STAFF)?;
     let y = year(&path)?;
     let by_employer = matches!(q.0.by, Some(AccuracyBy::Employer));
-    let rows = state
-        .read(move |c| store::accuracy(c, y, by_employer))
-        .await?;
+    let rows = state.read(move |c| store::accuracy(c, y, by_employer)).await?;
     let rows = rows
         .into_iter()
         .map(|r| AccuracyRow {
             difference: r.permits - r.forecast,
-            ratio: (r.forecast > 0)
-                .then(|| (r.permits as f64 / r.forecast as f64 * 1000.0).round() / 1000.0),
+            ratio: (r.forecast > 0).then(|| (r.permits as f64 / r.forecast as f64 * 1000.0).round() / 1000.0),
             key: r.key,
             forecast: r.forecast,
             permits: r.permits,

@@ -1,9 +1,7 @@
 //! Reference data: occupations and economic activities (SPEC §6).
 
 use crate::auth::Caller;
-use crate::dto::{
-    EconomicActivity, ExemptionCategory, ExemptionInput, ImportReport, Me, Occupation, Paged,
-};
+use crate::dto::{EconomicActivity, ExemptionCategory, ExemptionInput, ImportReport, Occupation, Paged};
 use crate::extract::{FileBody, JsonBody, PageParams, Query};
 use crate::problem::ApiError;
 use crate::state::{cached_json, AppState};
@@ -47,21 +45,18 @@ pub async fn occupations(
     q: Query<OccupationParams>,
 ) -> Result<HttpResponse, ApiError> {
     let q = q.0;
-    let page = PageParams {
-        page: q.page,
-        per_page: q.per_page,
-    }
-    .page()?;
+    let page = PageParams { page: q.page, per_page: q.per_page }.page()?;
     if let Some(code) = q.code.as_deref().map(str::trim) {
         if code.is_empty() || code.len() > 4 || !code.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(ApiError::Validation(domain::ValidationErrors(vec![
-                FieldError::new("code", "occupation_code_format"),
-            ])));
+            return Err(ApiError::Validation(domain::ValidationErrors(vec![FieldError::new(
+                "code",
+                "occupation_code_format",
+            )])));
         }
     }
     if q.q.as_ref().is_some_and(|s| s.chars().count() > 200) {
         return Err(ApiError::Validation(domain::ValidationErrors(vec![
-            FieldError::new("q", "length").with("max", 200),
+            FieldError::new("q", "length").with("max", 200)
         ])));
     }
     // Searched in memory: the classification is small and read far more
@@ -69,9 +64,7 @@ pub async fn occupations(
     let snapshot = state.occupation_index();
     let offset = usize::try_from(page.offset()).unwrap_or(usize::MAX);
     let limit = usize::try_from(page.limit()).unwrap_or(10);
-    let (hits, total) = snapshot
-        .index
-        .search(q.code.as_deref(), q.q.as_deref(), offset, limit);
+    let (hits, total) = snapshot.index.search(q.code.as_deref(), q.q.as_deref(), offset, limit);
     let total = i64::try_from(total).unwrap_or(i64::MAX);
     let items: Vec<Occupation> = hits
         .into_iter()
@@ -102,37 +95,12 @@ pub async fn economic_activities(
     q: Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let page = q.0.page()?;
-    let (rows, total) = state
-        .read(move |c| reference::list_activities(c, page))
-        .await?;
+    let (rows, total) = state.read(move |c| reference::list_activities(c, page)).await?;
     let items = rows
         .into_iter()
-        .map(|r| EconomicActivity {
-            code: r.code,
-            title: r.title,
-            level: r.level,
-            parent: r.parent,
-        })
+        .map(|r| EconomicActivity { code: r.code, title: r.title, level: r.level, parent: r.parent })
         .collect();
     Ok(cached_json(&req, &Paged::new(items, page, total)))
-}
-
-/// Who am I
-///
-/// The caller as its token says: roles, the TIN an employer acts for.
-#[utoipa::path(
-    get, path = "/api/v1/me", tag = "identity",
-    responses((status = 200, description = "The caller", body = Me)),
-    security(("bearer" = []))
-)]
-pub async fn me(caller: Caller) -> HttpResponse {
-    HttpResponse::Ok().json(Me {
-        sub: caller.sub,
-        roles: caller.roles.into_iter().map(Into::into).collect(),
-        tin: caller.tin,
-        name: caller.name,
-        email: caller.email,
-    })
 }
 
 #[derive(Debug, Clone, Copy, serde::Deserialize, utoipa::ToSchema)]
@@ -157,10 +125,7 @@ pub fn import_file(
     bytes: &[u8],
     mode: ImportMode,
 ) -> Result<persistence::reference::ImportReport, ApiError> {
-    let rows = crate::import::read_rows(bytes).map_err(|e| ApiError::BadRequest {
-        code: "file",
-        detail: e.0,
-    })?;
+    let rows = crate::import::read_rows(bytes).map_err(|e| ApiError::BadRequest { code: "file", detail: e.0 })?;
     let entries = validate_import(&rows)?;
     Ok(db.write(|c| reference::import_occupations(c, &entries, mode))?)
 }
@@ -198,11 +163,7 @@ pub async fn import_occupations(
     let fresh = state.clone();
     // The importer's next search sees the new classification at once.
     web::block(move || fresh.refresh_occupations()).await??;
-    Ok(HttpResponse::Ok().json(ImportReport {
-        added: report.added,
-        kept: report.kept,
-        retired: report.retired,
-    }))
+    Ok(HttpResponse::Ok().json(ImportReport { added: report.added, kept: report.kept, retired: report.retired }))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -243,27 +204,16 @@ pub async fn exemption_categories(
     _caller: Caller,
     q: Query<ExemptionParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let page = PageParams {
-        page: q.0.page,
-        per_page: q.0.per_page,
-    }
-    .page()?;
+    let page = PageParams { page: q.0.page, per_page: q.0.per_page }.page()?;
     let all = q.0.include_retired.unwrap_or(false);
-    let (rows, total) = state
-        .read(move |c| reference::list_exemptions(c, all, page))
-        .await?;
-    Ok(cached_json(
-        &req,
-        &Paged::new(rows.into_iter().map(exemption_dto).collect(), page, total),
-    ))
+    let (rows, total) = state.read(move |c| reference::list_exemptions(c, all, page)).await?;
+    Ok(cached_json(&req, &Paged::new(rows.into_iter().map(exemption_dto).collect(), page, total)))
 }
 
 fn exemption_code(code: &str) -> Result<String, ApiError> {
     let ok = !code.is_empty()
         && code.len() <= 50
-        && code
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        && code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
     if ok {
         Ok(code.to_owned())
     } else {
@@ -307,9 +257,7 @@ pub async fn put_exemption(
     if !errs.is_empty() {
         return Err(ApiError::Validation(errs));
     }
-    let row = state
-        .write(move |c| reference::put_exemption(c, &code, &az, &en, &ru))
-        .await?;
+    let row = state.write(move |c| reference::put_exemption(c, &code, &az, &en, &ru)).await?;
     Ok(HttpResponse::Ok().json(exemption_dto(row)))
 }
 
@@ -329,8 +277,6 @@ pub async fn retire_exemption(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&[Role::Admin])?;
     let code = exemption_code(&path)?;
-    state
-        .write(move |c| reference::retire_exemption(c, &code))
-        .await?;
+    state.write(move |c| reference::retire_exemption(c, &code)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
