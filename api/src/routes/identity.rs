@@ -276,11 +276,17 @@ fn oauth_error(status: StatusCode, error: &str, description: &str, basic: bool) 
     b.json(serde_json::json!({"error": error, "error_description": description}))
 }
 
-#[derive(Debug, serde::Deserialize)]
-struct TokenForm {
+/// The form of a client-credentials token request (RFC 6749 §4.4.2).
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+pub struct TokenForm {
+    /// Must be `client_credentials`.
+    #[schema(example = "client_credentials")]
     grant_type: Option<String>,
+    /// Or HTTP Basic authentication.
+    #[schema(example = "qc_5f2a9c0e1b7d4a36")]
     client_id: Option<String>,
     client_secret: Option<String>,
+    /// Optional; the only scope is `employer`.
     scope: Option<String>,
 }
 
@@ -306,7 +312,7 @@ fn basic_credentials(req: &HttpRequest) -> Option<(String, String)> {
 /// its TIN. Errors follow RFC 6749 §5.2. Repeated wrong secrets are throttled.
 #[utoipa::path(
     post, path = "/api/v1/oauth/token", tag = "identity", operation_id = "oauth_token",
-    request_body(content = String, content_type = "application/x-www-form-urlencoded",
+    request_body(content = TokenForm, content_type = "application/x-www-form-urlencoded",
         description = "grant_type=client_credentials&client_id=…&client_secret=…"),
     responses(
         (status = 200, description = "A bearer token", body = TokenResponse),
