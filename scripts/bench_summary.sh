@@ -44,7 +44,7 @@ BIND="127.0.0.1:$port" "$bin" serve > "$work/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; psql "$admin" -q -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" || true' EXIT
 for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1 && break; sleep 0.2; done
-token="$(AUTH_JWT_SECRET= "$bin" token --role commission)"
+token="$("$bin" token --role commission)"
 rss() { awk '/^VmRSS/ {print $2}' "/proc/$server/status"; }
 hwm() { awk '/^VmHWM/ {print $2}' "/proc/$server/status"; }
 echo "server memory before: rss=$(rss) kB peak=$(hwm) kB"

@@ -21,7 +21,7 @@ for _ in $(seq 1 100); do
 done
 curl -fsS "http://127.0.0.1:$port/health/ready" > /dev/null || { echo "server did not start:"; cat "$work/server.log"; exit 1; }
 status=0
-for role in employer officer admin; do
+for role in employer officer commission admin; do
   if [ "$role" = employer ]; then
     token="$("$bin" token --role employer --tin 1012345061)"
   else
