@@ -232,3 +232,11 @@ impl FromRequest for IdempotencyKey {
         })
     }
 }
+
+/// A target year from a path: a number from 2000 to 2100, else 404 (no such resource).
+pub fn path_year(s: &str) -> Result<i32, ApiError> {
+    s.parse::<i32>()
+        .ok()
+        .filter(|y| (domain::campaign::MIN_TARGET_YEAR..=domain::campaign::MAX_TARGET_YEAR).contains(y))
+        .ok_or(ApiError::NotFound)
+}

@@ -77,15 +77,19 @@ pub struct SummaryRow {
 
 const BUCKET: &str = "CASE WHEN f.status = 'accepted' THEN 'accepted' ELSE 'pending' END";
 
+/// The figures of a summary row: total demand, foreigners counting toward
+/// the quota, foreigners in exempt lines (SPEC §5.1).
+const FIGURES: &str = "CAST(COALESCE(SUM(l.demand_total), 0) AS BIGINT) AS demand_total, \
+     CAST(COALESCE(SUM(CASE WHEN l.quota_usage = 'other' THEN l.demand_foreigners ELSE 0 END), 0) AS BIGINT) AS quota_foreigners, \
+     CAST(COALESCE(SUM(CASE WHEN l.quota_usage = 'liberated_territories' THEN l.demand_foreigners ELSE 0 END), 0) AS BIGINT) AS exempt_foreigners";
+
 /// The summary of target year `year` per economic activity, computed by the
 /// database in one GROUP BY (SPEC §5.1).
 pub fn summary(conn: &mut DbConnection, year: i32, include_pending: bool) -> Result<Vec<SummaryRow>, StoreError> {
     let sql = format!(
         "SELECT f.activity_section AS activity, {BUCKET} AS bucket, \
          COUNT(DISTINCT f.tin) AS employers, COUNT(DISTINCT f.id) AS forecasts, \
-         CAST(COALESCE(SUM(l.demand_total), 0) AS BIGINT) AS demand_total, \
-         CAST(COALESCE(SUM(CASE WHEN l.quota_usage = 'other' THEN l.demand_foreigners ELSE 0 END), 0) AS BIGINT) AS quota_foreigners, \
-         CAST(COALESCE(SUM(CASE WHEN l.quota_usage = 'liberated_territories' THEN l.demand_foreigners ELSE 0 END), 0) AS BIGINT) AS exempt_foreigners \
+         {FIGURES} \
          FROM forecasts f JOIN forecast_lines l ON l.forecast_id = f.id \
          WHERE f.target_year = ? AND f.status IN {} \
          GROUP BY f.activity_section, {BUCKET} ORDER BY f.activity_section, {BUCKET}",
@@ -123,9 +127,7 @@ pub fn summary_by_occupation(
     let sql = format!(
         "SELECT l.occupation_code AS occupation_code, l.occupation_title AS occupation_title, {BUCKET} AS bucket, \
          COUNT(DISTINCT f.tin) AS employers, \
-         CAST(COALESCE(SUM(l.demand_total), 0) AS BIGINT) AS demand_total, \
-         CAST(COALESCE(SUM(CASE WHEN l.quota_usage = 'other' THEN l.demand_foreigners ELSE 0 END), 0) AS BIGINT) AS quota_foreigners, \
-         CAST(COALESCE(SUM(CASE WHEN l.quota_usage = 'liberated_territories' THEN l.demand_foreigners ELSE 0 END), 0) AS BIGINT) AS exempt_foreigners \
+         {FIGURES} \
          FROM forecasts f JOIN forecast_lines l ON l.forecast_id = f.id \
          WHERE f.target_year = ? AND f.activity_section = ? AND f.status IN {} \
          GROUP BY l.occupation_code, l.occupation_title, {BUCKET} \

@@ -6,13 +6,8 @@ use crate::extract::JsonBody;
 use crate::problem::ApiError;
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
-use domain::campaign::{MAX_TARGET_YEAR, MIN_TARGET_YEAR};
 use domain::role::Role;
 use persistence::campaigns;
-
-fn year(path: &str) -> Result<i32, ApiError> {
-    path.parse::<i32>().ok().filter(|y| (MIN_TARGET_YEAR..=MAX_TARGET_YEAR).contains(y)).ok_or(ApiError::NotFound)
-}
 
 /// Read a campaign
 ///
@@ -29,7 +24,7 @@ pub async fn get(
     _caller: Caller,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let y = year(&path)?;
+    let y = crate::extract::path_year(&path)?;
     let (c, custom) = state.read(move |conn| campaigns::get(conn, y)).await?;
     Ok(HttpResponse::Ok().json(Campaign::from_domain(&c, custom)))
 }
@@ -51,7 +46,7 @@ pub async fn put(
     body: JsonBody<Campaign>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&[Role::Admin])?;
-    let y = year(&path)?;
+    let y = crate::extract::path_year(&path)?;
     let c = body.value.to_domain();
     if c.target_year != y {
         return Err(ApiError::invalid("target_year", "path_mismatch"));

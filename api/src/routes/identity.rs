@@ -80,8 +80,7 @@ pub async fn set_email(
     body: JsonBody<EmailInput>,
 ) -> Result<HttpResponse, ApiError> {
     let tin = employer_tin(&caller)?;
-    let email =
-        domain::contact::check_email(&body.value.email).map_err(|e| ApiError::Validation(ValidationErrors(vec![e])))?;
+    let email = domain::contact::check_email(&body.value.email)?;
     let code = format!("{:06}", rand::random_range(0..1_000_000u32));
     let hash = code_hash(&tin, &code);
     let message = domain::notify::confirmation_code(&code);
@@ -108,8 +107,7 @@ pub async fn confirm_email(
     body: JsonBody<EmailConfirmInput>,
 ) -> Result<HttpResponse, ApiError> {
     let tin = employer_tin(&caller)?;
-    let code =
-        domain::contact::check_code(&body.value.code).map_err(|e| ApiError::Validation(ValidationErrors(vec![e])))?;
+    let code = domain::contact::check_code(&body.value.code)?;
     let hash = code_hash(&tin, &code);
     let now = state.now();
     let t = tin.clone();

@@ -22,13 +22,6 @@ use utoipa::IntoParams;
 const STAFF: [Role; 3] = [Role::Officer, Role::Commission, Role::Admin];
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-fn year(path: &str) -> Result<i32, ApiError> {
-    path.parse::<i32>()
-        .ok()
-        .filter(|y| (domain::campaign::MIN_TARGET_YEAR..=domain::campaign::MAX_TARGET_YEAR).contains(y))
-        .ok_or(ApiError::NotFound)
-}
-
 async fn activity_titles(state: &AppState) -> Result<HashMap<String, String>, ApiError> {
     let page = persistence::Page { page: 1, per_page: 1000 };
     let (rows, _) = state.read(move |c| persistence::reference::list_activities(c, page)).await?;
@@ -195,7 +188,7 @@ pub async fn summary(
     q: Query<SummaryParams>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&STAFF)?;
-    let y = year(&path)?;
+    let y = crate::extract::path_year(&path)?;
     let pending = q.0.include_pending.unwrap_or(false);
     let rows = state.read(move |c| store::summary(c, y, pending)).await?;
     let titles = activity_titles(&state).await?;
@@ -238,7 +231,7 @@ pub async fn activity_summary(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&STAFF)?;
     let (y, code) = path.into_inner();
-    let y = year(&y)?;
+    let y = crate::extract::path_year(&y)?;
     let titles = activity_titles(&state).await?;
     let title = titles.get(&code).cloned().ok_or(ApiError::NotFound)?;
     let pending = q.0.include_pending.unwrap_or(false);
@@ -292,7 +285,7 @@ pub async fn get_plan(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&[Role::Commission, Role::Admin])?;
-    let y = year(&path)?;
+    let y = crate::extract::path_year(&path)?;
     let p = state.read(move |c| store::get_plan(c, y)).await?;
     Ok(plan_response(StatusCode::OK, &p))
 }
@@ -319,7 +312,7 @@ pub async fn create_plan(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&[Role::Commission])?;
-    let y = year(&path)?;
+    let y = crate::extract::path_year(&path)?;
     let viewer = caller.viewer();
     state
         .idempotent(&req, &caller, key, b"", move |c, now| {
@@ -357,7 +350,7 @@ pub async fn put_plan(
     body: JsonBody<PlanInput>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&[Role::Commission, Role::Admin])?;
-    let y = year(&path)?;
+    let y = crate::extract::path_year(&path)?;
     if body.value.entries.len() > 200 {
         return Err(ApiError::Validation(ValidationErrors(vec![
             FieldError::new("entries", "too_many_lines").with("max", 200)
@@ -392,7 +385,7 @@ async fn plan_action(
     key: IdempotencyKey,
     action: PlanAction,
 ) -> Result<HttpResponse, ApiError> {
-    let y = year(&path)?;
+    let y = crate::extract::path_year(&path)?;
     let viewer = caller.viewer();
     state
         .idempotent(&req, &caller, key, b"", move |c, now| {
@@ -464,7 +457,7 @@ pub async fn plan_history(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&[Role::Commission, Role::Admin])?;
-    let y = year(&path)?;
+    let y = crate::extract::path_year(&path)?;
     let rows = state.read(move |c| store::plan_history_of(c, y)).await?;
     let st =
         |s: &str| PlanStatus::from(domain::quota::PlanStatus::parse(s).unwrap_or(domain::quota::PlanStatus::Draft));
@@ -494,7 +487,7 @@ pub async fn plan_history(
     responses((status = 200, description = "The approved quota", body = Quota))
 )]
 pub async fn public_quota(state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
-    let y = year(&path)?;
+    let y = crate::extract::path_year(&path)?;
     let rows = state.read(move |c| store::approved_quota(c, y)).await?;
     let titles = activity_titles(&state).await?;
     let activities = rows
@@ -545,7 +538,7 @@ pub async fn allocate(
     body: JsonBody<AllocationInput>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&[Role::Officer])?;
-    let y = year(&path)?;
+    let y = crate::extract::path_year(&path)?;
     let input = body.value;
     let mut errs = ValidationErrors::default();
     let permit_ref = domain::quota::check_permit_ref(input.permit_ref.trim()).map_err(|e| errs.push(e)).ok();
@@ -593,7 +586,7 @@ pub async fn cancel(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&[Role::Officer])?;
     let (y, permit_ref) = path.into_inner();
-    let y = year(&y)?;
+    let y = crate::extract::path_year(&y)?;
     let viewer = caller.viewer();
     let now = state.now().naive_utc();
     let r = permit_ref.clone();
@@ -634,7 +627,7 @@ pub async fn accuracy(
     q: Query<AccuracyParams>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&STAFF)?;
-    let y = year(&path)?;
+    let y = crate::extract::path_year(&path)?;
     let by_employer = matches!(q.0.by, Some(AccuracyBy::Employer));
     let rows = state.read(move |c| store::accuracy(c, y, by_employer)).await?;
     let rows = rows
