@@ -110,3 +110,36 @@ async fn probes_and_metrics_answer() {
     assert_eq!(ui.status(), StatusCode::OK);
     assert!(ui.text().await.unwrap().contains("swagger"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_database_answers_503_fast_and_the_server_recovers() {
+    // Only PostgreSQL can be taken away from under a running server here.
+    let Some(admin) = std::env::var("TEST_DATABASE_URL").ok().filter(|v| !v.is_empty()) else { return };
+    let app = spawn().await;
+    let t = app.employer(TIN_A);
+    assert_eq!(app.get("/api/v1/forecasts", &t).await.status, StatusCode::OK);
+    let name = app.database_url.rsplit('/').next().unwrap().to_owned();
+    persistence::db::testing::drop_database(&admin, &name).unwrap();
+    let started = std::time::Instant::now();
+    let r = app.get("/api/v1/forecasts", &t).await;
+    assert_problem(&r, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(r.header("retry-after").is_some());
+    assert!(started.elapsed() < std::time::Duration::from_secs(5), "answered in {:?}", started.elapsed());
+    let ready = app.send(Method::GET, "/health/ready", None, None, &[]).await;
+    assert_eq!(ready.status, StatusCode::SERVICE_UNAVAILABLE);
+    // The database returns: the server serves again without a restart.
+    persistence::db::testing::create_database(&admin, &name).unwrap();
+    let db =
+        persistence::Db::open(persistence::DbSettings::new(persistence::Target::Postgres(app.database_url.clone())));
+    db.migrate().unwrap();
+    db.write(persistence::reference::seed_builtin).unwrap();
+    let mut ok = false;
+    for _ in 0..40 {
+        if app.get("/api/v1/forecasts", &t).await.status == StatusCode::OK {
+            ok = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    assert!(ok, "the server recovered by itself");
+}
