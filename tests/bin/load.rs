@@ -2,7 +2,8 @@
 //! concurrent clients send GET requests to the given URLs in turn for `D`
 //! seconds against 127.0.0.1 and print the throughput and status counts.
 //!
-//! Usage: quota-load --concurrency 16 --seconds 10 [--token T] URL [URL ...]
+//! Usage: quota-load --concurrency 16 --seconds 10 [--token T] [--post FILE] URL [URL ...]
+//! With `--post FILE` every request is a POST of that JSON body.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -19,6 +20,7 @@ async fn main() {
     let concurrency: usize = arg(&args, "--concurrency").and_then(|v| v.parse().ok()).unwrap_or(16);
     let seconds: u64 = arg(&args, "--seconds").and_then(|v| v.parse().ok()).unwrap_or(10);
     let token = arg(&args, "--token");
+    let post: Option<Arc<Vec<u8>>> = arg(&args, "--post").and_then(|f| std::fs::read(f).ok()).map(Arc::new);
     let mut urls = Vec::new();
     let mut skip = false;
     for a in &args {
@@ -43,12 +45,18 @@ async fn main() {
     let started = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..concurrency {
-        let (client, urls, next, token) = (client.clone(), urls.clone(), next.clone(), token.clone());
+        let (client, urls, next, token, post) =
+            (client.clone(), urls.clone(), next.clone(), token.clone(), post.clone());
         tasks.push(tokio::spawn(async move {
             let mut statuses: BTreeMap<u16, u64> = BTreeMap::new();
             while Instant::now() < deadline {
                 let i = next.fetch_add(1, Ordering::Relaxed) % urls.len();
-                let mut rb = client.get(&urls[i]);
+                let mut rb = match &post {
+                    Some(body) => {
+                        client.post(&urls[i]).header("content-type", "application/json").body(body.as_ref().clone())
+                    }
+                    None => client.get(&urls[i]),
+                };
                 if let Some(t) = &token {
                     rb = rb.bearer_auth(t);
                 }
