@@ -19,6 +19,9 @@ target="${CARGO_TARGET_DIR:-target}/release"
 export DATABASE_URL="$url" DATA_DIR="$work/data" RUST_LOG=warn DATABASE_POOL_SIZE="$conns"
 export RATE_LIMIT_PER_SECOND=1000000 RATE_LIMIT_BURST=1000000
 "$target/quota-api" migrate
+# The campaign of next year stays open for the run, whatever today's date.
+year="$(( $(TZ=Asia/Baku date +%Y) + 1 ))"
+psql "$url" -q -c "INSERT INTO campaigns VALUES ($year, DATE '$((year - 1))-01-01', DATE '$((year - 1))-12-20', DATE '$((year - 1))-12-25', DATE '$((year - 1))-12-26', DATE '$((year - 1))-12-27', DATE '$((year - 1))-12-28', now(), 'bench')"
 psql "$url" -q -c "INSERT INTO employer_contacts (tin, email, confirmed_at, attempts_left, updated_at) VALUES ('1012345061', 'hr@bench.az', now(), 0, now())"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
 BIND="127.0.0.1:$port" "$target/quota-api" serve > "$work/server.log" 2>&1 &
@@ -48,7 +51,7 @@ WITH f AS (
     person_type, organization_name, legal_form, legal_address, current_address, workplace_address, tin_issued_on,
     employees_total, foreign_workers, economic_activity, employer_search, line_count, foreigners_total, search_text,
     activity_section)
-  VALUES (gen_random_uuid()::text, '1012345061', 2027, 'submitted', 1, now(), now(), now(), 'bench', 'legal',
+  VALUES (gen_random_uuid()::text, '1012345061', $year, 'submitted', 1, now(), now(), now(), 'bench', 'legal',
     'Bench MMC', 'MMC', 'Bakı', 'Bakı', 'Bakı', DATE '2015-03-02', 120, 4, 'F', 'bench mmc', 10, 20, 'bench', 'F')
   RETURNING id
 ), l AS (
@@ -65,6 +68,8 @@ api_create="$("$target/quota-load" --concurrency "$conns" --seconds "$seconds" -
 echo "API:     $api_create"
 pg_create="$(pgbench -n -c "$conns" -j 2 -T "$seconds" -f "$work/create.sql" "$url" 2>/dev/null | awk '/^tps/ {print $3; exit}')"
 echo "pgbench: tps=$pg_create"
+# Statistics as autovacuum would leave them after the writes, for both readers.
+psql "$url" -q -c "ANALYZE"
 # Reads: 200 forecasts made above, by id through the API and by number in pgbench.
 mapfile -t ids < <(psql "$url" -At -c "SELECT id FROM forecasts WHERE created_by <> 'bench' ORDER BY number LIMIT 200")
 max="$(psql "$url" -At -c "SELECT max(number) FROM forecasts")"

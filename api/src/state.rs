@@ -118,6 +118,15 @@ impl AppState {
         web::block(move || db.read(f)).await?.map_err(ApiError::from)
     }
 
+    /// Runs a single-statement read on the blocking pool, without a transaction.
+    pub async fn read_one<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let db = self.db.clone();
+        web::block(move || db.read_one(f)).await?.map_err(ApiError::from)
+    }
+
     /// Runs one write transaction on the blocking pool.
     pub async fn write<T: Send + 'static>(
         &self,

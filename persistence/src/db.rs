@@ -209,6 +209,13 @@ impl Db {
         c.transaction(f)
     }
 
+    /// Runs a single-statement read on a pooled connection, without a
+    /// transaction around it (one statement is one snapshot already).
+    pub fn read_one<T>(&self, f: impl FnOnce(&mut DbConnection) -> Result<T, StoreError>) -> Result<T, StoreError> {
+        let mut conn = self.conn()?;
+        f(&mut conn)
+    }
+
     /// Runs `f` as one write transaction: `BEGIN IMMEDIATE` on SQLite (writers
     /// queue instead of failing to upgrade a read lock), a plain transaction
     /// on PostgreSQL. A transaction that lost a race ([`StoreError::Retry`],

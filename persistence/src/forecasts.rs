@@ -150,9 +150,22 @@ fn lines_of(conn: &mut DbConnection, id: &str) -> Result<Vec<LineRow>, StoreErro
 }
 
 /// The forecast `id` with its lines, if `viewer` may see it.
+/// One statement (a join), so the forecast and its lines come from one
+/// snapshot without a transaction around two reads.
 pub fn get(conn: &mut DbConnection, id: &str, viewer: &Viewer) -> Result<ForecastRecord, StoreError> {
-    let row = find(conn, id, viewer)?;
-    let lines = lines_of(conn, &row.id)?;
+    let mut q = f::table
+        .left_join(fl::table.on(fl::forecast_id.eq(f::id)))
+        .filter(f::id.eq(id))
+        .order(fl::position.asc())
+        .select((ForecastRow::as_select(), Option::<LineRow>::as_select()))
+        .into_boxed();
+    if !viewer.sees_all() {
+        q = q.filter(f::tin.eq(viewer.tin.clone().unwrap_or_default()));
+    }
+    let rows: Vec<(ForecastRow, Option<LineRow>)> = q.load(conn)?;
+    let mut it = rows.into_iter();
+    let (row, first) = it.next().ok_or(StoreError::NotFound)?;
+    let lines = first.into_iter().chain(it.filter_map(|(_, l)| l)).collect();
     Ok(ForecastRecord { row, lines })
 }
 
@@ -210,24 +223,33 @@ fn insert_lines(
     lines: &[ForecastLine],
     first_position: i32,
 ) -> Result<Vec<String>, StoreError> {
-    let mut ids = Vec::with_capacity(lines.len());
-    for (i, l) in lines.iter().enumerate() {
-        let id = new_id();
-        diesel::insert_into(fl::table)
-            .values((
-                fl::id.eq(&id),
+    let ids: Vec<String> = lines.iter().map(|_| new_id()).collect();
+    let rows: Vec<_> = lines
+        .iter()
+        .zip(&ids)
+        .enumerate()
+        .map(|(i, (l, id))| {
+            (
+                fl::id.eq(id.as_str()),
                 fl::forecast_id.eq(forecast_id),
                 fl::position.eq(first_position + i32::try_from(i).unwrap_or(0)),
                 fl::occupation_code.eq(l.occupation_code.as_str()),
-                fl::occupation_title.eq(&l.occupation_title),
+                fl::occupation_title.eq(l.occupation_title.as_str()),
                 fl::demand_total.eq(l.demand_total),
                 fl::demand_foreigners.eq(l.demand_foreigners),
-                fl::justification.eq(&l.justification),
+                fl::justification.eq(l.justification.as_str()),
                 fl::quota_usage.eq(l.quota_usage.as_str()),
-                fl::note.eq(&l.note),
-            ))
-            .execute(conn)?;
-        ids.push(id);
+                fl::note.eq(l.note.as_deref()),
+            )
+        })
+        .collect();
+    if !rows.is_empty() {
+        // One statement for all lines (a forecast may hold 200). Multi-row
+        // inserts are per backend in diesel, so the variant is matched.
+        match conn {
+            DbConnection::Pg(c) => diesel::insert_into(fl::table).values(rows).execute(c)?,
+            DbConnection::Sqlite(c) => diesel::insert_into(fl::table).values(rows).execute(c)?,
+        };
     }
     Ok(ids)
 }

@@ -209,7 +209,7 @@ pub async fn list(state: web::Data<AppState>, caller: Caller, q: Query<ListParam
 pub async fn get(state: web::Data<AppState>, caller: Caller, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let viewer = caller.viewer();
     let id = id.into_inner();
-    let rec = state.read(move |c| store::get(c, &id, &viewer)).await?;
+    let rec = state.read_one(move |c| store::get(c, &id, &viewer)).await?;
     Ok(json_with_etag(StatusCode::OK, &Forecast::from(&rec), rec.row.version))
 }
 
