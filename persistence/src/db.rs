@@ -114,21 +114,41 @@ impl Manager {
     }
 }
 
+/// A pooled connection and whether it failed in a way that means the link
+/// is gone. Checking every connection out with a ping would cost a round
+/// trip per request; instead a connection that failed is discarded when it
+/// goes back, and the pool opens a fresh one.
+pub struct PoolConn {
+    conn: DbConnection,
+    broken: bool,
+}
+
+impl PoolConn {
+    /// Runs `f` on the connection, noting a failure of the link.
+    fn run<T>(&mut self, f: impl FnOnce(&mut DbConnection) -> Result<T, StoreError>) -> Result<T, StoreError> {
+        let r = f(&mut self.conn);
+        if matches!(r, Err(StoreError::Unavailable(_)) | Err(StoreError::Internal(_))) {
+            self.broken = true;
+        }
+        r
+    }
+}
+
 impl r2d2::ManageConnection for Manager {
-    type Connection = DbConnection;
+    type Connection = PoolConn;
     type Error = StoreError;
 
-    fn connect(&self) -> Result<DbConnection, StoreError> {
-        self.open()
+    fn connect(&self) -> Result<PoolConn, StoreError> {
+        Ok(PoolConn { conn: self.open()?, broken: false })
     }
 
-    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), StoreError> {
-        conn.batch_execute("SELECT 1").map_err(StoreError::from)
+    fn is_valid(&self, conn: &mut PoolConn) -> Result<(), StoreError> {
+        conn.conn.batch_execute("SELECT 1").map_err(StoreError::from)
     }
 
-    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+    fn has_broken(&self, conn: &mut PoolConn) -> bool {
         use diesel::r2d2::R2D2Connection;
-        conn.is_broken()
+        conn.broken || conn.conn.is_broken()
     }
 }
 
@@ -160,7 +180,7 @@ impl Db {
             .max_size(settings.pool_size.max(1))
             .min_idle(Some(0))
             .connection_timeout(settings.checkout_timeout)
-            .test_on_check_out(true)
+            .test_on_check_out(false)
             .error_handler(Box::new(r2d2::LoggingErrorHandler))
             .build_unchecked(manager);
         Db { pool, settings }
@@ -182,7 +202,7 @@ impl Db {
     /// advisory lock, so two replicas starting together never race.
     pub fn migrate(&self) -> Result<Vec<String>, StoreError> {
         let mut conn = self.conn()?;
-        let c: &mut DbConnection = &mut conn;
+        let c: &mut DbConnection = &mut conn.conn;
         let is_pg = matches!(c, DbConnection::Pg(_));
         if is_pg {
             c.batch_execute("SELECT pg_advisory_lock(727274)")?;
@@ -204,16 +224,13 @@ impl Db {
     /// Runs `f` on a pooled connection in a read transaction (so it sees one
     /// consistent state). Blocking: call it off the async workers.
     pub fn read<T>(&self, f: impl FnOnce(&mut DbConnection) -> Result<T, StoreError>) -> Result<T, StoreError> {
-        let mut conn = self.conn()?;
-        let c: &mut DbConnection = &mut conn;
-        c.transaction(f)
+        self.conn()?.run(|c| c.transaction(f))
     }
 
     /// Runs a single-statement read on a pooled connection, without a
     /// transaction around it (one statement is one snapshot already).
     pub fn read_one<T>(&self, f: impl FnOnce(&mut DbConnection) -> Result<T, StoreError>) -> Result<T, StoreError> {
-        let mut conn = self.conn()?;
-        f(&mut conn)
+        self.conn()?.run(f)
     }
 
     /// Runs `f` as one write transaction: `BEGIN IMMEDIATE` on SQLite (writers
@@ -226,7 +243,7 @@ impl Db {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            match write_transaction(&mut conn, &f) {
+            match conn.run(|c| write_transaction(c, &f)) {
                 Err(e) if e.is_retryable() && attempt < RETRIES => {
                     tracing::debug!(attempt, error = %e, "transaction lost a race; running it again");
                     continue;
@@ -238,9 +255,7 @@ impl Db {
 
     /// Is the database answering? (readiness probe)
     pub fn ping(&self) -> Result<(), StoreError> {
-        let mut conn = self.conn()?;
-        conn.batch_execute("SELECT 1")?;
-        Ok(())
+        self.conn()?.run(|c| Ok(c.batch_execute("SELECT 1")?))
     }
 }
 

@@ -259,24 +259,31 @@ fn insert_lines(
 fn append_history(
     conn: &mut DbConnection,
     forecast_id: &str,
-    from: Option<ForecastStatus>,
-    to: ForecastStatus,
+    steps: &[(Option<ForecastStatus>, ForecastStatus)],
     viewer: &Viewer,
     role: Role,
     reason: Option<&str>,
     at: NaiveDateTime,
 ) -> Result<(), StoreError> {
-    diesel::insert_into(h::table)
-        .values((
-            h::forecast_id.eq(forecast_id),
-            h::from_status.eq(from.map(ForecastStatus::as_str)),
-            h::to_status.eq(to.as_str()),
-            h::actor.eq(&viewer.sub),
-            h::role.eq(role.as_str()),
-            h::reason.eq(reason),
-            h::at.eq(at),
-        ))
-        .execute(conn)?;
+    let rows: Vec<_> = steps
+        .iter()
+        .map(|(from, to)| {
+            (
+                h::forecast_id.eq(forecast_id),
+                h::from_status.eq(from.map(ForecastStatus::as_str)),
+                h::to_status.eq(to.as_str()),
+                h::actor.eq(viewer.sub.as_str()),
+                h::role.eq(role.as_str()),
+                h::reason.eq(reason),
+                h::at.eq(at),
+            )
+        })
+        .collect();
+    // One statement for every step (multi-row inserts are per backend in diesel).
+    match conn {
+        DbConnection::Pg(c) => diesel::insert_into(h::table).values(rows).execute(c)?,
+        DbConnection::Sqlite(c) => diesel::insert_into(h::table).values(rows).execute(c)?,
+    };
     Ok(())
 }
 
@@ -342,10 +349,10 @@ pub fn create(
         ))
         .execute(conn)?;
     insert_lines(conn, &id, &lines, 1)?;
-    append_history(conn, &id, None, ForecastStatus::Draft, viewer, Role::Employer, None, at)?;
-    if new.submit {
-        append_history(conn, &id, Some(ForecastStatus::Draft), status, viewer, Role::Employer, None, at)?;
-    }
+    let created = (None, ForecastStatus::Draft);
+    let steps: &[(Option<ForecastStatus>, ForecastStatus)] =
+        if new.submit { &[created, (Some(ForecastStatus::Draft), status)] } else { &[created] };
+    append_history(conn, &id, steps, viewer, Role::Employer, None, at)?;
     get(conn, &id, viewer)
 }
 
@@ -613,7 +620,7 @@ pub fn act(
     if n == 0 {
         return Err(StoreError::Retry);
     }
-    append_history(conn, id, Some(from), to, viewer, action.role(), reason, at)?;
+    append_history(conn, id, &[(Some(from), to)], viewer, action.role(), reason, at)?;
     // The employer hears of a return or an acceptance by e-mail, queued in
     // this same transaction so it is never lost.
     let message = match action {
