@@ -13,13 +13,6 @@ use std::collections::HashMap;
 use std::collections::HashSet;
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
-#[diesel(table_name = occ)]
-pub struct OccupationRow {
-    pub code: String,
-    pub title: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
 #[diesel(table_name = ea)]
 pub struct ActivityRow {
     pub code: String,

@@ -376,7 +376,7 @@ async fn act(
 }
 
 macro_rules! action_handler {
-    ($(#[$doc:meta])* $fn:ident, $path:literal, $action:expr, $who:literal) => {
+    ($(#[$doc:meta])* $fn:ident, $path:literal, $action:expr) => {
         $(#[$doc])*
         #[utoipa::path(
             post, path = $path, tag = "forecasts",
@@ -407,25 +407,25 @@ action_handler!(
     /// Submit a forecast
     ///
     /// Employer: draft or returned → submitted, within the campaign's deadlines.
-    submit, "/api/v1/forecasts/{id}/submit", ForecastAction::Submit, "employer"
+    submit, "/api/v1/forecasts/{id}/submit", ForecastAction::Submit
 );
 action_handler!(
     /// Withdraw a forecast
     ///
     /// Employer: draft, submitted or returned → withdrawn (final).
-    withdraw, "/api/v1/forecasts/{id}/withdraw", ForecastAction::Withdraw, "employer"
+    withdraw, "/api/v1/forecasts/{id}/withdraw", ForecastAction::Withdraw
 );
 action_handler!(
     /// Start the review
     ///
     /// Officer: submitted → in_review.
-    start_review, "/api/v1/forecasts/{id}/start-review", ForecastAction::StartReview, "officer"
+    start_review, "/api/v1/forecasts/{id}/start-review", ForecastAction::StartReview
 );
 action_handler!(
     /// Accept a forecast
     ///
     /// Officer: submitted or in_review → accepted (final).
-    accept, "/api/v1/forecasts/{id}/accept", ForecastAction::Accept, "officer"
+    accept, "/api/v1/forecasts/{id}/accept", ForecastAction::Accept
 );
 
 /// Return a forecast
