@@ -153,6 +153,10 @@ fn add_common(op: &mut Operation, has_body: bool) {
         common.push(("413", "Body over 1 MiB"));
         common.push(("415", "Body is not application/json"));
     }
+    let conditional = op.parameters.as_ref().is_some_and(|ps| ps.iter().any(|p| p.name == "If-Match"));
+    if conditional {
+        common.push(("412", "`If-Match` names another version than the current one"));
+    }
     for (code, desc) in common {
         if !op.responses.responses.contains_key(code) {
             op.responses.responses.insert(code.to_owned(), problem(desc));

@@ -223,7 +223,6 @@ pub async fn get(state: web::Data<AppState>, caller: Caller, id: web::Path<Strin
     responses(
         (status = 200, description = "Replaced", body = Forecast, headers(("ETag" = String, description = "The new version"))),
         (status = 409, description = "Not editable in its status", body = crate::problem::Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Stale If-Match", body = crate::problem::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -250,7 +249,6 @@ pub async fn replace(
     responses(
         (status = 204, description = "Deleted"),
         (status = 409, description = "Not a draft", body = crate::problem::Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Stale If-Match", body = crate::problem::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -276,7 +274,6 @@ pub async fn delete(
         (status = 201, description = "Added; `Location` names the line; the body is the whole forecast", body = Forecast,
             headers(("Location" = String, description = "The new line"), ("ETag" = String, description = "The forecast's new version"))),
         (status = 409, description = "Not editable in its status", body = crate::problem::Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Stale If-Match", body = crate::problem::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -310,7 +307,6 @@ pub async fn add_line(
     responses(
         (status = 200, description = "Changed; the whole forecast", body = Forecast, headers(("ETag" = String, description = "The new version"))),
         (status = 409, description = "Not editable in its status", body = crate::problem::Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Stale If-Match", body = crate::problem::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -337,7 +333,6 @@ pub async fn update_line(
     responses(
         (status = 200, description = "Removed; the whole forecast", body = Forecast, headers(("ETag" = String, description = "The new version"))),
         (status = 409, description = "Not editable in its status", body = crate::problem::Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Stale If-Match", body = crate::problem::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -386,7 +381,6 @@ macro_rules! action_handler {
             responses(
                 (status = 200, description = "Done; the forecast in its new status", body = Forecast, headers(("ETag" = String, description = "The new version"))),
                 (status = 409, description = "Not allowed from the current status; the problem names it and the allowed actions", body = crate::problem::Problem, content_type = "application/problem+json"),
-                (status = 412, description = "Stale If-Match", body = crate::problem::Problem, content_type = "application/problem+json"),
             ),
             security(("bearer" = []))
         )]
@@ -441,7 +435,6 @@ action_handler!(
     responses(
         (status = 200, description = "Returned", body = Forecast, headers(("ETag" = String, description = "The new version"))),
         (status = 409, description = "Not allowed from the current status", body = crate::problem::Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Stale If-Match", body = crate::problem::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]

@@ -338,8 +338,7 @@ pub async fn create_plan(
     params(("year" = i32, Path, description = "Target year", minimum = 2000, maximum = 2100),
         ("If-Match" = Option<String>, Header, description = "The ETag last read", max_length = 255)),
     responses((status = 200, description = "The plan", body = QuotaPlan, headers(("ETag" = String, description = "The new version"))),
-        (status = 409, description = "Not allowed in the plan's status", body = crate::problem::Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Stale If-Match", body = crate::problem::Problem, content_type = "application/problem+json")),
+        (status = 409, description = "Not allowed in the plan's status", body = crate::problem::Problem, content_type = "application/problem+json"),),
     security(("bearer" = []))
 )]
 pub async fn put_plan(
@@ -404,8 +403,7 @@ async fn plan_action(
         ("If-Match" = Option<String>, Header, description = "The ETag last read", max_length = 255),
         ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe", max_length = 255)),
     responses((status = 200, description = "Proposed", body = QuotaPlan),
-        (status = 409, description = "Not allowed in the plan's status", body = crate::problem::Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Stale If-Match", body = crate::problem::Problem, content_type = "application/problem+json")),
+        (status = 409, description = "Not allowed in the plan's status", body = crate::problem::Problem, content_type = "application/problem+json"),),
     security(("bearer" = []))
 )]
 pub async fn propose(
@@ -429,8 +427,7 @@ pub async fn propose(
         ("If-Match" = Option<String>, Header, description = "The ETag last read", max_length = 255),
         ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe", max_length = 255)),
     responses((status = 200, description = "Approved", body = QuotaPlan),
-        (status = 409, description = "Not allowed in the plan's status", body = crate::problem::Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Stale If-Match", body = crate::problem::Problem, content_type = "application/problem+json")),
+        (status = 409, description = "Not allowed in the plan's status", body = crate::problem::Problem, content_type = "application/problem+json"),),
     security(("bearer" = []))
 )]
 pub async fn approve(
