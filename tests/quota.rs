@@ -380,3 +380,34 @@ async fn permits_wait_for_an_approved_plan_and_accuracy_compares_forecast_and_pe
     assert_eq!(e["permits"], 5);
     assert_eq!(e["difference"], 5 - 12);
 }
+
+#[tokio::test]
+async fn the_plan_keeps_the_campaigns_proposal_and_approval_dates() {
+    let app = spawn().await;
+    seed(&app).await;
+    let commission = app.token(&[domain::role::Role::Commission], None);
+    let admin = app.admin();
+    assert_eq!(
+        app.post(&format!("/api/v1/quota-plans/{Y}"), &commission, &json!(null)).await.status,
+        StatusCode::CREATED
+    );
+    // 16 October in Baku: the proposal deadline (15 October) has passed.
+    app.clock.set("2026-10-15T20:00:01Z".parse().unwrap());
+    let r = app.action_plan("propose", &commission).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.body["type"], "/problems/proposal-deadline-passed");
+    assert_eq!(r.body["deadline"], "2026-10-15");
+    app.clock.set("2026-10-15T19:59:00Z".parse().unwrap());
+    assert_eq!(app.action_plan("propose", &commission).await.status, StatusCode::OK, "the last day counts");
+    let approved =
+        json!({"entries": [{"economic_activity": "A", "approved": 1}, {"economic_activity": "F", "approved": 2}]});
+    assert_eq!(app.put(&format!("/api/v1/quota-plans/{Y}"), &admin, &approved).await.status, StatusCode::OK);
+    app.clock.set("2026-12-02T08:00:00Z".parse().unwrap());
+    let r = app.action_plan("approve", &admin).await;
+    assert_eq!(r.body["type"], "/problems/approval-deadline-passed");
+    assert_eq!(
+        app.get(&format!("/api/v1/quota-plans/{Y}"), &admin).await.body["status"],
+        "proposed",
+        "nothing changed"
+    );
+}

@@ -125,6 +125,12 @@ pub fn title(slug: &str, lang: Lang) -> &'static str {
         "correction-deadline-passed" => {
             pick(lang, "The correction deadline has passed", "Düzəliş müddəti bitib", "Срок исправления истёк")
         }
+        "proposal-deadline-passed" => {
+            pick(lang, "The proposal deadline has passed", "Təklif müddəti bitib", "Срок предложения истёк")
+        }
+        "approval-deadline-passed" => {
+            pick(lang, "The approval deadline has passed", "Təsdiq müddəti bitib", "Срок утверждения истёк")
+        }
         "rate-limited" => pick(lang, "Too many requests", "Həddindən çox sorğu", "Слишком много запросов"),
         "service-unavailable" => pick(
             lang,
@@ -238,6 +244,18 @@ pub fn detail(slug: &str, lang: Lang) -> &'static str {
             "Returned forecasts could be corrected until {date} (Baku time).",
             "Qaytarılmış proqnozlar {date} tarixinədək düzəldilə bilərdi (Bakı vaxtı).",
             "Возвращённые прогнозы можно было исправить до {date} (время Баку).",
+        ),
+        "proposal-deadline-passed" => pick(
+            lang,
+            "The plan was to be proposed by {date} (Baku time); admin can move the campaign's date.",
+            "Plan {date} tarixinədək təklif edilməli idi (Bakı vaxtı); admin kampaniyanın tarixini dəyişə bilər.",
+            "План нужно было предложить до {date} (время Баку); администратор может изменить дату кампании.",
+        ),
+        "approval-deadline-passed" => pick(
+            lang,
+            "The plan was to be approved by {date} (Baku time); admin can move the campaign's date.",
+            "Plan {date} tarixinədək təsdiq edilməli idi (Bakı vaxtı); admin kampaniyanın tarixini dəyişə bilər.",
+            "План нужно было утвердить до {date} (время Баку); администратор может изменить дату кампании.",
         ),
         "rate-limited" => pick(
             lang,

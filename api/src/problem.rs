@@ -141,6 +141,8 @@ impl ApiError {
             ApiError::Calendar(CalendarRefusal::NotOpen { .. }) => "campaign-not-open",
             ApiError::Calendar(CalendarRefusal::SubmissionDeadlinePassed { .. }) => "submission-deadline-passed",
             ApiError::Calendar(CalendarRefusal::CorrectionDeadlinePassed { .. }) => "correction-deadline-passed",
+            ApiError::Calendar(CalendarRefusal::ProposalDeadlinePassed { .. }) => "proposal-deadline-passed",
+            ApiError::Calendar(CalendarRefusal::ApprovalDeadlinePassed { .. }) => "approval-deadline-passed",
             ApiError::TooManyRequests { .. } => "rate-limited",
             ApiError::Unavailable(_) => "service-unavailable",
             ApiError::Internal(_) => "internal-error",
@@ -187,7 +189,9 @@ impl ApiError {
             ApiError::Calendar(r) => {
                 let (CalendarRefusal::NotOpen { opens_on: d }
                 | CalendarRefusal::SubmissionDeadlinePassed { deadline: d }
-                | CalendarRefusal::CorrectionDeadlinePassed { deadline: d }) = *r;
+                | CalendarRefusal::CorrectionDeadlinePassed { deadline: d }
+                | CalendarRefusal::ProposalDeadlinePassed { deadline: d }
+                | CalendarRefusal::ApprovalDeadlinePassed { deadline: d }) = *r;
                 p.deadline = Some(d);
                 i18n::detail(slug, lang).replace("{date}", &d.to_string())
             }

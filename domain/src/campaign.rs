@@ -31,6 +31,10 @@ pub enum CalendarRefusal {
     SubmissionDeadlinePassed { deadline: NaiveDate },
     /// A returned forecast after the correction deadline (SPEC §4.4).
     CorrectionDeadlinePassed { deadline: NaiveDate },
+    /// The Commission proposes the plan by the proposal deadline (SPEC §5.2).
+    ProposalDeadlinePassed { deadline: NaiveDate },
+    /// The plan is approved by the approval deadline (SPEC §5.2).
+    ApprovalDeadlinePassed { deadline: NaiveDate },
 }
 
 /// Target years the product accepts: wide enough for any real campaign,
@@ -114,6 +118,22 @@ impl Campaign {
     }
 }
 
+impl Campaign {
+    /// The plan moves draft → proposed by the proposal deadline and
+    /// proposed → approved by the approval deadline (SPEC §5.2); `approve`
+    /// says which step is asked on `today` (a Baku date).
+    pub fn check_plan_step(&self, today: NaiveDate, approve: bool) -> Result<(), CalendarRefusal> {
+        if approve {
+            if today > self.approval_deadline {
+                return Err(CalendarRefusal::ApprovalDeadlinePassed { deadline: self.approval_deadline });
+            }
+        } else if today > self.proposal_deadline {
+            return Err(CalendarRefusal::ProposalDeadlinePassed { deadline: self.proposal_deadline });
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,6 +166,21 @@ mod tests {
         assert_eq!(
             c.check_submission(d("2026-09-01"), ForecastStatus::Returned),
             Err(CalendarRefusal::CorrectionDeadlinePassed { deadline: d("2026-08-31") })
+        );
+    }
+
+    #[test]
+    fn the_plan_is_proposed_and_approved_by_their_deadlines() {
+        let c = Campaign::default_for(2027);
+        assert_eq!(c.check_plan_step(d("2026-10-15"), false), Ok(()));
+        assert_eq!(
+            c.check_plan_step(d("2026-10-16"), false),
+            Err(CalendarRefusal::ProposalDeadlinePassed { deadline: d("2026-10-15") })
+        );
+        assert_eq!(c.check_plan_step(d("2026-12-01"), true), Ok(()));
+        assert_eq!(
+            c.check_plan_step(d("2026-12-02"), true),
+            Err(CalendarRefusal::ApprovalDeadlinePassed { deadline: d("2026-12-01") })
         );
     }
 

@@ -372,6 +372,12 @@ pub fn plan_act(
 ) -> Result<PlanRecord, StoreError> {
     let plan = get_plan(conn, year)?;
     let to = plan_transition(plan.status, action, &viewer.roles).map_err(plan_refusal)?;
+    if matches!(action, PlanAction::Propose | PlanAction::Approve) {
+        let (campaign, _) = crate::campaigns::get(conn, year)?;
+        campaign
+            .check_plan_step(domain::time::baku_date(now.and_utc()), action == PlanAction::Approve)
+            .map_err(StoreError::Calendar)?;
+    }
     if action == PlanAction::Approve {
         let approved: Vec<(String, Option<i64>)> =
             plan.entries.iter().map(|e| (e.economic_activity.clone(), e.approved)).collect();
