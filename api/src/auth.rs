@@ -202,6 +202,28 @@ mod tests {
         assert_eq!(caller.tin.as_deref(), Some("1012345061"));
     }
 
+    /// A throw-away P-256 key pair made for this test only.
+    const EC_PRIVATE: &str = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgT1xGlN1f8JJm47TR\nvcepRtup6ihYtM/pGgz4aALz/UqhRANCAAR4QgmcGXXi+Kf/CgeuYPWtSWyfcWZc\nZJExemTBRTYIt70LaGW4VhH845Vtz7PlDwJVtLLyzXgUVqHVvVScoUjK\n-----END PRIVATE KEY-----\n";
+    const EC_PUBLIC: &str = "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEeEIJnBl14vin/woHrmD1rUlsn3Fm\nXGSRMXpkwUU2CLe9C2hluFYR/OOVbc+z5Q8CVbSy8s14FFah1b1UnKFIyg==\n-----END PUBLIC KEY-----\n";
+
+    #[test]
+    fn es256_with_a_pem_key_pair_and_no_algorithm_switching() {
+        let es = AuthConfig {
+            alg: Algorithm::ES256,
+            secret: None,
+            public_key_pem: Some(EC_PUBLIC.as_bytes().to_vec()),
+            private_key_pem: Some(EC_PRIVATE.as_bytes().to_vec()),
+            ..cfg()
+        };
+        let now = chrono::Utc::now().timestamp();
+        let t = mint(&es, &claims_for(&es, "u1", &[Role::Officer], None, now, 60)).unwrap();
+        assert_eq!(Verifier::new(&es).unwrap().verify(&t).unwrap().roles, vec![Role::Officer]);
+        // An HS256 token, even one signed with the public key's text as a secret, is refused.
+        let hs = AuthConfig { secret: Some(EC_PUBLIC.as_bytes().to_vec()), ..cfg() };
+        let forged = mint(&hs, &claims_for(&hs, "u1", &[Role::Admin], None, now, 60)).unwrap();
+        assert!(matches!(Verifier::new(&es).unwrap().verify(&forged), Err(ApiError::Unauthorized("wrong_algorithm"))));
+    }
+
     #[test]
     fn expired_and_wrong_audience_are_refused() {
         let c = cfg();
