@@ -373,3 +373,18 @@ async fn a_retried_idempotency_key_creates_one_forecast() {
     assert_eq!((s1.status, s2.status), (StatusCode::OK, StatusCode::OK));
     assert_eq!(app.get("/api/v1/forecasts?status=submitted", &emp).await.body["total"], 1);
 }
+
+#[tokio::test]
+async fn a_server_configured_to_require_if_match_refuses_blind_changes() {
+    let app = spawn_with(Options { require_if_match: true, ..Default::default() }).await;
+    let emp = app.employer(TIN_A);
+    let id = app.create_draft(TIN_A, two_lines()).await;
+    let path = format!("/api/v1/forecasts/{id}");
+    let r = app.put(&path, &emp, &forecast_body(TIN_A, json!([]))).await;
+    assert_eq!(r.status, StatusCode::PRECONDITION_REQUIRED);
+    assert_eq!(r.body["type"], "/problems/precondition-required");
+    let r = app
+        .send(Method::PUT, &path, Some(&emp), Some(&forecast_body(TIN_A, json!([]))), &[("If-Match", "\"1\"")])
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+}

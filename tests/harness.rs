@@ -69,11 +69,13 @@ pub struct Options {
     pub smtp_url: Option<String>,
     /// Run on the database of another test server (a restart), with its clock.
     pub share: Option<(String, TestClock)>,
+    /// `REQUIRE_IF_MATCH`.
+    pub require_if_match: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { rate_per_second: 100_000, rate_burst: 100_000, smtp_url: None, share: None }
+        Options { rate_per_second: 100_000, rate_burst: 100_000, smtp_url: None, share: None, require_if_match: false }
     }
 }
 
@@ -107,7 +109,7 @@ pub async fn spawn_with(opts: Options) -> TestApp {
         auth: auth_config(),
         rate_limit_per_second: opts.rate_per_second,
         rate_limit_burst: opts.rate_burst,
-        require_if_match: false,
+        require_if_match: opts.require_if_match,
         body_limit: 1024 * 1024,
         smtp_url: opts.smtp_url.clone(),
         smtp_from: "quota-api@test.local".into(),

@@ -188,7 +188,7 @@ impl FromRequest for IfMatch {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let required = req.app_data::<web::Data<AppState>>().is_some_and(|s| s.config.require_if_match);
         let Some(v) = req.headers().get(header::IF_MATCH) else {
-            return ready(if required { Err(ApiError::invalid("If-Match", "required")) } else { Ok(IfMatch(None)) });
+            return ready(if required { Err(ApiError::PreconditionRequired) } else { Ok(IfMatch(None)) });
         };
         let s = v.to_str().unwrap_or("").trim();
         if s.len() > 255 {

@@ -131,6 +131,7 @@ pub fn title(slug: &str, lang: Lang) -> &'static str {
         "approval-deadline-passed" => {
             pick(lang, "The approval deadline has passed", "Təsdiq müddəti bitib", "Срок утверждения истёк")
         }
+        "precondition-required" => pick(lang, "If-Match is required", "If-Match tələb olunur", "Требуется If-Match"),
         "rate-limited" => pick(lang, "Too many requests", "Həddindən çox sorğu", "Слишком много запросов"),
         "service-unavailable" => pick(
             lang,
@@ -256,6 +257,12 @@ pub fn detail(slug: &str, lang: Lang) -> &'static str {
             "The plan was to be approved by {date} (Baku time); admin can move the campaign's date.",
             "Plan {date} tarixinədək təsdiq edilməli idi (Bakı vaxtı); admin kampaniyanın tarixini dəyişə bilər.",
             "План нужно было утвердить до {date} (время Баку); администратор может изменить дату кампании.",
+        ),
+        "precondition-required" => pick(
+            lang,
+            "This server changes resources only with If-Match: read the resource and send its ETag.",
+            "Bu server resursları yalnız If-Match ilə dəyişir: resursu oxuyun və onun ETag-ını göndərin.",
+            "Этот сервер изменяет ресурсы только с If-Match: прочитайте ресурс и отправьте его ETag.",
         ),
         "rate-limited" => pick(
             lang,

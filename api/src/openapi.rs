@@ -156,6 +156,7 @@ fn add_common(op: &mut Operation, has_body: bool) {
     let conditional = op.parameters.as_ref().is_some_and(|ps| ps.iter().any(|p| p.name == "If-Match"));
     if conditional {
         common.push(("412", "`If-Match` names another version than the current one"));
+        common.push(("428", "`If-Match` is required (when the server is configured so)"));
     }
     for (code, desc) in common {
         if !op.responses.responses.contains_key(code) {

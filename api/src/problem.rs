@@ -94,6 +94,8 @@ pub enum ApiError {
     Unprocessable(&'static str),
     #[error("quota exhausted")]
     QuotaExhausted { activity: String },
+    #[error("precondition required")]
+    PreconditionRequired,
     #[error("precondition failed")]
     PreconditionFailed { current: i64 },
     #[error("payload too large")]
@@ -130,6 +132,7 @@ impl ApiError {
             ApiError::NotAcceptable => "not-acceptable",
             ApiError::Transition { .. } => "transition-not-allowed",
             ApiError::PlanTransition { .. } => "plan-action-not-allowed",
+            ApiError::PreconditionRequired => "precondition-required",
             ApiError::Conflict(slug) | ApiError::Unprocessable(slug) => slug,
             ApiError::QuotaExhausted { .. } => "quota-exhausted",
             ApiError::PreconditionFailed { .. } => "precondition-failed",
@@ -263,6 +266,7 @@ impl ResponseError for ApiError {
             | ApiError::Conflict(_)
             | ApiError::QuotaExhausted { .. } => StatusCode::CONFLICT,
             ApiError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
+            ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
