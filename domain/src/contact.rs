@@ -27,6 +27,20 @@ pub fn check_email(s: &str) -> Result<String, FieldError> {
     }
 }
 
+/// Longest name of an API client.
+pub const MAX_CLIENT_NAME: usize = 200;
+
+/// An API client to register (SPEC §3): a name and the TIN it acts for.
+pub fn check_client(name: &str, tin: &str) -> Result<(String, crate::tin::Tin), crate::ValidationErrors> {
+    let mut errs = crate::ValidationErrors::default();
+    let name = crate::text::required("name", name, MAX_CLIENT_NAME).map_err(|e| errs.push(e)).ok();
+    let tin = crate::tin::Tin::parse(tin).map_err(|e| errs.push(FieldError::new("tin", e.code()))).ok();
+    match (name, tin) {
+        (Some(n), Some(t)) if errs.is_empty() => Ok((n, t)),
+        _ => Err(errs),
+    }
+}
+
 /// A code as typed: exactly six digits.
 pub fn check_code(s: &str) -> Result<String, FieldError> {
     let s = s.trim();

@@ -390,16 +390,7 @@ pub const MAX_RETURN_REASON: usize = 2_000;
 /// An officer returns a forecast with a reason, required and non-blank,
 /// shown to the employer as the forecast's notification (SPEC §4.3).
 pub fn check_return_reason(reason: &str) -> Result<String, ValidationErrors> {
-    // The limit applies to the text as sent; the stored text is trimmed.
-    if reason.chars().count() > MAX_RETURN_REASON {
-        let e = FieldError::new("reason", "length").with("max", MAX_RETURN_REASON);
-        return Err(ValidationErrors(vec![e]));
-    }
-    let r = tidy(reason);
-    if r.is_empty() {
-        return Err(ValidationErrors(vec![FieldError::new("reason", "required")]));
-    }
-    Ok(r)
+    crate::text::required("reason", reason, MAX_RETURN_REASON).map_err(|e| ValidationErrors(vec![e]))
 }
 
 /// A forecast is submitted with at least one line (SPEC §4.2).

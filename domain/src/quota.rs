@@ -141,6 +141,50 @@ pub fn check_permit_ref(s: &str) -> Result<String, FieldError> {
     }
 }
 
+/// A work permit to record against the quota, as checked (SPEC §5.3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PermitInput {
+    pub permit_ref: String,
+    /// A section or division code, trimmed (existence is the store's to check).
+    pub economic_activity: String,
+    /// An exemption category code, if the permit is exempt.
+    pub exemption: Option<String>,
+    /// The employer's TIN, for the accuracy report.
+    pub tin: Option<String>,
+}
+
+/// Checks a permit as sent: its reference, a TIN that passes its check
+/// digit, and codes of sensible length.
+pub fn check_permit(
+    permit_ref: &str,
+    economic_activity: &str,
+    exemption: Option<&str>,
+    tin: Option<&str>,
+) -> Result<PermitInput, ValidationErrors> {
+    let mut errs = ValidationErrors::default();
+    let permit_ref = check_permit_ref(permit_ref.trim()).map_err(|e| errs.push(e)).ok();
+    if let Some(t) = tin {
+        if let Err(e) = crate::tin::Tin::parse(t) {
+            errs.push(FieldError::new("tin", e.code()));
+        }
+    }
+    if economic_activity.chars().count() > 10 {
+        errs.push(FieldError::new("economic_activity", "length").with("max", 10));
+    }
+    if exemption.is_some_and(|x| x.chars().count() > 50) {
+        errs.push(FieldError::new("exemption", "length").with("max", 50));
+    }
+    match permit_ref {
+        Some(permit_ref) if errs.is_empty() => Ok(PermitInput {
+            permit_ref,
+            economic_activity: economic_activity.trim().to_owned(),
+            exemption: exemption.map(str::trim).filter(|x| !x.is_empty()).map(str::to_owned),
+            tin: tin.map(|t| t.trim().to_owned()),
+        }),
+        _ => Err(errs),
+    }
+}
+
 /// Approved, used and remaining units of one economic activity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct QuotaFigures {
@@ -193,6 +237,17 @@ mod tests {
         let e = check_approvable(&[("F".into(), Some(10)), ("A".into(), None)]).unwrap_err();
         assert_eq!(e.0[0].field, "entries[1].approved");
         assert!(check_approvable(&[]).is_err());
+    }
+
+    #[test]
+    fn a_permit_is_checked_whole() {
+        let p = check_permit(" WP-1 ", " F ", Some(" liberated_territories "), Some("1012345061")).unwrap();
+        assert_eq!((p.permit_ref.as_str(), p.economic_activity.as_str()), ("WP-1", "F"));
+        assert_eq!(p.exemption.as_deref(), Some("liberated_territories"));
+        let e = check_permit("a b", "F", None, Some("1012345071")).unwrap_err();
+        let fields: Vec<_> = e.0.iter().map(|x| x.field.as_str()).collect();
+        assert_eq!(fields, ["permit_ref", "tin"]);
+        assert_eq!(check_permit("WP", "F", Some(""), None).unwrap().exemption, None);
     }
 
     #[test]

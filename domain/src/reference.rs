@@ -105,6 +105,34 @@ pub fn economic_activities() -> Vec<ActivityEntry> {
         .collect()
 }
 
+/// Longest exemption title, in any language.
+pub const MAX_EXEMPTION_TITLE: usize = 500;
+
+/// An exemption category code: 1–50 lower-case letters, digits and `_`.
+pub fn check_exemption_code(code: &str) -> Result<String, crate::FieldError> {
+    let ok = !code.is_empty()
+        && code.len() <= 50
+        && code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if ok {
+        Ok(code.to_owned())
+    } else {
+        Err(crate::FieldError::new("code", "exemption_code_format"))
+    }
+}
+
+/// The three titles of an exemption category (az, en, ru), each required.
+pub fn check_exemption_titles(az: &str, en: &str, ru: &str) -> Result<[String; 3], crate::ValidationErrors> {
+    let mut errs = crate::ValidationErrors::default();
+    let mut out = [String::new(), String::new(), String::new()];
+    for (i, (field, raw)) in [("title_az", az), ("title_en", en), ("title_ru", ru)].into_iter().enumerate() {
+        match crate::text::required(field, raw, MAX_EXEMPTION_TITLE) {
+            Ok(t) => out[i] = t,
+            Err(e) => errs.push(e),
+        }
+    }
+    errs.into_result(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -48,6 +48,20 @@ pub fn tidy(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// A required free text: at most `max` characters as sent, not blank once
+/// tidied; returns the tidied text (SPEC §4.1: "text fields are trimmed,
+/// non-empty where required, with sensible maximum lengths").
+pub fn required(field: &str, raw: &str, max: usize) -> Result<String, crate::FieldError> {
+    if raw.chars().count() > max {
+        return Err(crate::FieldError::new(field, "length").with("max", max));
+    }
+    let t = tidy(raw);
+    if t.is_empty() {
+        return Err(crate::FieldError::new(field, "required"));
+    }
+    Ok(t)
+}
+
 /// Case folding that keeps the other marks: how a typed title is compared
 /// with the classification's (guideline II.5: code and title must match;
 /// case is not a difference a person sees as one). The four i-letters (I, İ,
@@ -81,6 +95,13 @@ mod tests {
     fn words_are_folded_and_split() {
         assert_eq!(fold_words(" fermer  İPƏK "), vec!["fermer", "ipek"]);
         assert!(fold_words(" ,; ").is_empty());
+    }
+
+    #[test]
+    fn required_texts_are_tidied_and_bounded_as_sent() {
+        assert_eq!(required("f", "  a   b ", 10).unwrap(), "a b");
+        assert_eq!(required("f", "   ", 10).unwrap_err().code, "required");
+        assert_eq!(required("f", &" ".repeat(11), 10).unwrap_err().code, "length");
     }
 
     #[test]

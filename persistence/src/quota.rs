@@ -425,15 +425,6 @@ pub fn approved_quota(conn: &mut DbConnection, year: i32) -> Result<Vec<(String,
         .collect())
 }
 
-/// A permit to record (SPEC §5.3).
-#[derive(Debug, Clone)]
-pub struct NewAllocation {
-    pub permit_ref: String,
-    pub economic_activity: String,
-    pub exemption: Option<String>,
-    pub tin: Option<String>,
-}
-
 /// What recording a permit did.
 #[derive(Debug, Clone)]
 pub struct AllocationOutcome {
@@ -462,7 +453,7 @@ fn figures(conn: &mut DbConnection, year: i32, section: &str) -> Result<QuotaFig
 pub fn allocate(
     conn: &mut DbConnection,
     year: i32,
-    a: &NewAllocation,
+    a: &domain::quota::PermitInput,
     viewer: &Viewer,
     now: NaiveDateTime,
 ) -> Result<AllocationOutcome, StoreError> {

@@ -174,20 +174,8 @@ pub async fn create_client(
     body: JsonBody<ApiClientInput>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&[Role::Admin])?;
-    let mut errs = ValidationErrors::default();
-    let name = domain::text::tidy(&body.value.name);
-    if name.is_empty() {
-        errs.push(FieldError::new("name", "required"));
-    } else if body.value.name.chars().count() > 200 {
-        errs.push(FieldError::new("name", "length").with("max", 200));
-    }
-    if let Err(e) = domain::tin::Tin::parse(&body.value.tin) {
-        errs.push(FieldError::new("tin", e.code()));
-    }
-    if !errs.is_empty() {
-        return Err(ApiError::Validation(errs));
-    }
-    let tin = body.value.tin.trim().to_owned();
+    let (name, tin) = domain::contact::check_client(&body.value.name, &body.value.tin)?;
+    let tin = tin.to_string();
     let (secret, hash) = web::block(new_secret).await??;
     let id = format!("qc_{}", hex::encode(rand::random::<[u8; 8]>()));
     let now = state.now().naive_utc();

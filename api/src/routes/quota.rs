@@ -537,28 +537,13 @@ pub async fn allocate(
     caller.require(&[Role::Officer])?;
     let y = crate::extract::path_year(&path)?;
     let input = body.value;
-    let mut errs = ValidationErrors::default();
-    let permit_ref = domain::quota::check_permit_ref(input.permit_ref.trim()).map_err(|e| errs.push(e)).ok();
-    if let Some(t) = &input.tin {
-        if let Err(e) = domain::tin::Tin::parse(t) {
-            errs.push(FieldError::new("tin", e.code()));
-        }
-    }
-    if input.economic_activity.chars().count() > 10 {
-        errs.push(FieldError::new("economic_activity", "length").with("max", 10));
-    }
-    if input.exemption.as_ref().is_some_and(|x| x.chars().count() > 50) {
-        errs.push(FieldError::new("exemption", "length").with("max", 50));
-    }
-    let Some(permit_ref) = permit_ref.filter(|_| errs.is_empty()) else {
-        return Err(ApiError::Validation(errs));
-    };
-    let new = store::NewAllocation {
-        permit_ref: permit_ref.clone(),
-        economic_activity: input.economic_activity.trim().to_owned(),
-        exemption: input.exemption.map(|x| x.trim().to_owned()).filter(|x| !x.is_empty()),
-        tin: input.tin,
-    };
+    let new = domain::quota::check_permit(
+        &input.permit_ref,
+        &input.economic_activity,
+        input.exemption.as_deref(),
+        input.tin.as_deref(),
+    )?;
+    let permit_ref = new.permit_ref.clone();
     let viewer = caller.viewer();
     let now = state.now().naive_utc();
     let o = state.write(move |c| store::allocate(c, y, &new, &viewer, now)).await?;

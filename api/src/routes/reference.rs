@@ -210,17 +210,6 @@ pub async fn exemption_categories(
     Ok(cached_json(&req, &Paged::new(rows.into_iter().map(exemption_dto).collect(), page, total)))
 }
 
-fn exemption_code(code: &str) -> Result<String, ApiError> {
-    let ok = !code.is_empty()
-        && code.len() <= 50
-        && code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
-    if ok {
-        Ok(code.to_owned())
-    } else {
-        Err(ApiError::invalid("code", "exemption_code_format"))
-    }
-}
-
 /// Set an exemption category
 ///
 /// Admin: creates or changes a category (code: lower-case letters, digits, `_`).
@@ -238,25 +227,9 @@ pub async fn put_exemption(
     body: JsonBody<ExemptionInput>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&[Role::Admin])?;
-    let code = exemption_code(&path)?;
-    let mut errs = domain::ValidationErrors::default();
-    let mut text = |name: &'static str, v: &str| {
-        let t = domain::text::tidy(v);
-        if v.chars().count() > 500 {
-            errs.push(FieldError::new(name, "length").with("max", 500));
-        } else if t.is_empty() {
-            errs.push(FieldError::new(name, "required"));
-        }
-        t
-    };
-    let (az, en, ru) = (
-        text("title_az", &body.value.title_az),
-        text("title_en", &body.value.title_en),
-        text("title_ru", &body.value.title_ru),
-    );
-    if !errs.is_empty() {
-        return Err(ApiError::Validation(errs));
-    }
+    let code = domain::reference::check_exemption_code(&path)?;
+    let [az, en, ru] =
+        domain::reference::check_exemption_titles(&body.value.title_az, &body.value.title_en, &body.value.title_ru)?;
     let row = state.write(move |c| reference::put_exemption(c, &code, &az, &en, &ru)).await?;
     Ok(HttpResponse::Ok().json(exemption_dto(row)))
 }
@@ -276,7 +249,7 @@ pub async fn retire_exemption(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&[Role::Admin])?;
-    let code = exemption_code(&path)?;
+    let code = domain::reference::check_exemption_code(&path)?;
     state.write(move |c| reference::retire_exemption(c, &code)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
