@@ -241,6 +241,14 @@ async fn the_quota_plan_moves_from_draft_to_approved_by_the_right_hands() {
     let r = app.put(&plan, &commission, &json!({"entries": [{"economic_activity": "F", "proposed": 1200}, {"economic_activity": "A", "proposed": -1}]})).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let r = app
+        .put(&plan, &commission, &json!({"entries": [{"economic_activity": "F", "proposed": 1, "approved": -1}]}))
+        .await;
+    assert_eq!(
+        r.error_codes(),
+        vec![("entries[0].approved".to_owned(), "out_of_range".to_owned())],
+        "every number sent is checked"
+    );
+    let r = app
         .send(
             Method::PUT,
             &plan,

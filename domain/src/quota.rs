@@ -110,6 +110,47 @@ pub fn check_quota_number(field: String, n: i64) -> Result<i64, FieldError> {
     }
 }
 
+/// At most this many entries in a plan (there are 21 sections; room to spare).
+pub const MAX_PLAN_ENTRIES: usize = 200;
+
+/// One entry of a plan as sent, after [`check_plan_entries`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanEntryNumbers {
+    pub economic_activity: String,
+    pub proposed: Option<i64>,
+    pub approved: Option<i64>,
+}
+
+/// Checks the entries of a plan as sent: at most [`MAX_PLAN_ENTRIES`],
+/// every number given within 0..=[`MAX_QUOTA`], no economic activity twice.
+/// Which number the caller may set is the plan's status machine's to say.
+pub fn check_plan_entries(
+    entries: &[(&str, Option<i64>, Option<i64>)],
+) -> Result<Vec<PlanEntryNumbers>, ValidationErrors> {
+    let mut errs = ValidationErrors::default();
+    if entries.len() > MAX_PLAN_ENTRIES {
+        errs.push(FieldError::new("entries", "too_many_lines").with("max", MAX_PLAN_ENTRIES));
+        return Err(errs);
+    }
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::with_capacity(entries.len());
+    for (i, (activity, proposed, approved)) in entries.iter().enumerate() {
+        for (field, n) in [("proposed", proposed), ("approved", approved)] {
+            if let Some(n) = n {
+                if let Err(e) = check_quota_number(format!("entries[{i}].{field}"), *n) {
+                    errs.push(e);
+                }
+            }
+        }
+        let activity = activity.trim().to_owned();
+        if !seen.insert(activity.clone()) {
+            errs.push(FieldError::new(format!("entries[{i}].economic_activity"), "duplicate_entry"));
+        }
+        out.push(PlanEntryNumbers { economic_activity: activity, proposed: *proposed, approved: *approved });
+    }
+    errs.into_result(out)
+}
+
 /// Before approval every entry needs its approved number (SPEC §5.2: the
 /// approved number is set by `admin` for the Cabinet).
 pub fn check_approvable(approved: &[(String, Option<i64>)]) -> Result<(), ValidationErrors> {
@@ -229,6 +270,15 @@ mod tests {
                 Err(PlanRefusal::NotAllowed { .. })
             ));
         }
+    }
+
+    #[test]
+    fn plan_entries_are_bounded_whichever_number_is_sent() {
+        let ok = check_plan_entries(&[("F", Some(10), None), ("A", None, Some(0))]).unwrap();
+        assert_eq!(ok[1].approved, Some(0));
+        let e = check_plan_entries(&[("F", Some(1), Some(-1)), ("F", Some(1), None)]).unwrap_err();
+        let got: Vec<_> = e.0.iter().map(|x| (x.field.as_str(), x.code)).collect();
+        assert_eq!(got, [("entries[0].approved", "out_of_range"), ("entries[1].economic_activity", "duplicate_entry")]);
     }
 
     #[test]

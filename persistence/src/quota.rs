@@ -287,44 +287,49 @@ pub fn put_plan(
     year: i32,
     viewer: &Viewer,
     expected: Option<i64>,
-    numbers: &[(String, i64)],
+    entries: &[domain::quota::PlanEntryNumbers],
     now: NaiveDateTime,
 ) -> Result<PlanRecord, StoreError> {
+    use crate::schema::economic_activities as ea;
     let plan = get_plan(conn, year)?;
-    let action = if viewer.roles.contains(&Role::Admin) && plan.status == PlanStatus::Proposed {
-        PlanAction::EditApproved
-    } else if viewer.roles.contains(&Role::Commission) {
-        PlanAction::EditProposed
-    } else {
-        PlanAction::EditApproved
-    };
+    // The status says which number is being set: proposed ones in a draft
+    // (commission), approved ones in a proposed plan (admin).
+    let action = if plan.status == PlanStatus::Proposed { PlanAction::EditApproved } else { PlanAction::EditProposed };
+    if let Err(PlanRefusal::Forbidden { .. }) = plan_transition(plan.status, action, &viewer.roles) {
+        // A caller who edits the plan in its other status is refused by the
+        // status (409), not by a missing role.
+        let (other, status) = match action {
+            PlanAction::EditProposed => (PlanAction::EditApproved, PlanStatus::Proposed),
+            _ => (PlanAction::EditProposed, PlanStatus::Draft),
+        };
+        if plan_transition(status, other, &viewer.roles).is_ok() {
+            let allowed = domain::quota::plan_actions(plan.status, &viewer.roles);
+            return Err(StoreError::PlanNotAllowed { current: plan.status, allowed });
+        }
+    }
     plan_transition(plan.status, action, &viewer.roles).map_err(plan_refusal)?;
+    let field = if action == PlanAction::EditProposed { "proposed" } else { "approved" };
     let mut errs = ValidationErrors::default();
-    let mut seen = std::collections::HashSet::new();
-    for (i, (activity, n)) in numbers.iter().enumerate() {
-        let field = if action == PlanAction::EditProposed { "proposed" } else { "approved" };
-        if let Err(e) = domain::quota::check_quota_number(format!("entries[{i}].{field}"), *n) {
-            errs.push(e);
+    let mut numbers = Vec::with_capacity(entries.len());
+    for (i, e) in entries.iter().enumerate() {
+        let activity = &e.economic_activity;
+        match if action == PlanAction::EditProposed { e.proposed } else { e.approved } {
+            Some(n) => numbers.push((activity.clone(), n)),
+            None => errs.push(FieldError::new(format!("entries[{i}].{field}"), "required")),
         }
-        if !seen.insert(activity.clone()) {
-            errs.push(FieldError::new(format!("entries[{i}].economic_activity"), "duplicate_entry"));
-        }
-        let known: Option<(String, Option<String>)> = crate::schema::economic_activities::table
-            .filter(crate::schema::economic_activities::code.eq(activity))
-            .select((crate::schema::economic_activities::code, crate::schema::economic_activities::parent))
-            .first(conn)
-            .optional()?;
+        let known: Option<Option<String>> =
+            ea::table.filter(ea::code.eq(activity)).select(ea::parent).first(conn).optional()?;
         match known {
             None => errs.push(
                 FieldError::new(format!("entries[{i}].economic_activity"), "economic_activity_unknown")
                     .with("code", activity),
             ),
-            Some((_, Some(_))) => errs.push(
+            Some(Some(_)) => errs.push(
                 FieldError::new(format!("entries[{i}].economic_activity"), "section_required").with("code", activity),
             ),
-            Some(_) => {}
+            Some(None) => {}
         }
-        if action == PlanAction::EditApproved && !plan.entries.iter().any(|e| &e.economic_activity == activity) {
+        if action == PlanAction::EditApproved && !plan.entries.iter().any(|p| &p.economic_activity == activity) {
             errs.push(FieldError::new(format!("entries[{i}].economic_activity"), "not_in_plan").with("code", activity));
         }
     }
@@ -333,7 +338,7 @@ pub fn put_plan(
     }
     check_plan_version(&plan, expected)?;
     bump_plan(conn, &plan, plan.status, now)?;
-    for (activity, n) in numbers {
+    for (activity, n) in &numbers {
         let target = qe::table.filter(qe::target_year.eq(year)).filter(qe::economic_activity.eq(activity));
         if action == PlanAction::EditApproved {
             diesel::update(target).set(qe::approved.eq(Some(*n))).execute(conn)?;

@@ -13,7 +13,6 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use domain::quota::PlanAction;
 use domain::role::Role;
-use domain::{FieldError, ValidationErrors};
 use persistence::quota as store;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
@@ -350,28 +349,12 @@ pub async fn put_plan(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&[Role::Commission, Role::Admin])?;
     let y = crate::extract::path_year(&path)?;
-    if body.value.entries.len() > 200 {
-        return Err(ApiError::Validation(ValidationErrors(vec![
-            FieldError::new("entries", "too_many_lines").with("max", 200)
-        ])));
-    }
-    let commission = caller.roles.contains(&Role::Commission);
-    let mut errs = ValidationErrors::default();
-    let mut numbers = Vec::new();
-    for (i, e) in body.value.entries.iter().enumerate() {
-        // The Commission sets `proposed`; admin sets `approved`.
-        let (n, field) = if commission { (e.proposed, "proposed") } else { (e.approved, "approved") };
-        match n {
-            Some(n) => numbers.push((e.economic_activity.trim().to_owned(), n)),
-            None => errs.push(FieldError::new(format!("entries[{i}].{field}"), "required")),
-        }
-    }
-    if !errs.is_empty() {
-        return Err(ApiError::Validation(errs));
-    }
+    let sent: Vec<(&str, Option<i64>, Option<i64>)> =
+        body.value.entries.iter().map(|e| (e.economic_activity.as_str(), e.proposed, e.approved)).collect();
+    let entries = domain::quota::check_plan_entries(&sent)?;
     let viewer = caller.viewer();
     let now = state.now().naive_utc();
-    let p = state.write(move |c| store::put_plan(c, y, &viewer, if_match.0, &numbers, now)).await?;
+    let p = state.write(move |c| store::put_plan(c, y, &viewer, if_match.0, &entries, now)).await?;
     Ok(plan_response(StatusCode::OK, &p))
 }
 
