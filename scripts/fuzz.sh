@@ -33,7 +33,7 @@ for role in employer officer commission admin; do
     --header "Authorization: Bearer $token" \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,negative_data_rejection \
     --max-examples "$max_examples" \
-    --seed 20261121 \
+    --seed "${FUZZ_SEED:-20261121}" \
     --phases examples,coverage,fuzzing \
     --no-color || status=1
 done
