@@ -105,6 +105,23 @@ pub fn economic_activities() -> Vec<ActivityEntry> {
         .collect()
 }
 
+fn activities_table() -> &'static [ActivityEntry] {
+    static TABLE: std::sync::OnceLock<Vec<ActivityEntry>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(economic_activities)
+}
+
+/// The economic activity `code`, if the classification has it.
+pub fn economic_activity(code: &str) -> Option<&'static ActivityEntry> {
+    activities_table().iter().find(|a| a.code == code)
+}
+
+/// The section an economic activity counts under: itself for a section, its
+/// parent for a division (a division counts under its section in every
+/// summary, issue on classifications).
+pub fn section_of(code: &str) -> Option<&'static str> {
+    economic_activity(code).map(|a| a.parent.unwrap_or(a.code))
+}
+
 /// Longest exemption title, in any language.
 pub const MAX_EXEMPTION_TITLE: usize = 500;
 
@@ -177,6 +194,13 @@ mod tests {
         assert!(e.iter().any(|x| x.code == "permanent_resident"));
         assert!(e.iter().all(|x| !x.title_az.is_empty() && !x.title_en.is_empty() && !x.title_ru.is_empty()));
         assert!(major_groups().contains(&("7", "Craft and related trades workers")));
+    }
+
+    #[test]
+    fn a_division_counts_under_its_section() {
+        assert_eq!(section_of("41"), Some("F"));
+        assert_eq!(section_of("F"), Some("F"));
+        assert_eq!(section_of("Z"), None);
     }
 
     #[test]

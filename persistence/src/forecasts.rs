@@ -342,7 +342,7 @@ pub fn create(
             f::submitted_at.eq(new.submit.then_some(at)),
             f::created_by.eq(&viewer.sub),
             section_values(&section),
-            f::activity_section.eq(activity_section(conn, &section)?),
+            f::activity_section.eq(activity_section(&section)),
             f::line_count.eq(line_count(&lines)),
             f::foreigners_total.eq(foreigners_total(&lines)),
             f::search_text.eq(lines_search_text(&lines)),
@@ -394,8 +394,8 @@ fn section_values(
 }
 
 /// The section the employer's economic activity counts under.
-fn activity_section(conn: &mut DbConnection, s: &EmployerSection) -> Result<String, StoreError> {
-    Ok(crate::reference::section_of(conn, &s.economic_activity)?.unwrap_or_else(|| s.economic_activity.clone()))
+fn activity_section(s: &EmployerSection) -> String {
+    domain::reference::section_of(&s.economic_activity).unwrap_or(&s.economic_activity).to_owned()
 }
 
 /// Bumps the version of `row` from what was read, or reports a lost race.
@@ -462,7 +462,7 @@ pub fn replace(
     let at = naive(now);
     bump(conn, &row, at)?;
     diesel::update(f::table.filter(f::id.eq(id)))
-        .set((section_values(&section), f::activity_section.eq(activity_section(conn, &section)?)))
+        .set((section_values(&section), f::activity_section.eq(activity_section(&section))))
         .execute(conn)?;
     diesel::delete(fl::table.filter(fl::forecast_id.eq(id))).execute(conn)?;
     insert_lines(conn, id, &valid, 1)?;

@@ -473,7 +473,7 @@ pub fn allocate(
         return Err(StoreError::QuotaNotApproved);
     }
     let mut errs = ValidationErrors::default();
-    let section = crate::reference::section_of(conn, &a.economic_activity)?;
+    let section = domain::reference::section_of(&a.economic_activity).map(str::to_owned);
     if section.is_none() {
         errs.push(FieldError::new("economic_activity", "economic_activity_unknown").with("code", &a.economic_activity));
     }

@@ -135,9 +135,11 @@ pub fn load_known<'a>(
             known.occupations.entry(c).or_default().push(t);
         }
     }
-    if let Some(a) = activity.map(str::trim).filter(|a| !a.is_empty()) {
-        let found: Option<String> = ea::table.filter(ea::code.eq(a)).select(ea::code).first(conn).optional()?;
-        known.activities.extend(found);
+    // Economic activities change only with the product (no import), so the
+    // built-in table answers without a round trip; the foreign key still
+    // guards the database.
+    if let Some(a) = activity.map(str::trim).and_then(domain::reference::economic_activity) {
+        known.activities.insert(a.code.to_owned());
     }
     Ok(known)
 }
@@ -272,13 +274,4 @@ pub fn retire_exemption(conn: &mut DbConnection, code: &str) -> Result<(), Store
         return Err(StoreError::NotFound);
     }
     Ok(())
-}
-
-/// The section an economic activity counts under: itself for a section, its
-/// parent for a division (issue on classifications: a division counts under
-/// its section in every summary).
-pub fn section_of(conn: &mut DbConnection, code: &str) -> Result<Option<String>, StoreError> {
-    let row: Option<(String, Option<String>)> =
-        ea::table.filter(ea::code.eq(code)).select((ea::code, ea::parent)).first(conn).optional()?;
-    Ok(row.map(|(c, p)| p.unwrap_or(c)))
 }
