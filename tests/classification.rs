@@ -16,10 +16,7 @@ async fn upload(app: &TestApp, mode: &str, content_type: &str, body: Vec<u8>) ->
         .send()
         .await
         .unwrap();
-    let status = r.status();
-    let headers = r.headers().clone();
-    let body = serde_json::from_slice(&r.bytes().await.unwrap()).unwrap_or(serde_json::Value::Null);
-    Resp { status, headers, body }
+    Resp::read(r).await
 }
 
 /// `n` synthetic titles spread over real unit groups.

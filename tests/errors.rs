@@ -18,11 +18,7 @@ async fn raw(
     for (k, v) in extra {
         rb = rb.header(*k, *v);
     }
-    let r = rb.send().await.unwrap();
-    let status = r.status();
-    let headers = r.headers().clone();
-    let body = serde_json::from_slice(&r.bytes().await.unwrap()).unwrap_or(serde_json::Value::Null);
-    Resp { status, headers, body }
+    Resp::read(rb.send().await.unwrap()).await
 }
 
 fn assert_problem(r: &Resp, status: StatusCode) {
@@ -104,7 +100,7 @@ async fn probes_and_metrics_answer() {
     let app = spawn().await;
     assert_eq!(app.send(Method::GET, "/health/live", None, None, &[]).await.status, StatusCode::OK);
     assert_eq!(app.send(Method::GET, "/health/ready", None, None, &[]).await.status, StatusCode::OK);
-    let m = app.client.get(format!("{}/metrics", app.base)).send().await.unwrap().text().await.unwrap();
+    let m = String::from_utf8(app.fetch("/metrics", None).await).unwrap();
     assert!(m.contains("http_requests_total{method=\"GET\",route=\"/health/live\",status=\"200\"} 1"), "{m}");
     let ui = app.client.get(format!("{}/swagger-ui/", app.base)).send().await.unwrap();
     assert_eq!(ui.status(), StatusCode::OK);

@@ -152,6 +152,16 @@ pub struct Resp {
 }
 
 impl Resp {
+    /// Reads a whole response: status, headers, and the body as JSON (`Null`
+    /// when empty or not JSON).
+    pub async fn read(r: reqwest::Response) -> Resp {
+        let status = r.status();
+        let headers = r.headers().clone();
+        let bytes = r.bytes().await.expect("body read");
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Resp { status, headers, body }
+    }
+
     pub fn header(&self, name: &str) -> Option<String> {
         self.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
     }
@@ -224,12 +234,16 @@ impl TestApp {
         if let Some(b) = body {
             rb = rb.json(b);
         }
-        let r = rb.send().await.expect("request sent");
-        let status = r.status();
-        let headers = r.headers().clone();
-        let bytes = r.bytes().await.expect("body read");
-        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        Resp { status, headers, body }
+        Resp::read(rb.send().await.expect("request sent")).await
+    }
+
+    /// The raw body of a GET (exports, Prometheus text, HTML).
+    pub async fn fetch(&self, path: &str, token: Option<&str>) -> Vec<u8> {
+        let mut rb = self.client.get(format!("{}{}", self.base, path));
+        if let Some(t) = token {
+            rb = rb.bearer_auth(t);
+        }
+        rb.send().await.expect("request sent").bytes().await.expect("body read").to_vec()
     }
 
     pub async fn get(&self, path: &str, token: &str) -> Resp {

@@ -166,11 +166,7 @@ async fn form(app: &TestApp, body: &str, basic: Option<(&str, &str)>) -> Resp {
     if let Some((u, p)) = basic {
         rb = rb.basic_auth(u, Some(p));
     }
-    let r = rb.send().await.unwrap();
-    let status = r.status();
-    let headers = r.headers().clone();
-    let body = serde_json::from_slice(&r.bytes().await.unwrap()).unwrap_or(serde_json::Value::Null);
-    Resp { status, headers, body }
+    Resp::read(rb.send().await.unwrap()).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -206,16 +202,7 @@ async fn an_erp_system_gets_a_token_and_files_a_forecast() {
     assert_eq!(form(&app, "grant_type=client_credentials", Some((&id, &secret))).await.status, StatusCode::OK);
 
     // No endpoint shows the secret again.
-    let list = app
-        .client
-        .get(format!("{}/api/v1/api-clients", app.base))
-        .bearer_auth(&admin)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let list = String::from_utf8(app.fetch("/api/v1/api-clients", Some(&admin)).await).unwrap();
     assert!(list.contains(&id) && !list.contains(&secret));
 
     // Wrong secrets are refused, then throttled.

@@ -128,16 +128,8 @@ async fn the_summary_equals_an_independent_computation_in_every_format() {
     assert_eq!(pending, expected(&["submitted", "in_review"]));
 
     // CSV parses back to the same numbers.
-    let csv_text = app
-        .client
-        .get(format!("{}/api/v1/summaries/{Y}?format=csv", app.base))
-        .bearer_auth(&staff)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let csv_text =
+        String::from_utf8(app.fetch(&format!("/api/v1/summaries/{Y}?format=csv"), Some(&staff)).await).unwrap();
     let mut rd = csv::Reader::from_reader(csv_text.as_bytes());
     assert_eq!(rd.headers().unwrap().get(6), Some("Foreigners counting toward the quota"));
     let mut from_csv: BTreeMap<String, [i64; 5]> = BTreeMap::new();
@@ -151,18 +143,9 @@ async fn the_summary_equals_an_independent_computation_in_every_format() {
     assert_eq!(from_csv, expected(&["accepted"]));
 
     // XLSX too.
-    let bytes = app
-        .client
-        .get(format!("{}/api/v1/summaries/{Y}?format=xlsx", app.base))
-        .bearer_auth(&staff)
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
+    let bytes = app.fetch(&format!("/api/v1/summaries/{Y}?format=xlsx"), Some(&staff)).await;
     use calamine::Reader;
-    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
     let range = book.worksheet_range(&format!("Summary {Y}")).unwrap();
     let mut from_xlsx: BTreeMap<String, [i64; 5]> = BTreeMap::new();
     for row in range.rows().skip(1) {
