@@ -116,6 +116,10 @@ async fn the_summary_equals_an_independent_computation_in_every_format() {
         .collect();
     assert_eq!(got, expected(&["accepted"]));
     assert_eq!(r.body["activities"][1]["title"], "Construction");
+    // Employers in total are distinct across activities, not a sum or a maximum.
+    let distinct: std::collections::BTreeSet<String> =
+        dataset().into_iter().filter(|d| d.3 == "accepted").map(|d| d.0).collect();
+    assert_eq!(r.body["totals"]["accepted"]["employers"], distinct.len());
     assert!(r.body["activities"][0]["pending"].is_null());
 
     let r = app.get(&format!("/api/v1/summaries/{Y}?include_pending=true"), &staff).await;

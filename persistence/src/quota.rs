@@ -98,6 +98,31 @@ pub fn summary(conn: &mut DbConnection, year: i32, include_pending: bool) -> Res
     Ok(raw_load!(conn, &sql, SummaryRow, [(Integer, year)])?)
 }
 
+/// Distinct employers over all activities, per bucket.
+#[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
+pub struct EmployersRow {
+    #[diesel(sql_type = Text)]
+    pub bucket: String,
+    #[diesel(sql_type = BigInt)]
+    pub employers: i64,
+}
+
+/// The number of distinct employers (TINs) of the summary, all activities
+/// together: not derivable from the per-activity counts, as one employer may
+/// forecast under several activities.
+pub fn summary_employers(
+    conn: &mut DbConnection,
+    year: i32,
+    include_pending: bool,
+) -> Result<Vec<EmployersRow>, StoreError> {
+    let sql = format!(
+        "SELECT {BUCKET} AS bucket, COUNT(DISTINCT f.tin) AS employers FROM forecasts f \
+         WHERE f.target_year = ? AND f.status IN {} AND f.line_count > 0 GROUP BY {BUCKET}",
+        status_list(include_pending)
+    );
+    Ok(raw_load!(conn, &sql, EmployersRow, [(Integer, year)])?)
+}
+
 /// One occupation of an activity's drill-down, for one bucket.
 #[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
 pub struct OccupationSummaryRow {

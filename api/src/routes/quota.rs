@@ -62,7 +62,13 @@ fn add(into: &mut SummaryFigures, f: &SummaryFigures) {
 }
 
 /// Builds the summary document from the database's grouped rows.
-fn build_summary(year: i32, pending: bool, rows: &[store::SummaryRow], titles: &HashMap<String, String>) -> Summary {
+fn build_summary(
+    year: i32,
+    pending: bool,
+    rows: &[store::SummaryRow],
+    employers: Vec<store::EmployersRow>,
+    titles: &HashMap<String, String>,
+) -> Summary {
     let mut by: BTreeMap<String, SummaryActivity> = BTreeMap::new();
     for r in rows {
         let a = by.entry(r.activity.clone()).or_insert_with(|| SummaryActivity {
@@ -89,10 +95,12 @@ fn build_summary(year: i32, pending: bool, rows: &[store::SummaryRow], titles: &
             add(t, p);
         }
     }
-    // Employers are distinct across activities, so the total is not a sum.
-    totals.accepted.employers = rows.iter().filter(|r| r.bucket == "accepted").map(|r| r.employers).max().unwrap_or(0);
-    if let Some(t) = totals.pending.as_mut() {
-        t.employers = rows.iter().filter(|r| r.bucket != "accepted").map(|r| r.employers).max().unwrap_or(0);
+    for e in employers {
+        match (e.bucket.as_str(), totals.pending.as_mut()) {
+            ("accepted", _) => totals.accepted.employers = e.employers,
+            (_, Some(t)) => t.employers = e.employers,
+            _ => {}
+        }
     }
     Summary { target_year: year, include_pending: pending, activities: by.into_values().collect(), totals }
 }
@@ -189,9 +197,11 @@ pub async fn summary(
     caller.require(&STAFF)?;
     let y = crate::extract::path_year(&path)?;
     let pending = q.0.include_pending.unwrap_or(false);
-    let rows = state.read(move |c| store::summary(c, y, pending)).await?;
+    // One read transaction: the rows and the total employers of one snapshot.
+    let (rows, employers) =
+        state.read(move |c| Ok((store::summary(c, y, pending)?, store::summary_employers(c, y, pending)?))).await?;
     let titles = activity_titles(&state).await?;
-    let s = build_summary(y, pending, &rows, &titles);
+    let s = build_summary(y, pending, &rows, employers, &titles);
     Ok(match q.0.format.unwrap_or(Format::Json) {
         Format::Json => HttpResponse::Ok().json(s),
         Format::Csv => HttpResponse::Ok()
