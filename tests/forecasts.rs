@@ -388,3 +388,28 @@ async fn a_server_configured_to_require_if_match_refuses_blind_changes() {
         .await;
     assert_eq!(r.status, StatusCode::OK);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idempotency_keys_are_purged_after_48_hours_not_before() {
+    let app = spawn().await;
+    let emp = app.employer(TIN_A);
+    let key = [("Idempotency-Key", "erp-old")];
+    let body = forecast_body(TIN_A, json!([]));
+    let first = app.send(Method::POST, "/api/v1/forecasts", Some(&emp), Some(&body), &key).await;
+    assert_eq!(first.status, StatusCode::CREATED);
+    // A day later the key still replays.
+    app.clock.set("2026-05-16T10:00:00Z".parse().unwrap());
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let again = app.send(Method::POST, "/api/v1/forecasts", Some(&emp), Some(&body), &key).await;
+    assert_eq!(again.body["id"], first.body["id"]);
+    // Past 48 hours the worker purges it: nothing is left for a purge here.
+    app.clock.set("2026-05-17T10:00:00Z".parse().unwrap());
+    let now = api::clock::Clock::now(&app.clock).naive_utc();
+    // The worker polls every 50 ms here; after that, a purge finds nothing.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let purged_here = app.db.write(|c| persistence::idempotency::purge_expired(c, now)).unwrap();
+    assert_eq!(purged_here, 0, "the worker removed the expired key");
+    let fresh = app.send(Method::POST, "/api/v1/forecasts", Some(&emp), Some(&body), &key).await;
+    assert_eq!(fresh.status, StatusCode::CREATED);
+    assert_ne!(fresh.body["id"], first.body["id"]);
+}

@@ -102,8 +102,4 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
-
-    pub fn into_server(self) -> Server {
-        self.server
-    }
 }

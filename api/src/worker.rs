@@ -1,7 +1,7 @@
-//! The background worker: queues deadline reminders and delivers the
-//! outbox with retries and backoff. Delivery is at least once: a message is
-//! leased before sending and marked sent after, so a crash in between sends
-//! it again later, with the same Message-ID.
+//! The background worker: queues deadline reminders, delivers the outbox
+//! with retries and backoff, and forgets expired idempotency keys. Delivery
+//! is at least once: a message is leased before sending and marked sent
+//! after, so a crash in between sends it again later, with the same Message-ID.
 
 use crate::state::AppState;
 use chrono::Duration;
@@ -84,6 +84,11 @@ pub fn spawn(state: Weak<AppState>, poll: std::time::Duration) {
         }
         if let Err(e) = deliver_due(&s) {
             tracing::warn!(error = %e, "could not deliver the outbox");
+        }
+        // Idempotency keys are kept 48 hours (SPEC §7 asks at least 24).
+        let now = s.now().naive_utc();
+        if let Err(e) = s.db.write(|c| persistence::idempotency::purge_expired(c, now)) {
+            tracing::warn!(error = %e, "could not purge expired idempotency keys");
         }
     });
 }
