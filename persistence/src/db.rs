@@ -49,10 +49,6 @@ impl Target {
             url.split(':').next().unwrap_or_default()
         )))
     }
-
-    pub fn is_sqlite(&self) -> bool {
-        matches!(self, Target::Sqlite(_))
-    }
 }
 
 /// Settings of every connection.
@@ -188,10 +184,6 @@ impl Db {
 
     pub fn settings(&self) -> &DbSettings {
         &self.settings
-    }
-
-    pub fn is_sqlite(&self) -> bool {
-        self.settings.target.is_sqlite()
     }
 
     fn conn(&self) -> Result<PooledConn, StoreError> {
