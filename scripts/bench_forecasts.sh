@@ -4,6 +4,9 @@
 #    running the same inserts (forecast, 10 lines, 2 history rows) directly;
 #  - reading one forecast with its lines through the API against pgbench
 #    running the same two selects.
+# Each created forecast is another employer's (an employer has one forecast a
+# year, SPEC §15.2): EMPLOYERS TINs (default 100,000) with confirmed e-mails,
+# and pgbench numbers its TINs from a sequence.
 # Usage: scripts/bench_forecasts.sh [seconds] [connections]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,13 +25,20 @@ export RATE_LIMIT_PER_SECOND=1000000 RATE_LIMIT_BURST=1000000
 # The campaign of next year stays open for the run, whatever today's date.
 year="$(( $(TZ=Asia/Baku date +%Y) + 1 ))"
 psql "$url" -q -c "INSERT INTO campaigns VALUES ($year, DATE '$((year - 1))-01-01', DATE '$((year - 1))-12-20', DATE '$((year - 1))-12-25', DATE '$((year - 1))-12-26', DATE '$((year - 1))-12-27', DATE '$((year - 1))-12-28', now(), 'bench')"
-psql "$url" -q -c "INSERT INTO employer_contacts (tin, email, confirmed_at, attempts_left, updated_at) VALUES ('1012345061', 'hr@bench.az', now(), 0, now())"
+employers="${EMPLOYERS:-100000}"
+"$target/quota-load" tins "$employers" > "$work/tins.txt"
+psql "$url" -q -v ON_ERROR_STOP=1 \
+  -c "CREATE TEMP TABLE t (tin TEXT)" \
+  -c "\\copy t FROM '$work/tins.txt'" \
+  -c "INSERT INTO employer_contacts (tin, email, confirmed_at, attempts_left, updated_at) SELECT tin, 'hr@' || tin || '.bench.az', now(), 0, now() FROM t" \
+  -c "CREATE SEQUENCE bench_tin"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
 BIND="127.0.0.1:$port" "$target/quota-api" serve > "$work/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; psql "$admin" -q -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" || true' EXIT
 for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1 && break; sleep 0.2; done
-token="$("$target/quota-api" token --role employer --tin 1012345061 --ttl 3600)"
+# The forecasts read below are many employers': an officer reads them all.
+token="$("$target/quota-api" token --role officer --ttl 3600)"
 # Ten distinct occupations of the built-in classification.
 mapfile -t occ < <(psql "$url" -At -F $'\t' -c "SELECT code, title FROM occupations WHERE title NOT LIKE '%\"%' ORDER BY code LIMIT 10")
 python3 - "$work/forecast.json" "${occ[@]}" <<'PY'
@@ -51,7 +61,7 @@ WITH f AS (
     person_type, organization_name, legal_form, legal_address, current_address, workplace_address, tin_issued_on,
     employees_total, foreign_workers, economic_activity, employer_search, line_count, foreigners_total, search_text,
     activity_section)
-  VALUES (gen_random_uuid()::text, '1012345061', $year, 'submitted', 1, now(), now(), now(), 'bench', 'legal',
+  VALUES (gen_random_uuid()::text, lpad(nextval('bench_tin')::text, 10, '0'), $year, 'submitted', 1, now(), now(), now(), 'bench', 'legal',
     'Bench MMC', 'MMC', 'Bakı', 'Bakı', 'Bakı', DATE '2015-03-02', 120, 4, 'F', 'bench mmc', 10, 20, 'bench', 'F')
   RETURNING id
 ), l AS (
@@ -64,7 +74,7 @@ INSERT INTO forecast_history (forecast_id, from_status, to_status, actor, role, 
 SELECT f.id, s.f, s.t, 'bench', 'employer', now() FROM f, (VALUES (NULL, 'draft'), ('draft', 'submitted')) AS s(f, t);
 SQL
 echo "== create-and-submit, $conns connections, ${seconds}s"
-api_create="$("$target/quota-load" --concurrency "$conns" --seconds "$seconds" --token "$token" --post "$work/forecast.json" "http://127.0.0.1:$port/api/v1/forecasts")"
+api_create="$("$target/quota-load" --concurrency "$conns" --seconds "$seconds" --employers "$employers" --post "$work/forecast.json" "http://127.0.0.1:$port/api/v1/forecasts")"
 echo "API:     $api_create"
 pg_create="$(pgbench -n -c "$conns" -j 2 -T "$seconds" -f "$work/create.sql" "$url" 2>/dev/null | awk '/^tps/ {print $3; exit}')"
 echo "pgbench: tps=$pg_create"

@@ -23,7 +23,7 @@ INSERT INTO forecasts (id, tin, target_year, status, version, created_at, update
   person_type, organization_name, legal_address, current_address, workplace_address, tin_issued_on,
   employees_total, foreign_workers, economic_activity, employer_search, line_count, foreigners_total,
   search_text, activity_section)
-SELECT 'bench-' || g, lpad((g % 20000)::text, 8, '0') || '01', 2027,
+SELECT 'bench-' || g, lpad(g::text, 8, '0') || '01', 2027,
   CASE WHEN g % 10 < 7 THEN 'accepted' WHEN g % 10 < 9 THEN 'submitted' ELSE 'in_review' END,
   1, now(), now(), now(), 'bench', 'legal', 'Org ' || g, 'a', 'a', 'a', DATE '2015-01-01', 100, 1,
   s.sec, 'org', 10, 20, '', s.sec
@@ -38,7 +38,7 @@ CROSS JOIN generate_series(1, 10) k
 JOIN occ o ON o.rn = (g * 10 + k) % (SELECT count(*) FROM occ);
 ANALYZE;
 SQL
-query="SELECT f.activity_section AS activity, CASE WHEN f.status = 'accepted' THEN 'accepted' ELSE 'pending' END AS bucket, COUNT(DISTINCT f.tin) AS employers, COUNT(DISTINCT f.id) AS forecasts, CAST(COALESCE(SUM(l.demand_total), 0) AS BIGINT) AS demand_total, CAST(COALESCE(SUM(CASE WHEN l.quota_usage = 'other' THEN l.demand_foreigners ELSE 0 END), 0) AS BIGINT) AS quota_foreigners, CAST(COALESCE(SUM(CASE WHEN l.quota_usage = 'liberated_territories' THEN l.demand_foreigners ELSE 0 END), 0) AS BIGINT) AS exempt_foreigners FROM forecasts f JOIN forecast_lines l ON l.forecast_id = f.id WHERE f.target_year = 2027 AND f.status IN ('accepted') GROUP BY f.activity_section, CASE WHEN f.status = 'accepted' THEN 'accepted' ELSE 'pending' END ORDER BY f.activity_section, CASE WHEN f.status = 'accepted' THEN 'accepted' ELSE 'pending' END"
+query="SELECT f.activity_section AS activity, CASE WHEN f.status = 'accepted' THEN 'accepted' ELSE 'pending' END AS bucket, COUNT(DISTINCT f.tin) AS employers, COUNT(DISTINCT f.id) AS forecasts, COUNT(DISTINCT l.occupation_code || '|' || l.occupation_title) AS occupations, CAST(COALESCE(SUM(l.demand_total), 0) AS BIGINT) AS demand_total, CAST(COALESCE(SUM(CASE WHEN l.quota_usage = 'other' THEN l.demand_foreigners ELSE 0 END), 0) AS BIGINT) AS quota_foreigners, CAST(COALESCE(SUM(CASE WHEN l.quota_usage = 'liberated_territories' THEN l.demand_foreigners ELSE 0 END), 0) AS BIGINT) AS exempt_foreigners FROM forecasts f JOIN forecast_lines l ON l.forecast_id = f.id WHERE f.target_year = 2027 AND f.status IN ('accepted') GROUP BY f.activity_section, CASE WHEN f.status = 'accepted' THEN 'accepted' ELSE 'pending' END ORDER BY f.activity_section, CASE WHEN f.status = 'accepted' THEN 'accepted' ELSE 'pending' END"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
 BIND="127.0.0.1:$port" "$bin" serve > "$work/server.log" 2>&1 &
 server=$!

@@ -31,6 +31,8 @@ async fn forged_tokens_are_refused_with_401() {
     no_sub.as_object_mut().unwrap().remove("sub");
     let mut future_nbf = claims(600);
     future_nbf["nbf"] = json!(chrono::Utc::now().timestamp() + 3600);
+    let mut others_only = claims(600);
+    others_only["aud"] = json!(["portal", "another-api"]);
     let mut employer_without_tin = claims(600);
     employer_without_tin.as_object_mut().unwrap().remove("tin");
     let cases = [
@@ -39,6 +41,7 @@ async fn forged_tokens_are_refused_with_401() {
         ("another key", sign(&claims(600), Algorithm::HS256, b"another-secret-another-secret-another")),
         ("another algorithm", sign(&claims(600), Algorithm::HS512, SECRET)),
         ("another audience", sign(&wrong_aud, Algorithm::HS256, SECRET)),
+        ("an audience array without ours", sign(&others_only, Algorithm::HS256, SECRET)),
         ("another issuer", sign(&wrong_iss, Algorithm::HS256, SECRET)),
         ("string exp", sign(&string_exp, Algorithm::HS256, SECRET)),
         ("no sub", sign(&no_sub, Algorithm::HS256, SECRET)),
@@ -56,6 +59,11 @@ async fn forged_tokens_are_refused_with_401() {
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     let good = sign(&claims(600), Algorithm::HS256, SECRET);
     assert_eq!(app.get("/api/v1/forecasts", &good).await.status, StatusCode::OK);
+    // RFC 7519 §4.1.3: `aud` may be an array; ours in it is enough.
+    let mut several = claims(600);
+    several["aud"] = json!(["portal", "quota-api"]);
+    let r = app.get("/api/v1/forecasts", &sign(&several, Algorithm::HS256, SECRET)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
 }
 
 #[tokio::test]

@@ -135,7 +135,7 @@ async fn a_retired_occupation_stays_on_old_forecasts_and_is_refused_on_new_lines
     assert_eq!(f.body["lines"][0]["occupation_title"], "Fermer, ipəkçilik");
     assert_eq!(app.action(&id, "submit", &emp).await.status, StatusCode::OK, "what was filed stays valid");
     let r = app
-        .post("/api/v1/forecasts", &emp, &forecast_body(TIN_A, json!([line("6123", "Fermer, ipəkçilik", 1, 1)])))
+        .post("/api/v1/forecasts", &emp, &forecast_for(TIN_A, 2028, json!([line("6123", "Fermer, ipəkçilik", 1, 1)])))
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(r.error_codes()[0].0, "lines[0].occupation_code");
@@ -223,4 +223,41 @@ async fn classification_reads_are_cacheable() {
         let other = app.send(Method::GET, path, Some(&t), None, &[("If-None-Match", "\"stale\"")]).await;
         assert_eq!(other.status, StatusCode::OK);
     }
+}
+
+/// A `multipart/form-data` body as a browser or a generated client sends it.
+fn form(parts: &[(&str, Option<&str>, &str, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "quota-test-boundary-7d4a36";
+    let mut body = Vec::new();
+    for (name, filename, content_type, bytes) in parts {
+        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"").as_bytes());
+        if let Some(f) = filename {
+            body.extend_from_slice(format!("; filename=\"{f}\"").as_bytes());
+        }
+        body.extend_from_slice(format!("\r\nContent-Type: {content_type}\r\n\r\n").as_bytes());
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[tokio::test]
+async fn an_import_may_come_as_a_form_with_the_part_file() {
+    let app = spawn().await;
+    let rows = synthetic(30);
+    let book = xlsx(&rows);
+    let (ct, body) =
+        form(&[("note", None, "text/plain", b"sent from the portal"), ("file", Some("tesnifat.xlsx"), XLSX, &book)]);
+    let r = upload(&app, "extend", &ct, body).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body, json!({"added": 30, "kept": 0, "retired": 0}));
+    let (ct, body) = form(&[("file", Some("tesnifat.csv"), "text/csv", &csv(&rows))]);
+    assert_eq!(upload(&app, "extend", &ct, body).await.body, json!({"added": 0, "kept": 30, "retired": 0}));
+    // A form without the part names what is missing, and changes nothing.
+    let (ct, body) = form(&[("document", Some("x.csv"), "text/csv", &csv(&rows))]);
+    let r = upload(&app, "replace", &ct, body).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.error_codes(), vec![("file".to_owned(), "required".to_owned())]);
+    assert_eq!(total(&app, "q=sinaq%20pesesi").await, 30);
 }

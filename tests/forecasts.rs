@@ -64,8 +64,8 @@ async fn an_erp_system_creates_and_submits_in_one_request() {
     let r = app.post("/api/v1/forecasts", &app.employer(TIN_A), &body).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     assert_eq!(r.body["status"], "submitted");
-    // A submitted forecast needs a line.
-    let mut empty = forecast_body(TIN_A, json!([]));
+    // A submitted forecast needs a line (asked for another year: 2027 is filed).
+    let mut empty = forecast_for(TIN_A, 2028, json!([]));
     empty["submit"] = json!(true);
     let r = app.post("/api/v1/forecasts", &app.employer(TIN_A), &empty).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -259,9 +259,9 @@ async fn the_list_filters_sorts_and_pages() {
     let app = spawn().await;
     let emp = app.employer(TIN_A);
     let first = app.create_draft(TIN_A, json!([line("6123", "Fermer, ipəkçilik", 1, 1)])).await;
-    for i in 0..11 {
-        let _ = i;
-        app.create_draft(TIN_A, json!([line("7123", "Bənna, xarici suvaq", 2, 2)])).await;
+    // One forecast a year: the others are drafts for the years after.
+    for year in 2028..2039 {
+        app.create_draft_for(TIN_A, year, json!([line("7123", "Bənna, xarici suvaq", 2, 2)])).await;
     }
     app.create_draft(TIN_B, json!([line("7123", "Bənna, xarici suvaq", 2, 2)])).await;
     assert_eq!(app.action(&first, "submit", &emp).await.status, StatusCode::OK);
@@ -347,9 +347,10 @@ async fn a_retried_idempotency_key_creates_one_forecast() {
     assert_eq!(again.body, first.body);
     assert_eq!(again.header("location"), first.header("location"));
     assert_eq!(again.header("idempotent-replayed").as_deref(), Some("true"));
-    // Concurrent retries too.
+    // Concurrent retries too (of a forecast for the next year: 2027 has one).
+    let next = forecast_for(TIN_A, 2028, two_lines());
     let par = (0..8).map(|_| {
-        app.send(Method::POST, "/api/v1/forecasts", Some(&emp), Some(&body), &[("Idempotency-Key", "erp-2027-0002")])
+        app.send(Method::POST, "/api/v1/forecasts", Some(&emp), Some(&next), &[("Idempotency-Key", "erp-2028-0001")])
     });
     let results = futures_util::future::join_all(par).await;
     assert!(
@@ -409,6 +410,9 @@ async fn idempotency_keys_are_purged_after_48_hours_not_before() {
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     let purged_here = app.db.write(|c| persistence::idempotency::purge_expired(c, now)).unwrap();
     assert_eq!(purged_here, 0, "the worker removed the expired key");
+    // The key is free again: withdrawn, the first forecast frees the year too.
+    let id = first.body["id"].as_str().unwrap();
+    assert_eq!(app.action(id, "withdraw", &emp).await.status, StatusCode::OK);
     let fresh = app.send(Method::POST, "/api/v1/forecasts", Some(&emp), Some(&body), &key).await;
     assert_eq!(fresh.status, StatusCode::CREATED);
     assert_ne!(fresh.body["id"], first.body["id"]);

@@ -65,17 +65,32 @@ pub fn backend() -> &'static str {
 pub struct Options {
     pub rate_per_second: u32,
     pub rate_burst: u32,
+    /// `RATE_LIMIT_MAX_PEERS`.
+    pub rate_max_peers: usize,
+    /// `BODY_TIMEOUT_SECS`.
+    pub body_timeout: std::time::Duration,
     /// Deliver e-mail to this SMTP server (a test sink on 127.0.0.1).
     pub smtp_url: Option<String>,
     /// Run on the database of another test server (a restart), with its clock.
     pub share: Option<(String, TestClock)>,
     /// `REQUIRE_IF_MATCH`.
     pub require_if_match: bool,
+    /// `CORS_ALLOWED_ORIGINS`.
+    pub cors_origins: Vec<String>,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { rate_per_second: 100_000, rate_burst: 100_000, smtp_url: None, share: None, require_if_match: false }
+        Options {
+            rate_per_second: 100_000,
+            rate_burst: 100_000,
+            rate_max_peers: 10_000,
+            body_timeout: std::time::Duration::from_secs(30),
+            smtp_url: None,
+            share: None,
+            require_if_match: false,
+            cors_origins: Vec::new(),
+        }
     }
 }
 
@@ -109,12 +124,19 @@ pub async fn spawn_with(opts: Options) -> TestApp {
         auth: auth_config(),
         rate_limit_per_second: opts.rate_per_second,
         rate_limit_burst: opts.rate_burst,
+        rate_limit_max_peers: opts.rate_max_peers,
+        oauth_max_tracked_clients: 10_000,
         require_if_match: opts.require_if_match,
         body_limit: 1024 * 1024,
+        body_timeout: opts.body_timeout,
         smtp_url: opts.smtp_url.clone(),
         smtp_from: "quota-api@test.local".into(),
+        smtp_ca_file: None,
+        smtp_allow_plaintext: false,
         outbox_poll: std::time::Duration::from_millis(50),
         client_token_ttl: 300,
+        cors_allowed_origins: opts.cors_origins.clone(),
+        hqm_signing_key: None,
     };
     let clock = match &shared {
         Some((_, clock)) => clock.clone(),
@@ -203,9 +225,35 @@ impl TestApp {
         self.token(&[Role::Employer], Some(tin))
     }
 
+    /// The messages queued for address `to`, oldest first.
+    pub fn outbox_to(&self, to: &str) -> Vec<persistence::identity::OutboxRow> {
+        let to = to.to_owned();
+        self.db.read(move |c| persistence::identity::outbox_for(c, &to)).expect("read the outbox")
+    }
+
     /// A token for an employer that has not confirmed an e-mail.
     pub fn unconfirmed_employer(&self, tin: &str) -> String {
         self.token(&[Role::Employer], Some(tin))
+    }
+
+    /// A token of `roles` for `sub`, with an assessor's `authority` claim.
+    pub fn token_for(&self, sub: &str, roles: &[Role], authority: Option<&str>) -> String {
+        let now = chrono::Utc::now().timestamp();
+        let mut claims = api::auth::claims_for(&self.auth, sub, roles, None, now, 3600);
+        claims.authority = authority.map(str::to_owned);
+        api::auth::mint(&self.auth, &claims).expect("mint")
+    }
+
+    /// A token of a foreigner applying as a Highly Qualified Migrant,
+    /// identified by `sub` (SPEC §14.1).
+    pub fn applicant(&self, sub: &str) -> String {
+        self.token_for(sub, &[Role::Applicant], None)
+    }
+
+    /// A token of an official of the scoring authority `authority`
+    /// (`sectoral`, `economy`, `education`, `sms`, `labour`; SPEC §14.1).
+    pub fn assessor(&self, authority: &str) -> String {
+        self.token_for(&format!("assessor-{authority}"), &[Role::Assessor], Some(authority))
     }
 
     pub fn officer(&self) -> String {
@@ -266,9 +314,17 @@ impl TestApp {
         self.send(Method::POST, &format!("/api/v1/forecasts/{id}/{action}"), Some(token), None, &[]).await
     }
 
-    /// Creates a draft for `tin` and returns its id.
+    /// Creates a draft for `tin` (for the default target year) and returns its id.
     pub async fn create_draft(&self, tin: &str, lines: Value) -> String {
         let r = self.post("/api/v1/forecasts", &self.employer(tin), &forecast_body(tin, lines)).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        r.body["id"].as_str().expect("id").to_owned()
+    }
+
+    /// Creates a draft for `tin` and target year `year` and returns its id
+    /// (an employer has one forecast a year).
+    pub async fn create_draft_for(&self, tin: &str, year: i32, lines: Value) -> String {
+        let r = self.post("/api/v1/forecasts", &self.employer(tin), &forecast_for(tin, year, lines)).await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
         r.body["id"].as_str().expect("id").to_owned()
     }
@@ -305,6 +361,11 @@ pub fn two_lines() -> Value {
 
 pub fn forecast_body(tin: &str, lines: Value) -> Value {
     json!({ "employer": employer_section(tin), "lines": lines })
+}
+
+/// A forecast body for `tin` and target year `year`.
+pub fn forecast_for(tin: &str, year: i32, lines: Value) -> Value {
+    json!({ "target_year": year, "employer": employer_section(tin), "lines": lines })
 }
 
 /// A valid synthetic TIN: serial `n` (digits 1–8), its check digit, and the

@@ -7,10 +7,16 @@
 
 mod auth;
 mod classification;
+mod cycle;
 mod errors;
 mod forecasts;
+mod fuzzed;
+mod hostile;
+mod hqm;
 mod identity;
 mod openapi;
 mod quota;
 mod reference;
 mod review;
+mod snapshots;
+mod web_clients;

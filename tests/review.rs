@@ -64,8 +64,10 @@ async fn the_deadline_edges() {
     assert_eq!(c.body["submission_deadline"], "2026-08-01");
     assert_eq!(c.body["customized"], false);
     let late = app.create_draft(TIN_A, two_lines()).await;
-    let returned = app.create_draft(TIN_A, json!([line("6123", "Fermer, ipəkçilik", 1, 1)])).await;
-    assert_eq!(app.action(&returned, "submit", &emp).await.status, StatusCode::OK);
+    let (other, third) = (tin(30_000_001, true), tin(30_000_002, true));
+    let returned = app.create_draft(&other, json!([line("6123", "Fermer, ipəkçilik", 1, 1)])).await;
+    let other_emp = app.employer(&other);
+    assert_eq!(app.action(&returned, "submit", &other_emp).await.status, StatusCode::OK);
     assert_eq!(
         app.post(&format!("/api/v1/forecasts/{returned}/return"), &off, &json!({"reason": "r"})).await.status,
         StatusCode::OK
@@ -73,8 +75,8 @@ async fn the_deadline_edges() {
 
     // 1 August, 23:59 in Baku: the last day still counts.
     app.clock.set("2026-08-01T19:59:00Z".parse().unwrap());
-    let ok = app.create_draft(TIN_A, two_lines()).await;
-    assert_eq!(app.action(&ok, "submit", &emp).await.status, StatusCode::OK);
+    let ok = app.create_draft(&third, two_lines()).await;
+    assert_eq!(app.action(&ok, "submit", &app.employer(&third)).await.status, StatusCode::OK);
     // 2 August in Baku: refused, naming the deadline.
     app.clock.set("2026-08-01T20:00:01Z".parse().unwrap());
     let r = app.action(&late, "submit", &emp).await;
@@ -83,14 +85,15 @@ async fn the_deadline_edges() {
     assert_eq!(r.body["deadline"], "2026-08-01");
     // The returned forecast passes until the correction deadline.
     app.clock.set("2026-08-31T12:00:00Z".parse().unwrap());
-    assert_eq!(app.action(&returned, "submit", &emp).await.status, StatusCode::OK);
-    assert_eq!(
-        app.post(&format!("/api/v1/forecasts/{returned}/return"), &off, &json!({"reason": "again"})).await.status,
-        StatusCode::OK
-    );
-    app.clock.set("2026-09-01T08:00:00Z".parse().unwrap());
-    let r = app.action(&returned, "submit", &emp).await;
+    assert_eq!(app.action(&returned, "submit", &other_emp).await.status, StatusCode::OK);
+    let r = app.post(&format!("/api/v1/forecasts/{returned}/return"), &off, &json!({"reason": "again"})).await;
+    assert_eq!(r.status, StatusCode::OK);
+    // Returned on 31 August, it has ten days: until 10 September (SPEC §15.3).
+    assert_eq!(r.body["correction_due"], "2026-09-10");
+    app.clock.set("2026-09-10T20:00:01Z".parse().unwrap());
+    let r = app.action(&returned, "submit", &other_emp).await;
     assert_eq!(r.body["type"], "/problems/correction-deadline-passed");
+    assert_eq!(r.body["deadline"], "2026-09-10");
 }
 
 #[tokio::test]
@@ -122,7 +125,8 @@ async fn the_officers_queue_is_oldest_submission_first() {
     let app = spawn().await;
     let off = app.officer();
     let mut submitted = Vec::new();
-    for (i, tin) in [TIN_A, TIN_B, TIN_A].iter().enumerate() {
+    let third = tin(30_000_003, true);
+    for (i, tin) in [TIN_A, TIN_B, third.as_str()].iter().enumerate() {
         app.clock.set(format!("2026-05-1{}T09:00:00Z", i + 1).parse().unwrap());
         let id = app.create_draft(tin, two_lines()).await;
         submitted.push(id);
@@ -130,10 +134,10 @@ async fn the_officers_queue_is_oldest_submission_first() {
     // Submit in reverse order of creation, a day apart.
     for (i, id) in submitted.iter().rev().enumerate() {
         app.clock.set(format!("2026-06-0{}T09:00:00Z", i + 1).parse().unwrap());
-        let tin = if i == 1 { TIN_B } else { TIN_A };
+        let tin = [third.as_str(), TIN_B, TIN_A][i];
         assert_eq!(app.action(id, "submit", &app.employer(tin)).await.status, StatusCode::OK);
     }
-    app.create_draft(TIN_A, two_lines()).await; // a draft is not in the queue
+    app.create_draft_for(TIN_A, 2028, two_lines()).await; // a draft is not in the queue
     let q = app.get("/api/v1/forecasts?status=submitted&sort=submitted_at", &off).await;
     let ids: Vec<_> =
         q.body["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap().to_owned()).collect();

@@ -1,21 +1,37 @@
 //! Bearer tokens (SPEC §3): strict verification per RFC 8725 and local minting.
 
 use crate::config::AuthConfig;
-use crate::problem::ApiError;
+use crate::problem::{ApiError, AuthFailure};
 use crate::state::AppState;
-use actix_web::{dev::Payload, http::header, web, FromRequest, HttpRequest};
+use actix_web::{dev::Payload, http::header, web, FromRequest, HttpMessage, HttpRequest};
+use domain::hqm::criteria::Authority;
+use domain::policy::Permission;
 use domain::role::Role;
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
-use persistence::forecasts::Viewer;
 use serde::{Deserialize, Serialize};
 use std::future::{ready, Ready};
+
+/// The `aud` claim: one audience, or several (RFC 7519 §4.1.3). Which one
+/// must be ours is checked by `jsonwebtoken`'s validation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Audience {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl From<&str> for Audience {
+    fn from(s: &str) -> Self {
+        Audience::One(s.to_owned())
+    }
+}
 
 /// The claims this API reads (SPEC §3).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Claims {
     pub iss: String,
-    pub aud: String,
+    pub aud: Audience,
     pub sub: String,
     pub exp: i64,
     pub iat: i64,
@@ -29,6 +45,10 @@ pub struct Claims {
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    /// The scoring authority of an `assessor` (SPEC §14.1): `sectoral`,
+    /// `economy`, `education`, `sms` or `labour`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authority: Option<String>,
 }
 
 /// Verifies tokens with the one configured algorithm and key.
@@ -61,29 +81,47 @@ impl Verifier {
     pub fn verify(&self, token: &str) -> Result<Caller, ApiError> {
         let data = decode::<Claims>(token, &self.key, &self.validation).map_err(|e| {
             ApiError::Unauthorized(match e.kind() {
-                ErrorKind::ExpiredSignature => "token_expired",
-                ErrorKind::ImmatureSignature => "token_not_yet_valid",
-                ErrorKind::InvalidSignature => "bad_signature",
-                ErrorKind::InvalidAlgorithm | ErrorKind::MissingAlgorithm => "wrong_algorithm",
-                ErrorKind::InvalidAudience => "wrong_audience",
-                ErrorKind::InvalidIssuer => "wrong_issuer",
-                ErrorKind::MissingRequiredClaim(_) => "missing_claim",
-                _ => "malformed_token",
+                ErrorKind::ExpiredSignature => AuthFailure::TokenExpired,
+                ErrorKind::ImmatureSignature => AuthFailure::TokenNotYetValid,
+                ErrorKind::InvalidSignature => AuthFailure::BadSignature,
+                ErrorKind::InvalidAlgorithm | ErrorKind::MissingAlgorithm => AuthFailure::WrongAlgorithm,
+                ErrorKind::InvalidAudience => AuthFailure::WrongAudience,
+                ErrorKind::InvalidIssuer => AuthFailure::WrongIssuer,
+                ErrorKind::MissingRequiredClaim(_) => AuthFailure::MissingClaim,
+                _ => AuthFailure::MalformedToken,
             })
         })?;
         let c = data.claims;
         if c.sub.trim().is_empty() {
-            return Err(ApiError::Unauthorized("missing_claim"));
+            return Err(ApiError::Unauthorized(AuthFailure::MissingClaim));
+        }
+        // What a token says is stored (history, idempotency keys): it obeys
+        // the rule for every text a request carries.
+        let texts = [Some(&c.sub), c.tin.as_ref(), c.name.as_ref(), c.email.as_ref(), c.authority.as_ref()];
+        if texts.into_iter().flatten().any(|t| t.chars().any(domain::text::is_forbidden_control)) {
+            return Err(ApiError::Unauthorized(AuthFailure::MalformedToken));
         }
         let roles: Vec<Role> = c.roles.iter().filter_map(|r| Role::parse(r)).collect();
         let tin = c.tin.filter(|t| !t.is_empty());
         if roles.contains(&Role::Employer) {
             match &tin {
                 Some(t) if domain::tin::Tin::parse(t).is_ok() => {}
-                _ => return Err(ApiError::Unauthorized("employer_without_valid_tin")),
+                _ => return Err(ApiError::Unauthorized(AuthFailure::EmployerWithoutValidTin)),
             }
         }
-        Ok(Caller { sub: c.sub, roles, tin, name: c.name, email: c.email })
+        // An assessor scores for one authority, which the token must name
+        // (SPEC §14.1); the claim means nothing without the role.
+        let authority = match (roles.contains(&Role::Assessor), c.authority.as_deref()) {
+            (true, Some(a)) => match Authority::parse(a) {
+                Some(a) => Some(a),
+                None => return Err(ApiError::Unauthorized(crate::problem::AuthFailure::AssessorWithoutValidAuthority)),
+            },
+            (true, None) => {
+                return Err(ApiError::Unauthorized(crate::problem::AuthFailure::AssessorWithoutValidAuthority))
+            }
+            (false, _) => None,
+        };
+        Ok(Caller { sub: c.sub, roles, tin, name: c.name, email: c.email, authority })
     }
 }
 
@@ -115,7 +153,7 @@ pub fn claims_for(
 ) -> Claims {
     Claims {
         iss: cfg.issuer.clone(),
-        aud: cfg.audience.clone(),
+        aud: Audience::One(cfg.audience.clone()),
         sub: sub.to_owned(),
         exp: now + ttl_seconds,
         iat: now,
@@ -124,6 +162,7 @@ pub fn claims_for(
         tin: tin.map(str::to_owned),
         name: None,
         email: None,
+        authority: None,
     }
 }
 
@@ -135,20 +174,18 @@ pub struct Caller {
     pub tin: Option<String>,
     pub name: Option<String>,
     pub email: Option<String>,
+    /// The scoring authority of an assessor (SPEC §14.1).
+    pub authority: Option<Authority>,
 }
 
 impl Caller {
-    /// 403 unless the caller has one of `roles`.
-    pub fn require(&self, roles: &[Role]) -> Result<(), ApiError> {
-        if self.roles.iter().any(|r| roles.contains(r)) {
+    /// 403 unless the caller holds `permission` (the table of `domain::policy`).
+    pub fn may(&self, permission: Permission) -> Result<(), ApiError> {
+        if permission.granted_to(&self.roles) {
             Ok(())
         } else {
-            Err(ApiError::Forbidden { needs: roles.to_vec() })
+            Err(ApiError::Forbidden { needs: permission.roles().to_vec() })
         }
-    }
-
-    pub fn viewer(&self) -> Viewer {
-        Viewer { sub: self.sub.clone(), roles: self.roles.clone(), tin: self.tin.clone() }
     }
 }
 
@@ -167,8 +204,12 @@ impl FromRequest for Caller {
         let Some(state) = req.app_data::<web::Data<AppState>>() else {
             return ready(Err(ApiError::Internal("application state missing".into())));
         };
+        // The envelope verified the token already when it was valid.
+        if let Some(caller) = req.extensions().get::<Caller>() {
+            return ready(Ok(caller.clone()));
+        }
         ready(match bearer_token(req) {
-            None => Err(ApiError::Unauthorized("missing_token")),
+            None => Err(ApiError::Unauthorized(AuthFailure::MissingToken)),
             Some(t) => state.verifier.verify(t),
         })
     }
@@ -202,6 +243,23 @@ mod tests {
         assert_eq!(caller.tin.as_deref(), Some("1012345061"));
     }
 
+    /// An assessor's token names its authority (SPEC §14.1).
+    #[test]
+    fn an_assessor_needs_a_known_authority() {
+        let c = cfg();
+        let v = Verifier::new(&c).unwrap();
+        let now = chrono::Utc::now().timestamp();
+        let mut claims = claims_for(&c, "a1", &[Role::Assessor], None, now, 60);
+        assert!(matches!(
+            v.verify(&mint(&c, &claims).unwrap()),
+            Err(ApiError::Unauthorized(crate::problem::AuthFailure::AssessorWithoutValidAuthority))
+        ));
+        claims.authority = Some("ministry".into());
+        assert!(v.verify(&mint(&c, &claims).unwrap()).is_err());
+        claims.authority = Some("economy".into());
+        assert_eq!(v.verify(&mint(&c, &claims).unwrap()).unwrap().authority, Some(Authority::Economy));
+    }
+
     /// A throw-away P-256 key pair made for this test only.
     const EC_PRIVATE: &str = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgT1xGlN1f8JJm47TR\nvcepRtup6ihYtM/pGgz4aALz/UqhRANCAAR4QgmcGXXi+Kf/CgeuYPWtSWyfcWZc\nZJExemTBRTYIt70LaGW4VhH845Vtz7PlDwJVtLLyzXgUVqHVvVScoUjK\n-----END PRIVATE KEY-----\n";
     const EC_PUBLIC: &str = "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEeEIJnBl14vin/woHrmD1rUlsn3Fm\nXGSRMXpkwUU2CLe9C2hluFYR/OOVbc+z5Q8CVbSy8s14FFah1b1UnKFIyg==\n-----END PUBLIC KEY-----\n";
@@ -221,7 +279,22 @@ mod tests {
         // An HS256 token, even one signed with the public key's text as a secret, is refused.
         let hs = AuthConfig { secret: Some(EC_PUBLIC.as_bytes().to_vec()), ..cfg() };
         let forged = mint(&hs, &claims_for(&hs, "u1", &[Role::Admin], None, now, 60)).unwrap();
-        assert!(matches!(Verifier::new(&es).unwrap().verify(&forged), Err(ApiError::Unauthorized("wrong_algorithm"))));
+        assert!(matches!(
+            Verifier::new(&es).unwrap().verify(&forged),
+            Err(ApiError::Unauthorized(AuthFailure::WrongAlgorithm))
+        ));
+    }
+
+    /// RFC 7519 §4.1.3: `aud` may be an array; a token is for us when the
+    /// array holds our audience.
+    #[test]
+    fn an_audience_array_that_holds_ours_is_accepted() {
+        let c = cfg();
+        let now = chrono::Utc::now().timestamp();
+        let mut claims = claims_for(&c, "u1", &[Role::Officer], None, now, 60);
+        claims.aud = Audience::Many(vec!["portal".into(), "quota-api".into()]);
+        let caller = Verifier::new(&c).unwrap().verify(&mint(&c, &claims).unwrap()).unwrap();
+        assert_eq!(caller.roles, vec![Role::Officer]);
     }
 
     #[test]
@@ -230,10 +303,15 @@ mod tests {
         let v = Verifier::new(&c).unwrap();
         let now = chrono::Utc::now().timestamp();
         let expired = mint(&c, &claims_for(&c, "u1", &[Role::Officer], None, now - 3600, 60)).unwrap();
-        assert!(matches!(v.verify(&expired), Err(ApiError::Unauthorized("token_expired"))));
+        assert!(matches!(v.verify(&expired), Err(ApiError::Unauthorized(AuthFailure::TokenExpired))));
         let mut claims = claims_for(&c, "u1", &[Role::Officer], None, now, 60);
         claims.aud = "someone-else".into();
         let other = mint(&c, &claims).unwrap();
-        assert!(matches!(v.verify(&other), Err(ApiError::Unauthorized("wrong_audience"))));
+        assert!(matches!(v.verify(&other), Err(ApiError::Unauthorized(AuthFailure::WrongAudience))));
+        claims.aud = Audience::Many(vec!["someone-else".into(), "another".into()]);
+        let others = mint(&c, &claims).unwrap();
+        assert!(matches!(v.verify(&others), Err(ApiError::Unauthorized(AuthFailure::WrongAudience))));
+        claims.aud = Audience::Many(vec![]);
+        assert!(v.verify(&mint(&c, &claims).unwrap()).is_err());
     }
 }

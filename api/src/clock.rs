@@ -1,8 +1,7 @@
 //! "Now" comes from an injectable clock, so tests move time across the
 //! deadlines instead of waiting (SPEC §4.4).
 
-use chrono::{DateTime, Duration, Utc};
-use std::sync::{Arc, RwLock};
+use chrono::{DateTime, Utc};
 
 pub trait Clock: Send + Sync + 'static {
     fn now(&self) -> DateTime<Utc>;
@@ -19,11 +18,13 @@ impl Clock for SystemClock {
 }
 
 /// Real time shifted by an offset that tests set (or a fixed instant).
+#[cfg(feature = "test-hooks")]
 #[derive(Debug, Clone, Default)]
 pub struct TestClock {
-    offset: Arc<RwLock<Duration>>,
+    offset: std::sync::Arc<std::sync::RwLock<chrono::Duration>>,
 }
 
+#[cfg(feature = "test-hooks")]
 impl TestClock {
     /// Moves the clock so that it now reads `at` (and runs on from there).
     pub fn set(&self, at: DateTime<Utc>) {
@@ -33,6 +34,7 @@ impl TestClock {
     }
 }
 
+#[cfg(feature = "test-hooks")]
 impl Clock for TestClock {
     fn now(&self) -> DateTime<Utc> {
         let off = self.offset.read().map(|o| *o).unwrap_or_default();

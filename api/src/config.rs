@@ -48,17 +48,60 @@ pub struct Config {
     /// Requests per second per caller, and the burst above it (SPEC §7).
     pub rate_limit_per_second: u32,
     pub rate_limit_burst: u32,
+    /// Peer addresses (of callers without a valid token) the rate limiter
+    /// tracks at most: the memory anonymous callers can make it hold.
+    pub rate_limit_max_peers: usize,
+    /// API clients whose failed token requests are remembered at most.
+    pub oauth_max_tracked_clients: usize,
     /// Refuse changes without `If-Match` (SPEC §7: off by default, for ERP convenience).
     pub require_if_match: bool,
     /// Request body limit in bytes (SPEC §7: 1 MiB).
     pub body_limit: usize,
+    /// How long a request body may take to arrive once its head has
+    /// (`BODY_TIMEOUT_SECS`); actix-web times out slow heads only.
+    pub body_timeout: std::time::Duration,
     /// `smtp://host:port` to deliver e-mail; without it messages go to the log.
     pub smtp_url: Option<String>,
     pub smtp_from: String,
+    /// A PEM file of the CA that signed the SMTP relay's certificate (a private relay).
+    pub smtp_ca_file: Option<PathBuf>,
+    /// Let production send over an `SMTP_URL` that may be clear text.
+    pub smtp_allow_plaintext: bool,
     /// How often the outbox worker looks for work.
     pub outbox_poll: std::time::Duration,
     /// Lifetime of tokens issued to API clients, in seconds.
     pub client_token_ttl: i64,
+    /// Origins whose browser front ends may call the API (`CORS_ALLOWED_ORIGINS`,
+    /// comma-separated, e.g. `https://portal.example.az`); none by default.
+    pub cors_allowed_origins: Vec<String>,
+    /// The PKCS#8 PEM Ed25519 private key that signs HQM decisions
+    /// (`HQM_SIGNING_KEY`, SPEC §14.5); generated and kept in `DATA_DIR` in
+    /// development, required in production.
+    pub hqm_signing_key: Option<PathBuf>,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    /// One JSON object per line, for log pipelines (production's default).
+    Json,
+    /// Human-readable lines (development's default); colours only on a terminal.
+    Text,
+}
+
+impl LogFormat {
+    /// `LOG_FORMAT` (`json` or `text`), else JSON in production and text otherwise.
+    /// Read apart from [`Config::from_env`] because logging starts first.
+    pub fn from_env() -> Result<LogFormat, String> {
+        let _ = dotenvy::dotenv();
+        match var("LOG_FORMAT").as_deref() {
+            Some("json") => Ok(LogFormat::Json),
+            Some("text") => Ok(LogFormat::Text),
+            Some(other) => Err(format!("LOG_FORMAT must be json or text, got {other:?}")),
+            None if matches!(var("APP_ENV").as_deref(), Some("production" | "prod")) => Ok(LogFormat::Json),
+            None => Ok(LogFormat::Text),
+        }
+    }
 }
 
 fn var(name: &str) -> Option<String> {
@@ -87,6 +130,10 @@ impl Config {
         let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
         let pool_size = parse_var("DATABASE_POOL_SIZE", u32::try_from(cores * 4).unwrap_or(8))?;
         let auth = AuthConfig::from_env(env, &data_dir)?;
+        let hqm_signing_key = var("HQM_SIGNING_KEY").map(PathBuf::from);
+        if env == AppEnv::Production && hqm_signing_key.is_none() {
+            return Err("APP_ENV=production needs HQM_SIGNING_KEY (a PKCS#8 PEM Ed25519 private key)".into());
+        }
         Ok(Config {
             env,
             bind: var("BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),
@@ -96,14 +143,40 @@ impl Config {
             auth,
             rate_limit_per_second: parse_var("RATE_LIMIT_PER_SECOND", 50)?,
             rate_limit_burst: parse_var("RATE_LIMIT_BURST", 100)?,
+            rate_limit_max_peers: parse_var("RATE_LIMIT_MAX_PEERS", 10_000)?,
+            oauth_max_tracked_clients: parse_var("OAUTH_MAX_TRACKED_CLIENTS", 10_000)?,
             require_if_match: parse_var("REQUIRE_IF_MATCH", false)?,
             body_limit: 1024 * 1024,
+            body_timeout: std::time::Duration::from_secs(parse_var("BODY_TIMEOUT_SECS", 30)?),
             smtp_url: var("SMTP_URL"),
             smtp_from: var("SMTP_FROM").unwrap_or_else(|| "quota-api@localhost".into()),
+            smtp_ca_file: var("SMTP_CA_FILE").map(PathBuf::from),
+            smtp_allow_plaintext: parse_var("SMTP_ALLOW_PLAINTEXT", false)?,
             outbox_poll: std::time::Duration::from_millis(parse_var("OUTBOX_POLL_MS", 1000)?),
             client_token_ttl: parse_var("CLIENT_TOKEN_TTL", 300)?,
+            cors_allowed_origins: cors_origins(var("CORS_ALLOWED_ORIGINS").as_deref())?,
+            hqm_signing_key,
         })
     }
+}
+
+/// Parses `CORS_ALLOWED_ORIGINS`: each an origin (`scheme://host[:port]`, no
+/// path), since a browser sends exactly that in `Origin`. `*` is refused: the
+/// API takes bearer tokens, and a wildcard would hand them to any page.
+fn cors_origins(raw: Option<&str>) -> Result<Vec<String>, String> {
+    let Some(raw) = raw else { return Ok(Vec::new()) };
+    raw.split(',')
+        .map(str::trim)
+        .filter(|o| !o.is_empty())
+        .map(|o| {
+            let url = url::Url::parse(o).map_err(|e| format!("CORS_ALLOWED_ORIGINS: {o:?}: {e}"))?;
+            let origin = url.origin().ascii_serialization();
+            if !matches!(url.scheme(), "http" | "https") || origin != o.trim_end_matches('/') {
+                return Err(format!("CORS_ALLOWED_ORIGINS: {o:?} is not an origin like https://portal.example.az"));
+            }
+            Ok(origin)
+        })
+        .collect()
 }
 
 impl AuthConfig {
@@ -126,21 +199,31 @@ impl AuthConfig {
             audience: var("AUTH_JWT_AUDIENCE").unwrap_or_else(|| "quota-api".into()),
             generated_secret: false,
         };
+        // Each algorithm needs its own key and nothing else: HS256 a secret,
+        // RS256/ES256 a public key. (A catch-all arm here once demanded a PEM
+        // file of HS256 with an explicit secret, so production could not start.)
         match alg {
-            Algorithm::HS256 if cfg.secret.is_none() => {
-                if env == AppEnv::Production {
+            Algorithm::HS256 => match &cfg.secret {
+                None if env == AppEnv::Production => {
                     return Err("APP_ENV=production needs AUTH_JWT_SECRET (or AUTH_JWT_ALG=RS256/ES256 with AUTH_JWT_PUBLIC_KEY)".into());
                 }
-                cfg.secret = Some(dev_secret(data_dir)?);
-                cfg.generated_secret = true;
+                None => {
+                    cfg.secret = Some(dev_secret(data_dir)?);
+                    cfg.generated_secret = true;
+                }
+                Some(s) if s.len() < 32 => return Err("AUTH_JWT_SECRET must be at least 32 bytes".into()),
+                Some(_) => {}
+            },
+            _ => {
+                if cfg.public_key_pem.is_none() {
+                    return Err(format!("AUTH_JWT_ALG={alg:?} needs AUTH_JWT_PUBLIC_KEY (a PEM file)"));
+                }
+                if cfg.secret.is_some() {
+                    return Err(format!(
+                        "AUTH_JWT_SECRET is set but AUTH_JWT_ALG={alg:?} verifies with AUTH_JWT_PUBLIC_KEY: unset one"
+                    ));
+                }
             }
-            Algorithm::HS256 if cfg.secret.as_ref().is_some_and(|s| s.len() < 32) => {
-                return Err("AUTH_JWT_SECRET must be at least 32 bytes".into());
-            }
-            _ if cfg.public_key_pem.is_none() => {
-                return Err(format!("AUTH_JWT_ALG={alg:?} needs AUTH_JWT_PUBLIC_KEY (a PEM file)"));
-            }
-            _ => {}
         }
         Ok(cfg)
     }

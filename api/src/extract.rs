@@ -2,12 +2,12 @@
 //! (size, media type, syntax, types, unknown fields, with the exact JSON path),
 //! query strings, `If-Match` and `Idempotency-Key`.
 
-use crate::problem::ApiError;
+use crate::problem::{ApiError, BadRequestKind};
 use crate::state::AppState;
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpRequest};
-use domain::{FieldError, ValidationErrors};
+use domain::{FieldCode, FieldError, ValidationErrors};
 use futures_util::future::LocalBoxFuture;
 use futures_util::StreamExt;
 use persistence::Page;
@@ -29,13 +29,14 @@ fn field_error(path: &str, msg: &str) -> FieldError {
     if let Some(name) = quoted("unknown field `") {
         // The path already ends at the unknown field itself.
         let field = if base == name || base.ends_with(&format!(".{name}")) { base.clone() } else { join(&name) };
-        return FieldError::new(field, "unknown_field");
+        return FieldError::new(field, FieldCode::UnknownField);
     }
     if let Some(name) = quoted("missing field `") {
-        return FieldError::new(join(&name), "required");
+        return FieldError::new(join(&name), FieldCode::Required);
     }
     let detail = msg.split(" at line ").next().unwrap_or(msg);
-    FieldError::new(if base.is_empty() { "body".to_owned() } else { base }, "invalid_type").with("detail", detail)
+    FieldError::new(if base.is_empty() { "body".to_owned() } else { base }, FieldCode::InvalidType)
+        .with("detail", detail)
 }
 
 /// A JSON body of type `T`, with the raw bytes (for idempotency hashing).
@@ -52,32 +53,187 @@ fn is_json(req: &HttpRequest) -> bool {
     essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
-/// Parses `bytes` as `T`, mapping syntax errors to 400 and type errors to 422.
+/// `s` with each forbidden control character written as `\u00XX`.
+fn escape_controls(s: &str) -> String {
+    s.chars().fold(String::with_capacity(s.len()), |mut out, c| {
+        if domain::text::is_forbidden_control(c) {
+            out.push_str(&format!("\\u{:04X}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+        out
+    })
+}
+
+/// Builds a JSON value as serde_json's own `Value` would, and notes, by JSON
+/// path, every string (object keys included) that holds a forbidden control
+/// character and every key an object repeats. serde_json keeps the last of
+/// repeated keys silently, and PostgreSQL cannot store NUL: this is the one
+/// place every JSON body passes through, so both are refused here.
+struct Checked<'a> {
+    path: String,
+    errors: &'a std::cell::RefCell<Vec<FieldError>>,
+}
+
+impl Checked<'_> {
+    fn field(&self) -> String {
+        if self.path.is_empty() {
+            "body".to_owned()
+        } else {
+            self.path.clone()
+        }
+    }
+
+    fn child(&self, segment: &str) -> Checked<'_> {
+        // A key is echoed in the problem's `field`: its forbidden control
+        // characters are written out, so the answer never carries them.
+        let segment = escape_controls(segment);
+        let path = if self.path.is_empty() { segment } else { format!("{}.{segment}", self.path) };
+        Checked { path, errors: self.errors }
+    }
+
+    fn check(&self, field: String, s: &str) {
+        if let Err(e) = domain::text::check_controls(&field, s) {
+            self.errors.borrow_mut().push(e);
+        }
+    }
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Checked<'_> {
+    type Value = serde_json::Value;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Checked<'_> {
+    type Value = serde_json::Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+        // JSON Schema, which the document is written in, counts any number
+        // without a fraction as an integer (`3.0`, `3e2`): so does the API.
+        if v.fract() == 0.0 && (-9_007_199_254_740_992.0..=9_007_199_254_740_992.0).contains(&v) {
+            return Ok(serde_json::Value::from(v as i64));
+        }
+        Ok(serde_json::Number::from_f64(v).map_or(serde_json::Value::Null, serde_json::Value::Number))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        self.check(self.field(), v);
+        Ok(v.into())
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        self.check(self.field(), &v);
+        Ok(v.into())
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        serde::de::DeserializeSeed::deserialize(self, d)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(v) =
+            seq.next_element_seed(Checked { path: format!("{}[{}]", self.path, items.len()), errors: self.errors })?
+        {
+            items.push(v);
+        }
+        Ok(serde_json::Value::Array(items))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut object = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let child = self.child(&key);
+            self.check(child.field(), &key);
+            if object.contains_key(&key) {
+                self.errors.borrow_mut().push(FieldError::new(child.field(), FieldCode::DuplicateKey));
+            }
+            let value = map.next_value_seed(child)?;
+            object.insert(key, value);
+        }
+        Ok(serde_json::Value::Object(object))
+    }
+}
+
+/// Parses `bytes` as `T`: syntax errors are 400; forbidden control
+/// characters, repeated keys and type errors are 422 naming the field.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     // Syntax first, so that every error of the second step is about a field
     // (serde_json reports a wrong type for an enum as a syntax error).
-    let json: serde_json::Value = serde_json::from_slice(bytes)
-        .map_err(|e| ApiError::BadRequest { code: "malformed_json", detail: format!("Malformed JSON: {e}") })?;
+    let errors = std::cell::RefCell::new(Vec::new());
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let json = serde::de::DeserializeSeed::deserialize(Checked { path: String::new(), errors: &errors }, &mut de)
+        .and_then(|v| de.end().map(|()| v))
+        .map_err(|e| ApiError::BadRequest {
+            code: BadRequestKind::MalformedJson,
+            detail: format!("Malformed JSON: {e}"),
+        })?;
+    let errors = errors.into_inner();
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(ValidationErrors(errors)));
+    }
     serde_path_to_error::deserialize(json).map_err(|e| {
         let path = e.path().to_string();
         ApiError::Validation(ValidationErrors(vec![field_error(&path, &e.into_inner().to_string())]))
     })
 }
 
-/// Reads a whole body of at most `limit` bytes.
-async fn read_body(mut payload: Payload, declared: Option<usize>, limit: usize) -> Result<bytes::Bytes, ApiError> {
+/// Reads a whole body of at most `limit` bytes. The envelope ends a body
+/// that takes longer than `timeout_secs` with a timed-out error (408).
+async fn read_body(
+    mut payload: Payload,
+    declared: Option<usize>,
+    limit: usize,
+    timeout_secs: u64,
+) -> Result<bytes::Bytes, ApiError> {
     if declared.is_some_and(|n| n > limit) {
         return Err(ApiError::PayloadTooLarge { limit });
     }
     let mut body = bytes::BytesMut::new();
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| ApiError::BadRequest { code: "payload", detail: e.to_string() })?;
+        let chunk = chunk.map_err(|e| match e {
+            actix_web::error::PayloadError::Io(io) if io.kind() == std::io::ErrorKind::TimedOut => {
+                ApiError::RequestTimeout { seconds: timeout_secs }
+            }
+            e => ApiError::BadRequest { code: BadRequestKind::Payload, detail: e.to_string() },
+        })?;
         if body.len() + chunk.len() > limit {
             return Err(ApiError::PayloadTooLarge { limit });
         }
         body.extend_from_slice(&chunk);
     }
     Ok(body.freeze())
+}
+
+fn body_timeout_secs(req: &HttpRequest) -> u64 {
+    req.app_data::<web::Data<AppState>>().map_or(30, |s| s.config.body_timeout.as_secs())
 }
 
 fn declared_length(req: &HttpRequest) -> Option<usize> {
@@ -101,13 +257,57 @@ impl FromRequest for FileBody {
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let declared = declared_length(req);
+        let timeout = body_timeout_secs(req);
         let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
         let payload = payload.take();
+        let multipart = content_type
+            .as_deref()
+            .is_some_and(|ct| ct.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("multipart/form-data"));
+        if multipart {
+            let headers = req.headers().clone();
+            return Box::pin(async move { form_file(&headers, payload, declared).await });
+        }
         Box::pin(async move {
-            let bytes = read_body(payload, declared, FileBody::LIMIT).await?;
+            let bytes = read_body(payload, declared, FileBody::LIMIT, timeout).await?;
             Ok(FileBody { bytes, content_type })
         })
     }
+}
+
+/// The part named `file` of a `multipart/form-data` body (what browsers and
+/// generated clients send), with the media type its part declares.
+async fn form_file(
+    headers: &header::HeaderMap,
+    payload: Payload,
+    declared: Option<usize>,
+) -> Result<FileBody, ApiError> {
+    if declared.is_some_and(|n| n > FileBody::LIMIT + 64 * 1024) {
+        return Err(ApiError::PayloadTooLarge { limit: FileBody::LIMIT });
+    }
+    let bad = |detail: String| ApiError::BadRequest { code: BadRequestKind::Multipart, detail };
+    let mut form = actix_multipart::Multipart::new(headers, payload);
+    let mut found: Option<FileBody> = None;
+    while let Some(field) = form.next().await {
+        let mut field = field.map_err(|e| bad(e.to_string()))?;
+        if field.name() != Some("file") || found.is_some() {
+            // Other parts are read and dropped; only one file is taken.
+            while let Some(chunk) = field.next().await {
+                chunk.map_err(|e| bad(e.to_string()))?;
+            }
+            continue;
+        }
+        let content_type = field.content_type().map(|m| m.essence_str().to_owned());
+        let mut bytes = bytes::BytesMut::new();
+        while let Some(chunk) = field.next().await {
+            let chunk = chunk.map_err(|e| bad(e.to_string()))?;
+            if bytes.len() + chunk.len() > FileBody::LIMIT {
+                return Err(ApiError::PayloadTooLarge { limit: FileBody::LIMIT });
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        found = Some(FileBody { bytes: bytes.freeze(), content_type });
+    }
+    found.ok_or_else(|| ApiError::Validation(ValidationErrors(vec![FieldError::new("file", FieldCode::Required)])))
 }
 
 impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
@@ -117,15 +317,46 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let limit = req.app_data::<web::Data<AppState>>().map_or(1024 * 1024, |s| s.config.body_limit);
         let declared = declared_length(req);
+        let timeout = body_timeout_secs(req);
         let json = is_json(req);
         let payload = payload.take();
         Box::pin(async move {
-            let raw = read_body(payload, declared, limit).await?;
+            let raw = read_body(payload, declared, limit, timeout).await?;
             if !json {
                 return Err(ApiError::UnsupportedMediaType);
             }
             let value = parse_json(&raw)?;
             Ok(JsonBody { value, raw })
+        })
+    }
+}
+
+/// A JSON body the request may leave out: `value` is `None` when no bytes
+/// came (whatever the `Content-Type`), else it is read as [`JsonBody`] is.
+pub struct OptionalJsonBody<T> {
+    pub value: Option<T>,
+    pub raw: bytes::Bytes,
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for OptionalJsonBody<T> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let limit = req.app_data::<web::Data<AppState>>().map_or(1024 * 1024, |s| s.config.body_limit);
+        let declared = declared_length(req);
+        let timeout = body_timeout_secs(req);
+        let json = is_json(req);
+        let payload = payload.take();
+        Box::pin(async move {
+            let raw = read_body(payload, declared, limit, timeout).await?;
+            if raw.is_empty() {
+                return Ok(OptionalJsonBody { value: None, raw });
+            }
+            if !json {
+                return Err(ApiError::UnsupportedMediaType);
+            }
+            Ok(OptionalJsonBody { value: Some(parse_json(&raw)?), raw })
         })
     }
 }
@@ -165,16 +396,41 @@ impl PageParams {
         let page = self.page.unwrap_or(1);
         let per_page = self.per_page.unwrap_or(i64::from(Page::DEFAULT_PER_PAGE));
         if !(1..=1_000_000).contains(&page) {
-            errs.push(FieldError::new("page", "out_of_range").with("min", 1).with("max", 1_000_000));
+            errs.push(FieldError::new("page", FieldCode::OutOfRange).with("min", 1).with("max", 1_000_000));
         }
         if !(1..=i64::from(Page::MAX_PER_PAGE)).contains(&per_page) {
-            errs.push(FieldError::new("per_page", "out_of_range").with("min", 1).with("max", Page::MAX_PER_PAGE));
+            errs.push(
+                FieldError::new("per_page", FieldCode::OutOfRange).with("min", 1).with("max", Page::MAX_PER_PAGE),
+            );
         }
         if !errs.is_empty() {
             return Err(ApiError::Validation(errs));
         }
         Ok(Page { page: u32::try_from(page).unwrap_or(1), per_page: u32::try_from(per_page).unwrap_or(10) })
     }
+}
+
+/// The headers a change reads, documented once: `If-Match` (the ETag last
+/// read; a stale one answers 412) and, on creating and acting `POST`s,
+/// `Idempotency-Key` (SPEC §7).
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct ChangeHeaders {
+    /// The ETag last read; a stale one answers 412.
+    #[param(rename = "If-Match", max_length = 255)]
+    pub if_match: Option<String>,
+}
+
+/// [`ChangeHeaders`] and an `Idempotency-Key`.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct ActionHeaders {
+    /// The ETag last read; a stale one answers 412.
+    #[param(rename = "If-Match", max_length = 255)]
+    pub if_match: Option<String>,
+    /// Makes retries safe: the first answer is replayed (1–255 visible characters).
+    #[param(rename = "Idempotency-Key", min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$")]
+    pub idempotency_key: Option<String>,
 }
 
 /// The version an `If-Match` header names: `None` when absent or `*`.
@@ -192,16 +448,21 @@ impl FromRequest for IfMatch {
         };
         let s = v.to_str().unwrap_or("").trim();
         if s.len() > 255 {
-            return ready(Err(ApiError::Validation(ValidationErrors(vec![
-                FieldError::new("If-Match", "length").with("max", 255)
-            ]))));
+            return ready(Err(ApiError::Validation(ValidationErrors(vec![FieldError::new(
+                "If-Match",
+                FieldCode::Length,
+            )
+            .with("max", 255)]))));
         }
         if s == "*" {
             return ready(Ok(IfMatch(None)));
         }
+        // RFC 9110 §13.1.1: If-Match compares strongly, so a weak tag (`W/"3"`)
+        // never matches, and neither does a tag that is not one of ours.
         let first = s.split(',').next().unwrap_or("").trim();
-        let tag = first.strip_prefix("W/").unwrap_or(first).trim_matches('"');
-        ready(Ok(IfMatch(Some(tag.parse::<i64>().unwrap_or(-1)))))
+        let version =
+            first.strip_prefix('"').and_then(|t| t.strip_suffix('"')).and_then(|t| t.parse::<i64>().ok()).unwrap_or(-1);
+        ready(Ok(IfMatch(Some(version))))
     }
 }
 
@@ -227,16 +488,141 @@ impl FromRequest for IdempotencyKey {
             Ok(IdempotencyKey(Some(s.to_owned())))
         } else {
             Err(ApiError::Validation(ValidationErrors(vec![
-                FieldError::new("Idempotency-Key", "length").with("max", 255)
+                FieldError::new("Idempotency-Key", FieldCode::Length).with("max", 255)
             ])))
         })
     }
 }
 
-/// A target year from a path: a number from 2000 to 2100, else 404 (no such resource).
+/// Reads a date of a request body or query (`#[serde(deserialize_with =
+/// "crate::extract::date")]`): `YYYY-MM-DD` in the years the product knows
+/// (`domain::time::parse_date`), so `0000-01-01` or `+2015-03-02` is a 422
+/// naming the field rather than a date.
+pub fn date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<chrono::NaiveDate, D::Error> {
+    let s = std::borrow::Cow::<str>::deserialize(d)?;
+    domain::time::parse_date(&s).ok_or_else(|| {
+        let (min, max) = (domain::time::DATE_YEARS.start(), domain::time::DATE_YEARS.end());
+        serde::de::Error::custom(format!("expected a date from {min}-01-01 to {max}-12-31 written YYYY-MM-DD"))
+    })
+}
+
+/// [`date`] of an optional field (with `#[serde(default)]`).
+pub fn optional_date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<chrono::NaiveDate>, D::Error> {
+    #[derive(Deserialize)]
+    struct Wrapped(#[serde(deserialize_with = "date")] chrono::NaiveDate);
+    Ok(Option::<Wrapped>::deserialize(d)?.map(|Wrapped(d)| d))
+}
+
+/// A target year from a path: a number from 2000 to 2100 written as four
+/// digits, else 404 (no such resource). `+2027` and `02027` would parse to
+/// 2027 as well, making aliases of one resource (for caches, logs, metrics).
 pub fn path_year(s: &str) -> Result<i32, ApiError> {
-    s.parse::<i32>()
-        .ok()
+    Some(s)
+        .filter(|s| s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|s| s.parse::<i32>().ok())
         .filter(|y| (domain::campaign::MIN_TARGET_YEAR..=domain::campaign::MAX_TARGET_YEAR).contains(y))
         .ok_or(ApiError::NotFound)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Line {
+        title: String,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Body {
+        name: String,
+        lines: Vec<Line>,
+    }
+
+    fn fields(r: Result<Body, ApiError>) -> Vec<(String, &'static str)> {
+        match r {
+            Err(ApiError::Validation(v)) => v.0.into_iter().map(|e| (e.field, e.code.as_str())).collect(),
+            other => panic!("not a validation error: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn control_characters_are_refused_by_json_path() {
+        let r = parse_json::<Body>(br#"{"name": "a\u0000b", "lines": [{"title": "ok"}, {"title": "x\u001b"}]}"#);
+        assert_eq!(
+            fields(r),
+            vec![("name".to_owned(), "control_character"), ("lines[1].title".to_owned(), "control_character")]
+        );
+        let ok = parse_json::<Body>(br#"{"name": "tab\there\r\nline", "lines": []}"#).unwrap();
+        assert_eq!(ok.name, "tab\there\r\nline");
+        assert!(matches!(parse_json::<String>(br#""\u0000""#), Err(ApiError::Validation(_))));
+    }
+
+    #[test]
+    fn a_key_with_a_control_character_is_named_without_it() {
+        let r = parse_json::<Body>(br#"{"name": "a", "lines": [], "x\u0001y": {"\u007f": 1}}"#);
+        assert_eq!(
+            fields(r),
+            vec![("x\\u0001y".to_owned(), "control_character"), ("x\\u0001y.\\u007F".to_owned(), "control_character")]
+        );
+    }
+
+    #[test]
+    fn a_number_without_a_fraction_is_an_integer() {
+        #[derive(Debug, Deserialize)]
+        struct N {
+            n: i64,
+            u: u32,
+        }
+        let n: N = parse_json(br#"{"n": 3.0, "u": 3e2}"#).unwrap();
+        assert_eq!((n.n, n.u), (3, 300));
+        assert!(matches!(parse_json::<N>(br#"{"n": 3.5, "u": 1}"#), Err(ApiError::Validation(_))));
+        assert!(matches!(parse_json::<N>(br#"{"n": 1e300, "u": 1}"#), Err(ApiError::Validation(_))));
+    }
+
+    #[test]
+    fn a_repeated_key_is_refused_even_when_escaped_differently() {
+        let r = parse_json::<Body>(br#"{"name": "a", "lines": [{"title": "t", "\u0074itle": "u"}], "name": "b"}"#);
+        assert_eq!(
+            fields(r),
+            vec![("lines[0].title".to_owned(), "duplicate_key"), ("name".to_owned(), "duplicate_key")]
+        );
+    }
+
+    #[test]
+    fn a_path_year_has_one_spelling() {
+        assert_eq!(path_year("2027").ok(), Some(2027));
+        for alias in ["+2027", "02027", " 2027", "2027 ", "1999", "2101", "-2027", "2027.0"] {
+            assert!(matches!(path_year(alias), Err(ApiError::NotFound)), "{alias}");
+        }
+    }
+
+    #[test]
+    fn dates_are_read_strictly() {
+        #[derive(Debug, Deserialize)]
+        struct D {
+            #[serde(deserialize_with = "date")]
+            on: chrono::NaiveDate,
+            #[serde(default, deserialize_with = "optional_date")]
+            from: Option<chrono::NaiveDate>,
+        }
+        let d: D = parse_json(br#"{"on": "2015-03-02", "from": null}"#).unwrap();
+        assert_eq!((d.on.to_string(), d.from), ("2015-03-02".to_owned(), None));
+        let d: D = parse_json(br#"{"on": "2015-03-02"}"#).unwrap();
+        assert_eq!(d.from, None);
+        for bad in [r#"{"on": "0000-01-01"}"#, r#"{"on": "2015-03-02", "from": "+2015-03-02"}"#] {
+            match parse_json::<D>(bad.as_bytes()) {
+                Err(ApiError::Validation(v)) => assert_eq!(v.0[0].code, FieldCode::InvalidType, "{bad}"),
+                other => panic!("{bad}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn syntax_errors_stay_400() {
+        assert!(matches!(parse_json::<Body>(b"{\"name\": "), Err(ApiError::BadRequest { .. })));
+        assert!(matches!(parse_json::<Body>(b"{} {}"), Err(ApiError::BadRequest { .. })));
+    }
 }

@@ -3,7 +3,7 @@
 use api::app::{open_database, Application};
 use api::auth::{claims_for, mint};
 use api::clock::SystemClock;
-use api::config::{AppEnv, Config};
+use api::config::{AppEnv, Config, LogFormat};
 use clap::{Parser, Subcommand};
 use domain::role::Role;
 use std::process::ExitCode;
@@ -28,12 +28,16 @@ enum Command {
     Migrate,
     /// Print a signed token for local use and tests.
     Token {
-        /// A role: employer, officer, commission or admin (repeat for several).
+        /// A role: employer, officer, commission, admin, applicant or assessor (repeat for several).
         #[arg(long = "role", required = true)]
         roles: Vec<String>,
         /// The TIN an employer acts for (required with --role employer).
         #[arg(long)]
         tin: Option<String>,
+        /// The scoring authority of an assessor (required with --role assessor):
+        /// sectoral, economy, education, sms or labour.
+        #[arg(long)]
+        authority: Option<String>,
         /// The subject (user id); defaults to one made from the roles and TIN.
         #[arg(long)]
         sub: Option<String>,
@@ -54,10 +58,19 @@ enum Command {
     },
 }
 
-fn init_logging() {
+/// Logging to stderr: JSON lines in production (or with `LOG_FORMAT=json`),
+/// text otherwise; colour codes only when stderr is a terminal.
+fn init_logging() -> Result<(), String> {
+    use std::io::IsTerminal;
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match LogFormat::from_env()? {
+        // Span fields (the request id) are flattened into each line's object.
+        LogFormat::Json => builder.json().flatten_event(true).with_current_span(false).with_span_list(false).init(),
+        LogFormat::Text => builder.with_ansi(std::io::stderr().is_terminal()).init(),
+    }
+    Ok(())
 }
 
 fn run() -> Result<(), String> {
@@ -67,7 +80,7 @@ fn run() -> Result<(), String> {
             print!("{}", api::openapi::document());
             Ok(())
         }
-        Command::Token { roles, tin, sub, ttl } => {
+        Command::Token { roles, tin, authority, sub, ttl } => {
             let config = Config::from_env()?;
             if config.env == AppEnv::Production && config.auth.generated_secret {
                 return Err("refusing to mint with a generated key in production".into());
@@ -75,22 +88,30 @@ fn run() -> Result<(), String> {
             let parsed: Vec<Role> = roles
                 .iter()
                 .map(|r| {
-                    Role::parse(r)
-                        .ok_or_else(|| format!("unknown role {r:?}: use employer, officer, commission or admin"))
+                    Role::parse(r).ok_or_else(|| {
+                        format!("unknown role {r:?}: use employer, officer, commission, admin, applicant or assessor")
+                    })
                 })
                 .collect::<Result<_, _>>()?;
             if parsed.contains(&Role::Employer) {
                 let t = tin.as_deref().ok_or("--role employer needs --tin")?;
                 domain::tin::Tin::parse(t).map_err(|e| format!("--tin {t}: not a valid TIN ({})", e.code()))?;
             }
-            let sub = sub.unwrap_or_else(|| format!("{}-{}", roles.join("+"), tin.as_deref().unwrap_or("staff")));
+            if parsed.contains(&Role::Assessor) {
+                let a = authority.as_deref().ok_or("--role assessor needs --authority")?;
+                domain::hqm::criteria::Authority::parse(a)
+                    .ok_or_else(|| format!("--authority {a}: use sectoral, economy, education, sms or labour"))?;
+            }
+            let who = tin.as_deref().or(authority.as_deref()).unwrap_or("staff");
+            let sub = sub.unwrap_or_else(|| format!("{}-{who}", roles.join("+")));
             let now = chrono::Utc::now().timestamp();
-            let claims = claims_for(&config.auth, &sub, &parsed, tin.as_deref(), now, ttl);
+            let mut claims = claims_for(&config.auth, &sub, &parsed, tin.as_deref(), now, ttl);
+            claims.authority = authority;
             println!("{}", mint(&config.auth, &claims)?);
             Ok(())
         }
         Command::ImportOccupations { file, mode } => {
-            init_logging();
+            init_logging()?;
             let config = Config::from_env()?;
             let db = open_database(&config)?;
             let bytes = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
@@ -99,7 +120,7 @@ fn run() -> Result<(), String> {
             } else {
                 domain::occupation::ImportMode::Extend
             };
-            match api::routes::reference::import_file(&db, &bytes, mode) {
+            match api::usecases::reference::import_file(&db, &bytes, mode) {
                 Ok(r) => {
                     println!("imported {}: {} added, {} kept, {} retired", file.display(), r.added, r.kept, r.retired);
                     Ok(())
@@ -114,14 +135,14 @@ fn run() -> Result<(), String> {
             }
         }
         Command::Migrate => {
-            init_logging();
+            init_logging()?;
             let config = Config::from_env()?;
             open_database(&config)?;
             tracing::info!("database is up to date");
             Ok(())
         }
         Command::Serve => {
-            init_logging();
+            init_logging()?;
             let config = Config::from_env()?;
             let bind = config.bind.clone();
             let generated = config.auth.generated_secret;

@@ -12,10 +12,29 @@ pub struct Metrics {
     requests: Mutex<Table>,
 }
 
+/// The method as a label: the standard ones by name, any other as `OTHER`,
+/// so a caller inventing methods cannot add a series per request.
+fn method_label(method: &str) -> &'static str {
+    match method {
+        "GET" => "GET",
+        "HEAD" => "HEAD",
+        "POST" => "POST",
+        "PUT" => "PUT",
+        "PATCH" => "PATCH",
+        "DELETE" => "DELETE",
+        "OPTIONS" => "OPTIONS",
+        "TRACE" => "TRACE",
+        "CONNECT" => "CONNECT",
+        _ => "OTHER",
+    }
+}
+
 impl Metrics {
+    /// Counts a request; `route` is a route pattern (or a fixed placeholder),
+    /// never the path as sent.
     pub fn record(&self, method: &str, route: &str, status: u16, seconds: f64) {
         if let Ok(mut m) = self.requests.lock() {
-            let e = m.entry((method.to_owned(), route.to_owned(), status)).or_insert((0, 0.0));
+            let e = m.entry((method_label(method).to_owned(), route.to_owned(), status)).or_insert((0, 0.0));
             e.0 += 1;
             e.1 += seconds;
         }
@@ -38,5 +57,22 @@ impl Metrics {
             );
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invented_methods_share_one_series() {
+        let m = Metrics::default();
+        for method in ["FOO", "BAR1", "X-Y", "GET"] {
+            m.record(method, "(unmatched)", 405, 0.001);
+        }
+        let text = m.render();
+        assert!(text.contains(r#"http_requests_total{method="OTHER",route="(unmatched)",status="405"} 3"#), "{text}");
+        assert!(text.contains(r#"method="GET""#));
+        assert!(!text.contains("FOO"));
     }
 }

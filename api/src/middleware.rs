@@ -5,22 +5,120 @@ use crate::auth::bearer_token;
 use crate::i18n::Lang;
 use crate::problem::{ApiError, PROBLEM_JSON};
 use crate::state::AppState;
-use actix_web::body::BoxBody;
+use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::error::PayloadError;
 use actix_web::http::{header, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{web, Error, HttpMessage, HttpResponse};
+use domain::ValidationErrors;
+use futures_util::Stream;
 use governor::{clock::DefaultClock, state::keyed::DefaultKeyedStateStore, Quota, RateLimiter};
-use sha2::{Digest, Sha256};
+use std::future::Future;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::num::NonZeroU32;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::task::{Context, Poll};
 use std::time::Instant;
 
-pub type Limiter = RateLimiter<String, DefaultKeyedStateStore<String>, DefaultClock>;
+type Keyed<K> = RateLimiter<K, DefaultKeyedStateStore<K>, DefaultClock>;
 
-pub fn limiter(per_second: u32, burst: u32) -> Limiter {
-    let ps = NonZeroU32::new(per_second.max(1)).unwrap_or(NonZeroU32::MIN);
-    let b = NonZeroU32::new(burst.max(1)).unwrap_or(NonZeroU32::MIN);
-    RateLimiter::keyed(Quota::per_second(ps).allow_burst(b))
+/// Who a request's rate limit counts against.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RateKey {
+    /// The subject of a verified token.
+    Caller(String),
+    /// The peer address of a request without a valid token (IPv6 by /64,
+    /// which one host holds).
+    Peer(IpAddr),
+}
+
+impl RateKey {
+    pub fn peer(addr: IpAddr) -> RateKey {
+        RateKey::Peer(match addr {
+            IpAddr::V6(a) => match a.to_ipv4_mapped() {
+                Some(v4) => IpAddr::V4(v4),
+                None => IpAddr::V6(Ipv6Addr::from(u128::from(a) & (u128::MAX << 64))),
+            },
+            v4 => v4,
+        })
+    }
+}
+
+/// The per-caller rate limit (SPEC §7). Anonymous callers and callers with
+/// an invalid token count by peer address, never by what they send (a new
+/// made-up token per request would otherwise be a new, never limited key,
+/// and a new entry in memory). Keys whose buckets have refilled are
+/// forgotten ([`Limiter::sweep`]); at most `max_peers` peer addresses are
+/// tracked, and beyond that, until a sweep frees room, further peers share
+/// one bucket.
+pub struct Limiter {
+    callers: Keyed<String>,
+    peers: Keyed<IpAddr>,
+    max_peers: usize,
+    started: Instant,
+    /// Second (since `started`) of the last sweep of a full peer map.
+    last_sweep: AtomicU64,
+}
+
+/// The one bucket peers share while `max_peers` are tracked.
+const OVERFLOW_PEER: IpAddr = IpAddr::V6(Ipv6Addr::UNSPECIFIED);
+
+impl Limiter {
+    pub fn new(per_second: u32, burst: u32, max_peers: usize) -> Limiter {
+        let ps = NonZeroU32::new(per_second.max(1)).unwrap_or(NonZeroU32::MIN);
+        let b = NonZeroU32::new(burst.max(1)).unwrap_or(NonZeroU32::MIN);
+        let quota = Quota::per_second(ps).allow_burst(b);
+        Limiter {
+            callers: RateLimiter::keyed(quota),
+            peers: RateLimiter::keyed(quota),
+            max_peers: max_peers.max(1),
+            started: Instant::now(),
+            last_sweep: AtomicU64::new(u64::MAX),
+        }
+    }
+
+    /// `Err(seconds to wait)` when `key` is over its limit.
+    pub fn check(&self, key: &RateKey) -> Result<(), u64> {
+        let wait = |not_until: governor::NotUntil<_>| {
+            not_until.wait_time_from(governor::clock::Clock::now(&DefaultClock::default())).as_secs().max(1)
+        };
+        match key {
+            RateKey::Caller(sub) => self.callers.check_key(sub).map_err(wait),
+            RateKey::Peer(ip) => {
+                // The shared bucket is one of the `max_peers` keys. A full
+                // map is swept at most once a second, not on every request.
+                let full = || self.peers.len() + 1 >= self.max_peers;
+                if full() {
+                    let now = self.started.elapsed().as_secs();
+                    if self.last_sweep.swap(now, Ordering::Relaxed) != now {
+                        self.peers.retain_recent();
+                    }
+                }
+                let ip = if full() { &OVERFLOW_PEER } else { ip };
+                self.peers.check_key(ip).map_err(wait)
+            }
+        }
+    }
+
+    /// Forgets the keys whose buckets are full again (idle callers).
+    pub fn sweep(&self) {
+        self.callers.retain_recent();
+        self.callers.shrink_to_fit();
+        self.peers.retain_recent();
+        self.peers.shrink_to_fit();
+    }
+
+    /// Peer addresses tracked now.
+    pub fn peers_tracked(&self) -> usize {
+        self.peers.len()
+    }
+
+    /// Token subjects tracked now.
+    pub fn callers_tracked(&self) -> usize {
+        self.callers.len()
+    }
 }
 
 /// The id of the request, taken from a sane incoming `X-Request-Id` or made.
@@ -37,59 +135,175 @@ fn request_id(req: &ServiceRequest) -> String {
         .map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned)
 }
 
-/// Whether `Accept` admits JSON (absent means anything).
+/// The media types a route answers besides JSON: the printable decision
+/// (SPEC §14.5), the uploaded documents (SPEC §14.2) and the summary exports.
+fn alternatives(path: &str) -> &'static [&'static str] {
+    // Matched on the path: admission runs before routing, so no pattern yet.
+    let hqm = path.starts_with("/api/v1/hqm-applications/");
+    let summary = path.starts_with("/api/v1/summaries/");
+    if hqm && path.ends_with("/decision") {
+        &["application/pdf"]
+    } else if hqm && path.contains("/documents/") {
+        &["application/pdf", "image/jpeg", "image/png", "image/*"]
+    } else if summary && path.ends_with("/csv") {
+        &["text/csv", "text/*"]
+    } else if summary && path.ends_with("/xlsx") {
+        &["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/octet-stream"]
+    } else {
+        &[]
+    }
+}
+
+/// Whether `Accept` admits JSON, or another media type the route answers
+/// (absent means anything).
 fn accepts_json(req: &ServiceRequest) -> bool {
     let Some(a) = req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
         return true;
     };
+    let others = alternatives(req.path());
     a.split(',').any(|part| {
         let range = part.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
         let q_zero = part.split(';').skip(1).any(|p| matches!(p.trim(), "q=0" | "q=0.0" | "q=0.00" | "q=0.000"));
         !q_zero
-            && matches!(range.as_str(), "*/*" | "application/*" | "application/json" | "application/problem+json" | "")
+            && (matches!(
+                range.as_str(),
+                "*/*" | "application/*" | "application/json" | "application/problem+json" | ""
+            ) || others.contains(&range.as_str()))
     })
 }
 
-/// Who a rate limit counts against: the token, or else the peer address.
-fn caller_key(req: &ServiceRequest) -> String {
-    match bearer_token(req.request()) {
-        Some(t) => hex::encode(&Sha256::digest(t.as_bytes())[..12]),
-        None => req.connection_info().peer_addr().unwrap_or("unknown").to_owned(),
+/// A request body that must be complete by a deadline: actix-web times out
+/// a slow request head, not a body that trickles in, which would hold a
+/// connection and a worker's buffer for as long as the sender likes. When
+/// the deadline passes the stream ends with a timed-out error, which the
+/// body extractors answer with 408.
+struct BodyDeadline {
+    inner: actix_web::dev::Payload,
+    timer: Pin<Box<actix_web::rt::time::Sleep>>,
+    done: bool,
+}
+
+impl Stream for BodyDeadline {
+    type Item = Result<bytes::Bytes, PayloadError>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        if this.done {
+            return Poll::Ready(None);
+        }
+        match Pin::new(&mut this.inner).poll_next(cx) {
+            Poll::Ready(None) => {
+                this.done = true;
+                Poll::Ready(None)
+            }
+            Poll::Ready(Some(item)) => Poll::Ready(Some(item)),
+            Poll::Pending => match this.timer.as_mut().poll(cx) {
+                Poll::Ready(()) => {
+                    this.done = true;
+                    let e = std::io::Error::new(std::io::ErrorKind::TimedOut, "request body not received in time");
+                    Poll::Ready(Some(Err(PayloadError::Io(e))))
+                }
+                Poll::Pending => Poll::Pending,
+            },
+        }
     }
 }
 
-pub async fn envelope(req: ServiceRequest, next: Next<BoxBody>) -> Result<ServiceResponse<BoxBody>, Error> {
+/// Whether a request announces a body (a length above zero, or chunks).
+fn has_body(req: &ServiceRequest) -> bool {
+    let h = req.headers();
+    h.contains_key(header::TRANSFER_ENCODING)
+        || h.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).is_some_and(|v| v.trim() != "0")
+}
+
+/// Puts the body of `req` under `timeout`, counted from now (its head is in).
+fn with_body_deadline(req: &mut ServiceRequest, timeout: std::time::Duration) {
+    if has_body(req) {
+        let inner = req.take_payload();
+        let timer = Box::pin(actix_web::rt::time::sleep(timeout));
+        let stream: Pin<Box<dyn Stream<Item = Result<bytes::Bytes, PayloadError>>>> =
+            Box::pin(BodyDeadline { inner, timer, done: false });
+        req.set_payload(actix_web::dev::Payload::Stream { payload: stream });
+    }
+}
+
+/// The path segments and query parameters that hold a forbidden control
+/// character once percent-decoded (NUL and the like: PostgreSQL cannot store
+/// them). Checked here, before routing, so no handler ever sees one; each is
+/// named by its route parameter (`id`) or query parameter.
+fn target_controls(req: &ServiceRequest) -> Option<ApiError> {
+    let mut errs = ValidationErrors::default();
+    let pattern = req.request().match_pattern();
+    let names: Vec<&str> = pattern.as_deref().map(|p| p.split('/').collect()).unwrap_or_default();
+    for (i, segment) in req.path().split('/').enumerate() {
+        let decoded = percent_encoding::percent_decode_str(segment).decode_utf8_lossy();
+        let name = names
+            .get(i)
+            .and_then(|n| n.strip_prefix('{'))
+            .and_then(|n| n.strip_suffix('}'))
+            .map_or("path", |n| n.split(':').next().unwrap_or(n));
+        if let Err(e) = domain::text::check_controls(name, &decoded) {
+            errs.push(e);
+        }
+    }
+    for (key, value) in form_urlencoded::parse(req.query_string().as_bytes()) {
+        let field = if domain::text::check_controls("", &key).is_ok() { key.as_ref() } else { "query" };
+        for s in [&key, &value] {
+            if let Err(e) = domain::text::check_controls(field, s) {
+                errs.push(e);
+                break;
+            }
+        }
+    }
+    (!errs.is_empty()).then_some(ApiError::BadTarget(errs))
+}
+
+/// Who a rate limit counts against: the subject of a valid token, or else
+/// the peer address. A valid token's caller is kept with the request, so
+/// the [`crate::auth::Caller`] extractor does not verify it again.
+fn rate_key(req: &ServiceRequest, state: &AppState) -> RateKey {
+    if let Some(Ok(caller)) = bearer_token(req.request()).map(|t| state.verifier.verify(t)) {
+        let key = RateKey::Caller(caller.sub.clone());
+        req.extensions_mut().insert(caller);
+        return key;
+    }
+    RateKey::peer(req.peer_addr().map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |a| a.ip()))
+}
+
+/// What the envelope knows of a request, for the layers inside it.
+#[derive(Debug, Clone)]
+pub struct RequestLang(pub Lang);
+
+/// The outermost layer: request id, the body deadline, problem rendering of
+/// every error (including CORS refusals), conditional GET, metrics and the
+/// access log.
+pub async fn envelope<B: MessageBody + 'static>(
+    mut req: ServiceRequest,
+    next: Next<B>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
     let started = Instant::now();
     let rid = request_id(&req);
     let lang = Lang::negotiate(req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()));
     let path = req.path().to_owned();
     let method = req.method().as_str().to_owned();
     req.extensions_mut().insert(RequestId(rid.clone()));
+    req.extensions_mut().insert(RequestLang(lang));
     let state = req.app_data::<web::Data<AppState>>().cloned();
+    if let Some(s) = &state {
+        with_body_deadline(&mut req, s.config.body_timeout);
+    }
+    let conditional = matches!(req.method().as_str(), "GET" | "HEAD")
+        .then(|| req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).map(str::to_owned))
+        .flatten();
 
-    let is_api = path.starts_with("/api/v1");
-    let early: Option<ApiError> = if is_api && !accepts_json(&req) {
-        Some(ApiError::NotAcceptable)
-    } else if let (true, Some(s)) = (is_api, state.as_ref()) {
-        s.limiter.check_key(&caller_key(&req)).err().map(|not_until| {
-            let wait = not_until.wait_time_from(governor::clock::Clock::now(&DefaultClock::default()));
-            ApiError::TooManyRequests { retry_after: wait.as_secs().max(1) }
-        })
-    } else {
-        None
+    let mut res = match next.call(req).await {
+        Ok(r) => r.map_into_boxed_body(),
+        // Only middleware errors arrive here; handler errors are responses.
+        Err(e) => return Err(e),
     };
-
-    let mut res = match early {
-        Some(e) => {
-            let (r, _) = req.into_parts();
-            ServiceResponse::new(r, e.render(lang, &path, &rid))
-        }
-        None => match next.call(req).await {
-            Ok(r) => r,
-            // Only middleware errors arrive here; handler errors are responses.
-            Err(e) => return Err(e),
-        },
-    };
+    if let Some(tags) = conditional {
+        res = not_modified(res, &tags);
+    }
 
     let status = res.status();
     if status.is_client_error() || status.is_server_error() {
@@ -101,8 +315,7 @@ pub async fn envelope(req: ServiceRequest, next: Next<BoxBody>) -> Result<Servic
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with(PROBLEM_JSON));
         if status.is_server_error() {
-            let cause =
-                res.response().error().map(|e| format!("{e:?}")).unwrap_or_else(|| "(no error attached)".into());
+            let cause = res.response().error().map_or_else(|| "(no error attached)".into(), cause_chain);
             tracing::error!(request_id = %rid, %method, %path, status = status.as_u16(), cause, "request failed");
         }
         // The OAuth token endpoint answers errors as RFC 6749 requires.
@@ -112,7 +325,13 @@ pub async fn envelope(req: ServiceRequest, next: Next<BoxBody>) -> Result<Servic
             None if !is_problem && !oauth => Some(framework_problem(status, &res).render(lang, &path, &rid)),
             None => None,
         };
-        if let Some(new) = replacement {
+        if let Some(mut new) = replacement {
+            // Keep the CORS grant (made inside), so a page can read the problem.
+            for (name, value) in res.headers() {
+                if name.as_str().starts_with("access-control-") || name == header::VARY {
+                    new.headers_mut().insert(name.clone(), value.clone());
+                }
+            }
             res = res.into_response(new);
         }
     }
@@ -120,11 +339,95 @@ pub async fn envelope(req: ServiceRequest, next: Next<BoxBody>) -> Result<Servic
         header::HeaderName::from_static("x-request-id"),
         header::HeaderValue::from_str(&rid).unwrap_or(header::HeaderValue::from_static("invalid")),
     );
+    // One access line per request, with the id the caller sees in `X-Request-Id`.
+    tracing::info!(target: "access", request_id = %rid, %method, %path, status = res.status().as_u16(), duration_ms = started.elapsed().as_secs_f64() * 1000.0, "request");
     if let Some(s) = state {
         let route = res.request().match_pattern().unwrap_or_else(|| "(unmatched)".into());
         s.metrics.record(&method, &route, res.status().as_u16(), started.elapsed().as_secs_f64());
     }
     Ok(res)
+}
+
+/// Inside CORS, so that its refusals carry CORS headers a browser can read:
+/// the rate limit (429), content negotiation (406), control characters in
+/// the path or query (400) and a database not yet prepared (503).
+pub async fn admission(req: ServiceRequest, next: Next<BoxBody>) -> Result<ServiceResponse<BoxBody>, Error> {
+    let is_api = req.path().starts_with("/api/v1") && req.method() != actix_web::http::Method::OPTIONS;
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    // The rate limit first: refusals count against it too.
+    let limited = match (is_api, state.as_ref()) {
+        (true, Some(s)) => s.limiter.check(&rate_key(&req, s)).err(),
+        _ => None,
+    };
+    let early: Option<ApiError> = if let Some(retry_after) = limited {
+        Some(ApiError::TooManyRequests { retry_after })
+    } else if is_api && !accepts_json(&req) {
+        Some(ApiError::NotAcceptable)
+    } else if let Some(e) = is_api.then(|| target_controls(&req)).flatten() {
+        Some(e)
+    } else if is_api && req.headers().get(header::IF_NONE_MATCH).is_some_and(|v| v.len() > MAX_IF_NONE_MATCH) {
+        // As documented: a list of the tags a cache holds fits easily; a
+        // longer header is refused by name rather than compared.
+        Some(ApiError::Validation(ValidationErrors(vec![domain::FieldError::new(
+            "If-None-Match",
+            domain::FieldCode::Length,
+        )
+        .with("max", MAX_IF_NONE_MATCH)])))
+    } else if is_api && state.as_ref().is_some_and(|s| !s.is_db_ready()) {
+        // Started before its database: nothing to serve until it is prepared.
+        Some(ApiError::Unavailable("the database is not prepared yet".into()))
+    } else {
+        None
+    };
+    match early {
+        Some(e) => {
+            let lang = req.extensions().get::<RequestLang>().map_or(Lang::En, |l| l.0);
+            let rid = req.extensions().get::<RequestId>().map(|r| r.0.clone()).unwrap_or_default();
+            let path = req.path().to_owned();
+            let (r, _) = req.into_parts();
+            Ok(ServiceResponse::new(r, e.render(lang, &path, &rid)))
+        }
+        None => next.call(req).await,
+    }
+}
+
+/// The longest `If-None-Match` read (a list of entity tags), as documented.
+pub const MAX_IF_NONE_MATCH: usize = 4096;
+
+/// RFC 9110 §13.1.2: a `GET` whose `If-None-Match` names the current entity
+/// tag (weak comparison, or `*`) answers 304 with the tag and no body.
+fn not_modified(res: ServiceResponse<BoxBody>, if_none_match: &str) -> ServiceResponse<BoxBody> {
+    if res.status() != StatusCode::OK {
+        return res;
+    }
+    let Some(current) = res.headers().get(header::ETAG).and_then(|v| v.to_str().ok()).map(str::to_owned) else {
+        return res;
+    };
+    let opaque = |t: &str| t.trim().trim_start_matches("W/").to_owned();
+    let hit = if_none_match.trim() == "*" || if_none_match.split(',').any(|t| opaque(t) == opaque(&current));
+    if !hit {
+        return res;
+    }
+    let mut builder = HttpResponse::NotModified();
+    for name in [header::ETAG, header::CACHE_CONTROL, header::VARY] {
+        if let Some(v) = res.headers().get(&name) {
+            builder.insert_header((name, v.clone()));
+        }
+    }
+    res.into_response(builder.finish())
+}
+
+/// An error and each of its sources, outermost first (`a: b: c`), so the log
+/// keeps what a 500's problem document leaves out.
+fn cause_chain(e: &actix_web::Error) -> String {
+    let Some(api) = e.as_error::<ApiError>() else { return format!("{e:?}") };
+    let mut out = format!("{api}");
+    let mut source = std::error::Error::source(api);
+    while let Some(s) = source {
+        out.push_str(&format!(": {s}"));
+        source = s.source();
+    }
+    out
 }
 
 /// The problem for an error response the framework made itself.
@@ -139,11 +442,51 @@ fn framework_problem(status: StatusCode, res: &ServiceResponse<BoxBody>) -> ApiE
         StatusCode::NOT_ACCEPTABLE => ApiError::NotAcceptable,
         StatusCode::SERVICE_UNAVAILABLE => ApiError::Unavailable("framework".into()),
         s if s.is_server_error() => ApiError::Internal(format!("framework answered {s}")),
-        _ => ApiError::BadRequest { code: "bad_request", detail: "The request could not be read.".into() },
+        _ => ApiError::BadRequest {
+            code: crate::problem::BadRequestKind::Unreadable,
+            detail: "The request could not be read.".into(),
+        },
     }
 }
 
 /// Default service: an unknown path is a 404 problem.
 pub async fn not_found() -> Result<HttpResponse, ApiError> {
     Err(ApiError::NotFound)
+}
+
+#[cfg(test)]
+mod tests {
+    /// A 500's log line keeps the store error under the problem.
+    #[test]
+    fn the_log_keeps_the_cause_chain() {
+        let corrupt = persistence::StoreError::Corrupt { column: "forecasts.status", value: "lost".into() };
+        let e = actix_web::Error::from(super::ApiError::Store(corrupt));
+        let chain = super::cause_chain(&e);
+        assert!(chain.starts_with("store failure: stored forecasts.status"), "{chain}");
+        assert!(chain.contains("\"lost\""), "{chain}");
+    }
+
+    use super::*;
+
+    #[test]
+    fn an_ipv6_host_is_one_peer_and_mapped_ipv4_is_ipv4() {
+        let a: IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
+        let b: IpAddr = "2001:db8:1:2:bbbb::9".parse().unwrap();
+        assert_eq!(RateKey::peer(a), RateKey::peer(b));
+        assert_ne!(RateKey::peer(a), RateKey::peer("2001:db8:1:3::1".parse().unwrap()));
+        assert_eq!(RateKey::peer("::ffff:10.0.0.1".parse().unwrap()), RateKey::Peer(IpAddr::from([10, 0, 0, 1])));
+    }
+
+    #[test]
+    fn peers_beyond_the_bound_share_one_bucket() {
+        let l = Limiter::new(1, 2, 3);
+        let peer = |last: u8| RateKey::peer(IpAddr::from([10, 0, 0, last]));
+        assert!(l.check(&peer(1)).is_ok() && l.check(&peer(2)).is_ok());
+        for last in 3..=50u8 {
+            let _ = l.check(&peer(last));
+        }
+        assert!(l.peers_tracked() <= 3, "{}", l.peers_tracked());
+        // The shared bucket is spent: a new peer waits.
+        assert!(l.check(&RateKey::peer(IpAddr::from([10, 0, 1, 1]))).is_err());
+    }
 }

@@ -1,82 +1,14 @@
 //! The OpenAPI 3.1 document, generated from the code (SPEC §9).
 
-use crate::dto;
-use crate::problem::{Problem, ProblemFieldError};
-use crate::routes::{campaigns, forecasts, health, identity, quota, reference};
 use actix_web::HttpResponse;
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, RefOr, Response, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
-#[derive(OpenApi)]
-#[openapi(
-    info(
-        title = "Labour Migration Quota API",
-        description = "Employers in Azerbaijan forecast their demand for foreign workers; the State Migration Service reviews and summarises the forecasts; the Commission turns them into a yearly quota per economic activity. Errors are application/problem+json (RFC 9457); messages follow Accept-Language (az, en, ru).",
-        license(name = "MIT OR Apache-2.0")
-    ),
-    paths(
-        identity::me,
-        identity::set_email,
-        identity::confirm_email,
-        identity::create_client,
-        identity::list_clients,
-        identity::rotate_client,
-        identity::revoke_client,
-        identity::token,
-        reference::occupations,
-        reference::import_occupations,
-        reference::economic_activities,
-        reference::exemption_categories,
-        reference::put_exemption,
-        reference::retire_exemption,
-        forecasts::create,
-        forecasts::list,
-        forecasts::get,
-        forecasts::replace,
-        forecasts::delete,
-        forecasts::add_line,
-        forecasts::update_line,
-        forecasts::delete_line,
-        forecasts::submit,
-        forecasts::withdraw,
-        forecasts::start_review,
-        forecasts::return_,
-        forecasts::accept,
-        forecasts::history,
-        quota::summary,
-        quota::activity_summary,
-        quota::get_plan,
-        quota::create_plan,
-        quota::put_plan,
-        quota::propose,
-        quota::approve,
-        quota::plan_history,
-        quota::public_quota,
-        quota::allocate,
-        quota::cancel,
-        quota::accuracy,
-        campaigns::get,
-        campaigns::put,
-        health::live,
-        health::ready,
-        health::metrics,
-    ),
-    components(schemas(Problem, ProblemFieldError, dto::Forecast, dto::ForecastSummary, dto::Campaign, forecasts::Sort, reference::Mode, quota::Format, quota::AccuracyBy)),
-    modifiers(&Security, &ProblemResponses),
-    tags(
-        (name = "forecasts", description = "The employer's forecast and its review"),
-        (name = "reference", description = "Classifications"),
-        (name = "campaigns", description = "The yearly calendar"),
-        (name = "quota", description = "Summary, quota plan and enforcement"),
-        (name = "identity", description = "The caller"),
-        (name = "operations", description = "Probes and metrics"),
-    )
-)]
-pub struct ApiDoc;
+pub use crate::routes::ApiDoc;
 
-struct Security;
+pub(crate) struct Security;
 
 impl Modify for Security {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
@@ -90,7 +22,7 @@ impl Modify for Security {
                         utoipa::openapi::security::Scopes::new(),
                     ),
                 )],
-                "An employer's ERP system: client credentials registered by admin (POST /api/v1/api-clients).",
+                "An employer's ERP system: client credentials registered by admin (POST /api/v1/api-clients). The token is a JWT verified as RFC8725 (JSON Web Token Best Current Practices) asks: one pinned algorithm, `exp`, `iss`, `aud` and `sub` required.",
             )),
         );
         // Every operation that takes a bearer token also takes a client-credentials token.
@@ -110,7 +42,7 @@ impl Modify for Security {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("JWT")
-                    .description(Some("A JWT with `roles` (and `tin` for employers). Locally: `quota-api token --role employer --tin 1012345061`."))
+                    .description(Some("A JWT with `roles` (and `tin` for employers), verified as RFC8725 (JSON Web Token Best Current Practices) asks: the configured algorithm only (never `none`), `exp`, `iss`, `aud` and `sub` required. Locally: `quota-api token --role employer --tin 1012345061`."))
                     .build(),
             ),
         );
@@ -119,7 +51,7 @@ impl Modify for Security {
 
 /// Adds the problem responses every operation can give, so each one
 /// documents its 4XX/5XX with the one shared schema.
-struct ProblemResponses;
+pub(crate) struct ProblemResponses;
 
 fn problem(description: &str) -> RefOr<Response> {
     RefOr::T(
@@ -133,8 +65,12 @@ fn problem(description: &str) -> RefOr<Response> {
     )
 }
 
-fn add_common(op: &mut Operation, has_body: bool) {
+fn add_common(op: &mut Operation, has_body: bool, api: bool) {
     let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+    if !secured {
+        // Public: say so (`security: []`) rather than leave it unstated.
+        op.security = Some(Vec::new());
+    }
     let mut common: Vec<(&str, &str)> = vec![
         ("400", "Malformed request"),
         ("404", "Not found, or not visible to the caller"),
@@ -146,12 +82,21 @@ fn add_common(op: &mut Operation, has_body: bool) {
     if secured {
         common.push(("401", "Missing or invalid bearer token"));
         common.push(("403", "The token lacks the needed role"));
+    }
+    if api {
+        // Every /api/v1 call passes content negotiation and the rate limit.
         common.push(("406", "`Accept` does not admit JSON"));
         common.push(("429", "Rate limit; retry after `Retry-After`"));
     }
     if has_body {
+        common.push(("408", "Body not received within `BODY_TIMEOUT_SECS`"));
         common.push(("413", "Body over 1 MiB"));
-        common.push(("415", "Body is not application/json"));
+        // The token endpoint answers a wrong media type the RFC 6749 way (its own 400).
+        let form =
+            op.request_body.as_ref().is_some_and(|b| b.content.contains_key("application/x-www-form-urlencoded"));
+        if !form {
+            common.push(("415", "Body is not application/json"));
+        }
     }
     let conditional = op.parameters.as_ref().is_some_and(|ps| ps.iter().any(|p| p.name == "If-Match"));
     if conditional {
@@ -167,24 +112,273 @@ fn add_common(op: &mut Operation, has_body: bool) {
 
 impl Modify for ProblemResponses {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        for item in openapi.paths.paths.values_mut() {
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let api = path.starts_with("/api/v1");
             for op in [&mut item.get, &mut item.put, &mut item.delete].into_iter().flatten() {
                 let body = op.request_body.is_some();
-                add_common(op, body);
+                add_common(op, body, api);
             }
             if let Some(op) = item.post.as_mut() {
-                add_common(op, true);
+                add_common(op, true, api);
             }
         }
     }
 }
 
-/// The document as served and committed.
-pub fn document() -> String {
-    ApiDoc::openapi().to_pretty_json().unwrap_or_default() + "\n"
+/// `Paged<T>` is generic, so utoipa writes `T`'s schema inline into every
+/// `Paged_T`; generated clients then get a second type for each item. This
+/// points `items` at the component `T` instead.
+pub(crate) struct PagedItemsByReference;
+
+impl Modify for PagedItemsByReference {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::schema::{ArrayItems, Schema};
+        let Some(components) = openapi.components.as_mut() else { return };
+        let names: Vec<String> = components.schemas.keys().cloned().collect();
+        for name in names.iter().filter(|n| n.starts_with("Paged_")) {
+            let item = &name["Paged_".len()..];
+            if !components.schemas.contains_key(item) {
+                continue;
+            }
+            if let Some(RefOr::T(Schema::Object(page))) = components.schemas.get_mut(name) {
+                if let Some(RefOr::T(Schema::Array(items))) = page.properties.get_mut("items") {
+                    items.items =
+                        ArrayItems::RefOrSchema(Box::new(utoipa::openapi::Ref::from_schema_name(item).into()));
+                }
+            }
+        }
+    }
 }
 
-/// The OpenAPI document.
+/// The rule every text of the API follows (`domain::text::is_forbidden_control`):
+/// no C0 control character other than tab, line feed and carriage return, and
+/// no DEL. Written into the document as a `pattern`, so that clients and
+/// fuzzers know the refusal before they meet it.
+pub const TEXT_PATTERN: &str = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]*$";
+
+/// Gives [`TEXT_PATTERN`] to every string of the document that does not say
+/// more already (a pattern, a format or an enumeration): the properties of
+/// every schema, path and query parameters, and request bodies.
+pub(crate) struct TextPattern;
+
+fn bar_controls(schema: &mut RefOr<utoipa::openapi::schema::Schema>) {
+    use utoipa::openapi::schema::{AdditionalProperties, ArrayItems, Schema, SchemaType, Type};
+    let RefOr::T(schema) = schema else { return };
+    match schema {
+        Schema::Object(o) => {
+            let text = match &o.schema_type {
+                SchemaType::Type(t) => *t == Type::String,
+                SchemaType::Array(ts) => ts.contains(&Type::String),
+                SchemaType::AnyValue => false,
+            };
+            if text && o.pattern.is_none() && o.format.is_none() && o.enum_values.is_none() {
+                o.pattern = Some(TEXT_PATTERN.to_owned());
+            }
+            o.properties.values_mut().for_each(bar_controls);
+            if let Some(AdditionalProperties::RefOr(extra)) = o.additional_properties.as_deref_mut() {
+                bar_controls(extra);
+            }
+        }
+        Schema::Array(a) => {
+            if let ArrayItems::RefOrSchema(items) = &mut a.items {
+                bar_controls(items);
+            }
+        }
+        Schema::OneOf(x) => x.items.iter_mut().for_each(bar_controls),
+        Schema::AllOf(x) => x.items.iter_mut().for_each(bar_controls),
+        Schema::AnyOf(x) => x.items.iter_mut().for_each(bar_controls),
+        _ => {}
+    }
+}
+
+impl Modify for TextPattern {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::path::ParameterIn;
+        if let Some(components) = openapi.components.as_mut() {
+            components.schemas.values_mut().for_each(bar_controls);
+        }
+        for item in openapi.paths.paths.values_mut() {
+            for op in [&mut item.get, &mut item.put, &mut item.post, &mut item.delete].into_iter().flatten() {
+                for p in op.parameters.iter_mut().flatten() {
+                    if matches!(p.parameter_in, ParameterIn::Path | ParameterIn::Query) {
+                        p.schema.iter_mut().for_each(bar_controls);
+                    }
+                }
+                for content in op.request_body.iter_mut().flat_map(|b| b.content.values_mut()) {
+                    content.schema.iter_mut().for_each(bar_controls);
+                }
+            }
+        }
+    }
+}
+
+/// utoipa documents an optional body (`request_body = Option<T>`) as
+/// `oneOf: [null, T]`, which Swagger UI shows as `null`; this documents it
+/// as `T`, not required.
+pub(crate) struct OptionalBodies;
+
+impl Modify for OptionalBodies {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::schema::Schema;
+        use utoipa::openapi::Required;
+        for item in openapi.paths.paths.values_mut() {
+            for op in [&mut item.post, &mut item.put].into_iter().flatten() {
+                let Some(body) = op.request_body.as_mut() else { continue };
+                for content in body.content.values_mut() {
+                    let Some(RefOr::T(Schema::OneOf(one))) = content.schema.as_ref() else { continue };
+                    let refs: Vec<_> = one.items.iter().filter(|i| matches!(i, RefOr::Ref(_))).cloned().collect();
+                    if let ([only], 2) = (refs.as_slice(), one.items.len()) {
+                        content.schema = Some(only.clone());
+                        body.required = Some(Required::False);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The document as served and committed: the generated one, with what the
+/// generator cannot say added by [`complete`].
+pub fn api_doc() -> utoipa::openapi::OpenApi {
+    let mut value = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+    complete(&mut value);
+    serde_json::from_value(value).unwrap_or_else(|_| ApiDoc::openapi())
+}
+
+/// The document as text.
+pub fn document() -> String {
+    api_doc().to_pretty_json().unwrap_or_default() + "\n"
+}
+
+/// Longest value of each path parameter that is a string: the ids the API
+/// makes (UUIDs, `qc_` client ids), permit references (domain
+/// `MAX_PERMIT_REF`) and codes of the classifications.
+const PATH_PARAMETER_LENGTHS: [(&str, u64); 8] = [
+    ("id", 64),
+    ("line_id", 64),
+    ("client_id", 64),
+    ("permit_ref", 64),
+    ("code", 50),
+    ("doc_id", 64),
+    ("objection_id", 64),
+    ("criterion", 32),
+];
+
+/// What the generator does not write but callers and linters need:
+/// - the longest value of every string path parameter (a longer one is
+///   simply not found);
+/// - `maxLength` 10 on every date (`YYYY-MM-DD`, all the API reads);
+/// - `Access-Control-Allow-Origin` on every response that names headers
+///   (sent to the origins of `CORS_ALLOWED_ORIGINS`);
+/// - the server's audience (`x-internal`) and environment.
+fn complete(doc: &mut serde_json::Value) {
+    use serde_json::{json, Value};
+    fn dates(v: &mut Value) {
+        match v {
+            Value::Object(o) => {
+                if o.get("format").and_then(Value::as_str) == Some("date") && !o.contains_key("maxLength") {
+                    o.insert("maxLength".into(), json!(10));
+                }
+                o.values_mut().for_each(dates);
+            }
+            Value::Array(a) => a.iter_mut().for_each(dates),
+            _ => {}
+        }
+    }
+    dates(doc);
+    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
+        for op in paths.values_mut().filter_map(Value::as_object_mut).flat_map(|item| item.values_mut()) {
+            for p in op.get_mut("parameters").and_then(Value::as_array_mut).into_iter().flatten() {
+                let name = p.get("name").and_then(Value::as_str).unwrap_or_default().to_owned();
+                let in_path = p.get("in").and_then(Value::as_str) == Some("path");
+                if let Some(schema) = p.get_mut("schema").and_then(Value::as_object_mut) {
+                    let string = schema.get("type").and_then(Value::as_str) == Some("string");
+                    let limit = PATH_PARAMETER_LENGTHS.iter().find(|(n, _)| *n == name).map(|(_, l)| *l);
+                    if let (true, true, Some(l), false) = (in_path, string, limit, schema.contains_key("maxLength")) {
+                        schema.insert("maxLength".into(), json!(l));
+                    }
+                }
+            }
+            for r in op.get_mut("responses").and_then(Value::as_object_mut).into_iter().flat_map(|r| r.values_mut()) {
+                if let Some(h) = r.get_mut("headers").and_then(Value::as_object_mut) {
+                    h.insert(
+                        "Access-Control-Allow-Origin".into(),
+                        json!({"description": "The calling page's origin, when it is one of CORS_ALLOWED_ORIGINS", "schema": {"type": "string"}}),
+                    );
+                }
+            }
+        }
+    }
+    // Files a caller sends are read up to the upload limit.
+    let file_limit = json!(crate::extract::FileBody::LIMIT);
+    for name in ["BinaryFile", "CsvFile"] {
+        if let Some(schema) = doc.pointer_mut(&format!("/components/schemas/{name}")).and_then(Value::as_object_mut) {
+            schema.insert("maxLength".into(), file_limit.clone());
+        }
+    }
+    if let Some(servers) = doc.get_mut("servers").and_then(Value::as_array_mut) {
+        for s in servers.iter_mut().filter_map(Value::as_object_mut) {
+            s.insert("x-internal".into(), json!(false));
+        }
+    }
+}
+
+/// The OpenAPI document
+///
+/// This document, as Swagger UI and client generators read it.
+#[utoipa::path(get, path = "/api-docs/openapi.json", tag = "operations", operation_id = "get_openapi_document",
+    responses((status = 200, description = "The OpenAPI 3.1 document", body = Object)))]
 pub async fn serve() -> HttpResponse {
     HttpResponse::Ok().content_type("application/json").body(document())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_text_pattern_admits_what_the_boundary_admits() {
+        let re = regex::Regex::new(TEXT_PATTERN).unwrap();
+        for c in (0..0x3000).filter_map(char::from_u32) {
+            assert_eq!(re.is_match(&c.to_string()), !domain::text::is_forbidden_control(c), "{:?}", c);
+        }
+        assert!(re.is_match("Bənna\tline one\r\nline two"));
+    }
+
+    /// Every string a caller sends or reads says what it may hold: a pattern
+    /// (the text rule at least), a format or an enumeration.
+    #[test]
+    fn every_string_of_the_document_says_what_it_may_hold() {
+        fn walk(v: &serde_json::Value, at: &str, loose: &mut Vec<String>) {
+            match v {
+                serde_json::Value::Object(o) => {
+                    let string = o.get("type").is_some_and(|t| {
+                        t == "string" || t.as_array().is_some_and(|a| a.iter().any(|t| t == "string"))
+                    });
+                    if string && !["pattern", "format", "enum"].iter().any(|k| o.contains_key(*k)) {
+                        loose.push(at.to_owned());
+                    }
+                    for (k, v) in o {
+                        walk(v, &format!("{at}/{k}"), loose);
+                    }
+                }
+                serde_json::Value::Array(a) => {
+                    a.iter().enumerate().for_each(|(i, v)| walk(v, &format!("{at}/{i}"), loose))
+                }
+                _ => {}
+            }
+        }
+        let doc = serde_json::to_value(ApiDoc::openapi()).unwrap();
+        let mut loose = Vec::new();
+        walk(&doc["components"], "components", &mut loose);
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, op) in item.as_object().unwrap() {
+                for p in op["parameters"].as_array().into_iter().flatten().filter(|p| p["in"] != "header") {
+                    walk(&p["schema"], &format!("{method} {path} {}", p["name"]), &mut loose);
+                }
+                walk(&op["requestBody"], &format!("{method} {path} body"), &mut loose);
+            }
+        }
+        assert!(loose.is_empty(), "{loose:#?}");
+    }
 }

@@ -10,7 +10,7 @@ use actix_web::{HttpResponse, ResponseError};
 use domain::campaign::CalendarRefusal;
 use domain::role::Role;
 use domain::status::{ForecastAction, ForecastStatus};
-use domain::{FieldError, ValidationErrors};
+use domain::{FieldCode, FieldError, ValidationErrors};
 use persistence::StoreError;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -28,7 +28,7 @@ pub struct ProblemFieldError {
     /// Stable machine code of the rule.
     #[schema(example = "exceeds_total")]
     pub code: String,
-    /// The rule in the caller's language (`Accept-Language`: az, en, ru).
+    /// The rule in the caller's language (`Accept-Language`: az, en, ru, tr).
     #[schema(example = "Must not exceed 3.")]
     pub message: String,
 }
@@ -68,13 +68,184 @@ pub struct Problem {
     /// For stale `If-Match`: the current version (ETag without quotes).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_version: Option<i64>,
+    /// For `forecast-exists`: the id of the employer's forecast for that year.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "0195a0c4-8f4e-7b1a-9c1e-2f0d3c4b5a69")]
+    pub forecast_id: Option<String>,
+    /// For `forecast-exists`: where that forecast is (also sent as `Location`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "/api/v1/forecasts/0195a0c4-8f4e-7b1a-9c1e-2f0d3c4b5a69")]
+    pub location: Option<String>,
+}
+
+domain::wire_codes! {
+    /// The kind of a problem: its `type` is `/problems/<slug>`. Each has one
+    /// HTTP status ([`ProblemType::status`]) and its own title and detail in
+    /// every language of the API ([`crate::i18n`]).
+    pub enum ProblemType {
+        Unauthorized => "unauthorized",
+        Forbidden => "forbidden",
+        NotFound => "not-found",
+        MethodNotAllowed => "method-not-allowed",
+        NotAcceptable => "not-acceptable",
+        RequestTimeout => "request-timeout",
+        TransitionNotAllowed => "transition-not-allowed",
+        PlanActionNotAllowed => "plan-action-not-allowed",
+        ApplicationActionNotAllowed => "application-action-not-allowed",
+        WrongAuthority => "wrong-authority",
+        UnsupportedFileType => "unsupported-file-type",
+        ScoresIncomplete => "scores-incomplete",
+        HolidayYearMissing => "holiday-year-missing",
+        TooManyDocuments => "too-many-documents",
+        PlanExists => "plan-exists",
+        ForecastExists => "forecast-exists",
+        QuotaNotApproved => "quota-not-approved",
+        QuotaExhausted => "quota-exhausted",
+        PermitConflict => "permit-conflict",
+        PreconditionFailed => "precondition-failed",
+        PayloadTooLarge => "payload-too-large",
+        UnsupportedMediaType => "unsupported-media-type",
+        BadRequest => "bad-request",
+        Validation => "validation",
+        IdempotencyKeyReused => "idempotency-key-reused",
+        EmailNotConfirmed => "email-not-confirmed",
+        CampaignNotOpen => "campaign-not-open",
+        SubmissionDeadlinePassed => "submission-deadline-passed",
+        CorrectionDeadlinePassed => "correction-deadline-passed",
+        CommissionInputsDeadlinePassed => "commission-inputs-deadline-passed",
+        ProposalDeadlinePassed => "proposal-deadline-passed",
+        ApprovalDeadlinePassed => "approval-deadline-passed",
+        PreconditionRequired => "precondition-required",
+        RateLimited => "rate-limited",
+        InternalError => "internal-error",
+        ServiceUnavailable => "service-unavailable",
+    }
+}
+
+impl ProblemType {
+    /// The HTTP status every problem of this type has.
+    pub fn status(self) -> StatusCode {
+        match self {
+            ProblemType::Unauthorized => StatusCode::UNAUTHORIZED,
+            ProblemType::Forbidden | ProblemType::WrongAuthority => StatusCode::FORBIDDEN,
+            ProblemType::NotFound => StatusCode::NOT_FOUND,
+            ProblemType::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ProblemType::NotAcceptable => StatusCode::NOT_ACCEPTABLE,
+            ProblemType::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
+            ProblemType::TransitionNotAllowed
+            | ProblemType::PlanActionNotAllowed
+            | ProblemType::PlanExists
+            | ProblemType::ForecastExists
+            | ProblemType::CommissionInputsDeadlinePassed
+            | ProblemType::QuotaNotApproved
+            | ProblemType::QuotaExhausted
+            | ProblemType::PermitConflict
+            | ProblemType::ApplicationActionNotAllowed
+            | ProblemType::ScoresIncomplete
+            | ProblemType::HolidayYearMissing
+            | ProblemType::TooManyDocuments => StatusCode::CONFLICT,
+            ProblemType::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
+            ProblemType::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ProblemType::UnsupportedMediaType | ProblemType::UnsupportedFileType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ProblemType::BadRequest => StatusCode::BAD_REQUEST,
+            ProblemType::Validation
+            | ProblemType::IdempotencyKeyReused
+            | ProblemType::EmailNotConfirmed
+            | ProblemType::CampaignNotOpen
+            | ProblemType::SubmissionDeadlinePassed
+            | ProblemType::CorrectionDeadlinePassed
+            | ProblemType::ProposalDeadlinePassed
+            | ProblemType::ApprovalDeadlinePassed => StatusCode::UNPROCESSABLE_ENTITY,
+            ProblemType::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+            ProblemType::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            ProblemType::InternalError => StatusCode::INTERNAL_SERVER_ERROR,
+            ProblemType::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+
+    /// The `type` member of the problem document.
+    pub fn uri(self) -> String {
+        format!("/problems/{}", self.as_str())
+    }
+}
+
+domain::wire_codes! {
+    /// Why a bearer token is refused (401): named in the detail, e.g.
+    /// "… (token_expired)", so the caller knows what to fix.
+    pub enum AuthFailure {
+        MissingToken => "missing_token",
+        MalformedToken => "malformed_token",
+        MissingClaim => "missing_claim",
+        TokenExpired => "token_expired",
+        TokenNotYetValid => "token_not_yet_valid",
+        BadSignature => "bad_signature",
+        WrongAlgorithm => "wrong_algorithm",
+        WrongAudience => "wrong_audience",
+        WrongIssuer => "wrong_issuer",
+        EmployerWithoutValidTin => "employer_without_valid_tin",
+        AssessorWithoutValidAuthority => "assessor_without_valid_authority",
+    }
+}
+
+domain::wire_codes! {
+    /// What could not be read of a malformed request (400); for the log,
+    /// the detail says it to the caller.
+    pub enum BadRequestKind {
+        MalformedJson => "malformed_json",
+        Payload => "payload",
+        Multipart => "multipart",
+        File => "file",
+        Unreadable => "bad_request",
+    }
+}
+
+/// The states of stored data that refuse a request with 409, beyond the
+/// status machines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConflictKind {
+    PlanExists,
+    QuotaNotApproved,
+    PermitConflict,
+    /// An HQM application holds its 20 documents already.
+    TooManyDocuments,
+}
+
+impl From<ConflictKind> for ProblemType {
+    fn from(c: ConflictKind) -> ProblemType {
+        match c {
+            ConflictKind::PlanExists => ProblemType::PlanExists,
+            ConflictKind::QuotaNotApproved => ProblemType::QuotaNotApproved,
+            ConflictKind::PermitConflict => ProblemType::PermitConflict,
+            ConflictKind::TooManyDocuments => ProblemType::TooManyDocuments,
+        }
+    }
+}
+
+/// The rules of a request's context that refuse it with 422, beyond its
+/// fields and the calendar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnprocessableKind {
+    EmailNotConfirmed,
+}
+
+impl From<UnprocessableKind> for ProblemType {
+    fn from(u: UnprocessableKind) -> ProblemType {
+        match u {
+            UnprocessableKind::EmailNotConfirmed => ProblemType::EmailNotConfirmed,
+        }
+    }
+}
+
+/// Where forecast `id` is.
+pub fn forecast_location(id: &str) -> String {
+    format!("/api/v1/forecasts/{id}")
 }
 
 /// Everything that can go wrong in a request.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     #[error("unauthorized: {0}")]
-    Unauthorized(&'static str),
+    Unauthorized(AuthFailure),
     #[error("forbidden")]
     Forbidden { needs: Vec<Role> },
     #[error("not found")]
@@ -85,27 +256,51 @@ pub enum ApiError {
     NotAcceptable,
     #[error("transition not allowed")]
     Transition { current: ForecastStatus, allowed: Vec<ForecastAction> },
+    #[error("HQM action not allowed")]
+    HqmTransition { current: domain::hqm::application::HqmStatus, allowed: Vec<domain::hqm::application::HqmAction> },
+    /// An assessor acting on a criterion of another authority (403).
+    #[error("another authority's criterion")]
+    WrongAuthority { needs: domain::hqm::criteria::Authority },
+    /// An upload that is not PDF, JPEG or PNG (415).
+    #[error("unsupported file type")]
+    UnsupportedFileType,
+    /// A decision before all six criteria are scored and with no objection (409).
+    #[error("scores incomplete")]
+    ScoresIncomplete { missing: Vec<domain::hqm::criteria::Criterion> },
+    /// A count of business days needs a year whose holidays are unknown (409).
+    #[error("holiday list of {year} missing")]
+    HolidayYearMissing { year: i32 },
     #[error("plan action not allowed")]
     PlanTransition { current: domain::quota::PlanStatus, allowed: Vec<domain::quota::PlanAction> },
-    #[error("conflict: {0}")]
-    Conflict(&'static str),
-    /// A rule of the request's context refuses it (422), named by `slug`.
-    #[error("unprocessable: {0}")]
-    Unprocessable(&'static str),
+    #[error("conflict: {}", ProblemType::from(*.0))]
+    Conflict(ConflictKind),
+    /// A rule of the request's context refuses it (422).
+    #[error("unprocessable: {}", ProblemType::from(*.0))]
+    Unprocessable(UnprocessableKind),
     #[error("quota exhausted")]
     QuotaExhausted { activity: String },
+    /// The employer has a forecast for that year already (SPEC §15.2).
+    #[error("forecast exists")]
+    ForecastExists { id: String },
     #[error("precondition required")]
     PreconditionRequired,
     #[error("precondition failed")]
     PreconditionFailed { current: i64 },
     #[error("payload too large")]
     PayloadTooLarge { limit: usize },
+    /// The body did not arrive within `BODY_TIMEOUT_SECS` (408).
+    #[error("request body timed out")]
+    RequestTimeout { seconds: u64 },
     #[error("unsupported media type")]
     UnsupportedMediaType,
     #[error("bad request: {code}")]
-    BadRequest { code: &'static str, detail: String },
+    BadRequest { code: BadRequestKind, detail: String },
     #[error("validation failed")]
     Validation(ValidationErrors),
+    /// The path or query string holds what no parameter may (400, naming
+    /// each parameter in `errors`).
+    #[error("bad request target")]
+    BadTarget(ValidationErrors),
     #[error("idempotency key reused")]
     IdempotencyMismatch,
     #[error("calendar refusal")]
@@ -116,50 +311,83 @@ pub enum ApiError {
     Unavailable(String),
     #[error("internal error: {0}")]
     Internal(String),
+    /// A store failure no rule names (a refused statement, a corrupt value, a
+    /// broken setting): 500, with the store error as the source for the log.
+    #[error("store failure")]
+    Store(#[source] StoreError),
+    /// The transaction lost a race: [`persistence::Db::write`] runs it again,
+    /// and only when it keeps losing does this reach the caller (503).
+    #[error("the transaction kept losing races")]
+    Retry,
+}
+
+impl persistence::TxError for ApiError {
+    fn is_retryable(&self) -> bool {
+        matches!(self, ApiError::Retry)
+    }
+
+    fn breaks_connection(&self) -> bool {
+        matches!(self, ApiError::Unavailable(_) | ApiError::Internal(_) | ApiError::Store(_))
+    }
 }
 
 impl ApiError {
-    pub fn invalid(field: impl Into<String>, code: &'static str) -> ApiError {
+    pub fn invalid(field: impl Into<String>, code: FieldCode) -> ApiError {
         ApiError::Validation(ValidationErrors(vec![FieldError::new(field, code)]))
     }
 
-    fn slug(&self) -> &'static str {
+    /// The type of the problem this error is.
+    pub fn problem_type(&self) -> ProblemType {
         match self {
-            ApiError::Unauthorized(_) => "unauthorized",
-            ApiError::Forbidden { .. } => "forbidden",
-            ApiError::NotFound => "not-found",
-            ApiError::MethodNotAllowed { .. } => "method-not-allowed",
-            ApiError::NotAcceptable => "not-acceptable",
-            ApiError::Transition { .. } => "transition-not-allowed",
-            ApiError::PlanTransition { .. } => "plan-action-not-allowed",
-            ApiError::PreconditionRequired => "precondition-required",
-            ApiError::Conflict(slug) | ApiError::Unprocessable(slug) => slug,
-            ApiError::QuotaExhausted { .. } => "quota-exhausted",
-            ApiError::PreconditionFailed { .. } => "precondition-failed",
-            ApiError::PayloadTooLarge { .. } => "payload-too-large",
-            ApiError::UnsupportedMediaType => "unsupported-media-type",
-            ApiError::BadRequest { .. } => "bad-request",
-            ApiError::Validation(_) => "validation",
-            ApiError::IdempotencyMismatch => "idempotency-key-reused",
-            ApiError::Calendar(CalendarRefusal::NotOpen { .. }) => "campaign-not-open",
-            ApiError::Calendar(CalendarRefusal::SubmissionDeadlinePassed { .. }) => "submission-deadline-passed",
-            ApiError::Calendar(CalendarRefusal::CorrectionDeadlinePassed { .. }) => "correction-deadline-passed",
-            ApiError::Calendar(CalendarRefusal::ProposalDeadlinePassed { .. }) => "proposal-deadline-passed",
-            ApiError::Calendar(CalendarRefusal::ApprovalDeadlinePassed { .. }) => "approval-deadline-passed",
-            ApiError::TooManyRequests { .. } => "rate-limited",
-            ApiError::Unavailable(_) => "service-unavailable",
-            ApiError::Internal(_) => "internal-error",
+            ApiError::Unauthorized(_) => ProblemType::Unauthorized,
+            ApiError::Forbidden { .. } => ProblemType::Forbidden,
+            ApiError::NotFound => ProblemType::NotFound,
+            ApiError::MethodNotAllowed { .. } => ProblemType::MethodNotAllowed,
+            ApiError::NotAcceptable => ProblemType::NotAcceptable,
+            ApiError::Transition { .. } => ProblemType::TransitionNotAllowed,
+            ApiError::PlanTransition { .. } => ProblemType::PlanActionNotAllowed,
+            ApiError::HqmTransition { .. } => ProblemType::ApplicationActionNotAllowed,
+            ApiError::WrongAuthority { .. } => ProblemType::WrongAuthority,
+            ApiError::UnsupportedFileType => ProblemType::UnsupportedFileType,
+            ApiError::ScoresIncomplete { .. } => ProblemType::ScoresIncomplete,
+            ApiError::HolidayYearMissing { .. } => ProblemType::HolidayYearMissing,
+            ApiError::PreconditionRequired => ProblemType::PreconditionRequired,
+            ApiError::Conflict(c) => (*c).into(),
+            ApiError::Unprocessable(u) => (*u).into(),
+            ApiError::QuotaExhausted { .. } => ProblemType::QuotaExhausted,
+            ApiError::ForecastExists { .. } => ProblemType::ForecastExists,
+            ApiError::PreconditionFailed { .. } => ProblemType::PreconditionFailed,
+            ApiError::PayloadTooLarge { .. } => ProblemType::PayloadTooLarge,
+            ApiError::RequestTimeout { .. } => ProblemType::RequestTimeout,
+            ApiError::UnsupportedMediaType => ProblemType::UnsupportedMediaType,
+            ApiError::BadRequest { .. } | ApiError::BadTarget(_) => ProblemType::BadRequest,
+            ApiError::Validation(_) => ProblemType::Validation,
+            ApiError::IdempotencyMismatch => ProblemType::IdempotencyKeyReused,
+            ApiError::Calendar(CalendarRefusal::NotOpen { .. }) => ProblemType::CampaignNotOpen,
+            ApiError::Calendar(CalendarRefusal::SubmissionDeadlinePassed { .. }) => {
+                ProblemType::SubmissionDeadlinePassed
+            }
+            ApiError::Calendar(CalendarRefusal::CorrectionDeadlinePassed { .. }) => {
+                ProblemType::CorrectionDeadlinePassed
+            }
+            ApiError::Calendar(CalendarRefusal::CommissionInputsDeadlinePassed { .. }) => {
+                ProblemType::CommissionInputsDeadlinePassed
+            }
+            ApiError::Calendar(CalendarRefusal::ProposalDeadlinePassed { .. }) => ProblemType::ProposalDeadlinePassed,
+            ApiError::Calendar(CalendarRefusal::ApprovalDeadlinePassed { .. }) => ProblemType::ApprovalDeadlinePassed,
+            ApiError::TooManyRequests { .. } => ProblemType::RateLimited,
+            ApiError::Unavailable(_) | ApiError::Retry => ProblemType::ServiceUnavailable,
+            ApiError::Internal(_) | ApiError::Store(_) => ProblemType::InternalError,
         }
     }
 
     /// The problem document of this error, in `lang`.
     pub fn to_problem(&self, lang: Lang, instance: &str, request_id: &str) -> Problem {
-        let slug = self.slug();
-        let status = self.status_code().as_u16();
+        let kind = self.problem_type();
         let mut p = Problem {
-            r#type: format!("/problems/{slug}"),
-            title: i18n::title(slug, lang).to_owned(),
-            status,
+            r#type: kind.uri(),
+            title: i18n::title(kind, lang).to_owned(),
+            status: kind.status().as_u16(),
             detail: String::new(),
             instance: instance.to_owned(),
             request_id: request_id.to_owned(),
@@ -168,15 +396,18 @@ impl ApiError {
             allowed_actions: None,
             deadline: None,
             current_version: None,
+            forecast_id: None,
+            location: None,
         };
+        let detail = i18n::detail(kind, lang);
         p.detail = match self {
-            ApiError::Validation(errs) => {
+            ApiError::Validation(errs) | ApiError::BadTarget(errs) => {
                 let list: Vec<ProblemFieldError> = errs
                     .0
                     .iter()
                     .map(|e| ProblemFieldError {
                         field: e.field.clone(),
-                        code: e.code.to_owned(),
+                        code: e.code.as_str().to_owned(),
                         message: i18n::field_message(e, lang),
                     })
                     .collect();
@@ -185,45 +416,70 @@ impl ApiError {
                 d
             }
             ApiError::Transition { current, allowed } => {
+                let actions: Vec<&str> = allowed.iter().map(|a| a.as_str()).collect();
                 p.current_status = Some(current.as_str().to_owned());
-                p.allowed_actions = Some(allowed.iter().map(|a| a.as_str().to_owned()).collect());
-                i18n::transition_detail(current.as_str(), &allowed.iter().map(|a| a.as_str()).collect::<Vec<_>>(), lang)
+                p.allowed_actions = Some(actions.iter().map(|a| (*a).to_owned()).collect());
+                i18n::status_detail(detail, current.as_str(), &actions)
+            }
+            ApiError::PlanTransition { current, allowed } => {
+                let actions: Vec<&str> = allowed.iter().map(|a| a.as_str()).collect();
+                p.current_status = Some(current.as_str().to_owned());
+                p.allowed_actions = Some(actions.iter().map(|a| (*a).to_owned()).collect());
+                i18n::status_detail(detail, current.as_str(), &actions)
             }
             ApiError::Calendar(r) => {
                 let (CalendarRefusal::NotOpen { opens_on: d }
                 | CalendarRefusal::SubmissionDeadlinePassed { deadline: d }
                 | CalendarRefusal::CorrectionDeadlinePassed { deadline: d }
+                | CalendarRefusal::CommissionInputsDeadlinePassed { deadline: d }
                 | CalendarRefusal::ProposalDeadlinePassed { deadline: d }
                 | CalendarRefusal::ApprovalDeadlinePassed { deadline: d }) = *r;
                 p.deadline = Some(d);
-                i18n::detail(slug, lang).replace("{date}", &d.to_string())
+                detail.replace("{date}", &d.to_string())
             }
-            ApiError::PlanTransition { current, allowed } => {
+            ApiError::QuotaExhausted { activity } => detail.replace("{activity}", activity),
+            ApiError::HqmTransition { current, allowed } => {
+                let actions: Vec<&str> = allowed.iter().map(|a| a.as_str()).collect();
                 p.current_status = Some(current.as_str().to_owned());
-                p.allowed_actions = Some(allowed.iter().map(|a| a.as_str().to_owned()).collect());
-                i18n::transition_detail(current.as_str(), &allowed.iter().map(|a| a.as_str()).collect::<Vec<_>>(), lang)
-                    .replace("forecast", "plan")
+                p.allowed_actions = Some(actions.iter().map(|a| (*a).to_owned()).collect());
+                i18n::status_detail(detail, current.as_str(), &actions)
             }
-            ApiError::QuotaExhausted { activity } => i18n::detail(slug, lang).replace("{activity}", activity),
+            ApiError::WrongAuthority { needs } => detail.replace("{authority}", needs.as_str()),
+            ApiError::ScoresIncomplete { missing } => {
+                let list: Vec<&str> = missing.iter().map(|c| c.as_str()).collect();
+                detail.replace("{missing}", &list.join(", "))
+            }
+            ApiError::HolidayYearMissing { year } => detail.replace("{year}", &year.to_string()),
+            ApiError::ForecastExists { id } => {
+                p.forecast_id = Some(id.clone());
+                p.location = Some(forecast_location(id));
+                detail.replace("{id}", id)
+            }
             ApiError::PreconditionFailed { current } => {
                 p.current_version = Some(*current);
-                i18n::detail(slug, lang).replace("{version}", &current.to_string())
+                detail.replace("{version}", &current.to_string())
             }
             ApiError::Forbidden { needs } => {
                 let roles: Vec<&str> = needs.iter().map(|r| r.as_str()).collect();
-                i18n::detail(slug, lang).replace("{roles}", &roles.join(", "))
+                detail.replace("{roles}", &roles.join(", "))
             }
-            ApiError::MethodNotAllowed { allow } => i18n::detail(slug, lang).replace("{allow}", allow),
-            ApiError::PayloadTooLarge { limit } => i18n::detail(slug, lang).replace("{limit}", &limit.to_string()),
-            ApiError::TooManyRequests { retry_after } => {
-                i18n::detail(slug, lang).replace("{seconds}", &retry_after.to_string())
-            }
+            ApiError::MethodNotAllowed { allow } => detail.replace("{allow}", allow),
+            ApiError::PayloadTooLarge { limit } => detail.replace("{limit}", &limit.to_string()),
+            ApiError::RequestTimeout { seconds } => detail.replace("{seconds}", &seconds.to_string()),
+            ApiError::TooManyRequests { retry_after } => detail.replace("{seconds}", &retry_after.to_string()),
             ApiError::BadRequest { detail, .. } => detail.clone(),
-            ApiError::Unauthorized(reason) => format!("{} ({reason})", i18n::detail(slug, lang)),
-            ApiError::Internal(_) | ApiError::Unavailable(_) => {
-                i18n::detail(slug, lang).replace("{request_id}", request_id)
+            ApiError::Unauthorized(reason) => format!("{detail} ({reason})"),
+            ApiError::Internal(_) | ApiError::Store(_) | ApiError::Unavailable(_) | ApiError::Retry => {
+                detail.replace("{request_id}", request_id)
             }
-            _ => i18n::detail(slug, lang).to_owned(),
+            ApiError::NotFound
+            | ApiError::NotAcceptable
+            | ApiError::Conflict(_)
+            | ApiError::Unprocessable(_)
+            | ApiError::PreconditionRequired
+            | ApiError::UnsupportedMediaType
+            | ApiError::UnsupportedFileType
+            | ApiError::IdempotencyMismatch => detail.to_owned(),
         };
         p
     }
@@ -241,11 +497,19 @@ impl ApiError {
             ApiError::MethodNotAllowed { allow } => {
                 b.insert_header((header::ALLOW, allow.clone()));
             }
+            ApiError::ForecastExists { id } => {
+                b.insert_header((header::LOCATION, forecast_location(id)));
+            }
             ApiError::TooManyRequests { retry_after } => {
                 b.insert_header((header::RETRY_AFTER, retry_after.to_string()));
             }
-            ApiError::Unavailable(_) => {
+            ApiError::Unavailable(_) | ApiError::Retry => {
                 b.insert_header((header::RETRY_AFTER, "2"));
+            }
+            // The rest of the body is not read: the connection cannot carry
+            // another request.
+            ApiError::RequestTimeout { .. } => {
+                b.insert_header((header::CONNECTION, "close"));
             }
             _ => {}
         }
@@ -255,29 +519,7 @@ impl ApiError {
 
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
-        match self {
-            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden { .. } => StatusCode::FORBIDDEN,
-            ApiError::NotFound => StatusCode::NOT_FOUND,
-            ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::NotAcceptable => StatusCode::NOT_ACCEPTABLE,
-            ApiError::Transition { .. }
-            | ApiError::PlanTransition { .. }
-            | ApiError::Conflict(_)
-            | ApiError::QuotaExhausted { .. } => StatusCode::CONFLICT,
-            ApiError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
-            ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
-            ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
-            ApiError::Validation(_)
-            | ApiError::IdempotencyMismatch
-            | ApiError::Calendar(_)
-            | ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
+        self.problem_type().status()
     }
 
     /// A plain rendering; the middleware replaces it with the localized one
@@ -293,29 +535,34 @@ impl From<FieldError> for ApiError {
     }
 }
 
+impl From<ValidationErrors> for ApiError {
+    fn from(e: ValidationErrors) -> Self {
+        ApiError::Validation(e)
+    }
+}
+
+impl From<domain::status::TransitionError> for ApiError {
+    fn from(e: domain::status::TransitionError) -> Self {
+        match e {
+            domain::status::TransitionError::Forbidden { needs } => ApiError::Forbidden { needs: vec![needs] },
+            domain::status::TransitionError::NotAllowed { current, allowed } => {
+                ApiError::Transition { current, allowed }
+            }
+        }
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => ApiError::NotFound,
-            StoreError::Validation(v) => ApiError::Validation(v),
-            StoreError::Transition(domain::status::TransitionError::Forbidden { needs }) => {
-                ApiError::Forbidden { needs: vec![needs] }
-            }
-            StoreError::Transition(domain::status::TransitionError::NotAllowed { current, allowed }) => {
-                ApiError::Transition { current, allowed }
-            }
-            StoreError::Calendar(r) => ApiError::Calendar(r),
-            StoreError::PreconditionFailed { current } => ApiError::PreconditionFailed { current },
             StoreError::IdempotencyMismatch => ApiError::IdempotencyMismatch,
             StoreError::Unavailable(m) => ApiError::Unavailable(m),
-            StoreError::Retry => ApiError::Unavailable("transaction kept losing races".into()),
-            StoreError::PlanNotAllowed { current, allowed } => ApiError::PlanTransition { current, allowed },
-            StoreError::PlanExists { .. } => ApiError::Conflict("plan-exists"),
-            StoreError::QuotaNotApproved => ApiError::Conflict("quota-not-approved"),
-            StoreError::QuotaExhausted { activity } => ApiError::QuotaExhausted { activity },
-            StoreError::PermitConflict => ApiError::Conflict("permit-conflict"),
-            StoreError::EmailNotConfirmed => ApiError::Unprocessable("email-not-confirmed"),
-            StoreError::Config(m) | StoreError::Internal(m) => ApiError::Internal(m),
+            StoreError::Retry => ApiError::Retry,
+            e @ (StoreError::Corrupt { .. }
+            | StoreError::Database(_)
+            | StoreError::Config(_)
+            | StoreError::Internal(_)) => ApiError::Store(e),
         }
     }
 }
@@ -323,5 +570,54 @@ impl From<StoreError> for ApiError {
 impl From<actix_web::error::BlockingError> for ApiError {
     fn from(e: actix_web::error::BlockingError) -> Self {
         ApiError::Internal(e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn problem_slugs_are_unique_kebab_case_and_each_is_an_error_status() {
+        let mut seen = HashSet::new();
+        for t in ProblemType::ALL {
+            let s = t.as_str();
+            assert!(seen.insert(s), "{s} is the slug of two problem types");
+            assert!(
+                !s.is_empty()
+                    && s.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')
+                    && !s.starts_with('-')
+                    && !s.ends_with('-')
+                    && !s.contains("--"),
+                "{s} is not kebab-case"
+            );
+            assert!(t.status().is_client_error() || t.status().is_server_error(), "{s}");
+        }
+    }
+
+    #[test]
+    fn auth_failures_are_unique_snake_case() {
+        let all: HashSet<&str> = AuthFailure::ALL.iter().map(|a| a.as_str()).collect();
+        assert_eq!(all.len(), AuthFailure::ALL.len());
+        assert!(all.iter().all(|a| a.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')));
+    }
+
+    #[test]
+    fn a_refused_plan_action_speaks_of_the_plan_in_every_language() {
+        let e = ApiError::PlanTransition {
+            current: domain::quota::PlanStatus::Approved,
+            allowed: vec![domain::quota::PlanAction::EditApproved],
+        };
+        for lang in Lang::ALL {
+            let p = e.to_problem(*lang, "/api/v1/quota-plans/2027/propose", "r");
+            assert_eq!(p.r#type, "/problems/plan-action-not-allowed");
+            assert_eq!(p.status, 409);
+            assert!(p.detail.contains("approved") && p.detail.contains("edit_approved"), "{}", p.detail);
+            let lower = p.detail.to_lowercase();
+            for forecast in ["forecast", "proqnoz", "прогноз"] {
+                assert!(!lower.contains(forecast), "{lang:?}: {}", p.detail);
+            }
+        }
     }
 }

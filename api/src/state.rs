@@ -11,7 +11,7 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use persistence::idempotency::{self, IdempotencyScope, StoredResponse};
-use persistence::{Db, DbConnection, StoreError};
+use persistence::{Db, DbConnection, StoreError, TxError};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
@@ -23,23 +23,38 @@ pub struct OccupationSnapshot {
     pub index: domain::occupation::OccupationIndex,
 }
 
+impl OccupationSnapshot {
+    /// No classification yet (the database is not prepared); any version
+    /// loaded later replaces it.
+    pub fn none() -> OccupationSnapshot {
+        OccupationSnapshot { version: -1, index: domain::occupation::OccupationIndex::build(Vec::new()) }
+    }
+}
+
 /// Loads the current classification from the database.
 pub fn load_occupations(db: &persistence::Db) -> Result<OccupationSnapshot, StoreError> {
     let (version, rows) = db.read(persistence::reference::current_occupations)?;
     Ok(OccupationSnapshot { version, index: domain::occupation::OccupationIndex::build(rows) })
 }
 
-/// Failed token requests per client id, to throttle guessing of secrets:
+/// Failed token requests per API client, to throttle guessing of secrets:
 /// after 5 failures within a minute the client id is refused for the rest
-/// of that minute.
-#[derive(Default)]
+/// of that minute. Only clients that exist are counted (guessing the secret
+/// of an unknown id is pointless, and an id a caller makes up must not
+/// become memory it holds; the rate limiter bounds those callers), and at
+/// most `max` clients are remembered, the oldest forgotten first.
 pub struct ClientFailures {
     map: std::sync::Mutex<std::collections::HashMap<String, (u32, std::time::Instant)>>,
+    max: usize,
 }
 
 impl ClientFailures {
     const LIMIT: u32 = 5;
     const WINDOW: std::time::Duration = std::time::Duration::from_secs(60);
+
+    pub fn new(max: usize) -> ClientFailures {
+        ClientFailures { map: Default::default(), max: max.max(1) }
+    }
 
     /// Seconds to wait, if the client id is blocked now.
     pub fn blocked(&self, id: &str) -> Option<u64> {
@@ -49,10 +64,17 @@ impl ClientFailures {
         (*n >= Self::LIMIT).then(|| left.as_secs().max(1))
     }
 
+    /// Counts a failure of an existing client.
     pub fn failed(&self, id: &str) {
         if let Ok(mut map) = self.map.lock() {
-            if map.len() > 10_000 {
+            if !map.contains_key(id) && map.len() >= self.max {
                 map.retain(|_, (_, since)| since.elapsed() < Self::WINDOW);
+                if map.len() >= self.max {
+                    let oldest = map.iter().min_by_key(|(_, (_, since))| *since).map(|(k, _)| k.clone());
+                    if let Some(k) = oldest {
+                        map.remove(&k);
+                    }
+                }
             }
             let e = map.entry(id.to_owned()).or_insert((0, std::time::Instant::now()));
             if e.1.elapsed() >= Self::WINDOW {
@@ -67,17 +89,32 @@ impl ClientFailures {
             map.remove(id);
         }
     }
+
+    /// Clients remembered now.
+    pub fn len(&self) -> usize {
+        self.map.lock().map(|m| m.len()).unwrap_or(0)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 pub struct AppState {
     pub occupations: std::sync::RwLock<Arc<OccupationSnapshot>>,
     pub mailer: crate::mailer::Mailer,
     /// Set to stop the outbox worker where it stands (tests simulate a crash).
+    #[cfg(feature = "test-hooks")]
     pub worker_stopped: std::sync::atomic::AtomicBool,
+    /// Whether the database has been migrated and seeded by this process;
+    /// until then every API request answers 503 (see `app::Application::build`).
+    pub db_ready: std::sync::atomic::AtomicBool,
     pub client_failures: ClientFailures,
     pub db: Db,
     pub clock: Arc<dyn Clock>,
     pub verifier: Verifier,
+    /// Signs HQM decision documents (SPEC §14.5).
+    pub signer: crate::signing::Signer,
     pub config: Config,
     pub metrics: Metrics,
     pub limiter: crate::middleware::Limiter,
@@ -86,6 +123,10 @@ pub struct AppState {
 impl AppState {
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
+    }
+
+    pub fn is_db_ready(&self) -> bool {
+        self.db_ready.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// The classification to search now.
@@ -109,31 +150,52 @@ impl AppState {
         Ok(true)
     }
 
-    /// Runs a read on the blocking pool.
-    pub async fn read<T: Send + 'static>(
+    /// Runs database work on the blocking pool, off the async workers
+    /// (SPEC §8), and maps its error.
+    async fn blocking<T: Send + 'static, E: Send + 'static>(
         &self,
-        f: impl FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
-    ) -> Result<T, ApiError> {
+        work: impl FnOnce(&Db) -> Result<T, E> + Send + 'static,
+    ) -> Result<T, ApiError>
+    where
+        ApiError: From<E>,
+    {
         let db = self.db.clone();
-        web::block(move || db.read(f)).await?.map_err(ApiError::from)
+        web::block(move || work(&db)).await?.map_err(ApiError::from)
     }
 
-    /// Runs a single-statement read on the blocking pool, without a transaction.
-    pub async fn read_one<T: Send + 'static>(
+    /// Runs a read transaction. `f` may end with a store error or a use
+    /// case's [`ApiError`].
+    pub async fn read<T: Send + 'static, E: TxError + Send + 'static>(
         &self,
-        f: impl FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
-    ) -> Result<T, ApiError> {
-        let db = self.db.clone();
-        web::block(move || db.read_one(f)).await?.map_err(ApiError::from)
+        f: impl FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+    ) -> Result<T, ApiError>
+    where
+        ApiError: From<E>,
+    {
+        self.blocking(move |db| db.read(f)).await
     }
 
-    /// Runs one write transaction on the blocking pool.
-    pub async fn write<T: Send + 'static>(
+    /// Runs a single-statement read, without a transaction.
+    pub async fn read_one<T: Send + 'static, E: TxError + Send + 'static>(
         &self,
-        f: impl Fn(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
-    ) -> Result<T, ApiError> {
-        let db = self.db.clone();
-        web::block(move || db.write(f)).await?.map_err(ApiError::from)
+        f: impl FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+    ) -> Result<T, ApiError>
+    where
+        ApiError: From<E>,
+    {
+        self.blocking(move |db| db.read_one(f)).await
+    }
+
+    /// Runs one write transaction (run again from the start if it lost a
+    /// race, so `f` is `Fn`).
+    pub async fn write<T: Send + 'static, E: TxError + Send + 'static>(
+        &self,
+        f: impl Fn(&mut DbConnection) -> Result<T, E> + Send + 'static,
+    ) -> Result<T, ApiError>
+    where
+        ApiError: From<E>,
+    {
+        self.blocking(move |db| db.write(f)).await
     }
 
     /// Runs a creating or acting `POST` as one transaction under its
@@ -144,7 +206,7 @@ impl AppState {
         caller: &Caller,
         key: IdempotencyKey,
         body: &[u8],
-        f: impl Fn(&mut DbConnection, DateTime<Utc>) -> Result<StoredResponse, StoreError> + Send + 'static,
+        f: impl Fn(&mut DbConnection, DateTime<Utc>) -> Result<StoredResponse, ApiError> + Send + 'static,
     ) -> Result<HttpResponse, ApiError> {
         let now = self.now();
         let mut h = Sha256::new();
@@ -166,8 +228,52 @@ impl AppState {
                 idempotency::run(conn, scope.as_ref(), |c| f(c, now))
             })
             .await?;
-        Ok(replay(&stored))
+        replay(&stored)
     }
+}
+
+impl AppState {
+    /// [`AppState::idempotent`] for a use case that may end with its own
+    /// [`ApiError`] inside the transaction.
+    pub async fn idempotent_api(
+        &self,
+        req: &HttpRequest,
+        caller: &Caller,
+        key: IdempotencyKey,
+        body: &[u8],
+        f: impl Fn(&mut DbConnection, DateTime<Utc>) -> Result<StoredResponse, ApiError> + Send + 'static,
+    ) -> Result<HttpResponse, ApiError> {
+        let now = self.now();
+        let hash = request_hash(req, body);
+        let caller = caller.sub.clone();
+        let stored = self
+            .write(move |conn| {
+                let scope = key.0.as_deref().map(|k| IdempotencyScope {
+                    caller: &caller,
+                    key: k,
+                    request_hash: &hash,
+                    now: now.naive_utc(),
+                });
+                idempotency::run(conn, scope.as_ref(), |c| f(c, now))
+            })
+            .await?;
+        replay(&stored)
+    }
+}
+
+/// What an `Idempotency-Key` is bound to: method, path (with query) and body.
+fn request_hash(req: &HttpRequest, body: &[u8]) -> String {
+    let mut h = Sha256::new();
+    h.update(req.method().as_str());
+    h.update(b" ");
+    h.update(req.path());
+    if !req.query_string().is_empty() {
+        h.update(b"?");
+        h.update(req.query_string());
+    }
+    h.update(b"\n");
+    h.update(body);
+    hex::encode(h.finalize())
 }
 
 /// A JSON answer to store (and replay) for an idempotent request.
@@ -187,8 +293,10 @@ pub fn stored<T: Serialize>(
 }
 
 /// The HTTP response of a stored answer.
-pub fn replay(s: &StoredResponse) -> HttpResponse {
-    let mut b = HttpResponse::build(StatusCode::from_u16(s.status).unwrap_or(StatusCode::OK));
+pub fn replay(s: &StoredResponse) -> Result<HttpResponse, ApiError> {
+    let status = StatusCode::from_u16(s.status)
+        .map_err(|e| ApiError::Internal(format!("stored answer's status {}: {e}", s.status)))?;
+    let mut b = HttpResponse::build(status);
     b.insert_header((header::CONTENT_TYPE, "application/json"));
     if let Some(l) = &s.location {
         b.insert_header((header::LOCATION, l.clone()));
@@ -199,7 +307,7 @@ pub fn replay(s: &StoredResponse) -> HttpResponse {
     if s.replayed {
         b.insert_header(("Idempotent-Replayed", "true"));
     }
-    b.body(s.body.clone())
+    Ok(b.body(s.body.clone()))
 }
 
 /// A JSON response with an `ETag`.
@@ -207,22 +315,35 @@ pub fn json_with_etag<T: Serialize>(status: StatusCode, body: &T, version: i64) 
     HttpResponse::build(status).insert_header((header::ETAG, etag(version))).json(body)
 }
 
-/// A cacheable JSON answer (reference data): a strong `ETag` over the body,
-/// `Cache-Control`, and 304 when `If-None-Match` names the same body.
-pub fn cached_json<T: Serialize>(req: &HttpRequest, body: &T) -> HttpResponse {
+/// A cacheable JSON answer (reference data): a strong `ETag` over the body
+/// and `Cache-Control`; the envelope answers 304 to a matching `If-None-Match`.
+pub fn cached_json<T: Serialize>(body: &T) -> HttpResponse {
     let json = serde_json::to_vec(body).unwrap_or_default();
     let tag = format!("\"{}\"", hex::encode(&Sha256::digest(&json)[..16]));
-    let matches = req
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == "*" || t.trim().trim_start_matches("W/") == tag));
-    let mut b = if matches { HttpResponse::NotModified() } else { HttpResponse::Ok() };
-    b.insert_header((header::ETAG, tag));
-    b.insert_header((header::CACHE_CONTROL, "private, max-age=300, must-revalidate"));
-    if matches {
-        b.finish()
-    } else {
-        b.content_type("application/json").body(json)
+    HttpResponse::Ok()
+        .insert_header((header::ETAG, tag))
+        .insert_header((header::CACHE_CONTROL, "private, max-age=300, must-revalidate"))
+        .content_type("application/json")
+        .body(json)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failures_are_remembered_for_at_most_max_clients() {
+        let f = ClientFailures::new(3);
+        for id in ["a", "b", "c", "d", "e"] {
+            f.failed(id);
+        }
+        assert_eq!(f.len(), 3);
+        for _ in 0..5 {
+            f.failed("e");
+        }
+        assert!(f.blocked("e").is_some());
+        assert!(f.blocked("a").is_none());
+        f.succeeded("e");
+        assert!(f.blocked("e").is_none());
     }
 }

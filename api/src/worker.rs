@@ -6,7 +6,6 @@
 use crate::state::AppState;
 use chrono::Duration;
 use persistence::identity;
-use std::sync::atomic::Ordering;
 use std::sync::Weak;
 
 /// How long a claimed message is left alone before another try.
@@ -17,30 +16,53 @@ pub fn backoff(attempts: i32) -> Duration {
     Duration::seconds(2_i64.saturating_pow(u32::try_from(attempts.clamp(1, 12)).unwrap_or(12)).min(3600))
 }
 
-/// Queues the reminders due today: 7 and 1 days before the submission
-/// deadline, for drafts and returned forecasts whose employer has a
-/// confirmed address; once per forecast and day count.
+/// Queues the reminders due today, once per forecast, deadline and day
+/// count, for employers with a confirmed address: drafts 7 and 1 days before
+/// their campaign's submission deadline; returned forecasts 7 and 1 days
+/// before their own `correction_due`, which the reminder names (SPEC §15.3).
 pub fn queue_reminders(s: &AppState) -> Result<usize, persistence::StoreError> {
     let now = s.now();
     let today = domain::time::baku_date(now);
-    let year = domain::time::default_target_year(now);
+    let at = now.naive_utc();
     s.db.write(|c| {
-        let (campaign, _) = persistence::campaigns::get(c, year)?;
         let mut queued = 0;
-        for days in domain::notify::REMINDER_DAYS {
-            if campaign.submission_deadline - chrono::Duration::days(days) != today {
-                continue;
-            }
-            for (id, number, email) in identity::unsubmitted_with_email(c, year)? {
+        for year in identity::draft_years(c)? {
+            let (campaign, _) = persistence::campaigns::get(c, year)?;
+            let Some(days) = domain::notify::reminder_due(campaign.submission_deadline, today) else { continue };
+            for (id, number, email) in identity::drafts_with_email(c, year)? {
                 let m = domain::notify::deadline_near(number, year, campaign.submission_deadline, days);
                 let key = format!("reminder:{id}:{days}");
-                if identity::enqueue(c, Some(&key), "deadline_reminder", &email, &m, now.naive_utc())? {
+                if identity::enqueue(c, Some(&key), "deadline_reminder", &email, &m, at)? {
                     queued += 1;
                 }
             }
         }
+        let due_days: Vec<chrono::NaiveDate> = domain::notify::REMINDER_DAYS
+            .iter()
+            .filter_map(|d| today.checked_add_days(chrono::Days::new(u64::try_from(*d).ok()?)))
+            .collect();
+        for r in identity::returned_due_with_email(c, &due_days)? {
+            let Some(days) = domain::notify::reminder_due(r.correction_due, today) else { continue };
+            let m = domain::notify::correction_due_near(r.number, r.target_year, r.correction_due, days);
+            // A forecast returned again has another day: its own reminders.
+            let key = format!("correction:{}:{}:{days}", r.id, r.correction_due);
+            if identity::enqueue(c, Some(&key), "correction_reminder", &r.email, &m, at)? {
+                queued += 1;
+            }
+        }
         Ok(queued)
     })
+}
+
+/// Whether a test stopped the worker where it stands (a simulated crash).
+#[cfg(feature = "test-hooks")]
+fn stopped(s: &AppState) -> bool {
+    s.worker_stopped.load(std::sync::atomic::Ordering::SeqCst)
+}
+
+#[cfg(not(feature = "test-hooks"))]
+fn stopped(_: &AppState) -> bool {
+    false
 }
 
 /// Delivers the messages due now; returns how many were sent.
@@ -50,7 +72,7 @@ pub fn deliver_due(s: &AppState) -> Result<usize, persistence::StoreError> {
     let mut sent = 0;
     for m in batch {
         let result = s.mailer.send(&m);
-        if s.worker_stopped.load(Ordering::SeqCst) {
+        if stopped(s) {
             // Stopped mid-delivery (a crash, as tests simulate it): no
             // bookkeeping; the lease runs out and the message goes again.
             return Ok(sent);
@@ -76,7 +98,7 @@ pub fn spawn(state: Weak<AppState>, poll: std::time::Duration) {
     std::thread::spawn(move || loop {
         std::thread::sleep(poll);
         let Some(s) = state.upgrade() else { break };
-        if s.worker_stopped.load(Ordering::SeqCst) {
+        if stopped(&s) || !s.is_db_ready() {
             continue;
         }
         if let Err(e) = queue_reminders(&s) {

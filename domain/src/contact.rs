@@ -1,7 +1,7 @@
 //! The employer's confirmed contact e-mail (SPEC §3; guideline step 4: an
 //! e-mail address must be registered and confirmed before using the service).
 
-use crate::error::FieldError;
+use crate::error::{FieldCode, FieldError};
 use chrono::{DateTime, Duration, Utc};
 use validator::ValidateEmail;
 
@@ -16,14 +16,14 @@ pub const MAX_EMAIL: usize = 254;
 pub fn check_email(s: &str) -> Result<String, FieldError> {
     let s = s.trim();
     if s.len() > MAX_EMAIL {
-        return Err(FieldError::new("email", "length").with("max", MAX_EMAIL));
+        return Err(FieldError::new("email", FieldCode::Length).with("max", MAX_EMAIL));
     }
     if !s.validate_email() {
-        return Err(FieldError::new("email", "email_format"));
+        return Err(FieldError::new("email", FieldCode::EmailFormat));
     }
     match s.rsplit_once('@') {
         Some((local, domain)) => Ok(format!("{local}@{}", domain.to_ascii_lowercase())),
-        None => Err(FieldError::new("email", "email_format")),
+        None => Err(FieldError::new("email", FieldCode::EmailFormat)),
     }
 }
 
@@ -47,7 +47,7 @@ pub fn check_code(s: &str) -> Result<String, FieldError> {
     if s.len() == 6 && s.bytes().all(|b| b.is_ascii_digit()) {
         Ok(s.to_owned())
     } else {
-        Err(FieldError::new("code", "code_format"))
+        Err(FieldError::new("code", FieldCode::CodeFormat))
     }
 }
 
@@ -94,8 +94,8 @@ mod tests {
     #[test]
     fn addresses_are_checked_and_domains_lowered() {
         assert_eq!(check_email(" hr@Absheron.AZ ").unwrap(), "hr@absheron.az");
-        assert_eq!(check_email("not-an-address").unwrap_err().code, "email_format");
-        assert_eq!(check_email(&format!("{}@x.az", "a".repeat(260))).unwrap_err().code, "length");
+        assert_eq!(check_email("not-an-address").unwrap_err().code.as_str(), "email_format");
+        assert_eq!(check_email(&format!("{}@x.az", "a".repeat(260))).unwrap_err().code.as_str(), "length");
     }
 
     #[test]

@@ -4,18 +4,136 @@
 
 use std::collections::BTreeMap;
 
+/// Declares a closed set of wire codes from one list of `Variant => "wire"`
+/// pairs: the enum, `ALL` (every variant, in order) and `as_str` (the code as
+/// sent). The code is also the key of its translations, matched without a
+/// fallback, so a new code does not build until every language has its text.
+#[macro_export]
+macro_rules! wire_codes {
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident {
+            $($(#[$vmeta:meta])* $variant:ident => $wire:literal,)+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        $vis enum $name {
+            $($(#[$vmeta])* $variant,)+
+        }
+
+        impl $name {
+            /// Every code, in the order declared.
+            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
+
+            /// The code as sent on the wire.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $wire,)+
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+wire_codes! {
+    /// The rule a field broke: `code` of `errors[]` (SPEC §7). Stable; a
+    /// client may branch on it. Each has a message in every language of the
+    /// API.
+    pub enum FieldCode {
+        // Any field.
+        Required => "required",
+        Length => "length",
+        OutOfRange => "out_of_range",
+        Invalid => "invalid",
+        InvalidType => "invalid_type",
+        UnknownField => "unknown_field",
+        DuplicateKey => "duplicate_key",
+        ControlCharacter => "control_character",
+        PathMismatch => "path_mismatch",
+        InFuture => "in_future",
+        DateOrder => "date_order",
+        // The employer (SPEC §4.1).
+        TinFormat => "tin_format",
+        TinCheckDigit => "tin_check_digit",
+        TinPersonDigit => "tin_person_digit",
+        TinNotYours => "tin_not_yours",
+        TinImmutable => "tin_immutable",
+        PersonTypeMismatch => "person_type_mismatch",
+        ExceedsEmployees => "exceeds_employees",
+        EconomicActivityUnknown => "economic_activity_unknown",
+        // Forecast lines (SPEC §4.2) and the target year (SPEC §15.1).
+        OccupationCodeFormat => "occupation_code_format",
+        OccupationUnknown => "occupation_unknown",
+        OccupationTitleMismatch => "occupation_title_mismatch",
+        ExceedsTotal => "exceeds_total",
+        DuplicateLine => "duplicate_line",
+        TooManyLines => "too_many_lines",
+        NoLines => "no_lines",
+        TargetYearUnavailable => "target_year_unavailable",
+        TargetYearImmutable => "target_year_immutable",
+        // Campaigns (SPEC §4.4).
+        BeforeTargetYear => "before_target_year",
+        // The quota plan and permits (SPEC §5).
+        SectionRequired => "section_required",
+        NotInPlan => "not_in_plan",
+        NoEntries => "no_entries",
+        DuplicateEntry => "duplicate_entry",
+        ExemptionUnknown => "exemption_unknown",
+        ExemptionCodeFormat => "exemption_code_format",
+        PermitRefFormat => "permit_ref_format",
+        // The contact e-mail and its confirmation code.
+        EmailFormat => "email_format",
+        CodeFormat => "code_format",
+        CodeWrong => "code_wrong",
+        CodeExpired => "code_expired",
+        CodeAttemptsExhausted => "code_attempts_exhausted",
+        NoPendingCode => "no_pending_code",
+        // Classification files (SPEC §6).
+        NoRows => "no_rows",
+        XlsxTooManyRows => "xlsx_too_many_rows",
+        XlsxTooManyColumns => "xlsx_too_many_columns",
+        XlsxTooLargeUncompressed => "xlsx_too_large_uncompressed",
+        XlsxTooManyParts => "xlsx_too_many_parts",
+        // Highly Qualified Migrant applications (SPEC §14).
+        CitizenshipAzerbaijan => "citizenship_azerbaijan",
+        CitizenshipFormat => "citizenship_format",
+        NotAdult => "not_adult",
+        PassportNumberFormat => "passport_number_format",
+        LanguageUnsupported => "language_unsupported",
+        EducationLevelUnknown => "education_level_unknown",
+        CefrLevelUnknown => "cefr_level_unknown",
+        TooMany => "too_many",
+        DocumentEmpty => "document_empty",
+        ContentMismatch => "content_mismatch",
+        KindUnknown => "kind_unknown",
+        ControlCharacters => "control_characters",
+        PassportMissing => "passport_missing",
+        QualificationMissing => "qualification_missing",
+        WrongYear => "wrong_year",
+        Weekend => "weekend",
+        DuplicateDate => "duplicate_date",
+    }
+}
+
 /// One rule broken by one field. `field` is a JSON path such as
 /// `lines[2].demand_foreigners`; `code` is stable and documented.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
     pub field: String,
-    pub code: &'static str,
+    pub code: FieldCode,
     /// Named values for the message, e.g. `max` → `2000`.
     pub params: BTreeMap<&'static str, String>,
 }
 
 impl FieldError {
-    pub fn new(field: impl Into<String>, code: &'static str) -> Self {
+    pub fn new(field: impl Into<String>, code: FieldCode) -> Self {
         Self { field: field.into(), code, params: BTreeMap::new() }
     }
 
@@ -53,9 +171,9 @@ impl ValidationErrors {
         for (field, list) in errs.field_errors() {
             for e in list {
                 let code = match e.code.as_ref() {
-                    "length" => "length",
-                    "range" => "out_of_range",
-                    _ => "invalid",
+                    "length" => FieldCode::Length,
+                    "range" => FieldCode::OutOfRange,
+                    _ => FieldCode::Invalid,
                 };
                 let mut fe = FieldError::new(format!("{prefix}{field}"), code);
                 for (k, v) in &e.params {
@@ -68,6 +186,30 @@ impl ValidationErrors {
                 }
                 self.push(fe);
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn field_codes_are_unique_snake_case() {
+        let mut seen = HashSet::new();
+        for c in FieldCode::ALL {
+            let s = c.as_str();
+            assert!(seen.insert(s), "{s} is the code of two variants");
+            assert!(
+                !s.is_empty()
+                    && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+                    && !s.starts_with('_')
+                    && !s.ends_with('_')
+                    && !s.contains("__"),
+                "{s} is not snake_case"
+            );
+            assert_eq!(c.to_string(), s);
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The forecast (proqnoz-məlumat): the employer section and the lines, with
 //! every check of SPEC §4.1–§4.2 (guideline steps 6–8 and part II).
 
-use crate::error::{FieldError, ValidationErrors};
+use crate::error::{FieldCode, FieldError, ValidationErrors};
 use crate::occupation::OccupationCode;
 use crate::text::{caseless, tidy};
 use crate::tin::{PersonType, Tin};
@@ -183,7 +183,7 @@ fn require(errs: &mut ValidationErrors, field: String, v: &Option<String>) -> St
     match v {
         Some(s) => s.clone(),
         None => {
-            errs.push(FieldError::new(field, "required"));
+            errs.push(FieldError::new(field, FieldCode::Required));
             String::new()
         }
     }
@@ -207,11 +207,11 @@ pub fn validate_employer(
     let tin = match Tin::parse(&input.tin) {
         Ok(t) => {
             if t.person_type() != input.person_type {
-                errs.push(FieldError::new(f("person_type"), "person_type_mismatch").with("tin", t.as_str()));
+                errs.push(FieldError::new(f("person_type"), FieldCode::PersonTypeMismatch).with("tin", t.as_str()));
             }
             if let Some(own) = ctx.caller_tin {
                 if own != t.as_str() {
-                    errs.push(FieldError::new(f("tin"), "tin_not_yours"));
+                    errs.push(FieldError::new(f("tin"), FieldCode::TinNotYours));
                 }
             }
             Some(t)
@@ -242,14 +242,16 @@ pub fn validate_employer(
     let workplace_address = require(&mut errs, f("workplace_address"), &c(&input.workplace_address));
 
     if input.tin_issued_on > ctx.today {
-        errs.push(FieldError::new(f("tin_issued_on"), "in_future").with("today", ctx.today));
+        errs.push(FieldError::new(f("tin_issued_on"), FieldCode::InFuture).with("today", ctx.today));
     }
     if input.foreign_workers > input.employees_total && input.employees_total >= 0 {
-        errs.push(FieldError::new(f("foreign_workers"), "exceeds_employees").with("max", input.employees_total));
+        errs.push(
+            FieldError::new(f("foreign_workers"), FieldCode::ExceedsEmployees).with("max", input.employees_total),
+        );
     }
     let activity = require(&mut errs, f("economic_activity"), &c(&input.economic_activity));
     if !activity.is_empty() && !ctx.known.activities.contains(&activity) {
-        errs.push(FieldError::new(f("economic_activity"), "economic_activity_unknown").with("code", &activity));
+        errs.push(FieldError::new(f("economic_activity"), FieldCode::EconomicActivityUnknown).with("code", &activity));
     }
 
     let section = tin.map(|tin| EmployerSection {
@@ -289,21 +291,23 @@ pub fn validate_line(input: &LineInput, ctx: &Context<'_>, prefix: &str) -> Resu
     let code = OccupationCode::parse(&input.occupation_code);
     let mut title = None;
     match &code {
-        None => errs.push(FieldError::new(f("occupation_code"), "occupation_code_format")),
+        None => errs.push(FieldError::new(f("occupation_code"), FieldCode::OccupationCodeFormat)),
         Some(c) => match ctx.known.occupations.get(c.as_str()) {
-            None => errs.push(FieldError::new(f("occupation_code"), "occupation_unknown").with("code", c)),
+            None => errs.push(FieldError::new(f("occupation_code"), FieldCode::OccupationUnknown).with("code", c)),
             Some(titles) if !title_typed.is_empty() => {
                 let wanted = caseless(&title_typed);
                 title = titles.iter().find(|t| caseless(t) == wanted).cloned();
                 if title.is_none() {
-                    errs.push(FieldError::new(f("occupation_title"), "occupation_title_mismatch").with("code", c));
+                    errs.push(
+                        FieldError::new(f("occupation_title"), FieldCode::OccupationTitleMismatch).with("code", c),
+                    );
                 }
             }
             Some(_) => {}
         },
     }
     if input.demand_foreigners > input.demand_total && input.demand_total >= 1 {
-        errs.push(FieldError::new(f("demand_foreigners"), "exceeds_total").with("max", input.demand_total));
+        errs.push(FieldError::new(f("demand_foreigners"), FieldCode::ExceedsTotal).with("max", input.demand_total));
     }
     let justification = require(&mut errs, f("justification"), &c(&input.justification));
 
@@ -334,11 +338,14 @@ pub fn check_line_set<'a>(
         count += 1;
         let key = (l.occupation_code.as_str(), caseless(&l.occupation_title));
         if let Some(first) = seen.insert(key, i) {
-            errs.push(FieldError::new(format!("{field}[{i}].occupation_title"), "duplicate_line").with("first", first));
+            errs.push(
+                FieldError::new(format!("{field}[{i}].occupation_title"), FieldCode::DuplicateLine)
+                    .with("first", first),
+            );
         }
     }
     if count > MAX_LINES {
-        errs.push(FieldError::new(field, "too_many_lines").with("max", MAX_LINES));
+        errs.push(FieldError::new(field, FieldCode::TooManyLines).with("max", MAX_LINES));
     }
     errs.into_result(())
 }
@@ -360,27 +367,13 @@ pub fn validate_forecast(
         }
     }
     if lines.len() > MAX_LINES {
-        errs.push(FieldError::new("lines", "too_many_lines").with("max", MAX_LINES));
+        errs.push(FieldError::new("lines", FieldCode::TooManyLines).with("max", MAX_LINES));
     } else if errs.is_empty() {
         check_line_set(&valid, "lines")?;
     }
     match section {
         Some(s) if errs.is_empty() => Ok((s, valid)),
         _ => Err(errs),
-    }
-}
-
-/// The target year of a new forecast: the year after the one it is filed in,
-/// in Baku (SPEC §4: "the year after the one it is filed in"); omitted, it
-/// defaults to that year (SPEC §13).
-pub fn check_target_year(given: Option<i64>, now: chrono::DateTime<chrono::Utc>) -> Result<i32, ValidationErrors> {
-    let expected = crate::time::default_target_year(now);
-    match given {
-        None => Ok(expected),
-        Some(y) if y == i64::from(expected) => Ok(expected),
-        Some(_) => {
-            Err(ValidationErrors(vec![FieldError::new("target_year", "target_year_not_next").with("year", expected)]))
-        }
     }
 }
 
@@ -393,10 +386,26 @@ pub fn check_return_reason(reason: &str) -> Result<String, ValidationErrors> {
     crate::text::required("reason", reason, MAX_RETURN_REASON).map_err(|e| ValidationErrors(vec![e]))
 }
 
+/// Longest note an officer attaches when accepting (SPEC §15.4).
+pub const MAX_ACCEPTANCE_NOTE: usize = 2_000;
+
+/// The officer's note on acceptance, the forecast's "other notification"
+/// (SPEC §15.4; the guideline's list shows it beside the notification):
+/// optional, trimmed like every text; a blank one is no note.
+pub fn check_acceptance_note(note: Option<&str>) -> Result<Option<String>, ValidationErrors> {
+    match note.map(|n| (n, crate::text::tidy(n))) {
+        None => Ok(None),
+        Some((_, t)) if t.is_empty() => Ok(None),
+        Some((raw, _)) => {
+            crate::text::required("note", raw, MAX_ACCEPTANCE_NOTE).map(Some).map_err(|e| ValidationErrors(vec![e]))
+        }
+    }
+}
+
 /// A forecast is submitted with at least one line (SPEC §4.2).
 pub fn check_submittable(line_count: usize) -> Result<(), ValidationErrors> {
     if line_count == 0 {
-        return Err(ValidationErrors(vec![FieldError::new("lines", "no_lines")]));
+        return Err(ValidationErrors(vec![FieldError::new("lines", FieldCode::NoLines)]));
     }
     Ok(())
 }
@@ -450,7 +459,7 @@ mod tests {
     }
 
     fn codes(r: Result<impl std::fmt::Debug, ValidationErrors>) -> Vec<(String, &'static str)> {
-        r.unwrap_err().0.into_iter().map(|e| (e.field, e.code)).collect()
+        r.unwrap_err().0.into_iter().map(|e| (e.field, e.code.as_str())).collect()
     }
 
     #[test]
@@ -665,18 +674,19 @@ mod tests {
     }
 
     #[test]
-    fn the_target_year_is_the_next_one_in_baku() {
-        let now: chrono::DateTime<chrono::Utc> = "2026-11-21T10:00:00Z".parse().unwrap();
-        assert_eq!(check_target_year(None, now).unwrap(), 2027);
-        assert_eq!(check_target_year(Some(2027), now).unwrap(), 2027);
-        assert_eq!(codes(check_target_year(Some(2026), now)), vec![("target_year".into(), "target_year_not_next")]);
-    }
-
-    #[test]
     fn a_return_needs_a_reason() {
         assert_eq!(codes(check_return_reason("  \n ")), vec![("reason".into(), "required")]);
         assert_eq!(codes(check_return_reason(&"r".repeat(2001))), vec![("reason".into(), "length")]);
         assert_eq!(check_return_reason(" Fix  line 2 ").unwrap(), "Fix line 2");
+    }
+
+    #[test]
+    fn an_acceptance_note_is_optional_trimmed_and_capped() {
+        assert_eq!(check_acceptance_note(None), Ok(None));
+        assert_eq!(check_acceptance_note(Some(" \n ")), Ok(None), "blank is no note");
+        assert_eq!(check_acceptance_note(Some(" Quota  for 2 only ")), Ok(Some("Quota for 2 only".into())));
+        assert_eq!(check_acceptance_note(Some(&"n".repeat(2000))).map(|n| n.map(|n| n.len())), Ok(Some(2000)));
+        assert_eq!(codes(check_acceptance_note(Some(&"n".repeat(2001)))), vec![("note".into(), "length")]);
     }
 
     #[test]

@@ -3,14 +3,17 @@
 //! Every value that crosses the HTTP boundary is parsed into one of these types
 //! ("parse, don't validate"), so an invalid TIN, occupation code or headcount
 //! cannot exist past the boundary. The rules cite their source: the SMS
-//! guideline (seed 000), the Azerbaijani notice (seed 001), or SPEC sections.
+//! guideline (seed 000), the Azerbaijani notice (seed 001), the Highly
+//! Qualified Migrant rules (seed 002, module [`hqm`]), or SPEC sections.
 
 pub mod campaign;
 pub mod contact;
 pub mod error;
 pub mod forecast;
+pub mod hqm;
 pub mod notify;
 pub mod occupation;
+pub mod policy;
 pub mod quota;
 pub mod reference;
 pub mod role;
@@ -19,4 +22,4 @@ pub mod text;
 pub mod time;
 pub mod tin;
 
-pub use error::{FieldError, ValidationErrors};
+pub use error::{FieldCode, FieldError, ValidationErrors};

@@ -1,5 +1,7 @@
-//! The e-mails the product sends, in Azerbaijani and English (issue on
-//! identity: notifications that are never lost).
+//! The e-mails the product sends to employers, in Azerbaijani, English and
+//! Russian, one after the other (SPEC §15.6: e-mails to employers in az, en
+//! and ru; the product keeps no language per employer, so each message
+//! carries all three).
 
 /// A message: subject and plain-text body.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -8,48 +10,290 @@ pub struct Message {
     pub body: String,
 }
 
+/// One text in the three languages of e-mails to employers.
+struct Texts {
+    az: String,
+    en: String,
+    ru: String,
+}
+
+/// The message whose subject and body are `subject` and `body` in every
+/// language: subjects joined by " / ", bodies one after the other.
+fn message(subject: Texts, body: Texts) -> Message {
+    Message {
+        subject: format!("{} / {} / {}", subject.az, subject.en, subject.ru),
+        body: format!("{}\n\n{}\n\n{}\n", body.az.trim_end(), body.en.trim_end(), body.ru.trim_end()),
+    }
+}
+
 /// The confirmation code for a contact address.
 pub fn confirmation_code(code: &str) -> Message {
-    Message {
-        subject: "E-poçt ünvanının təsdiqi / E-mail confirmation".into(),
-        body: format!(
-            "Təsdiq kodunuz: {code}\nKod 24 saat etibarlıdır.\n\nYour confirmation code: {code}\nThe code is valid for 24 hours.\n"
-        ),
-    }
+    message(
+        Texts {
+            az: "E-poçt ünvanının təsdiqi".into(),
+            en: "E-mail confirmation".into(),
+            ru: "Подтверждение адреса e-mail".into(),
+        },
+        Texts {
+            az: format!("Təsdiq kodunuz: {code}\nKod 24 saat etibarlıdır."),
+            en: format!("Your confirmation code: {code}\nThe code is valid for 24 hours."),
+            ru: format!("Ваш код подтверждения: {code}\nКод действителен 24 часа."),
+        },
+    )
 }
 
-/// A forecast was returned by the Service with a reason.
-pub fn forecast_returned(number: i64, target_year: i32, reason: &str) -> Message {
-    Message {
-        subject: format!("Proqnoz-məlumat №{number} qaytarıldı / Forecast No. {number} returned"),
-        body: format!(
-            "{target_year}-ci il üçün proqnoz-məlumatınız №{number} düzəliş üçün qaytarıldı.\nSəbəb: {reason}\n\n\
-             Your forecast No. {number} for {target_year} was returned for correction.\nReason: {reason}\n"
-        ),
-    }
+/// A forecast was returned by the Service with a reason; it may be
+/// corrected and resubmitted until `due` (SPEC §15.3).
+pub fn forecast_returned(number: i64, target_year: i32, reason: &str, due: chrono::NaiveDate) -> Message {
+    message(
+        Texts {
+            az: format!("Proqnoz-məlumat №{number} qaytarıldı"),
+            en: format!("Forecast No. {number} returned"),
+            ru: format!("Прогноз № {number} возвращён"),
+        },
+        Texts {
+            az: format!(
+                "{target_year}-ci il üçün proqnoz-məlumatınız №{number} düzəliş üçün qaytarıldı.\nSəbəb: {reason}\n\
+                 Düzəldib yenidən təqdim etməyin son tarixi: {due}."
+            ),
+            en: format!(
+                "Your forecast No. {number} for {target_year} was returned for correction.\nReason: {reason}\n\
+                 Correct and resubmit it by {due}."
+            ),
+            ru: format!(
+                "Ваш прогноз № {number} на {target_year} год возвращён на исправление.\nПричина: {reason}\n\
+                 Исправьте и подайте его повторно до {due} включительно."
+            ),
+        },
+    )
 }
 
-/// A forecast was accepted.
-pub fn forecast_accepted(number: i64, target_year: i32) -> Message {
-    Message {
-        subject: format!("Proqnoz-məlumat №{number} qəbul edildi / Forecast No. {number} accepted"),
-        body: format!(
-            "{target_year}-ci il üçün proqnoz-məlumatınız №{number} qəbul edildi.\n\n\
-             Your forecast No. {number} for {target_year} was accepted.\n"
-        ),
-    }
+/// A forecast was accepted, with the officer's note if any (SPEC §15.4).
+pub fn forecast_accepted(number: i64, target_year: i32, note: Option<&str>) -> Message {
+    let line = |label: &str| note.map(|n| format!("\n{label}: {n}")).unwrap_or_default();
+    message(
+        Texts {
+            az: format!("Proqnoz-məlumat №{number} qəbul edildi"),
+            en: format!("Forecast No. {number} accepted"),
+            ru: format!("Прогноз № {number} принят"),
+        },
+        Texts {
+            az: format!("{target_year}-ci il üçün proqnoz-məlumatınız №{number} qəbul edildi.{}", line("Qeyd")),
+            en: format!("Your forecast No. {number} for {target_year} was accepted.{}", line("Note")),
+            ru: format!("Ваш прогноз № {number} на {target_year} год принят.{}", line("Примечание")),
+        },
+    )
 }
 
 /// The submission deadline is `days` away and the forecast is not submitted.
 pub fn deadline_near(number: i64, target_year: i32, deadline: chrono::NaiveDate, days: i64) -> Message {
-    Message {
-        subject: format!("Son tarixə {days} gün qalıb / {days} day(s) to the deadline"),
-        body: format!(
-            "{target_year}-ci il üçün proqnoz-məlumatınız №{number} hələ təqdim edilməyib. Son tarix: {deadline}.\n\n\
-             Your forecast No. {number} for {target_year} is not submitted yet. The deadline is {deadline}.\n"
-        ),
+    message(
+        Texts {
+            az: format!("Son tarixə {days} gün qalıb"),
+            en: format!("{days} day(s) to the deadline"),
+            ru: format!("До срока осталось дней: {days}"),
+        },
+        Texts {
+            az: format!(
+                "{target_year}-ci il üçün proqnoz-məlumatınız №{number} hələ təqdim edilməyib. Son tarix: {deadline}."
+            ),
+            en: format!(
+                "Your forecast No. {number} for {target_year} is not submitted yet. The deadline is {deadline}."
+            ),
+            ru: format!("Ваш прогноз № {number} на {target_year} год ещё не подан. Срок: {deadline} включительно."),
+        },
+    )
+}
+
+/// A returned forecast is not resubmitted and its `correction_due` is
+/// `days` away (SPEC §15.3).
+pub fn correction_due_near(number: i64, target_year: i32, due: chrono::NaiveDate, days: i64) -> Message {
+    message(
+        Texts {
+            az: format!("Düzəlişə {days} gün qalıb"),
+            en: format!("{days} day(s) left to correct"),
+            ru: format!("До срока исправления осталось дней: {days}"),
+        },
+        Texts {
+            az: format!(
+                "{target_year}-ci il üçün qaytarılmış proqnoz-məlumatınız №{number} hələ yenidən təqdim edilməyib. \
+                 Son tarix: {due}."
+            ),
+            en: format!(
+                "Your returned forecast No. {number} for {target_year} is not resubmitted yet. The deadline is {due}."
+            ),
+            ru: format!(
+                "Ваш возвращённый прогноз № {number} на {target_year} год ещё не подан повторно. Срок: {due} включительно."
+            ),
+        },
+    )
+}
+
+/// Days before a deadline on which reminders go out.
+pub const REMINDER_DAYS: [i64; 2] = [7, 1];
+
+/// The number of days before `deadline` that `today` is, when a reminder
+/// goes out on that day ([`REMINDER_DAYS`]); `None` on other days.
+pub fn reminder_due(deadline: chrono::NaiveDate, today: chrono::NaiveDate) -> Option<i64> {
+    let days = (deadline - today).num_days();
+    REMINDER_DAYS.contains(&days).then_some(days)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> chrono::NaiveDate {
+        s.parse().unwrap()
+    }
+
+    /// Every message, each with a marker of each language's text.
+    fn all() -> Vec<Message> {
+        vec![
+            confirmation_code("123456"),
+            forecast_returned(17, 2027, "Name the site.", d("2026-09-10")),
+            forecast_accepted(17, 2027, Some("Two of three.")),
+            forecast_accepted(17, 2027, None),
+            deadline_near(17, 2027, d("2026-08-01"), 7),
+            correction_due_near(17, 2027, d("2026-09-10"), 1),
+        ]
+    }
+
+    #[test]
+    fn every_email_speaks_azerbaijani_english_and_russian() {
+        for m in all() {
+            let subjects: Vec<&str> = m.subject.split(" / ").collect();
+            assert_eq!(subjects.len(), 3, "{}", m.subject);
+            let parts: Vec<&str> = m.body.trim_end().split("\n\n").collect();
+            assert_eq!(parts.len(), 3, "{}", m.body);
+            let cyrillic = |s: &str| s.chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c));
+            let azerbaijani = |s: &str| s.chars().any(|c| "əğıöüçşƏĞİÖÜÇŞ".contains(c));
+            assert!(azerbaijani(subjects[0]) || subjects[0].contains("gün"), "{}", subjects[0]);
+            assert!(azerbaijani(parts[0]), "{}", parts[0]);
+            assert!(!cyrillic(subjects[1]) && !azerbaijani(parts[1]) && !cyrillic(parts[1]), "{}", parts[1]);
+            assert!(cyrillic(subjects[2]) && cyrillic(parts[2]), "{}", parts[2]);
+        }
+    }
+
+    #[test]
+    fn the_facts_are_in_every_language() {
+        let m = forecast_returned(17, 2027, "Name the site.", d("2026-09-10"));
+        for part in m.body.trim_end().split("\n\n") {
+            assert!(part.contains("17") && part.contains("2027") && part.contains("Name the site."), "{part}");
+            assert!(part.contains("2026-09-10"), "{part}");
+        }
+        let m = forecast_accepted(17, 2027, Some("Two of three."));
+        assert_eq!(m.body.matches("Two of three.").count(), 3);
+        assert!(!forecast_accepted(17, 2027, None).body.contains(':'), "no note, no note line");
+        assert!(confirmation_code("123456").body.contains("Your confirmation code: 123456"));
+    }
+
+    #[test]
+    fn reminders_go_seven_days_and_one_day_before() {
+        let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+        assert_eq!(reminder_due(d("2026-08-01"), d("2026-07-25")), Some(7));
+        assert_eq!(reminder_due(d("2026-08-01"), d("2026-07-31")), Some(1));
+        for other in ["2026-07-24", "2026-07-26", "2026-08-01", "2026-08-02"] {
+            assert_eq!(reminder_due(d("2026-08-01"), d(other)), None, "{other}");
+        }
     }
 }
 
-/// Days before the submission deadline on which reminders go out.
-pub const REMINDER_DAYS: [i64; 2] = [7, 1];
+/// An HQM application was received: its review deadline (SPEC §14.4), in the
+/// application's language (SPEC §14.5, §15.6).
+pub fn hqm_submitted(lang: crate::hqm::language::Language, number: i64, deadline: chrono::NaiveDate) -> Message {
+    use crate::hqm::language::Language::*;
+    let (subject, body) = match lang {
+        Az => (
+            format!("Ərizə №{number} qəbul edildi"),
+            format!("Yüksək ixtisaslı miqrant ərizəniz №{number} baxılmaya qəbul edildi. Baxılma müddəti: {deadline}.\n"),
+        ),
+        Tr => (
+            format!("Başvuru No. {number} alındı"),
+            format!("Yüksek nitelikli göçmen başvurunuz No. {number} incelemeye alındı. İnceleme süresi: {deadline}.\n"),
+        ),
+        En => (
+            format!("Application No. {number} received"),
+            format!("Your Highly Qualified Migrant application No. {number} is under review. Review deadline: {deadline}.\n"),
+        ),
+        Ru => (
+            format!("Заявление № {number} принято"),
+            format!("Ваше заявление высококвалифицированного мигранта № {number} принято к рассмотрению. Срок рассмотрения: {deadline}.\n"),
+        ),
+    };
+    Message { subject, body }
+}
+
+/// The review of an HQM application was extended (SPEC §14.4), in the
+/// application's language.
+pub fn hqm_extended(lang: crate::hqm::language::Language, number: i64, deadline: chrono::NaiveDate) -> Message {
+    use crate::hqm::language::Language::*;
+    let (subject, body) = match lang {
+        Az => (
+            format!("Ərizə №{number}: baxılma müddəti uzadıldı"),
+            format!("Əlavə araşdırma üçün ərizənizə №{number} baxılma müddəti {deadline} tarixinədək uzadıldı.\n"),
+        ),
+        Tr => (
+            format!("Başvuru No. {number}: inceleme süresi uzatıldı"),
+            format!("Ek inceleme için başvurunuzun No. {number} inceleme süresi {deadline} tarihine kadar uzatıldı.\n"),
+        ),
+        En => (
+            format!("Application No. {number}: review extended"),
+            format!("For additional investigation, the review of your application No. {number} is extended to {deadline}.\n"),
+        ),
+        Ru => (
+            format!("Заявление № {number}: срок рассмотрения продлён"),
+            format!("Для дополнительной проверки срок рассмотрения заявления № {number} продлён до {deadline}.\n"),
+        ),
+    };
+    Message { subject, body }
+}
+
+/// The decision on an HQM application (SPEC §14.5), in the application's
+/// language: the outcome, the document's number and verification code.
+pub fn hqm_decided(
+    lang: crate::hqm::language::Language,
+    decision: &str,
+    outcome: crate::hqm::application::Outcome,
+    total: u32,
+    code: &str,
+) -> Message {
+    use crate::hqm::language::Language::*;
+    let result = crate::hqm::decision::outcome_name(lang, outcome);
+    let (subject, body) = match lang {
+        Az => (
+            format!("Qərar {decision}: {result}"),
+            format!("Ərizənizə dair qərar: {result}. Cəmi bal: {total}.\nSənəd: {decision}, yoxlama kodu: {code}.\n"),
+        ),
+        Tr => (
+            format!("Karar {decision}: {result}"),
+            format!("Başvurunuza ilişkin karar: {result}. Toplam puan: {total}.\nBelge: {decision}, doğrulama kodu: {code}.\n"),
+        ),
+        En => (
+            format!("Decision {decision}: {result}"),
+            format!("The decision on your application: {result}. Total points: {total}.\nDocument: {decision}, verification code: {code}.\n"),
+        ),
+        Ru => (
+            format!("Решение {decision}: {result}"),
+            format!("Решение по вашему заявлению: {result}. Всего баллов: {total}.\nДокумент: {decision}, код проверки: {code}.\n"),
+        ),
+    };
+    Message { subject, body }
+}
+
+#[cfg(test)]
+mod hqm_tests {
+    use super::*;
+    use crate::hqm::application::Outcome;
+    use crate::hqm::language::Language;
+
+    #[test]
+    fn hqm_messages_are_in_the_application_language() {
+        let d: chrono::NaiveDate = "2026-07-01".parse().unwrap();
+        assert!(hqm_submitted(Language::Tr, 7, d).body.contains("incelemeye"));
+        assert!(hqm_extended(Language::Ru, 7, d).subject.contains("продлён"));
+        let m = hqm_decided(Language::Az, "HQM-2026-000007", Outcome::Recognised, 82, "ABCDEFGHJKMN");
+        assert!(m.subject.contains("HQM-2026-000007") && m.body.contains("ABCDEFGHJKMN") && m.body.contains("82"));
+        assert!(hqm_decided(Language::En, "N", Outcome::Refused, 69, "C").subject.contains("Not recognised"));
+    }
+}

@@ -240,33 +240,41 @@ pub enum ImportMode {
 /// Checks every row of an import (SPEC §6: all or nothing, with a report of
 /// the rejected rows): a code of 3–4 digits, a non-blank title of at most
 /// [`MAX_IMPORT_TITLE`] characters, no (code, title) pair twice (compared
-/// as a person would: case and spacing aside). Each error names the row's
+/// as a person would: case and spacing aside), no control character in a
+/// title ([`crate::text::check_controls`]). Each error names the row's
 /// line as `rows[LINE].code` or `rows[LINE].title`.
 pub fn validate_import(rows: &[ImportRow]) -> Result<Vec<ImportEntry>, crate::ValidationErrors> {
-    use crate::error::FieldError;
+    use crate::error::{FieldCode, FieldError};
     let mut errs = crate::ValidationErrors::default();
     let mut seen: std::collections::HashMap<(String, String), usize> = std::collections::HashMap::new();
     let mut out = Vec::with_capacity(rows.len());
     if rows.is_empty() {
-        errs.push(FieldError::new("rows", "no_rows"));
+        errs.push(FieldError::new("rows", FieldCode::NoRows));
     }
     for r in rows {
         let code = OccupationCode::parse(&r.code);
         let title = crate::text::tidy(&r.title);
         if code.is_none() {
-            errs.push(FieldError::new(format!("rows[{}].code", r.line), "occupation_code_format").with("line", r.line));
+            errs.push(
+                FieldError::new(format!("rows[{}].code", r.line), FieldCode::OccupationCodeFormat).with("line", r.line),
+            );
         }
-        if title.is_empty() {
-            errs.push(FieldError::new(format!("rows[{}].title", r.line), "required").with("line", r.line));
+        if let Err(e) = crate::text::check_controls(&format!("rows[{}].title", r.line), &r.title) {
+            errs.push(e);
+        } else if title.is_empty() {
+            errs.push(FieldError::new(format!("rows[{}].title", r.line), FieldCode::Required).with("line", r.line));
         } else if title.chars().count() > MAX_IMPORT_TITLE {
-            errs.push(FieldError::new(format!("rows[{}].title", r.line), "length").with("max", MAX_IMPORT_TITLE));
+            errs.push(
+                FieldError::new(format!("rows[{}].title", r.line), FieldCode::Length).with("max", MAX_IMPORT_TITLE),
+            );
         }
         if let Some(c) = code {
-            if !title.is_empty() {
+            if !title.is_empty() && !title.chars().any(crate::text::is_forbidden_control) {
                 let key = (c.to_string(), crate::text::caseless(&title));
                 if let Some(first) = seen.insert(key, r.line) {
                     errs.push(
-                        FieldError::new(format!("rows[{}].title", r.line), "duplicate_entry").with("first", first),
+                        FieldError::new(format!("rows[{}].title", r.line), FieldCode::DuplicateEntry)
+                            .with("first", first),
                     );
                 }
                 out.push(ImportEntry { code: c, title });
@@ -312,7 +320,7 @@ mod tests {
     }
 
     fn codes_of(r: (Vec<&IndexedOccupation>, usize)) -> Vec<String> {
-        r.0.iter().map(|e| format!("{} {}", e.code, e.title)).collect()
+        r.0.iter().map(|e| format!("{} {}", e.code.as_str(), e.title)).collect()
     }
 
     #[test]
@@ -353,7 +361,7 @@ mod tests {
         let rows =
             vec![row(2, "110", "Admiral"), row(3, "71x3", "Bənna"), row(4, "7123", "  "), row(5, "0110", "ADMIRAL")];
         let errs = validate_import(&rows).unwrap_err().0;
-        let got: Vec<_> = errs.iter().map(|e| (e.field.as_str(), e.code)).collect();
+        let got: Vec<_> = errs.iter().map(|e| (e.field.as_str(), e.code.as_str())).collect();
         assert_eq!(
             got,
             vec![
@@ -365,6 +373,14 @@ mod tests {
         let ok = validate_import(&rows[..1]).unwrap();
         assert_eq!(ok[0].code.as_str(), "0110");
         assert!(validate_import(&[]).is_err(), "an empty file replaces nothing");
+    }
+
+    #[test]
+    fn an_imported_title_with_a_control_character_is_refused() {
+        let rows = vec![row(2, "110", "Adm\0iral"), row(3, "7123", "Bənna,\txarici suvaq")];
+        let errs = validate_import(&rows).unwrap_err().0;
+        let got: Vec<_> = errs.iter().map(|e| (e.field.as_str(), e.code.as_str())).collect();
+        assert_eq!(got, vec![("rows[2].title", "control_character")]);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The yearly quota: the plan's status machine, its entries, and the rule
 //! that enforces it when work permits are issued (SPEC §5.2–§5.3).
 
-use crate::error::{FieldError, ValidationErrors};
+use crate::error::{FieldCode, FieldError, ValidationErrors};
 use crate::role::Role;
 use serde::{Deserialize, Serialize};
 
@@ -106,8 +106,30 @@ pub fn check_quota_number(field: String, n: i64) -> Result<i64, FieldError> {
     if (0..=MAX_QUOTA).contains(&n) {
         Ok(n)
     } else {
-        Err(FieldError::new(field, "out_of_range").with("min", 0).with("max", MAX_QUOTA))
+        Err(FieldError::new(field, FieldCode::OutOfRange).with("min", 0).with("max", MAX_QUOTA))
     }
+}
+
+/// The Commission's starting point (SPEC §5.2: the proposed number is
+/// pre-filled from the summary): per section, the foreigners of accepted
+/// forecasts that count toward the quota. A sum above [`MAX_QUOTA`], the
+/// most an entry can hold, is proposed as [`MAX_QUOTA`]; the Commission edits
+/// every proposal before it proposes the plan.
+pub fn proposals_from_summary(rows: &[(String, i64)]) -> Vec<(String, i64)> {
+    let mut by_section: std::collections::BTreeMap<&str, i64> = std::collections::BTreeMap::new();
+    for (section, n) in rows {
+        let sum = by_section.entry(section.as_str()).or_default();
+        *sum = sum.saturating_add(*n);
+    }
+    by_section.into_iter().map(|(s, n)| (s.to_owned(), n.clamp(0, MAX_QUOTA))).collect()
+}
+
+/// How well a forecast predicted the permits recorded: permits per
+/// forecast foreigner, to three decimals; none without a forecast (a report
+/// the product adds to SPEC §5.3's figures).
+pub fn accuracy_ratio(forecast: i64, permits: i64) -> Option<f64> {
+    #[allow(clippy::cast_precision_loss)] // counts of people, far below 2^52
+    (forecast > 0).then(|| (permits as f64 / forecast as f64 * 1000.0).round() / 1000.0)
 }
 
 /// At most this many entries in a plan (there are 21 sections; room to spare).
@@ -129,7 +151,7 @@ pub fn check_plan_entries(
 ) -> Result<Vec<PlanEntryNumbers>, ValidationErrors> {
     let mut errs = ValidationErrors::default();
     if entries.len() > MAX_PLAN_ENTRIES {
-        errs.push(FieldError::new("entries", "too_many_lines").with("max", MAX_PLAN_ENTRIES));
+        errs.push(FieldError::new("entries", FieldCode::TooManyLines).with("max", MAX_PLAN_ENTRIES));
         return Err(errs);
     }
     let mut seen = std::collections::HashSet::new();
@@ -144,7 +166,7 @@ pub fn check_plan_entries(
         }
         let activity = activity.trim().to_owned();
         if !seen.insert(activity.clone()) {
-            errs.push(FieldError::new(format!("entries[{i}].economic_activity"), "duplicate_entry"));
+            errs.push(FieldError::new(format!("entries[{i}].economic_activity"), FieldCode::DuplicateEntry));
         }
         out.push(PlanEntryNumbers { economic_activity: activity, proposed: *proposed, approved: *approved });
     }
@@ -157,11 +179,13 @@ pub fn check_approvable(approved: &[(String, Option<i64>)]) -> Result<(), Valida
     let mut errs = ValidationErrors::default();
     for (i, (activity, n)) in approved.iter().enumerate() {
         if n.is_none() {
-            errs.push(FieldError::new(format!("entries[{i}].approved"), "required").with("activity", activity));
+            errs.push(
+                FieldError::new(format!("entries[{i}].approved"), FieldCode::Required).with("activity", activity),
+            );
         }
     }
     if approved.is_empty() {
-        errs.push(FieldError::new("entries", "no_entries"));
+        errs.push(FieldError::new("entries", FieldCode::NoEntries));
     }
     errs.into_result(())
 }
@@ -178,7 +202,7 @@ pub fn check_permit_ref(s: &str) -> Result<String, FieldError> {
     if ok {
         Ok(s.to_owned())
     } else {
-        Err(FieldError::new("permit_ref", "permit_ref_format").with("max", MAX_PERMIT_REF))
+        Err(FieldError::new("permit_ref", FieldCode::PermitRefFormat).with("max", MAX_PERMIT_REF))
     }
 }
 
@@ -210,10 +234,10 @@ pub fn check_permit(
         }
     }
     if economic_activity.chars().count() > 10 {
-        errs.push(FieldError::new("economic_activity", "length").with("max", 10));
+        errs.push(FieldError::new("economic_activity", FieldCode::Length).with("max", 10));
     }
     if exemption.is_some_and(|x| x.chars().count() > 50) {
-        errs.push(FieldError::new("exemption", "length").with("max", 50));
+        errs.push(FieldError::new("exemption", FieldCode::Length).with("max", 50));
     }
     match permit_ref {
         Some(permit_ref) if errs.is_empty() => Ok(PermitInput {
@@ -241,6 +265,22 @@ impl QuotaFigures {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_accuracy_ratio_is_permits_per_forecast_foreigner() {
+        assert_eq!(super::accuracy_ratio(3, 2), Some(0.667));
+        assert_eq!(super::accuracy_ratio(0, 5), None);
+    }
+
+    #[test]
+    fn proposals_add_up_per_section_and_stay_within_an_entry() {
+        let rows = [("F".to_owned(), 3), ("A".to_owned(), 2), ("F".to_owned(), 4), ("C".to_owned(), super::MAX_QUOTA)];
+        let rows = [&rows[..], &[("C".to_owned(), 1)]].concat();
+        assert_eq!(
+            super::proposals_from_summary(&rows),
+            vec![("A".to_owned(), 2), ("C".to_owned(), super::MAX_QUOTA), ("F".to_owned(), 7)]
+        );
+    }
+
     use super::*;
 
     #[test]
@@ -277,7 +317,7 @@ mod tests {
         let ok = check_plan_entries(&[("F", Some(10), None), ("A", None, Some(0))]).unwrap();
         assert_eq!(ok[1].approved, Some(0));
         let e = check_plan_entries(&[("F", Some(1), Some(-1)), ("F", Some(1), None)]).unwrap_err();
-        let got: Vec<_> = e.0.iter().map(|x| (x.field.as_str(), x.code)).collect();
+        let got: Vec<_> = e.0.iter().map(|x| (x.field.as_str(), x.code.as_str())).collect();
         assert_eq!(got, [("entries[0].approved", "out_of_range"), ("entries[1].economic_activity", "duplicate_entry")]);
     }
 

@@ -133,7 +133,7 @@ pub fn check_exemption_code(code: &str) -> Result<String, crate::FieldError> {
     if ok {
         Ok(code.to_owned())
     } else {
-        Err(crate::FieldError::new("code", "exemption_code_format"))
+        Err(crate::FieldError::new("code", crate::FieldCode::ExemptionCodeFormat))
     }
 }
 

@@ -1,23 +1,32 @@
-//! Roles of the people and systems that call the API (SPEC §3).
+//! Roles of the people and systems that call the API (SPEC §3, §14.1).
 
 use serde::{Deserialize, Serialize};
 
-/// A role carried in a token's `roles` claim (SPEC §3).
+/// A role carried in a token's `roles` claim (SPEC §3, §14.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Acts for one TIN: files forecasts.
     Employer,
-    /// State Migration Service reviewer.
+    /// State Migration Service reviewer; in the HQM service it extends the
+    /// review and issues the decision (SPEC §14.1).
     Officer,
     /// Commission on Establishment of Labour Quotas: summaries and proposals.
     Commission,
-    /// Reference data, campaigns, quota approval, API clients.
+    /// Reference data, campaigns, quota approval, API clients, the holiday
+    /// calendar (SPEC §14.1).
     Admin,
+    /// A foreigner or stateless person applying to be recognised as a Highly
+    /// Qualified Migrant, identified by the token's `sub` (SPEC §14.1).
+    Applicant,
+    /// An official of one scoring authority, named by the token's `authority`
+    /// claim (SPEC §14.1).
+    Assessor,
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [Role::Employer, Role::Officer, Role::Commission, Role::Admin];
+    pub const ALL: [Role; 6] =
+        [Role::Employer, Role::Officer, Role::Commission, Role::Admin, Role::Applicant, Role::Assessor];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -25,6 +34,8 @@ impl Role {
             Role::Officer => "officer",
             Role::Commission => "commission",
             Role::Admin => "admin",
+            Role::Applicant => "applicant",
+            Role::Assessor => "assessor",
         }
     }
 
@@ -32,8 +43,24 @@ impl Role {
         Role::ALL.into_iter().find(|r| r.as_str() == s)
     }
 
-    /// Staff see every employer's forecasts (SPEC §4.5).
+    /// Staff see every employer's forecasts (SPEC §4.5): the officer, the
+    /// Commission and admin. Applicants and assessors are not staff of the
+    /// quota service (SPEC §14.1).
     pub fn is_staff(self) -> bool {
-        !matches!(self, Role::Employer)
+        matches!(self, Role::Officer | Role::Commission | Role::Admin)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_only_three_roles_are_staff() {
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.as_str()), Some(r));
+        }
+        let staff: Vec<Role> = Role::ALL.into_iter().filter(|r| r.is_staff()).collect();
+        assert_eq!(staff, [Role::Officer, Role::Commission, Role::Admin]);
     }
 }

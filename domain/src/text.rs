@@ -53,11 +53,11 @@ pub fn tidy(s: &str) -> String {
 /// non-empty where required, with sensible maximum lengths").
 pub fn required(field: &str, raw: &str, max: usize) -> Result<String, crate::FieldError> {
     if raw.chars().count() > max {
-        return Err(crate::FieldError::new(field, "length").with("max", max));
+        return Err(crate::FieldError::new(field, crate::FieldCode::Length).with("max", max));
     }
     let t = tidy(raw);
     if t.is_empty() {
-        return Err(crate::FieldError::new(field, "required"));
+        return Err(crate::FieldError::new(field, crate::FieldCode::Required));
     }
     Ok(t)
 }
@@ -75,6 +75,25 @@ pub fn caseless(s: &str) -> String {
             c => c.to_lowercase().collect(),
         })
         .collect()
+}
+
+/// Whether `c` is a control character no text of this API may hold: the C0
+/// controls other than tab, line feed and carriage return (which white-space
+/// handling turns into spaces where a text is one line), and DEL. PostgreSQL
+/// `text` cannot hold NUL at all, and SQLite would store it silently, so
+/// every string a request carries is checked against this one rule at the
+/// boundary (body, path, query, form, imported files).
+pub fn is_forbidden_control(c: char) -> bool {
+    c.is_ascii_control() && !matches!(c, '\t' | '\n' | '\r')
+}
+
+/// The refusal of a text holding a forbidden control character (see
+/// [`is_forbidden_control`]), naming `field`.
+pub fn check_controls(field: &str, s: &str) -> Result<(), crate::FieldError> {
+    match s.chars().position(is_forbidden_control) {
+        None => Ok(()),
+        Some(at) => Err(crate::FieldError::new(field, crate::FieldCode::ControlCharacter).with("position", at)),
+    }
 }
 
 #[cfg(test)]
@@ -100,8 +119,8 @@ mod tests {
     #[test]
     fn required_texts_are_tidied_and_bounded_as_sent() {
         assert_eq!(required("f", "  a   b ", 10).unwrap(), "a b");
-        assert_eq!(required("f", "   ", 10).unwrap_err().code, "required");
-        assert_eq!(required("f", &" ".repeat(11), 10).unwrap_err().code, "length");
+        assert_eq!(required("f", "   ", 10).unwrap_err().code.as_str(), "required");
+        assert_eq!(required("f", &" ".repeat(11), 10).unwrap_err().code.as_str(), "length");
     }
 
     #[test]
@@ -110,5 +129,17 @@ mod tests {
         assert_ne!(caseless("Banna, xarici suvaq"), caseless("Bənna, xarici suvaq"));
         assert_eq!(caseless("IŞIQ"), "işiq");
         assert_eq!(caseless("ADMIRAL"), caseless("Admiral"));
+    }
+
+    #[test]
+    fn nul_and_other_controls_are_refused_but_tab_and_newlines_pass() {
+        assert!(check_controls("f", "a\tb\r\nc").is_ok());
+        let e = check_controls("f", "ab\0c").unwrap_err();
+        assert_eq!((e.field.as_str(), e.code.as_str()), ("f", "control_character"));
+        assert_eq!(e.params.get("position").map(String::as_str), Some("2"));
+        for c in ['\u{1}', '\u{1b}', '\u{1f}', '\u{7f}'] {
+            assert!(check_controls("f", &format!("x{c}")).is_err(), "{c:?}");
+        }
+        assert!(check_controls("f", "Bənna, xarici suvaq").is_ok());
     }
 }

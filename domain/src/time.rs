@@ -14,10 +14,24 @@ pub fn baku_date(now: DateTime<Utc>) -> NaiveDate {
     now.with_timezone(&baku_offset()).date_naive()
 }
 
-/// The default target year of a forecast filed at `now`: the year after the
-/// one it is filed in, in Baku (SPEC §4, §13).
-pub fn default_target_year(now: DateTime<Utc>) -> i32 {
-    baku_date(now).year() + 1
+/// The years a date anywhere in the product may fall in: TIN certificates
+/// (the oldest dates it holds) are from the 1990s, and target years end at
+/// 2100 (`campaign::MAX_TARGET_YEAR`). `0000-01-01` is a typing error, not a
+/// date anyone means.
+pub const DATE_YEARS: std::ops::RangeInclusive<i32> = 1900..=2100;
+
+/// A date as every request writes it: `YYYY-MM-DD` exactly (four-digit year,
+/// no sign, two-digit month and day), a real day, in [`DATE_YEARS`].
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    let shape = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !shape {
+        return None;
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().filter(|d| DATE_YEARS.contains(&d.year()))
 }
 
 /// The instants at which Baku date `d` starts and the next one starts, in
@@ -37,9 +51,8 @@ mod tests {
     fn baku_is_four_hours_ahead_of_utc() {
         let late_utc: DateTime<Utc> = "2026-12-31T20:30:00Z".parse().unwrap();
         assert_eq!(baku_date(late_utc), NaiveDate::from_ymd_opt(2027, 1, 1).unwrap());
-        assert_eq!(default_target_year(late_utc), 2028);
         let early_utc: DateTime<Utc> = "2026-12-31T19:59:59Z".parse().unwrap();
-        assert_eq!(default_target_year(early_utc), 2027);
+        assert_eq!(baku_date(early_utc), NaiveDate::from_ymd_opt(2026, 12, 31).unwrap());
     }
 
     #[test]
@@ -47,5 +60,23 @@ mod tests {
         let (start, next) = baku_day_bounds(NaiveDate::from_ymd_opt(2026, 8, 1).unwrap());
         assert_eq!(start.to_rfc3339(), "2026-07-31T20:00:00+00:00");
         assert_eq!(next.to_rfc3339(), "2026-08-01T20:00:00+00:00");
+    }
+
+    #[test]
+    fn dates_are_canonical_and_within_the_years_the_product_knows() {
+        assert_eq!(parse_date("2015-03-02"), NaiveDate::from_ymd_opt(2015, 3, 2));
+        assert_eq!(parse_date("1900-01-01"), NaiveDate::from_ymd_opt(1900, 1, 1));
+        for bad in [
+            "0000-01-01",
+            "1899-12-31",
+            "2101-01-01",
+            "+2015-03-02",
+            "2015-3-2",
+            "02015-03-02",
+            "2015-02-30",
+            " 2015-03-02",
+        ] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
     }
 }

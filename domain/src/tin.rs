@@ -1,5 +1,6 @@
 //! The taxpayer identification number, VÖEN (SPEC §4.1).
 
+use crate::error::FieldCode;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -41,11 +42,11 @@ pub enum TinError {
 }
 
 impl TinError {
-    pub fn code(self) -> &'static str {
+    pub fn code(self) -> FieldCode {
         match self {
-            TinError::Format => "tin_format",
-            TinError::CheckDigit => "tin_check_digit",
-            TinError::PersonDigit => "tin_person_digit",
+            TinError::Format => FieldCode::TinFormat,
+            TinError::CheckDigit => FieldCode::TinCheckDigit,
+            TinError::PersonDigit => FieldCode::TinPersonDigit,
         }
     }
 }

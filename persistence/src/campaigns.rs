@@ -18,36 +18,51 @@ type Row = (
     chrono::NaiveDate,
 );
 
+const COLUMNS: (
+    c::target_year,
+    c::opens_on,
+    c::submission_deadline,
+    c::correction_deadline,
+    c::commission_inputs_deadline,
+    c::proposal_deadline,
+    c::approval_deadline,
+) = (
+    c::target_year,
+    c::opens_on,
+    c::submission_deadline,
+    c::correction_deadline,
+    c::commission_inputs_deadline,
+    c::proposal_deadline,
+    c::approval_deadline,
+);
+
+fn campaign((target_year, a, b, cc, d, e, f): Row) -> Campaign {
+    Campaign {
+        target_year,
+        opens_on: a,
+        submission_deadline: b,
+        correction_deadline: cc,
+        commission_inputs_deadline: d,
+        proposal_deadline: e,
+        approval_deadline: f,
+    }
+}
+
 /// The campaign of `year`, and whether it was set by `admin` (`false`: defaults).
 pub fn get(conn: &mut DbConnection, year: i32) -> Result<(Campaign, bool), StoreError> {
-    let row: Option<Row> = c::table
-        .filter(c::target_year.eq(year))
-        .select((
-            c::target_year,
-            c::opens_on,
-            c::submission_deadline,
-            c::correction_deadline,
-            c::commission_inputs_deadline,
-            c::proposal_deadline,
-            c::approval_deadline,
-        ))
-        .first(conn)
-        .optional()?;
+    let row: Option<Row> = c::table.filter(c::target_year.eq(year)).select(COLUMNS).first(conn).optional()?;
     Ok(match row {
-        Some((target_year, a, b, cc, d, e, f)) => (
-            Campaign {
-                target_year,
-                opens_on: a,
-                submission_deadline: b,
-                correction_deadline: cc,
-                commission_inputs_deadline: d,
-                proposal_deadline: e,
-                approval_deadline: f,
-            },
-            true,
-        ),
+        Some(row) => (campaign(row), true),
         None => (Campaign::default_for(year), false),
     })
+}
+
+/// The campaigns `admin` set for target years after `year`, in order; the
+/// other years have the defaults (`domain::campaign::campaign_of`).
+pub fn stored_after(conn: &mut DbConnection, year: i32) -> Result<Vec<Campaign>, StoreError> {
+    let rows: Vec<Row> =
+        c::table.filter(c::target_year.gt(year)).order(c::target_year.asc()).select(COLUMNS).load(conn)?;
+    Ok(rows.into_iter().map(campaign).collect())
 }
 
 /// Stores `campaign` (validated by the caller) as set by `actor` at `now`.

@@ -1,7 +1,7 @@
 //! Connections, the pool, migrations and transactions, for SQLite and
 //! PostgreSQL behind one `MultiConnection` (SPEC §8).
 
-use crate::error::StoreError;
+use crate::error::{StoreError, TxError};
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::pg::PgConnection;
 use diesel::sqlite::SqliteConnection;
@@ -121,9 +121,9 @@ pub struct PoolConn {
 
 impl PoolConn {
     /// Runs `f` on the connection, noting a failure of the link.
-    fn run<T>(&mut self, f: impl FnOnce(&mut DbConnection) -> Result<T, StoreError>) -> Result<T, StoreError> {
+    fn run<T, E: TxError>(&mut self, f: impl FnOnce(&mut DbConnection) -> Result<T, E>) -> Result<T, E> {
         let r = f(&mut self.conn);
-        if matches!(r, Err(StoreError::Unavailable(_)) | Err(StoreError::Internal(_))) {
+        if r.as_ref().is_err_and(TxError::breaks_connection) {
             self.broken = true;
         }
         r
@@ -190,38 +190,54 @@ impl Db {
         self.pool.get().map_err(|e| StoreError::Unavailable(e.to_string()))
     }
 
-    /// Applies the pending migrations of this backend. On PostgreSQL under an
-    /// advisory lock, so two replicas starting together never race.
+    /// Applies the pending migrations of this backend, serialised with every
+    /// other replica's start-up work (see [`Db::prepare`]).
     pub fn migrate(&self) -> Result<Vec<String>, StoreError> {
-        let mut conn = self.conn()?;
-        let c: &mut DbConnection = &mut conn.conn;
-        let is_pg = matches!(c, DbConnection::Pg(_));
-        if is_pg {
-            c.batch_execute("SELECT pg_advisory_lock(727274)")?;
-        }
-        let res = match c {
-            DbConnection::Pg(_) => {
-                c.run_pending_migrations(PG_MIGRATIONS).map(|v| v.iter().map(|m| m.to_string()).collect())
-            }
-            DbConnection::Sqlite(_) => {
-                c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.iter().map(|m| m.to_string()).collect())
-            }
+        self.conn()?.run(|c| startup_step(c, run_migrations))
+    }
+
+    /// Brings the database to what this build needs: the pending migrations,
+    /// then the built-in reference data (which fills only empty tables, so it
+    /// can run any number of times) and the built-in holiday lists of `today`'s
+    /// year and the next (only years with no list yet; SPEC §14.4). Both run as one step that replicas
+    /// starting together take in turn: on PostgreSQL under an advisory lock,
+    /// on SQLite in one `BEGIN IMMEDIATE` transaction. (Seeding once ran
+    /// after the lock was released, and two replicas on a fresh database
+    /// both inserted the reference data: one failed on a primary key.)
+    pub fn prepare(&self, now: chrono::DateTime<chrono::Utc>) -> Result<Vec<String>, StoreError> {
+        use chrono::Datelike;
+        let year = domain::time::baku_date(now).year();
+        let seed = move |c: &mut DbConnection| -> Result<(), StoreError> {
+            crate::reference::seed_builtin(c)?;
+            crate::holidays::seed_builtin(c, &[year, year + 1], now.naive_utc())?;
+            Ok(())
         };
-        if is_pg {
-            c.batch_execute("SELECT pg_advisory_unlock(727274)")?;
-        }
-        res.map_err(|e| StoreError::Internal(format!("migration failed: {e}")))
+        self.conn()?.run(|c| {
+            startup_step(c, |c| {
+                let applied = run_migrations(c)?;
+                match c {
+                    // Already inside the step's transaction.
+                    DbConnection::Sqlite(_) => seed(c)?,
+                    DbConnection::Pg(_) => write_transaction(c, seed)?,
+                };
+                Ok(applied)
+            })
+        })
     }
 
     /// Runs `f` on a pooled connection in a read transaction (so it sees one
     /// consistent state). Blocking: call it off the async workers.
-    pub fn read<T>(&self, f: impl FnOnce(&mut DbConnection) -> Result<T, StoreError>) -> Result<T, StoreError> {
-        self.conn()?.run(|c| c.transaction(f))
+    pub fn read<T, E: TxError>(&self, f: impl FnOnce(&mut DbConnection) -> Result<T, E>) -> Result<T, E> {
+        self.conn()?.run(|c| {
+            DbConnection::begin_transaction(c).map_err(StoreError::from)?;
+            let result = f(c);
+            finish(c, result)
+        })
     }
 
     /// Runs a single-statement read on a pooled connection, without a
     /// transaction around it (one statement is one snapshot already).
-    pub fn read_one<T>(&self, f: impl FnOnce(&mut DbConnection) -> Result<T, StoreError>) -> Result<T, StoreError> {
+    pub fn read_one<T, E: TxError>(&self, f: impl FnOnce(&mut DbConnection) -> Result<T, E>) -> Result<T, E> {
         self.conn()?.run(f)
     }
 
@@ -230,14 +246,14 @@ impl Db {
     /// on PostgreSQL. A transaction that lost a race ([`StoreError::Retry`],
     /// a serialization failure or deadlock) is run again from the start.
     /// Blocking: call it off the async workers.
-    pub fn write<T>(&self, f: impl Fn(&mut DbConnection) -> Result<T, StoreError>) -> Result<T, StoreError> {
+    pub fn write<T, E: TxError>(&self, f: impl Fn(&mut DbConnection) -> Result<T, E>) -> Result<T, E> {
         let mut conn = self.conn()?;
         let mut attempt = 0;
         loop {
             attempt += 1;
             match conn.run(|c| write_transaction(c, &f)) {
                 Err(e) if e.is_retryable() && attempt < RETRIES => {
-                    tracing::debug!(attempt, error = %e, "transaction lost a race; running it again");
+                    tracing::debug!(attempt, "transaction lost a race; running it again");
                     continue;
                 }
                 other => return other,
@@ -251,18 +267,63 @@ impl Db {
     }
 }
 
-/// One write transaction on `conn` (see [`Db::write`]).
-pub fn write_transaction<T>(
-    conn: &mut DbConnection,
+/// The advisory lock that start-up work holds on PostgreSQL.
+const STARTUP_LOCK: i64 = 727_274;
+
+/// Runs `f` so that no other process runs start-up work on the same
+/// database at the same time: on PostgreSQL under a session advisory lock
+/// (released afterwards whatever happened, and by the server if the
+/// connection dies), on SQLite inside one `BEGIN IMMEDIATE` transaction
+/// (migrations nest in it as savepoints).
+fn startup_step<T>(
+    c: &mut DbConnection,
     f: impl FnOnce(&mut DbConnection) -> Result<T, StoreError>,
 ) -> Result<T, StoreError> {
-    match conn {
-        DbConnection::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
-        DbConnection::Pg(c) => AnsiTransactionManager::begin_transaction(c)?,
+    match c {
+        DbConnection::Pg(_) => {
+            c.batch_execute(&format!("SELECT pg_advisory_lock({STARTUP_LOCK})"))?;
+            let res = f(c);
+            if let Err(e) = c.batch_execute(&format!("SELECT pg_advisory_unlock({STARTUP_LOCK})")) {
+                tracing::warn!(error = %e, "could not release the start-up lock; it ends with the connection");
+            }
+            res
+        }
+        DbConnection::Sqlite(_) => write_transaction(c, f),
     }
-    match f(conn) {
+}
+
+/// The pending migrations of the connection's backend, applied.
+fn run_migrations(c: &mut DbConnection) -> Result<Vec<String>, StoreError> {
+    let res = match c {
+        DbConnection::Pg(_) => {
+            c.run_pending_migrations(PG_MIGRATIONS).map(|v| v.iter().map(|m| m.to_string()).collect())
+        }
+        DbConnection::Sqlite(_) => {
+            c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.iter().map(|m| m.to_string()).collect())
+        }
+    };
+    res.map_err(|e| StoreError::Internal(format!("migration failed: {e}")))
+}
+
+/// One write transaction on `conn` (see [`Db::write`]).
+pub fn write_transaction<T, E: TxError>(
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E> {
+    match conn {
+        DbConnection::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE"),
+        DbConnection::Pg(c) => AnsiTransactionManager::begin_transaction(c),
+    }
+    .map_err(StoreError::from)?;
+    let result = f(conn);
+    finish(conn, result)
+}
+
+/// Ends the open transaction: commits what succeeded, rolls back the rest.
+fn finish<T, E: TxError>(conn: &mut DbConnection, result: Result<T, E>) -> Result<T, E> {
+    match result {
         Ok(v) => {
-            DbConnection::commit_transaction(conn)?;
+            DbConnection::commit_transaction(conn).map_err(StoreError::from)?;
             Ok(v)
         }
         Err(e) => {
@@ -276,6 +337,7 @@ pub fn write_transaction<T>(
 
 /// Creating and dropping throw-away PostgreSQL databases, for test suites
 /// that give each test its own database.
+#[cfg(any(test, feature = "test-hooks"))]
 pub mod testing {
     use diesel::connection::SimpleConnection;
     use diesel::pg::PgConnection;

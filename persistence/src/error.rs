@@ -1,66 +1,63 @@
-//! What can go wrong in a store operation, in terms the API maps to HTTP.
+//! What can go wrong in a store operation: the statement found nothing, lost
+//! a race, could not reach the database, or failed. The rules' refusals are
+//! the use cases' errors, not these.
 
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
-use domain::campaign::CalendarRefusal;
-use domain::status::TransitionError;
-use domain::ValidationErrors;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// No such resource, or not one the caller may see.
     #[error("not found")]
     NotFound,
-    /// The input breaks domain rules.
-    #[error("validation failed")]
-    Validation(ValidationErrors),
-    /// The status machine refuses the action.
-    #[error("transition refused: {0:?}")]
-    Transition(TransitionError),
-    /// The campaign calendar refuses the submission.
-    #[error("calendar refuses: {0:?}")]
-    Calendar(CalendarRefusal),
-    /// `If-Match` named another version than the current one.
-    #[error("precondition failed; current version {current}")]
-    PreconditionFailed { current: i64 },
     /// The same idempotency key came with another request.
     #[error("idempotency key reused with another request")]
     IdempotencyMismatch,
-    /// Submission needs the employer's confirmed contact e-mail (422).
-    #[error("contact e-mail not confirmed")]
-    EmailNotConfirmed,
-    /// The quota plan's status does not allow the action (409).
-    #[error("plan action not allowed in {current:?}")]
-    PlanNotAllowed { current: domain::quota::PlanStatus, allowed: Vec<domain::quota::PlanAction> },
-    /// The plan of the year exists already (409).
-    #[error("plan exists")]
-    PlanExists { current: domain::quota::PlanStatus },
-    /// No approved quota for the year yet (409).
-    #[error("quota not approved")]
-    QuotaNotApproved,
-    /// No unit of the activity's quota remains (409 `quota-exhausted`).
-    #[error("quota exhausted for {activity}")]
-    QuotaExhausted { activity: String },
-    /// The permit reference was recorded with other details (409).
-    #[error("permit recorded with other details")]
-    PermitConflict,
     /// The transaction lost a race and should run again.
     #[error("transaction lost a race")]
     Retry,
     /// The database cannot be reached or is too busy (HTTP 503).
     #[error("database unavailable: {0}")]
     Unavailable(String),
+    /// A stored value is none of its column's values (a status, role or
+    /// kind the CHECK constraints admit, or a number out of its range): the
+    /// data is corrupt or was written by another release. Never read as a
+    /// default; a 500 whose cause is logged.
+    #[error("stored {column} {value:?} is not a value it may hold")]
+    Corrupt { column: &'static str, value: String },
     /// A setting is wrong.
     #[error("configuration: {0}")]
     Config(String),
     /// Anything else: a bug or a broken database; logged, never shown.
     #[error("internal: {0}")]
     Internal(String),
+    /// A statement failed for a reason no rule names; the database's own
+    /// error is kept as the source, for the log.
+    #[error("the database refused a statement")]
+    Database(#[source] DieselError),
 }
 
-impl StoreError {
-    pub fn is_retryable(&self) -> bool {
+/// The error a transaction ends with: a store error, or a use case's own
+/// error built from one. It says whether the transaction lost a race (and
+/// runs again) and whether the connection's link is gone (and is discarded).
+pub trait TxError: From<StoreError> {
+    fn is_retryable(&self) -> bool;
+    fn breaks_connection(&self) -> bool;
+}
+
+impl TxError for StoreError {
+    fn is_retryable(&self) -> bool {
         matches!(self, StoreError::Retry)
     }
+
+    fn breaks_connection(&self) -> bool {
+        matches!(self, StoreError::Unavailable(_) | StoreError::Internal(_) | StoreError::Database(_))
+    }
+}
+
+/// Parses a value read from `column`; one that does not parse is
+/// [`StoreError::Corrupt`], never a default.
+pub fn stored<T>(column: &'static str, value: &str, parse: impl FnOnce(&str) -> Option<T>) -> Result<T, StoreError> {
+    parse(value).ok_or_else(|| StoreError::Corrupt { column, value: value.to_owned() })
 }
 
 impl From<DieselError> for StoreError {
@@ -84,10 +81,10 @@ impl From<DieselError> for StoreError {
                 {
                     StoreError::Unavailable(m.to_owned())
                 } else {
-                    StoreError::Internal(e.to_string())
+                    StoreError::Database(e)
                 }
             }
-            _ => StoreError::Internal(e.to_string()),
+            _ => StoreError::Database(e),
         }
     }
 }

@@ -37,11 +37,11 @@ type StoredRow = (String, i32, String, Option<String>, Option<String>);
 
 /// Runs `f` under the idempotency key, in the caller's write transaction.
 /// Without a key, just runs `f`.
-pub fn run(
+pub fn run<E: From<StoreError>>(
     conn: &mut DbConnection,
     scope: Option<&IdempotencyScope<'_>>,
-    f: impl FnOnce(&mut DbConnection) -> Result<StoredResponse, StoreError>,
-) -> Result<StoredResponse, StoreError> {
+    f: impl FnOnce(&mut DbConnection) -> Result<StoredResponse, E>,
+) -> Result<StoredResponse, E> {
     let Some(s) = scope else { return f(conn) };
     let found: Option<StoredRow> = k::table
         .filter(k::caller.eq(s.caller))
@@ -49,13 +49,16 @@ pub fn run(
         .filter(k::created_at.ge(s.now - RETENTION))
         .select((k::request_hash, k::status_code, k::response_body, k::location, k::etag))
         .first(conn)
-        .optional()?;
+        .optional()
+        .map_err(StoreError::from)?;
     if let Some((hash, status, body, location, etag)) = found {
         if hash != s.request_hash {
-            return Err(StoreError::IdempotencyMismatch);
+            return Err(StoreError::IdempotencyMismatch.into());
         }
         return Ok(StoredResponse {
-            status: u16::try_from(status).unwrap_or(200),
+            status: u16::try_from(status).ok().filter(|s| (100..=599).contains(s)).ok_or_else(|| {
+                StoreError::Corrupt { column: "idempotency_keys.status_code", value: status.to_string() }
+            })?,
             body,
             location,
             etag,
@@ -71,7 +74,8 @@ pub fn run(
             .filter(k::idem_key.eq(s.key))
             .filter(k::created_at.lt(s.now - RETENTION)),
     )
-    .execute(conn)?;
+    .execute(conn)
+    .map_err(StoreError::from)?;
     // Claim the key before the change: a concurrent request with the same key
     // waits on this row and then, finding it taken, runs again and replays.
     diesel::insert_into(k::table)
@@ -84,7 +88,7 @@ pub fn run(
             k::created_at.eq(s.now),
         ))
         .execute(conn)
-        .map_err(|e| if is_unique_violation(&e) { StoreError::Retry } else { e.into() })?;
+        .map_err(|e| if is_unique_violation(&e) { StoreError::Retry } else { StoreError::from(e) })?;
     let resp = f(conn)?;
     diesel::update(k::table.filter(k::caller.eq(s.caller)).filter(k::idem_key.eq(s.key)))
         .set((
@@ -93,7 +97,8 @@ pub fn run(
             k::location.eq(&resp.location),
             k::etag.eq(&resp.etag),
         ))
-        .execute(conn)?;
+        .execute(conn)
+        .map_err(StoreError::from)?;
     Ok(resp)
 }
 

@@ -110,6 +110,7 @@ pub fn attempt(
 
 /// Records `email` as confirmed for `tin` directly: for seeding test and
 /// migration data, never reachable through the API.
+#[cfg(feature = "test-hooks")]
 pub fn set_confirmed(conn: &mut DbConnection, tin: &str, email: &str, now: NaiveDateTime) -> Result<(), StoreError> {
     let n = diesel::update(ec::table.filter(ec::tin.eq(tin)))
         .set((ec::email.eq(Some(email)), ec::confirmed_at.eq(Some(now)), ec::updated_at.eq(now)))
@@ -230,15 +231,59 @@ pub fn outbox_for(conn: &mut DbConnection, to: &str) -> Result<Vec<OutboxRow>, S
 
 /// Drafts and returned forecasts of `year` whose employer has a confirmed
 /// address: (forecast id, number, address).
-pub fn unsubmitted_with_email(conn: &mut DbConnection, year: i32) -> Result<Vec<(String, i64, String)>, StoreError> {
+/// The target years that have drafts, in order.
+pub fn draft_years(conn: &mut DbConnection) -> Result<Vec<i32>, StoreError> {
+    Ok(f::table
+        .filter(f::status.eq("draft"))
+        .select(f::target_year)
+        .distinct()
+        .order(f::target_year.asc())
+        .load(conn)?)
+}
+
+/// The drafts for `year` whose employer has a confirmed address: id,
+/// number and the address.
+pub fn drafts_with_email(conn: &mut DbConnection, year: i32) -> Result<Vec<(String, i64, String)>, StoreError> {
     let rows: Vec<(String, i64, Option<String>)> = f::table
         .inner_join(ec::table.on(ec::tin.eq(f::tin)))
         .filter(f::target_year.eq(year))
-        .filter(f::status.eq_any(["draft", "returned"]))
+        .filter(f::status.eq("draft"))
         .filter(ec::confirmed_at.is_not_null())
         .select((f::id, f::number, ec::email))
         .load(conn)?;
     Ok(rows.into_iter().filter_map(|(id, n, e)| e.map(|e| (id, n, e))).collect())
+}
+
+/// A returned forecast to remind of its correction day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CorrectionDue {
+    pub id: String,
+    pub number: i64,
+    pub target_year: i32,
+    pub correction_due: chrono::NaiveDate,
+    pub email: String,
+}
+
+/// The returned forecasts whose `correction_due` is one of `days` and whose
+/// employer has a confirmed address.
+pub fn returned_due_with_email(
+    conn: &mut DbConnection,
+    days: &[chrono::NaiveDate],
+) -> Result<Vec<CorrectionDue>, StoreError> {
+    type Row = (String, i64, i32, Option<chrono::NaiveDate>, Option<String>);
+    let rows: Vec<Row> = f::table
+        .inner_join(ec::table.on(ec::tin.eq(f::tin)))
+        .filter(f::status.eq("returned"))
+        .filter(f::correction_due.eq_any(days.to_vec()))
+        .filter(ec::confirmed_at.is_not_null())
+        .select((f::id, f::number, f::target_year, f::correction_due, ec::email))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, number, target_year, due, email)| {
+            Some(CorrectionDue { id, number, target_year, correction_due: due?, email: email? })
+        })
+        .collect())
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]

@@ -5,14 +5,19 @@ pub mod campaigns;
 pub mod db;
 pub mod error;
 pub mod forecasts;
+pub mod holidays;
+pub mod hqm;
 pub mod idempotency;
 pub mod identity;
 pub mod quota;
+pub(crate) mod raw;
 pub mod reference;
 pub mod schema;
+pub mod snapshots;
+pub mod summaries;
 
 pub use db::{Db, DbConnection, DbSettings, Target};
-pub use error::StoreError;
+pub use error::{stored, StoreError, TxError};
 
 /// The page of a list: `page` from 1, `per_page` from 1 to 100 (SPEC §7).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,6 +1,11 @@
 //! One portable schema for both backends (only types that diesel's
 //! MultiConnection supports: integers, text, bool, naive timestamps and dates).
-//! `schema_matches_migrations` in the tests checks it against both migrations.
+//! persistence/tests/schema checks it against both backends' migrations
+//! (`sqlite::schema_rs_matches_migrations`,
+//! `postgres::schema_rs_matches_migrations`) and the two backends against each
+//! other (`sqlite_and_postgres::migrations_define_the_same_tables`): tables,
+//! columns, kinds of value, nullability, primary keys. The PostgreSQL ones
+//! run when `TEST_DATABASE_URL` is set and are reported ignored otherwise.
 
 diesel::table! {
     economic_activities (code) {
@@ -52,6 +57,8 @@ diesel::table! {
         foreigners_total -> BigInt,
         search_text -> Text,
         activity_section -> Text,
+        correction_due -> Nullable<Date>,
+        other_notification -> Nullable<Text>,
     }
 }
 
@@ -217,7 +224,180 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    holiday_years (year) {
+        year -> Integer,
+        source -> Text,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+    }
+}
+
+diesel::table! {
+    holidays (date) {
+        date -> Date,
+        year -> Integer,
+        name -> Text,
+    }
+}
+
+diesel::table! {
+    hqm_applications (number) {
+        number -> BigInt,
+        id -> Text,
+        owner -> Text,
+        status -> Text,
+        version -> BigInt,
+        language -> Text,
+        given_name -> Text,
+        surname -> Text,
+        citizenship -> Text,
+        date_of_birth -> Date,
+        passport_number -> Text,
+        email -> Text,
+        occupation_code -> Text,
+        occupation_title -> Text,
+        experience_years -> Nullable<Integer>,
+        experience_summary -> Nullable<Text>,
+        education_level -> Nullable<Text>,
+        education_institution -> Nullable<Text>,
+        language_certificates -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        submitted_at -> Nullable<Timestamp>,
+        review_deadline -> Nullable<Date>,
+        decided_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    hqm_documents (id) {
+        id -> Text,
+        application_id -> Text,
+        kind -> Text,
+        content_type -> Text,
+        filename -> Text,
+        size -> BigInt,
+        sha256 -> Text,
+        bytes -> Binary,
+        uploaded_at -> Timestamp,
+        uploaded_by -> Text,
+    }
+}
+
+diesel::table! {
+    hqm_scores (application_id, criterion) {
+        application_id -> Text,
+        criterion -> Text,
+        authority -> Text,
+        points -> Integer,
+        justification -> Text,
+        scored_by -> Text,
+        scored_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    hqm_objections (id) {
+        id -> Text,
+        application_id -> Text,
+        authority -> Text,
+        reason -> Text,
+        raised_by -> Text,
+        raised_at -> Timestamp,
+        withdrawn_by -> Nullable<Text>,
+        withdrawn_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    hqm_history (seq) {
+        seq -> BigInt,
+        application_id -> Text,
+        action -> Text,
+        actor -> Text,
+        role -> Text,
+        authority -> Nullable<Text>,
+        criterion -> Nullable<Text>,
+        value_before -> Nullable<Text>,
+        value_after -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    hqm_decisions (number) {
+        number -> Text,
+        application_id -> Text,
+        outcome -> Text,
+        total -> Integer,
+        decided_at -> Timestamp,
+        late -> Bool,
+        verification_code -> Text,
+        content -> Text,
+        signature -> Text,
+        key_id -> Text,
+        decided_by -> Text,
+    }
+}
+
+diesel::table! {
+    summary_snapshots (target_year, number) {
+        target_year -> Integer,
+        number -> Integer,
+        taken_at -> Timestamp,
+        taken_by -> Text,
+        employers -> BigInt,
+        forecasts -> BigInt,
+        occupations -> BigInt,
+        demand_total -> BigInt,
+        quota_foreigners -> BigInt,
+        exempt_foreigners -> BigInt,
+    }
+}
+
+diesel::table! {
+    summary_snapshot_activities (target_year, number, economic_activity) {
+        target_year -> Integer,
+        number -> Integer,
+        economic_activity -> Text,
+        title -> Text,
+        employers -> BigInt,
+        forecasts -> BigInt,
+        occupations -> BigInt,
+        demand_total -> BigInt,
+        quota_foreigners -> BigInt,
+        exempt_foreigners -> BigInt,
+    }
+}
+
+diesel::table! {
+    summary_snapshot_occupations (target_year, number, economic_activity, occupation_code, occupation_title) {
+        target_year -> Integer,
+        number -> Integer,
+        economic_activity -> Text,
+        occupation_code -> Text,
+        occupation_title -> Text,
+        employers -> BigInt,
+        demand_total -> BigInt,
+        quota_foreigners -> BigInt,
+        exempt_foreigners -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
+    summary_snapshots,
+    summary_snapshot_activities,
+    summary_snapshot_occupations,
+    holiday_years,
+    holidays,
+    hqm_applications,
+    hqm_documents,
+    hqm_scores,
+    hqm_objections,
+    hqm_history,
+    hqm_decisions,
     employer_contacts,
     outbox,
     api_clients,

@@ -25,14 +25,14 @@ fn the_database_refuses_to_change_or_delete_history() {
                 h::at.eq(chrono::Utc::now().naive_utc()),
             ))
             .execute(c)?;
-        Ok(())
+        Ok::<_, StoreError>(())
     })
     .unwrap();
-    let update = db.write(|c| Ok(diesel::update(h::table).set(h::reason.eq("rewritten")).execute(c)?));
-    assert!(matches!(update, Err(StoreError::Internal(m)) if m.contains("append-only")));
-    let delete = db.write(|c| Ok(diesel::delete(h::table).execute(c)?));
-    assert!(matches!(delete, Err(StoreError::Internal(m)) if m.contains("append-only")));
-    let count: i64 = db.read(|c| Ok(h::table.count().get_result(c)?)).unwrap();
+    let update = db.write(|c| Ok::<_, StoreError>(diesel::update(h::table).set(h::reason.eq("rewritten")).execute(c)?));
+    assert!(matches!(&update, Err(StoreError::Database(e)) if e.to_string().contains("append-only")), "{update:?}");
+    let delete = db.write(|c| Ok::<_, StoreError>(diesel::delete(h::table).execute(c)?));
+    assert!(matches!(&delete, Err(StoreError::Database(e)) if e.to_string().contains("append-only")), "{delete:?}");
+    let count: i64 = db.read(|c| Ok::<_, StoreError>(h::table.count().get_result(c)?)).unwrap();
     assert_eq!(count, 1);
     drop(db);
     if let Some(admin) = pg {

@@ -5,9 +5,8 @@ use crate::dto::Campaign;
 use crate::extract::JsonBody;
 use crate::problem::ApiError;
 use crate::state::AppState;
+use crate::usecases::campaigns;
 use actix_web::{web, HttpResponse};
-use domain::role::Role;
-use persistence::campaigns;
 
 /// Read a campaign
 ///
@@ -25,7 +24,7 @@ pub async fn get(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let y = crate::extract::path_year(&path)?;
-    let (c, custom) = state.read(move |conn| campaigns::get(conn, y)).await?;
+    let (c, custom) = campaigns::read(&state, y).await?;
     Ok(HttpResponse::Ok().json(Campaign::from_domain(&c, custom)))
 }
 
@@ -45,16 +44,7 @@ pub async fn put(
     path: web::Path<String>,
     body: JsonBody<Campaign>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(&[Role::Admin])?;
     let y = crate::extract::path_year(&path)?;
-    let c = body.value.to_domain();
-    if c.target_year != y {
-        return Err(ApiError::invalid("target_year", "path_mismatch"));
-    }
-    c.validate()?;
-    let actor = caller.sub.clone();
-    let now = state.now().naive_utc();
-    let stored = c.clone();
-    state.write(move |conn| campaigns::put(conn, &stored, &actor, now)).await?;
+    let c = campaigns::set(&state, &caller, y, body.value.to_domain()).await?;
     Ok(HttpResponse::Ok().json(Campaign::from_domain(&c, true)))
 }

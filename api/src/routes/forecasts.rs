@@ -2,39 +2,46 @@
 
 use crate::auth::Caller;
 use crate::dto::{
-    Forecast, ForecastCreate, ForecastReplace, ForecastStatus, ForecastSummary, HistoryEntry, LineInput, Paged,
-    ReturnInput,
+    AcceptInput, Forecast, ForecastCreate, ForecastReplace, ForecastStatus, ForecastSummary, HistoryEntry, LineInput,
+    Paged, ReturnInput,
 };
-use crate::extract::{IdempotencyKey, IfMatch, JsonBody, PageParams, Query};
+use crate::extract::{ActionHeaders, ChangeHeaders};
+use crate::extract::{IdempotencyKey, IfMatch, JsonBody, OptionalJsonBody, PageParams, Query};
 use crate::problem::ApiError;
 use crate::state::{json_with_etag, stored, AppState};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use domain::role::Role;
+use domain::FieldCode;
+
+use crate::usecases::forecasts as uc;
 use domain::status::ForecastAction;
 use domain::time::baku_day_bounds;
 use domain::{FieldError, ValidationErrors};
-use persistence::forecasts::{self as store, ListFilter, NewForecast, SortKey};
+use persistence::forecasts::{ListFilter, SortKey};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 fn location(id: &str) -> String {
-    format!("/api/v1/forecasts/{id}")
+    crate::problem::forecast_location(id)
 }
 
 /// Create a forecast
 ///
 /// Creates a draft with the employer section and any lines; with
 /// `"submit": true` it is created and submitted in one step (for ERP systems).
-/// Send an `Idempotency-Key` so a retry never creates a second forecast.
+/// An employer has one forecast a year: a second for the same target year
+/// answers 409 `forecast-exists`, naming the first in `forecast_id` and
+/// `location` (also the `Location` header), so a retry never files twice.
+/// An `Idempotency-Key` makes a retry answer as the first request did.
 #[utoipa::path(
     post, path = "/api/v1/forecasts", operation_id = "create_forecast", tag = "forecasts",
     request_body = ForecastCreate,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the first answer is replayed (1–255 characters).", max_length = 255)),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the first answer is replayed (1–255 characters).", min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$")),
     responses(
         (status = 201, description = "Created; `Location` and `ETag` are set", body = Forecast,
             headers(("Location" = String, description = "The new forecast"), ("ETag" = String, description = "Its version"))),
-        (status = 409, description = "A transition the status machine refuses", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`forecast-exists`: the employer has a forecast for that year (`forecast_id`, `location`)", body = crate::problem::Problem, content_type = "application/problem+json",
+            headers(("Location" = String, description = "The existing forecast"))),
     ),
     security(("bearer" = []))
 )]
@@ -45,26 +52,24 @@ pub async fn create(
     key: IdempotencyKey,
     body: JsonBody<ForecastCreate>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(&[Role::Employer])?;
     let input = body.value;
-    let target_year = domain::forecast::check_target_year(input.target_year, state.now())?;
-    let employer = input.employer.to_domain();
-    let lines: Vec<_> = input.lines.iter().map(LineInput::to_domain).collect();
-    let submit = input.submit;
-    let viewer = caller.viewer();
+    let new = uc::NewInput {
+        target_year: input.target_year,
+        employer: input.employer.to_domain(),
+        lines: input.lines.iter().map(LineInput::to_domain).collect(),
+        submit: input.submit,
+    };
     state
-        .idempotent(&req, &caller, key, &body.raw, move |conn, now| {
-            let new = NewForecast { target_year, employer: &employer, lines: &lines, submit };
-            let rec = store::create(conn, &viewer, &new, now)?;
-            Ok(stored(StatusCode::CREATED, &Forecast::from(&rec), Some(location(&rec.row.id)), Some(rec.row.version)))
+        .idempotent(&req, &caller.clone(), key, &body.raw, move |conn, now| {
+            let rec = uc::create(conn, &caller, &new, now)?;
+            Ok(stored(
+                StatusCode::CREATED,
+                &Forecast::try_from(&rec)?,
+                Some(location(&rec.row.id)),
+                Some(rec.row.version),
+            ))
         })
         .await
-}
-
-impl From<ValidationErrors> for ApiError {
-    fn from(e: ValidationErrors) -> Self {
-        ApiError::Validation(e)
-    }
 }
 
 /// Sort orders of the list.
@@ -115,12 +120,16 @@ pub struct ListParams {
     pub per_page: Option<i64>,
     pub status: Option<ForecastStatus>,
     /// Created on or after this date.
+    #[serde(default, deserialize_with = "crate::extract::optional_date")]
     pub created_from: Option<chrono::NaiveDate>,
     /// Created on or before this date.
+    #[serde(default, deserialize_with = "crate::extract::optional_date")]
     pub created_until: Option<chrono::NaiveDate>,
     /// Submitted on or after this date.
+    #[serde(default, deserialize_with = "crate::extract::optional_date")]
     pub submitted_from: Option<chrono::NaiveDate>,
     /// Submitted on or before this date.
+    #[serde(default, deserialize_with = "crate::extract::optional_date")]
     pub submitted_until: Option<chrono::NaiveDate>,
     /// Words in occupation codes and titles, justifications and notes (staff: also TIN and employer name).
     #[param(max_length = 200)]
@@ -150,12 +159,12 @@ impl ListParams {
             ("employer", &self.employer, 200),
         ] {
             if v.as_ref().is_some_and(|s| s.chars().count() > max) {
-                errs.push(FieldError::new(name, "length").with("max", max));
+                errs.push(FieldError::new(name, FieldCode::Length).with("max", max));
             }
         }
         if let Some(y) = self.target_year {
             if !(2000..=2100).contains(&y) {
-                errs.push(FieldError::new("target_year", "out_of_range").with("min", 2000).with("max", 2100));
+                errs.push(FieldError::new("target_year", FieldCode::OutOfRange).with("min", 2000).with("max", 2100));
             }
         }
         if !errs.is_empty() {
@@ -191,38 +200,42 @@ pub async fn list(state: web::Data<AppState>, caller: Caller, q: Query<ListParam
     let q = q.0;
     let page = PageParams { page: q.page, per_page: q.per_page }.page()?;
     let filter = q.filter()?;
-    let viewer = caller.viewer();
-    let (rows, total) = state.read(move |c| store::list(c, &viewer, &filter, page)).await?;
-    let items = rows.iter().map(ForecastSummary::from).collect();
+    let (rows, total) = state.read(move |c| uc::list(c, &caller, &filter, page)).await?;
+    let items = rows.iter().map(ForecastSummary::try_from).collect::<Result<_, _>>()?;
     Ok(HttpResponse::Ok().json(Paged::new(items, page, total)))
 }
 
 /// Read a forecast
 ///
 /// The forecast with its lines; the `ETag` is its version, for `If-Match`.
+/// To poll for a change, send the `ETag` last read as `If-None-Match`: the
+/// answer is 304 with no body until the forecast changes.
 #[utoipa::path(
     get, path = "/api/v1/forecasts/{id}", operation_id = "get_forecast", tag = "forecasts",
-    params(("id" = String, Path, description = "Forecast id")),
-    responses((status = 200, description = "The forecast", body = Forecast, headers(("ETag" = String, description = "The version")))),
+    params(("id" = String, Path, description = "Forecast id"),
+        ("If-None-Match" = Option<String>, Header, description = "The ETags of the copies you hold (a list is compared tag by tag)", max_length = 4096)),
+    responses((status = 200, description = "The forecast", body = Forecast, headers(("ETag" = String, description = "The version"))),
+        (status = 304, description = "Your copy is current", headers(("ETag" = String, description = "The version")))),
     security(("bearer" = []))
 )]
 pub async fn get(state: web::Data<AppState>, caller: Caller, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
-    let viewer = caller.viewer();
     let id = id.into_inner();
-    let rec = state.read_one(move |c| store::get(c, &id, &viewer)).await?;
-    Ok(json_with_etag(StatusCode::OK, &Forecast::from(&rec), rec.row.version))
+    let rec = state.read_one(move |c| uc::get(c, &caller, &id)).await?;
+    Ok(json_with_etag(StatusCode::OK, &Forecast::try_from(&rec)?, rec.row.version))
 }
 
 /// Replace a forecast
 ///
-/// Replaces the employer section and all lines of a draft or returned forecast.
+/// Replaces the employer section and all lines of a draft or returned forecast;
+/// `target_year` (optional) moves a draft to another year whose campaign takes
+/// forecasts.
 #[utoipa::path(
     put, path = "/api/v1/forecasts/{id}", operation_id = "replace_forecast", tag = "forecasts",
     request_body = ForecastReplace,
-    params(("id" = String, Path, description = "Forecast id"), ("If-Match" = Option<String>, Header, description = "The ETag last read; a stale one answers 412", max_length = 255)),
+    params(("id" = String, Path, description = "Forecast id"), ChangeHeaders),
     responses(
         (status = 200, description = "Replaced", body = Forecast, headers(("ETag" = String, description = "The new version"))),
-        (status = 409, description = "Not editable in its status", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not editable in its status, or `forecast-exists` for the new target year", body = crate::problem::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -233,19 +246,27 @@ pub async fn replace(
     if_match: IfMatch,
     body: JsonBody<ForecastReplace>,
 ) -> Result<HttpResponse, ApiError> {
-    let viewer = caller.viewer();
     let id = id.into_inner();
+    let target_year = body.value.target_year;
     let employer = body.value.employer.to_domain();
     let lines: Vec<_> = body.value.lines.iter().map(LineInput::to_domain).collect();
     let now = state.now();
-    let rec = state.write(move |c| store::replace(c, &id, &viewer, if_match.0, &employer, &lines, now)).await?;
-    Ok(json_with_etag(StatusCode::OK, &Forecast::from(&rec), rec.row.version))
+    let rec = state
+        .write(move |c| {
+            let input = uc::Replacement { target_year, employer: &employer, lines: &lines };
+            uc::replace(c, &caller, &id, if_match.0, &input, now)
+        })
+        .await?;
+    Ok(json_with_etag(StatusCode::OK, &Forecast::try_from(&rec)?, rec.row.version))
 }
 
 /// Delete a draft
+///
+/// Removes a forecast that is still a draft, with its lines; other statuses answer 409
+/// (withdraw a submitted forecast instead). Send the `ETag` last read as `If-Match`.
 #[utoipa::path(
     delete, path = "/api/v1/forecasts/{id}", operation_id = "delete_forecast", tag = "forecasts",
-    params(("id" = String, Path, description = "Forecast id"), ("If-Match" = Option<String>, Header, description = "The ETag last read", max_length = 255)),
+    params(("id" = String, Path, description = "Forecast id"), ChangeHeaders),
     responses(
         (status = 204, description = "Deleted"),
         (status = 409, description = "Not a draft", body = crate::problem::Problem, content_type = "application/problem+json"),
@@ -258,18 +279,20 @@ pub async fn delete(
     id: web::Path<String>,
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    let viewer = caller.viewer();
     let id = id.into_inner();
-    state.write(move |c| store::delete(c, &id, &viewer, if_match.0)).await?;
+    state.write(move |c| uc::delete(c, &caller, &id, if_match.0)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
 /// Add a line
+///
+/// Adds one occupation line to a draft or returned forecast and answers with the whole
+/// forecast; `Location` names the new line. The occupation code and title must belong
+/// together in the classification, and a forecast holds at most 200 distinct lines.
 #[utoipa::path(
     post, path = "/api/v1/forecasts/{id}/lines", tag = "forecasts",
     request_body = LineInput,
-    params(("id" = String, Path, description = "Forecast id"), ("If-Match" = Option<String>, Header, description = "The ETag last read", max_length = 255),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe", max_length = 255)),
+    params(("id" = String, Path, description = "Forecast id"), ActionHeaders),
     responses(
         (status = 201, description = "Added; `Location` names the line; the body is the whole forecast", body = Forecast,
             headers(("Location" = String, description = "The new line"), ("ETag" = String, description = "The forecast's new version"))),
@@ -286,24 +309,25 @@ pub async fn add_line(
     key: IdempotencyKey,
     body: JsonBody<LineInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let viewer = caller.viewer();
     let id = id.into_inner();
     let line = body.value.to_domain();
     state
-        .idempotent(&req, &caller, key, &body.raw, move |c, now| {
-            let (rec, line_id) = store::add_line(c, &id, &viewer, if_match.0, &line, now)?;
+        .idempotent(&req, &caller.clone(), key, &body.raw, move |c, now| {
+            let (rec, line_id) = uc::add_line(c, &caller, &id, if_match.0, &line, now)?;
             let loc = format!("{}/lines/{line_id}", location(&id));
-            Ok(stored(StatusCode::CREATED, &Forecast::from(&rec), Some(loc), Some(rec.row.version)))
+            Ok(stored(StatusCode::CREATED, &Forecast::try_from(&rec)?, Some(loc), Some(rec.row.version)))
         })
         .await
 }
 
 /// Change a line
+///
+/// Replaces one line of a draft or returned forecast and answers with the whole forecast.
 #[utoipa::path(
     put, path = "/api/v1/forecasts/{id}/lines/{line_id}", tag = "forecasts",
     request_body = LineInput,
     params(("id" = String, Path, description = "Forecast id"), ("line_id" = String, Path, description = "Line id"),
-        ("If-Match" = Option<String>, Header, description = "The ETag last read", max_length = 255)),
+        ChangeHeaders),
     responses(
         (status = 200, description = "Changed; the whole forecast", body = Forecast, headers(("ETag" = String, description = "The new version"))),
         (status = 409, description = "Not editable in its status", body = crate::problem::Problem, content_type = "application/problem+json"),
@@ -317,19 +341,20 @@ pub async fn update_line(
     if_match: IfMatch,
     body: JsonBody<LineInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let viewer = caller.viewer();
     let (id, line_id) = path.into_inner();
     let line = body.value.to_domain();
     let now = state.now();
-    let rec = state.write(move |c| store::update_line(c, &id, &line_id, &viewer, if_match.0, &line, now)).await?;
-    Ok(json_with_etag(StatusCode::OK, &Forecast::from(&rec), rec.row.version))
+    let rec = state.write(move |c| uc::update_line(c, &caller, &id, &line_id, if_match.0, &line, now)).await?;
+    Ok(json_with_etag(StatusCode::OK, &Forecast::try_from(&rec)?, rec.row.version))
 }
 
 /// Remove a line
+///
+/// Removes one line of a draft or returned forecast and answers with the whole forecast.
 #[utoipa::path(
     delete, path = "/api/v1/forecasts/{id}/lines/{line_id}", tag = "forecasts",
     params(("id" = String, Path, description = "Forecast id"), ("line_id" = String, Path, description = "Line id"),
-        ("If-Match" = Option<String>, Header, description = "The ETag last read", max_length = 255)),
+        ChangeHeaders),
     responses(
         (status = 200, description = "Removed; the whole forecast", body = Forecast, headers(("ETag" = String, description = "The new version"))),
         (status = 409, description = "Not editable in its status", body = crate::problem::Problem, content_type = "application/problem+json"),
@@ -342,11 +367,10 @@ pub async fn delete_line(
     path: web::Path<(String, String)>,
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    let viewer = caller.viewer();
     let (id, line_id) = path.into_inner();
     let now = state.now();
-    let rec = state.write(move |c| store::delete_line(c, &id, &line_id, &viewer, if_match.0, now)).await?;
-    Ok(json_with_etag(StatusCode::OK, &Forecast::from(&rec), rec.row.version))
+    let rec = state.write(move |c| uc::delete_line(c, &caller, &id, &line_id, if_match.0, now)).await?;
+    Ok(json_with_etag(StatusCode::OK, &Forecast::try_from(&rec)?, rec.row.version))
 }
 
 #[allow(clippy::too_many_arguments)] // the extractors of the action handlers, passed through
@@ -361,11 +385,10 @@ async fn act(
     reason: Option<String>,
     raw: &[u8],
 ) -> Result<HttpResponse, ApiError> {
-    let viewer = caller.viewer();
     state
-        .idempotent(&req, &caller, key, raw, move |c, now| {
-            let rec = store::act(c, &id, &viewer, action, reason.as_deref(), if_match.0, now)?;
-            Ok(stored(StatusCode::OK, &Forecast::from(&rec), None, Some(rec.row.version)))
+        .idempotent(&req, &caller.clone(), key, raw, move |c, now| {
+            let rec = uc::act(c, &caller, &id, action, reason.as_deref(), if_match.0, now)?;
+            Ok(stored(StatusCode::OK, &Forecast::try_from(&rec)?, None, Some(rec.row.version)))
         })
         .await
 }
@@ -376,8 +399,7 @@ macro_rules! action_handler {
         #[utoipa::path(
             post, path = $path, tag = "forecasts",
             params(("id" = String, Path, description = "Forecast id"),
-                ("If-Match" = Option<String>, Header, description = "The ETag last read", max_length = 255),
-                ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe", max_length = 255)),
+                ActionHeaders),
             responses(
                 (status = 200, description = "Done; the forecast in its new status", body = Forecast, headers(("ETag" = String, description = "The new version"))),
                 (status = 409, description = "Not allowed from the current status; the problem names it and the allowed actions", body = crate::problem::Problem, content_type = "application/problem+json"),
@@ -392,7 +414,7 @@ macro_rules! action_handler {
             if_match: IfMatch,
             key: IdempotencyKey,
         ) -> Result<HttpResponse, ApiError> {
-            act(state, req, caller, id.into_inner(), if_match, key, $action, None, b"").await
+                    act(state, req, caller, id.into_inner(), if_match, key, $action, None, b"").await
         }
     };
 }
@@ -400,7 +422,9 @@ macro_rules! action_handler {
 action_handler!(
     /// Submit a forecast
     ///
-    /// Employer: draft or returned → submitted, within the campaign's deadlines.
+    /// Employer: draft or returned → submitted, from the campaign's opening;
+    /// a draft until the submission deadline, a returned forecast until its
+    /// `correction_due`.
     submit, "/api/v1/forecasts/{id}/submit", ForecastAction::Submit
 );
 action_handler!(
@@ -415,26 +439,52 @@ action_handler!(
     /// Officer: submitted → in_review.
     start_review, "/api/v1/forecasts/{id}/start-review", ForecastAction::StartReview
 );
-action_handler!(
-    /// Accept a forecast
-    ///
-    /// Officer: submitted or in_review → accepted (final).
-    accept, "/api/v1/forecasts/{id}/accept", ForecastAction::Accept
-);
+
+/// Accept a forecast
+///
+/// Officer: submitted or in_review → accepted (final). The body is optional:
+/// `{"note"}` becomes the forecast's `other_notification`, shown to the
+/// employer beside `notification` and sent with the e-mail.
+#[utoipa::path(
+    post, path = "/api/v1/forecasts/{id}/accept", operation_id = "accept", tag = "forecasts",
+    request_body(content = Option<AcceptInput>, description = "Optional: the officer's note"),
+    params(("id" = String, Path, description = "Forecast id"),
+        ("If-Match" = Option<String>, Header, description = "The ETag last read", max_length = 255),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe", min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$")),
+    responses(
+        (status = 200, description = "Accepted", body = Forecast, headers(("ETag" = String, description = "The new version"))),
+        (status = 409, description = "Not allowed from the current status; the problem names it and the allowed actions", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn accept(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    key: IdempotencyKey,
+    body: OptionalJsonBody<Option<AcceptInput>>,
+) -> Result<HttpResponse, ApiError> {
+    let note = body.value.flatten().and_then(|b| b.note);
+    act(state, req, caller, id.into_inner(), if_match, key, ForecastAction::Accept, note, &body.raw).await
+}
 
 /// Return a forecast
 ///
 /// Officer: submitted or in_review → returned, with a reason the employer sees
-/// as the forecast's notification.
+/// as the forecast's notification. The forecast's `correction_due` is the
+/// later of the campaign's correction deadline and 10 days after the return,
+/// never after the Commission inputs deadline; from that deadline on a return
+/// answers 409 `commission-inputs-deadline-passed`.
 #[utoipa::path(
     post, path = "/api/v1/forecasts/{id}/return", operation_id = "return_forecast", tag = "forecasts",
     request_body = ReturnInput,
     params(("id" = String, Path, description = "Forecast id"),
-        ("If-Match" = Option<String>, Header, description = "The ETag last read", max_length = 255),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe", max_length = 255)),
+        ActionHeaders),
     responses(
         (status = 200, description = "Returned", body = Forecast, headers(("ETag" = String, description = "The new version"))),
-        (status = 409, description = "Not allowed from the current status", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not allowed from the current status, or `commission-inputs-deadline-passed`", body = crate::problem::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -447,7 +497,7 @@ pub async fn return_(
     key: IdempotencyKey,
     body: JsonBody<ReturnInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let reason = domain::forecast::check_return_reason(&body.value.reason)?;
+    let reason = body.value.reason;
     act(state, req, caller, id.into_inner(), if_match, key, ForecastAction::Return, Some(reason), &body.raw).await
 }
 
@@ -467,8 +517,11 @@ pub async fn history(
     q: Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let page = q.0.page()?;
-    let viewer = caller.viewer();
     let id = id.into_inner();
-    let (rows, total) = state.read(move |c| store::history(c, &id, &viewer, page)).await?;
-    Ok(HttpResponse::Ok().json(Paged::new(rows.iter().map(HistoryEntry::from).collect(), page, total)))
+    let (rows, total) = state.read(move |c| uc::history(c, &caller, &id, page)).await?;
+    Ok(HttpResponse::Ok().json(Paged::new(
+        rows.iter().map(HistoryEntry::try_from).collect::<Result<_, _>>()?,
+        page,
+        total,
+    )))
 }

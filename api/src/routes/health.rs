@@ -18,6 +18,9 @@ pub async fn live() -> HttpResponse {
 /// The database answers; 503 otherwise.
 #[utoipa::path(get, path = "/health/ready", tag = "operations", responses((status = 200, description = "Ready", body = Health)))]
 pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    if !state.is_db_ready() {
+        return Err(ApiError::Unavailable("the database is not prepared yet".into()));
+    }
     let db = state.db.clone();
     web::block(move || db.ping()).await??;
     Ok(HttpResponse::Ok().json(Health { status: "ok".into() }))

@@ -1,20 +1,18 @@
 //! The caller, its contact e-mail, API clients for ERP systems and the OAuth
 //! 2.0 token endpoint (SPEC §3).
 
-use crate::auth::{claims_for, mint, Caller};
+use crate::auth::Caller;
 use crate::dto::{
     ApiClient, ApiClientCreated, ApiClientInput, Contact, EmailConfirmInput, EmailInput, Me, Paged, TokenResponse,
 };
 use crate::extract::{FileBody, JsonBody, PageParams, Query};
 use crate::problem::ApiError;
 use crate::state::AppState;
+use crate::usecases::identity as uc;
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
-use domain::contact::Attempt;
-use domain::role::Role;
-use domain::{FieldError, ValidationErrors};
-use persistence::identity::{self, ClientRow, ContactRow};
-use sha2::{Digest, Sha256};
+use domain::ValidationErrors;
+use persistence::identity::{ClientRow, ContactRow};
 
 fn contact_dto(c: Option<ContactRow>) -> Contact {
     match c {
@@ -38,13 +36,7 @@ fn contact_dto(c: Option<ContactRow>) -> Contact {
     security(("bearer" = []))
 )]
 pub async fn me(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
-    let contact = match (&caller.tin, caller.roles.contains(&Role::Employer)) {
-        (Some(tin), true) => {
-            let tin = tin.clone();
-            Some(contact_dto(state.read(move |c| identity::contact(c, &tin)).await?))
-        }
-        _ => None,
-    };
+    let contact = uc::contact_of(&state, &caller).await?.map(contact_dto);
     Ok(HttpResponse::Ok().json(Me {
         sub: caller.sub,
         roles: caller.roles.into_iter().map(Into::into).collect(),
@@ -52,15 +44,6 @@ pub async fn me(state: web::Data<AppState>, caller: Caller) -> Result<HttpRespon
         name: caller.name,
         contact,
     }))
-}
-
-fn code_hash(tin: &str, code: &str) -> String {
-    hex::encode(Sha256::digest(format!("{tin}:{code}").as_bytes()))
-}
-
-fn employer_tin(caller: &Caller) -> Result<String, ApiError> {
-    caller.require(&[Role::Employer])?;
-    caller.tin.clone().ok_or(ApiError::Forbidden { needs: vec![Role::Employer] })
 }
 
 /// Set the contact e-mail
@@ -79,15 +62,7 @@ pub async fn set_email(
     caller: Caller,
     body: JsonBody<EmailInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let tin = employer_tin(&caller)?;
-    let email = domain::contact::check_email(&body.value.email)?;
-    let code = format!("{:06}", rand::random_range(0..1_000_000u32));
-    let hash = code_hash(&tin, &code);
-    let message = domain::notify::confirmation_code(&code);
-    let now = state.now();
-    let t = tin.clone();
-    state.write(move |c| identity::set_pending(c, &t, &email, &hash, &message, now)).await?;
-    let contact = state.read(move |c| identity::contact(c, &tin)).await?;
+    let contact = uc::set_email(&state, &caller, &body.value.email).await?;
     Ok(HttpResponse::Accepted().json(contact_dto(contact)))
 }
 
@@ -106,28 +81,8 @@ pub async fn confirm_email(
     caller: Caller,
     body: JsonBody<EmailConfirmInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let tin = employer_tin(&caller)?;
-    let code = domain::contact::check_code(&body.value.code)?;
-    let hash = code_hash(&tin, &code);
-    let now = state.now();
-    let t = tin.clone();
-    // A wrong code uses up an attempt: that change commits with the refusal.
-    let outcome = state.write(move |c| identity::attempt(c, &t, &hash, now)).await?;
-    let refuse = |code: &'static str| ApiError::Validation(ValidationErrors(vec![FieldError::new("code", code)]));
-    match outcome {
-        None => Err(refuse("no_pending_code")),
-        Some(Attempt::Expired) => Err(refuse("code_expired")),
-        Some(Attempt::Exhausted) => Err(refuse("code_attempts_exhausted")),
-        Some(Attempt::Wrong { attempts_left }) => {
-            Err(ApiError::Validation(ValidationErrors(vec![
-                FieldError::new("code", "code_wrong").with("left", attempts_left)
-            ])))
-        }
-        Some(Attempt::Confirmed) => {
-            let contact = state.read(move |c| identity::contact(c, &tin)).await?;
-            Ok(HttpResponse::Ok().json(contact_dto(contact)))
-        }
-    }
+    let contact = uc::confirm_email(&state, &caller, &body.value.code).await?;
+    Ok(HttpResponse::Ok().json(contact_dto(contact)))
 }
 
 fn client_dto(c: &ClientRow) -> ApiClient {
@@ -139,23 +94,6 @@ fn client_dto(c: &ClientRow) -> ApiClient {
         secret_rotated_at: c.secret_rotated_at.and_utc(),
         revoked_at: c.revoked_at.map(|t| t.and_utc()),
     }
-}
-
-/// A new secret: 32 random bytes, shown once; stored as an argon2 hash.
-fn new_secret() -> Result<(String, String), ApiError> {
-    use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
-    let secret = hex::encode(rand::random::<[u8; 32]>());
-    let salt = SaltString::generate(&mut OsRng);
-    let hash = argon2::Argon2::default()
-        .hash_password(secret.as_bytes(), &salt)
-        .map_err(|e| ApiError::Internal(e.to_string()))?
-        .to_string();
-    Ok((secret, hash))
-}
-
-fn verify_secret(secret: &str, hash: &str) -> bool {
-    use argon2::password_hash::{PasswordHash, PasswordVerifier};
-    PasswordHash::new(hash).is_ok_and(|h| argon2::Argon2::default().verify_password(secret.as_bytes(), &h).is_ok())
 }
 
 /// Register an API client
@@ -173,13 +111,7 @@ pub async fn create_client(
     caller: Caller,
     body: JsonBody<ApiClientInput>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(&[Role::Admin])?;
-    let (name, tin) = domain::contact::check_client(&body.value.name, &body.value.tin)?;
-    let tin = tin.to_string();
-    let (secret, hash) = web::block(new_secret).await??;
-    let id = format!("qc_{}", hex::encode(rand::random::<[u8; 8]>()));
-    let now = state.now().naive_utc();
-    let row = state.write(move |c| identity::create_client(c, &id, &name, &tin, &hash, now)).await?;
+    let (row, secret) = uc::create_client(&state, &caller, &body.value.name, &body.value.tin).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/api-clients/{}", row.client_id)))
         .insert_header((header::CACHE_CONTROL, "no-store"))
@@ -200,10 +132,28 @@ pub async fn list_clients(
     caller: Caller,
     q: Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(&[Role::Admin])?;
     let page = q.0.page()?;
-    let (rows, total) = state.read(move |c| identity::list_clients(c, page)).await?;
+    let (rows, total) = uc::list_clients(&state, &caller, page).await?;
     Ok(HttpResponse::Ok().json(Paged::new(rows.iter().map(client_dto).collect(), page, total)))
+}
+
+/// Read an API client
+///
+/// Admin: one client, without its secret (the `Location` of its registration).
+/// A revoked client stays on record and is read here with its `revoked_at`.
+#[utoipa::path(
+    get, path = "/api/v1/api-clients/{client_id}", tag = "identity", operation_id = "get_api_client",
+    params(("client_id" = String, Path, description = "Client id", max_length = 64)),
+    responses((status = 200, description = "The client", body = ApiClient)),
+    security(("bearer" = []))
+)]
+pub async fn get_client(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let row = uc::client(&state, &caller, path.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(client_dto(&row)))
 }
 
 /// Rotate a client's secret
@@ -220,11 +170,7 @@ pub async fn rotate_client(
     caller: Caller,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(&[Role::Admin])?;
-    let id = path.into_inner();
-    let (secret, hash) = web::block(new_secret).await??;
-    let now = state.now().naive_utc();
-    let row = state.write(move |c| identity::rotate_secret(c, &id, &hash, now)).await?;
+    let (row, secret) = uc::rotate_client(&state, &caller, path.into_inner()).await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(ApiClientCreated { client: client_dto(&row), client_secret: secret }))
@@ -233,6 +179,8 @@ pub async fn rotate_client(
 /// Revoke a client
 ///
 /// Admin: no new tokens; tokens already issued end with their short lifetime.
+/// The client is not erased: it stays on record, readable with its
+/// `revoked_at`, so an audit can still tell which system filed what.
 #[utoipa::path(
     delete, path = "/api/v1/api-clients/{client_id}", tag = "identity", operation_id = "revoke_api_client",
     params(("client_id" = String, Path, description = "Client id")),
@@ -244,10 +192,7 @@ pub async fn revoke_client(
     caller: Caller,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(&[Role::Admin])?;
-    let id = path.into_inner();
-    let now = state.now().naive_utc();
-    state.write(move |c| identity::revoke_client(c, &id, now)).await?;
+    uc::revoke_client(&state, &caller, path.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -265,14 +210,17 @@ fn oauth_error(status: StatusCode, error: &str, description: &str, basic: bool) 
 /// The form of a client-credentials token request (RFC 6749 §4.4.2).
 #[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
 pub struct TokenForm {
-    /// Must be `client_credentials`.
-    #[schema(example = "client_credentials")]
+    /// Must be `client_credentials`. Read as optional so that its absence is
+    /// answered the RFC 6749 way (`invalid_request`), but documented as required.
+    #[schema(value_type = String, example = "client_credentials", required = true, pattern = "^client_credentials$", max_length = 18)]
     grant_type: Option<String>,
     /// Or HTTP Basic authentication.
-    #[schema(example = "qc_5f2a9c0e1b7d4a36")]
+    #[schema(example = "qc_5f2a9c0e1b7d4a36", max_length = 64)]
     client_id: Option<String>,
+    #[schema(max_length = 200)]
     client_secret: Option<String>,
     /// Optional; the only scope is `employer`.
+    #[schema(max_length = 100)]
     scope: Option<String>,
 }
 
@@ -320,6 +268,25 @@ pub async fn token(state: web::Data<AppState>, req: HttpRequest, body: FileBody)
     let Ok(form) = serde_urlencoded::from_bytes::<TokenForm>(&body.bytes) else {
         return Ok(oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "the form could not be read", false));
     };
+    // Refused before anything is looked up: PostgreSQL cannot hold NUL.
+    let basic = basic_credentials(&req);
+    let mut errs = ValidationErrors::default();
+    let (basic_id, basic_secret) = basic.as_ref().map(|(i, s)| (Some(i), Some(s))).unwrap_or_default();
+    for (name, v) in [
+        ("grant_type", form.grant_type.as_ref()),
+        ("client_id", form.client_id.as_ref()),
+        ("client_secret", form.client_secret.as_ref()),
+        ("scope", form.scope.as_ref()),
+        ("client_id", basic_id),
+        ("client_secret", basic_secret),
+    ] {
+        if let Some(Err(e)) = v.map(|v| domain::text::check_controls(name, v)) {
+            errs.push(e);
+        }
+    }
+    if !errs.is_empty() {
+        return Err(ApiError::Validation(errs));
+    }
     match form.grant_type.as_deref() {
         Some("client_credentials") => {}
         None => return Ok(oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "grant_type is required", false)),
@@ -330,7 +297,6 @@ pub async fn token(state: web::Data<AppState>, req: HttpRequest, body: FileBody)
     if form.scope.as_ref().is_some_and(|s| !s.trim().is_empty() && s.trim() != "employer") {
         return Ok(oauth_error(StatusCode::BAD_REQUEST, "invalid_scope", "the only scope is employer", false));
     }
-    let basic = basic_credentials(&req);
     let used_basic = basic.is_some();
     let (id, secret) = match (basic, form.client_id, form.client_secret) {
         (Some(b), _, _) => b,
@@ -344,50 +310,26 @@ pub async fn token(state: web::Data<AppState>, req: HttpRequest, body: FileBody)
             ))
         }
     };
-    if let Some(wait) = state.client_failures.blocked(&id) {
-        let mut r = oauth_error(
-            StatusCode::TOO_MANY_REQUESTS,
-            "invalid_client",
-            "too many failed attempts; retry later",
-            used_basic,
-        );
-        r.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(wait));
-        return Ok(r);
-    }
-    let lookup = id.clone();
-    let client = state.read(move |c| identity::client(c, &lookup)).await?;
-    let valid = match client {
-        Some(c) if c.revoked_at.is_none() => {
-            let (s, h) = (secret.clone(), c.secret_hash.clone());
-            web::block(move || verify_secret(&s, &h)).await?.then_some(c)
+    match uc::issue_token(&state, id, secret).await? {
+        Ok((token, ttl)) => Ok(HttpResponse::Ok()
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .insert_header((header::PRAGMA, "no-cache"))
+            .json(TokenResponse { access_token: token, token_type: "Bearer".into(), expires_in: ttl })),
+        Err(uc::ClientRefusal::Throttled(wait)) => {
+            let mut r = oauth_error(
+                StatusCode::TOO_MANY_REQUESTS,
+                "invalid_client",
+                "too many failed attempts; retry later",
+                used_basic,
+            );
+            r.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(wait));
+            Ok(r)
         }
-        _ => None,
-    };
-    let Some(client) = valid else {
-        state.client_failures.failed(&id);
-        return Ok(oauth_error(
+        Err(uc::ClientRefusal::Invalid) => Ok(oauth_error(
             StatusCode::UNAUTHORIZED,
             "invalid_client",
             "unknown client, wrong secret or revoked",
             used_basic,
-        ));
-    };
-    state.client_failures.succeeded(&id);
-    let ttl = state.config.client_token_ttl;
-    // Token times follow the real clock, as their verification does.
-    let now = chrono::Utc::now().timestamp();
-    let mut claims = claims_for(
-        &state.config.auth,
-        &format!("client:{}", client.client_id),
-        &[Role::Employer],
-        Some(&client.tin),
-        now,
-        ttl,
-    );
-    claims.name = Some(client.name.clone());
-    let token = mint(&state.config.auth, &claims).map_err(ApiError::Internal)?;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .insert_header((header::PRAGMA, "no-cache"))
-        .json(TokenResponse { access_token: token, token_type: "Bearer".into(), expires_in: ttl }))
+        )),
+    }
 }

@@ -1,133 +1,230 @@
-//! The route table. Each path is one `web::resource` with its methods, so a
-//! wrong method answers 405 with `Allow` (never 404), and every handler is
-//! also listed in [`crate::openapi::ApiDoc`].
+//! The route table: every operation is listed once, below. Its path and
+//! method are read from the handler's `#[utoipa::path]` attribute, so the
+//! router and the OpenAPI document are made from one declaration. Each path
+//! is one `web::resource` with its methods, so a wrong method answers 405
+//! with `Allow` (never 404).
 
 pub mod campaigns;
 pub mod forecasts;
 pub mod health;
+pub mod holidays;
+pub mod hqm;
 pub mod identity;
 pub mod quota;
 pub mod reference;
+pub mod snapshots;
+pub mod summaries;
 
+use crate::openapi::{OptionalBodies, PagedItemsByReference, ProblemResponses, Security, TextPattern};
 use crate::problem::ApiError;
 use actix_web::http::Method;
-use actix_web::{web, FromRequest, Handler, HttpResponse, Resource, Responder};
+use actix_web::{web, HttpResponse, Route};
+use utoipa::openapi::path::HttpMethod;
 
-/// A resource that remembers its methods for the `Allow` header of its 405.
-struct Res {
-    resource: Resource,
-    allow: Vec<&'static str>,
+/// One operation: where the document says it is served, and its handler.
+pub struct Operation {
+    pub path: String,
+    pub methods: Vec<Method>,
+    route: fn() -> Route,
 }
 
-impl Res {
-    fn new(path: &str) -> Res {
-        Res { resource: web::resource(path), allow: Vec::new() }
+impl Operation {
+    fn new<P: utoipa::Path>(route: fn() -> Route) -> Operation {
+        let methods = P::methods()
+            .into_iter()
+            .map(|m| match m {
+                HttpMethod::Get => Method::GET,
+                HttpMethod::Post => Method::POST,
+                HttpMethod::Put => Method::PUT,
+                HttpMethod::Delete => Method::DELETE,
+                HttpMethod::Patch => Method::PATCH,
+                HttpMethod::Head => Method::HEAD,
+                HttpMethod::Options => Method::OPTIONS,
+                HttpMethod::Trace => Method::TRACE,
+            })
+            .collect();
+        Operation { path: P::path(), methods, route }
     }
+}
 
-    fn on<F, Args>(mut self, method: Method, handler: F) -> Res
-    where
-        F: Handler<Args>,
-        Args: FromRequest + 'static,
-        F::Output: Responder + 'static,
-    {
-        self.allow.push(match method.as_str() {
-            "GET" => "GET",
-            "POST" => "POST",
-            "PUT" => "PUT",
-            "DELETE" => "DELETE",
-            _ => "PATCH",
-        });
-        self.resource = self.resource.route(web::method(method).to(handler));
-        self
+/// Lists the operations once and makes from that list both [`operations`]
+/// (for the router) and [`ApiDoc`] (the document's paths, in this order).
+macro_rules! operations {
+    (doc: { $($doc:tt)* } ops: [ $($m:ident :: $h:ident),* $(,)? ]) => {
+        /// Every operation the API serves, in the document's order.
+        pub fn operations() -> Vec<Operation> {
+            vec![$(paste::paste! { Operation::new::<$m::[<__path_ $h>]>(|| web::route().to($m::$h)) }),*]
+        }
+
+        /// The OpenAPI document (SPEC §9): the operations above and the frame.
+        #[derive(utoipa::OpenApi)]
+        #[openapi(paths($($m::$h),*), $($doc)*)]
+        pub struct ApiDoc;
+    };
+}
+
+use crate::openapi as docs;
+
+operations! {
+    doc: {
+        info(
+            title = "Labour Migration Quota API",
+            description = "Employers in Azerbaijan forecast their demand for foreign workers; the State Migration Service reviews and summarises the forecasts; the Commission turns them into a yearly quota per economic activity. Foreigners apply to be recognised as Highly Qualified Migrants; six authorities score them and the Service issues a signed decision. Errors are application/problem+json (RFC 9457); messages follow Accept-Language (az, en, ru, tr).",
+            license(name = "MIT OR Apache-2.0")
+        ),
+        components(schemas(
+            crate::problem::Problem, crate::problem::ProblemFieldError, crate::dto::Forecast,
+            crate::dto::ForecastSummary, crate::dto::Campaign, forecasts::Sort, reference::Mode, summaries::Format,
+            summaries::AccuracyBy
+        )),
+        servers((url = "/", description = "The deployment serving this document: production, staging, test or a local development server")),
+        modifiers(&Security, &ProblemResponses, &PagedItemsByReference, &TextPattern, &OptionalBodies),
+        tags(
+            (name = "forecasts", description = "The employer's forecast and its review"),
+            (name = "reference", description = "Classifications"),
+            (name = "campaigns", description = "The yearly calendar"),
+            (name = "quota", description = "Summary, quota plan and enforcement"),
+            (name = "hqm", description = "Highly Qualified Migrant assessment: applications, scores, objections, deadlines, signed decisions"),
+            (name = "identity", description = "The caller"),
+            (name = "operations", description = "Probes and metrics"),
+        )
     }
+    ops: [
+        identity::me,
+        identity::set_email,
+        identity::confirm_email,
+        identity::create_client,
+        identity::list_clients,
+        identity::get_client,
+        identity::rotate_client,
+        identity::revoke_client,
+        identity::token,
+        reference::occupations,
+        reference::import_occupations,
+        reference::economic_activities,
+        reference::exemption_categories,
+        reference::put_exemption,
+        reference::retire_exemption,
+        forecasts::create,
+        forecasts::list,
+        forecasts::get,
+        forecasts::replace,
+        forecasts::delete,
+        forecasts::add_line,
+        forecasts::update_line,
+        forecasts::delete_line,
+        forecasts::submit,
+        forecasts::withdraw,
+        forecasts::start_review,
+        forecasts::return_,
+        forecasts::accept,
+        forecasts::history,
+        summaries::summary,
+        summaries::summary_csv,
+        summaries::summary_xlsx,
+        summaries::activity_summary,
+        snapshots::create,
+        snapshots::list,
+        snapshots::get,
+        snapshots::csv,
+        snapshots::xlsx,
+        quota::get_plan,
+        quota::create_plan,
+        quota::put_plan,
+        quota::propose,
+        quota::approve,
+        quota::plan_history,
+        quota::public_quota,
+        quota::allocate,
+        quota::cancel,
+        summaries::accuracy,
+        campaigns::get,
+        campaigns::put,
+        hqm::criteria,
+        hqm::create,
+        hqm::list,
+        hqm::get,
+        hqm::replace,
+        hqm::delete,
+        hqm::upload_document,
+        hqm::get_document,
+        hqm::delete_document,
+        hqm::submit,
+        hqm::withdraw,
+        hqm::score,
+        hqm::object,
+        hqm::withdraw_objection,
+        hqm::extend,
+        hqm::decide,
+        hqm::history,
+        hqm::decision,
+        hqm::public_key,
+        hqm::check,
+        holidays::get,
+        holidays::put,
+        health::live,
+        health::ready,
+        health::metrics,
+        docs::serve,
+    ]
+}
 
-    fn get<F, Args>(self, h: F) -> Res
-    where
-        F: Handler<Args>,
-        Args: FromRequest + 'static,
-        F::Output: Responder + 'static,
-    {
-        self.on(Method::GET, h)
+/// Registers every operation: one resource per path, with a 405 naming the
+/// path's methods for any other.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    type Routes = Vec<(Method, fn() -> Route)>;
+    let mut paths: Vec<(String, Routes)> = Vec::new();
+    for op in operations() {
+        let i = match paths.iter().position(|(p, _)| *p == op.path) {
+            Some(i) => i,
+            None => {
+                paths.push((op.path.clone(), Vec::new()));
+                paths.len() - 1
+            }
+        };
+        for m in op.methods {
+            paths[i].1.push((m, op.route));
+        }
     }
-
-    fn post<F, Args>(self, h: F) -> Res
-    where
-        F: Handler<Args>,
-        Args: FromRequest + 'static,
-        F::Output: Responder + 'static,
-    {
-        self.on(Method::POST, h)
-    }
-
-    fn put<F, Args>(self, h: F) -> Res
-    where
-        F: Handler<Args>,
-        Args: FromRequest + 'static,
-        F::Output: Responder + 'static,
-    {
-        self.on(Method::PUT, h)
-    }
-
-    fn delete<F, Args>(self, h: F) -> Res
-    where
-        F: Handler<Args>,
-        Args: FromRequest + 'static,
-        F::Output: Responder + 'static,
-    {
-        self.on(Method::DELETE, h)
-    }
-
-    fn done(self) -> Resource {
-        let allow = self.allow.join(", ");
-        self.resource.default_service(web::to(move || {
+    // `Allow` lists methods in one fixed order, whatever the table's order.
+    let rank = |m: &Method| ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"].iter().position(|x| *x == m.as_str());
+    for (path, mut routes) in paths {
+        routes.sort_by_key(|(m, _)| rank(m));
+        let allow = routes.iter().map(|(m, _)| m.as_str()).collect::<Vec<_>>().join(", ");
+        let mut resource = web::resource(path);
+        for (method, route) in routes {
+            resource = resource.route(route().method(method));
+        }
+        cfg.service(resource.default_service(web::to(move || {
             let allow = allow.clone();
             async move { Err::<HttpResponse, ApiError>(ApiError::MethodNotAllowed { allow }) }
-        }))
+        })));
     }
 }
 
-/// Registers every route of the API.
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    use forecasts as f;
-    let v1 = "/api/v1";
-    let r = |p: &str| Res::new(&format!("{v1}{p}"));
-    cfg.service(r("/me").get(identity::me).done())
-        .service(r("/occupations").get(reference::occupations).done())
-        .service(r("/me/email").put(identity::set_email).done())
-        .service(r("/me/email/confirm").post(identity::confirm_email).done())
-        .service(r("/api-clients").get(identity::list_clients).post(identity::create_client).done())
-        .service(r("/api-clients/{client_id}").delete(identity::revoke_client).done())
-        .service(r("/api-clients/{client_id}/rotate-secret").post(identity::rotate_client).done())
-        .service(r("/oauth/token").post(identity::token).done())
-        .service(r("/occupations/imports").post(reference::import_occupations).done())
-        .service(r("/exemption-categories").get(reference::exemption_categories).done())
-        .service(
-            r("/exemption-categories/{code}").put(reference::put_exemption).delete(reference::retire_exemption).done(),
-        )
-        .service(r("/economic-activities").get(reference::economic_activities).done())
-        .service(r("/forecasts").get(f::list).post(f::create).done())
-        .service(r("/forecasts/{id}").get(f::get).put(f::replace).delete(f::delete).done())
-        .service(r("/forecasts/{id}/lines").post(f::add_line).done())
-        .service(r("/forecasts/{id}/lines/{line_id}").put(f::update_line).delete(f::delete_line).done())
-        .service(r("/forecasts/{id}/submit").post(f::submit).done())
-        .service(r("/forecasts/{id}/withdraw").post(f::withdraw).done())
-        .service(r("/forecasts/{id}/start-review").post(f::start_review).done())
-        .service(r("/forecasts/{id}/return").post(f::return_).done())
-        .service(r("/forecasts/{id}/accept").post(f::accept).done())
-        .service(r("/forecasts/{id}/history").get(f::history).done())
-        .service(r("/campaigns/{year}").get(campaigns::get).put(campaigns::put).done())
-        .service(r("/summaries/{year}").get(quota::summary).done())
-        .service(r("/summaries/{year}/activities/{code}").get(quota::activity_summary).done())
-        .service(r("/quota-plans/{year}").get(quota::get_plan).post(quota::create_plan).put(quota::put_plan).done())
-        .service(r("/quota-plans/{year}/propose").post(quota::propose).done())
-        .service(r("/quota-plans/{year}/approve").post(quota::approve).done())
-        .service(r("/quota-plans/{year}/history").get(quota::plan_history).done())
-        .service(r("/quotas/{year}").get(quota::public_quota).done())
-        .service(r("/quotas/{year}/allocations").post(quota::allocate).done())
-        .service(r("/quotas/{year}/allocations/{permit_ref}").delete(quota::cancel).done())
-        .service(r("/reports/forecast-accuracy/{year}").get(quota::accuracy).done())
-        .service(Res::new("/health/live").get(health::live).done())
-        .service(Res::new("/health/ready").get(health::ready).done())
-        .service(Res::new("/metrics").get(health::metrics).done())
-        .service(Res::new("/api-docs/openapi.json").get(crate::openapi::serve).done());
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The router and the document are made from one list, so they name the
+    /// same operations: every (path, method) served is documented, and back.
+    #[test]
+    fn served_operations_are_the_documented_ones() {
+        let mut served: Vec<(String, String)> = operations()
+            .into_iter()
+            .flat_map(|op| op.methods.into_iter().map(move |m| (op.path.clone(), m.as_str().to_ascii_lowercase())))
+            .collect();
+        let doc = serde_json::to_value(crate::openapi::api_doc()).unwrap();
+        let mut documented: Vec<(String, String)> = doc["paths"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .flat_map(|(p, item)| item.as_object().unwrap().keys().map(move |m| (p.clone(), m.clone())))
+            .collect();
+        served.sort();
+        documented.sort();
+        assert_eq!(served, documented);
+        let unique: std::collections::BTreeSet<_> = served.iter().collect();
+        assert_eq!(unique.len(), served.len(), "an operation listed twice");
+    }
 }

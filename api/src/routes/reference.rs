@@ -5,9 +5,10 @@ use crate::dto::{EconomicActivity, ExemptionCategory, ExemptionInput, ImportRepo
 use crate::extract::{FileBody, JsonBody, PageParams, Query};
 use crate::problem::ApiError;
 use crate::state::{cached_json, AppState};
-use actix_web::{web, HttpRequest, HttpResponse};
-use domain::occupation::{validate_import, ImportMode};
-use domain::role::Role;
+use actix_web::{web, HttpResponse};
+use domain::occupation::ImportMode;
+use domain::FieldCode;
+
 use domain::FieldError;
 use persistence::reference;
 use serde::Deserialize;
@@ -33,14 +34,13 @@ pub struct OccupationParams {
 /// Entries `{code, title}` of the Occupational Classification.
 #[utoipa::path(
     get, path = "/api/v1/occupations", tag = "reference",
-    params(OccupationParams, ("If-None-Match" = Option<String>, Header, description = "The ETag of a copy you hold")),
+    params(OccupationParams, ("If-None-Match" = Option<String>, Header, description = "The ETags of the copies you hold (a list is compared tag by tag)", max_length = 4096)),
     responses((status = 200, description = "Matching entries, best first; `ETag` and `Cache-Control` set", body = Paged<Occupation>),
         (status = 304, description = "Your copy is current")),
     security(("bearer" = []))
 )]
 pub async fn occupations(
     state: web::Data<AppState>,
-    req: HttpRequest,
     _caller: Caller,
     q: Query<OccupationParams>,
 ) -> Result<HttpResponse, ApiError> {
@@ -50,13 +50,13 @@ pub async fn occupations(
         if code.is_empty() || code.len() > 4 || !code.bytes().all(|b| b.is_ascii_digit()) {
             return Err(ApiError::Validation(domain::ValidationErrors(vec![FieldError::new(
                 "code",
-                "occupation_code_format",
+                FieldCode::OccupationCodeFormat,
             )])));
         }
     }
     if q.q.as_ref().is_some_and(|s| s.chars().count() > 200) {
         return Err(ApiError::Validation(domain::ValidationErrors(vec![
-            FieldError::new("q", "length").with("max", 200)
+            FieldError::new("q", FieldCode::Length).with("max", 200)
         ])));
     }
     // Searched in memory: the classification is small and read far more
@@ -75,7 +75,7 @@ pub async fn occupations(
             title: r.title.clone(),
         })
         .collect();
-    Ok(cached_json(&req, &Paged::new(items, page, total)))
+    Ok(cached_json(&Paged::new(items, page, total)))
 }
 
 /// List economic activities
@@ -83,14 +83,13 @@ pub async fn occupations(
 /// NACE Rev. 2 sections (A–U), each followed by its divisions.
 #[utoipa::path(
     get, path = "/api/v1/economic-activities", tag = "reference",
-    params(PageParams, ("If-None-Match" = Option<String>, Header, description = "The ETag of a copy you hold")),
+    params(PageParams, ("If-None-Match" = Option<String>, Header, description = "The ETags of the copies you hold (a list is compared tag by tag)", max_length = 4096)),
     responses((status = 200, description = "Economic activities; `ETag` and `Cache-Control` set", body = Paged<EconomicActivity>),
         (status = 304, description = "Your copy is current")),
     security(("bearer" = []))
 )]
 pub async fn economic_activities(
     state: web::Data<AppState>,
-    req: HttpRequest,
     _caller: Caller,
     q: Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
@@ -100,7 +99,7 @@ pub async fn economic_activities(
         .into_iter()
         .map(|r| EconomicActivity { code: r.code, title: r.title, level: r.level, parent: r.parent })
         .collect();
-    Ok(cached_json(&req, &Paged::new(items, page, total)))
+    Ok(cached_json(&Paged::new(items, page, total)))
 }
 
 #[derive(Debug, Clone, Copy, serde::Deserialize, utoipa::ToSchema)]
@@ -119,31 +118,23 @@ pub struct ImportParams {
     pub mode: Option<Mode>,
 }
 
-/// Reads, checks and applies a classification file (API and CLI alike).
-pub fn import_file(
-    db: &persistence::Db,
-    bytes: &[u8],
-    mode: ImportMode,
-) -> Result<persistence::reference::ImportReport, ApiError> {
-    let rows = crate::import::read_rows(bytes).map_err(|e| ApiError::BadRequest { code: "file", detail: e.0 })?;
-    let entries = validate_import(&rows)?;
-    Ok(db.write(|c| reference::import_occupations(c, &entries, mode))?)
-}
-
 /// Import occupations
 ///
 /// Admin: replaces or extends the Occupational Classification from the
 /// statistics committee's CSV (UTF-8) or XLSX export: a header row naming a
 /// code column (`code`/`Kod`) and a title column (`title`/`Ad`). All or
 /// nothing: one bad row refuses the file, and the problem lists every bad row
-/// by line. Entries that forecasts name are retired, never deleted.
+/// by line. Entries that forecasts name are retired, never deleted. An XLSX
+/// workbook may reach row 200,000 and column 100 and hold 100 MiB once
+/// decompressed; a larger one is refused (422, field `file`) before it is read.
 #[utoipa::path(
     post, path = "/api/v1/occupations/imports", tag = "reference", operation_id = "import_occupations",
     params(ImportParams),
     request_body(content(
-        (String = "text/csv"),
-        (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    ), description = "The file, as exported (at most 10 MiB)"),
+        (crate::dto::FileUpload = "multipart/form-data"),
+        (crate::dto::CsvFile = "text/csv"),
+        (crate::dto::BinaryFile = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    ), description = "The file, as exported (at most 10 MiB): as the raw body with its `Content-Type`, or as the part `file` of a form"),
     responses((status = 200, description = "Imported", body = ImportReport)),
     security(("bearer" = []))
 )]
@@ -153,16 +144,11 @@ pub async fn import_occupations(
     q: Query<ImportParams>,
     body: FileBody,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(&[Role::Admin])?;
     let mode = match q.0.mode.unwrap_or(Mode::Extend) {
         Mode::Replace => ImportMode::Replace,
         Mode::Extend => ImportMode::Extend,
     };
-    let db = state.db.clone();
-    let report = web::block(move || import_file(&db, &body.bytes, mode)).await??;
-    let fresh = state.clone();
-    // The importer's next search sees the new classification at once.
-    web::block(move || fresh.refresh_occupations()).await??;
+    let report = crate::usecases::reference::import(&state, &caller, body.bytes, mode).await?;
     Ok(HttpResponse::Ok().json(ImportReport { added: report.added, kept: report.kept, retired: report.retired }))
 }
 
@@ -193,21 +179,20 @@ fn exemption_dto(r: reference::ExemptionRow) -> ExemptionCategory {
 /// Migration Code and work in the liberated territories.
 #[utoipa::path(
     get, path = "/api/v1/exemption-categories", tag = "reference", operation_id = "list_exemption_categories",
-    params(ExemptionParams, ("If-None-Match" = Option<String>, Header, description = "The ETag of a copy you hold")),
+    params(ExemptionParams, ("If-None-Match" = Option<String>, Header, description = "The ETags of the copies you hold (a list is compared tag by tag)", max_length = 4096)),
     responses((status = 200, description = "Categories; `ETag` and `Cache-Control` set", body = Paged<ExemptionCategory>),
         (status = 304, description = "Your copy is current")),
     security(("bearer" = []))
 )]
 pub async fn exemption_categories(
     state: web::Data<AppState>,
-    req: HttpRequest,
     _caller: Caller,
     q: Query<ExemptionParams>,
 ) -> Result<HttpResponse, ApiError> {
     let page = PageParams { page: q.0.page, per_page: q.0.per_page }.page()?;
     let all = q.0.include_retired.unwrap_or(false);
     let (rows, total) = state.read(move |c| reference::list_exemptions(c, all, page)).await?;
-    Ok(cached_json(&req, &Paged::new(rows.into_iter().map(exemption_dto).collect(), page, total)))
+    Ok(cached_json(&Paged::new(rows.into_iter().map(exemption_dto).collect(), page, total)))
 }
 
 /// Set an exemption category
@@ -226,11 +211,9 @@ pub async fn put_exemption(
     path: web::Path<String>,
     body: JsonBody<ExemptionInput>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(&[Role::Admin])?;
-    let code = domain::reference::check_exemption_code(&path)?;
-    let [az, en, ru] =
-        domain::reference::check_exemption_titles(&body.value.title_az, &body.value.title_en, &body.value.title_ru)?;
-    let row = state.write(move |c| reference::put_exemption(c, &code, &az, &en, &ru)).await?;
+    let b = &body.value;
+    let titles = [b.title_az.as_str(), b.title_en.as_str(), b.title_ru.as_str()];
+    let row = crate::usecases::reference::set_exemption(&state, &caller, &path, titles).await?;
     Ok(HttpResponse::Ok().json(exemption_dto(row)))
 }
 
@@ -248,8 +231,6 @@ pub async fn retire_exemption(
     caller: Caller,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(&[Role::Admin])?;
-    let code = domain::reference::check_exemption_code(&path)?;
-    state.write(move |c| reference::retire_exemption(c, &code)).await?;
+    crate::usecases::reference::retire_exemption(&state, &caller, &path).await?;
     Ok(HttpResponse::NoContent().finish())
 }

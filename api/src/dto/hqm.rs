@@ -1,0 +1,487 @@
+//! Bodies of the Highly Qualified Migrant resources (SPEC §14.6).
+
+use super::*;
+use domain::hqm::application::is_overdue;
+use persistence::hqm::{ApplicationRecord, ApplicationRow, DocumentRow, HistoryRow};
+
+fn utc(t: chrono::NaiveDateTime) -> DateTime<Utc> {
+    t.and_utc()
+}
+
+/// The applicant's person (SPEC §14.2).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HqmApplicantInput {
+    #[serde(default)]
+    #[schema(value_type = String, example = "Ayşe", min_length = 1, max_length = 100, required = true)]
+    pub given_name: Option<String>,
+    #[serde(default)]
+    #[schema(value_type = String, example = "Yılmaz", min_length = 1, max_length = 100, required = true)]
+    pub surname: Option<String>,
+    /// ISO 3166-1 alpha-2 code (not `AZ`), or `stateless`.
+    #[serde(default)]
+    #[schema(value_type = String, example = "TR", pattern = "^([A-Z]{2}|stateless)$", max_length = 9, required = true)]
+    pub citizenship: Option<String>,
+    /// An adult, born in the past.
+    #[serde(default, deserialize_with = "crate::extract::optional_date")]
+    #[schema(value_type = String, format = Date, example = "1985-04-02", required = true)]
+    pub date_of_birth: Option<NaiveDate>,
+    /// 6–12 Latin letters and digits (spaces and hyphens are dropped).
+    #[serde(default)]
+    #[schema(value_type = String, example = "U12345678", max_length = 40, required = true)]
+    pub passport_number: Option<String>,
+    #[serde(default)]
+    #[schema(value_type = String, example = "ayse.yilmaz@example.com", max_length = 254, required = true)]
+    pub email: Option<String>,
+}
+
+/// The field of expertise: an occupation of the classification (SPEC §14.2, §6).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HqmFieldInput {
+    #[serde(default)]
+    #[schema(value_type = String, example = "2512", max_length = 10, required = true)]
+    pub occupation_code: Option<String>,
+    #[serde(default)]
+    #[schema(value_type = String, example = "Software developers", max_length = 300, required = true)]
+    pub occupation_title: Option<String>,
+}
+
+/// The highest education (SPEC §14.2).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HqmEducationInput {
+    /// `secondary`, `bachelor`, `master` or `doctorate`.
+    #[serde(default)]
+    #[schema(value_type = String, example = "master", pattern = "^(secondary|bachelor|master|doctorate)$", max_length = 9, required = true)]
+    pub level: Option<String>,
+    #[serde(default)]
+    #[schema(value_type = String, example = "Middle East Technical University", max_length = 300, required = true)]
+    pub institution: Option<String>,
+}
+
+/// A language certificate (SPEC §14.2).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HqmCertificateInput {
+    #[serde(default)]
+    #[schema(value_type = String, example = "IELTS", max_length = 100, required = true)]
+    pub name: Option<String>,
+    /// A CEFR level, `A1` to `C2`.
+    #[serde(default)]
+    #[schema(value_type = String, example = "C1", pattern = "^(A1|A2|B1|B2|C1|C2)$", max_length = 2, required = true)]
+    pub level: Option<String>,
+    #[serde(default, deserialize_with = "crate::extract::optional_date")]
+    #[schema(value_type = Option<String>, format = Date, example = "2027-05-01")]
+    pub expires_on: Option<NaiveDate>,
+}
+
+/// Create or replace an application (SPEC §14.6).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "language": "en",
+    "applicant": {"given_name": "Ayşe", "surname": "Yılmaz", "citizenship": "TR", "date_of_birth": "1985-04-02",
+        "passport_number": "U12345678", "email": "ayse.yilmaz@example.com"},
+    "field": {"occupation_code": "2512", "occupation_title": "Software developers"},
+    "experience_years": 12,
+    "experience_summary": "Twelve years building payment systems; led a team of eight.",
+    "education": {"level": "master", "institution": "Middle East Technical University"},
+    "language_certificates": [{"name": "IELTS", "level": "C1", "expires_on": "2027-05-01"}]
+}))]
+pub struct HqmApplicationInput {
+    /// `az`, `tr`, `en` or `ru`: the language of the decision and e-mails.
+    #[serde(default)]
+    #[schema(value_type = String, required = true, example = "en", pattern = "^(az|tr|en|ru)$", max_length = 2)]
+    pub language: Option<String>,
+    pub applicant: HqmApplicantInput,
+    pub field: HqmFieldInput,
+    /// Years of experience in the field, 0–60.
+    #[serde(default)]
+    #[schema(minimum = 0, maximum = 60)]
+    pub experience_years: Option<i64>,
+    #[serde(default)]
+    #[schema(max_length = 4000)]
+    pub experience_summary: Option<String>,
+    #[serde(default)]
+    pub education: Option<HqmEducationInput>,
+    #[serde(default)]
+    #[schema(max_items = 10)]
+    pub language_certificates: Vec<HqmCertificateInput>,
+}
+
+impl HqmApplicationInput {
+    pub fn to_domain(&self) -> domain::hqm::application::ApplicationInput {
+        use domain::hqm::application as d;
+        d::ApplicationInput {
+            language: self.language.clone(),
+            applicant: d::ApplicantInput {
+                given_name: self.applicant.given_name.clone(),
+                surname: self.applicant.surname.clone(),
+                citizenship: self.applicant.citizenship.clone(),
+                date_of_birth: self.applicant.date_of_birth,
+                passport_number: self.applicant.passport_number.clone(),
+                email: self.applicant.email.clone(),
+            },
+            field: d::FieldInput {
+                occupation_code: self.field.occupation_code.clone(),
+                occupation_title: self.field.occupation_title.clone(),
+            },
+            experience_years: self.experience_years,
+            experience_summary: self.experience_summary.clone(),
+            education: self
+                .education
+                .as_ref()
+                .map(|e| d::EducationInput { level: e.level.clone(), institution: e.institution.clone() }),
+            language_certificates: self
+                .language_certificates
+                .iter()
+                .map(|c| d::CertificateInput { name: c.name.clone(), level: c.level.clone(), expires_on: c.expires_on })
+                .collect(),
+        }
+    }
+}
+
+/// The applicant as stored (SPEC §14.2).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct HqmApplicant {
+    #[schema(example = "Ayşe")]
+    pub given_name: String,
+    #[schema(example = "Yılmaz")]
+    pub surname: String,
+    #[schema(example = "TR")]
+    pub citizenship: String,
+    pub date_of_birth: NaiveDate,
+    #[schema(example = "U12345678")]
+    pub passport_number: String,
+    #[schema(example = "ayse.yilmaz@example.com")]
+    pub email: String,
+}
+
+/// The field of expertise as stored: the classification's own spelling.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct HqmField {
+    #[schema(example = "2512")]
+    pub occupation_code: String,
+    #[schema(example = "Software developers")]
+    pub occupation_title: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct HqmEducation {
+    #[schema(example = "master")]
+    pub level: String,
+    pub institution: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct HqmCertificate {
+    pub name: String,
+    #[schema(example = "C1")]
+    pub level: String,
+    pub expires_on: Option<NaiveDate>,
+}
+
+/// One criterion's current score (SPEC §14.3).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct HqmScore {
+    #[schema(example = "work_experience")]
+    pub criterion: String,
+    #[schema(example = "sectoral")]
+    pub authority: String,
+    #[schema(example = 30)]
+    pub points: i32,
+    #[schema(example = 35)]
+    pub max_points: u32,
+    pub justification: String,
+    pub scored_at: DateTime<Utc>,
+}
+
+/// An objection standing (SPEC §14.6).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct HqmObjection {
+    pub id: String,
+    #[schema(example = "sms")]
+    pub authority: String,
+    pub reason: String,
+    pub at: DateTime<Utc>,
+}
+
+/// The decision, in short (the signed document is `GET …/decision`).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct HqmDecisionSummary {
+    #[schema(example = "HQM-2026-000001")]
+    pub number: String,
+    /// `recognised` or `refused`.
+    #[schema(example = "recognised")]
+    pub outcome: String,
+    pub decided_at: DateTime<Utc>,
+    /// Decided after the review deadline (SPEC §14.4).
+    pub late: bool,
+}
+
+/// An uploaded document (SPEC §14.2).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct HqmDocument {
+    pub id: String,
+    /// `passport`, `qualification` or `other`.
+    #[schema(example = "passport")]
+    pub kind: String,
+    /// As recognised from the bytes.
+    #[schema(example = "application/pdf")]
+    pub content_type: String,
+    #[schema(example = "passport.pdf")]
+    pub filename: String,
+    #[schema(example = 48213)]
+    pub size: i64,
+    /// SHA-256 of the bytes, hex.
+    #[schema(example = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")]
+    pub sha256: String,
+    pub uploaded_at: DateTime<Utc>,
+}
+
+impl From<&DocumentRow> for HqmDocument {
+    fn from(d: &DocumentRow) -> Self {
+        HqmDocument {
+            id: d.id.clone(),
+            kind: d.kind.clone(),
+            content_type: d.content_type.clone(),
+            filename: d.filename.clone(),
+            size: d.size,
+            sha256: d.sha256.clone(),
+            uploaded_at: utc(d.uploaded_at),
+        }
+    }
+}
+
+/// A Highly Qualified Migrant application (SPEC §14.6).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct HqmApplication {
+    pub id: String,
+    /// The human-facing number.
+    #[schema(example = 1)]
+    pub number: i64,
+    /// `draft`, `under_review`, `recognised`, `refused` or `withdrawn`.
+    #[schema(example = "draft")]
+    pub status: String,
+    #[schema(example = "en")]
+    pub language: String,
+    pub applicant: HqmApplicant,
+    pub field: HqmField,
+    pub experience_years: Option<i32>,
+    pub experience_summary: Option<String>,
+    pub education: Option<HqmEducation>,
+    pub language_certificates: Vec<HqmCertificate>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    /// The last day of the review (Baku time), 20 business days after submission.
+    pub review_deadline: Option<NaiveDate>,
+    /// Under review with the deadline passed.
+    pub overdue: bool,
+    pub scores: Vec<HqmScore>,
+    pub objections: Vec<HqmObjection>,
+    /// Points given so far (of 100).
+    pub total: i64,
+    pub decision: Option<HqmDecisionSummary>,
+    pub documents: Vec<HqmDocument>,
+}
+
+fn overdue(row: &ApplicationRow, now: DateTime<Utc>) -> bool {
+    row.status == "under_review" && row.review_deadline.is_some_and(|d| is_overdue(d, now))
+}
+
+fn max_points(criterion: &str) -> u32 {
+    domain::hqm::criteria::Criterion::parse(criterion).map_or(0, |c| c.max_points())
+}
+
+impl HqmApplication {
+    pub fn new(rec: &ApplicationRecord, now: DateTime<Utc>) -> HqmApplication {
+        let r = &rec.row;
+        HqmApplication {
+            id: r.id.clone(),
+            number: r.number,
+            status: r.status.clone(),
+            language: r.language.clone(),
+            applicant: HqmApplicant {
+                given_name: r.given_name.clone(),
+                surname: r.surname.clone(),
+                citizenship: r.citizenship.clone(),
+                date_of_birth: r.date_of_birth,
+                passport_number: r.passport_number.clone(),
+                email: r.email.clone(),
+            },
+            field: HqmField {
+                occupation_code: r.occupation_code.clone(),
+                occupation_title: r.occupation_title.clone(),
+            },
+            experience_years: r.experience_years,
+            experience_summary: r.experience_summary.clone(),
+            education: match (&r.education_level, &r.education_institution) {
+                (Some(level), Some(institution)) => {
+                    Some(HqmEducation { level: level.clone(), institution: institution.clone() })
+                }
+                _ => None,
+            },
+            language_certificates: r
+                .certificates()
+                .into_iter()
+                .map(|c| HqmCertificate { name: c.name, level: c.level, expires_on: c.expires_on })
+                .collect(),
+            created_at: utc(r.created_at),
+            updated_at: utc(r.updated_at),
+            submitted_at: r.submitted_at.map(utc),
+            review_deadline: r.review_deadline,
+            overdue: overdue(r, now),
+            scores: rec
+                .scores
+                .iter()
+                .map(|s| HqmScore {
+                    criterion: s.criterion.clone(),
+                    authority: s.authority.clone(),
+                    points: s.points,
+                    max_points: max_points(&s.criterion),
+                    justification: s.justification.clone(),
+                    scored_at: utc(s.scored_at),
+                })
+                .collect(),
+            objections: rec
+                .objections
+                .iter()
+                .map(|o| HqmObjection {
+                    id: o.id.clone(),
+                    authority: o.authority.clone(),
+                    reason: o.reason.clone(),
+                    at: utc(o.raised_at),
+                })
+                .collect(),
+            total: rec.scores.iter().map(|s| i64::from(s.points)).sum(),
+            decision: rec.decision.as_ref().map(|d| HqmDecisionSummary {
+                number: d.number.clone(),
+                outcome: d.outcome.clone(),
+                decided_at: utc(d.decided_at),
+                late: d.late,
+            }),
+            documents: rec.documents.iter().map(HqmDocument::from).collect(),
+        }
+    }
+}
+
+/// The applicant, in a list row.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct HqmApplicantName {
+    pub given_name: String,
+    pub surname: String,
+    pub citizenship: String,
+}
+
+/// A row of the applications list and the assessors' queues (SPEC §14.6).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct HqmApplicationSummary {
+    pub id: String,
+    pub number: i64,
+    #[schema(example = "under_review")]
+    pub status: String,
+    #[schema(example = "en")]
+    pub language: String,
+    pub applicant: HqmApplicantName,
+    pub field: HqmField,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub review_deadline: Option<NaiveDate>,
+    pub overdue: bool,
+    /// Points given so far.
+    pub total: i64,
+    /// Criteria scored so far, of 6.
+    pub scored: i64,
+    /// Objections standing.
+    pub objections: i64,
+}
+
+impl HqmApplicationSummary {
+    pub fn new(r: &ApplicationRow, points: &[(String, i32)], objections: &[String], now: DateTime<Utc>) -> Self {
+        let mine = points.iter().filter(|(id, _)| *id == r.id);
+        HqmApplicationSummary {
+            id: r.id.clone(),
+            number: r.number,
+            status: r.status.clone(),
+            language: r.language.clone(),
+            applicant: HqmApplicantName {
+                given_name: r.given_name.clone(),
+                surname: r.surname.clone(),
+                citizenship: r.citizenship.clone(),
+            },
+            field: HqmField {
+                occupation_code: r.occupation_code.clone(),
+                occupation_title: r.occupation_title.clone(),
+            },
+            submitted_at: r.submitted_at.map(utc),
+            review_deadline: r.review_deadline,
+            overdue: overdue(r, now),
+            total: mine.clone().map(|(_, p)| i64::from(*p)).sum(),
+            scored: i64::try_from(mine.count()).unwrap_or(0),
+            objections: i64::try_from(objections.iter().filter(|id| **id == r.id).count()).unwrap_or(0),
+        }
+    }
+}
+
+/// A score given by the criterion's authority (SPEC §14.3).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HqmScoreInput {
+    /// A whole number from 0 to the criterion's maximum (35, 20, 15, 15, 10, 5).
+    #[schema(example = 30, minimum = 0, maximum = 35)]
+    pub points: i64,
+    #[schema(example = "Twelve years as a lead engineer in payments; two patents.", min_length = 1, max_length = 2000)]
+    pub justification: String,
+}
+
+/// A reason: of an objection, or of an extension of the review.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HqmReasonInput {
+    #[schema(
+        example = "The diploma is to be verified with the issuing university.",
+        min_length = 1,
+        max_length = 2000
+    )]
+    pub reason: String,
+}
+
+/// One entry of an application's trail (SPEC §14.2).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct HqmHistoryEntry {
+    /// `create`, `edit`, `delete`, `upload_document`, `delete_document`, `submit`,
+    /// `score`, `object`, `withdraw_objection`, `extend`, `decide`, `withdraw`.
+    #[schema(example = "submit")]
+    pub action: String,
+    /// The `sub` of the token that acted.
+    pub actor: String,
+    #[schema(example = "applicant")]
+    pub role: String,
+    pub authority: Option<String>,
+    pub criterion: Option<String>,
+    /// The status, points or deadline before (or `null`).
+    #[schema(example = "draft")]
+    pub before: Option<String>,
+    /// The status, points, deadline or object after.
+    #[schema(example = "under_review")]
+    pub after: Option<String>,
+    pub reason: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+impl From<&HistoryRow> for HqmHistoryEntry {
+    fn from(h: &HistoryRow) -> Self {
+        HqmHistoryEntry {
+            action: h.action.clone(),
+            actor: h.actor.clone(),
+            role: h.role.clone(),
+            authority: h.authority.clone(),
+            criterion: h.criterion.clone(),
+            before: h.value_before.clone(),
+            after: h.value_after.clone(),
+            reason: h.reason.clone(),
+            at: utc(h.at),
+        }
+    }
+}

@@ -1,0 +1,249 @@
+//! Bodies of the summary, the quota plan and permits (SPEC §5).
+
+use super::*;
+
+/// Figures of one economic activity (or occupation) in a summary.
+#[derive(Debug, Clone, Copy, Default, Serialize, ToSchema)]
+pub struct SummaryFigures {
+    /// Distinct employers (TINs).
+    pub employers: i64,
+    /// Forecasts counted (absent from occupation drill-downs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub forecasts: Option<i64>,
+    /// Distinct occupations (code and title) demanded (absent from
+    /// occupation drill-downs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub occupations: Option<i64>,
+    /// Total additional demand (persons).
+    pub demand_total: i64,
+    /// Foreigners demanded that count toward the quota.
+    pub quota_foreigners: i64,
+    /// Foreigners demanded in exempt lines (liberated territories).
+    pub exempt_foreigners: i64,
+}
+
+/// One economic activity (a NACE section) of the summary.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SummaryActivity {
+    #[schema(example = "F")]
+    pub economic_activity: String,
+    #[schema(example = "Construction")]
+    pub title: String,
+    /// Over accepted forecasts.
+    pub accepted: SummaryFigures,
+    /// Over forecasts still submitted or in review (only when asked).
+    pub pending: Option<SummaryFigures>,
+}
+
+/// What the Service hands the Commission for a target year (SPEC §5.1).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Summary {
+    pub target_year: i32,
+    /// Whether `pending` figures are included.
+    pub include_pending: bool,
+    pub activities: Vec<SummaryActivity>,
+    pub totals: SummaryActivity,
+}
+
+/// One occupation of an activity's drill-down.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OccupationSummary {
+    #[schema(example = "7123")]
+    pub occupation_code: String,
+    pub occupation_title: String,
+    pub accepted: SummaryFigures,
+    pub pending: Option<SummaryFigures>,
+}
+
+/// The occupations of each economic activity, by the activity's code.
+pub type OccupationsByActivity = BTreeMap<String, Vec<OccupationSummary>>;
+
+/// The drill-down of one economic activity per occupation.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ActivitySummary {
+    pub target_year: i32,
+    pub economic_activity: String,
+    pub title: String,
+    pub include_pending: bool,
+    pub occupations: Vec<OccupationSummary>,
+}
+
+/// Status of a quota plan (SPEC §5.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PlanStatus {
+    Draft,
+    Proposed,
+    Approved,
+}
+
+impl From<domain::quota::PlanStatus> for PlanStatus {
+    fn from(s: domain::quota::PlanStatus) -> Self {
+        match s {
+            domain::quota::PlanStatus::Draft => PlanStatus::Draft,
+            domain::quota::PlanStatus::Proposed => PlanStatus::Proposed,
+            domain::quota::PlanStatus::Approved => PlanStatus::Approved,
+        }
+    }
+}
+
+/// One economic activity of a quota plan.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PlanEntry {
+    #[schema(example = "F")]
+    pub economic_activity: String,
+    #[schema(example = 1200)]
+    pub proposed: i64,
+    #[schema(example = 1000)]
+    pub approved: Option<i64>,
+    /// Non-exempt permits recorded against `approved`.
+    pub used: i64,
+}
+
+/// The quota plan of a target year.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct QuotaPlan {
+    pub target_year: i32,
+    pub status: PlanStatus,
+    /// The `ETag`.
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub entries: Vec<PlanEntry>,
+}
+
+impl From<&persistence::quota::PlanRecord> for QuotaPlan {
+    fn from(p: &persistence::quota::PlanRecord) -> Self {
+        QuotaPlan {
+            target_year: p.target_year,
+            status: p.status.into(),
+            version: p.version,
+            created_at: p.created_at.and_utc(),
+            updated_at: p.updated_at.and_utc(),
+            entries: p
+                .entries
+                .iter()
+                .map(|e| PlanEntry {
+                    economic_activity: e.economic_activity.clone(),
+                    proposed: e.proposed,
+                    approved: e.approved,
+                    used: e.used,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A number of a plan entry as sent: `proposed` by the Commission (draft),
+/// `approved` by admin (proposed plan).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlanEntryInput {
+    /// A NACE section.
+    #[schema(example = "F", min_length = 1, max_length = 10)]
+    pub economic_activity: String,
+    #[schema(example = 1200, minimum = 0, maximum = 10000000)]
+    pub proposed: Option<i64>,
+    #[schema(example = 1000, minimum = 0, maximum = 10000000)]
+    pub approved: Option<i64>,
+}
+
+/// The entries of a plan, replacing the numbers the caller may set.
+///
+/// The example is the Commission's proposal for a draft plan; admin sends
+/// `approved` numbers once the plan is proposed.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"entries": [{"economic_activity": "F", "proposed": 1200}]}))]
+pub struct PlanInput {
+    #[schema(max_items = 200)]
+    pub entries: Vec<PlanEntryInput>,
+}
+
+/// One step of a plan's history.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PlanHistoryEntry {
+    pub from_status: Option<PlanStatus>,
+    pub to_status: PlanStatus,
+    /// `create`, `edit_proposed`, `propose`, `edit_approved` or `approve`.
+    pub action: String,
+    pub actor: String,
+    pub role: Role,
+    pub at: DateTime<Utc>,
+}
+
+/// The approved quota of one economic activity, and its use.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct QuotaActivity {
+    #[schema(example = "F")]
+    pub economic_activity: String,
+    #[schema(example = "Construction")]
+    pub title: String,
+    #[schema(example = 1000)]
+    pub approved: i64,
+    #[schema(example = 420)]
+    pub used: i64,
+    #[schema(example = 580)]
+    pub remaining: i64,
+}
+
+/// The approved quota of a target year (public).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Quota {
+    pub target_year: i32,
+    pub activities: Vec<QuotaActivity>,
+}
+
+/// A work permit to record against the quota (SPEC §5.3).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"permit_ref": "WP-2027-000123", "economic_activity": "F", "exemption": null, "tin": "1012345061"}))]
+pub struct AllocationInput {
+    #[schema(example = "WP-2027-000123", min_length = 1, max_length = 64, pattern = "^[A-Za-z0-9_./-]{1,64}$")]
+    pub permit_ref: String,
+    /// A section or division; a division counts under its section.
+    #[schema(example = "F", min_length = 1, max_length = 10)]
+    pub economic_activity: String,
+    /// An exemption category code: the permit consumes nothing.
+    #[schema(example = json!(null), max_length = 50)]
+    pub exemption: Option<String>,
+    /// The employer's TIN, for the forecast-accuracy report.
+    #[schema(example = "1012345061", pattern = "^[0-9]{9}[12]$", min_length = 10, max_length = 10)]
+    pub tin: Option<String>,
+}
+
+/// A recorded permit and the activity's quota after it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Allocation {
+    pub permit_ref: String,
+    /// The section the permit counts under.
+    pub economic_activity: String,
+    pub exemption: Option<String>,
+    pub approved: i64,
+    pub used: i64,
+    pub remaining: i64,
+}
+
+/// Forecast against actual, for one activity or employer.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AccuracyRow {
+    /// The economic activity (section) or the employer's TIN.
+    pub key: String,
+    /// Foreigners in accepted forecasts that count toward the quota.
+    pub forecast: i64,
+    /// Non-exempt permits recorded and not cancelled.
+    pub permits: i64,
+    /// `permits − forecast`.
+    pub difference: i64,
+    /// `permits ÷ forecast`, when anything was forecast.
+    pub ratio: Option<f64>,
+}
+
+/// How well the forecasts of a year predicted the permits issued.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AccuracyReport {
+    pub target_year: i32,
+    /// `activity` or `employer`.
+    pub by: String,
+    pub rows: Vec<AccuracyRow>,
+}

@@ -1,0 +1,171 @@
+//! Bodies of the summary snapshots: what the Commission was given (SPEC §15.5).
+
+use super::*;
+use persistence::snapshots::{SnapshotActivityRow, SnapshotOccupationRow, SnapshotRecord, SnapshotRow};
+
+/// A frozen summary as listed: its number, when and by whom it was taken,
+/// and its totals over all economic activities.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SnapshotInfo {
+    #[schema(example = 2027)]
+    pub target_year: i32,
+    /// Numbered from 1 within the target year.
+    #[schema(example = 1)]
+    pub number: i32,
+    pub taken_at: DateTime<Utc>,
+    /// The `sub` of the officer who took it.
+    pub taken_by: String,
+    /// Over accepted forecasts at that moment.
+    pub totals: SummaryFigures,
+}
+
+/// One occupation of an economic activity in a snapshot.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SnapshotOccupation {
+    #[schema(example = "7123")]
+    pub occupation_code: String,
+    #[schema(example = "Bənna, xarici suvaq")]
+    pub occupation_title: String,
+    pub accepted: SummaryFigures,
+}
+
+/// One economic activity (a NACE section) of a snapshot, with its occupations.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SnapshotActivity {
+    #[schema(example = "F")]
+    pub economic_activity: String,
+    #[schema(example = "Construction")]
+    pub title: String,
+    pub accepted: SummaryFigures,
+    pub occupations: Vec<SnapshotOccupation>,
+}
+
+/// A frozen, numbered summary of a target year over accepted forecasts: per
+/// economic activity and per occupation within each activity. It never
+/// changes.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SummarySnapshot {
+    #[schema(example = 2027)]
+    pub target_year: i32,
+    #[schema(example = 1)]
+    pub number: i32,
+    pub taken_at: DateTime<Utc>,
+    pub taken_by: String,
+    pub activities: Vec<SnapshotActivity>,
+    pub totals: SummaryFigures,
+}
+
+impl From<&SnapshotRow> for SnapshotInfo {
+    fn from(r: &SnapshotRow) -> Self {
+        SnapshotInfo {
+            target_year: r.target_year,
+            number: r.number,
+            taken_at: r.taken_at.and_utc(),
+            taken_by: r.taken_by.clone(),
+            totals: SummaryFigures {
+                employers: r.employers,
+                forecasts: Some(r.forecasts),
+                occupations: Some(r.occupations),
+                demand_total: r.demand_total,
+                quota_foreigners: r.quota_foreigners,
+                exempt_foreigners: r.exempt_foreigners,
+            },
+        }
+    }
+}
+
+fn activity_figures(a: &SnapshotActivityRow) -> SummaryFigures {
+    SummaryFigures {
+        employers: a.employers,
+        forecasts: Some(a.forecasts),
+        occupations: Some(a.occupations),
+        demand_total: a.demand_total,
+        quota_foreigners: a.quota_foreigners,
+        exempt_foreigners: a.exempt_foreigners,
+    }
+}
+
+fn occupation(o: &SnapshotOccupationRow) -> SnapshotOccupation {
+    SnapshotOccupation {
+        occupation_code: o.occupation_code.clone(),
+        occupation_title: o.occupation_title.clone(),
+        accepted: SummaryFigures {
+            employers: o.employers,
+            forecasts: None,
+            occupations: None,
+            demand_total: o.demand_total,
+            quota_foreigners: o.quota_foreigners,
+            exempt_foreigners: o.exempt_foreigners,
+        },
+    }
+}
+
+impl From<&SnapshotRecord> for SummarySnapshot {
+    fn from(r: &SnapshotRecord) -> Self {
+        let info = SnapshotInfo::from(&r.header);
+        let activities = r
+            .activities
+            .iter()
+            .map(|a| SnapshotActivity {
+                economic_activity: a.economic_activity.clone(),
+                title: a.title.clone(),
+                accepted: activity_figures(a),
+                occupations: r
+                    .occupations
+                    .iter()
+                    .filter(|o| o.economic_activity == a.economic_activity)
+                    .map(occupation)
+                    .collect(),
+            })
+            .collect();
+        SummarySnapshot {
+            target_year: info.target_year,
+            number: info.number,
+            taken_at: info.taken_at,
+            taken_by: info.taken_by,
+            activities,
+            totals: info.totals,
+        }
+    }
+}
+
+impl SummarySnapshot {
+    /// The snapshot as the summary's shapes, for the exports: activities and
+    /// the total row (accepted only), and the occupations by activity.
+    pub fn as_summary(&self) -> (Vec<SummaryActivity>, SummaryActivity, OccupationsByActivity) {
+        let activities = self
+            .activities
+            .iter()
+            .map(|a| SummaryActivity {
+                economic_activity: a.economic_activity.clone(),
+                title: a.title.clone(),
+                accepted: a.accepted,
+                pending: None,
+            })
+            .collect();
+        let totals = SummaryActivity {
+            economic_activity: "total".into(),
+            title: "All economic activities".into(),
+            accepted: self.totals,
+            pending: None,
+        };
+        let occupations = self
+            .activities
+            .iter()
+            .map(|a| {
+                let list = a
+                    .occupations
+                    .iter()
+                    .map(|o| OccupationSummary {
+                        occupation_code: o.occupation_code.clone(),
+                        occupation_title: o.occupation_title.clone(),
+                        accepted: o.accepted,
+                        pending: None,
+                    })
+                    .collect();
+                (a.economic_activity.clone(), list)
+            })
+            .collect();
+        (activities, totals, occupations)
+    }
+}

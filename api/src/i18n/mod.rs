@@ -1,0 +1,136 @@
+//! Messages in Azerbaijani, English, Russian and Turkish, chosen by
+//! `Accept-Language` (default English; SPEC §7, §15.6). Codes are stable;
+//! wording may improve. Every text is matched on its code with no fallback:
+//! a new problem type or field code does not build until each language has
+//! its text.
+
+use crate::problem::ProblemType;
+
+pub mod exports;
+mod fields;
+mod problems;
+
+pub use fields::field_message;
+pub use problems::{detail, title};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Az,
+    En,
+    Ru,
+    Tr,
+}
+
+/// The request's language, from `Accept-Language` (for answers that are not
+/// problems: the headers of an export).
+impl actix_web::FromRequest for Lang {
+    type Error = actix_web::Error;
+    type Future = std::future::Ready<Result<Lang, actix_web::Error>>;
+
+    fn from_request(req: &actix_web::HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let header = req.headers().get(actix_web::http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
+        std::future::ready(Ok(Lang::negotiate(header)))
+    }
+}
+
+impl Lang {
+    /// Every language of the API.
+    pub const ALL: &'static [Lang] = &[Lang::Az, Lang::En, Lang::Ru, Lang::Tr];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Lang::Az => "az",
+            Lang::En => "en",
+            Lang::Ru => "ru",
+            Lang::Tr => "tr",
+        }
+    }
+
+    /// The best of az/en/ru/tr in an `Accept-Language` value, by q-value;
+    /// English when none is acceptable.
+    pub fn negotiate(header: Option<&str>) -> Lang {
+        let Some(h) = header else { return Lang::En };
+        let mut best: Option<(f32, Lang)> = None;
+        for part in h.split(',') {
+            let mut it = part.trim().split(';');
+            let tag = it.next().unwrap_or("").trim().to_ascii_lowercase();
+            let q = it.find_map(|p| p.trim().strip_prefix("q=").and_then(|v| v.parse::<f32>().ok())).unwrap_or(1.0);
+            let lang = match tag.split('-').next().unwrap_or("") {
+                "az" => Lang::Az,
+                "en" => Lang::En,
+                "ru" => Lang::Ru,
+                "tr" => Lang::Tr,
+                _ => continue,
+            };
+            if q > 0.0 && best.is_none_or(|(bq, _)| q > bq) {
+                best = Some((q, lang));
+            }
+        }
+        best.map_or(Lang::En, |(_, l)| l)
+    }
+}
+
+pub(crate) fn pick(lang: Lang, en: &'static str, az: &'static str, ru: &'static str, tr: &'static str) -> &'static str {
+    match lang {
+        Lang::En => en,
+        Lang::Az => az,
+        Lang::Ru => ru,
+        Lang::Tr => tr,
+    }
+}
+
+/// The detail of a validation problem: how many fields are invalid.
+pub fn count_detail(n: usize, lang: Lang) -> String {
+    detail(ProblemType::Validation, lang).replace("{count}", &n.to_string())
+}
+
+/// Fills a status machine's refusal (`template`, the detail of
+/// `transition-not-allowed` or `plan-action-not-allowed`) with the status and
+/// the actions allowed in it.
+pub fn status_detail(template: &str, status: &str, allowed: &[&str]) -> String {
+    let list = if allowed.is_empty() { "—".to_owned() } else { allowed.join(", ") };
+    template.replace("{status}", status).replace("{actions}", &list)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::{FieldCode, FieldError};
+
+    #[test]
+    fn accept_language_is_negotiated_by_quality() {
+        assert_eq!(Lang::negotiate(None), Lang::En);
+        assert_eq!(Lang::negotiate(Some("az")), Lang::Az);
+        assert_eq!(Lang::negotiate(Some("ru-RU,ru;q=0.9,en;q=0.8")), Lang::Ru);
+        assert_eq!(Lang::negotiate(Some("de, en;q=0.5, az;q=0.7")), Lang::Az);
+        assert_eq!(Lang::negotiate(Some("fr")), Lang::En);
+        assert_eq!(Lang::negotiate(Some("tr-TR, en;q=0.8")), Lang::Tr);
+        assert_eq!(Lang::negotiate(Some("en, tr;q=0.9")), Lang::En);
+    }
+
+    #[test]
+    fn every_problem_type_and_field_code_has_its_own_text_in_every_language() {
+        for &lang in Lang::ALL {
+            let mut titles = std::collections::HashMap::new();
+            for &kind in ProblemType::ALL {
+                let t = title(kind, lang);
+                assert!(!t.trim().is_empty(), "{lang:?}: {kind} has no title");
+                assert!(!detail(kind, lang).trim().is_empty(), "{lang:?}: {kind} has no detail");
+                if let Some(other) = titles.insert(t, kind) {
+                    panic!("{lang:?}: {other} and {kind} share the title {t:?}");
+                }
+            }
+            for &code in FieldCode::ALL {
+                let m = field_message(&FieldError::new("f", code), lang);
+                assert!(!m.trim().is_empty(), "{lang:?}: {code} has no message");
+            }
+        }
+    }
+
+    #[test]
+    fn parameters_are_filled_in() {
+        let e = FieldError::new("x", FieldCode::ExceedsTotal).with("max", 3);
+        assert_eq!(field_message(&e, Lang::En), "Cannot exceed the total demand, 3.");
+        assert!(field_message(&e, Lang::Az).contains('3'));
+    }
+}

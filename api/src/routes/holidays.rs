@@ -1,0 +1,65 @@
+//! The holiday calendar per year (SPEC §14.4).
+
+use crate::auth::Caller;
+use crate::dto::{HolidayDay, HolidayYear, HolidayYearInput};
+use crate::extract::JsonBody;
+use crate::problem::ApiError;
+use crate::state::AppState;
+use crate::usecases::holidays as uc;
+use actix_web::{web, HttpResponse};
+use persistence::holidays::HolidayYearRow;
+
+fn body(row: HolidayYearRow, days: Vec<(chrono::NaiveDate, String)>) -> HolidayYear {
+    HolidayYear {
+        year: row.year,
+        days: days.into_iter().map(|(date, name)| HolidayDay { date, name }).collect(),
+        source: row.source,
+        updated_at: row.updated_at.and_utc(),
+    }
+}
+
+/// Read a year's holidays
+///
+/// The non-working days of `year` other than Saturday and Sunday, transfers
+/// included (Labour Code Art. 105), over which review deadlines are counted.
+/// Shipped for the current and next year; a year not published is not found.
+#[utoipa::path(
+    get, path = "/api/v1/holidays/{year}", operation_id = "get_holidays", tag = "hqm",
+    params(("year" = i32, Path, description = "The year", minimum = 2000, maximum = 2100)),
+    responses((status = 200, description = "The year's list", body = HolidayYear)),
+    security(("bearer" = []))
+)]
+pub async fn get(
+    state: web::Data<AppState>,
+    _caller: Caller,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let year = crate::extract::path_year(&path)?;
+    let (row, days) = state.read(move |conn| uc::get(conn, year)).await?;
+    Ok(HttpResponse::Ok().json(body(row, days)))
+}
+
+/// Set a year's holidays
+///
+/// Admin: replaces the whole list of `year` (as the Cabinet publishes the
+/// feasts and transfers each December). Deadlines already counted stay.
+#[utoipa::path(
+    put, path = "/api/v1/holidays/{year}", operation_id = "set_holidays", tag = "hqm",
+    request_body = HolidayYearInput,
+    params(("year" = i32, Path, description = "The year", minimum = 2000, maximum = 2100)),
+    responses((status = 200, description = "The list as kept", body = HolidayYear)),
+    security(("bearer" = []))
+)]
+pub async fn put(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+    input: JsonBody<HolidayYearInput>,
+) -> Result<HttpResponse, ApiError> {
+    let year = crate::extract::path_year(&path)?;
+    let value = input.value;
+    let days: Vec<(chrono::NaiveDate, String)> = value.days.iter().map(|d| (d.date, d.name.clone())).collect();
+    let now = state.now();
+    let (row, days) = state.write(move |conn| uc::put(conn, &caller, year, value.year, &days, now)).await?;
+    Ok(HttpResponse::Ok().json(body(row, days)))
+}

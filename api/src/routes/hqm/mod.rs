@@ -1,0 +1,572 @@
+//! Highly Qualified Migrant applications (SPEC §14.6): the applicant's
+//! filing, the authorities' scores and objections, the officer's extension
+//! and decision, the signed decision document and its public check.
+
+use crate::auth::Caller;
+use crate::dto::{
+    BinaryFile, FileUpload, HqmApplication, HqmApplicationInput, HqmApplicationSummary, HqmCriteria, HqmCriterion,
+    HqmDecisionCheck, HqmDecisionDocument, HqmDocument, HqmHistoryEntry, HqmJwk, HqmPublicKey, HqmReasonInput,
+    HqmScoreInput, Paged,
+};
+use crate::extract::{FileBody, IdempotencyKey, IfMatch, JsonBody, PageParams, Query};
+use crate::problem::ApiError;
+use crate::state::{json_with_etag, stored, AppState};
+use crate::usecases::hqm::{self as uc, ListQuery, Upload};
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+use domain::hqm::application::HqmStatus;
+use domain::hqm::criteria::{Authority, Criterion, MAX_TOTAL, THRESHOLD};
+use domain::hqm::language::Language;
+use domain::FieldCode;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+fn location(id: &str) -> String {
+    format!("/api/v1/hqm-applications/{id}")
+}
+
+/// The `ETag` and body of an application answered from a transaction.
+fn answer(
+    status: StatusCode,
+    rec: &persistence::hqm::ApplicationRecord,
+    now: chrono::DateTime<chrono::Utc>,
+) -> persistence::idempotency::StoredResponse {
+    stored(status, &HqmApplication::new(rec, now), None, Some(rec.row.version))
+}
+
+/// File an application
+///
+/// Applicant: creates a draft with the personal data, the field of expertise
+/// (an occupation of the classification, code and title), experience,
+/// education and language certificates, in `az`, `tr`, `en` or `ru`. Send an
+/// `Idempotency-Key` so a retry never files twice.
+#[utoipa::path(
+    post, path = "/api/v1/hqm-applications", operation_id = "create_hqm_application", tag = "hqm",
+    request_body = HqmApplicationInput,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the first answer is replayed (1–255 characters).", min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$")),
+    responses((status = 201, description = "Created; `Location` and `ETag` are set", body = HqmApplication,
+        headers(("Location" = String, description = "The new application"), ("ETag" = String, description = "Its version")))),
+    security(("bearer" = []))
+)]
+pub async fn create(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    key: IdempotencyKey,
+    body: JsonBody<HqmApplicationInput>,
+) -> Result<HttpResponse, ApiError> {
+    let input = body.value.to_domain();
+    let c = caller.clone();
+    state
+        .idempotent_api(&req, &caller, key, &body.raw, move |conn, now| {
+            let rec = uc::create(conn, &c, &input, now)?;
+            let mut r = answer(StatusCode::CREATED, &rec, now);
+            r.location = Some(location(&rec.row.id));
+            Ok(r)
+        })
+        .await
+}
+
+/// Filters of the list (SPEC §14.6).
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct HqmListParams {
+    /// Page number, from 1.
+    #[param(minimum = 1, maximum = 1000000)]
+    pub page: Option<i64>,
+    /// Items a page, 1 to 100 (default 10).
+    #[param(minimum = 1, maximum = 100)]
+    pub per_page: Option<i64>,
+    /// `draft`, `under_review`, `recognised`, `refused` or `withdrawn`.
+    #[param(value_type = Option<String>, pattern = "^(draft|under_review|recognised|refused|withdrawn)$", max_length = 12)]
+    pub status: Option<String>,
+    /// An authority's queue: applications under review with a criterion of
+    /// that authority not scored yet (`sectoral`, `economy`, `education`, `sms`, `labour`).
+    #[param(value_type = Option<String>, pattern = "^(sectoral|economy|education|sms|labour)$", max_length = 9)]
+    pub authority: Option<String>,
+    /// `true`: under review past the deadline; `false`: all others.
+    pub overdue: Option<bool>,
+}
+
+/// List applications
+///
+/// The applications list, sorted by review deadline (soonest first; drafts
+/// last): an applicant sees their own; an assessor the applications under
+/// review (its queue); officers, the Commission and admin all.
+#[utoipa::path(
+    get, path = "/api/v1/hqm-applications", operation_id = "list_hqm_applications", tag = "hqm",
+    params(HqmListParams),
+    responses((status = 200, description = "A page of applications", body = Paged<HqmApplicationSummary>)),
+    security(("bearer" = []))
+)]
+pub async fn list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    q: Query<HqmListParams>,
+) -> Result<HttpResponse, ApiError> {
+    let q = q.0;
+    let page = PageParams { page: q.page, per_page: q.per_page }.page()?;
+    let mut errs = domain::ValidationErrors::default();
+    let status = q.status.as_deref().and_then(|s| {
+        let p = HqmStatus::parse(s);
+        if p.is_none() {
+            errs.push(domain::FieldError::new("status", FieldCode::Invalid).with("detail", s));
+        }
+        p
+    });
+    let authority = q.authority.as_deref().and_then(|s| {
+        let p = Authority::parse(s);
+        if p.is_none() {
+            errs.push(domain::FieldError::new("authority", FieldCode::Invalid).with("detail", s));
+        }
+        p
+    });
+    if !errs.is_empty() {
+        return Err(ApiError::Validation(errs));
+    }
+    let query = ListQuery { status, authority, overdue: q.overdue };
+    let now = state.now();
+    let (rows, total, extra) = state.read(move |conn| uc::list(conn, &caller, &query, page, now)).await?;
+    let items = rows.iter().map(|r| HqmApplicationSummary::new(r, &extra.points, &extra.objections, now)).collect();
+    Ok(HttpResponse::Ok().json(Paged::new(items, page, total)))
+}
+
+/// Read an application
+///
+/// The application with its scores, standing objections, documents and
+/// decision; the `ETag` is its version. Owner, staff, and assessors once it
+/// is submitted; another applicant's application is not found.
+#[utoipa::path(
+    get, path = "/api/v1/hqm-applications/{id}", operation_id = "get_hqm_application", tag = "hqm",
+    params(("id" = String, Path, description = "Application id")),
+    responses((status = 200, description = "The application", body = HqmApplication, headers(("ETag" = String, description = "The version")))),
+    security(("bearer" = []))
+)]
+pub async fn get(state: web::Data<AppState>, caller: Caller, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let rec = state.read(move |conn| uc::get(conn, &caller, &id)).await?;
+    Ok(json_with_etag(StatusCode::OK, &HqmApplication::new(&rec, state.now()), rec.row.version))
+}
+
+/// Replace an application
+///
+/// Owner: replaces the data of a draft.
+#[utoipa::path(
+    put, path = "/api/v1/hqm-applications/{id}", operation_id = "replace_hqm_application", tag = "hqm",
+    request_body = HqmApplicationInput,
+    params(("id" = String, Path, description = "Application id"), ("If-Match" = Option<String>, Header, description = "The ETag last read; a stale one answers 412", max_length = 255)),
+    responses((status = 200, description = "Replaced", body = HqmApplication, headers(("ETag" = String, description = "The new version"))),
+        (status = 409, description = "Not a draft", body = crate::problem::Problem, content_type = "application/problem+json")),
+    security(("bearer" = []))
+)]
+pub async fn replace(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: JsonBody<HqmApplicationInput>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let input = body.value.to_domain();
+    let now = state.now();
+    let rec = state.write(move |conn| uc::replace(conn, &caller, &id, if_match.0, &input, now)).await?;
+    Ok(json_with_etag(StatusCode::OK, &HqmApplication::new(&rec, now), rec.row.version))
+}
+
+/// Delete a draft
+///
+/// Owner: removes a draft with its documents (its history stays).
+#[utoipa::path(
+    delete, path = "/api/v1/hqm-applications/{id}", operation_id = "delete_hqm_application", tag = "hqm",
+    params(("id" = String, Path, description = "Application id"), ("If-Match" = Option<String>, Header, description = "The ETag last read", max_length = 255)),
+    responses((status = 204, description = "Deleted"),
+        (status = 409, description = "Not a draft", body = crate::problem::Problem, content_type = "application/problem+json")),
+    security(("bearer" = []))
+)]
+pub async fn delete(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let now = state.now();
+    state.write(move |conn| uc::delete(conn, &caller, &id, if_match.0, now)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Where and what an upload is.
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UploadParams {
+    /// `passport`, `qualification` or `other`.
+    #[param(value_type = String, pattern = "^(passport|qualification|other)$", max_length = 13)]
+    pub kind: Option<String>,
+    /// The file's name, kept for display (default: the kind).
+    #[param(max_length = 255)]
+    pub filename: Option<String>,
+}
+
+/// Upload a document
+///
+/// Owner, draft only: a passport copy, proof of qualifications or another
+/// document, as PDF, JPEG or PNG (recognised by its bytes, which must be the
+/// declared `Content-Type`), at most 10 MiB, 20 per application. Send it as
+/// the raw body with its `Content-Type`, or as the part `file` of a form.
+/// Kept with its size and SHA-256, never altered after submission.
+#[utoipa::path(
+    post, path = "/api/v1/hqm-applications/{id}/documents", operation_id = "upload_hqm_document", tag = "hqm",
+    params(("id" = String, Path, description = "Application id"), UploadParams,
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe", min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$")),
+    request_body(content(
+        (BinaryFile = "application/pdf"), (BinaryFile = "image/jpeg"), (BinaryFile = "image/png"),
+        (FileUpload = "multipart/form-data")
+    ), description = "The file (at most 10 MiB)"),
+    responses(
+        (status = 201, description = "Stored; `Location` names the document", body = HqmDocument,
+            headers(("Location" = String, description = "The document"), ("ETag" = String, description = "The application's new version"))),
+        (status = 409, description = "Not a draft, or 20 documents already", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Over 10 MiB", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not PDF, JPEG or PNG", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn upload_document(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    id: web::Path<String>,
+    q: Query<UploadParams>,
+    key: IdempotencyKey,
+    body: FileBody,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let q = q.0;
+    let kind = q.kind.unwrap_or_default();
+    // An empty name is no name: the kind stands in, as when none is sent.
+    let filename = q.filename.filter(|f| !f.trim().is_empty()).unwrap_or_else(|| {
+        if kind.is_empty() {
+            "document".into()
+        } else {
+            kind.clone()
+        }
+    });
+    let declared = body.content_type.clone();
+    let bytes = body.bytes.clone();
+    let c = caller.clone();
+    state
+        .idempotent_api(&req, &caller, key, &body.bytes, move |conn, now| {
+            let up = Upload { kind: &kind, filename: &filename, declared: declared.as_deref(), bytes: &bytes };
+            let (rec, doc_id) = uc::upload(conn, &c, &id, &up, now)?;
+            let doc = rec.documents.iter().find(|d| d.id == doc_id).map(HqmDocument::from);
+            let mut r = stored(StatusCode::CREATED, &doc, None, Some(rec.row.version));
+            r.location = Some(format!("{}/documents/{doc_id}", location(&id)));
+            Ok(r)
+        })
+        .await
+}
+
+/// Download a document
+///
+/// The file as uploaded, with its media type; owner, staff, and assessors
+/// once the application is submitted.
+#[utoipa::path(
+    get, path = "/api/v1/hqm-applications/{id}/documents/{doc_id}", operation_id = "get_hqm_document", tag = "hqm",
+    params(("id" = String, Path, description = "Application id"), ("doc_id" = String, Path, description = "Document id")),
+    responses((status = 200, description = "The file", content(
+        (BinaryFile = "application/pdf"), (BinaryFile = "image/jpeg"), (BinaryFile = "image/png")),
+        headers(("ETag" = String, description = "The SHA-256 of the bytes"), ("Content-Disposition" = String, description = "The file name")))),
+    security(("bearer" = []))
+)]
+pub async fn get_document(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, doc_id) = path.into_inner();
+    let (d, bytes) = state.read(move |conn| uc::document(conn, &caller, &id, &doc_id)).await?;
+    let safe: String =
+        d.filename.chars().map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' { c } else { '_' }).collect();
+    Ok(HttpResponse::Ok()
+        .content_type(d.content_type.as_str())
+        .insert_header((header::ETAG, format!("\"{}\"", d.sha256)))
+        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{safe}\"")))
+        .insert_header(("X-Content-Type-Options", "nosniff"))
+        .body(bytes))
+}
+
+/// Delete a document
+///
+/// Owner, draft only.
+#[utoipa::path(
+    delete, path = "/api/v1/hqm-applications/{id}/documents/{doc_id}", operation_id = "delete_hqm_document", tag = "hqm",
+    params(("id" = String, Path, description = "Application id"), ("doc_id" = String, Path, description = "Document id")),
+    responses((status = 200, description = "Deleted; the application", body = HqmApplication, headers(("ETag" = String, description = "The new version"))),
+        (status = 409, description = "Not a draft", body = crate::problem::Problem, content_type = "application/problem+json")),
+    security(("bearer" = []))
+)]
+pub async fn delete_document(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, doc_id) = path.into_inner();
+    let now = state.now();
+    let rec = state.write(move |conn| uc::delete_document(conn, &caller, &id, &doc_id, now)).await?;
+    Ok(json_with_etag(StatusCode::OK, &HqmApplication::new(&rec, now), rec.row.version))
+}
+
+macro_rules! applicant_action {
+    ($(#[$doc:meta])* $fn:ident, $path:literal, $op:literal, $uc:path) => {
+        $(#[$doc])*
+        #[utoipa::path(
+            post, path = $path, operation_id = $op, tag = "hqm",
+            params(("id" = String, Path, description = "Application id"),
+                ("If-Match" = Option<String>, Header, description = "The ETag last read", max_length = 255),
+                ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe", min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$")),
+            responses(
+                (status = 200, description = "Done; the application in its new status", body = HqmApplication, headers(("ETag" = String, description = "The new version"))),
+                (status = 409, description = "Not allowed from the current status; the problem names it and the allowed actions", body = crate::problem::Problem, content_type = "application/problem+json"),
+            ),
+            security(("bearer" = []))
+        )]
+        pub async fn $fn(
+            state: web::Data<AppState>,
+            req: HttpRequest,
+            caller: Caller,
+            id: web::Path<String>,
+            if_match: IfMatch,
+            key: IdempotencyKey,
+        ) -> Result<HttpResponse, ApiError> {
+            let id = id.into_inner();
+            let c = caller.clone();
+            state
+                .idempotent_api(&req, &caller, key, b"", move |conn, now| {
+                    let rec = $uc(conn, &c, &id, if_match.0, now)?;
+                    Ok(answer(StatusCode::OK, &rec, now))
+                })
+                .await
+        }
+    };
+}
+
+applicant_action!(
+    /// Submit an application
+    ///
+    /// Owner: draft → under_review, with a passport copy and a proof of
+    /// qualifications uploaded. The review deadline is the 20th business day
+    /// after the day of submission (Baku), counted over the holiday calendar.
+    submit, "/api/v1/hqm-applications/{id}/submit", "submit_hqm_application", uc::submit
+);
+applicant_action!(
+    /// Withdraw an application
+    ///
+    /// Owner: draft or under_review → withdrawn (final).
+    withdraw, "/api/v1/hqm-applications/{id}/withdraw", "withdraw_hqm_application", uc::withdraw
+);
+
+/// Score a criterion
+///
+/// Assessor of the criterion's authority (token claim `authority`), while
+/// the application is under review: a whole number within the criterion's
+/// range (work_experience 0–35, national_priorities 0–20, education 0–15,
+/// financial_stability 0–15, labour_market_impact 0–10, language_skills 0–5)
+/// with a justification. Scoring again replaces the score, until the decision.
+#[utoipa::path(
+    put, path = "/api/v1/hqm-applications/{id}/scores/{criterion}", operation_id = "score_hqm_criterion", tag = "hqm",
+    request_body = HqmScoreInput,
+    params(("id" = String, Path, description = "Application id"),
+        ("criterion" = String, Path, description = "The criterion", pattern = "^(work_experience|national_priorities|education|financial_stability|labour_market_impact|language_skills)$"),
+        ("If-Match" = Option<String>, Header, description = "The ETag last read", max_length = 255)),
+    responses((status = 200, description = "Scored; the application", body = HqmApplication, headers(("ETag" = String, description = "The new version"))),
+        (status = 409, description = "Not under review", body = crate::problem::Problem, content_type = "application/problem+json")),
+    security(("bearer" = []))
+)]
+pub async fn score(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+    if_match: IfMatch,
+    body: JsonBody<HqmScoreInput>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, criterion) = path.into_inner();
+    let now = state.now();
+    let input = body.value;
+    let rec = state
+        .write(move |conn| {
+            let score =
+                uc::ScoreInput { criterion: &criterion, points: input.points, justification: &input.justification };
+            uc::score(conn, &caller, &id, &score, if_match.0, now)
+        })
+        .await?;
+    Ok(json_with_etag(StatusCode::OK, &HqmApplication::new(&rec, now), rec.row.version))
+}
+
+/// Object
+///
+/// Assessor, while the application is under review: an objection of its
+/// authority, with a reason. While it stands the applicant cannot be
+/// recognised, and the officer may decide at once.
+#[utoipa::path(
+    post, path = "/api/v1/hqm-applications/{id}/objections", operation_id = "object_to_hqm_application", tag = "hqm",
+    request_body = HqmReasonInput,
+    params(("id" = String, Path, description = "Application id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe", min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$")),
+    responses((status = 201, description = "Raised; `Location` names the objection", body = HqmApplication,
+            headers(("Location" = String, description = "The objection"), ("ETag" = String, description = "The new version"))),
+        (status = 409, description = "Not under review", body = crate::problem::Problem, content_type = "application/problem+json")),
+    security(("bearer" = []))
+)]
+pub async fn object(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    id: web::Path<String>,
+    key: IdempotencyKey,
+    body: JsonBody<HqmReasonInput>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let reason = body.value.reason;
+    let c = caller.clone();
+    state
+        .idempotent_api(&req, &caller, key, &body.raw, move |conn, now| {
+            let (rec, objection) = uc::object(conn, &c, &id, &reason, now)?;
+            let mut r = answer(StatusCode::CREATED, &rec, now);
+            r.location = Some(format!("{}/objections/{objection}", location(&id)));
+            Ok(r)
+        })
+        .await
+}
+
+/// Withdraw an objection
+///
+/// Assessor of the authority that raised it, while the application is under review.
+#[utoipa::path(
+    delete, path = "/api/v1/hqm-applications/{id}/objections/{objection_id}", operation_id = "withdraw_hqm_objection", tag = "hqm",
+    params(("id" = String, Path, description = "Application id"), ("objection_id" = String, Path, description = "Objection id")),
+    responses((status = 200, description = "Withdrawn; the application", body = HqmApplication, headers(("ETag" = String, description = "The new version"))),
+        (status = 409, description = "Not under review", body = crate::problem::Problem, content_type = "application/problem+json")),
+    security(("bearer" = []))
+)]
+pub async fn withdraw_objection(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, objection) = path.into_inner();
+    let now = state.now();
+    let rec = state.write(move |conn| uc::withdraw_objection(conn, &caller, &id, &objection, now)).await?;
+    Ok(json_with_etag(StatusCode::OK, &HqmApplication::new(&rec, now), rec.row.version))
+}
+
+/// Extend the review
+///
+/// Officer: moves the review deadline to the 10th business day after the
+/// current one, for additional investigation, with a reason; may be repeated.
+#[utoipa::path(
+    post, path = "/api/v1/hqm-applications/{id}/extend", operation_id = "extend_hqm_review", tag = "hqm",
+    request_body = HqmReasonInput,
+    params(("id" = String, Path, description = "Application id"),
+        ("If-Match" = Option<String>, Header, description = "The ETag last read", max_length = 255),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe", min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$")),
+    responses((status = 200, description = "Extended; the application", body = HqmApplication, headers(("ETag" = String, description = "The new version"))),
+        (status = 409, description = "Not under review, or the holiday calendar of a year it needs is missing", body = crate::problem::Problem, content_type = "application/problem+json")),
+    security(("bearer" = []))
+)]
+pub async fn extend(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    key: IdempotencyKey,
+    body: JsonBody<HqmReasonInput>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let reason = body.value.reason;
+    let c = caller.clone();
+    state
+        .idempotent_api(&req, &caller, key, &body.raw, move |conn, now| {
+            let rec = uc::extend(conn, &c, &id, &reason, if_match.0, now)?;
+            Ok(answer(StatusCode::OK, &rec, now))
+        })
+        .await
+}
+
+/// Decide
+///
+/// Officer, once all six criteria are scored or an objection stands:
+/// `recognised` at 70 points or more with no objection, otherwise `refused`.
+/// Produces the signed decision document and tells the applicant by e-mail
+/// in the application's language. A decision after the deadline is flagged `late`.
+#[utoipa::path(
+    post, path = "/api/v1/hqm-applications/{id}/decide", operation_id = "decide_hqm_application", tag = "hqm",
+    params(("id" = String, Path, description = "Application id"),
+        ("If-Match" = Option<String>, Header, description = "The ETag last read", max_length = 255),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe", min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$")),
+    responses((status = 200, description = "Decided; the application", body = HqmApplication, headers(("ETag" = String, description = "The new version"))),
+        (status = 409, description = "Not under review, or criteria not scored and no objection", body = crate::problem::Problem, content_type = "application/problem+json")),
+    security(("bearer" = []))
+)]
+pub async fn decide(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    key: IdempotencyKey,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let c = caller.clone();
+    let shared = state.clone();
+    state
+        .idempotent_api(&req, &caller, key, b"", move |conn, now| {
+            let rec = uc::decide(conn, &c, &shared.signer, &id, if_match.0, now)?;
+            Ok(answer(StatusCode::OK, &rec, now))
+        })
+        .await
+}
+
+/// Read the history
+///
+/// Every transition, score, objection and extension, oldest first: actor,
+/// role, authority, before and after, reason, time.
+#[utoipa::path(
+    get, path = "/api/v1/hqm-applications/{id}/history", operation_id = "get_hqm_history", tag = "hqm",
+    params(("id" = String, Path, description = "Application id"), PageParams),
+    responses((status = 200, description = "The trail", body = Paged<HqmHistoryEntry>)),
+    security(("bearer" = []))
+)]
+pub async fn history(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    q: Query<PageParams>,
+) -> Result<HttpResponse, ApiError> {
+    let page = q.0.page()?;
+    let id = id.into_inner();
+    let (rows, total) = state.read(move |conn| uc::history(conn, &caller, &id, page)).await?;
+    Ok(HttpResponse::Ok().json(Paged::new(rows.iter().map(HqmHistoryEntry::from).collect(), page, total)))
+}
+
+/// Whether `Accept` asks for the PDF rather than JSON.
+fn wants_pdf(req: &HttpRequest) -> bool {
+    let Some(accept) = req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()) else { return false };
+    let q_of = |want: &str| {
+        accept
+            .split(',')
+            .filter_map(|part| {
+                let mut it = part.split(';');
+                let range = it.next()?.trim().to_ascii_lowercase();
+                (range == want).then(|| {
+                    it.find_map(|p| p.trim().strip_prefix("q=").and_then(|v| v.parse::<f32>().ok())).unwrap_or(1.0)
+                })
+            })
+            .fold(0.0_f32, f32::max)
+    };
+    let pdf = q_of("application/pdf");
+    pdf > 0.0 && pdf >= q_of("application/json")
+}
+
+mod decision;
+pub use decision::*;

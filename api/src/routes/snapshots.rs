@@ -1,0 +1,183 @@
+//! Snapshots of the summary: what the Commission was given, frozen and
+//! numbered (SPEC §15.5), read as JSON, CSV and XLSX.
+
+use crate::auth::Caller;
+use crate::dto::{Paged, SnapshotInfo, SummarySnapshot};
+use crate::export;
+use crate::extract::{IdempotencyKey, PageParams, Query};
+use crate::i18n::Lang;
+use crate::problem::ApiError;
+use crate::routes::summaries::download;
+use crate::state::{stored, AppState};
+use crate::usecases::snapshots as uc;
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+
+fn location(year: i32, number: i32) -> String {
+    format!("/api/v1/summaries/{year}/snapshots/{number}")
+}
+
+/// A snapshot number from a path: digits without a leading zero, from 1,
+/// else 404 (one resource, one URL).
+fn path_number(s: &str) -> Result<i32, ApiError> {
+    Some(s)
+        .filter(|s| !s.is_empty() && !s.starts_with('0') && s.len() <= 9 && s.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|s| s.parse::<i32>().ok())
+        .ok_or(ApiError::NotFound)
+}
+
+/// Freeze the summary for the Commission
+///
+/// Officer: freezes the summary of the year as it stands — accepted forecasts,
+/// per economic activity and per occupation within each activity, with the
+/// totals — as the next numbered snapshot, which never changes. A quota plan
+/// created afterwards is pre-filled from the latest snapshot.
+#[utoipa::path(
+    post, path = "/api/v1/summaries/{year}/snapshots", tag = "quota", operation_id = "create_summary_snapshot",
+    params(("year" = i32, Path, description = "Target year", minimum = 2000, maximum = 2100),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe", min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$")),
+    responses((status = 201, description = "Frozen; `Location` names the snapshot", body = SummarySnapshot,
+        headers(("Location" = String, description = "The snapshot")))),
+    security(("bearer" = []))
+)]
+pub async fn create(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    key: IdempotencyKey,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let y = crate::extract::path_year(&path)?;
+    state
+        .idempotent(&req, &caller.clone(), key, b"", move |c, now| {
+            let s = SummarySnapshot::from(&uc::take(c, &caller, y, now.naive_utc())?);
+            Ok(stored(StatusCode::CREATED, &s, Some(location(y, s.number)), None))
+        })
+        .await
+}
+
+/// List the snapshots of a year
+///
+/// Officer, commission, admin: the frozen summaries of the year, newest first,
+/// each with its totals.
+#[utoipa::path(
+    get, path = "/api/v1/summaries/{year}/snapshots", tag = "quota", operation_id = "list_summary_snapshots",
+    params(("year" = i32, Path, description = "Target year", minimum = 2000, maximum = 2100), PageParams),
+    responses((status = 200, description = "A page of snapshots", body = Paged<SnapshotInfo>)),
+    security(("bearer" = []))
+)]
+pub async fn list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+    q: Query<PageParams>,
+) -> Result<HttpResponse, ApiError> {
+    let y = crate::extract::path_year(&path)?;
+    let page = q.0.page()?;
+    let (rows, total) = state.read(move |c| uc::list(c, &caller, y, page)).await?;
+    Ok(HttpResponse::Ok().json(Paged::new(rows.iter().map(SnapshotInfo::from).collect(), page, total)))
+}
+
+/// The snapshot of the path, as taken.
+async fn snapshot_of(state: &AppState, caller: Caller, path: (String, String)) -> Result<SummarySnapshot, ApiError> {
+    let (y, n) = (crate::extract::path_year(&path.0)?, path_number(&path.1)?);
+    let rec = state.read(move |c| uc::get(c, &caller, y, n)).await?;
+    Ok(SummarySnapshot::from(&rec))
+}
+
+/// The snapshot of the path as a file in `lang`.
+async fn export(
+    state: &AppState,
+    caller: Caller,
+    path: (String, String),
+    lang: Lang,
+    xlsx: bool,
+) -> Result<HttpResponse, ApiError> {
+    let s = snapshot_of(state, caller, path).await?;
+    let (activities, totals, occupations) = s.as_summary();
+    let table = export::Table { activities: &activities, totals: &totals, occupations: &occupations };
+    let name = format!("summary-{}-snapshot-{}", s.target_year, s.number);
+    Ok(if xlsx {
+        download(export::XLSX, format!("{name}.xlsx"), export::xlsx(&table, lang)?, lang)
+    } else {
+        download("text/csv; charset=utf-8", format!("{name}.csv"), export::csv(&table, lang)?, lang)
+    })
+}
+
+/// Read a snapshot
+///
+/// Officer, commission, admin: the summary as it was frozen — per economic
+/// activity, with each activity's occupations, and the totals.
+#[utoipa::path(
+    get, path = "/api/v1/summaries/{year}/snapshots/{number}", tag = "quota", operation_id = "get_summary_snapshot",
+    params(("year" = i32, Path, description = "Target year", minimum = 2000, maximum = 2100),
+        ("number" = i32, Path, description = "The snapshot's number", minimum = 1, maximum = 999999999)),
+    responses((status = 200, description = "The snapshot", body = SummarySnapshot)),
+    security(("bearer" = []))
+)]
+pub async fn get(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(snapshot_of(&state, caller, path.into_inner()).await?))
+}
+
+/// Download a snapshot as CSV
+///
+/// The snapshot as one UTF-8 CSV table, laid out as the summary's CSV: each
+/// activity's row, then its occupations' rows, the total row last; headers
+/// in the request's language.
+#[utoipa::path(
+    get, path = "/api/v1/summaries/{year}/snapshots/{number}/csv", tag = "quota",
+    operation_id = "download_summary_snapshot_csv",
+    params(("year" = i32, Path, description = "Target year", minimum = 2000, maximum = 2100),
+        ("number" = i32, Path, description = "The snapshot's number", minimum = 1, maximum = 999999999)),
+    responses((status = 200, description = "The snapshot as CSV", content_type = "text/csv", body = String)),
+    security(("bearer" = []))
+)]
+pub async fn csv(
+    state: web::Data<AppState>,
+    caller: Caller,
+    lang: Lang,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    export(&state, caller, path.into_inner(), lang, false).await
+}
+
+/// Download a snapshot as XLSX
+///
+/// The snapshot as an Excel workbook with a sheet of economic activities and
+/// one of occupations by activity; headers and sheet names in the request's
+/// language.
+#[utoipa::path(
+    get, path = "/api/v1/summaries/{year}/snapshots/{number}/xlsx", tag = "quota",
+    operation_id = "download_summary_snapshot_xlsx",
+    params(("year" = i32, Path, description = "Target year", minimum = 2000, maximum = 2100),
+        ("number" = i32, Path, description = "The snapshot's number", minimum = 1, maximum = 999999999)),
+    responses((status = 200, description = "The snapshot as XLSX",
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = crate::dto::BinaryFile)),
+    security(("bearer" = []))
+)]
+pub async fn xlsx(
+    state: web::Data<AppState>,
+    caller: Caller,
+    lang: Lang,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    export(&state, caller, path.into_inner(), lang, true).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_snapshot_number_has_one_spelling() {
+        assert_eq!(path_number("1").ok(), Some(1));
+        assert_eq!(path_number("27").ok(), Some(27));
+        for bad in ["0", "01", "", "-1", "+1", "1.0", "9999999999", "x"] {
+            assert!(path_number(bad).is_err(), "{bad}");
+        }
+    }
+}

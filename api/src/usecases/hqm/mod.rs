@@ -1,0 +1,347 @@
+//! Highly Qualified Migrant applications (SPEC §14): what each request
+//! means. Every function runs inside the one write (or read) transaction its
+//! handler opens — under the request's `Idempotency-Key` for the `POST`s —
+//! so a use case's refusal rolls back everything, and the e-mails it queues
+//! are committed with the change or not at all.
+//!
+//! Order of checks, as for forecasts: 403 (role) → 404 (not visible) →
+//! 409 (status) → 422 (input) → 412 (`If-Match`).
+
+use crate::auth::Caller;
+use crate::problem::ApiError;
+use crate::signing::{canonical_json, Signer};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use domain::hqm::application::{
+    self as app, validate_application, ApplicationInput, DataContext, Effect, HqmAction, HqmRole, HqmStatus,
+    HqmTransitionError,
+};
+use domain::hqm::business_days::{CalendarError, HolidayCalendar};
+use domain::hqm::criteria::{Authority, Criterion, Score, ScoreSheet, MAX_TOTAL, THRESHOLD};
+use domain::hqm::decision as dec;
+use domain::hqm::documents::{self as docs, DocumentError, DocumentKind};
+use domain::hqm::language::Language;
+use domain::policy::{self, Permission};
+use domain::role::Role;
+use domain::time::baku_date;
+use domain::FieldCode;
+use domain::{FieldError, ValidationErrors};
+use persistence::hqm::{self as store, ApplicationRecord, ApplicationRow, DecisionRow, NewHistory, StatusChange};
+use persistence::{DbConnection, Page};
+use sha2::{Digest, Sha256};
+
+fn role_of(r: HqmRole) -> Role {
+    match r {
+        HqmRole::Applicant => Role::Applicant,
+        HqmRole::Assessor => Role::Assessor,
+        HqmRole::Officer => Role::Officer,
+    }
+}
+
+/// The application `id` if the caller may read it; another's is not found.
+fn visible(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<ApplicationRow, ApiError> {
+    let row = store::find(conn, id)?.ok_or(ApiError::NotFound)?;
+    if !policy::sees_hqm_application(&caller.roles, &caller.sub, &row.owner, row.submitted_at.is_some()) {
+        return Err(ApiError::NotFound);
+    }
+    Ok(row)
+}
+
+/// The status machine's answer to `action` by the caller (SPEC §14.2).
+fn allowed(row: &ApplicationRow, caller: &Caller, action: HqmAction) -> Result<Effect, ApiError> {
+    let roles = policy::hqm_roles_toward(&caller.roles, &caller.sub, &row.owner);
+    app::transition(row.status(), action, &roles).map_err(|e| match e {
+        HqmTransitionError::Forbidden { needs } => ApiError::Forbidden { needs: vec![role_of(needs)] },
+        HqmTransitionError::NotAllowed { current, allowed } => ApiError::HqmTransition { current, allowed },
+    })
+}
+
+fn check_version(row: &ApplicationRow, if_match: Option<i64>) -> Result<(), ApiError> {
+    match if_match {
+        Some(v) if v != row.version => Err(ApiError::PreconditionFailed { current: row.version }),
+        _ => Ok(()),
+    }
+}
+
+fn calendar_error(e: CalendarError) -> ApiError {
+    match e {
+        CalendarError::YearMissing { year } => ApiError::HolidayYearMissing { year },
+        other => ApiError::Internal(format!("business days: {other:?}")),
+    }
+}
+
+/// The holiday calendar a count from `start` may need: that year and the two after.
+fn calendar(conn: &mut DbConnection, start: NaiveDate) -> Result<HolidayCalendar, ApiError> {
+    Ok(persistence::holidays::calendar(conn, start.year(), start.year() + 2)?)
+}
+
+fn language(row: &ApplicationRow) -> Language {
+    Language::parse(&row.language).unwrap_or(Language::En)
+}
+
+fn reload(conn: &mut DbConnection, id: &str) -> Result<ApplicationRecord, ApiError> {
+    let row = store::find(conn, id)?.ok_or(ApiError::NotFound)?;
+    Ok(store::record(conn, row)?)
+}
+
+/// Checks the data of a create or replace against the rules and the
+/// classification (SPEC §14.2).
+fn validate(
+    conn: &mut DbConnection,
+    input: &ApplicationInput,
+    now: DateTime<Utc>,
+) -> Result<domain::hqm::application::ApplicationData, ApiError> {
+    let code = input.field.occupation_code.as_deref().unwrap_or("");
+    let known = persistence::reference::load_known(conn, [code], None)?;
+    let ctx = DataContext { today: baku_date(now), occupations: &known.occupations };
+    validate_application(input, &ctx).map_err(ApiError::Validation)
+}
+
+/// An applicant files a draft (SPEC §14.2).
+pub fn create(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    input: &ApplicationInput,
+    now: DateTime<Utc>,
+) -> Result<ApplicationRecord, ApiError> {
+    caller.may(Permission::FileHqmApplications)?;
+    let data = validate(conn, input, now)?;
+    let id = persistence::new_id();
+    let at = now.naive_utc();
+    store::insert(conn, &id, &caller.sub, &data, at)?;
+    let entry = NewHistory {
+        action: "create",
+        actor: &caller.sub,
+        role: Role::Applicant.as_str(),
+        after: Some(HqmStatus::Draft.as_str().to_owned()),
+        ..Default::default()
+    };
+    store::append_history(conn, &id, &entry, at)?;
+    reload(conn, &id)
+}
+
+/// The application with everything its JSON shows.
+pub fn get(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<ApplicationRecord, ApiError> {
+    let row = visible(conn, caller, id)?;
+    Ok(store::record(conn, row)?)
+}
+
+/// The owner replaces the data of a draft (SPEC §14.2: edit).
+pub fn replace(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: &str,
+    if_match: Option<i64>,
+    input: &ApplicationInput,
+    now: DateTime<Utc>,
+) -> Result<ApplicationRecord, ApiError> {
+    caller.may(Permission::FileHqmApplications)?;
+    let row = visible(conn, caller, id)?;
+    allowed(&row, caller, HqmAction::Edit)?;
+    let data = validate(conn, input, now)?;
+    check_version(&row, if_match)?;
+    let at = now.naive_utc();
+    store::replace(conn, id, row.version, &data, at)?;
+    let entry = NewHistory { action: "edit", actor: &caller.sub, role: Role::Applicant.as_str(), ..Default::default() };
+    store::append_history(conn, id, &entry, at)?;
+    reload(conn, id)
+}
+
+/// The owner deletes a draft with its documents; the trail stays.
+pub fn delete(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: &str,
+    if_match: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    caller.may(Permission::FileHqmApplications)?;
+    let row = visible(conn, caller, id)?;
+    allowed(&row, caller, HqmAction::Delete)?;
+    check_version(&row, if_match)?;
+    store::delete(conn, id, row.version)?;
+    let entry = NewHistory {
+        action: "delete",
+        actor: &caller.sub,
+        role: Role::Applicant.as_str(),
+        before: Some(HqmStatus::Draft.as_str().to_owned()),
+        ..Default::default()
+    };
+    store::append_history(conn, id, &entry, now.naive_utc())?;
+    Ok(())
+}
+
+/// An upload as received.
+pub struct Upload<'a> {
+    pub kind: &'a str,
+    pub filename: &'a str,
+    pub declared: Option<&'a str>,
+    pub bytes: &'a [u8],
+}
+
+fn document_error(e: DocumentError) -> ApiError {
+    match e {
+        DocumentError::Empty => FieldError::new("file", FieldCode::DocumentEmpty).into(),
+        DocumentError::TooLarge { max } => ApiError::PayloadTooLarge { limit: max },
+        DocumentError::UnsupportedType { .. } | DocumentError::UnrecognisedContent => ApiError::UnsupportedFileType,
+        DocumentError::ContentMismatch { declared, found } => FieldError::new("file", FieldCode::ContentMismatch)
+            .with("declared", declared.mime())
+            .with("found", found.mime())
+            .into(),
+        DocumentError::TooMany { .. } => ApiError::Conflict(crate::problem::ConflictKind::TooManyDocuments),
+    }
+}
+
+/// The owner uploads a document to a draft (SPEC §14.2): PDF, JPEG or PNG by
+/// its bytes, at most 10 MiB and 20 a application, kept with its SHA-256.
+/// Returns the application and the new document's id.
+pub fn upload(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: &str,
+    up: &Upload<'_>,
+    now: DateTime<Utc>,
+) -> Result<(ApplicationRecord, String), ApiError> {
+    caller.may(Permission::FileHqmApplications)?;
+    let row = visible(conn, caller, id)?;
+    allowed(&row, caller, HqmAction::UploadDocument)?;
+    let mut errs = ValidationErrors::default();
+    let kind = DocumentKind::parse(up.kind);
+    if up.kind.trim().is_empty() {
+        errs.push(FieldError::new("kind", FieldCode::Required));
+    } else if kind.is_none() {
+        errs.push(FieldError::new("kind", FieldCode::KindUnknown));
+    }
+    let filename = docs::check_filename(up.filename).map_err(|e| errs.push(e)).ok();
+    let (Some(kind), Some(filename)) = (kind, filename) else { return Err(ApiError::Validation(errs)) };
+    let content_type = docs::check_upload(up.declared, up.bytes).map_err(document_error)?;
+    docs::check_count(store::documents(conn, id)?.len()).map_err(document_error)?;
+    let sha256 = hex::encode(Sha256::digest(up.bytes));
+    let at = now.naive_utc();
+    let new = store::NewDocument {
+        kind: kind.as_str(),
+        content_type: content_type.mime(),
+        filename: &filename,
+        sha256: &sha256,
+        bytes: up.bytes,
+    };
+    let doc_id = store::insert_document(conn, id, &new, &caller.sub, at)?;
+    store::touch(conn, id, row.version, at)?;
+    let entry = NewHistory {
+        action: "upload_document",
+        actor: &caller.sub,
+        role: Role::Applicant.as_str(),
+        after: Some(format!("{doc_id} {} {} sha256:{sha256}", kind.as_str(), content_type.mime())),
+        ..Default::default()
+    };
+    store::append_history(conn, id, &entry, at)?;
+    Ok((reload(conn, id)?, doc_id))
+}
+
+/// A document's description and bytes, for its readers (SPEC §14.2).
+pub fn document(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: &str,
+    doc_id: &str,
+) -> Result<(store::DocumentRow, Vec<u8>), ApiError> {
+    visible(conn, caller, id)?;
+    store::document_bytes(conn, id, doc_id)?.ok_or(ApiError::NotFound)
+}
+
+/// The owner removes a document from a draft.
+pub fn delete_document(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: &str,
+    doc_id: &str,
+    now: DateTime<Utc>,
+) -> Result<ApplicationRecord, ApiError> {
+    caller.may(Permission::FileHqmApplications)?;
+    let row = visible(conn, caller, id)?;
+    allowed(&row, caller, HqmAction::DeleteDocument)?;
+    if !store::delete_document(conn, id, doc_id)? {
+        return Err(ApiError::NotFound);
+    }
+    let at = now.naive_utc();
+    store::touch(conn, id, row.version, at)?;
+    let entry = NewHistory {
+        action: "delete_document",
+        actor: &caller.sub,
+        role: Role::Applicant.as_str(),
+        before: Some(doc_id.to_owned()),
+        ..Default::default()
+    };
+    store::append_history(conn, id, &entry, at)?;
+    reload(conn, id)
+}
+
+/// The owner submits a draft (SPEC §14.2): it needs a passport copy and a
+/// proof of qualifications; the review deadline is the 20th business day
+/// after the day of submission (SPEC §14.4). The applicant is told by e-mail.
+pub fn submit(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: &str,
+    if_match: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<ApplicationRecord, ApiError> {
+    caller.may(Permission::FileHqmApplications)?;
+    let row = visible(conn, caller, id)?;
+    allowed(&row, caller, HqmAction::Submit)?;
+    let kinds: Vec<DocumentKind> =
+        store::documents(conn, id)?.iter().filter_map(|d| DocumentKind::parse(&d.kind)).collect();
+    docs::check_submittable(kinds).map_err(ApiError::Validation)?;
+    check_version(&row, if_match)?;
+    let cal = calendar(conn, baku_date(now))?;
+    let deadline = app::review_deadline(now, &cal).map_err(calendar_error)?;
+    let at = now.naive_utc();
+    let change = StatusChange { submitted_at: Some(at), review_deadline: Some(deadline), decided_at: None };
+    store::set_status(conn, id, row.version, HqmStatus::UnderReview, change, at)?;
+    let entry = NewHistory {
+        action: "submit",
+        actor: &caller.sub,
+        role: Role::Applicant.as_str(),
+        before: Some(HqmStatus::Draft.as_str().to_owned()),
+        after: Some(HqmStatus::UnderReview.as_str().to_owned()),
+        ..Default::default()
+    };
+    store::append_history(conn, id, &entry, at)?;
+    let m = domain::notify::hqm_submitted(language(&row), row.number, deadline);
+    persistence::identity::enqueue(conn, None, "hqm_submitted", &row.email, &m, at)?;
+    reload(conn, id)
+}
+
+/// The owner withdraws a draft or an application under review (SPEC §14.2).
+pub fn withdraw(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: &str,
+    if_match: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<ApplicationRecord, ApiError> {
+    caller.may(Permission::FileHqmApplications)?;
+    let row = visible(conn, caller, id)?;
+    allowed(&row, caller, HqmAction::Withdraw)?;
+    check_version(&row, if_match)?;
+    let at = now.naive_utc();
+    store::set_status(conn, id, row.version, HqmStatus::Withdrawn, StatusChange::default(), at)?;
+    let entry = NewHistory {
+        action: "withdraw",
+        actor: &caller.sub,
+        role: Role::Applicant.as_str(),
+        before: Some(row.status.clone()),
+        after: Some(HqmStatus::Withdrawn.as_str().to_owned()),
+        ..Default::default()
+    };
+    store::append_history(conn, id, &entry, at)?;
+    reload(conn, id)
+}
+
+/// The caller's authority, for an assessor's action.
+fn authority(caller: &Caller) -> Result<Authority, ApiError> {
+    caller.may(Permission::AssessHqmApplications)?;
+    caller.authority.ok_or(ApiError::Forbidden { needs: vec![Role::Assessor] })
+}
+
+mod review;
+pub use review::*;

@@ -1,0 +1,346 @@
+//! The review of an HQM application: scores, objections, extensions, the
+//! decision and its document (SPEC §14.3–§14.5).
+
+use super::*;
+
+/// A score as sent: the criterion of the path, points and justification.
+pub struct ScoreInput<'a> {
+    pub criterion: &'a str,
+    pub points: i64,
+    pub justification: &'a str,
+}
+
+/// An assessor scores (or re-scores) a criterion of its authority while the
+/// application is under review (SPEC §14.3).
+pub fn score(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: &str,
+    input: &ScoreInput<'_>,
+    if_match: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<ApplicationRecord, ApiError> {
+    let ScoreInput { criterion, points, justification } = *input;
+    let mine = authority(caller)?;
+    let criterion = Criterion::parse(criterion).ok_or(ApiError::NotFound)?;
+    if !mine.may_score(criterion) {
+        return Err(ApiError::WrongAuthority { needs: criterion.authority() });
+    }
+    let row = visible(conn, caller, id)?;
+    allowed(&row, caller, HqmAction::Score)?;
+    let score = Score::new(criterion, points, justification).map_err(ApiError::Validation)?;
+    check_version(&row, if_match)?;
+    let at = now.naive_utc();
+    let before = store::set_score(conn, id, &score, &caller.sub, at)?;
+    store::touch(conn, id, row.version, at)?;
+    let entry = NewHistory {
+        action: "score",
+        actor: &caller.sub,
+        role: Role::Assessor.as_str(),
+        authority: Some(mine.as_str()),
+        criterion: Some(criterion.as_str()),
+        before: before.map(|p| p.to_string()),
+        after: Some(score.points().to_string()),
+        reason: Some(score.justification()),
+    };
+    store::append_history(conn, id, &entry, at)?;
+    reload(conn, id)
+}
+
+/// An assessor objects (SPEC §14.6): a standing objection blocks
+/// recognition. Returns the application and the objection's id.
+pub fn object(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: &str,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<(ApplicationRecord, String), ApiError> {
+    let mine = authority(caller)?;
+    let row = visible(conn, caller, id)?;
+    allowed(&row, caller, HqmAction::Object)?;
+    let reason = app::check_reason(reason).map_err(ApiError::Validation)?;
+    let at = now.naive_utc();
+    let objection = store::insert_objection(conn, id, mine.as_str(), &reason, &caller.sub, at)?;
+    store::touch(conn, id, row.version, at)?;
+    let entry = NewHistory {
+        action: "object",
+        actor: &caller.sub,
+        role: Role::Assessor.as_str(),
+        authority: Some(mine.as_str()),
+        after: Some(objection.clone()),
+        reason: Some(&reason),
+        ..Default::default()
+    };
+    store::append_history(conn, id, &entry, at)?;
+    Ok((reload(conn, id)?, objection))
+}
+
+/// An assessor withdraws an objection its authority raised (SPEC §14.2).
+pub fn withdraw_objection(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: &str,
+    objection_id: &str,
+    now: DateTime<Utc>,
+) -> Result<ApplicationRecord, ApiError> {
+    let mine = authority(caller)?;
+    let row = visible(conn, caller, id)?;
+    allowed(&row, caller, HqmAction::WithdrawObjection)?;
+    let objection = store::find_objection(conn, id, objection_id)?.ok_or(ApiError::NotFound)?;
+    if objection.withdrawn_at.is_some() {
+        return Err(ApiError::NotFound);
+    }
+    if objection.authority != mine.as_str() {
+        let theirs = Authority::parse(&objection.authority).unwrap_or(mine);
+        return Err(ApiError::WrongAuthority { needs: theirs });
+    }
+    let at = now.naive_utc();
+    store::withdraw_objection(conn, objection_id, &caller.sub, at)?;
+    store::touch(conn, id, row.version, at)?;
+    let entry = NewHistory {
+        action: "withdraw_objection",
+        actor: &caller.sub,
+        role: Role::Assessor.as_str(),
+        authority: Some(mine.as_str()),
+        before: Some(objection_id.to_owned()),
+        ..Default::default()
+    };
+    store::append_history(conn, id, &entry, at)?;
+    reload(conn, id)
+}
+
+/// An officer extends the review by 10 business days, with a reason
+/// (SPEC §14.4). The applicant is told by e-mail.
+pub fn extend(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: &str,
+    reason: &str,
+    if_match: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<ApplicationRecord, ApiError> {
+    caller.may(Permission::DecideHqmApplications)?;
+    let row = visible(conn, caller, id)?;
+    allowed(&row, caller, HqmAction::Extend)?;
+    let reason = app::check_reason(reason).map_err(ApiError::Validation)?;
+    check_version(&row, if_match)?;
+    let current = row.review_deadline.ok_or_else(|| ApiError::Internal("under review without a deadline".into()))?;
+    let cal = calendar(conn, current)?;
+    let deadline = app::extended_deadline(current, &cal).map_err(calendar_error)?;
+    let at = now.naive_utc();
+    store::set_deadline(conn, id, row.version, deadline, at)?;
+    let entry = NewHistory {
+        action: "extend",
+        actor: &caller.sub,
+        role: Role::Officer.as_str(),
+        before: Some(current.to_string()),
+        after: Some(deadline.to_string()),
+        reason: Some(&reason),
+        ..Default::default()
+    };
+    store::append_history(conn, id, &entry, at)?;
+    let m = domain::notify::hqm_extended(language(&row), row.number, deadline);
+    persistence::identity::enqueue(conn, None, "hqm_extended", &row.email, &m, at)?;
+    reload(conn, id)
+}
+
+/// An officer decides (SPEC §14.2, §14.5): once all six criteria are scored
+/// or an objection stands; recognised at 70 points or more with no
+/// objection, otherwise refused. The decision document is signed and kept;
+/// the applicant is told by e-mail in the application's language.
+pub fn decide(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    signer: &Signer,
+    id: &str,
+    if_match: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<ApplicationRecord, ApiError> {
+    caller.may(Permission::DecideHqmApplications)?;
+    let row = visible(conn, caller, id)?;
+    allowed(&row, caller, HqmAction::Decide)?;
+    let scores = store::scores(conn, id)?;
+    let objections = store::standing_objections(conn, id)?;
+    let sheet: ScoreSheet = scores
+        .iter()
+        .filter_map(|s| Score::new(Criterion::parse(&s.criterion)?, i64::from(s.points), &s.justification).ok())
+        .collect();
+    let outcome = app::decide(&sheet, objections.len()).map_err(|e| match e {
+        app::DecideError::Incomplete { missing } => ApiError::ScoresIncomplete { missing },
+    })?;
+    check_version(&row, if_match)?;
+    let deadline = row.review_deadline.ok_or_else(|| ApiError::Internal("under review without a deadline".into()))?;
+    let late = app::is_late(deadline, now);
+    let lang = language(&row);
+    let number = dec::decision_number(baku_date(now).year(), row.number);
+    let code = dec::verification_code(&rand::random::<[u8; dec::CODE_LENGTH]>());
+    let content = dec::DecisionContent {
+        number: number.clone(),
+        application_id: row.id.clone(),
+        language: lang,
+        applicant: dec::DecisionApplicant {
+            given_name: row.given_name.clone(),
+            surname: row.surname.clone(),
+            citizenship: row.citizenship.clone(),
+            date_of_birth: row.date_of_birth,
+            passport_number: row.passport_number.clone(),
+        },
+        field: dec::DecisionField {
+            occupation_code: row.occupation_code.clone(),
+            occupation_title: row.occupation_title.clone(),
+        },
+        scores: Criterion::ALL
+            .iter()
+            .map(|c| {
+                let s = sheet.get(*c);
+                dec::DecisionScore {
+                    criterion: *c,
+                    authority: c.authority(),
+                    points: s.map(Score::points),
+                    max_points: c.max_points(),
+                    justification: s.map(|s| s.justification().to_owned()),
+                }
+            })
+            .collect(),
+        total: sheet.total(),
+        max_total: MAX_TOTAL,
+        threshold: THRESHOLD,
+        objections: objections
+            .iter()
+            .map(|o| dec::DecisionObjection {
+                authority: Authority::parse(&o.authority).unwrap_or(Authority::Sms),
+                reason: o.reason.clone(),
+            })
+            .collect(),
+        outcome,
+        decided_at: now,
+        decided_on: baku_date(now),
+        review_deadline: deadline,
+        late,
+        texts: dec::texts(lang, outcome, sheet.total(), objections.len()),
+    };
+    let value = serde_json::to_value(&content).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let canonical = canonical_json(&value);
+    let signature = signer.sign(canonical.as_bytes());
+    let at = now.naive_utc();
+    let total = i32::try_from(sheet.total()).unwrap_or(i32::MAX);
+    let new = store::NewDecision {
+        number: &number,
+        outcome: outcome.as_str(),
+        total,
+        decided_at: at,
+        late,
+        verification_code: &code,
+        content: &canonical,
+        signature: &signature,
+        key_id: signer.key_id(),
+        decided_by: &caller.sub,
+    };
+    store::insert_decision(conn, id, &new)?;
+    let change = StatusChange { decided_at: Some(at), ..Default::default() };
+    store::set_status(conn, id, row.version, outcome.status(), change, at)?;
+    let entry = NewHistory {
+        action: "decide",
+        actor: &caller.sub,
+        role: Role::Officer.as_str(),
+        before: Some(HqmStatus::UnderReview.as_str().to_owned()),
+        after: Some(outcome.as_str().to_owned()),
+        reason: Some(&number),
+        ..Default::default()
+    };
+    store::append_history(conn, id, &entry, at)?;
+    let m = domain::notify::hqm_decided(lang, &number, outcome, sheet.total(), &code);
+    persistence::identity::enqueue(conn, None, "hqm_decided", &row.email, &m, at)?;
+    reload(conn, id)
+}
+
+/// The trail of an application (SPEC §14.2), for its readers.
+pub fn history(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: &str,
+    page: Page,
+) -> Result<(Vec<store::HistoryRow>, i64), ApiError> {
+    visible(conn, caller, id)?;
+    Ok(store::history(conn, id, page)?)
+}
+
+/// The signed decision of an application, for its owner and staff (SPEC §14.6).
+pub fn decision(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<DecisionRow, ApiError> {
+    let row = visible(conn, caller, id)?;
+    if !policy::reads_hqm_decision(&caller.roles, &caller.sub, &row.owner) {
+        return Err(ApiError::Forbidden { needs: Permission::ReadAllHqmApplications.roles().to_vec() });
+    }
+    store::decision_of(conn, id)?.ok_or(ApiError::NotFound)
+}
+
+/// Anyone checks a decision by its number and verification code (SPEC
+/// §14.5): the stored document, and whether its signature verifies. An
+/// unknown number or a wrong code is not found.
+pub fn verify(
+    conn: &mut DbConnection,
+    signer: &Signer,
+    number: &str,
+    code: &str,
+) -> Result<(DecisionRow, bool, ApplicationRow), ApiError> {
+    if !dec::is_decision_number(number) {
+        return Err(ApiError::NotFound);
+    }
+    let d = store::decision_by_number(conn, number)?.ok_or(ApiError::NotFound)?;
+    // Compared as digests, so the time taken says nothing of the code.
+    if Sha256::digest(d.verification_code.as_bytes()) != Sha256::digest(code.trim().as_bytes()) {
+        return Err(ApiError::NotFound);
+    }
+    let valid = d.key_id == signer.key_id() && signer.verify(d.content.as_bytes(), &d.signature);
+    let row = store::find(conn, &d.application_id)?.ok_or(ApiError::NotFound)?;
+    Ok((d, valid, row))
+}
+
+/// Filters of the list as asked (SPEC §14.6).
+#[derive(Debug, Clone, Default)]
+pub struct ListQuery {
+    pub status: Option<HqmStatus>,
+    pub authority: Option<Authority>,
+    pub overdue: Option<bool>,
+}
+
+/// The applications list: an applicant's own; an assessor's queue (under
+/// review only); all for staff. Sorted by review deadline (SPEC §14.4).
+pub fn list(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    q: &ListQuery,
+    page: Page,
+    now: DateTime<Utc>,
+) -> Result<(Vec<ApplicationRow>, i64, store::PageScores), ApiError> {
+    let staff = Permission::ReadAllHqmApplications.granted_to(&caller.roles);
+    let assessor = Permission::AssessHqmApplications.granted_to(&caller.roles);
+    let applicant = Permission::FileHqmApplications.granted_to(&caller.roles);
+    if !(staff || assessor || applicant) {
+        return Err(ApiError::Forbidden {
+            needs: vec![Role::Applicant, Role::Assessor, Role::Officer, Role::Commission, Role::Admin],
+        });
+    }
+    let mut filter = store::ListFilter {
+        statuses: q.status.into_iter().collect(),
+        unscored: q.authority.map(Authority::criteria).unwrap_or_default(),
+        overdue: q.overdue.map(|o| (o, baku_date(now))),
+        ..Default::default()
+    };
+    if !staff {
+        if assessor {
+            // The queue: applications under review, nothing else.
+            if q.status.is_some_and(|s| s != HqmStatus::UnderReview) {
+                return Ok((Vec::new(), 0, store::PageScores::default()));
+            }
+            filter.statuses = vec![HqmStatus::UnderReview];
+        } else {
+            filter.owner = Some(caller.sub.clone());
+        }
+    }
+    let (rows, total) = store::list(conn, &filter, page)?;
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let extra = store::scores_of(conn, &ids)?;
+    Ok((rows, total, extra))
+}

@@ -1,0 +1,315 @@
+//! The quota plan and its enforcement when permits are issued (SPEC §5.2,
+//! §5.3). Each function is the body of one transaction.
+
+use crate::auth::Caller;
+use crate::problem::{ApiError, ConflictKind};
+use chrono::NaiveDateTime;
+use domain::policy::Permission;
+use domain::quota::{
+    plan_actions, plan_transition, PermitInput, PlanAction, PlanEntryNumbers, PlanRefusal, PlanStatus, QuotaFigures,
+};
+use domain::role::Role;
+use domain::FieldCode;
+use domain::{FieldError, ValidationErrors};
+use persistence::quota::{self as store, Actor, NewPermit, PlanRecord};
+use persistence::DbConnection;
+
+fn refusal(r: PlanRefusal) -> ApiError {
+    match r {
+        PlanRefusal::Forbidden { needs } => ApiError::Forbidden { needs: vec![needs] },
+        PlanRefusal::NotAllowed { current, allowed } => ApiError::PlanTransition { current, allowed },
+    }
+}
+
+fn check_version(plan: &PlanRecord, expected: Option<i64>) -> Result<(), ApiError> {
+    match expected {
+        Some(v) if v != plan.version => Err(ApiError::PreconditionFailed { current: plan.version }),
+        _ => Ok(()),
+    }
+}
+
+fn actor<'a>(caller: &'a Caller, role: Role) -> Actor<'a> {
+    Actor { sub: &caller.sub, role: role.as_str() }
+}
+
+/// The Commission creates the draft plan of `year`, pre-filled with the
+/// foreigners counting toward the quota: from the latest snapshot of the
+/// summary when one was taken (what the Commission was given, SPEC §15.5),
+/// else from the summary of accepted forecasts (SPEC §5.2).
+pub fn create(conn: &mut DbConnection, caller: &Caller, year: i32, now: NaiveDateTime) -> Result<PlanRecord, ApiError> {
+    caller.may(Permission::ProposeQuota)?;
+    if store::plan_exists(conn, year)? {
+        return Err(ApiError::Conflict(ConflictKind::PlanExists));
+    }
+    let rows: Vec<(String, i64)> = match persistence::snapshots::latest_quota_foreigners(conn, year)? {
+        Some(rows) => rows,
+        None => persistence::summaries::summary(conn, year, false)?
+            .into_iter()
+            .map(|r| (r.activity, r.quota_foreigners))
+            .collect(),
+    };
+    let proposed = domain::quota::proposals_from_summary(&rows);
+    store::insert_plan(conn, year, &proposed, now)?;
+    store::append_plan_history(conn, year, (None, PlanStatus::Draft), "create", actor(caller, Role::Commission), now)?;
+    Ok(store::get_plan(conn, year)?)
+}
+
+/// One entry of a plan as sent: economic activity, proposed, approved.
+pub type SentEntry = (String, Option<i64>, Option<i64>);
+
+/// Sets the numbers of the plan: the Commission the proposed ones of a
+/// draft (entries may be added and removed), admin the approved ones of a
+/// proposed plan (existing entries only). Entries name sections. The
+/// entries are checked after the plan's status (SPEC §7's order of checks).
+pub fn set_numbers(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    year: i32,
+    expected: Option<i64>,
+    sent: &[SentEntry],
+    now: NaiveDateTime,
+) -> Result<PlanRecord, ApiError> {
+    caller.may(Permission::EditQuotaPlan)?;
+    let plan = store::get_plan(conn, year)?;
+    // The status says which number is being set: proposed ones in a draft
+    // (commission), approved ones in a proposed plan (admin).
+    let action = if plan.status == PlanStatus::Proposed { PlanAction::EditApproved } else { PlanAction::EditProposed };
+    if let Err(PlanRefusal::Forbidden { .. }) = plan_transition(plan.status, action, &caller.roles) {
+        // A caller who edits the plan in its other status is refused by the
+        // status (409), not by a missing role.
+        let (other, status) = match action {
+            PlanAction::EditProposed => (PlanAction::EditApproved, PlanStatus::Proposed),
+            _ => (PlanAction::EditProposed, PlanStatus::Draft),
+        };
+        if plan_transition(status, other, &caller.roles).is_ok() {
+            let allowed = plan_actions(plan.status, &caller.roles);
+            return Err(ApiError::PlanTransition { current: plan.status, allowed });
+        }
+    }
+    plan_transition(plan.status, action, &caller.roles).map_err(refusal)?;
+    let sent: Vec<(&str, Option<i64>, Option<i64>)> = sent.iter().map(|(a, p, n)| (a.as_str(), *p, *n)).collect();
+    let entries = domain::quota::check_plan_entries(&sent)?;
+    let numbers = numbers_of(&plan, action, &entries)?;
+    check_version(&plan, expected)?;
+    store::bump_plan(conn, &plan, plan.status, now)?;
+    let role = if action == PlanAction::EditProposed {
+        store::set_proposed(conn, year, &numbers)?;
+        Role::Commission
+    } else {
+        store::set_approved(conn, year, &numbers)?;
+        Role::Admin
+    };
+    store::append_plan_history(
+        conn,
+        year,
+        (Some(plan.status), plan.status),
+        action.as_str(),
+        actor(caller, role),
+        now,
+    )?;
+    Ok(store::get_plan(conn, year)?)
+}
+
+/// The numbers `action` sets, each for a section of the classification and,
+/// for approved numbers, one already in the plan (SPEC §5.2).
+fn numbers_of(
+    plan: &PlanRecord,
+    action: PlanAction,
+    entries: &[PlanEntryNumbers],
+) -> Result<Vec<(String, i64)>, ApiError> {
+    let field = if action == PlanAction::EditProposed { "proposed" } else { "approved" };
+    let mut errs = ValidationErrors::default();
+    let mut numbers = Vec::with_capacity(entries.len());
+    for (i, e) in entries.iter().enumerate() {
+        let activity = &e.economic_activity;
+        match if action == PlanAction::EditProposed { e.proposed } else { e.approved } {
+            Some(n) => numbers.push((activity.clone(), n)),
+            None => errs.push(FieldError::new(format!("entries[{i}].{field}"), FieldCode::Required)),
+        }
+        let at = format!("entries[{i}].economic_activity");
+        match domain::reference::economic_activity(activity) {
+            None => errs.push(FieldError::new(at, FieldCode::EconomicActivityUnknown).with("code", activity)),
+            Some(a) if a.parent.is_some() => {
+                errs.push(FieldError::new(at, FieldCode::SectionRequired).with("code", activity))
+            }
+            Some(_)
+                if action == PlanAction::EditApproved
+                    && !plan.entries.iter().any(|p| &p.economic_activity == activity) =>
+            {
+                errs.push(FieldError::new(at, FieldCode::NotInPlan).with("code", activity))
+            }
+            Some(_) => {}
+        }
+    }
+    errs.into_result(numbers).map_err(ApiError::from)
+}
+
+/// Proposes (Commission) or approves (admin) the plan of `year`, within the
+/// campaign's proposal and approval deadlines (SPEC §5.2).
+pub fn act(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    year: i32,
+    action: PlanAction,
+    expected: Option<i64>,
+    now: NaiveDateTime,
+) -> Result<PlanRecord, ApiError> {
+    let plan = store::get_plan(conn, year)?;
+    let to = plan_transition(plan.status, action, &caller.roles).map_err(refusal)?;
+    let (campaign, _) = persistence::campaigns::get(conn, year)?;
+    campaign
+        .check_plan_step(domain::time::baku_date(now.and_utc()), action == PlanAction::Approve)
+        .map_err(ApiError::Calendar)?;
+    if action == PlanAction::Approve {
+        let approved: Vec<(String, Option<i64>)> =
+            plan.entries.iter().map(|e| (e.economic_activity.clone(), e.approved)).collect();
+        domain::quota::check_approvable(&approved)?;
+    }
+    check_version(&plan, expected)?;
+    store::bump_plan(conn, &plan, to, now)?;
+    let role = if action == PlanAction::Approve { Role::Admin } else { Role::Commission };
+    store::append_plan_history(conn, year, (Some(plan.status), to), action.as_str(), actor(caller, role), now)?;
+    Ok(store::get_plan(conn, year)?)
+}
+
+/// What recording or cancelling a permit did.
+#[derive(Debug, Clone)]
+pub struct PermitOutcome {
+    /// The permit's reference, as recorded.
+    pub permit_ref: String,
+    /// False when the reference was already recorded (an idempotent repeat).
+    pub created: bool,
+    pub activity: String,
+    pub exemption: Option<String>,
+    /// The activity's quota after it; zeros for an activity outside the plan.
+    pub figures: QuotaFigures,
+}
+
+fn figures_or_none(conn: &mut DbConnection, year: i32, section: &str) -> Result<QuotaFigures, ApiError> {
+    Ok(store::figures(conn, year, section)?.unwrap_or(QuotaFigures { approved: 0, used: 0 }))
+}
+
+/// A permit as sent: reference, economic activity, exemption, TIN.
+#[derive(Debug, Clone)]
+pub struct SentPermit {
+    pub permit_ref: String,
+    pub economic_activity: String,
+    pub exemption: Option<String>,
+    pub tin: Option<String>,
+}
+
+/// An officer records a permit against the approved quota of its year and
+/// activity (SPEC §5.3). Idempotent per reference; an exempt permit
+/// consumes nothing; `quota-exhausted` when no unit remains. Without an
+/// approved plan the answer is `quota-not-approved` (409), whatever the
+/// permit's fields say (422 comes after, SPEC §7's order of checks).
+pub fn record_permit(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    year: i32,
+    sent: &SentPermit,
+    now: NaiveDateTime,
+) -> Result<PermitOutcome, ApiError> {
+    caller.may(Permission::RecordPermits)?;
+    let plan = match store::get_plan(conn, year) {
+        Ok(plan) if plan.status == PlanStatus::Approved => plan,
+        Ok(_) | Err(persistence::StoreError::NotFound) => {
+            return Err(ApiError::Conflict(ConflictKind::QuotaNotApproved))
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let p: &PermitInput = &domain::quota::check_permit(
+        &sent.permit_ref,
+        &sent.economic_activity,
+        sent.exemption.as_deref(),
+        sent.tin.as_deref(),
+    )?;
+    let mut errs = ValidationErrors::default();
+    let section = domain::reference::section_of(&p.economic_activity).map(str::to_owned);
+    if section.is_none() {
+        errs.push(
+            FieldError::new("economic_activity", FieldCode::EconomicActivityUnknown).with("code", &p.economic_activity),
+        );
+    }
+    if let Some(code) = &p.exemption {
+        if !store::exemption_in_force(conn, code)? {
+            errs.push(FieldError::new("exemption", FieldCode::ExemptionUnknown).with("code", code));
+        }
+    }
+    let section = errs.into_result(section.unwrap_or_default())?;
+    // An activity the plan has no quota for can take only exempt permits.
+    let in_plan = plan.entries.iter().any(|e| e.economic_activity == section);
+    if !in_plan && p.exemption.is_none() {
+        return Err(ApiError::QuotaExhausted { activity: section });
+    }
+    let existing = store::permit(conn, &p.permit_ref)?;
+    if let Some(e) = &existing {
+        if e.target_year != year || e.economic_activity != p.economic_activity || e.exemption != p.exemption {
+            return Err(ApiError::Conflict(ConflictKind::PermitConflict));
+        }
+        if !e.cancelled {
+            let figures = figures_or_none(conn, year, &section)?;
+            return Ok(PermitOutcome {
+                permit_ref: p.permit_ref.clone(),
+                created: false,
+                activity: section,
+                exemption: e.exemption.clone(),
+                figures,
+            });
+        }
+    }
+    if p.exemption.is_none() && !store::take_unit(conn, year, &section)? {
+        // The same permit sent again before the first answer came (a retry):
+        // the first may have taken the last unit and committed while this
+        // one waited for the row. Then the permit is recorded, not refused:
+        // run again, to answer as for a repeat.
+        if store::permit(conn, &p.permit_ref)?.is_some_and(|e| !e.cancelled) {
+            return Err(ApiError::Retry);
+        }
+        return Err(ApiError::QuotaExhausted { activity: section });
+    }
+    let new = NewPermit {
+        permit_ref: &p.permit_ref,
+        target_year: year,
+        economic_activity: &p.economic_activity,
+        section: &section,
+        exemption: p.exemption.as_deref(),
+        tin: p.tin.as_deref(),
+    };
+    store::record_permit(conn, &new, existing.is_some(), &caller.sub, now)?;
+    let figures = figures_or_none(conn, year, &section)?;
+    Ok(PermitOutcome {
+        permit_ref: p.permit_ref.clone(),
+        created: true,
+        activity: section,
+        exemption: p.exemption.clone(),
+        figures,
+    })
+}
+
+/// An officer cancels a recorded permit: its unit goes back to the quota
+/// (exempt permits took none). Cancelling again changes nothing.
+pub fn cancel_permit(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    year: i32,
+    permit_ref: &str,
+    now: NaiveDateTime,
+) -> Result<PermitOutcome, ApiError> {
+    caller.may(Permission::RecordPermits)?;
+    let permit = store::permit(conn, permit_ref)?.filter(|p| p.target_year == year).ok_or(ApiError::NotFound)?;
+    if !permit.cancelled {
+        store::cancel_permit(conn, permit_ref, &caller.sub, now)?;
+        if permit.exemption.is_none() {
+            store::give_back_unit(conn, year, &permit.activity_section)?;
+        }
+    }
+    let figures = figures_or_none(conn, year, &permit.activity_section)?;
+    Ok(PermitOutcome {
+        permit_ref: permit_ref.to_owned(),
+        created: false,
+        activity: permit.activity_section,
+        exemption: permit.exemption,
+        figures,
+    })
+}

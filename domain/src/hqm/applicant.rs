@@ -1,0 +1,504 @@
+//! The applicant's data of an HQM application (SPEC §14.2): who applies,
+//! in which field, with what education and language certificates, checked
+//! all at once so a form is corrected in one round trip.
+
+use crate::error::{FieldCode, FieldError, ValidationErrors};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// Citizenship of an applicant: an ISO 3166-1 alpha-2 code (two upper-case
+/// letters; checked for form, not against the list of countries) or
+/// `stateless` (SPEC §14.2; seed 002: foreigners and stateless persons).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Citizenship(String);
+
+/// The value of a stateless applicant's citizenship (SPEC §14.2).
+pub const STATELESS: &str = "stateless";
+
+impl Citizenship {
+    /// Reads `XX` (two ASCII upper-case letters) or `stateless`, exactly as
+    /// written once trimmed (SPEC §14.2).
+    pub fn parse(s: &str) -> Option<Citizenship> {
+        let s = s.trim();
+        let alpha2 = s.len() == 2 && s.bytes().all(|b| b.is_ascii_uppercase());
+        (alpha2 || s == STATELESS).then(|| Citizenship(s.to_owned()))
+    }
+
+    /// The code as stored: `XX` or `stateless` (SPEC §14.2).
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether the applicant is a stateless person (seed 002).
+    pub fn is_stateless(&self) -> bool {
+        self.0 == STATELESS
+    }
+}
+
+/// A passport number as printed: 6 to 12 Latin letters and digits with at
+/// least one digit, stored upper-case without the spaces and hyphens people
+/// type inside it (SPEC §14.2). ICAO Doc 9303 gives the number nine
+/// characters in the machine-readable zone and lets a longer one overflow,
+/// so twelve leaves room without accepting free text.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct PassportNumber(String);
+
+/// Fewest characters of a passport number (see [`PassportNumber`]; SPEC §14.2
+/// gives no pattern).
+pub const MIN_PASSPORT: usize = 6;
+/// Most characters of a passport number (see [`PassportNumber`]).
+pub const MAX_PASSPORT: usize = 12;
+
+impl PassportNumber {
+    /// Reads a passport number as typed (SPEC §14.2); `None` when its form is wrong.
+    pub fn parse(s: &str) -> Option<PassportNumber> {
+        let n: String = s.chars().filter(|c| !matches!(c, ' ' | '-')).collect::<String>().to_ascii_uppercase();
+        let ok = (MIN_PASSPORT..=MAX_PASSPORT).contains(&n.len())
+            && n.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+            && n.bytes().any(|b| b.is_ascii_digit());
+        ok.then_some(PassportNumber(n))
+    }
+
+    /// The number as stored: upper case, no spaces or hyphens (SPEC §14.2).
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The applicant's highest education (SPEC §14.6: the body's `level`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EducationLevel {
+    Secondary,
+    Bachelor,
+    Master,
+    Doctorate,
+}
+
+impl EducationLevel {
+    /// Every level, lowest first (SPEC §14.6).
+    pub const ALL: [EducationLevel; 4] =
+        [EducationLevel::Secondary, EducationLevel::Bachelor, EducationLevel::Master, EducationLevel::Doctorate];
+
+    /// The wire value (SPEC §14.6: `secondary`, `bachelor`, `master`, `doctorate`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EducationLevel::Secondary => "secondary",
+            EducationLevel::Bachelor => "bachelor",
+            EducationLevel::Master => "master",
+            EducationLevel::Doctorate => "doctorate",
+        }
+    }
+
+    /// Reads a wire value of SPEC §14.6, exactly as written.
+    pub fn parse(s: &str) -> Option<EducationLevel> {
+        EducationLevel::ALL.into_iter().find(|l| l.as_str() == s)
+    }
+}
+
+/// A level of the Common European Framework of Reference for languages
+/// (SPEC §14.2: certificates carry one), ordered from A1 to C2 so that
+/// "at least B2" (seed 002, criterion 6) is `level >= CefrLevel::B2`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum CefrLevel {
+    A1,
+    A2,
+    B1,
+    B2,
+    C1,
+    C2,
+}
+
+impl CefrLevel {
+    /// Every level, A1 to C2 (SPEC §14.2).
+    pub const ALL: [CefrLevel; 6] =
+        [CefrLevel::A1, CefrLevel::A2, CefrLevel::B1, CefrLevel::B2, CefrLevel::C1, CefrLevel::C2];
+
+    /// The level as written on certificates: `A1` … `C2` (SPEC §14.2).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CefrLevel::A1 => "A1",
+            CefrLevel::A2 => "A2",
+            CefrLevel::B1 => "B1",
+            CefrLevel::B2 => "B2",
+            CefrLevel::C1 => "C1",
+            CefrLevel::C2 => "C2",
+        }
+    }
+
+    /// Reads `A1` … `C2` in upper case, exactly as written (SPEC §14.2).
+    pub fn parse(s: &str) -> Option<CefrLevel> {
+        CefrLevel::ALL.into_iter().find(|l| l.as_str() == s)
+    }
+}
+
+/// Age of majority in Azerbaijan (Civil Code): an applicant must be an adult
+/// (SPEC §14.2).
+pub const ADULT_AGE: i32 = 18;
+/// No date of birth before this is accepted: a typo, not an applicant
+/// (SPEC §14.2 asks only for a past date of an adult).
+pub const EARLIEST_BIRTH: (i32, u32, u32) = (1900, 1, 1);
+/// Declared experience in the field, in whole years (SPEC §14.2: 0–60).
+pub const MAX_EXPERIENCE_YEARS: i64 = 60;
+/// Longest experience summary, in characters (SPEC §14.2).
+pub const MAX_SUMMARY: usize = 4_000;
+/// Longest given name or surname (SPEC §14.2 names no limit; as a forecast's
+/// person names).
+pub const MAX_NAME: usize = 100;
+/// Longest name of an educational institution (SPEC §14.2 names no limit).
+pub const MAX_INSTITUTION: usize = 300;
+/// Longest name of a language certificate (SPEC §14.2 names no limit).
+pub const MAX_CERTIFICATE_NAME: usize = 100;
+/// Most language certificates on one application (SPEC §14.2 names no
+/// limit; a bound keeps a body's size in check).
+pub const MAX_CERTIFICATES: usize = 10;
+/// Longest occupation title as typed (as for forecast lines, SPEC §14.2).
+pub const MAX_OCCUPATION_TITLE: usize = 300;
+
+/// The applicant's person as sent (SPEC §14.2, §14.6 `applicant`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ApplicantInput {
+    pub given_name: Option<String>,
+    pub surname: Option<String>,
+    pub citizenship: Option<String>,
+    pub date_of_birth: Option<NaiveDate>,
+    pub passport_number: Option<String>,
+    pub email: Option<String>,
+}
+
+/// The field of expertise as sent: an occupation of the classification
+/// (SPEC §14.2, §6).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FieldInput {
+    pub occupation_code: Option<String>,
+    pub occupation_title: Option<String>,
+}
+
+/// The highest education as sent (SPEC §14.6 `education`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EducationInput {
+    pub level: Option<String>,
+    pub institution: Option<String>,
+}
+
+/// One language certificate as sent (SPEC §14.6 `language_certificates`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CertificateInput {
+    pub name: Option<String>,
+    pub level: Option<String>,
+    pub expires_on: Option<NaiveDate>,
+}
+
+/// The body of a create or replace (SPEC §14.6).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ApplicationInput {
+    pub language: Option<String>,
+    pub applicant: ApplicantInput,
+    pub field: FieldInput,
+    pub experience_years: Option<i64>,
+    pub experience_summary: Option<String>,
+    pub education: Option<EducationInput>,
+    pub language_certificates: Vec<CertificateInput>,
+}
+
+/// A validated applicant (SPEC §14.2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Applicant {
+    pub given_name: String,
+    pub surname: String,
+    pub citizenship: Citizenship,
+    pub date_of_birth: NaiveDate,
+    pub passport_number: PassportNumber,
+    pub email: String,
+}
+
+/// A validated field of expertise: the title is the classification's own
+/// spelling (SPEC §14.2: code and title as for forecast lines).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expertise {
+    pub occupation_code: crate::occupation::OccupationCode,
+    pub occupation_title: String,
+}
+
+/// A validated highest education (SPEC §14.2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Education {
+    pub level: EducationLevel,
+    pub institution: String,
+}
+
+/// A validated language certificate (SPEC §14.2); a certificate without an
+/// expiry does not expire.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LanguageCertificate {
+    pub name: String,
+    pub level: CefrLevel,
+    pub expires_on: Option<NaiveDate>,
+}
+
+impl LanguageCertificate {
+    /// Valid on `date` and at least B2: what criterion 6 looks for (seed 002).
+    pub fn counts_on(&self, date: NaiveDate) -> bool {
+        self.level >= CefrLevel::B2 && self.expires_on.is_none_or(|e| e >= date)
+    }
+}
+
+/// A validated application's data (SPEC §14.2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApplicationData {
+    pub language: super::language::Language,
+    pub applicant: Applicant,
+    pub field: Expertise,
+    pub experience_years: Option<u8>,
+    pub experience_summary: Option<String>,
+    pub education: Option<Education>,
+    pub language_certificates: Vec<LanguageCertificate>,
+}
+
+/// What else a validation needs to know, looked up beforehand by the caller
+/// (the domain does no I/O, SPEC §2).
+pub struct DataContext<'a> {
+    /// Today in Baku: the applicant must be an adult on it.
+    pub today: NaiveDate,
+    /// Occupation code → its current titles, for each code the input names
+    /// (as [`crate::forecast::KnownEntries::occupations`]).
+    pub occupations: &'a std::collections::HashMap<String, Vec<String>>,
+}
+
+/// Completed years of age on `today` of a person born on `born` (SPEC §14.2:
+/// an adult): a birthday on 29 February is reached on 1 March in common years.
+pub fn age_on(born: NaiveDate, today: NaiveDate) -> i32 {
+    use chrono::Datelike;
+    let before_birthday = (today.month(), today.day()) < (born.month(), born.day());
+    today.year() - born.year() - i32::from(before_birthday)
+}
+
+fn required_text(errs: &mut ValidationErrors, field: &str, raw: &Option<String>, max: usize) -> Option<String> {
+    crate::text::required(field, raw.as_deref().unwrap_or(""), max).map_err(|e| errs.push(e)).ok()
+}
+
+fn required_value<'s>(errs: &mut ValidationErrors, field: &str, raw: &'s Option<String>) -> Option<&'s str> {
+    match raw.as_deref().map(str::trim) {
+        Some(s) if !s.is_empty() => Some(s),
+        _ => {
+            errs.push(FieldError::new(field, FieldCode::Required));
+            None
+        }
+    }
+}
+
+fn validate_applicant(errs: &mut ValidationErrors, a: &ApplicantInput, today: NaiveDate) -> Option<Applicant> {
+    let given_name = required_text(errs, "applicant.given_name", &a.given_name, MAX_NAME);
+    let surname = required_text(errs, "applicant.surname", &a.surname, MAX_NAME);
+
+    let citizenship = required_value(errs, "applicant.citizenship", &a.citizenship).and_then(|s| {
+        match Citizenship::parse(s) {
+            // The programme is for foreigners and stateless persons (seed 002).
+            Some(c) if c.as_str() == "AZ" => {
+                errs.push(FieldError::new("applicant.citizenship", FieldCode::CitizenshipAzerbaijan));
+                None
+            }
+            Some(c) => Some(c),
+            None => {
+                errs.push(FieldError::new("applicant.citizenship", FieldCode::CitizenshipFormat));
+                None
+            }
+        }
+    });
+
+    let date_of_birth = match a.date_of_birth {
+        None => {
+            errs.push(FieldError::new("applicant.date_of_birth", FieldCode::Required));
+            None
+        }
+        Some(born) => {
+            let earliest = NaiveDate::from_ymd_opt(EARLIEST_BIRTH.0, EARLIEST_BIRTH.1, EARLIEST_BIRTH.2);
+            if born >= today {
+                errs.push(FieldError::new("applicant.date_of_birth", FieldCode::InFuture).with("today", today));
+                None
+            } else if earliest.is_some_and(|e| born < e) {
+                let min = earliest.map(|e| e.to_string()).unwrap_or_default();
+                errs.push(FieldError::new("applicant.date_of_birth", FieldCode::OutOfRange).with("min", min));
+                None
+            } else if age_on(born, today) < ADULT_AGE {
+                errs.push(FieldError::new("applicant.date_of_birth", FieldCode::NotAdult).with("min_age", ADULT_AGE));
+                None
+            } else {
+                Some(born)
+            }
+        }
+    };
+
+    let passport_number =
+        required_value(errs, "applicant.passport_number", &a.passport_number).and_then(
+            |s| match PassportNumber::parse(s) {
+                Some(p) => Some(p),
+                None => {
+                    errs.push(
+                        FieldError::new("applicant.passport_number", FieldCode::PassportNumberFormat)
+                            .with("min", MIN_PASSPORT)
+                            .with("max", MAX_PASSPORT),
+                    );
+                    None
+                }
+            },
+        );
+
+    let email = required_value(errs, "applicant.email", &a.email).and_then(|s| {
+        crate::contact::check_email(s)
+            .map_err(|e| errs.push(FieldError { field: "applicant.email".into(), code: e.code, params: e.params }))
+            .ok()
+    });
+
+    Some(Applicant {
+        given_name: given_name?,
+        surname: surname?,
+        citizenship: citizenship?,
+        date_of_birth: date_of_birth?,
+        passport_number: passport_number?,
+        email: email?,
+    })
+}
+
+fn validate_field(
+    errs: &mut ValidationErrors,
+    f: &FieldInput,
+    occupations: &std::collections::HashMap<String, Vec<String>>,
+) -> Option<Expertise> {
+    use crate::text::caseless;
+    let title_typed = required_text(errs, "field.occupation_title", &f.occupation_title, MAX_OCCUPATION_TITLE);
+    let raw_code = required_value(errs, "field.occupation_code", &f.occupation_code)?;
+    let Some(code) = crate::occupation::OccupationCode::parse(raw_code) else {
+        errs.push(FieldError::new("field.occupation_code", FieldCode::OccupationCodeFormat));
+        return None;
+    };
+    let Some(titles) = occupations.get(code.as_str()) else {
+        errs.push(FieldError::new("field.occupation_code", FieldCode::OccupationUnknown).with("code", &code));
+        return None;
+    };
+    let wanted = caseless(&title_typed?);
+    match titles.iter().find(|t| caseless(t) == wanted) {
+        Some(title) => Some(Expertise { occupation_code: code, occupation_title: title.clone() }),
+        None => {
+            errs.push(
+                FieldError::new("field.occupation_title", FieldCode::OccupationTitleMismatch).with("code", &code),
+            );
+            None
+        }
+    }
+}
+
+fn validate_certificate(errs: &mut ValidationErrors, i: usize, c: &CertificateInput) -> Option<LanguageCertificate> {
+    let field = |f: &str| format!("language_certificates[{i}].{f}");
+    let name = required_text(errs, &field("name"), &c.name, MAX_CERTIFICATE_NAME);
+    let level = required_value(errs, &field("level"), &c.level).and_then(|s| match CefrLevel::parse(s) {
+        Some(l) => Some(l),
+        None => {
+            errs.push(FieldError::new(field("level"), FieldCode::CefrLevelUnknown));
+            None
+        }
+    });
+    Some(LanguageCertificate { name: name?, level: level?, expires_on: c.expires_on })
+}
+
+/// Validates the data of an HQM application as created or replaced
+/// (SPEC §14.2, §14.6), collecting every error: the starred fields are
+/// required; the language one of az, tr, en, ru (`language_unsupported`);
+/// citizenship `XX` or `stateless` (`citizenship_format`), and not
+/// Azerbaijani (`citizenship_azerbaijan`: the programme is for foreigners and
+/// stateless persons, seed 002); the date of birth in the past (`in_future`),
+/// not before 1900 (`out_of_range`), of an adult on `today` (`not_adult`);
+/// the passport number's form (`passport_number_format`); the e-mail
+/// (`email_format`, `length`); the field of expertise a code and title of the
+/// classification (`occupation_code_format`, `occupation_unknown`,
+/// `occupation_title_mismatch`, as for forecast lines); experience 0–60 years
+/// (`out_of_range`); the summary at most 4,000 characters (`length`);
+/// education with a known level (`education_level_unknown`) and an
+/// institution; at most [`MAX_CERTIFICATES`] certificates (`too_many`), each
+/// named with a CEFR level A1–C2 (`cefr_level_unknown`).
+pub fn validate_application(
+    input: &ApplicationInput,
+    ctx: &DataContext<'_>,
+) -> Result<ApplicationData, ValidationErrors> {
+    let mut errs = ValidationErrors::default();
+
+    let language = required_value(&mut errs, "language", &input.language).and_then(|s| {
+        let l = super::language::Language::parse(s);
+        if l.is_none() {
+            errs.push(FieldError::new("language", FieldCode::LanguageUnsupported).with("allowed", "az, tr, en, ru"));
+        }
+        l
+    });
+    let applicant = validate_applicant(&mut errs, &input.applicant, ctx.today);
+    let field = validate_field(&mut errs, &input.field, ctx.occupations);
+
+    let experience_years = match input.experience_years {
+        None => Some(None),
+        Some(y) => match u8::try_from(y) {
+            Ok(y) if i64::from(y) <= MAX_EXPERIENCE_YEARS => Some(Some(y)),
+            _ => {
+                errs.push(
+                    FieldError::new("experience_years", FieldCode::OutOfRange)
+                        .with("min", 0)
+                        .with("max", MAX_EXPERIENCE_YEARS),
+                );
+                None
+            }
+        },
+    };
+    let experience_summary =
+        super::text_block("experience_summary", input.experience_summary.as_deref().unwrap_or(""), MAX_SUMMARY, false)
+            .map_err(|e| errs.push(e))
+            .ok();
+
+    let education = match &input.education {
+        None => Some(None),
+        Some(e) => {
+            let level = required_value(&mut errs, "education.level", &e.level).and_then(|s| {
+                let l = EducationLevel::parse(s);
+                if l.is_none() {
+                    errs.push(FieldError::new("education.level", FieldCode::EducationLevelUnknown));
+                }
+                l
+            });
+            let institution = required_text(&mut errs, "education.institution", &e.institution, MAX_INSTITUTION);
+            match (level, institution) {
+                (Some(level), Some(institution)) => Some(Some(Education { level, institution })),
+                _ => None,
+            }
+        }
+    };
+
+    let mut certificates = Vec::with_capacity(input.language_certificates.len().min(MAX_CERTIFICATES));
+    if input.language_certificates.len() > MAX_CERTIFICATES {
+        errs.push(FieldError::new("language_certificates", FieldCode::TooMany).with("max", MAX_CERTIFICATES));
+    } else {
+        for (i, c) in input.language_certificates.iter().enumerate() {
+            if let Some(c) = validate_certificate(&mut errs, i, c) {
+                certificates.push(c);
+            }
+        }
+    }
+
+    match (language, applicant, field, experience_years, experience_summary, education) {
+        (
+            Some(language),
+            Some(applicant),
+            Some(field),
+            Some(experience_years),
+            Some(experience_summary),
+            Some(education),
+        ) if errs.is_empty() => Ok(ApplicationData {
+            language,
+            applicant,
+            field,
+            experience_years,
+            experience_summary,
+            education,
+            language_certificates: certificates,
+        }),
+        _ => Err(errs),
+    }
+}

@@ -1,0 +1,698 @@
+//! The HQM application: its data and status machine (SPEC §14.2), the
+//! decision (seed 002: 70 points or more and no objection means recognition),
+//! and the review period counted in business days (seed 002; SPEC §14.4).
+
+use super::business_days::{add_business_days, CalendarError, HolidayCalendar};
+use super::criteria::{Criterion, ScoreSheet, THRESHOLD};
+use crate::error::{FieldCode, FieldError, ValidationErrors};
+use crate::time::baku_date;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Where an HQM application stands (SPEC §14.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HqmStatus {
+    Draft,
+    UnderReview,
+    Recognised,
+    Refused,
+    Withdrawn,
+}
+
+impl HqmStatus {
+    /// Every status, in the order of the table of SPEC §14.2.
+    pub const ALL: [HqmStatus; 5] =
+        [HqmStatus::Draft, HqmStatus::UnderReview, HqmStatus::Recognised, HqmStatus::Refused, HqmStatus::Withdrawn];
+
+    /// The wire and storage value (SPEC §14.2).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HqmStatus::Draft => "draft",
+            HqmStatus::UnderReview => "under_review",
+            HqmStatus::Recognised => "recognised",
+            HqmStatus::Refused => "refused",
+            HqmStatus::Withdrawn => "withdrawn",
+        }
+    }
+
+    /// Reads a wire or storage value of SPEC §14.2, exactly as written.
+    pub fn parse(s: &str) -> Option<HqmStatus> {
+        HqmStatus::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    /// `recognised`, `refused` and `withdrawn` are final: no row of the table
+    /// of SPEC §14.2 leaves them.
+    pub fn is_final(self) -> bool {
+        matches!(self, HqmStatus::Recognised | HqmStatus::Refused | HqmStatus::Withdrawn)
+    }
+}
+
+/// Who acts on an HQM application (SPEC §14.1): the foreigner who owns it,
+/// an official of a scoring authority, or an SMS officer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HqmRole {
+    Applicant,
+    Assessor,
+    Officer,
+}
+
+impl HqmRole {
+    /// Every role of SPEC §14.1 that acts on an application.
+    pub const ALL: [HqmRole; 3] = [HqmRole::Applicant, HqmRole::Assessor, HqmRole::Officer];
+
+    /// The role as a token's `roles` claim names it (SPEC §14.1).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HqmRole::Applicant => "applicant",
+            HqmRole::Assessor => "assessor",
+            HqmRole::Officer => "officer",
+        }
+    }
+
+    /// Reads a role name of SPEC §14.1, exactly as written.
+    pub fn parse(s: &str) -> Option<HqmRole> {
+        HqmRole::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+/// Something a caller does to an HQM application (SPEC §14.2; the history
+/// records each under this name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HqmAction {
+    /// Replace the application's data.
+    Edit,
+    /// Delete the draft (SPEC §14.6: `DELETE` by the owner).
+    Delete,
+    UploadDocument,
+    DeleteDocument,
+    Submit,
+    /// Score a criterion (the caller's authority must score it, see
+    /// [`super::criteria::Authority::may_score`]).
+    Score,
+    /// Raise an objection: it blocks recognition while it stands.
+    Object,
+    /// Withdraw an objection the caller's authority raised.
+    WithdrawObjection,
+    /// Extend the review, with a reason (SPEC §14.4).
+    Extend,
+    /// Decide: recognised or refused, by [`decide`].
+    Decide,
+    Withdraw,
+}
+
+/// What an allowed action does to the status (SPEC §14.2, column "to").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    /// The status stays (a deleted draft is gone rather than moved).
+    Stays,
+    /// The status becomes this one.
+    Becomes(HqmStatus),
+    /// The status becomes the decision's outcome: see [`decide`] and
+    /// [`Outcome::status`].
+    Decided,
+}
+
+use HqmStatus as S;
+
+/// One row of the table: the action, who may take it, from which statuses,
+/// and what it does to the status.
+struct Rule {
+    action: HqmAction,
+    role: HqmRole,
+    from: &'static [HqmStatus],
+    effect: Effect,
+}
+
+const DRAFT: &[HqmStatus] = &[S::Draft];
+const REVIEW: &[HqmStatus] = &[S::UnderReview];
+
+/// SPEC §14.2, row by row, one rule per action in the order of
+/// [`HqmAction::ALL`].
+const TABLE: [Rule; 11] = [
+    Rule { action: HqmAction::Edit, role: HqmRole::Applicant, from: DRAFT, effect: Effect::Stays },
+    Rule { action: HqmAction::Delete, role: HqmRole::Applicant, from: DRAFT, effect: Effect::Stays },
+    Rule { action: HqmAction::UploadDocument, role: HqmRole::Applicant, from: DRAFT, effect: Effect::Stays },
+    Rule { action: HqmAction::DeleteDocument, role: HqmRole::Applicant, from: DRAFT, effect: Effect::Stays },
+    Rule { action: HqmAction::Submit, role: HqmRole::Applicant, from: DRAFT, effect: Effect::Becomes(S::UnderReview) },
+    Rule { action: HqmAction::Score, role: HqmRole::Assessor, from: REVIEW, effect: Effect::Stays },
+    Rule { action: HqmAction::Object, role: HqmRole::Assessor, from: REVIEW, effect: Effect::Stays },
+    Rule { action: HqmAction::WithdrawObjection, role: HqmRole::Assessor, from: REVIEW, effect: Effect::Stays },
+    Rule { action: HqmAction::Extend, role: HqmRole::Officer, from: REVIEW, effect: Effect::Stays },
+    Rule { action: HqmAction::Decide, role: HqmRole::Officer, from: REVIEW, effect: Effect::Decided },
+    Rule {
+        action: HqmAction::Withdraw,
+        role: HqmRole::Applicant,
+        from: &[S::Draft, S::UnderReview],
+        effect: Effect::Becomes(S::Withdrawn),
+    },
+];
+
+impl HqmAction {
+    /// Every action, in the order of the table of SPEC §14.2.
+    pub const ALL: [HqmAction; 11] = [
+        HqmAction::Edit,
+        HqmAction::Delete,
+        HqmAction::UploadDocument,
+        HqmAction::DeleteDocument,
+        HqmAction::Submit,
+        HqmAction::Score,
+        HqmAction::Object,
+        HqmAction::WithdrawObjection,
+        HqmAction::Extend,
+        HqmAction::Decide,
+        HqmAction::Withdraw,
+    ];
+
+    fn rule(self) -> &'static Rule {
+        // TABLE holds one rule per action, in the order of ALL.
+        &TABLE[self as usize]
+    }
+
+    /// The action's name in the history and in refusals (SPEC §14.2).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HqmAction::Edit => "edit",
+            HqmAction::Delete => "delete",
+            HqmAction::UploadDocument => "upload_document",
+            HqmAction::DeleteDocument => "delete_document",
+            HqmAction::Submit => "submit",
+            HqmAction::Score => "score",
+            HqmAction::Object => "object",
+            HqmAction::WithdrawObjection => "withdraw_objection",
+            HqmAction::Extend => "extend",
+            HqmAction::Decide => "decide",
+            HqmAction::Withdraw => "withdraw",
+        }
+    }
+
+    /// Reads an action's name (SPEC §14.2), exactly as written.
+    pub fn parse(s: &str) -> Option<HqmAction> {
+        HqmAction::ALL.into_iter().find(|a| a.as_str() == s)
+    }
+
+    /// The one role that may take this action (SPEC §14.2, column "who").
+    pub fn role(self) -> HqmRole {
+        self.rule().role
+    }
+}
+
+/// Why an action was refused by the table of SPEC §14.2.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HqmTransitionError {
+    /// The caller's roles do not include the one the action needs (HTTP 403).
+    Forbidden { needs: HqmRole },
+    /// The action is not allowed from the current status (HTTP 409); names
+    /// the status and what the caller could do instead.
+    NotAllowed { current: HqmStatus, allowed: Vec<HqmAction> },
+}
+
+/// The actions that `roles` may take on an application in `status`
+/// (SPEC §14.2).
+pub fn allowed_actions(status: HqmStatus, roles: &[HqmRole]) -> Vec<HqmAction> {
+    TABLE.iter().filter(|r| r.from.contains(&status) && roles.contains(&r.role)).map(|r| r.action).collect()
+}
+
+/// Checks `action` by a caller with `roles` on an application in `current`
+/// against the table of SPEC §14.2 and says what it does to the status. The
+/// role is checked before the status. A decision also needs [`decide`];
+/// a score also needs [`super::criteria::Authority::may_score`].
+pub fn transition(current: HqmStatus, action: HqmAction, roles: &[HqmRole]) -> Result<Effect, HqmTransitionError> {
+    let rule = action.rule();
+    if !roles.contains(&rule.role) {
+        return Err(HqmTransitionError::Forbidden { needs: rule.role });
+    }
+    if !rule.from.contains(&current) {
+        return Err(HqmTransitionError::NotAllowed { current, allowed: allowed_actions(current, roles) });
+    }
+    Ok(rule.effect)
+}
+
+/// The outcome of a decision (seed 002; SPEC §14.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Recognised,
+    Refused,
+}
+
+impl Outcome {
+    /// The wire value, the same as the status it leads to (SPEC §14.2).
+    pub fn as_str(self) -> &'static str {
+        self.status().as_str()
+    }
+
+    /// The status the application takes with this outcome (SPEC §14.2).
+    pub fn status(self) -> HqmStatus {
+        match self {
+            Outcome::Recognised => HqmStatus::Recognised,
+            Outcome::Refused => HqmStatus::Refused,
+        }
+    }
+}
+
+/// Why a decision cannot be taken yet (SPEC §14.2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DecideError {
+    /// These criteria are not scored and no objection stands (SPEC §14.2:
+    /// the decision waits for all six scores, unless an objection stands).
+    Incomplete { missing: Vec<Criterion> },
+}
+
+impl DecideError {
+    /// The stable machine code (SPEC §7).
+    pub fn code(&self) -> &'static str {
+        match self {
+            DecideError::Incomplete { .. } => "scores_incomplete",
+        }
+    }
+}
+
+/// The decision on an application with `scores` and `objections_standing`
+/// objections not withdrawn (seed 002; SPEC §14.2): it may be taken once all
+/// six criteria are scored or as soon as any objection stands; the applicant
+/// is recognised when the total reaches [`THRESHOLD`] and no objection
+/// stands, and refused otherwise.
+pub fn decide(scores: &ScoreSheet, objections_standing: usize) -> Result<Outcome, DecideError> {
+    if objections_standing > 0 {
+        return Ok(Outcome::Refused);
+    }
+    if !scores.is_complete() {
+        return Err(DecideError::Incomplete { missing: scores.missing() });
+    }
+    Ok(if scores.total() >= THRESHOLD { Outcome::Recognised } else { Outcome::Refused })
+}
+
+/// The review lasts this many business days (seed 002; SPEC §14.4).
+pub const REVIEW_BUSINESS_DAYS: u32 = 20;
+/// Each extension adds this many business days (seed 002; SPEC §14.4).
+pub const EXTENSION_BUSINESS_DAYS: u32 = 10;
+/// Longest reason of an extension or an objection, in characters. SPEC §14.4
+/// and §14.6 name no limit; this is the limit of a score's justification
+/// (SPEC §14.3) and of a forecast's return reason.
+pub const MAX_REASON: usize = 2_000;
+
+/// The review deadline of an application submitted at `submitted_at`: the
+/// 20th business day after the day of submission in Baku (SPEC §14.4). The
+/// deadline is a whole day: the application is due by its end.
+pub fn review_deadline(submitted_at: DateTime<Utc>, calendar: &HolidayCalendar) -> Result<NaiveDate, CalendarError> {
+    add_business_days(baku_date(submitted_at), REVIEW_BUSINESS_DAYS, calendar)
+}
+
+/// The deadline after an extension: the 10th business day after the current
+/// deadline (SPEC §14.4); extensions may follow one another.
+pub fn extended_deadline(current: NaiveDate, calendar: &HolidayCalendar) -> Result<NaiveDate, CalendarError> {
+    add_business_days(current, EXTENSION_BUSINESS_DAYS, calendar)
+}
+
+/// Whether an application still under review is overdue at `now`: its
+/// deadline day has ended in Baku (SPEC §14.4).
+pub fn is_overdue(deadline: NaiveDate, now: DateTime<Utc>) -> bool {
+    baku_date(now) > deadline
+}
+
+/// Whether a decision taken at `decided_at` is late: after the end of the
+/// deadline day in Baku. It is still taken, and flagged (SPEC §14.4).
+pub fn is_late(deadline: NaiveDate, decided_at: DateTime<Utc>) -> bool {
+    is_overdue(deadline, decided_at)
+}
+
+/// The reason of an extension (SPEC §14.4: required) or of an objection
+/// (SPEC §14.6: `{"reason"}`): non-blank, at most [`MAX_REASON`] characters
+/// as sent, trimmed with its line breaks kept; errors name `reason`.
+pub fn check_reason(reason: &str) -> Result<String, ValidationErrors> {
+    match super::text_block("reason", reason, MAX_REASON, true) {
+        Ok(Some(r)) => Ok(r),
+        Ok(None) => Err(ValidationErrors(vec![FieldError::new("reason", FieldCode::Required)])),
+        Err(e) => Err(ValidationErrors(vec![e])),
+    }
+}
+
+pub use super::applicant::*;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hqm::criteria::Score;
+    use HqmAction as A;
+
+    const APP: &[HqmRole] = &[HqmRole::Applicant];
+    const ASSESSOR: &[HqmRole] = &[HqmRole::Assessor];
+    const OFF: &[HqmRole] = &[HqmRole::Officer];
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn at(s: &str) -> DateTime<Utc> {
+        s.parse().unwrap()
+    }
+
+    fn sheet(points: [i64; 6]) -> ScoreSheet {
+        Criterion::ALL
+            .into_iter()
+            .zip(points)
+            .map(|(c, p)| Score::new(c, p, "Assessed on the documents").unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn table_is_indexed_by_action_and_names_round_trip() {
+        for a in HqmAction::ALL {
+            assert_eq!(a.rule().action, a);
+            assert_eq!(HqmAction::parse(a.as_str()), Some(a));
+        }
+        for s in HqmStatus::ALL {
+            assert_eq!(HqmStatus::parse(s.as_str()), Some(s));
+        }
+        for r in HqmRole::ALL {
+            assert_eq!(HqmRole::parse(r.as_str()), Some(r));
+        }
+        assert_eq!(HqmStatus::parse("submitted"), None);
+        assert_eq!(HqmRole::parse("employer"), None);
+    }
+
+    #[test]
+    fn every_cell_of_the_table() {
+        let effect = |a: HqmAction, roles: &[HqmRole], from: S| transition(from, a, roles).ok();
+        for s in HqmStatus::ALL {
+            let draft_only = (s == S::Draft).then_some(Effect::Stays);
+            for a in [A::Edit, A::Delete, A::UploadDocument, A::DeleteDocument] {
+                assert_eq!(effect(a, APP, s), draft_only, "{a:?} in {s:?}");
+            }
+            let submit = (s == S::Draft).then_some(Effect::Becomes(S::UnderReview));
+            assert_eq!(effect(A::Submit, APP, s), submit, "submit from {s:?}");
+            let in_review = (s == S::UnderReview).then_some(Effect::Stays);
+            for a in [A::Score, A::Object, A::WithdrawObjection] {
+                assert_eq!(effect(a, ASSESSOR, s), in_review, "{a:?} in {s:?}");
+            }
+            assert_eq!(effect(A::Extend, OFF, s), in_review, "extend in {s:?}");
+            let decide = (s == S::UnderReview).then_some(Effect::Decided);
+            assert_eq!(effect(A::Decide, OFF, s), decide, "decide in {s:?}");
+            let wd = matches!(s, S::Draft | S::UnderReview).then_some(Effect::Becomes(S::Withdrawn));
+            assert_eq!(effect(A::Withdraw, APP, s), wd, "withdraw from {s:?}");
+        }
+    }
+
+    #[test]
+    fn final_statuses_allow_nothing() {
+        for s in [S::Recognised, S::Refused, S::Withdrawn] {
+            assert!(s.is_final());
+            assert!(allowed_actions(s, &HqmRole::ALL).is_empty(), "{s:?}");
+        }
+        assert!(!S::UnderReview.is_final());
+    }
+
+    #[test]
+    fn the_wrong_role_is_forbidden_and_a_wrong_status_names_the_alternatives() {
+        assert_eq!(
+            transition(S::UnderReview, A::Decide, &[HqmRole::Applicant, HqmRole::Assessor]),
+            Err(HqmTransitionError::Forbidden { needs: HqmRole::Officer })
+        );
+        assert_eq!(
+            transition(S::Draft, A::Score, OFF),
+            Err(HqmTransitionError::Forbidden { needs: HqmRole::Assessor })
+        );
+        assert_eq!(
+            transition(S::UnderReview, A::Edit, APP),
+            Err(HqmTransitionError::NotAllowed { current: S::UnderReview, allowed: vec![A::Withdraw] })
+        );
+        assert_eq!(allowed_actions(S::UnderReview, OFF), [A::Extend, A::Decide]);
+    }
+
+    #[test]
+    fn seventy_points_and_no_objection_recognise() {
+        assert_eq!(decide(&sheet([25, 15, 10, 10, 7, 3]), 0), Ok(Outcome::Recognised)); // exactly 70
+        assert_eq!(decide(&sheet([25, 15, 10, 10, 6, 3]), 0), Ok(Outcome::Refused)); // 69
+        assert_eq!(decide(&sheet([35, 20, 15, 15, 10, 5]), 1), Ok(Outcome::Refused));
+        assert_eq!(Outcome::Recognised.status(), S::Recognised);
+        assert_eq!(Outcome::Refused.as_str(), "refused");
+    }
+
+    #[test]
+    fn a_decision_waits_for_six_scores_unless_an_objection_stands() {
+        let mut partial = ScoreSheet::new();
+        partial.set(Score::new(Criterion::WorkExperience, 35, "Twenty years in the field").unwrap());
+        let err = decide(&partial, 0).unwrap_err();
+        assert_eq!(err.code(), "scores_incomplete");
+        assert_eq!(
+            err,
+            DecideError::Incomplete {
+                missing: vec![
+                    Criterion::NationalPriorities,
+                    Criterion::Education,
+                    Criterion::FinancialStability,
+                    Criterion::LabourMarketImpact,
+                    Criterion::LanguageSkills,
+                ]
+            }
+        );
+        assert_eq!(decide(&partial, 2), Ok(Outcome::Refused));
+        assert_eq!(decide(&ScoreSheet::new(), 1), Ok(Outcome::Refused));
+    }
+
+    #[test]
+    fn the_deadline_is_the_twentieth_business_day_after_submission_in_baku() {
+        let mut cal = HolidayCalendar::new();
+        cal.set_year(2026, [d("2026-06-15"), d("2026-06-26")]).unwrap();
+        // Monday 1 June 2026, 23:30 in Baku is still 1 June.
+        let deadline = review_deadline(at("2026-06-01T19:30:00Z"), &cal).unwrap();
+        // 2–30 June has 21 weekdays; without 15 and 26 June, 19: day 20 is 1 July.
+        assert_eq!(deadline, d("2026-07-01"));
+        // 00:30 in Baku on 2 June counts from 2 June.
+        assert_eq!(review_deadline(at("2026-06-01T20:30:00Z"), &cal), Ok(d("2026-07-02")));
+        assert_eq!(extended_deadline(deadline, &cal), Ok(d("2026-07-15")));
+        assert_eq!(extended_deadline(d("2026-07-15"), &cal), Ok(d("2026-07-29")), "extensions stack");
+        assert_eq!(review_deadline(at("2026-12-20T08:00:00Z"), &cal), Err(CalendarError::YearMissing { year: 2027 }));
+    }
+
+    /// SPEC §14.4 with the built-in calendar (Labour Code Art. 105): a
+    /// review that runs over New Year skips 31 December, 1 January and the
+    /// day off that 2 January 2027 (a Saturday) moves to Monday 4 January.
+    #[test]
+    fn the_deadline_crosses_new_year_and_skips_the_moved_holiday() {
+        let cal = crate::hqm::holidays::built_in_calendar([2026, 2027]).unwrap();
+        // Thursday 10 December 2026: 11–30 December give 14 business days,
+        // 5–12 January the other 6.
+        let deadline = review_deadline(at("2026-12-10T08:00:00Z"), &cal).unwrap();
+        assert_eq!(deadline, d("2027-01-12"));
+        assert_eq!(extended_deadline(deadline, &cal), Ok(d("2027-01-26")));
+        // Without the transfer the count would end a day earlier.
+        let mut unmoved = cal.clone();
+        let y2027: Vec<NaiveDate> = crate::hqm::holidays::built_in(2027)
+            .unwrap()
+            .into_iter()
+            .map(|(x, _)| x)
+            .filter(|x| *x != d("2027-01-04"))
+            .collect();
+        unmoved.set_year(2027, y2027).unwrap();
+        assert_eq!(review_deadline(at("2026-12-10T08:00:00Z"), &unmoved), Ok(d("2027-01-11")));
+    }
+
+    #[test]
+    fn the_deadline_day_counts_in_full_in_baku() {
+        let deadline = d("2026-06-30");
+        assert!(!is_overdue(deadline, at("2026-06-30T19:59:59Z")));
+        assert!(is_overdue(deadline, at("2026-06-30T20:00:00Z")));
+        assert!(!is_late(deadline, at("2026-06-30T12:00:00Z")));
+        assert!(is_late(deadline, at("2026-07-01T06:00:00Z")));
+    }
+
+    #[test]
+    fn a_reason_is_required_and_bounded() {
+        assert_eq!(check_reason("  Diploma to be verified abroad. ").unwrap(), "Diploma to be verified abroad.");
+        assert_eq!(check_reason(" ").unwrap_err().0[0].code.as_str(), "required");
+        assert_eq!(check_reason(&"x".repeat(MAX_REASON + 1)).unwrap_err().0[0].code.as_str(), "length");
+    }
+
+    fn occupations() -> std::collections::HashMap<String, Vec<String>> {
+        let mut m = std::collections::HashMap::new();
+        m.insert(
+            "2512".to_string(),
+            vec!["Software developers".to_string(), "Proqram təminatı işləyiciləri".to_string()],
+        );
+        m
+    }
+
+    fn input() -> ApplicationInput {
+        ApplicationInput {
+            language: Some("en".into()),
+            applicant: ApplicantInput {
+                given_name: Some(" Ayşe ".into()),
+                surname: Some("Yılmaz".into()),
+                citizenship: Some("TR".into()),
+                date_of_birth: Some(d("1985-04-02")),
+                passport_number: Some("u 1234-5678".into()),
+                email: Some("ayse@Example.COM".into()),
+            },
+            field: FieldInput {
+                occupation_code: Some("2512".into()),
+                occupation_title: Some("SOFTWARE  developers".into()),
+            },
+            experience_years: Some(12),
+            experience_summary: Some("Led the payments team.\n\nTwo patents.".into()),
+            education: Some(EducationInput { level: Some("master".into()), institution: Some("METU".into()) }),
+            language_certificates: vec![CertificateInput {
+                name: Some("IELTS".into()),
+                level: Some("C1".into()),
+                expires_on: Some(d("2027-05-01")),
+            }],
+        }
+    }
+
+    fn check(i: &ApplicationInput) -> Result<ApplicationData, ValidationErrors> {
+        let occ = occupations();
+        validate_application(i, &DataContext { today: d("2026-11-21"), occupations: &occ })
+    }
+
+    fn errors(i: &ApplicationInput) -> Vec<(String, &'static str)> {
+        check(i).unwrap_err().0.into_iter().map(|e| (e.field, e.code.as_str())).collect()
+    }
+
+    #[test]
+    fn a_complete_application_is_tidied_into_its_types() {
+        let a = check(&input()).unwrap();
+        assert_eq!(a.language, crate::hqm::language::Language::En);
+        assert_eq!(a.applicant.given_name, "Ayşe");
+        assert_eq!(a.applicant.citizenship.as_str(), "TR");
+        assert_eq!(a.applicant.passport_number.as_str(), "U12345678");
+        assert_eq!(a.applicant.email, "ayse@example.com");
+        assert_eq!(a.field.occupation_code.as_str(), "2512");
+        assert_eq!(a.field.occupation_title, "Software developers", "the classification's spelling");
+        assert_eq!(a.experience_years, Some(12));
+        assert_eq!(a.experience_summary.as_deref(), Some("Led the payments team.\n\nTwo patents."));
+        assert_eq!(a.education, Some(Education { level: EducationLevel::Master, institution: "METU".into() }));
+        assert_eq!(a.language_certificates[0].level, CefrLevel::C1);
+    }
+
+    #[test]
+    fn only_the_starred_fields_are_required() {
+        let mut i = input();
+        i.experience_years = None;
+        i.experience_summary = Some("   ".into());
+        i.education = None;
+        i.language_certificates.clear();
+        let a = check(&i).unwrap();
+        assert_eq!((a.experience_years, a.experience_summary, a.education), (None, None, None));
+
+        let empty = ApplicationInput::default();
+        let missing: Vec<String> = errors(&empty).into_iter().filter(|e| e.1 == "required").map(|e| e.0).collect();
+        assert_eq!(
+            missing,
+            [
+                "language",
+                "applicant.given_name",
+                "applicant.surname",
+                "applicant.citizenship",
+                "applicant.date_of_birth",
+                "applicant.passport_number",
+                "applicant.email",
+                "field.occupation_title",
+                "field.occupation_code",
+            ]
+        );
+    }
+
+    #[test]
+    fn citizenship_is_two_upper_case_letters_or_stateless_but_not_azerbaijani() {
+        assert!(Citizenship::parse("stateless").is_some_and(|c| c.is_stateless()));
+        assert_eq!(Citizenship::parse(" DE ").map(|c| c.as_str().to_owned()), Some("DE".into()));
+        for bad in ["tr", "TUR", "T", "Stateless", "T1", "ÇA"] {
+            assert_eq!(Citizenship::parse(bad), None, "{bad}");
+        }
+        let mut i = input();
+        i.applicant.citizenship = Some("tr".into());
+        assert_eq!(errors(&i), [("applicant.citizenship".into(), "citizenship_format")]);
+        i.applicant.citizenship = Some("AZ".into());
+        assert_eq!(errors(&i), [("applicant.citizenship".into(), "citizenship_azerbaijan")]);
+        i.applicant.citizenship = Some("stateless".into());
+        assert!(check(&i).is_ok());
+    }
+
+    #[test]
+    fn the_applicant_is_an_adult_on_today_in_baku() {
+        let born = |s: &str| {
+            let mut i = input();
+            i.applicant.date_of_birth = Some(d(s));
+            check(&i).err().map(|e| e.0[0].code.as_str())
+        };
+        // today is 2026-11-21
+        assert_eq!(born("2008-11-21"), None, "eighteen today");
+        assert_eq!(born("2008-11-22"), Some("not_adult"));
+        assert_eq!(born("2026-11-21"), Some("in_future"));
+        assert_eq!(born("2030-01-01"), Some("in_future"));
+        assert_eq!(born("1899-12-31"), Some("out_of_range"));
+        // Born on 29 February: of age on 1 March of a common year.
+        assert_eq!(age_on(d("2008-02-29"), d("2026-02-28")), 17);
+        assert_eq!(age_on(d("2008-02-29"), d("2026-03-01")), 18);
+    }
+
+    #[test]
+    fn passport_numbers_are_letters_and_digits() {
+        assert_eq!(PassportNumber::parse("c01x00t47").map(|p| p.as_str().to_owned()), Some("C01X00T47".into()));
+        assert_eq!(PassportNumber::parse("75 1234567").map(|p| p.as_str().to_owned()), Some("751234567".into()));
+        for bad in ["12345", "ABCDEFGH", "1234567890123", "AB/123456", "АВ1234567", ""] {
+            assert_eq!(PassportNumber::parse(bad), None, "{bad}");
+        }
+        let mut i = input();
+        i.applicant.passport_number = Some("N/A".into());
+        assert_eq!(errors(&i), [("applicant.passport_number".into(), "passport_number_format")]);
+    }
+
+    #[test]
+    fn each_rule_names_its_field() {
+        let mut i = input();
+        i.language = Some("de".into());
+        i.applicant.email = Some("not-an-address".into());
+        i.field.occupation_title = Some("Bricklayers".into());
+        i.experience_years = Some(61);
+        i.experience_summary = Some("x".repeat(MAX_SUMMARY + 1));
+        i.education = Some(EducationInput { level: Some("phd".into()), institution: None });
+        i.language_certificates =
+            vec![CertificateInput { name: Some("TOEFL".into()), level: Some("b2".into()), expires_on: None }];
+        assert_eq!(
+            errors(&i),
+            [
+                ("language".into(), "language_unsupported"),
+                ("applicant.email".into(), "email_format"),
+                ("field.occupation_title".into(), "occupation_title_mismatch"),
+                ("experience_years".into(), "out_of_range"),
+                ("experience_summary".into(), "length"),
+                ("education.level".into(), "education_level_unknown"),
+                ("education.institution".into(), "required"),
+                ("language_certificates[0].level".into(), "cefr_level_unknown"),
+            ]
+        );
+        let mut i = input();
+        i.experience_years = Some(-1);
+        i.field.occupation_code = Some("9999".into());
+        assert_eq!(
+            errors(&i),
+            [("field.occupation_code".into(), "occupation_unknown"), ("experience_years".into(), "out_of_range")]
+        );
+        i.field.occupation_code = Some("25A2".into());
+        i.experience_years = Some(0);
+        i.language_certificates = vec![CertificateInput::default(); MAX_CERTIFICATES + 1];
+        assert_eq!(
+            errors(&i),
+            [("field.occupation_code".into(), "occupation_code_format"), ("language_certificates".into(), "too_many")]
+        );
+    }
+
+    #[test]
+    fn a_certificate_counts_for_criterion_six_when_valid_and_at_least_b2() {
+        let cert = |level, expires_on| LanguageCertificate { name: "IELTS".into(), level, expires_on };
+        assert!(cert(CefrLevel::B2, Some(d("2026-11-21"))).counts_on(d("2026-11-21")));
+        assert!(!cert(CefrLevel::B2, Some(d("2026-11-20"))).counts_on(d("2026-11-21")));
+        assert!(!cert(CefrLevel::B1, None).counts_on(d("2026-11-21")));
+        assert!(cert(CefrLevel::C2, None).counts_on(d("2026-11-21")));
+        for l in CefrLevel::ALL {
+            assert_eq!(CefrLevel::parse(l.as_str()), Some(l));
+        }
+        for l in EducationLevel::ALL {
+            assert_eq!(EducationLevel::parse(l.as_str()), Some(l));
+        }
+    }
+}

@@ -1,0 +1,428 @@
+//! The six criteria of the assessment, their maximum points and the state
+//! bodies that score them (seed 002, the table of criteria; SPEC §14.3).
+
+use super::language::Language;
+use crate::error::{FieldCode, FieldError, ValidationErrors};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The most points an application can total: the sum of the six maxima
+/// (seed 002: 35 + 20 + 15 + 15 + 10 + 5; SPEC §14.3).
+pub const MAX_TOTAL: u32 = 100;
+/// The total at or above which, with no objection standing, the applicant is
+/// recognised (seed 002: 70 points or more; SPEC §14.3).
+pub const THRESHOLD: u32 = 70;
+/// Longest written justification of a score, in characters (SPEC §14.3).
+pub const MAX_JUSTIFICATION: usize = 2_000;
+
+/// A scoring authority, as named by an assessor token's `authority` claim
+/// (SPEC §14.1, §14.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Authority {
+    /// The state body in charge of policy and regulation in the applicant's
+    /// field (seed 002, criterion 1).
+    Sectoral,
+    /// Ministry of Economy (seed 002, criterion 2).
+    Economy,
+    /// Ministry of Science and Education (seed 002, criteria 3 and 6).
+    Education,
+    /// State Migration Service (seed 002, criterion 4).
+    Sms,
+    /// Ministry of Labour and Social Protection of Population (seed 002,
+    /// criterion 5).
+    Labour,
+}
+
+impl Authority {
+    /// Every authority of SPEC §14.3, in the order of the criteria they first
+    /// score.
+    pub const ALL: [Authority; 5] =
+        [Authority::Sectoral, Authority::Economy, Authority::Education, Authority::Sms, Authority::Labour];
+
+    /// The code of SPEC §14.3 (the token claim and the wire value).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Authority::Sectoral => "sectoral",
+            Authority::Economy => "economy",
+            Authority::Education => "education",
+            Authority::Sms => "sms",
+            Authority::Labour => "labour",
+        }
+    }
+
+    /// Reads a code of SPEC §14.3, exactly as written.
+    pub fn parse(s: &str) -> Option<Authority> {
+        Authority::ALL.into_iter().find(|a| a.as_str() == s)
+    }
+
+    /// Whether an assessor of this authority may score `criterion`: only the
+    /// authority the Decision names for it (seed 002; SPEC §14.1: an assessor
+    /// scores only its authority's criteria). The State Migration Service may
+    /// verify language skills (seed 002, criterion 6) but does not score them.
+    pub fn may_score(self, criterion: Criterion) -> bool {
+        criterion.authority() == self
+    }
+
+    /// The criteria this authority scores: its queue (SPEC §14.1, §14.6).
+    pub fn criteria(self) -> Vec<Criterion> {
+        Criterion::ALL.into_iter().filter(|c| self.may_score(*c)).collect()
+    }
+
+    /// The authority's name in `lang` (seed 002 names the bodies; SPEC §14.6
+    /// serves the table in az, en, ru and tr).
+    pub fn title(self, lang: Language) -> &'static str {
+        use Language::*;
+        match (self, lang) {
+            (Authority::Sectoral, Az) => "Müvafiq sahə üzrə siyasəti və tənzimləməni həyata keçirən dövlət orqanı",
+            (Authority::Sectoral, En) => "The state body in charge of policy and regulation in the field",
+            (Authority::Sectoral, Ru) => {
+                "Государственный орган, осуществляющий политику и регулирование в соответствующей сфере"
+            }
+            (Authority::Sectoral, Tr) => "İlgili alanda politika ve düzenlemeden sorumlu devlet kurumu",
+            (Authority::Economy, Az) => "İqtisadiyyat Nazirliyi",
+            (Authority::Economy, En) => "Ministry of Economy",
+            (Authority::Economy, Ru) => "Министерство экономики",
+            (Authority::Economy, Tr) => "Ekonomi Bakanlığı",
+            (Authority::Education, Az) => "Elm və Təhsil Nazirliyi",
+            (Authority::Education, En) => "Ministry of Science and Education",
+            (Authority::Education, Ru) => "Министерство науки и образования",
+            (Authority::Education, Tr) => "Bilim ve Eğitim Bakanlığı",
+            (Authority::Sms, Az) => "Dövlət Miqrasiya Xidməti",
+            (Authority::Sms, En) => "State Migration Service",
+            (Authority::Sms, Ru) => "Государственная миграционная служба",
+            (Authority::Sms, Tr) => "Devlet Göç Hizmeti",
+            (Authority::Labour, Az) => "Əmək və Əhalinin Sosial Müdafiəsi Nazirliyi",
+            (Authority::Labour, En) => "Ministry of Labour and Social Protection of Population",
+            (Authority::Labour, Ru) => "Министерство труда и социальной защиты населения",
+            (Authority::Labour, Tr) => "Çalışma ve Nüfusun Sosyal Korunması Bakanlığı",
+        }
+    }
+}
+
+/// One criterion of the assessment (seed 002, the table of criteria;
+/// SPEC §14.3). Ordered as the Decision numbers them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Criterion {
+    /// Criterion 1: work experience in the field over the past 15 years,
+    /// position, achievements; 0–35, the sectoral authority.
+    WorkExperience,
+    /// Criterion 2: alignment with the country's socio-economic priorities;
+    /// 0–20, Ministry of Economy.
+    NationalPriorities,
+    /// Criterion 3: education (ranking, level, degree, accreditation); 0–15,
+    /// Ministry of Science and Education.
+    Education,
+    /// Criterion 4: income of the past two years or funds in a bank account;
+    /// 0–15, State Migration Service.
+    FinancialStability,
+    /// Criterion 5: positive impact on the domestic labour market; 0–10,
+    /// Ministry of Labour and Social Protection of Population.
+    LabourMarketImpact,
+    /// Criterion 6: a foreign language (a certificate of level B2 or higher,
+    /// or studies in az, tr, en or ru); 0–5, Ministry of Science and Education.
+    LanguageSkills,
+}
+
+impl Criterion {
+    /// The six criteria, in the Decision's order (seed 002).
+    pub const ALL: [Criterion; 6] = [
+        Criterion::WorkExperience,
+        Criterion::NationalPriorities,
+        Criterion::Education,
+        Criterion::FinancialStability,
+        Criterion::LabourMarketImpact,
+        Criterion::LanguageSkills,
+    ];
+
+    /// The code of SPEC §14.3 (the path segment of `PUT …/scores/{criterion}`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Criterion::WorkExperience => "work_experience",
+            Criterion::NationalPriorities => "national_priorities",
+            Criterion::Education => "education",
+            Criterion::FinancialStability => "financial_stability",
+            Criterion::LabourMarketImpact => "labour_market_impact",
+            Criterion::LanguageSkills => "language_skills",
+        }
+    }
+
+    /// Reads a code of SPEC §14.3, exactly as written.
+    pub fn parse(s: &str) -> Option<Criterion> {
+        Criterion::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    /// The most points the criterion can give (seed 002: 35, 20, 15, 15, 10, 5).
+    pub fn max_points(self) -> u32 {
+        match self {
+            Criterion::WorkExperience => 35,
+            Criterion::NationalPriorities => 20,
+            Criterion::Education => 15,
+            Criterion::FinancialStability => 15,
+            Criterion::LabourMarketImpact => 10,
+            Criterion::LanguageSkills => 5,
+        }
+    }
+
+    /// The one authority that scores the criterion (seed 002; SPEC §14.3).
+    pub fn authority(self) -> Authority {
+        match self {
+            Criterion::WorkExperience => Authority::Sectoral,
+            Criterion::NationalPriorities => Authority::Economy,
+            Criterion::Education | Criterion::LanguageSkills => Authority::Education,
+            Criterion::FinancialStability => Authority::Sms,
+            Criterion::LabourMarketImpact => Authority::Labour,
+        }
+    }
+
+    /// The criterion's title in `lang` (SPEC §14.6: the criteria table in az,
+    /// en, ru and tr).
+    pub fn title(self, lang: Language) -> &'static str {
+        use Language::*;
+        match (self, lang) {
+            (Criterion::WorkExperience, Az) => "Müvafiq sahədə iş təcrübəsi",
+            (Criterion::WorkExperience, En) => "Work experience in the field",
+            (Criterion::WorkExperience, Ru) => "Опыт работы в соответствующей сфере",
+            (Criterion::WorkExperience, Tr) => "İlgili alanda iş deneyimi",
+            (Criterion::NationalPriorities, Az) => "Ölkənin sosial-iqtisadi inkişaf prioritetlərinə uyğunluq",
+            (Criterion::NationalPriorities, En) => "Alignment with national socio-economic priorities",
+            (Criterion::NationalPriorities, Ru) => "Соответствие приоритетам социально-экономического развития страны",
+            (Criterion::NationalPriorities, Tr) => "Ülkenin sosyo-ekonomik kalkınma önceliklerine uygunluk",
+            (Criterion::Education, Az) => "Təhsil",
+            (Criterion::Education, En) => "Education",
+            (Criterion::Education, Ru) => "Образование",
+            (Criterion::Education, Tr) => "Eğitim",
+            (Criterion::FinancialStability, Az) => "Maliyyə sabitliyi",
+            (Criterion::FinancialStability, En) => "Financial stability",
+            (Criterion::FinancialStability, Ru) => "Финансовая стабильность",
+            (Criterion::FinancialStability, Tr) => "Finansal istikrar",
+            (Criterion::LabourMarketImpact, Az) => "Daxili əmək bazarına müsbət təsir",
+            (Criterion::LabourMarketImpact, En) => "Positive impact on the domestic labour market",
+            (Criterion::LabourMarketImpact, Ru) => "Положительное влияние на внутренний рынок труда",
+            (Criterion::LabourMarketImpact, Tr) => "İç işgücü piyasasına olumlu etki",
+            (Criterion::LanguageSkills, Az) => "Xarici dil bilikləri",
+            (Criterion::LanguageSkills, En) => "Foreign language skills",
+            (Criterion::LanguageSkills, Ru) => "Знание иностранных языков",
+            (Criterion::LanguageSkills, Tr) => "Yabancı dil becerileri",
+        }
+    }
+}
+
+/// One criterion's score: a whole number from 0 to the criterion's maximum
+/// with a written justification, non-blank and at most
+/// [`MAX_JUSTIFICATION`] characters (SPEC §14.3). A `Score` that exists is
+/// valid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Score {
+    criterion: Criterion,
+    points: u32,
+    justification: String,
+}
+
+impl Score {
+    /// Checks `points` and `justification` for `criterion` (SPEC §14.3), both
+    /// at once: errors name the body's fields `points` (`out_of_range`, with
+    /// `min` and `max`) and `justification` (`required`, `length`). The
+    /// justification is trimmed; its line breaks are kept.
+    pub fn new(criterion: Criterion, points: i64, justification: &str) -> Result<Score, ValidationErrors> {
+        let mut errs = ValidationErrors::default();
+        let max = criterion.max_points();
+        let points = match u32::try_from(points) {
+            Ok(p) if p <= max => Some(p),
+            _ => {
+                errs.push(FieldError::new("points", FieldCode::OutOfRange).with("min", 0).with("max", max));
+                None
+            }
+        };
+        let justification =
+            super::text_block("justification", justification, MAX_JUSTIFICATION, true).map_err(|e| errs.push(e));
+        match (points, justification) {
+            (Some(points), Ok(Some(justification))) if errs.is_empty() => {
+                Ok(Score { criterion, points, justification })
+            }
+            _ => Err(errs),
+        }
+    }
+
+    /// The criterion scored (SPEC §14.3).
+    pub fn criterion(&self) -> Criterion {
+        self.criterion
+    }
+
+    /// The points given, within the criterion's range (SPEC §14.3).
+    pub fn points(&self) -> u32 {
+        self.points
+    }
+
+    /// The written justification, trimmed (SPEC §14.3).
+    pub fn justification(&self) -> &str {
+        &self.justification
+    }
+}
+
+/// The scores given so far, at most one per criterion: a criterion is scored
+/// once by its authority and may be re-scored until the decision, the new
+/// score replacing the old (SPEC §14.3).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ScoreSheet(BTreeMap<Criterion, Score>);
+
+impl ScoreSheet {
+    /// A sheet with no score yet: an application just submitted (SPEC §14.2).
+    pub fn new() -> ScoreSheet {
+        ScoreSheet::default()
+    }
+
+    /// Records `score`, returning the one it replaces (SPEC §14.3: re-scoring).
+    pub fn set(&mut self, score: Score) -> Option<Score> {
+        self.0.insert(score.criterion, score)
+    }
+
+    /// The current score of `criterion`, if it has one (SPEC §14.3).
+    pub fn get(&self, criterion: Criterion) -> Option<&Score> {
+        self.0.get(&criterion)
+    }
+
+    /// The scores in the Decision's order of criteria (seed 002).
+    pub fn scores(&self) -> impl Iterator<Item = &Score> {
+        self.0.values()
+    }
+
+    /// The sum of the points given so far (SPEC §14.3: at most [`MAX_TOTAL`]).
+    pub fn total(&self) -> u32 {
+        self.0.values().map(|s| s.points).sum()
+    }
+
+    /// The criteria not scored yet, in the Decision's order (seed 002): what
+    /// the decision waits for (SPEC §14.2).
+    pub fn missing(&self) -> Vec<Criterion> {
+        Criterion::ALL.into_iter().filter(|c| !self.0.contains_key(c)).collect()
+    }
+
+    /// All six criteria are scored (SPEC §14.2: a condition of the decision).
+    pub fn is_complete(&self) -> bool {
+        self.0.len() == Criterion::ALL.len()
+    }
+}
+
+impl FromIterator<Score> for ScoreSheet {
+    /// Later scores of a criterion replace earlier ones, as re-scoring does.
+    fn from_iter<I: IntoIterator<Item = Score>>(iter: I) -> ScoreSheet {
+        let mut sheet = ScoreSheet::new();
+        for s in iter {
+            sheet.set(s);
+        }
+        sheet
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_maxima_of_the_decision_add_up_to_the_maximum_total() {
+        let maxima: Vec<u32> = Criterion::ALL.iter().map(|c| c.max_points()).collect();
+        assert_eq!(maxima, [35, 20, 15, 15, 10, 5]);
+        assert_eq!(maxima.iter().sum::<u32>(), MAX_TOTAL);
+        assert_eq!((MAX_TOTAL, THRESHOLD), (100, 70));
+    }
+
+    #[test]
+    fn each_criterion_has_the_authority_of_the_decision() {
+        let table: Vec<(&str, &str)> = Criterion::ALL.iter().map(|c| (c.as_str(), c.authority().as_str())).collect();
+        assert_eq!(
+            table,
+            [
+                ("work_experience", "sectoral"),
+                ("national_priorities", "economy"),
+                ("education", "education"),
+                ("financial_stability", "sms"),
+                ("labour_market_impact", "labour"),
+                ("language_skills", "education"),
+            ]
+        );
+    }
+
+    #[test]
+    fn codes_round_trip_and_nothing_else_parses() {
+        for c in Criterion::ALL {
+            assert_eq!(Criterion::parse(c.as_str()), Some(c));
+        }
+        for a in Authority::ALL {
+            assert_eq!(Authority::parse(a.as_str()), Some(a));
+        }
+        assert_eq!(Criterion::parse("Education"), None);
+        assert_eq!(Criterion::parse("language"), None);
+        assert_eq!(Authority::parse("SMS"), None);
+        assert_eq!(Authority::parse("ministry_of_economy"), None);
+    }
+
+    #[test]
+    fn an_authority_scores_only_its_own_criteria() {
+        assert_eq!(Authority::Education.criteria(), [Criterion::Education, Criterion::LanguageSkills]);
+        assert!(Authority::Sms.may_score(Criterion::FinancialStability));
+        assert!(!Authority::Sms.may_score(Criterion::LanguageSkills), "SMS verifies language skills, never scores");
+        assert!(!Authority::Economy.may_score(Criterion::WorkExperience));
+        let scored_by_someone: usize = Authority::ALL.iter().map(|a| a.criteria().len()).sum();
+        assert_eq!(scored_by_someone, Criterion::ALL.len(), "every criterion has exactly one authority");
+    }
+
+    #[test]
+    fn every_title_exists_in_the_four_languages() {
+        for l in Language::ALL {
+            for c in Criterion::ALL {
+                assert!(!c.title(l).trim().is_empty(), "{c:?} in {l:?}");
+            }
+            for a in Authority::ALL {
+                assert!(!a.title(l).trim().is_empty(), "{a:?} in {l:?}");
+            }
+        }
+        assert_eq!(Criterion::Education.title(Language::Az), "Təhsil");
+        assert_eq!(Authority::Sms.title(Language::Ru), "Государственная миграционная служба");
+    }
+
+    #[test]
+    fn a_score_is_a_whole_number_within_the_criterion_with_a_justification() {
+        let s =
+            Score::new(Criterion::WorkExperience, 35, "  Twelve years as a lead engineer.\n\nTwo patents. ").unwrap();
+        assert_eq!((s.criterion(), s.points()), (Criterion::WorkExperience, 35));
+        assert_eq!(s.justification(), "Twelve years as a lead engineer.\n\nTwo patents.");
+        assert!(Score::new(Criterion::LanguageSkills, 0, "No certificate").is_ok());
+
+        let codes = |r: Result<Score, ValidationErrors>| -> Vec<(String, &'static str)> {
+            r.unwrap_err().0.into_iter().map(|e| (e.field, e.code.as_str())).collect()
+        };
+        assert_eq!(codes(Score::new(Criterion::LanguageSkills, 6, "C1")), [("points".into(), "out_of_range")]);
+        assert_eq!(codes(Score::new(Criterion::Education, -1, "x")), [("points".into(), "out_of_range")]);
+        assert_eq!(codes(Score::new(Criterion::Education, i64::MAX, "x")), [("points".into(), "out_of_range")]);
+        assert_eq!(
+            codes(Score::new(Criterion::Education, 16, " \n ")),
+            [("points".into(), "out_of_range"), ("justification".into(), "required")]
+        );
+        assert!(Score::new(Criterion::Education, 15, &"a".repeat(MAX_JUSTIFICATION)).is_ok());
+        assert_eq!(
+            codes(Score::new(Criterion::Education, 15, &"a".repeat(MAX_JUSTIFICATION + 1))),
+            [("justification".into(), "length")]
+        );
+        let e = Score::new(Criterion::NationalPriorities, 21, "x").unwrap_err().0.remove(0);
+        assert_eq!(e.params.get("max").map(String::as_str), Some("20"));
+    }
+
+    #[test]
+    fn a_re_score_replaces_the_earlier_one() {
+        let mut sheet = ScoreSheet::new();
+        assert_eq!(sheet.missing(), Criterion::ALL);
+        sheet.set(Score::new(Criterion::Education, 10, "Master's degree").unwrap());
+        let old = sheet.set(Score::new(Criterion::Education, 12, "Master's degree, accredited").unwrap());
+        assert_eq!(old.map(|s| s.points()), Some(10));
+        assert_eq!(sheet.total(), 12);
+        assert_eq!(sheet.missing().len(), 5);
+        assert!(!sheet.is_complete());
+        let full: ScoreSheet =
+            Criterion::ALL.into_iter().map(|c| Score::new(c, i64::from(c.max_points()), "full").unwrap()).collect();
+        assert!(full.is_complete());
+        assert_eq!(full.total(), MAX_TOTAL);
+        assert_eq!(full.get(Criterion::LanguageSkills).map(Score::points), Some(5));
+    }
+}

@@ -1,0 +1,1 @@
+ALTER TABLE forecasts DROP COLUMN other_notification;

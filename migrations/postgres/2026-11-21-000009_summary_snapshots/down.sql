@@ -1,0 +1,3 @@
+DROP TABLE summary_snapshot_occupations;
+DROP TABLE summary_snapshot_activities;
+DROP TABLE summary_snapshots;

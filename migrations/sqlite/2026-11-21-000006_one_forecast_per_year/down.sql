@@ -1,0 +1,1 @@
+DROP INDEX forecasts_one_per_year;

@@ -1,0 +1,408 @@
+//! Highly Qualified Migrant applications (SPEC §14): rows and queries for the
+//! applications, their documents, scores, objections, history and decision.
+//! Every function runs inside the caller's transaction; who may call it is
+//! the use case's question, never asked here.
+
+use crate::db::DbConnection;
+use crate::error::{is_unique_violation, StoreError};
+use crate::schema::{
+    hqm_applications as a, hqm_decisions as dc, hqm_documents as doc, hqm_history as h, hqm_objections as o,
+    hqm_scores as s,
+};
+use crate::Page;
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use domain::hqm::application::{ApplicationData, HqmStatus};
+use domain::hqm::criteria::Criterion;
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = a)]
+pub struct ApplicationRow {
+    pub number: i64,
+    pub id: String,
+    pub owner: String,
+    pub status: String,
+    pub version: i64,
+    pub language: String,
+    pub given_name: String,
+    pub surname: String,
+    pub citizenship: String,
+    pub date_of_birth: NaiveDate,
+    pub passport_number: String,
+    pub email: String,
+    pub occupation_code: String,
+    pub occupation_title: String,
+    pub experience_years: Option<i32>,
+    pub experience_summary: Option<String>,
+    pub education_level: Option<String>,
+    pub education_institution: Option<String>,
+    pub language_certificates: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub submitted_at: Option<NaiveDateTime>,
+    pub review_deadline: Option<NaiveDate>,
+    pub decided_at: Option<NaiveDateTime>,
+}
+
+impl ApplicationRow {
+    pub fn status(&self) -> HqmStatus {
+        // The CHECK constraint admits only known statuses.
+        HqmStatus::parse(&self.status).unwrap_or(HqmStatus::Draft)
+    }
+
+    /// The language certificates as stored: `[{name, level, expires_on}]`.
+    pub fn certificates(&self) -> Vec<CertificateRow> {
+        serde_json::from_str::<Vec<serde_json::Value>>(&self.language_certificates)
+            .unwrap_or_default()
+            .iter()
+            .map(|v| CertificateRow {
+                name: v["name"].as_str().unwrap_or_default().to_owned(),
+                level: v["level"].as_str().unwrap_or_default().to_owned(),
+                expires_on: v["expires_on"].as_str().and_then(|d| d.parse().ok()),
+            })
+            .collect()
+    }
+}
+
+/// One language certificate as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CertificateRow {
+    pub name: String,
+    pub level: String,
+    pub expires_on: Option<NaiveDate>,
+}
+
+/// A document's description, without its bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = doc)]
+pub struct DocumentRow {
+    pub id: String,
+    pub kind: String,
+    pub content_type: String,
+    pub filename: String,
+    pub size: i64,
+    pub sha256: String,
+    pub uploaded_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = s)]
+pub struct ScoreRow {
+    pub criterion: String,
+    pub authority: String,
+    pub points: i32,
+    pub justification: String,
+    pub scored_by: String,
+    pub scored_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = o)]
+pub struct ObjectionRow {
+    pub id: String,
+    pub authority: String,
+    pub reason: String,
+    pub raised_by: String,
+    pub raised_at: NaiveDateTime,
+    pub withdrawn_by: Option<String>,
+    pub withdrawn_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = h)]
+pub struct HistoryRow {
+    pub action: String,
+    pub actor: String,
+    pub role: String,
+    pub authority: Option<String>,
+    pub criterion: Option<String>,
+    pub value_before: Option<String>,
+    pub value_after: Option<String>,
+    pub reason: Option<String>,
+    pub at: NaiveDateTime,
+}
+
+/// An entry to append to an application's history.
+#[derive(Debug, Clone, Default)]
+pub struct NewHistory<'a> {
+    pub action: &'a str,
+    pub actor: &'a str,
+    pub role: &'a str,
+    pub authority: Option<&'a str>,
+    pub criterion: Option<&'a str>,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub reason: Option<&'a str>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = dc)]
+pub struct DecisionRow {
+    pub number: String,
+    pub application_id: String,
+    pub outcome: String,
+    pub total: i32,
+    pub decided_at: NaiveDateTime,
+    pub late: bool,
+    pub verification_code: String,
+    pub content: String,
+    pub signature: String,
+    pub key_id: String,
+}
+
+/// An application with everything its JSON shows.
+#[derive(Debug, Clone)]
+pub struct ApplicationRecord {
+    pub row: ApplicationRow,
+    pub documents: Vec<DocumentRow>,
+    pub scores: Vec<ScoreRow>,
+    /// Objections standing (not withdrawn), oldest first.
+    pub objections: Vec<ObjectionRow>,
+    pub decision: Option<DecisionRow>,
+}
+
+fn certificates_json(data: &ApplicationData) -> String {
+    let list: Vec<serde_json::Value> = data
+        .language_certificates
+        .iter()
+        .map(|c| {
+            serde_json::json!({
+                "name": c.name, "level": c.level.as_str(),
+                "expires_on": c.expires_on.map(|d| d.to_string()),
+            })
+        })
+        .collect();
+    serde_json::Value::Array(list).to_string()
+}
+
+/// A new draft owned by `owner` (the applicant's `sub`).
+pub fn insert(
+    conn: &mut DbConnection,
+    id: &str,
+    owner: &str,
+    d: &ApplicationData,
+    now: NaiveDateTime,
+) -> Result<(), StoreError> {
+    diesel::insert_into(a::table)
+        .values((
+            (
+                a::id.eq(id),
+                a::owner.eq(owner),
+                a::status.eq(HqmStatus::Draft.as_str()),
+                a::version.eq(1_i64),
+                a::created_at.eq(now),
+                a::updated_at.eq(now),
+            ),
+            (
+                a::language.eq(d.language.as_str()),
+                a::given_name.eq(&d.applicant.given_name),
+                a::surname.eq(&d.applicant.surname),
+                a::citizenship.eq(d.applicant.citizenship.as_str()),
+                a::date_of_birth.eq(d.applicant.date_of_birth),
+                a::passport_number.eq(d.applicant.passport_number.as_str()),
+                a::email.eq(&d.applicant.email),
+                a::occupation_code.eq(d.field.occupation_code.as_str()),
+                a::occupation_title.eq(&d.field.occupation_title),
+            ),
+            (
+                a::experience_years.eq(d.experience_years.map(i32::from)),
+                a::experience_summary.eq(&d.experience_summary),
+                a::education_level.eq(d.education.as_ref().map(|e| e.level.as_str())),
+                a::education_institution.eq(d.education.as_ref().map(|e| e.institution.as_str())),
+                a::language_certificates.eq(certificates_json(d)),
+            ),
+        ))
+        .execute(conn)
+        .map_err(|e| if is_unique_violation(&e) { StoreError::Retry } else { e.into() })?;
+    Ok(())
+}
+
+fn write_data(conn: &mut DbConnection, id: &str, d: &ApplicationData) -> Result<(), StoreError> {
+    diesel::update(a::table.filter(a::id.eq(id)))
+        .set((
+            a::language.eq(d.language.as_str()),
+            a::given_name.eq(&d.applicant.given_name),
+            a::surname.eq(&d.applicant.surname),
+            a::citizenship.eq(d.applicant.citizenship.as_str()),
+            a::date_of_birth.eq(d.applicant.date_of_birth),
+            a::passport_number.eq(d.applicant.passport_number.as_str()),
+            a::email.eq(&d.applicant.email),
+            a::occupation_code.eq(d.field.occupation_code.as_str()),
+            a::occupation_title.eq(&d.field.occupation_title),
+            a::experience_years.eq(d.experience_years.map(i32::from)),
+            a::experience_summary.eq(&d.experience_summary),
+            a::education_level.eq(d.education.as_ref().map(|e| e.level.as_str())),
+            a::education_institution.eq(d.education.as_ref().map(|e| e.institution.as_str())),
+            a::language_certificates.eq(certificates_json(d)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The application `id`, whoever owns it.
+pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<ApplicationRow>, StoreError> {
+    Ok(a::table.filter(a::id.eq(id)).select(ApplicationRow::as_select()).first(conn).optional()?)
+}
+
+/// The application with its documents, scores, standing objections and decision.
+pub fn record(conn: &mut DbConnection, row: ApplicationRow) -> Result<ApplicationRecord, StoreError> {
+    let id = row.id.clone();
+    Ok(ApplicationRecord {
+        documents: documents(conn, &id)?,
+        scores: scores(conn, &id)?,
+        objections: standing_objections(conn, &id)?,
+        decision: decision_of(conn, &id)?,
+        row,
+    })
+}
+
+/// Bumps the version of an application read at `version` (its `ETag`); a
+/// concurrent change in between makes the transaction run again.
+pub fn touch(conn: &mut DbConnection, id: &str, version: i64, now: NaiveDateTime) -> Result<(), StoreError> {
+    let n = diesel::update(a::table.filter(a::id.eq(id)).filter(a::version.eq(version)))
+        .set((a::version.eq(version + 1), a::updated_at.eq(now)))
+        .execute(conn)?;
+    if n == 0 {
+        return Err(StoreError::Retry);
+    }
+    Ok(())
+}
+
+/// Replaces the data of a draft read at `version`.
+pub fn replace(
+    conn: &mut DbConnection,
+    id: &str,
+    version: i64,
+    data: &ApplicationData,
+    now: NaiveDateTime,
+) -> Result<(), StoreError> {
+    touch(conn, id, version, now)?;
+    write_data(conn, id, data)
+}
+
+/// Deletes a draft read at `version`, with its documents; its history stays.
+pub fn delete(conn: &mut DbConnection, id: &str, version: i64) -> Result<(), StoreError> {
+    let n = diesel::delete(a::table.filter(a::id.eq(id)).filter(a::version.eq(version))).execute(conn)?;
+    if n == 0 {
+        return Err(StoreError::Retry);
+    }
+    Ok(())
+}
+
+/// What a status change sets besides the status.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StatusChange {
+    pub submitted_at: Option<NaiveDateTime>,
+    pub review_deadline: Option<NaiveDate>,
+    pub decided_at: Option<NaiveDateTime>,
+}
+
+/// Moves an application read at `version` to `to`, in one statement (the
+/// table's checks tie the status to the submission and decision times).
+pub fn set_status(
+    conn: &mut DbConnection,
+    id: &str,
+    version: i64,
+    to: HqmStatus,
+    change: StatusChange,
+    now: NaiveDateTime,
+) -> Result<(), StoreError> {
+    let row = find(conn, id)?.ok_or(StoreError::NotFound)?;
+    let n = diesel::update(a::table.filter(a::id.eq(id)).filter(a::version.eq(version)))
+        .set((
+            a::status.eq(to.as_str()),
+            a::version.eq(version + 1),
+            a::updated_at.eq(now),
+            a::submitted_at.eq(change.submitted_at.or(row.submitted_at)),
+            a::review_deadline.eq(change.review_deadline.or(row.review_deadline)),
+            a::decided_at.eq(change.decided_at.or(row.decided_at)),
+        ))
+        .execute(conn)?;
+    if n == 0 {
+        return Err(StoreError::Retry);
+    }
+    Ok(())
+}
+
+/// Sets the review deadline of an application read at `version` (SPEC §14.4).
+pub fn set_deadline(
+    conn: &mut DbConnection,
+    id: &str,
+    version: i64,
+    deadline: NaiveDate,
+    now: NaiveDateTime,
+) -> Result<(), StoreError> {
+    touch(conn, id, version, now)?;
+    diesel::update(a::table.filter(a::id.eq(id))).set(a::review_deadline.eq(Some(deadline))).execute(conn)?;
+    Ok(())
+}
+
+/// The documents of an application, oldest first, without their bytes.
+pub fn documents(conn: &mut DbConnection, application_id: &str) -> Result<Vec<DocumentRow>, StoreError> {
+    Ok(doc::table
+        .filter(doc::application_id.eq(application_id))
+        .order((doc::uploaded_at.asc(), doc::id.asc()))
+        .select(DocumentRow::as_select())
+        .load(conn)?)
+}
+
+/// A new document, as checked by the domain.
+#[derive(Debug, Clone)]
+pub struct NewDocument<'a> {
+    pub kind: &'a str,
+    pub content_type: &'a str,
+    pub filename: &'a str,
+    pub sha256: &'a str,
+    pub bytes: &'a [u8],
+}
+
+/// Stores a document of an application; returns its id.
+pub fn insert_document(
+    conn: &mut DbConnection,
+    application_id: &str,
+    d: &NewDocument<'_>,
+    by: &str,
+    now: NaiveDateTime,
+) -> Result<String, StoreError> {
+    let id = crate::new_id();
+    diesel::insert_into(doc::table)
+        .values((
+            doc::id.eq(&id),
+            doc::application_id.eq(application_id),
+            doc::kind.eq(d.kind),
+            doc::content_type.eq(d.content_type),
+            doc::filename.eq(d.filename),
+            doc::size.eq(i64::try_from(d.bytes.len()).unwrap_or(i64::MAX)),
+            doc::sha256.eq(d.sha256),
+            doc::bytes.eq(d.bytes),
+            doc::uploaded_at.eq(now),
+            doc::uploaded_by.eq(by),
+        ))
+        .execute(conn)?;
+    Ok(id)
+}
+
+/// One document's description and bytes.
+pub fn document_bytes(
+    conn: &mut DbConnection,
+    application_id: &str,
+    doc_id: &str,
+) -> Result<Option<(DocumentRow, Vec<u8>)>, StoreError> {
+    let found: Option<(DocumentRow, Vec<u8>)> = doc::table
+        .filter(doc::application_id.eq(application_id))
+        .filter(doc::id.eq(doc_id))
+        .select((DocumentRow::as_select(), doc::bytes))
+        .first(conn)
+        .optional()?;
+    Ok(found)
+}
+
+/// Deletes one document; false when the application has no such document.
+pub fn delete_document(conn: &mut DbConnection, application_id: &str, doc_id: &str) -> Result<bool, StoreError> {
+    let n = diesel::delete(doc::table.filter(doc::application_id.eq(application_id)).filter(doc::id.eq(doc_id)))
+        .execute(conn)?;
+    Ok(n > 0)
+}
+
+mod review;
+pub use review::*;

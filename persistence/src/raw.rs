@@ -1,0 +1,53 @@
+//! Raw SQL on whichever backend a connection is: the few statements diesel's
+//! query builder cannot write portably (GROUP BY with CASE, INSERT … SELECT).
+
+/// `?` placeholders as PostgreSQL writes them (`$1`, `$2`, …).
+pub(crate) fn pg_placeholders(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len() + 8);
+    let mut n = 0;
+    for c in sql.chars() {
+        if c == '?' {
+            n += 1;
+            out.push('$');
+            out.push_str(&n.to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Runs a raw query on whichever backend `conn` is, with the same binds.
+macro_rules! raw_load {
+    ($conn:expr, $sql:expr, $row:ty, [$(($ty:ty, $val:expr)),* $(,)?]) => {{
+        let sql: &str = $sql;
+        match $conn {
+            $crate::DbConnection::Pg(c) => diesel::RunQueryDsl::load::<$row>(
+                diesel::sql_query($crate::raw::pg_placeholders(sql))$(.bind::<$ty, _>($val))*,
+                c,
+            ),
+            $crate::DbConnection::Sqlite(c) => {
+                diesel::RunQueryDsl::load::<$row>(diesel::sql_query(sql)$(.bind::<$ty, _>($val))*, c)
+            }
+        }
+    }};
+}
+
+/// Runs a raw statement on whichever backend `conn` is, with the same
+/// binds; the number of rows it changed.
+macro_rules! raw_execute {
+    ($conn:expr, $sql:expr, [$(($ty:ty, $val:expr)),* $(,)?]) => {{
+        let sql: &str = $sql;
+        match $conn {
+            $crate::DbConnection::Pg(c) => diesel::RunQueryDsl::execute(
+                diesel::sql_query($crate::raw::pg_placeholders(sql))$(.bind::<$ty, _>($val))*,
+                c,
+            ),
+            $crate::DbConnection::Sqlite(c) => {
+                diesel::RunQueryDsl::execute(diesel::sql_query(sql)$(.bind::<$ty, _>($val))*, c)
+            }
+        }
+    }};
+}
+
+pub(crate) use {raw_execute, raw_load};
