@@ -513,7 +513,12 @@ impl ApiError {
             }
             _ => {}
         }
-        b.body(serde_json::to_string(&problem).unwrap_or_default())
+        // A problem document is plain data; should it ever fail to serialise,
+        // the client still gets a problem document, not an empty body.
+        b.body(serde_json::to_string(&problem).unwrap_or_else(|e| {
+            tracing::error!(error = %e, "problem document not serialisable");
+            r#"{"type":"about:blank","title":"Internal Server Error","status":500}"#.to_owned()
+        }))
     }
 }
 

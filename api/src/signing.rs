@@ -71,8 +71,8 @@ impl Signer {
     }
 
     /// The public key as a PEM `PUBLIC KEY` (SubjectPublicKeyInfo).
-    pub fn public_key_pem(&self) -> String {
-        self.key.verifying_key().to_public_key_pem(Default::default()).unwrap_or_default()
+    pub fn public_key_pem(&self) -> Result<String, String> {
+        self.key.verifying_key().to_public_key_pem(Default::default()).map_err(|e| e.to_string())
     }
 
     /// The public key's 32 bytes, base64url without padding (a JWK's `x`, RFC 8037).
@@ -126,7 +126,8 @@ fn write_canonical(v: &serde_json::Value, out: &mut String) {
                 if i > 0 {
                     out.push(',');
                 }
-                out.push_str(&serde_json::to_string(k).unwrap_or_default());
+                // A JSON string as serde_json writes it (Display of a Value cannot fail).
+                out.push_str(&Value::from(k.as_str()).to_string());
                 out.push(':');
                 write_canonical(&map[k], out);
             }
@@ -142,7 +143,7 @@ fn write_canonical(v: &serde_json::Value, out: &mut String) {
             }
             out.push(']');
         }
-        other => out.push_str(&serde_json::to_string(other).unwrap_or_default()),
+        other => out.push_str(&other.to_string()),
     }
 }
 
@@ -167,7 +168,7 @@ mod tests {
         // The PEM round-trips, and so does the key it names.
         let pem = s.key.to_pkcs8_pem(Default::default()).unwrap();
         assert_eq!(Signer::from_pem(&pem).unwrap().key_id(), s.key_id());
-        assert!(s.public_key_pem().starts_with("-----BEGIN PUBLIC KEY-----"));
+        assert!(s.public_key_pem().unwrap_or_default().starts_with("-----BEGIN PUBLIC KEY-----"));
         assert!(Signer::from_pem("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n").is_err());
     }
 }

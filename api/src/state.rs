@@ -197,45 +197,12 @@ impl AppState {
     {
         self.blocking(move |db| db.write(f)).await
     }
-
-    /// Runs a creating or acting `POST` as one transaction under its
-    /// `Idempotency-Key` (SPEC §7): a retry gets the first answer back.
-    pub async fn idempotent(
-        &self,
-        req: &HttpRequest,
-        caller: &Caller,
-        key: IdempotencyKey,
-        body: &[u8],
-        f: impl Fn(&mut DbConnection, DateTime<Utc>) -> Result<StoredResponse, ApiError> + Send + 'static,
-    ) -> Result<HttpResponse, ApiError> {
-        let now = self.now();
-        let mut h = Sha256::new();
-        h.update(req.method().as_str());
-        h.update(b" ");
-        h.update(req.path());
-        h.update(b"\n");
-        h.update(body);
-        let hash = hex::encode(h.finalize());
-        let caller = caller.sub.clone();
-        let stored = self
-            .write(move |conn| {
-                let scope = key.0.as_deref().map(|k| IdempotencyScope {
-                    caller: &caller,
-                    key: k,
-                    request_hash: &hash,
-                    now: now.naive_utc(),
-                });
-                idempotency::run(conn, scope.as_ref(), |c| f(c, now))
-            })
-            .await?;
-        replay(&stored)
-    }
 }
 
 impl AppState {
-    /// [`AppState::idempotent`] for a use case that may end with its own
-    /// [`ApiError`] inside the transaction.
-    pub async fn idempotent_api(
+    /// Runs a creating or acting `POST` as one transaction under its
+    /// `Idempotency-Key` (SPEC §7): a retry gets the first answer back.
+    pub async fn idempotent(
         &self,
         req: &HttpRequest,
         caller: &Caller,
@@ -282,14 +249,14 @@ pub fn stored<T: Serialize>(
     body: &T,
     location: Option<String>,
     version: Option<i64>,
-) -> StoredResponse {
-    StoredResponse {
+) -> Result<StoredResponse, ApiError> {
+    Ok(StoredResponse {
         status: status.as_u16(),
-        body: serde_json::to_string(body).unwrap_or_default(),
+        body: serde_json::to_string(body).map_err(|e| ApiError::Internal(format!("answer not serialisable: {e}")))?,
         location,
         etag: version.map(etag),
         replayed: false,
-    }
+    })
 }
 
 /// The HTTP response of a stored answer.
@@ -317,14 +284,14 @@ pub fn json_with_etag<T: Serialize>(status: StatusCode, body: &T, version: i64) 
 
 /// A cacheable JSON answer (reference data): a strong `ETag` over the body
 /// and `Cache-Control`; the envelope answers 304 to a matching `If-None-Match`.
-pub fn cached_json<T: Serialize>(body: &T) -> HttpResponse {
-    let json = serde_json::to_vec(body).unwrap_or_default();
+pub fn cached_json<T: Serialize>(body: &T) -> Result<HttpResponse, ApiError> {
+    let json = serde_json::to_vec(body).map_err(|e| ApiError::Internal(format!("answer not serialisable: {e}")))?;
     let tag = format!("\"{}\"", hex::encode(&Sha256::digest(&json)[..16]));
-    HttpResponse::Ok()
+    Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, tag))
         .insert_header((header::CACHE_CONTROL, "private, max-age=300, must-revalidate"))
         .content_type("application/json")
-        .body(json)
+        .body(json))
 }
 
 #[cfg(test)]

@@ -62,12 +62,7 @@ pub async fn create(
     state
         .idempotent(&req, &caller.clone(), key, &body.raw, move |conn, now| {
             let rec = uc::create(conn, &caller, &new, now)?;
-            Ok(stored(
-                StatusCode::CREATED,
-                &Forecast::try_from(&rec)?,
-                Some(location(&rec.row.id)),
-                Some(rec.row.version),
-            ))
+            stored(StatusCode::CREATED, &Forecast::try_from(&rec)?, Some(location(&rec.row.id)), Some(rec.row.version))
         })
         .await
 }
@@ -315,7 +310,7 @@ pub async fn add_line(
         .idempotent(&req, &caller.clone(), key, &body.raw, move |c, now| {
             let (rec, line_id) = uc::add_line(c, &caller, &id, if_match.0, &line, now)?;
             let loc = format!("{}/lines/{line_id}", location(&id));
-            Ok(stored(StatusCode::CREATED, &Forecast::try_from(&rec)?, Some(loc), Some(rec.row.version)))
+            stored(StatusCode::CREATED, &Forecast::try_from(&rec)?, Some(loc), Some(rec.row.version))
         })
         .await
 }
@@ -388,7 +383,7 @@ async fn act(
     state
         .idempotent(&req, &caller.clone(), key, raw, move |c, now| {
             let rec = uc::act(c, &caller, &id, action, reason.as_deref(), if_match.0, now)?;
-            Ok(stored(StatusCode::OK, &Forecast::try_from(&rec)?, None, Some(rec.row.version)))
+            stored(StatusCode::OK, &Forecast::try_from(&rec)?, None, Some(rec.row.version))
         })
         .await
 }

@@ -70,12 +70,7 @@ pub async fn create_plan(
     state
         .idempotent(&req, &caller.clone(), key, b"", move |c, now| {
             let p = uc::create(c, &caller, y, now.naive_utc())?;
-            Ok(stored(
-                StatusCode::CREATED,
-                &QuotaPlan::from(&p),
-                Some(format!("/api/v1/quota-plans/{y}")),
-                Some(p.version),
-            ))
+            stored(StatusCode::CREATED, &QuotaPlan::from(&p), Some(format!("/api/v1/quota-plans/{y}")), Some(p.version))
         })
         .await
 }
@@ -123,7 +118,7 @@ async fn plan_action(
     state
         .idempotent(&req, &caller.clone(), key, b"", move |c, now| {
             let p = uc::act(c, &caller, y, action, if_match.0, now.naive_utc())?;
-            Ok(stored(StatusCode::OK, &QuotaPlan::from(&p), None, Some(p.version)))
+            stored(StatusCode::OK, &QuotaPlan::from(&p), None, Some(p.version))
         })
         .await
 }

@@ -75,7 +75,7 @@ pub async fn occupations(
             title: r.title.clone(),
         })
         .collect();
-    Ok(cached_json(&Paged::new(items, page, total)))
+    cached_json(&Paged::new(items, page, total))
 }
 
 /// List economic activities
@@ -99,7 +99,7 @@ pub async fn economic_activities(
         .into_iter()
         .map(|r| EconomicActivity { code: r.code, title: r.title, level: r.level, parent: r.parent })
         .collect();
-    Ok(cached_json(&Paged::new(items, page, total)))
+    cached_json(&Paged::new(items, page, total))
 }
 
 #[derive(Debug, Clone, Copy, serde::Deserialize, utoipa::ToSchema)]
@@ -192,7 +192,7 @@ pub async fn exemption_categories(
     let page = PageParams { page: q.0.page, per_page: q.0.per_page }.page()?;
     let all = q.0.include_retired.unwrap_or(false);
     let (rows, total) = state.read(move |c| reference::list_exemptions(c, all, page)).await?;
-    Ok(cached_json(&Paged::new(rows.into_iter().map(exemption_dto).collect(), page, total)))
+    cached_json(&Paged::new(rows.into_iter().map(exemption_dto).collect(), page, total))
 }
 
 /// Set an exemption category

@@ -51,7 +51,7 @@ pub async fn create(
     state
         .idempotent(&req, &caller.clone(), key, b"", move |c, now| {
             let s = SummarySnapshot::from(&uc::take(c, &caller, y, now.naive_utc())?);
-            Ok(stored(StatusCode::CREATED, &s, Some(location(y, s.number)), None))
+            stored(StatusCode::CREATED, &s, Some(location(y, s.number)), None)
         })
         .await
 }

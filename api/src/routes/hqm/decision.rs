@@ -58,10 +58,10 @@ pub async fn decision(
 )]
 pub async fn public_key(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let s = &state.signer;
-    Ok(crate::state::cached_json(&HqmPublicKey {
+    crate::state::cached_json(&HqmPublicKey {
         algorithm: crate::signing::ALGORITHM.to_owned(),
         key_id: s.key_id().to_owned(),
-        pem: s.public_key_pem(),
+        pem: s.public_key_pem().map_err(|e| ApiError::Internal(format!("public key: {e}")))?,
         jwk: HqmJwk {
             kty: "OKP".into(),
             crv: "Ed25519".into(),
@@ -70,7 +70,7 @@ pub async fn public_key(state: web::Data<AppState>) -> Result<HttpResponse, ApiE
             r#use: "sig".into(),
             alg: "EdDSA".into(),
         },
-    }))
+    })
 }
 
 /// The verification code of a decision.
@@ -140,5 +140,5 @@ pub async fn criteria(_caller: Caller) -> Result<HttpResponse, ApiError> {
             authority_titles: titles(&|l| c.authority().title(l)),
         })
         .collect();
-    Ok(crate::state::cached_json(&HqmCriteria { criteria, max_total: MAX_TOTAL, threshold: THRESHOLD }))
+    crate::state::cached_json(&HqmCriteria { criteria, max_total: MAX_TOTAL, threshold: THRESHOLD })
 }

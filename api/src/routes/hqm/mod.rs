@@ -30,8 +30,9 @@ fn answer(
     status: StatusCode,
     rec: &persistence::hqm::ApplicationRecord,
     now: chrono::DateTime<chrono::Utc>,
-) -> persistence::idempotency::StoredResponse {
-    stored(status, &HqmApplication::new(rec, now), None, Some(rec.row.version))
+    location: Option<String>,
+) -> Result<persistence::idempotency::StoredResponse, ApiError> {
+    stored(status, &HqmApplication::new(rec, now), location, Some(rec.row.version))
 }
 
 /// File an application
@@ -58,11 +59,9 @@ pub async fn create(
     let input = body.value.to_domain();
     let c = caller.clone();
     state
-        .idempotent_api(&req, &caller, key, &body.raw, move |conn, now| {
+        .idempotent(&req, &caller, key, &body.raw, move |conn, now| {
             let rec = uc::create(conn, &c, &input, now)?;
-            let mut r = answer(StatusCode::CREATED, &rec, now);
-            r.location = Some(location(&rec.row.id));
-            Ok(r)
+            answer(StatusCode::CREATED, &rec, now, Some(location(&rec.row.id)))
         })
         .await
 }
@@ -255,13 +254,12 @@ pub async fn upload_document(
     let bytes = body.bytes.clone();
     let c = caller.clone();
     state
-        .idempotent_api(&req, &caller, key, &body.bytes, move |conn, now| {
+        .idempotent(&req, &caller, key, &body.bytes, move |conn, now| {
             let up = Upload { kind: &kind, filename: &filename, declared: declared.as_deref(), bytes: &bytes };
             let (rec, doc_id) = uc::upload(conn, &c, &id, &up, now)?;
             let doc = rec.documents.iter().find(|d| d.id == doc_id).map(HqmDocument::from);
-            let mut r = stored(StatusCode::CREATED, &doc, None, Some(rec.row.version));
-            r.location = Some(format!("{}/documents/{doc_id}", location(&id)));
-            Ok(r)
+            let at = format!("{}/documents/{doc_id}", location(&id));
+            stored(StatusCode::CREATED, &doc, Some(at), Some(rec.row.version))
         })
         .await
 }
@@ -341,9 +339,9 @@ macro_rules! applicant_action {
             let id = id.into_inner();
             let c = caller.clone();
             state
-                .idempotent_api(&req, &caller, key, b"", move |conn, now| {
+                .idempotent(&req, &caller, key, b"", move |conn, now| {
                     let rec = $uc(conn, &c, &id, if_match.0, now)?;
-                    Ok(answer(StatusCode::OK, &rec, now))
+                    answer(StatusCode::OK, &rec, now, None)
                 })
                 .await
         }
@@ -429,11 +427,9 @@ pub async fn object(
     let reason = body.value.reason;
     let c = caller.clone();
     state
-        .idempotent_api(&req, &caller, key, &body.raw, move |conn, now| {
+        .idempotent(&req, &caller, key, &body.raw, move |conn, now| {
             let (rec, objection) = uc::object(conn, &c, &id, &reason, now)?;
-            let mut r = answer(StatusCode::CREATED, &rec, now);
-            r.location = Some(format!("{}/objections/{objection}", location(&id)));
-            Ok(r)
+            answer(StatusCode::CREATED, &rec, now, Some(format!("{}/objections/{objection}", location(&id))))
         })
         .await
 }
@@ -486,9 +482,9 @@ pub async fn extend(
     let reason = body.value.reason;
     let c = caller.clone();
     state
-        .idempotent_api(&req, &caller, key, &body.raw, move |conn, now| {
+        .idempotent(&req, &caller, key, &body.raw, move |conn, now| {
             let rec = uc::extend(conn, &c, &id, &reason, if_match.0, now)?;
-            Ok(answer(StatusCode::OK, &rec, now))
+            answer(StatusCode::OK, &rec, now, None)
         })
         .await
 }
@@ -520,9 +516,9 @@ pub async fn decide(
     let c = caller.clone();
     let shared = state.clone();
     state
-        .idempotent_api(&req, &caller, key, b"", move |conn, now| {
+        .idempotent(&req, &caller, key, b"", move |conn, now| {
             let rec = uc::decide(conn, &c, &shared.signer, &id, if_match.0, now)?;
-            Ok(answer(StatusCode::OK, &rec, now))
+            answer(StatusCode::OK, &rec, now, None)
         })
         .await
 }
