@@ -13,7 +13,7 @@
 # Each created forecast is another employer's (an employer has one forecast a
 # year, SPEC §15.2): EMPLOYERS TINs per run (default 100,000) with confirmed
 # e-mails; pgbench numbers its TINs from a sequence.
-# Usage: scripts/bench_forecasts.sh [seconds] [connections ...]
+# Usage: [BIN_DIR=dir] scripts/bench_forecasts.sh [seconds] [connections ...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-10}"
@@ -28,8 +28,13 @@ server=""
 stop_server() { if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; server=""; fi; }
 trap 'stop_server; psql "$admin" -q -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" || true; rm -rf "$work"' EXIT
 psql "$admin" -q -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db"
-cargo build -q --release -p api --bin quota-api -p quota-tests --bin quota-load
-target="${CARGO_TARGET_DIR:-target}/release"
+# BIN_DIR: binaries built elsewhere (e.g. an earlier commit's, for a before/after).
+if [ -n "${BIN_DIR:-}" ]; then
+  target="$BIN_DIR"
+else
+  cargo build -q --release -p api --bin quota-api -p quota-tests --bin quota-load
+  target="${CARGO_TARGET_DIR:-target}/release"
+fi
 export DATA_DIR="$work/data" RUST_LOG=warn RATE_LIMIT_PER_SECOND=1000000 RATE_LIMIT_BURST=1000000
 employers="${EMPLOYERS:-100000}"
 runs=$(( ${#conn_counts[@]} + 1 ))

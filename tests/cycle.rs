@@ -314,3 +314,47 @@ async fn an_acceptance_note_is_the_other_notification() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
 }
+
+/// Filing takes the calendar and the classification from memory only while
+/// the database's versions match them (SPEC §11): a change made through
+/// another replica applies to the very next filing here, not after a refresh.
+#[tokio::test]
+async fn a_change_through_another_replica_applies_to_the_next_filing_here() {
+    let a = spawn().await;
+    let b = spawn_with(Options { share: Some((a.database_url.clone(), a.clock.clone())), ..Default::default() }).await;
+    let r = b.post("/api/v1/forecasts", &b.employer(TIN_A), &forecast_for(TIN_A, 2027, two_lines())).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let held = (b.state.campaigns.get().version, b.state.occupations.get().version);
+    // Through a: 2027's submissions close yesterday, and 6123 is retired.
+    let admin = a.admin();
+    let mut c = a.get("/api/v1/campaigns/2027", &admin).await.body;
+    c["submission_deadline"] = json!("2026-05-14");
+    let r = a.put("/api/v1/campaigns/2027", &admin, &c).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = a
+        .client
+        .post(format!("{}/api/v1/occupations/imports?mode=replace", a.base))
+        .bearer_auth(&admin)
+        .header("content-type", "text/csv")
+        .body("Kod,Ad\n7123,\"Bənna, xarici suvaq\"\n")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    // b has not reloaded either yet, and still answers by the database.
+    assert_eq!((b.state.campaigns.get().version, b.state.occupations.get().version), held);
+    let emp = b.employer(TIN_B);
+    let r = b
+        .post("/api/v1/forecasts", &emp, &forecast_for(TIN_B, 2027, json!([line("7123", "Bənna, xarici suvaq", 1, 1)])))
+        .await;
+    assert_eq!(r.error_codes(), vec![("target_year".to_owned(), "target_year_unavailable".to_owned())], "{}", r.body);
+    let r = b
+        .post("/api/v1/forecasts", &emp, &forecast_for(TIN_B, 2028, json!([line("6123", "Fermer, ipəkçilik", 1, 1)])))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.error_codes()[0].0, "lines[0].occupation_code");
+    let r = b
+        .post("/api/v1/forecasts", &emp, &forecast_for(TIN_B, 2028, json!([line("7123", "Bənna, xarici suvaq", 1, 1)])))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+}

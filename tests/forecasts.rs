@@ -417,3 +417,23 @@ async fn idempotency_keys_are_purged_after_48_hours_not_before() {
     assert_eq!(fresh.status, StatusCode::CREATED);
     assert_ne!(fresh.body["id"], first.body["id"]);
 }
+
+/// The answer to a create is the forecast as stored: a later read returns
+/// the same document (the create path builds it without reading it back).
+#[tokio::test]
+async fn the_created_answer_is_what_a_later_read_returns() {
+    let app = spawn().await;
+    let emp = app.employer(TIN_A);
+    let mut body = forecast_body(TIN_A, two_lines());
+    body["submit"] = json!(true);
+    body["lines"][1]["note"] = json!("  Mövsümi iş  ");
+    let created = app.post("/api/v1/forecasts", &emp, &body).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let id = created.body["id"].as_str().unwrap();
+    let read = app.get(&format!("/api/v1/forecasts/{id}"), &emp).await;
+    assert_eq!(read.status, StatusCode::OK);
+    assert_eq!(created.body, read.body);
+    assert_eq!(created.header("etag"), read.header("etag"));
+    assert_eq!(created.body["status"], "submitted");
+    assert_eq!(created.body["lines"][1]["note"], "Mövsümi iş");
+}

@@ -56,7 +56,7 @@ fn prepare_in_background(state: std::sync::Weak<AppState>) {
         loop {
             std::thread::sleep(pause);
             let Some(state) = state.upgrade() else { break };
-            match prepare(&state.db, state.now()).and_then(|()| state.refresh_occupations().map(|_| ())) {
+            match prepare(&state.db, state.now()).and_then(|()| state.refresh_reference()) {
                 Ok(()) => {
                     state.db_ready.store(true, std::sync::atomic::Ordering::SeqCst);
                     tracing::info!("the database is up to date; serving");
@@ -126,10 +126,19 @@ impl Application {
             true => crate::state::load_occupations(&db).map_err(|e| format!("classification: {e}"))?,
             false => crate::state::OccupationSnapshot::none(),
         };
+        let campaigns = match ready {
+            true => {
+                let (version, stored) =
+                    db.read(persistence::campaigns::all_stored).map_err(|e| format!("campaigns: {e}"))?;
+                crate::state::CampaignSnapshot { version, stored }
+            }
+            false => crate::state::CampaignSnapshot::none(),
+        };
         let mailer = crate::mailer::Mailer::new(&config)?;
         let poll = config.outbox_poll;
         let state = web::Data::new(AppState {
-            occupations: std::sync::RwLock::new(Arc::new(occupations)),
+            occupations: crate::state::Cached::new(occupations),
+            campaigns: crate::state::Cached::new(campaigns),
             mailer,
             #[cfg(feature = "test-hooks")]
             worker_stopped: std::sync::atomic::AtomicBool::new(false),
@@ -157,8 +166,8 @@ impl Application {
             if !state.is_db_ready() {
                 continue;
             }
-            if let Err(e) = state.refresh_occupations() {
-                tracing::warn!(error = %e, "could not refresh the classification");
+            if let Err(e) = state.refresh_reference() {
+                tracing::warn!(error = %e, "could not refresh the reference data");
             }
         });
         crate::worker::spawn(Arc::downgrade(&state.clone().into_inner()), poll);

@@ -31,6 +31,56 @@ impl OccupationSnapshot {
     }
 }
 
+/// The campaigns `admin` set (SPEC §4.4, §15.1), with the campaigns'
+/// version they were loaded at: filing a forecast checks the calendar from
+/// memory when the version it reads anyway still matches.
+#[derive(Debug, Clone)]
+pub struct CampaignSnapshot {
+    pub version: i64,
+    pub stored: Vec<domain::campaign::Campaign>,
+}
+
+impl CampaignSnapshot {
+    /// Nothing loaded yet: no version matches it.
+    pub fn none() -> CampaignSnapshot {
+        CampaignSnapshot { version: -1, stored: Vec::new() }
+    }
+
+    /// The stored campaigns of target years after `year`, in order (what
+    /// `persistence::campaigns::stored_after` reads).
+    pub fn after(&self, year: i32) -> Vec<domain::campaign::Campaign> {
+        self.stored.iter().filter(|c| c.target_year > year).cloned().collect()
+    }
+
+    /// The campaign of `year`: the one stored, or the defaults (what
+    /// `persistence::campaigns::get` reads).
+    pub fn of(&self, year: i32) -> domain::campaign::Campaign {
+        domain::campaign::campaign_of(year, &self.stored)
+    }
+}
+
+/// Reference data held in memory, swapped whole when a newer version is
+/// loaded; readers keep the copy they took.
+pub struct Cached<T>(std::sync::RwLock<Arc<T>>);
+
+impl<T> Cached<T> {
+    pub fn new(value: T) -> Cached<T> {
+        Cached(std::sync::RwLock::new(Arc::new(value)))
+    }
+
+    pub fn get(&self) -> Arc<T> {
+        self.0.read().map(|g| g.clone()).unwrap_or_else(|e| e.into_inner().clone())
+    }
+
+    fn set(&self, value: T) {
+        let fresh = Arc::new(value);
+        match self.0.write() {
+            Ok(mut g) => *g = fresh,
+            Err(e) => *e.into_inner() = fresh,
+        }
+    }
+}
+
 /// Loads the current classification from the database.
 pub fn load_occupations(db: &persistence::Db) -> Result<OccupationSnapshot, StoreError> {
     let (version, rows) = db.read(persistence::reference::current_occupations)?;
@@ -101,7 +151,8 @@ impl ClientFailures {
 }
 
 pub struct AppState {
-    pub occupations: std::sync::RwLock<Arc<OccupationSnapshot>>,
+    pub occupations: Cached<OccupationSnapshot>,
+    pub campaigns: Cached<CampaignSnapshot>,
     pub mailer: crate::mailer::Mailer,
     /// Set to stop the outbox worker where it stands (tests simulate a crash).
     #[cfg(feature = "test-hooks")]
@@ -131,7 +182,7 @@ impl AppState {
 
     /// The classification to search now.
     pub fn occupation_index(&self) -> Arc<OccupationSnapshot> {
-        self.occupations.read().map(|g| g.clone()).unwrap_or_else(|e| e.into_inner().clone())
+        self.occupations.get()
     }
 
     /// Reloads the classification if the database holds a newer version
@@ -142,12 +193,33 @@ impl AppState {
         if latest == current {
             return Ok(false);
         }
-        let fresh = Arc::new(load_occupations(&self.db)?);
-        match self.occupations.write() {
-            Ok(mut g) => *g = fresh,
-            Err(e) => *e.into_inner() = fresh,
-        }
+        self.occupations.set(load_occupations(&self.db)?);
         Ok(true)
+    }
+
+    /// Reloads the campaigns if the database holds a newer version.
+    pub fn refresh_campaigns(&self) -> Result<bool, StoreError> {
+        let current = self.campaigns.get().version;
+        let latest = self.db.read(|c| persistence::reference::version_of(c, "campaigns"))?;
+        if latest == current {
+            return Ok(false);
+        }
+        let (version, stored) = self.db.read(persistence::campaigns::all_stored)?;
+        self.campaigns.set(CampaignSnapshot { version, stored });
+        Ok(true)
+    }
+
+    /// Reloads whatever reference data changed in the database.
+    pub fn refresh_reference(&self) -> Result<(), StoreError> {
+        self.refresh_occupations()?;
+        self.refresh_campaigns()?;
+        Ok(())
+    }
+
+    /// The reference data held in memory now, for a use case to check
+    /// against the versions it reads.
+    pub fn memo(&self) -> crate::usecases::Memo {
+        crate::usecases::Memo { occupations: self.occupations.get(), campaigns: self.campaigns.get() }
     }
 
     /// Runs database work on the blocking pool, off the async workers

@@ -164,6 +164,43 @@ pub struct KnownEntries {
     pub activities: HashSet<String>,
 }
 
+impl KnownEntries {
+    /// The well-formed occupation codes among `codes`, each once: the ones
+    /// worth looking up.
+    pub fn codes_to_look_up<'a>(codes: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+        let set: HashSet<String> =
+            codes.into_iter().filter_map(crate::occupation::OccupationCode::parse).map(|c| c.to_string()).collect();
+        set.into_iter().collect()
+    }
+
+    /// Notes the economic activity `code` if the built-in table (SPEC §6,
+    /// NACE Rev. 2) has it; activities change only with the product.
+    pub fn note_activity(&mut self, code: Option<&str>) {
+        if let Some(a) = code.map(str::trim).and_then(crate::reference::economic_activity) {
+            self.activities.insert(a.code.to_owned());
+        }
+    }
+
+    /// The entries of `codes` and `activity` as the classification held in
+    /// memory has them (the same current titles the database holds at the
+    /// index's version).
+    pub fn from_index<'a>(
+        index: &crate::occupation::OccupationIndex,
+        codes: impl IntoIterator<Item = &'a str>,
+        activity: Option<&str>,
+    ) -> KnownEntries {
+        let mut known = KnownEntries::default();
+        for code in KnownEntries::codes_to_look_up(codes) {
+            let titles: Vec<String> = index.titles_of(&code).map(str::to_owned).collect();
+            if !titles.is_empty() {
+                known.occupations.insert(code, titles);
+            }
+        }
+        known.note_activity(activity);
+        known
+    }
+}
+
 /// What else a validation needs to know.
 pub struct Context<'a> {
     /// Today in Baku: a TIN certificate cannot be issued after it.

@@ -130,6 +130,13 @@ impl OccupationIndex {
         self.entries.is_empty()
     }
 
+    /// The current titles of `code` (SPEC §6: a code may have several), in
+    /// title order. The entries are sorted by code, so this is a range.
+    pub fn titles_of<'a>(&'a self, code: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        let start = self.entries.partition_point(|e| e.code.as_str() < code);
+        self.entries[start..].iter().take_while(move |e| e.code == code).map(|e| e.title.as_str())
+    }
+
     /// Positions of entries holding a word that starts with `prefix`, ascending.
     fn with_word(&self, prefix: &str) -> Vec<u32> {
         let start = self.words.partition_point(|(w, _)| w.as_str() < prefix);

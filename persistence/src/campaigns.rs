@@ -65,6 +65,16 @@ pub fn stored_after(conn: &mut DbConnection, year: i32) -> Result<Vec<Campaign>,
     Ok(rows.into_iter().map(campaign).collect())
 }
 
+/// Every campaign `admin` set, with the campaigns' version (bumped by a
+/// trigger on every change). The version is read first: a change committed
+/// between the two reads leaves an older version beside newer rows, which
+/// the next check sees as stale, never the reverse.
+pub fn all_stored(conn: &mut DbConnection) -> Result<(i64, Vec<Campaign>), StoreError> {
+    let version = crate::reference::version_of(conn, "campaigns")?;
+    let rows: Vec<Row> = c::table.order(c::target_year.asc()).select(COLUMNS).load(conn)?;
+    Ok((version, rows.into_iter().map(campaign).collect()))
+}
+
 /// Stores `campaign` (validated by the caller) as set by `actor` at `now`.
 pub fn put(conn: &mut DbConnection, campaign: &Campaign, actor: &str, now: NaiveDateTime) -> Result<(), StoreError> {
     let values = (

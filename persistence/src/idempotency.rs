@@ -3,7 +3,7 @@
 //! nothing, and a key reused for another request is refused.
 
 use crate::db::DbConnection;
-use crate::error::{is_unique_violation, StoreError};
+use crate::error::StoreError;
 use crate::schema::idempotency_keys as k;
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
@@ -43,15 +43,33 @@ pub fn run<E: From<StoreError>>(
     f: impl FnOnce(&mut DbConnection) -> Result<StoredResponse, E>,
 ) -> Result<StoredResponse, E> {
     let Some(s) = scope else { return f(conn) };
-    let found: Option<StoredRow> = k::table
-        .filter(k::caller.eq(s.caller))
-        .filter(k::idem_key.eq(s.key))
-        .filter(k::created_at.ge(s.now - RETENTION))
-        .select((k::request_hash, k::status_code, k::response_body, k::location, k::etag))
-        .first(conn)
-        .optional()
-        .map_err(StoreError::from)?;
-    if let Some((hash, status, body, location, etag)) = found {
+    // Claim the key before the change, in one statement: a new key is
+    // inserted, an expired one of this caller taken over, a live one left
+    // alone (no row affected). A concurrent request with the same key waits
+    // on this row, then finds it live and replays the answer it holds.
+    let blank = (
+        k::request_hash.eq(s.request_hash),
+        k::status_code.eq(0),
+        k::response_body.eq(""),
+        k::location.eq(None::<&str>),
+        k::etag.eq(None::<&str>),
+        k::created_at.eq(s.now),
+    );
+    let upsert = diesel::insert_into(k::table)
+        .values((k::caller.eq(s.caller), k::idem_key.eq(s.key), blank))
+        .on_conflict((k::caller, k::idem_key))
+        .do_update()
+        .set(blank);
+    // `ON CONFLICT … DO UPDATE … WHERE`: only an expired key is taken over.
+    let upsert = diesel::query_dsl::methods::FilterDsl::filter(upsert, k::created_at.lt(s.now - RETENTION));
+    let claimed = crate::raw::per_backend!(conn, |c| upsert.execute(c)).map_err(StoreError::from)?;
+    if claimed == 0 {
+        let (hash, status, body, location, etag): StoredRow = k::table
+            .filter(k::caller.eq(s.caller))
+            .filter(k::idem_key.eq(s.key))
+            .select((k::request_hash, k::status_code, k::response_body, k::location, k::etag))
+            .first(conn)
+            .map_err(StoreError::from)?;
         if hash != s.request_hash {
             return Err(StoreError::IdempotencyMismatch.into());
         }
@@ -65,30 +83,6 @@ pub fn run<E: From<StoreError>>(
             replayed: true,
         });
     }
-    // An expired key of this caller may be reused: forget it first. Only an
-    // expired one: a key another transaction committed since the read above
-    // must stay, so the insert below conflicts and this request replays it.
-    diesel::delete(
-        k::table
-            .filter(k::caller.eq(s.caller))
-            .filter(k::idem_key.eq(s.key))
-            .filter(k::created_at.lt(s.now - RETENTION)),
-    )
-    .execute(conn)
-    .map_err(StoreError::from)?;
-    // Claim the key before the change: a concurrent request with the same key
-    // waits on this row and then, finding it taken, runs again and replays.
-    diesel::insert_into(k::table)
-        .values((
-            k::caller.eq(s.caller),
-            k::idem_key.eq(s.key),
-            k::request_hash.eq(s.request_hash),
-            k::status_code.eq(0),
-            k::response_body.eq(""),
-            k::created_at.eq(s.now),
-        ))
-        .execute(conn)
-        .map_err(|e| if is_unique_violation(&e) { StoreError::Retry } else { StoreError::from(e) })?;
     let resp = f(conn)?;
     diesel::update(k::table.filter(k::caller.eq(s.caller)).filter(k::idem_key.eq(s.key)))
         .set((

@@ -1,5 +1,6 @@
 //! Raw SQL on whichever backend a connection is: the few statements diesel's
-//! query builder cannot write portably (GROUP BY with CASE, INSERT … SELECT).
+//! query builder cannot write portably (GROUP BY with CASE, INSERT … SELECT),
+//! and the builder's statements that exist per backend only.
 
 /// `?` placeholders as PostgreSQL writes them (`$1`, `$2`, …).
 pub(crate) fn pg_placeholders(sql: &str) -> String {
@@ -50,4 +51,15 @@ macro_rules! raw_execute {
     }};
 }
 
-pub(crate) use {raw_execute, raw_load};
+/// Runs a query-builder statement that diesel writes per backend only
+/// (multi-row inserts, upserts): the same code on each concrete connection.
+macro_rules! per_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::DbConnection::Pg($c) => $body,
+            $crate::DbConnection::Sqlite($c) => $body,
+        }
+    };
+}
+
+pub(crate) use {per_backend, raw_execute, raw_load};

@@ -10,7 +10,6 @@ use domain::occupation::{ImportEntry, ImportMode};
 use domain::reference;
 use domain::text::fold;
 use std::collections::HashMap;
-use std::collections::HashSet;
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
 #[diesel(table_name = ea)]
@@ -81,8 +80,14 @@ fn occupation_search_text(code: &str, title: &str) -> String {
 /// The version of the occupational classification: it changes with every
 /// import, in the same transaction.
 pub fn occupations_version(conn: &mut DbConnection) -> Result<i64, StoreError> {
+    version_of(conn, "occupations")
+}
+
+/// The version of reference data `name` (`occupations`, `campaigns`); 0
+/// before the migration that counts it.
+pub fn version_of(conn: &mut DbConnection, name: &str) -> Result<i64, StoreError> {
     use crate::schema::reference_versions as rv;
-    Ok(rv::table.filter(rv::name.eq("occupations")).select(rv::version).first(conn).optional()?.unwrap_or(0))
+    Ok(rv::table.filter(rv::name.eq(name)).select(rv::version).first(conn).optional()?.unwrap_or(0))
 }
 
 fn bump_occupations_version(conn: &mut DbConnection) -> Result<(), StoreError> {
@@ -117,13 +122,7 @@ pub fn load_known<'a>(
     codes: impl IntoIterator<Item = &'a str>,
     activity: Option<&str>,
 ) -> Result<KnownEntries, StoreError> {
-    let codes: Vec<String> = codes
-        .into_iter()
-        .filter_map(domain::occupation::OccupationCode::parse)
-        .map(|c| c.to_string())
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .collect();
+    let codes = KnownEntries::codes_to_look_up(codes);
     let mut known = KnownEntries::default();
     if !codes.is_empty() {
         let rows: Vec<(String, String)> = occ::table
@@ -138,9 +137,7 @@ pub fn load_known<'a>(
     // Economic activities change only with the product (no import), so the
     // built-in table answers without a round trip; the foreign key still
     // guards the database.
-    if let Some(a) = activity.map(str::trim).and_then(domain::reference::economic_activity) {
-        known.activities.insert(a.code.to_owned());
-    }
+    known.note_activity(activity);
     Ok(known)
 }
 

@@ -59,9 +59,10 @@ pub async fn create(
         lines: input.lines.iter().map(LineInput::to_domain).collect(),
         submit: input.submit,
     };
+    let memo = state.memo();
     state
         .idempotent(&req, &caller.clone(), key, &body.raw, move |conn, now| {
-            let rec = uc::create(conn, &caller, &new, now)?;
+            let rec = uc::create(conn, &caller, &new, now, &memo)?;
             stored(StatusCode::CREATED, &Forecast::try_from(&rec)?, Some(location(&rec.row.id)), Some(rec.row.version))
         })
         .await

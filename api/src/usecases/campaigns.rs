@@ -3,6 +3,7 @@
 use crate::auth::Caller;
 use crate::problem::ApiError;
 use crate::state::AppState;
+use actix_web::web;
 use domain::campaign::Campaign;
 use domain::policy::Permission;
 use domain::FieldCode;
@@ -15,7 +16,12 @@ pub async fn read(state: &AppState, year: i32) -> Result<(Campaign, bool), ApiEr
 }
 
 /// Admin sets the dates of `year`; they must be in order and name that year.
-pub async fn set(state: &AppState, caller: &Caller, year: i32, campaign: Campaign) -> Result<Campaign, ApiError> {
+pub async fn set(
+    state: &web::Data<AppState>,
+    caller: &Caller,
+    year: i32,
+    campaign: Campaign,
+) -> Result<Campaign, ApiError> {
     caller.may(Permission::SetCampaigns)?;
     if campaign.target_year != year {
         return Err(ApiError::invalid("target_year", FieldCode::PathMismatch));
@@ -25,5 +31,12 @@ pub async fn set(state: &AppState, caller: &Caller, year: i32, campaign: Campaig
     let now = state.now().naive_utc();
     let stored = campaign.clone();
     state.write(move |conn| campaigns::put(conn, &stored, &actor, now)).await?;
+    // This server's copy in memory follows at once; the others within their
+    // refresh period (until then they read the calendar from the database).
+    // The change is committed: a failed refresh is logged, not answered.
+    let fresh = state.clone();
+    if let Err(e) = web::block(move || fresh.refresh_campaigns()).await.map_err(ApiError::from)? {
+        tracing::warn!(error = %e, "could not refresh the campaigns");
+    }
     Ok(campaign)
 }

@@ -2,6 +2,7 @@
 //! the body of one transaction: the handler runs it inside `state.write`,
 //! `state.read` or `state.idempotent`.
 
+use super::Memo;
 use crate::auth::Caller;
 use crate::problem::{ApiError, UnprocessableKind};
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Utc};
@@ -177,31 +178,72 @@ pub struct NewInput {
 }
 
 /// Creates a draft for the caller's TIN, and submits it when asked.
+///
+/// The deadline day is when every employer files at once (SPEC §11), so the
+/// checks read the database once ([`store::filing_facts`]: the reference
+/// versions, the e-mail, a forecast of that year) and take the calendar and
+/// the classification from `memo` when its versions are the current ones;
+/// otherwise from the database, with the same answer.
 pub fn create(
     conn: &mut DbConnection,
     caller: &Caller,
     input: &NewInput,
     now: DateTime<Utc>,
+    memo: &Memo,
 ) -> Result<ForecastRecord, ApiError> {
     caller.may(Permission::FileForecasts)?;
-    let stored = stored_campaigns(conn, now)?;
+    let today = baku_date(now);
+    let filing_tin = policy::filing_tin(&caller.roles, caller.tin.as_deref());
+    let year_asked = |stored: &[Campaign]| match input.target_year {
+        Some(y) => i32::try_from(y).ok(),
+        None => earliest_target_year(today, stored),
+    };
+    let facts = match filing_tin {
+        Some(tin) => Some(store::filing_facts(conn, tin, year_asked(&memo.campaigns.after(today.year())))?),
+        None => None,
+    };
+    let calendar_current = facts.as_ref().is_some_and(|f| f.campaigns_version == memo.campaigns.version);
+    let stored = if calendar_current { memo.campaigns.after(today.year()) } else { stored_campaigns(conn, now)? };
     // The state of stored data (409) before the input (422): the year asked,
     // or the one it defaults to, may hold the employer's forecast already.
-    let asked = match input.target_year {
-        Some(y) => i32::try_from(y).ok(),
-        None => earliest_target_year(baku_date(now), &stored),
-    };
-    if let (Some(tin), Some(year)) = (policy::filing_tin(&caller.roles, caller.tin.as_deref()), asked) {
-        check_one_per_year(conn, tin, year, None)?;
+    if let (Some(tin), Some(year)) = (filing_tin, year_asked(&stored)) {
+        let live = match &facts {
+            Some(f) if calendar_current => f.live_forecast.clone(),
+            _ => store::live_for(conn, tin, year, None)?,
+        };
+        if let Some(id) = live {
+            return Err(ApiError::ForecastExists { id });
+        }
     }
+    let codes = input.lines.iter().map(|l| l.occupation_code.as_str());
+    let activity = input.employer.economic_activity.as_deref();
+    let known = match &facts {
+        Some(f) if f.occupations_version == memo.occupations.version => {
+            KnownEntries::from_index(&memo.occupations.index, codes, activity)
+        }
+        _ => persistence::reference::load_known(conn, codes, activity)?,
+    };
     let (target_year, (section, lines)) = both(
-        check_target_year(input.target_year, baku_date(now), &stored),
-        validate_all(conn, caller, now, &input.employer, &input.lines),
+        check_target_year(input.target_year, today, &stored),
+        validate_forecast(&input.employer, &input.lines, &context(caller, now, &known)).map_err(ApiError::from),
     )?;
     let mut status = ForecastStatus::Draft;
     if input.submit {
         status = transition(status, ForecastAction::Submit, &caller.roles)?;
-        check_submission(conn, section.tin.as_str(), target_year, None, lines.len(), now)?;
+        let confirmed = match &facts {
+            Some(f) if filing_tin == Some(section.tin.as_str()) => f.email_confirmed,
+            _ => persistence::identity::confirmed_email(conn, section.tin.as_str())?.is_some(),
+        };
+        if !confirmed {
+            return Err(ApiError::Unprocessable(UnprocessableKind::EmailNotConfirmed));
+        }
+        check_submittable(lines.len())?;
+        let campaign = if calendar_current {
+            memo.campaigns.of(target_year)
+        } else {
+            persistence::campaigns::get(conn, target_year)?.0
+        };
+        campaign.check_submission(today, None).map_err(ApiError::Calendar)?;
     }
     let at = now.naive_utc();
     let new = NewForecast {
@@ -213,12 +255,12 @@ pub fn create(
         created_by: &caller.sub,
         submitted: input.submit,
     };
-    let id = store::insert(conn, &new, at)?;
+    let record = store::insert(conn, &new, at)?;
     let created = (None, ForecastStatus::Draft);
     let steps: &[(Option<ForecastStatus>, ForecastStatus)] =
         if input.submit { &[created, (Some(ForecastStatus::Draft), status)] } else { &[created] };
-    store::append_history(conn, &id, steps, actor(caller, Role::Employer), None, at)?;
-    Ok(store::get(conn, &id, None)?)
+    store::append_history(conn, &record.row.id, steps, actor(caller, Role::Employer), None, record.row.created_at)?;
+    Ok(record)
 }
 
 /// The forecast `id` with its lines, if `caller` may see it.

@@ -15,3 +15,13 @@ pub mod quota;
 pub mod reference;
 pub mod snapshots;
 pub mod summaries;
+
+/// The reference data a use case may take from memory instead of the
+/// database (SPEC §11), each with the version it was loaded at. A use case
+/// that reads the database's versions anyway uses a copy only when its
+/// version is the current one, so the answer is the same either way.
+#[derive(Clone)]
+pub struct Memo {
+    pub occupations: std::sync::Arc<crate::state::OccupationSnapshot>,
+    pub campaigns: std::sync::Arc<crate::state::CampaignSnapshot>,
+}

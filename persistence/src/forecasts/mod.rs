@@ -11,7 +11,7 @@ use crate::db::DbConnection;
 use crate::error::StoreError;
 use crate::schema::{forecast_history as h, forecast_lines as fl, forecasts as f};
 use crate::{new_id, Page};
-use chrono::NaiveDateTime;
+use chrono::{NaiveDateTime, Timelike};
 use diesel::prelude::*;
 use domain::forecast::{EmployerSection, ForecastLine, QuotaUsage};
 use domain::occupation::OccupationCode;
@@ -196,10 +196,7 @@ pub fn insert_lines(
     if !rows.is_empty() {
         // One statement for all lines (a forecast may hold 200). Multi-row
         // inserts are per backend in diesel, so the variant is matched.
-        match conn {
-            DbConnection::Pg(c) => diesel::insert_into(fl::table).values(rows).execute(c)?,
-            DbConnection::Sqlite(c) => diesel::insert_into(fl::table).values(rows).execute(c)?,
-        };
+        crate::raw::per_backend!(conn, |c| diesel::insert_into(fl::table).values(rows).execute(c)?);
     }
     Ok(ids)
 }
@@ -235,10 +232,7 @@ pub fn append_history(
         })
         .collect();
     // One statement for every step (multi-row inserts are per backend in diesel).
-    match conn {
-        DbConnection::Pg(c) => diesel::insert_into(h::table).values(rows).execute(c)?,
-        DbConnection::Sqlite(c) => diesel::insert_into(h::table).values(rows).execute(c)?,
-    };
+    crate::raw::per_backend!(conn, |c| diesel::insert_into(h::table).values(rows).execute(c)?);
     Ok(())
 }
 
@@ -274,6 +268,50 @@ pub fn live_for(
     Ok(q.first(conn).optional()?)
 }
 
+/// What filing a forecast checks in the database, read in one statement
+/// (SPEC §11: the deadline-day write path has few round trips).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilingFacts {
+    /// The classification's version (`reference_versions`), to tell whether
+    /// the copy held in memory is current.
+    pub occupations_version: i64,
+    /// The campaigns' version, likewise.
+    pub campaigns_version: i64,
+    /// Whether the employer has a confirmed e-mail address (SPEC §3).
+    pub email_confirmed: bool,
+    /// The employer's live forecast of the year asked, if any (SPEC §15.2).
+    pub live_forecast: Option<String>,
+}
+
+/// The [`FilingFacts`] of employer `tin` for target year `year` (`None`:
+/// no year to look at).
+pub fn filing_facts(conn: &mut DbConnection, tin: &str, year: Option<i32>) -> Result<FilingFacts, StoreError> {
+    use crate::schema::employer_contacts as ec;
+    use crate::schema::reference_versions as rv;
+    let version = |name: &'static str| rv::table.filter(rv::name.eq(name)).select(rv::version).single_value();
+    let live = f::table
+        .filter(f::tin.eq(tin))
+        .filter(f::target_year.eq(year.unwrap_or(i32::MIN)))
+        .filter(f::status.ne(ForecastStatus::Withdrawn.as_str()))
+        .select(f::id)
+        .limit(1)
+        .single_value();
+    let confirmed = ec::table
+        .filter(ec::tin.eq(tin))
+        .filter(ec::confirmed_at.is_not_null())
+        .filter(ec::email.is_not_null())
+        .select(ec::tin)
+        .single_value();
+    let (occupations, campaigns, email, live): (Option<i64>, Option<i64>, Option<String>, Option<String>) =
+        diesel::select((version("occupations"), version("campaigns"), confirmed, live)).get_result(conn)?;
+    Ok(FilingFacts {
+        occupations_version: occupations.unwrap_or(0),
+        campaigns_version: campaigns.unwrap_or(0),
+        email_confirmed: email.is_some(),
+        live_forecast: live,
+    })
+}
+
 /// A second live forecast of one employer and year refused by the index:
 /// another transaction filed it since this one looked, so this one runs
 /// again and finds it.
@@ -285,10 +323,14 @@ fn lost_to_a_twin(e: diesel::result::Error) -> StoreError {
     }
 }
 
-/// Inserts a forecast (version 1) and its lines; its new id.
-pub fn insert(conn: &mut DbConnection, new: &NewForecast<'_>, at: NaiveDateTime) -> Result<String, StoreError> {
+/// Inserts a forecast (version 1) and its lines, and returns it as stored,
+/// built from what was written: no read-back (SPEC §11). `at` is kept to
+/// the microsecond, the precision both databases store, so the answer is
+/// what a later read returns.
+pub fn insert(conn: &mut DbConnection, new: &NewForecast<'_>, at: NaiveDateTime) -> Result<ForecastRecord, StoreError> {
+    let at = at.with_nanosecond(at.nanosecond() / 1_000 * 1_000).unwrap_or(at);
     let id = new_id();
-    diesel::insert_into(f::table)
+    let number: i64 = diesel::insert_into(f::table)
         .values((
             f::id.eq(&id),
             f::tin.eq(new.tin),
@@ -305,10 +347,58 @@ pub fn insert(conn: &mut DbConnection, new: &NewForecast<'_>, at: NaiveDateTime)
             f::foreigners_total.eq(foreigners_total(new.lines)),
             f::search_text.eq(lines_search_text(new.lines)),
         ))
-        .execute(conn)
+        .returning(f::number)
+        .get_result(conn)
         .map_err(lost_to_a_twin)?;
-    insert_lines(conn, &id, new.lines, 1)?;
-    Ok(id)
+    let line_ids = insert_lines(conn, &id, new.lines, 1)?;
+    let s = new.section;
+    let row = ForecastRow {
+        number,
+        id,
+        tin: new.tin.to_owned(),
+        target_year: new.target_year,
+        status: new.status.as_str().to_owned(),
+        version: 1,
+        created_at: at,
+        updated_at: at,
+        submitted_at: new.submitted.then_some(at),
+        notification: None,
+        person_type: s.person_type.as_str().to_owned(),
+        organization_name: s.organization_name.clone(),
+        legal_form: s.legal_form.clone(),
+        name: s.name.clone(),
+        surname: s.surname.clone(),
+        patronymic: s.patronymic.clone(),
+        legal_address: s.legal_address.clone(),
+        current_address: s.current_address.clone(),
+        workplace_address: s.workplace_address.clone(),
+        tin_issued_on: s.tin_issued_on,
+        employees_total: s.employees_total,
+        foreign_workers: s.foreign_workers,
+        economic_activity: s.economic_activity.clone(),
+        line_count: line_count(new.lines),
+        foreigners_total: foreigners_total(new.lines),
+        correction_due: None,
+        other_notification: None,
+    };
+    let lines = new
+        .lines
+        .iter()
+        .zip(line_ids)
+        .zip(1..)
+        .map(|((l, id), position)| LineRow {
+            id,
+            position,
+            occupation_code: l.occupation_code.to_string(),
+            occupation_title: l.occupation_title.clone(),
+            demand_total: l.demand_total,
+            demand_foreigners: l.demand_foreigners,
+            justification: l.justification.clone(),
+            quota_usage: l.quota_usage.as_str().to_owned(),
+            note: l.note.clone(),
+        })
+        .collect();
+    Ok(ForecastRecord { row, lines })
 }
 
 #[allow(clippy::type_complexity)]
