@@ -55,6 +55,17 @@ serve() {
   echo "the server did not become ready:"; tail -20 "$work/server.log"; exit 1
 }
 
+# cpu PID: CPU seconds (user + system) the process has used so far.
+cpu() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat"; }
+# pg_cpu: CPU seconds used by PostgreSQL so far: its live processes, and
+# the backends that ended (counted in the postmaster's children's time).
+pg_cpu() {
+  local hz post
+  hz="$(getconf CLK_TCK)"; post="$(pgrep -o -x postgres)"
+  { for p in $(pgrep -x postgres); do cat "/proc/$p/stat" 2>/dev/null; done; } \
+    | awk -v hz="$hz" -v post="$post" '{t += $14 + $15; if ($1 == post) t += $16 + $17} END {printf "%.2f", t / hz}'
+}
+
 # pct FILE...: p50 and p99 (ms) of pgbench's per-transaction logs.
 pct() {
   python3 - "$@" <<'PY'
@@ -131,11 +142,22 @@ slice=0
 for conns in "${conn_counts[@]}"; do
   serve "$url" "$conns"
   echo "== create-and-submit, $conns connections, ${seconds}s"
+  # PROFILE_DIR: a CPU profile of the server during the first run (perf).
+  if [ -n "${PROFILE_DIR:-}" ] && [ "$slice" = 0 ]; then
+    mkdir -p "$PROFILE_DIR"
+    perf record -e cpu-clock -F 499 -g -p "$server" -o "$PROFILE_DIR/perf.data" -- sleep "$seconds" 2>/dev/null &
+    perf_pid=$!
+  fi
+  api_cpu0="$(cpu "$server")"; pg_cpu0="$(pg_cpu)"
   api="$("$target/quota-load" --concurrency "$conns" --seconds "$seconds" --employers "$employers" --offset $((slice * employers)) --idempotency --post "$work/forecast.json" "$base/api/v1/forecasts")"
   slice=$((slice + 1))
   echo "API:     $api"
+  echo "CPU seconds during the API run: server $(awk -v a="$(cpu "$server")" -v b="$api_cpu0" 'BEGIN {printf "%.1f", a - b}'), PostgreSQL $(awk -v a="$(pg_cpu)" -v b="$pg_cpu0" 'BEGIN {printf "%.1f", a - b}') (of $((2 * seconds)) on 2 cores)"
+  if [ -n "${perf_pid:-}" ]; then wait "$perf_pid" || true; perf_pid=""; fi
+  pg_cpu0="$(pg_cpu)"
   pg="$(bench_pg "$work/create.sql" "$conns")"
   echo "pgbench: $pg"
+  echo "CPU seconds during the pgbench run: PostgreSQL $(awk -v a="$(pg_cpu)" -v b="$pg_cpu0" 'BEGIN {printf "%.1f", a - b}')"
   summary+=("create-and-submit PostgreSQL, $conns connections|$api|$pg")
 done
 # Statistics as autovacuum would leave them after the writes, for both readers.

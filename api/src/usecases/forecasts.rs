@@ -255,12 +255,10 @@ pub fn create(
         created_by: &caller.sub,
         submitted: input.submit,
     };
-    let record = store::insert(conn, &new, at)?;
     let created = (None, ForecastStatus::Draft);
     let steps: &[(Option<ForecastStatus>, ForecastStatus)] =
         if input.submit { &[created, (Some(ForecastStatus::Draft), status)] } else { &[created] };
-    store::append_history(conn, &record.row.id, steps, actor(caller, Role::Employer), None, record.row.created_at)?;
-    Ok(record)
+    Ok(store::insert(conn, &new, steps, actor(caller, Role::Employer), at)?)
 }
 
 /// The forecast `id` with its lines, if `caller` may see it.

@@ -3,6 +3,7 @@
 //! rules (who may, which transition, validation) are the use case's. A
 //! `tin` scope limits what is found to one employer's forecasts (`None`: all).
 
+mod file_pg;
 mod list;
 
 pub use list::{list, ListFilter, SortKey};
@@ -174,9 +175,21 @@ pub fn insert_lines(
     first_position: i32,
 ) -> Result<Vec<String>, StoreError> {
     let ids: Vec<String> = lines.iter().map(|_| new_id()).collect();
+    insert_line_rows(conn, forecast_id, lines, &ids, first_position)?;
+    Ok(ids)
+}
+
+/// Inserts `lines` with the given ids, in one statement.
+fn insert_line_rows(
+    conn: &mut DbConnection,
+    forecast_id: &str,
+    lines: &[ForecastLine],
+    ids: &[String],
+    first_position: i32,
+) -> Result<(), StoreError> {
     let rows: Vec<_> = lines
         .iter()
-        .zip(&ids)
+        .zip(ids)
         .enumerate()
         .map(|(i, (l, id))| {
             (
@@ -198,7 +211,7 @@ pub fn insert_lines(
         // inserts are per backend in diesel, so the variant is matched.
         crate::raw::per_backend!(conn, |c| diesel::insert_into(fl::table).values(rows).execute(c)?);
     }
-    Ok(ids)
+    Ok(())
 }
 
 /// Who made a change, as the history records it.
@@ -323,34 +336,97 @@ fn lost_to_a_twin(e: diesel::result::Error) -> StoreError {
     }
 }
 
-/// Inserts a forecast (version 1) and its lines, and returns it as stored,
-/// built from what was written: no read-back (SPEC §11). `at` is kept to
-/// the microsecond, the precision both databases store, so the answer is
-/// what a later read returns.
-pub fn insert(conn: &mut DbConnection, new: &NewForecast<'_>, at: NaiveDateTime) -> Result<ForecastRecord, StoreError> {
+/// Inserts a forecast (version 1), its lines and its history `steps`, and
+/// returns it as stored, built from what was written: no read-back (SPEC
+/// §11). On PostgreSQL this is one prepared statement ([`file_pg`]). `at`
+/// is kept to the microsecond, the precision both databases store, so the
+/// answer is what a later read returns.
+pub fn insert(
+    conn: &mut DbConnection,
+    new: &NewForecast<'_>,
+    steps: &[(Option<ForecastStatus>, ForecastStatus)],
+    actor: Actor<'_>,
+    at: NaiveDateTime,
+) -> Result<ForecastRecord, StoreError> {
     let at = at.with_nanosecond(at.nanosecond() / 1_000 * 1_000).unwrap_or(at);
     let id = new_id();
-    let number: i64 = diesel::insert_into(f::table)
-        .values((
-            f::id.eq(&id),
-            f::tin.eq(new.tin),
-            f::target_year.eq(new.target_year),
-            f::status.eq(new.status.as_str()),
-            f::version.eq(1_i64),
-            f::created_at.eq(at),
-            f::updated_at.eq(at),
-            f::submitted_at.eq(new.submitted.then_some(at)),
-            f::created_by.eq(new.created_by),
-            section_values(new.section),
-            f::activity_section.eq(activity_section(new.section)),
-            f::line_count.eq(line_count(new.lines)),
-            f::foreigners_total.eq(foreigners_total(new.lines)),
-            f::search_text.eq(lines_search_text(new.lines)),
-        ))
-        .returning(f::number)
-        .get_result(conn)
-        .map_err(lost_to_a_twin)?;
-    let line_ids = insert_lines(conn, &id, new.lines, 1)?;
+    let line_ids: Vec<String> = new.lines.iter().map(|_| new_id()).collect();
+    match conn {
+        DbConnection::Pg(c) => {
+            let s = new.section;
+            let q = file_pg::FileForecast {
+                id: id.clone(),
+                tin: new.tin.to_owned(),
+                target_year: new.target_year,
+                status: new.status.as_str().to_owned(),
+                at,
+                submitted_at: new.submitted.then_some(at),
+                created_by: new.created_by.to_owned(),
+                person_type: s.person_type.as_str().to_owned(),
+                organization_name: s.organization_name.clone(),
+                legal_form: s.legal_form.clone(),
+                name: s.name.clone(),
+                surname: s.surname.clone(),
+                patronymic: s.patronymic.clone(),
+                legal_address: s.legal_address.clone(),
+                current_address: s.current_address.clone(),
+                workplace_address: s.workplace_address.clone(),
+                tin_issued_on: s.tin_issued_on,
+                employees_total: s.employees_total,
+                foreign_workers: s.foreign_workers,
+                economic_activity: s.economic_activity.clone(),
+                employer_search: fold(&s.display_name()),
+                activity_section: activity_section(s),
+                line_count: line_count(new.lines),
+                foreigners_total: foreigners_total(new.lines),
+                search_text: lines_search_text(new.lines),
+                line_ids: line_ids.clone(),
+                positions: (1..).take(new.lines.len()).collect(),
+                codes: new.lines.iter().map(|l| l.occupation_code.to_string()).collect(),
+                titles: new.lines.iter().map(|l| l.occupation_title.clone()).collect(),
+                totals: new.lines.iter().map(|l| l.demand_total).collect(),
+                foreigners: new.lines.iter().map(|l| l.demand_foreigners).collect(),
+                justifications: new.lines.iter().map(|l| l.justification.clone()).collect(),
+                usages: new.lines.iter().map(|l| l.quota_usage.as_str().to_owned()).collect(),
+                notes: new.lines.iter().map(|l| l.note.clone()).collect(),
+                history_from: steps.iter().map(|(f, _)| f.map(|s| s.as_str().to_owned())).collect(),
+                history_to: steps.iter().map(|(_, t)| t.as_str().to_owned()).collect(),
+                actor: actor.sub.to_owned(),
+                role: actor.role.to_owned(),
+            };
+            let number = file_pg::run(c, q).map_err(lost_to_a_twin)?;
+            Ok(record(new, id, number, line_ids, at))
+        }
+        DbConnection::Sqlite(_) => {
+            let number: i64 = diesel::insert_into(f::table)
+                .values((
+                    f::id.eq(&id),
+                    f::tin.eq(new.tin),
+                    f::target_year.eq(new.target_year),
+                    f::status.eq(new.status.as_str()),
+                    f::version.eq(1_i64),
+                    f::created_at.eq(at),
+                    f::updated_at.eq(at),
+                    f::submitted_at.eq(new.submitted.then_some(at)),
+                    f::created_by.eq(new.created_by),
+                    section_values(new.section),
+                    f::activity_section.eq(activity_section(new.section)),
+                    f::line_count.eq(line_count(new.lines)),
+                    f::foreigners_total.eq(foreigners_total(new.lines)),
+                    f::search_text.eq(lines_search_text(new.lines)),
+                ))
+                .returning(f::number)
+                .get_result(conn)
+                .map_err(lost_to_a_twin)?;
+            insert_line_rows(conn, &id, new.lines, &line_ids, 1)?;
+            append_history(conn, &id, steps, actor, None, at)?;
+            Ok(record(new, id, number, line_ids, at))
+        }
+    }
+}
+
+/// The record of a forecast just inserted, from what was written.
+fn record(new: &NewForecast<'_>, id: String, number: i64, line_ids: Vec<String>, at: NaiveDateTime) -> ForecastRecord {
     let s = new.section;
     let row = ForecastRow {
         number,
@@ -398,7 +474,7 @@ pub fn insert(conn: &mut DbConnection, new: &NewForecast<'_>, at: NaiveDateTime)
             note: l.note.clone(),
         })
         .collect();
-    Ok(ForecastRecord { row, lines })
+    ForecastRecord { row, lines }
 }
 
 #[allow(clippy::type_complexity)]
