@@ -5,68 +5,58 @@
 //! connection. Diesel caches a statement only when its text cannot vary,
 //! which a multi-row `VALUES` list does, hence this hand-written query.
 
-use chrono::{NaiveDate, NaiveDateTime};
+use super::{Actor, ForecastRecord, ForecastRow};
 use diesel::pg::Pg;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::sql_types::{Array, BigInt, Date, Integer, Nullable, Text, Timestamp};
 use diesel::{PgConnection, QueryResult, RunQueryDsl};
+use domain::status::ForecastStatus;
 
-/// Everything one filing writes, in column order.
-pub(super) struct FileForecast {
-    pub id: String,
-    pub tin: String,
-    pub target_year: i32,
-    pub status: String,
-    pub at: NaiveDateTime,
-    pub submitted_at: Option<NaiveDateTime>,
-    pub created_by: String,
-    pub person_type: String,
-    pub organization_name: Option<String>,
-    pub legal_form: Option<String>,
-    pub name: Option<String>,
-    pub surname: Option<String>,
-    pub patronymic: Option<String>,
-    pub legal_address: String,
-    pub current_address: String,
-    pub workplace_address: String,
-    pub tin_issued_on: NaiveDate,
-    pub employees_total: i64,
-    pub foreign_workers: i64,
-    pub economic_activity: String,
+/// The columns of a forecast that its record does not carry.
+pub(super) struct Derived<'a> {
+    pub created_by: &'a str,
+    /// The folded display name of the employer, for staff search.
     pub employer_search: String,
     pub activity_section: String,
-    pub line_count: i32,
-    pub foreigners_total: i64,
+    /// What list search matches on the lines.
     pub search_text: String,
-    pub line_ids: Vec<String>,
-    pub positions: Vec<i32>,
-    pub codes: Vec<String>,
-    pub titles: Vec<String>,
-    pub totals: Vec<i64>,
-    pub foreigners: Vec<i64>,
-    pub justifications: Vec<String>,
-    pub usages: Vec<String>,
-    pub notes: Vec<Option<String>>,
-    pub history_from: Vec<Option<String>>,
-    pub history_to: Vec<String>,
-    pub actor: String,
-    pub role: String,
 }
 
-impl QueryId for FileForecast {
-    type QueryId = FileForecast;
-    // The text never varies (see the module's comment), so it is cached.
+/// One filing: the record to write (its number aside), the lines and the
+/// history as one array per column.
+struct FileForecast<'a> {
+    row: &'a ForecastRow,
+    derived: Derived<'a>,
+    line_ids: Vec<&'a str>,
+    positions: Vec<i32>,
+    codes: Vec<&'a str>,
+    titles: Vec<&'a str>,
+    totals: Vec<i64>,
+    foreigners: Vec<i64>,
+    justifications: Vec<&'a str>,
+    usages: Vec<&'a str>,
+    notes: Vec<Option<&'a str>>,
+    history_from: Vec<Option<&'static str>>,
+    history_to: Vec<&'static str>,
+    actor: Actor<'a>,
+}
+
+/// The statement's identity for diesel's cache: its text never varies.
+pub(super) struct FileForecastQuery;
+
+impl QueryId for FileForecast<'_> {
+    type QueryId = FileForecastQuery;
     const HAS_STATIC_QUERY_ID: bool = true;
 }
 
-impl Query for FileForecast {
+impl Query for FileForecast<'_> {
     /// The new forecast's number.
     type SqlType = BigInt;
 }
 
-impl RunQueryDsl<PgConnection> for FileForecast {}
+impl RunQueryDsl<PgConnection> for FileForecast<'_> {}
 
-impl QueryFragment<Pg> for FileForecast {
+impl QueryFragment<Pg> for FileForecast<'_> {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
         out.push_sql(
             "WITH f AS (INSERT INTO forecasts (id, tin, target_year, status, version, created_at, updated_at, \
@@ -75,47 +65,49 @@ impl QueryFragment<Pg> for FileForecast {
              economic_activity, employer_search, activity_section, line_count, foreigners_total, search_text) \
              VALUES (",
         );
-        out.push_bind_param::<Text, _>(&self.id)?;
+        out.push_bind_param::<Text, _>(&self.row.id)?;
         out.push_sql(", ");
-        out.push_bind_param::<Text, _>(&self.tin)?;
+        out.push_bind_param::<Text, _>(&self.row.tin)?;
         out.push_sql(", ");
-        out.push_bind_param::<Integer, _>(&self.target_year)?;
+        out.push_bind_param::<Integer, _>(&self.row.target_year)?;
         out.push_sql(", ");
-        out.push_bind_param::<Text, _>(&self.status)?;
+        out.push_bind_param::<Text, _>(&self.row.status)?;
         out.push_sql(", 1, ");
-        out.push_bind_param::<Timestamp, _>(&self.at)?;
+        out.push_bind_param::<Timestamp, _>(&self.row.created_at)?;
         out.push_sql(", ");
-        out.push_bind_param::<Timestamp, _>(&self.at)?;
+        out.push_bind_param::<Timestamp, _>(&self.row.created_at)?;
         out.push_sql(", ");
-        out.push_bind_param::<Nullable<Timestamp>, _>(&self.submitted_at)?;
+        out.push_bind_param::<Nullable<Timestamp>, _>(&self.row.submitted_at)?;
         out.push_sql(", ");
-        out.push_bind_param::<Text, _>(&self.created_by)?;
+        out.push_bind_param::<Text, _>(&self.derived.created_by)?;
         out.push_sql(", ");
-        out.push_bind_param::<Text, _>(&self.person_type)?;
-        for v in [&self.organization_name, &self.legal_form, &self.name, &self.surname, &self.patronymic] {
+        out.push_bind_param::<Text, _>(&self.row.person_type)?;
+        for v in
+            [&self.row.organization_name, &self.row.legal_form, &self.row.name, &self.row.surname, &self.row.patronymic]
+        {
             out.push_sql(", ");
             out.push_bind_param::<Nullable<Text>, _>(v)?;
         }
-        for v in [&self.legal_address, &self.current_address, &self.workplace_address] {
+        for v in [&self.row.legal_address, &self.row.current_address, &self.row.workplace_address] {
             out.push_sql(", ");
             out.push_bind_param::<Text, _>(v)?;
         }
         out.push_sql(", ");
-        out.push_bind_param::<Date, _>(&self.tin_issued_on)?;
+        out.push_bind_param::<Date, _>(&self.row.tin_issued_on)?;
         out.push_sql(", ");
-        out.push_bind_param::<BigInt, _>(&self.employees_total)?;
+        out.push_bind_param::<BigInt, _>(&self.row.employees_total)?;
         out.push_sql(", ");
-        out.push_bind_param::<BigInt, _>(&self.foreign_workers)?;
-        for v in [&self.economic_activity, &self.employer_search, &self.activity_section] {
+        out.push_bind_param::<BigInt, _>(&self.row.foreign_workers)?;
+        for v in [&self.row.economic_activity, &self.derived.employer_search, &self.derived.activity_section] {
             out.push_sql(", ");
             out.push_bind_param::<Text, _>(v)?;
         }
         out.push_sql(", ");
-        out.push_bind_param::<Integer, _>(&self.line_count)?;
+        out.push_bind_param::<Integer, _>(&self.row.line_count)?;
         out.push_sql(", ");
-        out.push_bind_param::<BigInt, _>(&self.foreigners_total)?;
+        out.push_bind_param::<BigInt, _>(&self.row.foreigners_total)?;
         out.push_sql(", ");
-        out.push_bind_param::<Text, _>(&self.search_text)?;
+        out.push_bind_param::<Text, _>(&self.derived.search_text)?;
         out.push_sql(
             ") RETURNING id, number), \
              l AS (INSERT INTO forecast_lines (id, forecast_id, position, occupation_code, occupation_title, \
@@ -145,11 +137,11 @@ impl QueryFragment<Pg> for FileForecast {
              h AS (INSERT INTO forecast_history (forecast_id, from_status, to_status, actor, role, reason, at) \
              SELECT f.id, s.from_status, s.to_status, ",
         );
-        out.push_bind_param::<Text, _>(&self.actor)?;
+        out.push_bind_param::<Text, _>(&self.actor.sub)?;
         out.push_sql(", ");
-        out.push_bind_param::<Text, _>(&self.role)?;
+        out.push_bind_param::<Text, _>(&self.actor.role)?;
         out.push_sql(", NULL, ");
-        out.push_bind_param::<Timestamp, _>(&self.at)?;
+        out.push_bind_param::<Timestamp, _>(&self.row.created_at)?;
         out.push_sql(" FROM f, unnest(");
         out.push_bind_param::<Array<Nullable<Text>>, _>(&self.history_from)?;
         out.push_sql(", ");
@@ -160,7 +152,31 @@ impl QueryFragment<Pg> for FileForecast {
     }
 }
 
-/// Runs the filing; the new forecast's number.
-pub(super) fn run(conn: &mut PgConnection, q: FileForecast) -> QueryResult<i64> {
-    q.get_result(conn)
+/// Writes `rec` (its number aside) with its history `steps`; the new
+/// forecast's number.
+pub(super) fn run(
+    conn: &mut PgConnection,
+    rec: &ForecastRecord,
+    derived: Derived<'_>,
+    steps: &[(Option<ForecastStatus>, ForecastStatus)],
+    actor: Actor<'_>,
+) -> QueryResult<i64> {
+    let lines = &rec.lines;
+    FileForecast {
+        row: &rec.row,
+        derived,
+        line_ids: lines.iter().map(|l| l.id.as_str()).collect(),
+        positions: lines.iter().map(|l| l.position).collect(),
+        codes: lines.iter().map(|l| l.occupation_code.as_str()).collect(),
+        titles: lines.iter().map(|l| l.occupation_title.as_str()).collect(),
+        totals: lines.iter().map(|l| l.demand_total).collect(),
+        foreigners: lines.iter().map(|l| l.demand_foreigners).collect(),
+        justifications: lines.iter().map(|l| l.justification.as_str()).collect(),
+        usages: lines.iter().map(|l| l.quota_usage.as_str()).collect(),
+        notes: lines.iter().map(|l| l.note.as_deref()).collect(),
+        history_from: steps.iter().map(|(f, _)| f.map(ForecastStatus::as_str)).collect(),
+        history_to: steps.iter().map(|(_, t)| t.as_str()).collect(),
+        actor,
+    }
+    .get_result(conn)
 }

@@ -349,58 +349,21 @@ pub fn insert(
     at: NaiveDateTime,
 ) -> Result<ForecastRecord, StoreError> {
     let at = at.with_nanosecond(at.nanosecond() / 1_000 * 1_000).unwrap_or(at);
-    let id = new_id();
     let line_ids: Vec<String> = new.lines.iter().map(|_| new_id()).collect();
-    match conn {
-        DbConnection::Pg(c) => {
-            let s = new.section;
-            let q = file_pg::FileForecast {
-                id: id.clone(),
-                tin: new.tin.to_owned(),
-                target_year: new.target_year,
-                status: new.status.as_str().to_owned(),
-                at,
-                submitted_at: new.submitted.then_some(at),
-                created_by: new.created_by.to_owned(),
-                person_type: s.person_type.as_str().to_owned(),
-                organization_name: s.organization_name.clone(),
-                legal_form: s.legal_form.clone(),
-                name: s.name.clone(),
-                surname: s.surname.clone(),
-                patronymic: s.patronymic.clone(),
-                legal_address: s.legal_address.clone(),
-                current_address: s.current_address.clone(),
-                workplace_address: s.workplace_address.clone(),
-                tin_issued_on: s.tin_issued_on,
-                employees_total: s.employees_total,
-                foreign_workers: s.foreign_workers,
-                economic_activity: s.economic_activity.clone(),
-                employer_search: fold(&s.display_name()),
-                activity_section: activity_section(s),
-                line_count: line_count(new.lines),
-                foreigners_total: foreigners_total(new.lines),
-                search_text: lines_search_text(new.lines),
-                line_ids: line_ids.clone(),
-                positions: (1..).take(new.lines.len()).collect(),
-                codes: new.lines.iter().map(|l| l.occupation_code.to_string()).collect(),
-                titles: new.lines.iter().map(|l| l.occupation_title.clone()).collect(),
-                totals: new.lines.iter().map(|l| l.demand_total).collect(),
-                foreigners: new.lines.iter().map(|l| l.demand_foreigners).collect(),
-                justifications: new.lines.iter().map(|l| l.justification.clone()).collect(),
-                usages: new.lines.iter().map(|l| l.quota_usage.as_str().to_owned()).collect(),
-                notes: new.lines.iter().map(|l| l.note.clone()).collect(),
-                history_from: steps.iter().map(|(f, _)| f.map(|s| s.as_str().to_owned())).collect(),
-                history_to: steps.iter().map(|(_, t)| t.as_str().to_owned()).collect(),
-                actor: actor.sub.to_owned(),
-                role: actor.role.to_owned(),
-            };
-            let number = file_pg::run(c, q).map_err(lost_to_a_twin)?;
-            Ok(record(new, id, number, line_ids, at))
-        }
+    // The number is the database's; the rest is known before the insert.
+    let mut rec = record(new, new_id(), 0, line_ids, at);
+    let derived = file_pg::Derived {
+        created_by: new.created_by,
+        employer_search: fold(&new.section.display_name()),
+        activity_section: activity_section(new.section),
+        search_text: lines_search_text(new.lines),
+    };
+    rec.row.number = match conn {
+        DbConnection::Pg(c) => file_pg::run(c, &rec, derived, steps, actor).map_err(lost_to_a_twin)?,
         DbConnection::Sqlite(_) => {
-            let number: i64 = diesel::insert_into(f::table)
+            let number = diesel::insert_into(f::table)
                 .values((
-                    f::id.eq(&id),
+                    f::id.eq(&rec.row.id),
                     f::tin.eq(new.tin),
                     f::target_year.eq(new.target_year),
                     f::status.eq(new.status.as_str()),
@@ -408,21 +371,23 @@ pub fn insert(
                     f::created_at.eq(at),
                     f::updated_at.eq(at),
                     f::submitted_at.eq(new.submitted.then_some(at)),
-                    f::created_by.eq(new.created_by),
+                    f::created_by.eq(derived.created_by),
                     section_values(new.section),
-                    f::activity_section.eq(activity_section(new.section)),
-                    f::line_count.eq(line_count(new.lines)),
-                    f::foreigners_total.eq(foreigners_total(new.lines)),
-                    f::search_text.eq(lines_search_text(new.lines)),
+                    f::activity_section.eq(&derived.activity_section),
+                    f::line_count.eq(rec.row.line_count),
+                    f::foreigners_total.eq(rec.row.foreigners_total),
+                    f::search_text.eq(&derived.search_text),
                 ))
                 .returning(f::number)
                 .get_result(conn)
                 .map_err(lost_to_a_twin)?;
-            insert_line_rows(conn, &id, new.lines, &line_ids, 1)?;
-            append_history(conn, &id, steps, actor, None, at)?;
-            Ok(record(new, id, number, line_ids, at))
+            let ids: Vec<String> = rec.lines.iter().map(|l| l.id.clone()).collect();
+            insert_line_rows(conn, &rec.row.id, new.lines, &ids, 1)?;
+            append_history(conn, &rec.row.id, steps, actor, None, at)?;
+            number
         }
-    }
+    };
+    Ok(rec)
 }
 
 /// The record of a forecast just inserted, from what was written.
