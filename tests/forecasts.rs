@@ -437,3 +437,27 @@ async fn the_created_answer_is_what_a_later_read_returns() {
     assert_eq!(created.body["status"], "submitted");
     assert_eq!(created.body["lines"][1]["note"], "Mövsümi iş");
 }
+
+/// An expired key is free again even before the worker purges it: the claim
+/// takes it over in the same statement (and only an expired one).
+#[tokio::test]
+async fn an_expired_key_is_taken_over_before_any_purge() {
+    let app = spawn().await;
+    app.state.worker_stopped.store(true, std::sync::atomic::Ordering::SeqCst);
+    let emp = app.employer(TIN_A);
+    let key = [("Idempotency-Key", "erp-reused")];
+    let first =
+        app.send(Method::POST, "/api/v1/forecasts", Some(&emp), Some(&forecast_body(TIN_A, json!([]))), &key).await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
+    // 47 hours on, another request under the key is refused.
+    app.clock.set("2026-05-17T08:00:00Z".parse().unwrap());
+    let other = forecast_for(TIN_A, 2028, json!([]));
+    let r = app.send(Method::POST, "/api/v1/forecasts", Some(&emp), Some(&other), &key).await;
+    assert_eq!(r.body["type"], "/problems/idempotency-key-reused", "{}", r.body);
+    // 49 hours on, the same request is a new one.
+    app.clock.set("2026-05-17T10:00:00Z".parse().unwrap());
+    let r = app.send(Method::POST, "/api/v1/forecasts", Some(&emp), Some(&other), &key).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.body["target_year"], 2028);
+    assert!(r.header("idempotent-replayed").is_none());
+}

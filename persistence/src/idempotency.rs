@@ -47,22 +47,35 @@ pub fn run<E: From<StoreError>>(
     // inserted, an expired one of this caller taken over, a live one left
     // alone (no row affected). A concurrent request with the same key waits
     // on this row, then finds it live and replays the answer it holds.
-    let blank = (
-        k::request_hash.eq(s.request_hash),
-        k::status_code.eq(0),
-        k::response_body.eq(""),
-        k::location.eq(None::<&str>),
-        k::etag.eq(None::<&str>),
-        k::created_at.eq(s.now),
-    );
-    let upsert = diesel::insert_into(k::table)
-        .values((k::caller.eq(s.caller), k::idem_key.eq(s.key), blank))
-        .on_conflict((k::caller, k::idem_key))
-        .do_update()
-        .set(blank);
-    // `ON CONFLICT … DO UPDATE … WHERE`: only an expired key is taken over.
-    let upsert = diesel::query_dsl::methods::FilterDsl::filter(upsert, k::created_at.lt(s.now - RETENTION));
-    let claimed = crate::raw::per_backend!(conn, |c| upsert.execute(c)).map_err(StoreError::from)?;
+    let expired_before = s.now - RETENTION;
+    let claimed = match conn {
+        DbConnection::Pg(c) => crate::idempotency_pg::Claim {
+            caller: s.caller,
+            key: s.key,
+            request_hash: s.request_hash,
+            now: s.now,
+            expired_before,
+        }
+        .execute(c),
+        DbConnection::Sqlite(c) => {
+            let blank = (
+                k::request_hash.eq(s.request_hash),
+                k::status_code.eq(0),
+                k::response_body.eq(""),
+                k::location.eq(None::<&str>),
+                k::etag.eq(None::<&str>),
+                k::created_at.eq(s.now),
+            );
+            let upsert = diesel::insert_into(k::table)
+                .values((k::caller.eq(s.caller), k::idem_key.eq(s.key), blank))
+                .on_conflict((k::caller, k::idem_key))
+                .do_update()
+                .set(blank);
+            // `ON CONFLICT … DO UPDATE … WHERE`: only an expired key is taken over.
+            diesel::query_dsl::methods::FilterDsl::filter(upsert, k::created_at.lt(expired_before)).execute(c)
+        }
+    }
+    .map_err(StoreError::from)?;
     if claimed == 0 {
         let (hash, status, body, location, etag): StoredRow = k::table
             .filter(k::caller.eq(s.caller))
@@ -84,15 +97,28 @@ pub fn run<E: From<StoreError>>(
         });
     }
     let resp = f(conn)?;
-    diesel::update(k::table.filter(k::caller.eq(s.caller)).filter(k::idem_key.eq(s.key)))
-        .set((
-            k::status_code.eq(i32::from(resp.status)),
-            k::response_body.eq(&resp.body),
-            k::location.eq(&resp.location),
-            k::etag.eq(&resp.etag),
-        ))
-        .execute(conn)
-        .map_err(StoreError::from)?;
+    let answer = crate::idempotency_pg::Answer {
+        caller: s.caller,
+        key: s.key,
+        status: i32::from(resp.status),
+        body: &resp.body,
+        location: resp.location.as_deref(),
+        etag: resp.etag.as_deref(),
+    };
+    match conn {
+        DbConnection::Pg(c) => answer.execute(c),
+        DbConnection::Sqlite(c) => {
+            diesel::update(k::table.filter(k::caller.eq(s.caller)).filter(k::idem_key.eq(s.key)))
+                .set((
+                    k::status_code.eq(answer.status),
+                    k::response_body.eq(answer.body),
+                    k::location.eq(answer.location),
+                    k::etag.eq(answer.etag),
+                ))
+                .execute(c)
+        }
+    }
+    .map_err(StoreError::from)?;
     Ok(resp)
 }
 

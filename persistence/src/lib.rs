@@ -8,6 +8,7 @@ pub mod forecasts;
 pub mod holidays;
 pub mod hqm;
 pub mod idempotency;
+mod idempotency_pg;
 pub mod identity;
 pub mod quota;
 pub(crate) mod raw;
