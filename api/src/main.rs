@@ -9,10 +9,6 @@ use domain::role::Role;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-/// See the `mimalloc` line of Cargo.toml: a measured share of the server's CPU.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[derive(Parser)]
 #[command(
     name = "quota-api",
