@@ -172,6 +172,24 @@ pub struct PlanHistoryEntry {
     pub at: DateTime<Utc>,
 }
 
+impl TryFrom<&persistence::quota::PlanHistoryRow> for PlanHistoryEntry {
+    type Error = persistence::StoreError;
+
+    /// A stored status or role that does not parse is corrupt data, never a default.
+    fn try_from(h: &persistence::quota::PlanHistoryRow) -> Result<Self, Self::Error> {
+        let status =
+            |column, s: &str| persistence::stored(column, s, domain::quota::PlanStatus::parse).map(PlanStatus::from);
+        Ok(PlanHistoryEntry {
+            from_status: h.from_status.as_deref().map(|s| status("quota_plan_history.from_status", s)).transpose()?,
+            to_status: status("quota_plan_history.to_status", &h.to_status)?,
+            action: h.action.clone(),
+            actor: h.actor.clone(),
+            role: persistence::stored("quota_plan_history.role", &h.role, domain::role::Role::parse)?.into(),
+            at: h.at.and_utc(),
+        })
+    }
+}
+
 /// The approved quota of one economic activity, and its use.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct QuotaActivity {

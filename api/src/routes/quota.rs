@@ -2,9 +2,7 @@
 //! (SPEC §5.2, §5.3).
 
 use crate::auth::Caller;
-use crate::dto::{
-    Allocation, AllocationInput, PlanHistoryEntry, PlanInput, PlanStatus, Quota, QuotaActivity, QuotaPlan,
-};
+use crate::dto::{Allocation, AllocationInput, PlanHistoryEntry, PlanInput, Quota, QuotaActivity, QuotaPlan};
 use crate::extract::{ActionHeaders, ChangeHeaders};
 use crate::extract::{IdempotencyKey, IfMatch, JsonBody, PageParams, Query};
 use crate::problem::ApiError;
@@ -15,7 +13,6 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use domain::policy::Permission;
 use domain::quota::PlanAction;
-use domain::role::Role;
 use persistence::quota as store;
 
 fn plan_response(status: StatusCode, p: &store::PlanRecord) -> HttpResponse {
@@ -39,9 +36,7 @@ pub async fn get_plan(
     caller: Caller,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.may(Permission::ReadQuotaPlan)?;
-    let y = crate::extract::path_year(&path)?;
-    let p = state.read(move |c| store::get_plan(c, y)).await?;
+    let p = uc::plan(&state, &caller, &path).await?;
     Ok(plan_response(StatusCode::OK, &p))
 }
 
@@ -177,24 +172,8 @@ pub async fn plan_history(
     path: web::Path<String>,
     q: Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.may(Permission::ReadQuotaPlan)?;
-    let y = crate::extract::path_year(&path)?;
-    let page = q.0.page()?;
-    let (rows, total) = state.read(move |c| store::plan_history_of(c, y, page)).await?;
-    let st = |column, s: &str| persistence::stored(column, s, domain::quota::PlanStatus::parse).map(PlanStatus::from);
-    let items: Vec<PlanHistoryEntry> = rows
-        .iter()
-        .map(|h| {
-            Ok(PlanHistoryEntry {
-                from_status: h.from_status.as_deref().map(|s| st("quota_plan_history.from_status", s)).transpose()?,
-                to_status: st("quota_plan_history.to_status", &h.to_status)?,
-                action: h.action.clone(),
-                actor: h.actor.clone(),
-                role: persistence::stored("quota_plan_history.role", &h.role, Role::parse)?.into(),
-                at: h.at.and_utc(),
-            })
-        })
-        .collect::<Result<_, persistence::StoreError>>()?;
+    let (rows, total, page) = uc::plan_history(&state, &caller, &path, &q.0).await?;
+    let items = rows.iter().map(PlanHistoryEntry::try_from).collect::<Result<Vec<_>, _>>()?;
     Ok(HttpResponse::Ok().json(crate::dto::Paged::new(items, page, total)))
 }
 

@@ -3,6 +3,7 @@
 
 use crate::auth::Caller;
 use crate::problem::{ApiError, ConflictKind};
+use crate::state::AppState;
 use chrono::NaiveDateTime;
 use domain::policy::Permission;
 use domain::quota::{
@@ -12,7 +13,7 @@ use domain::role::Role;
 use domain::FieldCode;
 use domain::{FieldError, ValidationErrors};
 use persistence::quota::{self as store, Actor, NewPermit, PlanRecord};
-use persistence::DbConnection;
+use persistence::{DbConnection, Page};
 
 fn refusal(r: PlanRefusal) -> ApiError {
     match r {
@@ -30,6 +31,29 @@ fn check_version(plan: &PlanRecord, expected: Option<i64>) -> Result<(), ApiErro
 
 fn actor<'a>(caller: &'a Caller, role: Role) -> Actor<'a> {
     Actor { sub: &caller.sub, role: role.as_str() }
+}
+
+/// The plan of the year `year` names in a path, for the roles that may read
+/// it (SPEC §5.2): the permission first, then the year (403 before 404).
+pub async fn plan(state: &AppState, caller: &Caller, year: &str) -> Result<PlanRecord, ApiError> {
+    caller.may(Permission::ReadQuotaPlan)?;
+    let y = crate::extract::path_year(year)?;
+    state.read(move |c| store::get_plan(c, y)).await
+}
+
+/// One page of the plan's history, oldest first, in the same order of
+/// checks as [`plan`].
+pub async fn plan_history(
+    state: &AppState,
+    caller: &Caller,
+    year: &str,
+    page: &crate::extract::PageParams,
+) -> Result<(Vec<store::PlanHistoryRow>, i64, Page), ApiError> {
+    caller.may(Permission::ReadQuotaPlan)?;
+    let y = crate::extract::path_year(year)?;
+    let page = page.page()?;
+    let (rows, total) = state.read(move |c| store::plan_history_of(c, y, page)).await?;
+    Ok((rows, total, page))
 }
 
 /// The Commission creates the draft plan of `year`, pre-filled with the
