@@ -4,9 +4,9 @@
 
 use chrono::NaiveDateTime;
 use diesel::pg::Pg;
-use diesel::query_builder::{AstPass, QueryFragment, QueryId};
+use diesel::query_builder::{AstPass, QueryFragment};
 use diesel::sql_types::{Integer, Nullable, Text, Timestamp};
-use diesel::{PgConnection, QueryResult, RunQueryDsl};
+use diesel::QueryResult;
 
 /// Claims `key` for `caller`: inserted, or an expired one (created before
 /// `expired_before`) taken over; a live one is left as it is (0 rows).
@@ -28,22 +28,8 @@ pub(crate) struct Answer<'a> {
     pub etag: Option<&'a str>,
 }
 
-/// The statements' identities for diesel's cache.
-pub(crate) struct ClaimQuery;
-pub(crate) struct AnswerQuery;
-
-impl QueryId for Claim<'_> {
-    type QueryId = ClaimQuery;
-    const HAS_STATIC_QUERY_ID: bool = true;
-}
-
-impl QueryId for Answer<'_> {
-    type QueryId = AnswerQuery;
-    const HAS_STATIC_QUERY_ID: bool = true;
-}
-
-impl RunQueryDsl<PgConnection> for Claim<'_> {}
-impl RunQueryDsl<PgConnection> for Answer<'_> {}
+crate::raw::fixed_pg_statement!(Claim, ClaimQuery);
+crate::raw::fixed_pg_statement!(Answer, AnswerQuery);
 
 impl QueryFragment<Pg> for Claim<'_> {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {

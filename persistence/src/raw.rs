@@ -62,4 +62,21 @@ macro_rules! per_backend {
     };
 }
 
-pub(crate) use {per_backend, raw_execute, raw_load};
+/// Marks a hand-written PostgreSQL statement whose text never varies, so
+/// diesel keeps it prepared per connection (its query builder re-plans
+/// every multi-row insert, upsert and `UPDATE`).
+macro_rules! fixed_pg_statement {
+    ($ty:ident, $marker:ident) => {
+        /// The statement's identity in diesel's statement cache.
+        pub(crate) struct $marker;
+
+        impl diesel::query_builder::QueryId for $ty<'_> {
+            type QueryId = $marker;
+            const HAS_STATIC_QUERY_ID: bool = true;
+        }
+
+        impl diesel::RunQueryDsl<diesel::PgConnection> for $ty<'_> {}
+    };
+}
+
+pub(crate) use {fixed_pg_statement, per_backend, raw_execute, raw_load};

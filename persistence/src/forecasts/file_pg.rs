@@ -7,7 +7,7 @@
 
 use super::{Actor, ForecastRecord, ForecastRow};
 use diesel::pg::Pg;
-use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
+use diesel::query_builder::{AstPass, Query, QueryFragment};
 use diesel::sql_types::{Array, BigInt, Date, Integer, Nullable, Text, Timestamp};
 use diesel::{PgConnection, QueryResult, RunQueryDsl};
 use domain::status::ForecastStatus;
@@ -41,20 +41,12 @@ struct FileForecast<'a> {
     actor: Actor<'a>,
 }
 
-/// The statement's identity for diesel's cache: its text never varies.
-pub(super) struct FileForecastQuery;
-
-impl QueryId for FileForecast<'_> {
-    type QueryId = FileForecastQuery;
-    const HAS_STATIC_QUERY_ID: bool = true;
-}
+crate::raw::fixed_pg_statement!(FileForecast, FileForecastQuery);
 
 impl Query for FileForecast<'_> {
     /// The new forecast's number.
     type SqlType = BigInt;
 }
-
-impl RunQueryDsl<PgConnection> for FileForecast<'_> {}
 
 impl QueryFragment<Pg> for FileForecast<'_> {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
