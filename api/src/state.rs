@@ -269,9 +269,7 @@ impl AppState {
     {
         self.blocking(move |db| db.write(f)).await
     }
-}
 
-impl AppState {
     /// Runs a creating or acting `POST` as one transaction under its
     /// `Idempotency-Key` (SPEC §7): a retry gets the first answer back.
     pub async fn idempotent(

@@ -107,12 +107,24 @@ fn check_submission(
     lines: usize,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
-    if persistence::identity::confirmed_email(conn, tin)?.is_none() {
+    let confirmed = persistence::identity::confirmed_email(conn, tin)?.is_some();
+    let (campaign, _) = persistence::campaigns::get(conn, target_year)?;
+    submission_allowed(confirmed, lines, &campaign, baku_date(now), correction_due)
+}
+
+/// The rules of [`check_submission`] on facts already read.
+fn submission_allowed(
+    email_confirmed: bool,
+    lines: usize,
+    campaign: &Campaign,
+    today: NaiveDate,
+    correction_due: Option<NaiveDate>,
+) -> Result<(), ApiError> {
+    if !email_confirmed {
         return Err(ApiError::Unprocessable(UnprocessableKind::EmailNotConfirmed));
     }
     check_submittable(lines)?;
-    let (campaign, _) = persistence::campaigns::get(conn, target_year)?;
-    campaign.check_submission(baku_date(now), correction_due).map_err(ApiError::Calendar)
+    campaign.check_submission(today, correction_due).map_err(ApiError::Calendar)
 }
 
 /// The `correction_due` of a forecast being submitted from `from`: a
@@ -234,16 +246,12 @@ pub fn create(
             Some(f) if filing_tin == Some(section.tin.as_str()) => f.email_confirmed,
             _ => persistence::identity::confirmed_email(conn, section.tin.as_str())?.is_some(),
         };
-        if !confirmed {
-            return Err(ApiError::Unprocessable(UnprocessableKind::EmailNotConfirmed));
-        }
-        check_submittable(lines.len())?;
         let campaign = if calendar_current {
             memo.campaigns.of(target_year)
         } else {
             persistence::campaigns::get(conn, target_year)?.0
         };
-        campaign.check_submission(today, None).map_err(ApiError::Calendar)?;
+        submission_allowed(confirmed, lines.len(), &campaign, today, None)?;
     }
     let at = now.naive_utc();
     let new = NewForecast {
