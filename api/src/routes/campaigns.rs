@@ -1,12 +1,11 @@
 //! The campaign calendar of each target year (SPEC §4.4).
 
+use super::{Id, Reply, State};
 use crate::auth::Caller;
 use crate::dto::Campaign;
 use crate::extract::JsonBody;
-use crate::problem::ApiError;
-use crate::state::AppState;
 use crate::usecases::campaigns;
-use actix_web::{web, HttpResponse};
+use actix_web::HttpResponse;
 
 /// Read a campaign
 ///
@@ -18,11 +17,7 @@ use actix_web::{web, HttpResponse};
     responses((status = 200, description = "The calendar", body = Campaign)),
     security(("bearer" = []))
 )]
-pub async fn get(
-    state: web::Data<AppState>,
-    _caller: Caller,
-    path: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn get(state: State, _caller: Caller, path: Id) -> Reply {
     let y = crate::extract::path_year(&path)?;
     let (c, custom) = campaigns::read(&state, y).await?;
     Ok(HttpResponse::Ok().json(Campaign::from_domain(&c, custom)))
@@ -38,12 +33,7 @@ pub async fn get(
     responses((status = 200, description = "The calendar as stored", body = Campaign)),
     security(("bearer" = []))
 )]
-pub async fn put(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<String>,
-    body: JsonBody<Campaign>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn put(state: State, caller: Caller, path: Id, body: JsonBody<Campaign>) -> Reply {
     let y = crate::extract::path_year(&path)?;
     let c = campaigns::set(&state, &caller, y, body.value.to_domain()).await?;
     Ok(HttpResponse::Ok().json(Campaign::from_domain(&c, true)))

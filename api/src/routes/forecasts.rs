@@ -1,5 +1,6 @@
 //! The forecast: the employer's lifecycle and the officers' actions (SPEC §4, §13).
 
+use super::{Id, Reply, State};
 use crate::auth::Caller;
 use crate::dto::{
     AcceptInput, Forecast, ForecastCreate, ForecastReplace, ForecastStatus, ForecastSummary, HistoryEntry, LineInput,
@@ -8,7 +9,7 @@ use crate::dto::{
 use crate::extract::{ActionHeaders, ChangeHeaders};
 use crate::extract::{IdempotencyKey, IfMatch, JsonBody, OptionalJsonBody, PageParams, Query};
 use crate::problem::ApiError;
-use crate::state::{json_with_etag, stored, AppState};
+use crate::state::{json_with_etag, stored};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use domain::FieldCode;
@@ -46,12 +47,12 @@ fn location(id: &str) -> String {
     security(("bearer" = []))
 )]
 pub async fn create(
-    state: web::Data<AppState>,
+    state: State,
     req: HttpRequest,
     caller: Caller,
     key: IdempotencyKey,
     body: JsonBody<ForecastCreate>,
-) -> Result<HttpResponse, ApiError> {
+) -> Reply {
     let input = body.value;
     let new = uc::NewInput {
         target_year: input.target_year,
@@ -192,7 +193,7 @@ impl ListParams {
     responses((status = 200, description = "A page of forecasts", body = Paged<ForecastSummary>)),
     security(("bearer" = []))
 )]
-pub async fn list(state: web::Data<AppState>, caller: Caller, q: Query<ListParams>) -> Result<HttpResponse, ApiError> {
+pub async fn list(state: State, caller: Caller, q: Query<ListParams>) -> Reply {
     let q = q.0;
     let page = PageParams { page: q.page, per_page: q.per_page }.page()?;
     let filter = q.filter()?;
@@ -214,7 +215,7 @@ pub async fn list(state: web::Data<AppState>, caller: Caller, q: Query<ListParam
         (status = 304, description = "Your copy is current", headers(("ETag" = String, description = "The version")))),
     security(("bearer" = []))
 )]
-pub async fn get(state: web::Data<AppState>, caller: Caller, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn get(state: State, caller: Caller, id: Id) -> Reply {
     let id = id.into_inner();
     let rec = state.read_one(move |c| uc::get(c, &caller, &id)).await?;
     Ok(json_with_etag(StatusCode::OK, &Forecast::try_from(&rec)?, rec.row.version))
@@ -236,12 +237,12 @@ pub async fn get(state: web::Data<AppState>, caller: Caller, id: web::Path<Strin
     security(("bearer" = []))
 )]
 pub async fn replace(
-    state: web::Data<AppState>,
+    state: State,
     caller: Caller,
-    id: web::Path<String>,
+    id: Id,
     if_match: IfMatch,
     body: JsonBody<ForecastReplace>,
-) -> Result<HttpResponse, ApiError> {
+) -> Reply {
     let id = id.into_inner();
     let target_year = body.value.target_year;
     let employer = body.value.employer.to_domain();
@@ -269,12 +270,7 @@ pub async fn replace(
     ),
     security(("bearer" = []))
 )]
-pub async fn delete(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<String>,
-    if_match: IfMatch,
-) -> Result<HttpResponse, ApiError> {
+pub async fn delete(state: State, caller: Caller, id: Id, if_match: IfMatch) -> Reply {
     let id = id.into_inner();
     state.write(move |c| uc::delete(c, &caller, &id, if_match.0)).await?;
     Ok(HttpResponse::NoContent().finish())
@@ -297,14 +293,14 @@ pub async fn delete(
     security(("bearer" = []))
 )]
 pub async fn add_line(
-    state: web::Data<AppState>,
+    state: State,
     req: HttpRequest,
     caller: Caller,
-    id: web::Path<String>,
+    id: Id,
     if_match: IfMatch,
     key: IdempotencyKey,
     body: JsonBody<LineInput>,
-) -> Result<HttpResponse, ApiError> {
+) -> Reply {
     let id = id.into_inner();
     let line = body.value.to_domain();
     state
@@ -331,12 +327,12 @@ pub async fn add_line(
     security(("bearer" = []))
 )]
 pub async fn update_line(
-    state: web::Data<AppState>,
+    state: State,
     caller: Caller,
     path: web::Path<(String, String)>,
     if_match: IfMatch,
     body: JsonBody<LineInput>,
-) -> Result<HttpResponse, ApiError> {
+) -> Reply {
     let (id, line_id) = path.into_inner();
     let line = body.value.to_domain();
     let now = state.now();
@@ -357,12 +353,7 @@ pub async fn update_line(
     ),
     security(("bearer" = []))
 )]
-pub async fn delete_line(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<(String, String)>,
-    if_match: IfMatch,
-) -> Result<HttpResponse, ApiError> {
+pub async fn delete_line(state: State, caller: Caller, path: web::Path<(String, String)>, if_match: IfMatch) -> Reply {
     let (id, line_id) = path.into_inner();
     let now = state.now();
     let rec = state.write(move |c| uc::delete_line(c, &caller, &id, &line_id, if_match.0, now)).await?;
@@ -371,7 +362,7 @@ pub async fn delete_line(
 
 #[allow(clippy::too_many_arguments)] // the extractors of the action handlers, passed through
 async fn act(
-    state: web::Data<AppState>,
+    state: State,
     req: HttpRequest,
     caller: Caller,
     id: String,
@@ -380,7 +371,7 @@ async fn act(
     action: ForecastAction,
     reason: Option<String>,
     raw: &[u8],
-) -> Result<HttpResponse, ApiError> {
+) -> Reply {
     state
         .idempotent(&req, &caller.clone(), key, raw, move |c, now| {
             let rec = uc::act(c, &caller, &id, action, reason.as_deref(), if_match.0, now)?;
@@ -403,13 +394,13 @@ macro_rules! action_handler {
             security(("bearer" = []))
         )]
         pub async fn $fn(
-            state: web::Data<AppState>,
+            state: State,
             req: HttpRequest,
             caller: Caller,
-            id: web::Path<String>,
+            id: Id,
             if_match: IfMatch,
             key: IdempotencyKey,
-        ) -> Result<HttpResponse, ApiError> {
+        ) -> Reply {
                     act(state, req, caller, id.into_inner(), if_match, key, $action, None, b"").await
         }
     };
@@ -454,14 +445,14 @@ action_handler!(
     security(("bearer" = []))
 )]
 pub async fn accept(
-    state: web::Data<AppState>,
+    state: State,
     req: HttpRequest,
     caller: Caller,
-    id: web::Path<String>,
+    id: Id,
     if_match: IfMatch,
     key: IdempotencyKey,
     body: OptionalJsonBody<Option<AcceptInput>>,
-) -> Result<HttpResponse, ApiError> {
+) -> Reply {
     let note = body.value.flatten().and_then(|b| b.note);
     act(state, req, caller, id.into_inner(), if_match, key, ForecastAction::Accept, note, &body.raw).await
 }
@@ -485,14 +476,14 @@ pub async fn accept(
     security(("bearer" = []))
 )]
 pub async fn return_(
-    state: web::Data<AppState>,
+    state: State,
     req: HttpRequest,
     caller: Caller,
-    id: web::Path<String>,
+    id: Id,
     if_match: IfMatch,
     key: IdempotencyKey,
     body: JsonBody<ReturnInput>,
-) -> Result<HttpResponse, ApiError> {
+) -> Reply {
     let reason = body.value.reason;
     act(state, req, caller, id.into_inner(), if_match, key, ForecastAction::Return, Some(reason), &body.raw).await
 }
@@ -506,12 +497,7 @@ pub async fn return_(
     responses((status = 200, description = "The transitions", body = Paged<HistoryEntry>)),
     security(("bearer" = []))
 )]
-pub async fn history(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<String>,
-    q: Query<PageParams>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn history(state: State, caller: Caller, id: Id, q: Query<PageParams>) -> Reply {
     let page = q.0.page()?;
     let id = id.into_inner();
     let (rows, total) = state.read(move |c| uc::history(c, &caller, &id, page)).await?;

@@ -1,8 +1,8 @@
 //! Probes and metrics (SPEC §7).
 
+use super::{Reply, State};
 use crate::dto::Health;
 use crate::problem::ApiError;
-use crate::state::AppState;
 use actix_web::{web, HttpResponse};
 
 /// Liveness
@@ -17,7 +17,7 @@ pub async fn live() -> HttpResponse {
 ///
 /// The database answers; 503 otherwise.
 #[utoipa::path(get, path = "/health/ready", tag = "operations", responses((status = 200, description = "Ready", body = Health)))]
-pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+pub async fn ready(state: State) -> Reply {
     if !state.is_db_ready() {
         return Err(ApiError::Unavailable("the database is not prepared yet".into()));
     }
@@ -31,6 +31,6 @@ pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError>
 /// Prometheus text exposition: requests by method, route and status, and durations.
 #[utoipa::path(get, path = "/metrics", tag = "operations",
     responses((status = 200, description = "Prometheus text", body = String, content_type = "text/plain; version=0.0.4")))]
-pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+pub async fn metrics(state: State) -> HttpResponse {
     HttpResponse::Ok().content_type("text/plain; version=0.0.4; charset=utf-8").body(state.metrics.render())
 }

@@ -1,12 +1,11 @@
 //! The holiday calendar per year (SPEC §14.4).
 
+use super::{Id, Reply, State};
 use crate::auth::Caller;
 use crate::dto::{HolidayDay, HolidayYear, HolidayYearInput};
 use crate::extract::JsonBody;
-use crate::problem::ApiError;
-use crate::state::AppState;
 use crate::usecases::holidays as uc;
-use actix_web::{web, HttpResponse};
+use actix_web::HttpResponse;
 use persistence::holidays::HolidayYearRow;
 
 fn body(row: HolidayYearRow, days: Vec<(chrono::NaiveDate, String)>) -> HolidayYear {
@@ -29,11 +28,7 @@ fn body(row: HolidayYearRow, days: Vec<(chrono::NaiveDate, String)>) -> HolidayY
     responses((status = 200, description = "The year's list", body = HolidayYear)),
     security(("bearer" = []))
 )]
-pub async fn get(
-    state: web::Data<AppState>,
-    _caller: Caller,
-    path: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn get(state: State, _caller: Caller, path: Id) -> Reply {
     let year = crate::extract::path_year(&path)?;
     let (row, days) = state.read(move |conn| uc::get(conn, year)).await?;
     Ok(HttpResponse::Ok().json(body(row, days)))
@@ -50,12 +45,7 @@ pub async fn get(
     responses((status = 200, description = "The list as kept", body = HolidayYear)),
     security(("bearer" = []))
 )]
-pub async fn put(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<String>,
-    input: JsonBody<HolidayYearInput>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn put(state: State, caller: Caller, path: Id, input: JsonBody<HolidayYearInput>) -> Reply {
     let year = crate::extract::path_year(&path)?;
     let value = input.value;
     let days: Vec<(chrono::NaiveDate, String)> = value.days.iter().map(|d| (d.date, d.name.clone())).collect();

@@ -1,16 +1,16 @@
 //! The caller, its contact e-mail, API clients for ERP systems and the OAuth
 //! 2.0 token endpoint (SPEC §3).
 
+use super::{Id, Reply, State};
 use crate::auth::Caller;
 use crate::dto::{
     ApiClient, ApiClientCreated, ApiClientInput, Contact, EmailConfirmInput, EmailInput, Me, Paged, TokenResponse,
 };
 use crate::extract::{FileBody, JsonBody, PageParams, Query};
 use crate::problem::ApiError;
-use crate::state::AppState;
 use crate::usecases::identity as uc;
 use actix_web::http::{header, StatusCode};
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{HttpRequest, HttpResponse};
 use domain::ValidationErrors;
 use persistence::identity::{ClientRow, ContactRow};
 
@@ -35,7 +35,7 @@ fn contact_dto(c: Option<ContactRow>) -> Contact {
     responses((status = 200, description = "The caller", body = Me)),
     security(("bearer" = []))
 )]
-pub async fn me(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+pub async fn me(state: State, caller: Caller) -> Reply {
     let contact = uc::contact_of(&state, &caller).await?.map(contact_dto);
     Ok(HttpResponse::Ok().json(Me {
         sub: caller.sub,
@@ -57,11 +57,7 @@ pub async fn me(state: web::Data<AppState>, caller: Caller) -> Result<HttpRespon
     responses((status = 202, description = "Code sent; confirm with POST /api/v1/me/email/confirm", body = Contact)),
     security(("bearer" = []))
 )]
-pub async fn set_email(
-    state: web::Data<AppState>,
-    caller: Caller,
-    body: JsonBody<EmailInput>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn set_email(state: State, caller: Caller, body: JsonBody<EmailInput>) -> Reply {
     let contact = uc::set_email(&state, &caller, &body.value.email).await?;
     Ok(HttpResponse::Accepted().json(contact_dto(contact)))
 }
@@ -76,11 +72,7 @@ pub async fn set_email(
     responses((status = 200, description = "Confirmed", body = Contact)),
     security(("bearer" = []))
 )]
-pub async fn confirm_email(
-    state: web::Data<AppState>,
-    caller: Caller,
-    body: JsonBody<EmailConfirmInput>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn confirm_email(state: State, caller: Caller, body: JsonBody<EmailConfirmInput>) -> Reply {
     let contact = uc::confirm_email(&state, &caller, &body.value.code).await?;
     Ok(HttpResponse::Ok().json(contact_dto(contact)))
 }
@@ -106,11 +98,7 @@ fn client_dto(c: &ClientRow) -> ApiClient {
     responses((status = 201, description = "Registered; keep the secret now", body = ApiClientCreated)),
     security(("bearer" = []))
 )]
-pub async fn create_client(
-    state: web::Data<AppState>,
-    caller: Caller,
-    body: JsonBody<ApiClientInput>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn create_client(state: State, caller: Caller, body: JsonBody<ApiClientInput>) -> Reply {
     let (row, secret) = uc::create_client(&state, &caller, &body.value.name, &body.value.tin).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/api-clients/{}", row.client_id)))
@@ -127,11 +115,7 @@ pub async fn create_client(
     responses((status = 200, description = "Clients", body = Paged<ApiClient>)),
     security(("bearer" = []))
 )]
-pub async fn list_clients(
-    state: web::Data<AppState>,
-    caller: Caller,
-    q: Query<PageParams>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn list_clients(state: State, caller: Caller, q: Query<PageParams>) -> Reply {
     let page = q.0.page()?;
     let (rows, total) = uc::list_clients(&state, &caller, page).await?;
     Ok(HttpResponse::Ok().json(Paged::new(rows.iter().map(client_dto).collect(), page, total)))
@@ -147,11 +131,7 @@ pub async fn list_clients(
     responses((status = 200, description = "The client", body = ApiClient)),
     security(("bearer" = []))
 )]
-pub async fn get_client(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn get_client(state: State, caller: Caller, path: Id) -> Reply {
     let row = uc::client(&state, &caller, path.into_inner()).await?;
     Ok(HttpResponse::Ok().json(client_dto(&row)))
 }
@@ -165,11 +145,7 @@ pub async fn get_client(
     responses((status = 200, description = "The new secret", body = ApiClientCreated)),
     security(("bearer" = []))
 )]
-pub async fn rotate_client(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn rotate_client(state: State, caller: Caller, path: Id) -> Reply {
     let (row, secret) = uc::rotate_client(&state, &caller, path.into_inner()).await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
@@ -187,11 +163,7 @@ pub async fn rotate_client(
     responses((status = 204, description = "Revoked")),
     security(("bearer" = []))
 )]
-pub async fn revoke_client(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn revoke_client(state: State, caller: Caller, path: Id) -> Reply {
     uc::revoke_client(&state, &caller, path.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -255,7 +227,7 @@ fn basic_credentials(req: &HttpRequest) -> Option<(String, String)> {
         (status = 429, description = "Too many failed attempts for this client", body = crate::dto::OAuthError),
     )
 )]
-pub async fn token(state: web::Data<AppState>, req: HttpRequest, body: FileBody) -> Result<HttpResponse, ApiError> {
+pub async fn token(state: State, req: HttpRequest, body: FileBody) -> Reply {
     let is_form = body.content_type.as_deref().is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"));
     if !is_form {
         return Ok(oauth_error(

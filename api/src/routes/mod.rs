@@ -21,6 +21,13 @@ use actix_web::http::Method;
 use actix_web::{web, HttpResponse, Route};
 use utoipa::openapi::path::HttpMethod;
 
+/// The application state, as a handler receives it.
+pub type State = web::Data<crate::state::AppState>;
+/// What a handler answers: a response, or a problem document.
+pub type Reply = Result<HttpResponse, ApiError>;
+/// One id in the path.
+pub type Id = web::Path<String>;
+
 /// One operation: where the document says it is served, and its handler.
 pub struct Operation {
     pub path: String,

@@ -1,12 +1,12 @@
 //! The quota plan, the public quota and the permits recorded against it
 //! (SPEC §5.2, §5.3).
 
+use super::{Id, Reply, State};
 use crate::auth::Caller;
 use crate::dto::{Allocation, AllocationInput, PlanHistoryEntry, PlanInput, Quota, QuotaActivity, QuotaPlan};
 use crate::extract::{ActionHeaders, ChangeHeaders};
 use crate::extract::{IdempotencyKey, IfMatch, JsonBody, PageParams, Query};
-use crate::problem::ApiError;
-use crate::state::{json_with_etag, stored, AppState};
+use crate::state::{json_with_etag, stored};
 use crate::usecases::quota as uc;
 use crate::usecases::summaries::activity_titles;
 use actix_web::http::{header, StatusCode};
@@ -31,11 +31,7 @@ fn plan_response(status: StatusCode, p: &store::PlanRecord) -> HttpResponse {
         (status = 304, description = "Your copy is current", headers(("ETag" = String, description = "Its version")))),
     security(("bearer" = []))
 )]
-pub async fn get_plan(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn get_plan(state: State, caller: Caller, path: Id) -> Reply {
     let p = uc::plan(&state, &caller, &path).await?;
     Ok(plan_response(StatusCode::OK, &p))
 }
@@ -54,13 +50,7 @@ pub async fn get_plan(
         (status = 409, description = "The plan exists already", body = crate::problem::Problem, content_type = "application/problem+json")),
     security(("bearer" = []))
 )]
-pub async fn create_plan(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
-    key: IdempotencyKey,
-    path: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn create_plan(state: State, req: HttpRequest, caller: Caller, key: IdempotencyKey, path: Id) -> Reply {
     let y = crate::extract::path_year(&path)?;
     state
         .idempotent(&req, &caller.clone(), key, b"", move |c, now| {
@@ -84,13 +74,7 @@ pub async fn create_plan(
         (status = 409, description = "Not allowed in the plan's status", body = crate::problem::Problem, content_type = "application/problem+json"),),
     security(("bearer" = []))
 )]
-pub async fn put_plan(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<String>,
-    if_match: IfMatch,
-    body: JsonBody<PlanInput>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn put_plan(state: State, caller: Caller, path: Id, if_match: IfMatch, body: JsonBody<PlanInput>) -> Reply {
     caller.may(Permission::EditQuotaPlan)?;
     let y = crate::extract::path_year(&path)?;
     let sent: Vec<uc::SentEntry> =
@@ -101,14 +85,14 @@ pub async fn put_plan(
 }
 
 async fn plan_action(
-    state: web::Data<AppState>,
+    state: State,
     req: HttpRequest,
     caller: Caller,
-    path: web::Path<String>,
+    path: Id,
     if_match: IfMatch,
     key: IdempotencyKey,
     action: PlanAction,
-) -> Result<HttpResponse, ApiError> {
+) -> Reply {
     let y = crate::extract::path_year(&path)?;
     state
         .idempotent(&req, &caller.clone(), key, b"", move |c, now| {
@@ -130,13 +114,13 @@ macro_rules! plan_action_handler {
             security(("bearer" = []))
         )]
         pub async fn $fn(
-            state: web::Data<AppState>,
+            state: State,
             req: HttpRequest,
             caller: Caller,
-            path: web::Path<String>,
+            path: Id,
             if_match: IfMatch,
             key: IdempotencyKey,
-        ) -> Result<HttpResponse, ApiError> {
+        ) -> Reply {
             plan_action(state, req, caller, path, if_match, key, $action).await
         }
     };
@@ -166,12 +150,7 @@ plan_action_handler!(
     responses((status = 200, description = "Every step, oldest first", body = crate::dto::Paged<PlanHistoryEntry>)),
     security(("bearer" = []))
 )]
-pub async fn plan_history(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<String>,
-    q: Query<PageParams>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn plan_history(state: State, caller: Caller, path: Id, q: Query<PageParams>) -> Reply {
     let (rows, total, page) = uc::plan_history(&state, &caller, &path, &q.0).await?;
     let items = rows.iter().map(PlanHistoryEntry::try_from).collect::<Result<Vec<_>, _>>()?;
     Ok(HttpResponse::Ok().json(crate::dto::Paged::new(items, page, total)))
@@ -186,7 +165,7 @@ pub async fn plan_history(
     params(("year" = i32, Path, description = "Target year", minimum = 2000, maximum = 2100)),
     responses((status = 200, description = "The approved quota", body = Quota))
 )]
-pub async fn public_quota(state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn public_quota(state: State, path: Id) -> Reply {
     let y = crate::extract::path_year(&path)?;
     let rows = state.read(move |c| store::approved_quota(c, y)).await?;
     let titles = activity_titles(&state).await?;
@@ -231,12 +210,7 @@ fn allocation_dto(permit_ref: String, o: &uc::PermitOutcome) -> Allocation {
         (status = 409, description = "`quota-exhausted`, `quota-not-approved` or `permit-conflict`", body = crate::problem::Problem, content_type = "application/problem+json")),
     security(("bearer" = []))
 )]
-pub async fn allocate(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<String>,
-    body: JsonBody<AllocationInput>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn allocate(state: State, caller: Caller, path: Id, body: JsonBody<AllocationInput>) -> Reply {
     caller.may(Permission::RecordPermits)?;
     let y = crate::extract::path_year(&path)?;
     let input = body.value;
@@ -262,11 +236,7 @@ pub async fn allocate(
     responses((status = 200, description = "Cancelled; the activity's figures", body = Allocation)),
     security(("bearer" = []))
 )]
-pub async fn cancel(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<(String, String)>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn cancel(state: State, caller: Caller, path: web::Path<(String, String)>) -> Reply {
     caller.may(Permission::RecordPermits)?;
     let (y, permit_ref) = path.into_inner();
     let y = crate::extract::path_year(&y)?;

@@ -1,11 +1,12 @@
 //! Reference data: occupations and economic activities (SPEC §6).
 
+use super::{Id, Reply, State};
 use crate::auth::Caller;
 use crate::dto::{EconomicActivity, ExemptionCategory, ExemptionInput, ImportReport, Occupation, Paged};
 use crate::extract::{FileBody, JsonBody, PageParams, Query};
 use crate::problem::ApiError;
-use crate::state::{cached_json, AppState};
-use actix_web::{web, HttpResponse};
+use crate::state::cached_json;
+use actix_web::HttpResponse;
 use domain::occupation::ImportMode;
 use domain::FieldCode;
 
@@ -39,11 +40,7 @@ pub struct OccupationParams {
         (status = 304, description = "Your copy is current")),
     security(("bearer" = []))
 )]
-pub async fn occupations(
-    state: web::Data<AppState>,
-    _caller: Caller,
-    q: Query<OccupationParams>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn occupations(state: State, _caller: Caller, q: Query<OccupationParams>) -> Reply {
     let q = q.0;
     let page = PageParams { page: q.page, per_page: q.per_page }.page()?;
     if let Some(code) = q.code.as_deref().map(str::trim) {
@@ -88,11 +85,7 @@ pub async fn occupations(
         (status = 304, description = "Your copy is current")),
     security(("bearer" = []))
 )]
-pub async fn economic_activities(
-    state: web::Data<AppState>,
-    _caller: Caller,
-    q: Query<PageParams>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn economic_activities(state: State, _caller: Caller, q: Query<PageParams>) -> Reply {
     let page = q.0.page()?;
     let (rows, total) = state.read(move |c| reference::list_activities(c, page)).await?;
     let items = rows
@@ -138,12 +131,7 @@ pub struct ImportParams {
     responses((status = 200, description = "Imported", body = ImportReport)),
     security(("bearer" = []))
 )]
-pub async fn import_occupations(
-    state: web::Data<AppState>,
-    caller: Caller,
-    q: Query<ImportParams>,
-    body: FileBody,
-) -> Result<HttpResponse, ApiError> {
+pub async fn import_occupations(state: State, caller: Caller, q: Query<ImportParams>, body: FileBody) -> Reply {
     let mode = match q.0.mode.unwrap_or(Mode::Extend) {
         Mode::Replace => ImportMode::Replace,
         Mode::Extend => ImportMode::Extend,
@@ -184,11 +172,7 @@ fn exemption_dto(r: reference::ExemptionRow) -> ExemptionCategory {
         (status = 304, description = "Your copy is current")),
     security(("bearer" = []))
 )]
-pub async fn exemption_categories(
-    state: web::Data<AppState>,
-    _caller: Caller,
-    q: Query<ExemptionParams>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn exemption_categories(state: State, _caller: Caller, q: Query<ExemptionParams>) -> Reply {
     let page = PageParams { page: q.0.page, per_page: q.0.per_page }.page()?;
     let all = q.0.include_retired.unwrap_or(false);
     let (rows, total) = state.read(move |c| reference::list_exemptions(c, all, page)).await?;
@@ -205,12 +189,7 @@ pub async fn exemption_categories(
     responses((status = 200, description = "The category", body = ExemptionCategory)),
     security(("bearer" = []))
 )]
-pub async fn put_exemption(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<String>,
-    body: JsonBody<ExemptionInput>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn put_exemption(state: State, caller: Caller, path: Id, body: JsonBody<ExemptionInput>) -> Reply {
     let b = &body.value;
     let titles = [b.title_az.as_str(), b.title_en.as_str(), b.title_ru.as_str()];
     let row = crate::usecases::reference::set_exemption(&state, &caller, &path, titles).await?;
@@ -226,11 +205,7 @@ pub async fn put_exemption(
     responses((status = 204, description = "Retired")),
     security(("bearer" = []))
 )]
-pub async fn retire_exemption(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn retire_exemption(state: State, caller: Caller, path: Id) -> Reply {
     crate::usecases::reference::retire_exemption(&state, &caller, &path).await?;
     Ok(HttpResponse::NoContent().finish())
 }

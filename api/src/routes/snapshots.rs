@@ -1,6 +1,7 @@
 //! Snapshots of the summary: what the Commission was given, frozen and
 //! numbered (SPEC §15.5), read as JSON, CSV and XLSX.
 
+use super::{Id, Reply, State};
 use crate::auth::Caller;
 use crate::dto::{Paged, SnapshotInfo, SummarySnapshot};
 use crate::export;
@@ -40,13 +41,7 @@ fn path_number(s: &str) -> Result<i32, ApiError> {
         headers(("Location" = String, description = "The snapshot")))),
     security(("bearer" = []))
 )]
-pub async fn create(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
-    key: IdempotencyKey,
-    path: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn create(state: State, req: HttpRequest, caller: Caller, key: IdempotencyKey, path: Id) -> Reply {
     let y = crate::extract::path_year(&path)?;
     state
         .idempotent(&req, &caller.clone(), key, b"", move |c, now| {
@@ -66,12 +61,7 @@ pub async fn create(
     responses((status = 200, description = "A page of snapshots", body = Paged<SnapshotInfo>)),
     security(("bearer" = []))
 )]
-pub async fn list(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<String>,
-    q: Query<PageParams>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn list(state: State, caller: Caller, path: Id, q: Query<PageParams>) -> Reply {
     let y = crate::extract::path_year(&path)?;
     let page = q.0.page()?;
     let (rows, total) = state.read(move |c| uc::list(c, &caller, y, page)).await?;
@@ -86,13 +76,7 @@ async fn snapshot_of(state: &AppState, caller: Caller, path: (String, String)) -
 }
 
 /// The snapshot of the path as a file in `lang`.
-async fn export(
-    state: &AppState,
-    caller: Caller,
-    path: (String, String),
-    lang: Lang,
-    xlsx: bool,
-) -> Result<HttpResponse, ApiError> {
+async fn export(state: &AppState, caller: Caller, path: (String, String), lang: Lang, xlsx: bool) -> Reply {
     let s = snapshot_of(state, caller, path).await?;
     let (activities, totals, occupations) = s.as_summary();
     let table = export::Table { activities: &activities, totals: &totals, occupations: &occupations };
@@ -115,11 +99,7 @@ async fn export(
     responses((status = 200, description = "The snapshot", body = SummarySnapshot)),
     security(("bearer" = []))
 )]
-pub async fn get(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<(String, String)>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn get(state: State, caller: Caller, path: web::Path<(String, String)>) -> Reply {
     Ok(HttpResponse::Ok().json(snapshot_of(&state, caller, path.into_inner()).await?))
 }
 
@@ -136,12 +116,7 @@ pub async fn get(
     responses((status = 200, description = "The snapshot as CSV", content_type = "text/csv", body = String)),
     security(("bearer" = []))
 )]
-pub async fn csv(
-    state: web::Data<AppState>,
-    caller: Caller,
-    lang: Lang,
-    path: web::Path<(String, String)>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn csv(state: State, caller: Caller, lang: Lang, path: web::Path<(String, String)>) -> Reply {
     export(&state, caller, path.into_inner(), lang, false).await
 }
 
@@ -159,12 +134,7 @@ pub async fn csv(
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = crate::dto::BinaryFile)),
     security(("bearer" = []))
 )]
-pub async fn xlsx(
-    state: web::Data<AppState>,
-    caller: Caller,
-    lang: Lang,
-    path: web::Path<(String, String)>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn xlsx(state: State, caller: Caller, lang: Lang, path: web::Path<(String, String)>) -> Reply {
     export(&state, caller, path.into_inner(), lang, true).await
 }
 

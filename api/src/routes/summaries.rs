@@ -1,6 +1,7 @@
 //! The summary the Service hands the Commission, its exports and the
 //! forecast-accuracy report (SPEC §5.1).
 
+use super::{Id, Reply, State};
 use crate::auth::Caller;
 use crate::dto::{AccuracyReport, ActivitySummary, Summary};
 use crate::export;
@@ -41,14 +42,7 @@ pub struct ExportParams {
 
 /// The summary of the path's year with its occupations, as a file in
 /// `lang` (CSV or XLSX).
-async fn export(
-    state: &AppState,
-    caller: &Caller,
-    path: &str,
-    pending: bool,
-    lang: Lang,
-    xlsx: bool,
-) -> Result<HttpResponse, ApiError> {
+async fn export(state: &AppState, caller: &Caller, path: &str, pending: bool, lang: Lang, xlsx: bool) -> Reply {
     let y = crate::extract::path_year(path)?;
     let s = uc::summary_with_occupations(state, caller, y, pending).await?;
     let table =
@@ -88,13 +82,7 @@ pub(crate) fn download(content_type: &str, filename: String, body: Vec<u8>, lang
     responses((status = 200, description = "The summary", body = crate::dto::Summary)),
     security(("bearer" = []))
 )]
-pub async fn summary(
-    state: web::Data<AppState>,
-    caller: Caller,
-    lang: Lang,
-    path: web::Path<String>,
-    q: Query<SummaryParams>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn summary(state: State, caller: Caller, lang: Lang, path: Id, q: Query<SummaryParams>) -> Reply {
     let pending = q.0.include_pending.unwrap_or(false);
     // `?format=` is how exports were first served; kept for callers of that
     // time, undocumented, now that each export has its own operation.
@@ -119,13 +107,7 @@ pub async fn summary(
     responses((status = 200, description = "The summary as CSV", content_type = "text/csv", body = String)),
     security(("bearer" = []))
 )]
-pub async fn summary_csv(
-    state: web::Data<AppState>,
-    caller: Caller,
-    lang: Lang,
-    path: web::Path<String>,
-    q: Query<ExportParams>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn summary_csv(state: State, caller: Caller, lang: Lang, path: Id, q: Query<ExportParams>) -> Reply {
     export(&state, &caller, &path, q.0.include_pending.unwrap_or(false), lang, false).await
 }
 
@@ -142,13 +124,7 @@ pub async fn summary_csv(
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = crate::dto::BinaryFile)),
     security(("bearer" = []))
 )]
-pub async fn summary_xlsx(
-    state: web::Data<AppState>,
-    caller: Caller,
-    lang: Lang,
-    path: web::Path<String>,
-    q: Query<ExportParams>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn summary_xlsx(state: State, caller: Caller, lang: Lang, path: Id, q: Query<ExportParams>) -> Reply {
     export(&state, &caller, &path, q.0.include_pending.unwrap_or(false), lang, true).await
 }
 
@@ -170,11 +146,11 @@ pub struct DrillParams {
     security(("bearer" = []))
 )]
 pub async fn activity_summary(
-    state: web::Data<AppState>,
+    state: State,
     caller: Caller,
     path: web::Path<(String, String)>,
     q: Query<DrillParams>,
-) -> Result<HttpResponse, ApiError> {
+) -> Reply {
     let (y, code) = path.into_inner();
     let y = crate::extract::path_year(&y)?;
     let pending = q.0.include_pending.unwrap_or(false);
@@ -207,12 +183,7 @@ pub struct AccuracyParams {
     responses((status = 200, description = "The report", body = AccuracyReport)),
     security(("bearer" = []))
 )]
-pub async fn accuracy(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<String>,
-    q: Query<AccuracyParams>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn accuracy(state: State, caller: Caller, path: Id, q: Query<AccuracyParams>) -> Reply {
     let y = crate::extract::path_year(&path)?;
     let by_employer = matches!(q.0.by, Some(AccuracyBy::Employer));
     Ok(HttpResponse::Ok().json(uc::accuracy(&state, &caller, y, by_employer).await?))

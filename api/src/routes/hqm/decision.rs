@@ -2,6 +2,7 @@
 //! criteria table (SPEC §14.3, §14.5).
 
 use super::*;
+use crate::routes::{Id, Reply, State};
 
 /// Download the decision
 ///
@@ -18,12 +19,7 @@ use super::*;
         (HqmDecisionDocument = "application/json"), (BinaryFile = "application/pdf")))),
     security(("bearer" = []))
 )]
-pub async fn decision(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
-    id: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn decision(state: State, req: HttpRequest, caller: Caller, id: Id) -> Reply {
     let id = id.into_inner();
     let d = state.read(move |conn| uc::decision(conn, &caller, &id)).await?;
     let doc = HqmDecisionDocument::new(&d);
@@ -56,7 +52,7 @@ pub async fn decision(
     get, path = "/api/v1/hqm-decisions/public-key", operation_id = "get_hqm_public_key", tag = "hqm",
     responses((status = 200, description = "The key", body = HqmPublicKey))
 )]
-pub async fn public_key(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+pub async fn public_key(state: State) -> Reply {
     let s = &state.signer;
     crate::state::cached_json(&HqmPublicKey {
         algorithm: crate::signing::ALGORITHM.to_owned(),
@@ -91,11 +87,7 @@ pub struct CheckParams {
     params(("number" = String, Path, description = "The decision's number", example = "HQM-2026-000001", max_length = 30), CheckParams),
     responses((status = 200, description = "The decision", body = HqmDecisionCheck))
 )]
-pub async fn check(
-    state: web::Data<AppState>,
-    number: web::Path<String>,
-    q: Query<CheckParams>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn check(state: State, number: Id, q: Query<CheckParams>) -> Reply {
     let number = number.into_inner();
     let code = q.0.code.unwrap_or_default();
     if code.is_empty() || code.len() > 64 {
@@ -126,7 +118,7 @@ pub async fn check(
     responses((status = 200, description = "The criteria table", body = HqmCriteria)),
     security(("bearer" = []))
 )]
-pub async fn criteria(_caller: Caller) -> Result<HttpResponse, ApiError> {
+pub async fn criteria(_caller: Caller) -> Reply {
     let titles = |f: &dyn Fn(Language) -> &'static str| {
         Language::ALL.iter().map(|l| (l.as_str().to_owned(), f(*l).to_owned())).collect()
     };

@@ -10,7 +10,8 @@ use crate::dto::{
 };
 use crate::extract::{FileBody, IdempotencyKey, IfMatch, JsonBody, PageParams, Query};
 use crate::problem::ApiError;
-use crate::state::{json_with_etag, stored, AppState};
+use crate::routes::{Id, Reply, State};
+use crate::state::{json_with_etag, stored};
 use crate::usecases::hqm::{self as uc, ListQuery, Upload};
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -50,12 +51,12 @@ fn answer(
     security(("bearer" = []))
 )]
 pub async fn create(
-    state: web::Data<AppState>,
+    state: State,
     req: HttpRequest,
     caller: Caller,
     key: IdempotencyKey,
     body: JsonBody<HqmApplicationInput>,
-) -> Result<HttpResponse, ApiError> {
+) -> Reply {
     let input = body.value.to_domain();
     let c = caller.clone();
     state
@@ -98,11 +99,7 @@ pub struct HqmListParams {
     responses((status = 200, description = "A page of applications", body = Paged<HqmApplicationSummary>)),
     security(("bearer" = []))
 )]
-pub async fn list(
-    state: web::Data<AppState>,
-    caller: Caller,
-    q: Query<HqmListParams>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn list(state: State, caller: Caller, q: Query<HqmListParams>) -> Reply {
     let q = q.0;
     let page = PageParams { page: q.page, per_page: q.per_page }.page()?;
     let mut errs = domain::ValidationErrors::default();
@@ -141,7 +138,7 @@ pub async fn list(
     responses((status = 200, description = "The application", body = HqmApplication, headers(("ETag" = String, description = "The version")))),
     security(("bearer" = []))
 )]
-pub async fn get(state: web::Data<AppState>, caller: Caller, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn get(state: State, caller: Caller, id: Id) -> Reply {
     let id = id.into_inner();
     let rec = state.read(move |conn| uc::get(conn, &caller, &id)).await?;
     Ok(json_with_etag(StatusCode::OK, &HqmApplication::new(&rec, state.now()), rec.row.version))
@@ -159,12 +156,12 @@ pub async fn get(state: web::Data<AppState>, caller: Caller, id: web::Path<Strin
     security(("bearer" = []))
 )]
 pub async fn replace(
-    state: web::Data<AppState>,
+    state: State,
     caller: Caller,
-    id: web::Path<String>,
+    id: Id,
     if_match: IfMatch,
     body: JsonBody<HqmApplicationInput>,
-) -> Result<HttpResponse, ApiError> {
+) -> Reply {
     let id = id.into_inner();
     let input = body.value.to_domain();
     let now = state.now();
@@ -182,12 +179,7 @@ pub async fn replace(
         (status = 409, description = "Not a draft", body = crate::problem::Problem, content_type = "application/problem+json")),
     security(("bearer" = []))
 )]
-pub async fn delete(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<String>,
-    if_match: IfMatch,
-) -> Result<HttpResponse, ApiError> {
+pub async fn delete(state: State, caller: Caller, id: Id, if_match: IfMatch) -> Reply {
     let id = id.into_inner();
     let now = state.now();
     state.write(move |conn| uc::delete(conn, &caller, &id, if_match.0, now)).await?;
@@ -231,14 +223,14 @@ pub struct UploadParams {
     security(("bearer" = []))
 )]
 pub async fn upload_document(
-    state: web::Data<AppState>,
+    state: State,
     req: HttpRequest,
     caller: Caller,
-    id: web::Path<String>,
+    id: Id,
     q: Query<UploadParams>,
     key: IdempotencyKey,
     body: FileBody,
-) -> Result<HttpResponse, ApiError> {
+) -> Reply {
     let id = id.into_inner();
     let q = q.0;
     let kind = q.kind.unwrap_or_default();
@@ -276,11 +268,7 @@ pub async fn upload_document(
         headers(("ETag" = String, description = "The SHA-256 of the bytes"), ("Content-Disposition" = String, description = "The file name")))),
     security(("bearer" = []))
 )]
-pub async fn get_document(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<(String, String)>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn get_document(state: State, caller: Caller, path: web::Path<(String, String)>) -> Reply {
     let (id, doc_id) = path.into_inner();
     let (d, bytes) = state.read(move |conn| uc::document(conn, &caller, &id, &doc_id)).await?;
     let safe: String =
@@ -303,11 +291,7 @@ pub async fn get_document(
         (status = 409, description = "Not a draft", body = crate::problem::Problem, content_type = "application/problem+json")),
     security(("bearer" = []))
 )]
-pub async fn delete_document(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<(String, String)>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn delete_document(state: State, caller: Caller, path: web::Path<(String, String)>) -> Reply {
     let (id, doc_id) = path.into_inner();
     let now = state.now();
     let rec = state.write(move |conn| uc::delete_document(conn, &caller, &id, &doc_id, now)).await?;
@@ -329,13 +313,13 @@ macro_rules! applicant_action {
             security(("bearer" = []))
         )]
         pub async fn $fn(
-            state: web::Data<AppState>,
+            state: State,
             req: HttpRequest,
             caller: Caller,
-            id: web::Path<String>,
+            id: Id,
             if_match: IfMatch,
             key: IdempotencyKey,
-        ) -> Result<HttpResponse, ApiError> {
+        ) -> Reply {
             let id = id.into_inner();
             let c = caller.clone();
             state
@@ -381,12 +365,12 @@ applicant_action!(
     security(("bearer" = []))
 )]
 pub async fn score(
-    state: web::Data<AppState>,
+    state: State,
     caller: Caller,
     path: web::Path<(String, String)>,
     if_match: IfMatch,
     body: JsonBody<HqmScoreInput>,
-) -> Result<HttpResponse, ApiError> {
+) -> Reply {
     let (id, criterion) = path.into_inner();
     let now = state.now();
     let input = body.value;
@@ -416,13 +400,13 @@ pub async fn score(
     security(("bearer" = []))
 )]
 pub async fn object(
-    state: web::Data<AppState>,
+    state: State,
     req: HttpRequest,
     caller: Caller,
-    id: web::Path<String>,
+    id: Id,
     key: IdempotencyKey,
     body: JsonBody<HqmReasonInput>,
-) -> Result<HttpResponse, ApiError> {
+) -> Reply {
     let id = id.into_inner();
     let reason = body.value.reason;
     let c = caller.clone();
@@ -444,11 +428,7 @@ pub async fn object(
         (status = 409, description = "Not under review", body = crate::problem::Problem, content_type = "application/problem+json")),
     security(("bearer" = []))
 )]
-pub async fn withdraw_objection(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<(String, String)>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn withdraw_objection(state: State, caller: Caller, path: web::Path<(String, String)>) -> Reply {
     let (id, objection) = path.into_inner();
     let now = state.now();
     let rec = state.write(move |conn| uc::withdraw_objection(conn, &caller, &id, &objection, now)).await?;
@@ -470,14 +450,14 @@ pub async fn withdraw_objection(
     security(("bearer" = []))
 )]
 pub async fn extend(
-    state: web::Data<AppState>,
+    state: State,
     req: HttpRequest,
     caller: Caller,
-    id: web::Path<String>,
+    id: Id,
     if_match: IfMatch,
     key: IdempotencyKey,
     body: JsonBody<HqmReasonInput>,
-) -> Result<HttpResponse, ApiError> {
+) -> Reply {
     let id = id.into_inner();
     let reason = body.value.reason;
     let c = caller.clone();
@@ -505,13 +485,13 @@ pub async fn extend(
     security(("bearer" = []))
 )]
 pub async fn decide(
-    state: web::Data<AppState>,
+    state: State,
     req: HttpRequest,
     caller: Caller,
-    id: web::Path<String>,
+    id: Id,
     if_match: IfMatch,
     key: IdempotencyKey,
-) -> Result<HttpResponse, ApiError> {
+) -> Reply {
     let id = id.into_inner();
     let c = caller.clone();
     let shared = state.clone();
@@ -533,12 +513,7 @@ pub async fn decide(
     responses((status = 200, description = "The trail", body = Paged<HqmHistoryEntry>)),
     security(("bearer" = []))
 )]
-pub async fn history(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<String>,
-    q: Query<PageParams>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn history(state: State, caller: Caller, id: Id, q: Query<PageParams>) -> Reply {
     let page = q.0.page()?;
     let id = id.into_inner();
     let (rows, total) = state.read(move |conn| uc::history(conn, &caller, &id, page)).await?;
