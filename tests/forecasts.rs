@@ -461,3 +461,65 @@ async fn an_expired_key_is_taken_over_before_any_purge() {
     assert_eq!(r.body["target_year"], 2028);
     assert!(r.header("idempotent-replayed").is_none());
 }
+
+/// The count of writes tried in one statement, from `/metrics`.
+async fn at_once(app: &TestApp, outcome: &str) -> u64 {
+    let m = String::from_utf8(app.fetch("/metrics", None).await).unwrap();
+    let series = format!("writes_at_once_total{{outcome=\"{outcome}\"}} ");
+    m.lines().find_map(|l| l.strip_prefix(series.as_str())).and_then(|n| n.parse().ok()).unwrap_or(0)
+}
+
+/// On PostgreSQL an employer's filing is one statement (SPEC §11) that also
+/// stores the answer under the key, its number filled in by the database;
+/// whatever that statement cannot take as given (an unconfirmed e-mail, a
+/// forecast of the year already) is handed to the transaction, which gives
+/// the exact answer. SQLite always files in a transaction, without trying.
+#[tokio::test]
+async fn a_filing_is_one_statement_on_postgres_and_hands_on_what_it_cannot_take_as_given() {
+    let app = spawn().await;
+    let emp = app.employer(TIN_A);
+    let mut body = forecast_body(TIN_A, two_lines());
+    body["submit"] = json!(true);
+    let key = [("Idempotency-Key", "erp-at-once")];
+    let first = app.send(Method::POST, "/api/v1/forecasts", Some(&emp), Some(&body), &key).await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
+    let pg = backend() == "postgres";
+    assert_eq!((at_once(&app, "written").await, at_once(&app, "handed_on").await), if pg { (1, 0) } else { (0, 0) });
+    // The stored answer, number and all, is the first answer and a read.
+    let again = app.send(Method::POST, "/api/v1/forecasts", Some(&emp), Some(&body), &key).await;
+    assert_eq!(again.header("idempotent-replayed").as_deref(), Some("true"));
+    assert_eq!(again.body, first.body);
+    assert!(first.body["number"].as_i64().unwrap() > 0);
+    let id = first.body["id"].as_str().unwrap();
+    assert_eq!(app.get(&format!("/api/v1/forecasts/{id}"), &emp).await.body, first.body);
+    // The replay was handed on (the key has a row), as are these two.
+    let again = app.post("/api/v1/forecasts", &emp, &body).await;
+    assert_eq!((again.status, again.body["forecast_id"].as_str()), (StatusCode::CONFLICT, Some(id)));
+    let mut unconfirmed = forecast_body(TIN_B, two_lines());
+    unconfirmed["submit"] = json!(true);
+    let r = app.post("/api/v1/forecasts", &app.unconfirmed_employer(TIN_B), &unconfirmed).await;
+    assert_eq!(r.body["type"], "/problems/email-not-confirmed", "{}", r.body);
+    assert_eq!((at_once(&app, "written").await, at_once(&app, "handed_on").await), if pg { (1, 3) } else { (0, 0) });
+    let list = app.get("/api/v1/forecasts?per_page=100", &app.officer()).await;
+    assert_eq!(list.body["total"], 1, "nothing was written by the refused filings");
+}
+
+/// One key sent at once with two different filings (two target years, so
+/// the one-forecast-a-year rule does not decide): one is filed, the other
+/// is refused as a reused key, and nothing else is written.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn one_key_with_two_filings_at_once_files_one() {
+    let app = spawn().await;
+    let emp = app.employer(TIN_A);
+    let key = [("Idempotency-Key", "erp-twins")];
+    let bodies: Vec<_> = (0..8).map(|i| forecast_for(TIN_A, 2027 + (i % 2), two_lines())).collect();
+    let calls = bodies.iter().map(|b| app.send(Method::POST, "/api/v1/forecasts", Some(&emp), Some(b), &key));
+    let results = futures_util::future::join_all(calls).await;
+    let created: std::collections::HashSet<_> =
+        results.iter().filter(|r| r.status == StatusCode::CREATED).map(|r| r.body["id"].clone()).collect();
+    assert_eq!(created.len(), 1, "{:?}", results.iter().map(|r| (r.status, r.body.clone())).collect::<Vec<_>>());
+    for r in results.iter().filter(|r| r.status != StatusCode::CREATED) {
+        assert_eq!(r.body["type"], "/problems/idempotency-key-reused", "{}", r.body);
+    }
+    assert_eq!(app.get("/api/v1/forecasts", &emp).await.body["total"], 1);
+}

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
 /// (method, route pattern, status) → (count, total seconds)
@@ -10,6 +11,9 @@ type Table = BTreeMap<(String, String, u16), (u64, f64)>;
 #[derive(Default)]
 pub struct Metrics {
     requests: Mutex<Table>,
+    /// Writes tried in one statement (SPEC §11): done so, and handed on to
+    /// a transaction because a check did not hold.
+    at_once: [AtomicU64; 2],
 }
 
 /// The method as a label: the standard ones by name, any other as `OTHER`,
@@ -40,6 +44,11 @@ impl Metrics {
         }
     }
 
+    /// Counts a write tried in one statement: `done`, or handed on.
+    pub fn at_once(&self, done: bool) {
+        self.at_once[usize::from(!done)].fetch_add(1, Ordering::Relaxed);
+    }
+
     pub fn render(&self) -> String {
         let mut out = String::new();
         out.push_str("# HELP http_requests_total Requests answered, by method, route and status.\n");
@@ -55,6 +64,11 @@ impl Metrics {
                 out,
                 "http_request_duration_seconds_sum{{method=\"{m}\",route=\"{r}\",status=\"{s}\"}} {secs:.6}"
             );
+        }
+        out.push_str("# HELP writes_at_once_total Writes tried in one statement: written, or handed on to a transaction.\n");
+        out.push_str("# TYPE writes_at_once_total counter\n");
+        for (outcome, n) in ["written", "handed_on"].iter().zip(&self.at_once) {
+            let _ = writeln!(out, "writes_at_once_total{{outcome=\"{outcome}\"}} {}", n.load(Ordering::Relaxed));
         }
         out
     }

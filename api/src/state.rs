@@ -280,23 +280,65 @@ impl AppState {
         body: &[u8],
         f: impl Fn(&mut DbConnection, DateTime<Utc>) -> Result<StoredResponse, ApiError> + Send + 'static,
     ) -> Result<HttpResponse, ApiError> {
+        self.idempotent_at_once(req, caller, key, body, None::<AtOnce>, f).await
+    }
+
+    /// [`Self::idempotent`], tried first as `once`: work done in one
+    /// statement outside a transaction, which answers `None` when it did
+    /// nothing and the transaction should run.
+    pub async fn idempotent_at_once<O>(
+        &self,
+        req: &HttpRequest,
+        caller: &Caller,
+        key: IdempotencyKey,
+        body: &[u8],
+        once: Option<O>,
+        f: impl Fn(&mut DbConnection, DateTime<Utc>) -> Result<StoredResponse, ApiError> + Send + 'static,
+    ) -> Result<HttpResponse, ApiError>
+    where
+        O: FnOnce(
+                &mut DbConnection,
+                DateTime<Utc>,
+                Option<&IdempotencyScope<'_>>,
+            ) -> Result<Option<StoredResponse>, ApiError>
+            + Send
+            + 'static,
+    {
         let now = self.now();
         let hash = request_hash(req, body);
         let caller = caller.sub.clone();
-        let stored = self
-            .write(move |conn| {
+        let once = once.filter(|_| self.db.writes_at_once());
+        let once_tried = once.is_some();
+        let (at_once, stored) = self
+            .blocking(move |db| {
                 let scope = key.0.as_deref().map(|k| IdempotencyScope {
                     caller: &caller,
                     key: k,
                     request_hash: &hash,
                     now: now.naive_utc(),
                 });
-                idempotency::run(conn, scope.as_ref(), |c| f(c, now))
+                if let Some(once) = once {
+                    match db.autocommit(|c| once(c, now, scope.as_ref())) {
+                        Ok(Some(done)) => return Ok((Some(true), Ok(done))),
+                        Ok(None) => {}
+                        Err(e) => return Ok((None, Err(e))),
+                    }
+                }
+                let tried = once_tried.then_some(false);
+                Ok::<_, ApiError>((tried, db.write(|conn| idempotency::run(conn, scope.as_ref(), |c| f(c, now)))))
             })
             .await?;
+        if let Some(done) = at_once {
+            self.metrics.at_once(done);
+        }
+        let stored = stored?;
         replay(&stored)
     }
 }
+
+/// Work that [`AppState::idempotent`] has no use for.
+type AtOnce =
+    fn(&mut DbConnection, DateTime<Utc>, Option<&IdempotencyScope<'_>>) -> Result<Option<StoredResponse>, ApiError>;
 
 /// What an `Idempotency-Key` is bound to: method, path (with query) and body.
 fn request_hash(req: &HttpRequest, body: &[u8]) -> String {

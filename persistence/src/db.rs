@@ -261,6 +261,19 @@ impl Db {
         }
     }
 
+    /// Whether one statement can write a row with its children and answer
+    /// (PostgreSQL's data-modifying `WITH`); on SQLite, writes of several
+    /// statements run in a transaction.
+    pub fn writes_at_once(&self) -> bool {
+        matches!(self.settings.target, Target::Postgres(_))
+    }
+
+    /// Runs `f` on a connection outside any transaction: each of its
+    /// statements is its own. Blocking: call it off the async workers.
+    pub fn autocommit<T, E: TxError>(&self, f: impl FnOnce(&mut DbConnection) -> Result<T, E>) -> Result<T, E> {
+        self.conn()?.run(f)
+    }
+
     /// Is the database answering? (readiness probe)
     pub fn ping(&self) -> Result<(), StoreError> {
         self.conn()?.run(|c| Ok(c.batch_execute("SELECT 1")?))

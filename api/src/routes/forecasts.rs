@@ -60,11 +60,20 @@ pub async fn create(
         lines: input.lines.iter().map(LineInput::to_domain).collect(),
         submit: input.submit,
     };
+    let answer = |rec: &persistence::forecasts::ForecastRecord| {
+        stored(StatusCode::CREATED, &Forecast::try_from(rec)?, Some(location(&rec.row.id)), Some(rec.row.version))
+    };
+    let new = std::sync::Arc::new(new);
+    let (memo, c, once) = (state.memo(), caller.clone(), new.clone());
+    let at_once = move |conn: &mut persistence::DbConnection,
+                        now,
+                        key: Option<&persistence::idempotency::IdempotencyScope<'_>>| {
+        uc::create_at_once(conn, &c, &once, now, &memo, key, answer)
+    };
     let memo = state.memo();
     state
-        .idempotent(&req, &caller.clone(), key, &body.raw, move |conn, now| {
-            let rec = uc::create(conn, &caller, &new, now, &memo)?;
-            stored(StatusCode::CREATED, &Forecast::try_from(&rec)?, Some(location(&rec.row.id)), Some(rec.row.version))
+        .idempotent_at_once(&req, &caller.clone(), key, &body.raw, Some(at_once), move |conn, now| {
+            answer(&uc::create(conn, &caller, &new, now, &memo)?)
         })
         .await
 }

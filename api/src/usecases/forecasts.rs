@@ -20,6 +20,7 @@ use domain::{FieldError, ValidationErrors};
 use persistence::forecasts::{
     self as store, Actor, ForecastRecord, ForecastRow, HistoryRow, LineRow, ListFilter, NewForecast, StatusChange,
 };
+use persistence::idempotency::{IdempotencyScope, StoredResponse};
 use persistence::{DbConnection, Page, StoreError};
 
 /// The employer whose forecasts `caller` is limited to; `None`: every
@@ -263,10 +264,90 @@ pub fn create(
         created_by: &caller.sub,
         submitted: input.submit,
     };
-    let created = (None, ForecastStatus::Draft);
-    let steps: &[(Option<ForecastStatus>, ForecastStatus)] =
-        if input.submit { &[created, (Some(ForecastStatus::Draft), status)] } else { &[created] };
-    Ok(store::insert(conn, &new, steps, actor(caller, Role::Employer), at)?)
+    Ok(store::insert(conn, &new, &creation_steps(status), actor(caller, Role::Employer), at)?)
+}
+
+/// The history of a new forecast: created, then moved to `status` if that
+/// is not a draft (a submission).
+fn creation_steps(status: ForecastStatus) -> Vec<(Option<ForecastStatus>, ForecastStatus)> {
+    let mut steps = vec![(None, ForecastStatus::Draft)];
+    if status != ForecastStatus::Draft {
+        steps.push((Some(ForecastStatus::Draft), status));
+    }
+    steps
+}
+
+/// An employer's filing in one statement (SPEC §11: the deadline day, when
+/// every ERP files at once): the input is checked against the reference data
+/// held in memory, and the statement writes the forecast, its history and
+/// the idempotency answer only if what memory cannot know holds (the data's
+/// versions, a confirmed e-mail, no forecast of the year yet, the key
+/// unused). `None`: the filing was not for this path, or a check did not
+/// pass; nothing was written and [`create`] files it in a transaction, which
+/// gives the exact answer (a problem, or the key's replay). Runs outside a
+/// transaction.
+pub fn create_at_once(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    input: &NewInput,
+    now: DateTime<Utc>,
+    memo: &Memo,
+    key: Option<&IdempotencyScope<'_>>,
+    answer: impl FnOnce(&ForecastRecord) -> Result<StoredResponse, ApiError>,
+) -> Result<Option<StoredResponse>, ApiError> {
+    let today = baku_date(now);
+    let Some(tin) = policy::filing_tin(&caller.roles, caller.tin.as_deref()) else { return Ok(None) };
+    if caller.may(Permission::FileForecasts).is_err() {
+        return Ok(None);
+    }
+    let stored = memo.campaigns.after(today.year());
+    let codes = input.lines.iter().map(|l| l.occupation_code.as_str());
+    let known = KnownEntries::from_index(&memo.occupations.index, codes, input.employer.economic_activity.as_deref());
+    let (Ok(target_year), Ok((section, lines))) = (
+        check_target_year(input.target_year, today, &stored),
+        validate_forecast(&input.employer, &input.lines, &context(caller, now, &known)),
+    ) else {
+        return Ok(None);
+    };
+    if section.tin.as_str() != tin {
+        return Ok(None);
+    }
+    let mut status = ForecastStatus::Draft;
+    if input.submit {
+        match transition(status, ForecastAction::Submit, &caller.roles) {
+            // The e-mail is checked by the statement.
+            Ok(s) if submission_allowed(true, lines.len(), &memo.campaigns.of(target_year), today, None).is_ok() => {
+                status = s
+            }
+            _ => return Ok(None),
+        }
+    }
+    let new = NewForecast {
+        tin,
+        target_year,
+        status,
+        section: &section,
+        lines: &lines,
+        created_by: &caller.sub,
+        submitted: input.submit,
+    };
+    let assumed = store::Assumed {
+        occupations_version: memo.occupations.version,
+        campaigns_version: memo.campaigns.version,
+        email_required: input.submit,
+    };
+    let steps = creation_steps(status);
+    let filed = store::insert_at_once(
+        conn,
+        &new,
+        &steps,
+        actor(caller, Role::Employer),
+        now.naive_utc(),
+        assumed,
+        key,
+        answer,
+    )?;
+    Ok(filed.map(|(_, resp)| resp))
 }
 
 /// The forecast `id` with its lines, if `caller` may see it.

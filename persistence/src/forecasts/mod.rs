@@ -3,16 +3,19 @@
 //! rules (who may, which transition, validation) are the use case's. A
 //! `tin` scope limits what is found to one employer's forecasts (`None`: all).
 
+mod file;
 mod file_pg;
 mod list;
 
+use file::lost_to_a_twin;
+pub use file::{filing_facts, insert, insert_at_once, live_for, Assumed, FilingFacts, NewForecast, NUMBER_TO_COME};
 pub use list::{list, ListFilter, SortKey};
 
 use crate::db::DbConnection;
 use crate::error::StoreError;
 use crate::schema::{forecast_history as h, forecast_lines as fl, forecasts as f};
 use crate::{new_id, Page};
-use chrono::{NaiveDateTime, Timelike};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use domain::forecast::{EmployerSection, ForecastLine, QuotaUsage};
 use domain::occupation::OccupationCode;
@@ -247,199 +250,6 @@ pub fn append_history(
     // One statement for every step (multi-row inserts are per backend in diesel).
     crate::raw::per_backend!(conn, |c| diesel::insert_into(h::table).values(rows).execute(c)?);
     Ok(())
-}
-
-/// A forecast to insert, validated by the use case.
-pub struct NewForecast<'a> {
-    pub tin: &'a str,
-    pub target_year: i32,
-    pub status: ForecastStatus,
-    pub section: &'a EmployerSection,
-    pub lines: &'a [ForecastLine],
-    pub created_by: &'a str,
-    pub submitted: bool,
-}
-
-/// The forecast of `tin` for `year` that is not withdrawn, other than
-/// `except`: an employer has at most one (SPEC §15.2), and the database
-/// holds it to that (a partial unique index).
-pub fn live_for(
-    conn: &mut DbConnection,
-    tin: &str,
-    year: i32,
-    except: Option<&str>,
-) -> Result<Option<String>, StoreError> {
-    let mut q = f::table
-        .filter(f::tin.eq(tin))
-        .filter(f::target_year.eq(year))
-        .filter(f::status.ne(ForecastStatus::Withdrawn.as_str()))
-        .select(f::id)
-        .into_boxed();
-    if let Some(id) = except {
-        q = q.filter(f::id.ne(id.to_owned()));
-    }
-    Ok(q.first(conn).optional()?)
-}
-
-/// What filing a forecast checks in the database, read in one statement
-/// (SPEC §11: the deadline-day write path has few round trips).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FilingFacts {
-    /// The classification's version (`reference_versions`), to tell whether
-    /// the copy held in memory is current.
-    pub occupations_version: i64,
-    /// The campaigns' version, likewise.
-    pub campaigns_version: i64,
-    /// Whether the employer has a confirmed e-mail address (SPEC §3).
-    pub email_confirmed: bool,
-    /// The employer's live forecast of the year asked, if any (SPEC §15.2).
-    pub live_forecast: Option<String>,
-}
-
-/// The [`FilingFacts`] of employer `tin` for target year `year` (`None`:
-/// no year to look at).
-pub fn filing_facts(conn: &mut DbConnection, tin: &str, year: Option<i32>) -> Result<FilingFacts, StoreError> {
-    use crate::schema::employer_contacts as ec;
-    use crate::schema::reference_versions as rv;
-    let version = |name: &'static str| rv::table.filter(rv::name.eq(name)).select(rv::version).single_value();
-    let live = f::table
-        .filter(f::tin.eq(tin))
-        .filter(f::target_year.eq(year.unwrap_or(i32::MIN)))
-        .filter(f::status.ne(ForecastStatus::Withdrawn.as_str()))
-        .select(f::id)
-        .limit(1)
-        .single_value();
-    let confirmed = ec::table
-        .filter(ec::tin.eq(tin))
-        .filter(ec::confirmed_at.is_not_null())
-        .filter(ec::email.is_not_null())
-        .select(ec::tin)
-        .single_value();
-    let (occupations, campaigns, email, live): (Option<i64>, Option<i64>, Option<String>, Option<String>) =
-        diesel::select((version("occupations"), version("campaigns"), confirmed, live)).get_result(conn)?;
-    Ok(FilingFacts {
-        occupations_version: occupations.unwrap_or(0),
-        campaigns_version: campaigns.unwrap_or(0),
-        email_confirmed: email.is_some(),
-        live_forecast: live,
-    })
-}
-
-/// A second live forecast of one employer and year refused by the index:
-/// another transaction filed it since this one looked, so this one runs
-/// again and finds it.
-fn lost_to_a_twin(e: diesel::result::Error) -> StoreError {
-    if crate::error::is_unique_violation(&e) {
-        StoreError::Retry
-    } else {
-        e.into()
-    }
-}
-
-/// Inserts a forecast (version 1), its lines and its history `steps`, and
-/// returns it as stored, built from what was written: no read-back (SPEC
-/// §11). On PostgreSQL this is one prepared statement ([`file_pg`]). `at`
-/// is kept to the microsecond, the precision both databases store, so the
-/// answer is what a later read returns.
-pub fn insert(
-    conn: &mut DbConnection,
-    new: &NewForecast<'_>,
-    steps: &[(Option<ForecastStatus>, ForecastStatus)],
-    actor: Actor<'_>,
-    at: NaiveDateTime,
-) -> Result<ForecastRecord, StoreError> {
-    let at = at.with_nanosecond(at.nanosecond() / 1_000 * 1_000).unwrap_or(at);
-    let line_ids: Vec<String> = new.lines.iter().map(|_| new_id()).collect();
-    // The number is the database's; the rest is known before the insert.
-    let mut rec = record(new, new_id(), 0, line_ids, at);
-    let derived = file_pg::Derived {
-        created_by: new.created_by,
-        employer_search: fold(&new.section.display_name()),
-        activity_section: activity_section(new.section),
-        search_text: lines_search_text(new.lines),
-    };
-    rec.row.number = match conn {
-        DbConnection::Pg(c) => file_pg::run(c, &rec, derived, steps, actor).map_err(lost_to_a_twin)?,
-        DbConnection::Sqlite(_) => {
-            let number = diesel::insert_into(f::table)
-                .values((
-                    f::id.eq(&rec.row.id),
-                    f::tin.eq(new.tin),
-                    f::target_year.eq(new.target_year),
-                    f::status.eq(new.status.as_str()),
-                    f::version.eq(1_i64),
-                    f::created_at.eq(at),
-                    f::updated_at.eq(at),
-                    f::submitted_at.eq(new.submitted.then_some(at)),
-                    f::created_by.eq(derived.created_by),
-                    section_values(new.section),
-                    f::activity_section.eq(&derived.activity_section),
-                    f::line_count.eq(rec.row.line_count),
-                    f::foreigners_total.eq(rec.row.foreigners_total),
-                    f::search_text.eq(&derived.search_text),
-                ))
-                .returning(f::number)
-                .get_result(conn)
-                .map_err(lost_to_a_twin)?;
-            let ids: Vec<String> = rec.lines.iter().map(|l| l.id.clone()).collect();
-            insert_line_rows(conn, &rec.row.id, new.lines, &ids, 1)?;
-            append_history(conn, &rec.row.id, steps, actor, None, at)?;
-            number
-        }
-    };
-    Ok(rec)
-}
-
-/// The record of a forecast just inserted, from what was written.
-fn record(new: &NewForecast<'_>, id: String, number: i64, line_ids: Vec<String>, at: NaiveDateTime) -> ForecastRecord {
-    let s = new.section;
-    let row = ForecastRow {
-        number,
-        id,
-        tin: new.tin.to_owned(),
-        target_year: new.target_year,
-        status: new.status.as_str().to_owned(),
-        version: 1,
-        created_at: at,
-        updated_at: at,
-        submitted_at: new.submitted.then_some(at),
-        notification: None,
-        person_type: s.person_type.as_str().to_owned(),
-        organization_name: s.organization_name.clone(),
-        legal_form: s.legal_form.clone(),
-        name: s.name.clone(),
-        surname: s.surname.clone(),
-        patronymic: s.patronymic.clone(),
-        legal_address: s.legal_address.clone(),
-        current_address: s.current_address.clone(),
-        workplace_address: s.workplace_address.clone(),
-        tin_issued_on: s.tin_issued_on,
-        employees_total: s.employees_total,
-        foreign_workers: s.foreign_workers,
-        economic_activity: s.economic_activity.clone(),
-        line_count: line_count(new.lines),
-        foreigners_total: foreigners_total(new.lines),
-        correction_due: None,
-        other_notification: None,
-    };
-    let lines = new
-        .lines
-        .iter()
-        .zip(line_ids)
-        .zip(1..)
-        .map(|((l, id), position)| LineRow {
-            id,
-            position,
-            occupation_code: l.occupation_code.to_string(),
-            occupation_title: l.occupation_title.clone(),
-            demand_total: l.demand_total,
-            demand_foreigners: l.demand_foreigners,
-            justification: l.justification.clone(),
-            quota_usage: l.quota_usage.as_str().to_owned(),
-            note: l.note.clone(),
-        })
-        .collect();
-    ForecastRecord { row, lines }
 }
 
 #[allow(clippy::type_complexity)]
