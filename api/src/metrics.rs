@@ -65,7 +65,9 @@ impl Metrics {
                 "http_request_duration_seconds_sum{{method=\"{m}\",route=\"{r}\",status=\"{s}\"}} {secs:.6}"
             );
         }
-        out.push_str("# HELP writes_at_once_total Writes tried in one statement: written, or handed on to a transaction.\n");
+        out.push_str(
+            "# HELP writes_at_once_total Writes tried in one statement: written, or handed on to a transaction.\n",
+        );
         out.push_str("# TYPE writes_at_once_total counter\n");
         for (outcome, n) in ["written", "handed_on"].iter().zip(&self.at_once) {
             let _ = writeln!(out, "writes_at_once_total{{outcome=\"{outcome}\"}} {}", n.load(Ordering::Relaxed));

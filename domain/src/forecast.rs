@@ -3,7 +3,7 @@
 
 use crate::error::{FieldCode, FieldError, ValidationErrors};
 use crate::occupation::OccupationCode;
-use crate::text::{caseless, tidy};
+use crate::text::{caseless, caseless_eq, tidy};
 use crate::tin::{PersonType, Tin};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -332,8 +332,7 @@ pub fn validate_line(input: &LineInput, ctx: &Context<'_>, prefix: &str) -> Resu
         Some(c) => match ctx.known.occupations.get(c.as_str()) {
             None => errs.push(FieldError::new(f("occupation_code"), FieldCode::OccupationUnknown).with("code", c)),
             Some(titles) if !title_typed.is_empty() => {
-                let wanted = caseless(&title_typed);
-                title = titles.iter().find(|t| caseless(t) == wanted).cloned();
+                title = titles.iter().find(|t| caseless_eq(t, &title_typed)).cloned();
                 if title.is_none() {
                     errs.push(
                         FieldError::new(f("occupation_title"), FieldCode::OccupationTitleMismatch).with("code", c),

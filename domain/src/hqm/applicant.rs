@@ -367,7 +367,7 @@ fn validate_field(
     f: &FieldInput,
     occupations: &std::collections::HashMap<String, Vec<String>>,
 ) -> Option<Expertise> {
-    use crate::text::caseless;
+    use crate::text::caseless_eq;
     let title_typed = required_text(errs, "field.occupation_title", &f.occupation_title, MAX_OCCUPATION_TITLE);
     let raw_code = required_value(errs, "field.occupation_code", &f.occupation_code)?;
     let Some(code) = crate::occupation::OccupationCode::parse(raw_code) else {
@@ -378,8 +378,8 @@ fn validate_field(
         errs.push(FieldError::new("field.occupation_code", FieldCode::OccupationUnknown).with("code", &code));
         return None;
     };
-    let wanted = caseless(&title_typed?);
-    match titles.iter().find(|t| caseless(t) == wanted) {
+    let typed = title_typed?;
+    match titles.iter().find(|t| caseless_eq(t, &typed)) {
         Some(title) => Some(Expertise { occupation_code: code, occupation_title: title.clone() }),
         None => {
             errs.push(
