@@ -13,10 +13,12 @@
 # Each created forecast is another employer's (an employer has one forecast a
 # year, SPEC §15.2): EMPLOYERS TINs per run (default 100,000) with confirmed
 # e-mails; pgbench numbers its TINs from a sequence.
-# Usage: [BIN_DIR=dir] scripts/bench_forecasts.sh [seconds] [connections ...]
+# Usage: [BIN_DIR=dir] [WARM=s] [PROFILE_DIR=dir] scripts/bench_forecasts.sh [seconds] [connections ...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-10}"
+# WARM: seconds of load before each measured run, on both sides.
+warm="${WARM:-2}"
 shift || true
 conn_counts=("$@")
 [ ${#conn_counts[@]} -gt 0 ] || conn_counts=(8 32)
@@ -76,6 +78,11 @@ print(f"p50_ms={p(50):.2f} p99_ms={p(99):.2f}")
 PY
 }
 
+# settle: a checkpoint before a measured run, so that neither side pays for
+# the other's dirty pages (and the full-page writes after a checkpoint fall
+# on each side alike).
+settle() { psql "$url" -q -c "CHECKPOINT"; }
+
 # bench_pg SCRIPT CONNS: pgbench's tps and latencies for one script.
 bench_pg() {
   local dir="$work/pgb.$RANDOM"
@@ -94,6 +101,10 @@ psql "$url" -q -v ON_ERROR_STOP=1 \
   -c "\\copy t FROM '$work/tins.txt'" \
   -c "INSERT INTO employer_contacts (tin, email, confirmed_at, attempts_left, updated_at) SELECT tin, 'hr@' || tin || '.bench.az', now(), 0, now() FROM t" \
   -c "CREATE SEQUENCE bench_tin"
+# The loaded employers vacuumed and analysed now, not by autovacuum during
+# a measured run. (Not the empty forecasts: statistics taken of an empty
+# table make PostgreSQL scan it whole until autovacuum analyses it again.)
+psql "$url" -q -c "VACUUM ANALYZE employer_contacts"
 serve "$url" "${conn_counts[0]}"
 # The forecasts read below are many employers': an officer reads them all.
 token="$(DATABASE_URL="$url" "$target/quota-api" token --role officer --ttl 3600)"
@@ -148,12 +159,19 @@ for conns in "${conn_counts[@]}"; do
     perf record -e cpu-clock -F 499 -g -p "$server" -o "$PROFILE_DIR/perf.data" -- sleep "$seconds" 2>/dev/null &
     perf_pid=$!
   fi
+  # Both sides warm up for $warm seconds first (connections opened, statements
+  # prepared, caches filled): the API on the slice's last employers, which
+  # the measured run does not reach.
+  "$target/quota-load" --concurrency "$conns" --seconds "$warm" --employers $((employers / 2)) --offset $((slice * employers + employers / 2)) --idempotency --post "$work/forecast.json" "$base/api/v1/forecasts" > /dev/null
+  settle
   api_cpu0="$(cpu "$server")"; pg_cpu0="$(pg_cpu)"
-  api="$("$target/quota-load" --concurrency "$conns" --seconds "$seconds" --employers "$employers" --offset $((slice * employers)) --idempotency --post "$work/forecast.json" "$base/api/v1/forecasts")"
+  api="$("$target/quota-load" --concurrency "$conns" --seconds "$seconds" --employers $((employers / 2)) --offset $((slice * employers)) --idempotency --post "$work/forecast.json" "$base/api/v1/forecasts")"
   slice=$((slice + 1))
   echo "API:     $api"
   echo "CPU seconds during the API run: server $(awk -v a="$(cpu "$server")" -v b="$api_cpu0" 'BEGIN {printf "%.1f", a - b}'), PostgreSQL $(awk -v a="$(pg_cpu)" -v b="$pg_cpu0" 'BEGIN {printf "%.1f", a - b}') (of $((2 * seconds)) on 2 cores)"
   if [ -n "${perf_pid:-}" ]; then wait "$perf_pid" || true; perf_pid=""; fi
+  pgbench -n -c "$conns" -j 2 -T "$warm" -f "$work/create.sql" "$url" > /dev/null 2>&1
+  settle
   pg_cpu0="$(pg_cpu)"
   pg="$(bench_pg "$work/create.sql" "$conns")"
   echo "pgbench: $pg"
@@ -174,8 +192,17 @@ SQL
 for conns in "${conn_counts[@]}"; do
   serve "$url" "$conns"
   echo "== read one forecast with its lines, $conns connections"
+  "$target/quota-load" --concurrency "$conns" --seconds "$warm" --token "$token" "${urls[@]/#/$base}" > /dev/null
+  if [ -n "${PROFILE_DIR:-}" ] && [ "$conns" = "${conn_counts[0]}" ]; then
+    perf record -e cpu-clock -F 499 -g -p "$server" -o "$PROFILE_DIR/perf-read.data" -- sleep "$seconds" 2>/dev/null &
+    perf_pid=$!
+  fi
+  api_cpu0="$(cpu "$server")"; pg_cpu0="$(pg_cpu)"
   api="$("$target/quota-load" --concurrency "$conns" --seconds "$seconds" --token "$token" "${urls[@]/#/$base}")"
   echo "API:     $api"
+  echo "CPU seconds during the API run: server $(awk -v a="$(cpu "$server")" -v b="$api_cpu0" 'BEGIN {printf "%.1f", a - b}'), PostgreSQL $(awk -v a="$(pg_cpu)" -v b="$pg_cpu0" 'BEGIN {printf "%.1f", a - b}')"
+  if [ -n "${perf_pid:-}" ]; then wait "$perf_pid" || true; perf_pid=""; fi
+  pgbench -n -c "$conns" -j 2 -T "$warm" -f "$work/read.sql" "$url" > /dev/null 2>&1
   pg="$(bench_pg "$work/read.sql" "$conns")"
   echo "pgbench: $pg"
   summary+=("read one forecast PostgreSQL, $conns connections|$api|$pg")

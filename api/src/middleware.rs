@@ -342,7 +342,11 @@ pub async fn envelope<B: MessageBody + 'static>(
     // One access line per request, with the id the caller sees in `X-Request-Id`.
     tracing::info!(target: "access", request_id = %rid, %method, %path, status = res.status().as_u16(), duration_ms = started.elapsed().as_secs_f64() * 1000.0, "request");
     if let Some(s) = state {
-        let route = res.request().match_pattern().unwrap_or_else(|| "(unmatched)".into());
+        let req = res.request();
+        let route = match req.app_data::<crate::routes::RoutePattern>() {
+            Some(p) => p.0.clone(),
+            None => req.match_pattern().unwrap_or_else(|| "(unmatched)".into()),
+        };
         s.metrics.record(&method, &route, res.status().as_u16(), started.elapsed().as_secs_f64());
     }
     Ok(res)

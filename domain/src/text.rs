@@ -155,7 +155,9 @@ mod tests {
         assert_ne!(caseless("Banna, xarici suvaq"), caseless("Bənna, xarici suvaq"));
         assert_eq!(caseless("IŞIQ"), "işiq");
         assert_eq!(caseless("ADMIRAL"), caseless("Admiral"));
-        for (a, b) in [("BƏNNA, XARİCİ  SUVAQ", "Bənna, xarici suvaq"), ("Banna", "Bənna"), ("IŞIQ", " işiq "), ("a b", "ab")] {
+        for (a, b) in
+            [("BƏNNA, XARİCİ  SUVAQ", "Bənna, xarici suvaq"), ("Banna", "Bənna"), ("IŞIQ", " işiq "), ("a b", "ab")]
+        {
             assert_eq!(caseless_eq(a, b), caseless(a) == caseless(b), "{a} / {b}");
         }
     }

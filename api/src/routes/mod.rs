@@ -178,6 +178,11 @@ operations! {
 
 /// Registers every operation: one resource per path, with a 405 naming the
 /// path's methods for any other.
+/// The path pattern of the operation a request was routed to, as the
+/// document writes it: the label of its metrics, read without matching the
+/// path against the route table again.
+pub struct RoutePattern(pub String);
+
 pub fn configure(cfg: &mut web::ServiceConfig) {
     type Routes = Vec<(Method, fn() -> Route)>;
     let mut paths: Vec<(String, Routes)> = Vec::new();
@@ -198,7 +203,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     for (path, mut routes) in paths {
         routes.sort_by_key(|(m, _)| rank(m));
         let allow = routes.iter().map(|(m, _)| m.as_str()).collect::<Vec<_>>().join(", ");
-        let mut resource = web::resource(path);
+        let mut resource = web::resource(path.clone()).app_data(RoutePattern(path));
         for (method, route) in routes {
             resource = resource.route(route().method(method));
         }

@@ -133,16 +133,16 @@ pub fn lines_of(conn: &mut DbConnection, id: &str) -> Result<Vec<LineRow>, Store
 /// One statement (a join), so the forecast and its lines come from one
 /// snapshot without a transaction around two reads.
 pub fn get(conn: &mut DbConnection, id: &str, tin: Option<&str>) -> Result<ForecastRecord, StoreError> {
-    let mut q = f::table
+    let q = f::table
         .left_join(fl::table.on(fl::forecast_id.eq(f::id)))
         .filter(f::id.eq(id))
         .order(fl::position.asc())
-        .select((ForecastRow::as_select(), Option::<LineRow>::as_select()))
-        .into_boxed();
-    if let Some(t) = tin {
-        q = q.filter(f::tin.eq(t.to_owned()));
-    }
-    let rows: Vec<(ForecastRow, Option<LineRow>)> = q.load(conn)?;
+        .select((ForecastRow::as_select(), Option::<LineRow>::as_select()));
+    // Not boxed: a query of fixed shape is kept prepared per connection.
+    let rows: Vec<(ForecastRow, Option<LineRow>)> = match tin {
+        Some(t) => q.filter(f::tin.eq(t)).load(conn)?,
+        None => q.load(conn)?,
+    };
     let mut it = rows.into_iter();
     let (row, first) = it.next().ok_or(StoreError::NotFound)?;
     let lines = first.into_iter().chain(it.filter_map(|(_, l)| l)).collect();
