@@ -315,18 +315,11 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let limit = req.app_data::<web::Data<AppState>>().map_or(1024 * 1024, |s| s.config.body_limit);
-        let declared = declared_length(req);
-        let timeout = body_timeout_secs(req);
-        let json = is_json(req);
-        let payload = payload.take();
+        let body = json_body(req, payload, false);
         Box::pin(async move {
-            let raw = read_body(payload, declared, limit, timeout).await?;
-            if !json {
-                return Err(ApiError::UnsupportedMediaType);
-            }
-            let value = parse_json(&raw)?;
-            Ok(JsonBody { value, raw })
+            let (value, raw) = body.await?;
+            // `None` only where an empty body may be: not here.
+            Ok(JsonBody { value: value.ok_or(ApiError::UnsupportedMediaType)?, raw })
         })
     }
 }
@@ -343,22 +336,37 @@ impl<T: DeserializeOwned + 'static> FromRequest for OptionalJsonBody<T> {
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let limit = req.app_data::<web::Data<AppState>>().map_or(1024 * 1024, |s| s.config.body_limit);
-        let declared = declared_length(req);
-        let timeout = body_timeout_secs(req);
-        let json = is_json(req);
-        let payload = payload.take();
+        let body = json_body(req, payload, true);
         Box::pin(async move {
-            let raw = read_body(payload, declared, limit, timeout).await?;
-            if raw.is_empty() {
-                return Ok(OptionalJsonBody { value: None, raw });
-            }
-            if !json {
-                return Err(ApiError::UnsupportedMediaType);
-            }
-            Ok(OptionalJsonBody { value: Some(parse_json(&raw)?), raw })
+            let (value, raw) = body.await?;
+            Ok(OptionalJsonBody { value, raw })
         })
     }
+}
+
+/// Reads the body within the configured limit and time, and parses it as
+/// JSON: `None` when it is empty and `may_be_empty`. Any other body must be
+/// declared JSON (else 415) and parse (else 400/422).
+fn json_body<T: DeserializeOwned + 'static>(
+    req: &HttpRequest,
+    payload: &mut Payload,
+    may_be_empty: bool,
+) -> LocalBoxFuture<'static, Result<(Option<T>, bytes::Bytes), ApiError>> {
+    let limit = req.app_data::<web::Data<AppState>>().map_or(1024 * 1024, |s| s.config.body_limit);
+    let declared = declared_length(req);
+    let timeout = body_timeout_secs(req);
+    let json = is_json(req);
+    let payload = payload.take();
+    Box::pin(async move {
+        let raw = read_body(payload, declared, limit, timeout).await?;
+        if raw.is_empty() && may_be_empty {
+            return Ok((None, raw));
+        }
+        if !json {
+            return Err(ApiError::UnsupportedMediaType);
+        }
+        Ok((Some(parse_json(&raw)?), raw))
+    })
 }
 
 /// A query string of type `T`; errors name the parameter.

@@ -1,6 +1,6 @@
 //! The forecast: the employer's lifecycle and the officers' actions (SPEC §4, §13).
 
-use super::{Id, Reply, State};
+use super::{Action, Id, Reply, State};
 use crate::auth::Caller;
 use crate::dto::{
     AcceptInput, Forecast, ForecastCreate, ForecastReplace, ForecastStatus, ForecastSummary, HistoryEntry, LineInput,
@@ -301,15 +301,7 @@ pub async fn delete(state: State, caller: Caller, id: Id, if_match: IfMatch) -> 
     ),
     security(("bearer" = []))
 )]
-pub async fn add_line(
-    state: State,
-    req: HttpRequest,
-    caller: Caller,
-    id: Id,
-    if_match: IfMatch,
-    key: IdempotencyKey,
-    body: JsonBody<LineInput>,
-) -> Reply {
+pub async fn add_line((state, req, caller, id, if_match, key): Action, body: JsonBody<LineInput>) -> Reply {
     let id = id.into_inner();
     let line = body.value.to_domain();
     state
@@ -370,17 +362,9 @@ pub async fn delete_line(state: State, caller: Caller, path: web::Path<(String, 
 }
 
 #[allow(clippy::too_many_arguments)] // the extractors of the action handlers, passed through
-async fn act(
-    state: State,
-    req: HttpRequest,
-    caller: Caller,
-    id: String,
-    if_match: IfMatch,
-    key: IdempotencyKey,
-    action: ForecastAction,
-    reason: Option<String>,
-    raw: &[u8],
-) -> Reply {
+async fn act(cx: Action, action: ForecastAction, reason: Option<String>, raw: &[u8]) -> Reply {
+    let (state, req, caller, id, if_match, key) = cx;
+    let id = id.into_inner();
     state
         .idempotent(&req, &caller.clone(), key, raw, move |c, now| {
             let rec = uc::act(c, &caller, &id, action, reason.as_deref(), if_match.0, now)?;
@@ -403,14 +387,9 @@ macro_rules! action_handler {
             security(("bearer" = []))
         )]
         pub async fn $fn(
-            state: State,
-            req: HttpRequest,
-            caller: Caller,
-            id: Id,
-            if_match: IfMatch,
-            key: IdempotencyKey,
+            cx: Action,
         ) -> Reply {
-                    act(state, req, caller, id.into_inner(), if_match, key, $action, None, b"").await
+                    act(cx, $action, None, b"").await
         }
     };
 }
@@ -453,17 +432,9 @@ action_handler!(
     ),
     security(("bearer" = []))
 )]
-pub async fn accept(
-    state: State,
-    req: HttpRequest,
-    caller: Caller,
-    id: Id,
-    if_match: IfMatch,
-    key: IdempotencyKey,
-    body: OptionalJsonBody<Option<AcceptInput>>,
-) -> Reply {
+pub async fn accept(cx: Action, body: OptionalJsonBody<Option<AcceptInput>>) -> Reply {
     let note = body.value.flatten().and_then(|b| b.note);
-    act(state, req, caller, id.into_inner(), if_match, key, ForecastAction::Accept, note, &body.raw).await
+    act(cx, ForecastAction::Accept, note, &body.raw).await
 }
 
 /// Return a forecast
@@ -484,17 +455,9 @@ pub async fn accept(
     ),
     security(("bearer" = []))
 )]
-pub async fn return_(
-    state: State,
-    req: HttpRequest,
-    caller: Caller,
-    id: Id,
-    if_match: IfMatch,
-    key: IdempotencyKey,
-    body: JsonBody<ReturnInput>,
-) -> Reply {
+pub async fn return_(cx: Action, body: JsonBody<ReturnInput>) -> Reply {
     let reason = body.value.reason;
-    act(state, req, caller, id.into_inner(), if_match, key, ForecastAction::Return, Some(reason), &body.raw).await
+    act(cx, ForecastAction::Return, Some(reason), &body.raw).await
 }
 
 /// Read the history

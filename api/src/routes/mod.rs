@@ -27,6 +27,11 @@ pub type State = web::Data<crate::state::AppState>;
 pub type Reply = Result<HttpResponse, ApiError>;
 /// One id in the path.
 pub type Id = web::Path<String>;
+/// What an action on one resource receives: the state, the request (whose
+/// method, path and body the idempotency key is bound to), the caller, the
+/// resource's id, `If-Match` and `Idempotency-Key`.
+pub type Action =
+    (State, actix_web::HttpRequest, crate::auth::Caller, Id, crate::extract::IfMatch, crate::extract::IdempotencyKey);
 
 /// One operation: where the document says it is served, and its handler.
 pub struct Operation {

@@ -255,16 +255,28 @@ pub fn create(
         submission_allowed(confirmed, lines.len(), &campaign, today, None)?;
     }
     let at = now.naive_utc();
-    let new = NewForecast {
+    let new = new_forecast(caller, &section, &lines, target_year, status);
+    Ok(store::insert(conn, &new, &creation_steps(status), actor(caller, Role::Employer), at)?)
+}
+
+/// A new forecast of `section` and `lines` as validated, filed by `caller`
+/// in `status` (a draft, or submitted with its filing).
+fn new_forecast<'a>(
+    caller: &'a Caller,
+    section: &'a EmployerSection,
+    lines: &'a [ForecastLine],
+    target_year: i32,
+    status: ForecastStatus,
+) -> NewForecast<'a> {
+    NewForecast {
         tin: section.tin.as_str(),
         target_year,
         status,
-        section: &section,
-        lines: &lines,
+        section,
+        lines,
         created_by: &caller.sub,
-        submitted: input.submit,
-    };
-    Ok(store::insert(conn, &new, &creation_steps(status), actor(caller, Role::Employer), at)?)
+        submitted: status != ForecastStatus::Draft,
+    }
 }
 
 /// The history of a new forecast: created, then moved to `status` if that
@@ -322,15 +334,7 @@ pub fn create_at_once(
             _ => return Ok(None),
         }
     }
-    let new = NewForecast {
-        tin,
-        target_year,
-        status,
-        section: &section,
-        lines: &lines,
-        created_by: &caller.sub,
-        submitted: input.submit,
-    };
+    let new = new_forecast(caller, &section, &lines, target_year, status);
     let assumed = store::Assumed {
         occupations_version: memo.occupations.version,
         campaigns_version: memo.campaigns.version,

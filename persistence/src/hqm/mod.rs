@@ -161,6 +161,49 @@ pub struct ApplicationRecord {
     pub decision: Option<DecisionRow>,
 }
 
+/// The columns of an application that its applicant writes (SPEC §14.2):
+/// the same for a new draft and for every replacement.
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = a)]
+#[diesel(treat_none_as_null = true)]
+struct DataColumns<'a> {
+    language: &'a str,
+    given_name: &'a str,
+    surname: &'a str,
+    citizenship: &'a str,
+    date_of_birth: NaiveDate,
+    passport_number: &'a str,
+    email: &'a str,
+    occupation_code: &'a str,
+    occupation_title: &'a str,
+    experience_years: Option<i32>,
+    experience_summary: Option<&'a str>,
+    education_level: Option<&'a str>,
+    education_institution: Option<&'a str>,
+    language_certificates: String,
+}
+
+impl<'a> DataColumns<'a> {
+    fn of(d: &'a ApplicationData) -> Self {
+        DataColumns {
+            language: d.language.as_str(),
+            given_name: &d.applicant.given_name,
+            surname: &d.applicant.surname,
+            citizenship: d.applicant.citizenship.as_str(),
+            date_of_birth: d.applicant.date_of_birth,
+            passport_number: d.applicant.passport_number.as_str(),
+            email: &d.applicant.email,
+            occupation_code: d.field.occupation_code.as_str(),
+            occupation_title: &d.field.occupation_title,
+            experience_years: d.experience_years.map(i32::from),
+            experience_summary: d.experience_summary.as_deref(),
+            education_level: d.education.as_ref().map(|e| e.level.as_str()),
+            education_institution: d.education.as_ref().map(|e| e.institution.as_str()),
+            language_certificates: certificates_json(d),
+        }
+    }
+}
+
 fn certificates_json(data: &ApplicationData) -> String {
     let list: Vec<serde_json::Value> = data
         .language_certificates
@@ -193,24 +236,7 @@ pub fn insert(
                 a::created_at.eq(now),
                 a::updated_at.eq(now),
             ),
-            (
-                a::language.eq(d.language.as_str()),
-                a::given_name.eq(&d.applicant.given_name),
-                a::surname.eq(&d.applicant.surname),
-                a::citizenship.eq(d.applicant.citizenship.as_str()),
-                a::date_of_birth.eq(d.applicant.date_of_birth),
-                a::passport_number.eq(d.applicant.passport_number.as_str()),
-                a::email.eq(&d.applicant.email),
-                a::occupation_code.eq(d.field.occupation_code.as_str()),
-                a::occupation_title.eq(&d.field.occupation_title),
-            ),
-            (
-                a::experience_years.eq(d.experience_years.map(i32::from)),
-                a::experience_summary.eq(&d.experience_summary),
-                a::education_level.eq(d.education.as_ref().map(|e| e.level.as_str())),
-                a::education_institution.eq(d.education.as_ref().map(|e| e.institution.as_str())),
-                a::language_certificates.eq(certificates_json(d)),
-            ),
+            DataColumns::of(d),
         ))
         .execute(conn)
         .map_err(|e| if is_unique_violation(&e) { StoreError::Retry } else { e.into() })?;
@@ -218,24 +244,7 @@ pub fn insert(
 }
 
 fn write_data(conn: &mut DbConnection, id: &str, d: &ApplicationData) -> Result<(), StoreError> {
-    diesel::update(a::table.filter(a::id.eq(id)))
-        .set((
-            a::language.eq(d.language.as_str()),
-            a::given_name.eq(&d.applicant.given_name),
-            a::surname.eq(&d.applicant.surname),
-            a::citizenship.eq(d.applicant.citizenship.as_str()),
-            a::date_of_birth.eq(d.applicant.date_of_birth),
-            a::passport_number.eq(d.applicant.passport_number.as_str()),
-            a::email.eq(&d.applicant.email),
-            a::occupation_code.eq(d.field.occupation_code.as_str()),
-            a::occupation_title.eq(&d.field.occupation_title),
-            a::experience_years.eq(d.experience_years.map(i32::from)),
-            a::experience_summary.eq(&d.experience_summary),
-            a::education_level.eq(d.education.as_ref().map(|e| e.level.as_str())),
-            a::education_institution.eq(d.education.as_ref().map(|e| e.institution.as_str())),
-            a::language_certificates.eq(certificates_json(d)),
-        ))
-        .execute(conn)?;
+    diesel::update(a::table.filter(a::id.eq(id))).set(DataColumns::of(d)).execute(conn)?;
     Ok(())
 }
 

@@ -10,7 +10,7 @@ use crate::dto::{
 };
 use crate::extract::{FileBody, IdempotencyKey, IfMatch, JsonBody, PageParams, Query};
 use crate::problem::ApiError;
-use crate::routes::{Id, Reply, State};
+use crate::routes::{Action, Id, Reply, State};
 use crate::state::{json_with_etag, stored};
 use crate::usecases::hqm::{self as uc, ListQuery, Upload};
 use actix_web::http::{header, StatusCode};
@@ -313,12 +313,7 @@ macro_rules! applicant_action {
             security(("bearer" = []))
         )]
         pub async fn $fn(
-            state: State,
-            req: HttpRequest,
-            caller: Caller,
-            id: Id,
-            if_match: IfMatch,
-            key: IdempotencyKey,
+            (state, req, caller, id, if_match, key): Action,
         ) -> Reply {
             let id = id.into_inner();
             let c = caller.clone();
@@ -449,15 +444,7 @@ pub async fn withdraw_objection(state: State, caller: Caller, path: web::Path<(S
         (status = 409, description = "Not under review, or the holiday calendar of a year it needs is missing", body = crate::problem::Problem, content_type = "application/problem+json")),
     security(("bearer" = []))
 )]
-pub async fn extend(
-    state: State,
-    req: HttpRequest,
-    caller: Caller,
-    id: Id,
-    if_match: IfMatch,
-    key: IdempotencyKey,
-    body: JsonBody<HqmReasonInput>,
-) -> Reply {
+pub async fn extend((state, req, caller, id, if_match, key): Action, body: JsonBody<HqmReasonInput>) -> Reply {
     let id = id.into_inner();
     let reason = body.value.reason;
     let c = caller.clone();
@@ -484,14 +471,7 @@ pub async fn extend(
         (status = 409, description = "Not under review, or criteria not scored and no objection", body = crate::problem::Problem, content_type = "application/problem+json")),
     security(("bearer" = []))
 )]
-pub async fn decide(
-    state: State,
-    req: HttpRequest,
-    caller: Caller,
-    id: Id,
-    if_match: IfMatch,
-    key: IdempotencyKey,
-) -> Reply {
+pub async fn decide((state, req, caller, id, if_match, key): Action) -> Reply {
     let id = id.into_inner();
     let c = caller.clone();
     let shared = state.clone();

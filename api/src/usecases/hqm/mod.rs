@@ -275,6 +275,23 @@ pub fn delete_document(
     reload(conn, id)
 }
 
+/// Moves `row` to `to` and writes the move to its history as `entry` (its
+/// action, actor, role and reason), from the status it was read in (SPEC
+/// §14.5: the trail holds every transition, with before and after).
+pub(super) fn move_to(
+    conn: &mut DbConnection,
+    row: &ApplicationRow,
+    to: HqmStatus,
+    change: StatusChange,
+    entry: NewHistory<'_>,
+    at: chrono::NaiveDateTime,
+) -> Result<(), ApiError> {
+    store::set_status(conn, &row.id, row.version, to, change, at)?;
+    let entry = NewHistory { before: Some(row.status.clone()), after: Some(to.as_str().to_owned()), ..entry };
+    store::append_history(conn, &row.id, &entry, at)?;
+    Ok(())
+}
+
 /// The owner submits a draft (SPEC §14.2): it needs a passport copy and a
 /// proof of qualifications; the review deadline is the 20th business day
 /// after the day of submission (SPEC §14.4). The applicant is told by e-mail.
@@ -296,16 +313,9 @@ pub fn submit(
     let deadline = app::review_deadline(now, &cal).map_err(calendar_error)?;
     let at = now.naive_utc();
     let change = StatusChange { submitted_at: Some(at), review_deadline: Some(deadline), decided_at: None };
-    store::set_status(conn, id, row.version, HqmStatus::UnderReview, change, at)?;
-    let entry = NewHistory {
-        action: "submit",
-        actor: &caller.sub,
-        role: Role::Applicant.as_str(),
-        before: Some(HqmStatus::Draft.as_str().to_owned()),
-        after: Some(HqmStatus::UnderReview.as_str().to_owned()),
-        ..Default::default()
-    };
-    store::append_history(conn, id, &entry, at)?;
+    let entry =
+        NewHistory { action: "submit", actor: &caller.sub, role: Role::Applicant.as_str(), ..Default::default() };
+    move_to(conn, &row, HqmStatus::UnderReview, change, entry, at)?;
     let m = domain::notify::hqm_submitted(language(&row), row.number, deadline);
     persistence::identity::enqueue(conn, None, "hqm_submitted", &row.email, &m, at)?;
     reload(conn, id)
@@ -324,16 +334,9 @@ pub fn withdraw(
     allowed(&row, caller, HqmAction::Withdraw)?;
     check_version(&row, if_match)?;
     let at = now.naive_utc();
-    store::set_status(conn, id, row.version, HqmStatus::Withdrawn, StatusChange::default(), at)?;
-    let entry = NewHistory {
-        action: "withdraw",
-        actor: &caller.sub,
-        role: Role::Applicant.as_str(),
-        before: Some(row.status.clone()),
-        after: Some(HqmStatus::Withdrawn.as_str().to_owned()),
-        ..Default::default()
-    };
-    store::append_history(conn, id, &entry, at)?;
+    let entry =
+        NewHistory { action: "withdraw", actor: &caller.sub, role: Role::Applicant.as_str(), ..Default::default() };
+    move_to(conn, &row, HqmStatus::Withdrawn, StatusChange::default(), entry, at)?;
     reload(conn, id)
 }
 

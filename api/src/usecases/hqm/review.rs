@@ -239,17 +239,14 @@ pub fn decide(
     };
     store::insert_decision(conn, id, &new)?;
     let change = StatusChange { decided_at: Some(at), ..Default::default() };
-    store::set_status(conn, id, row.version, outcome.status(), change, at)?;
     let entry = NewHistory {
         action: "decide",
         actor: &caller.sub,
         role: Role::Officer.as_str(),
-        before: Some(HqmStatus::UnderReview.as_str().to_owned()),
-        after: Some(outcome.as_str().to_owned()),
         reason: Some(&number),
         ..Default::default()
     };
-    store::append_history(conn, id, &entry, at)?;
+    super::move_to(conn, &row, outcome.status(), change, entry, at)?;
     let m = domain::notify::hqm_decided(lang, &number, outcome, sheet.total(), &code);
     persistence::identity::enqueue(conn, None, "hqm_decided", &row.email, &m, at)?;
     reload(conn, id)
