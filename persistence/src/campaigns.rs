@@ -8,49 +8,34 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use domain::campaign::Campaign;
 
-type Row = (
-    i32,
-    chrono::NaiveDate,
-    chrono::NaiveDate,
-    chrono::NaiveDate,
-    chrono::NaiveDate,
-    chrono::NaiveDate,
-    chrono::NaiveDate,
-);
+/// A stored campaign: the columns its calendar is read from.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = c)]
+struct Row {
+    target_year: i32,
+    opens_on: chrono::NaiveDate,
+    submission_deadline: chrono::NaiveDate,
+    correction_deadline: chrono::NaiveDate,
+    commission_inputs_deadline: chrono::NaiveDate,
+    proposal_deadline: chrono::NaiveDate,
+    approval_deadline: chrono::NaiveDate,
+}
 
-const COLUMNS: (
-    c::target_year,
-    c::opens_on,
-    c::submission_deadline,
-    c::correction_deadline,
-    c::commission_inputs_deadline,
-    c::proposal_deadline,
-    c::approval_deadline,
-) = (
-    c::target_year,
-    c::opens_on,
-    c::submission_deadline,
-    c::correction_deadline,
-    c::commission_inputs_deadline,
-    c::proposal_deadline,
-    c::approval_deadline,
-);
-
-fn campaign((target_year, a, b, cc, d, e, f): Row) -> Campaign {
+fn campaign(r: Row) -> Campaign {
     Campaign {
-        target_year,
-        opens_on: a,
-        submission_deadline: b,
-        correction_deadline: cc,
-        commission_inputs_deadline: d,
-        proposal_deadline: e,
-        approval_deadline: f,
+        target_year: r.target_year,
+        opens_on: r.opens_on,
+        submission_deadline: r.submission_deadline,
+        correction_deadline: r.correction_deadline,
+        commission_inputs_deadline: r.commission_inputs_deadline,
+        proposal_deadline: r.proposal_deadline,
+        approval_deadline: r.approval_deadline,
     }
 }
 
 /// The campaign of `year`, and whether it was set by `admin` (`false`: defaults).
 pub fn get(conn: &mut DbConnection, year: i32) -> Result<(Campaign, bool), StoreError> {
-    let row: Option<Row> = c::table.filter(c::target_year.eq(year)).select(COLUMNS).first(conn).optional()?;
+    let row: Option<Row> = c::table.filter(c::target_year.eq(year)).select(Row::as_select()).first(conn).optional()?;
     Ok(match row {
         Some(row) => (campaign(row), true),
         None => (Campaign::default_for(year), false),
@@ -61,7 +46,7 @@ pub fn get(conn: &mut DbConnection, year: i32) -> Result<(Campaign, bool), Store
 /// other years have the defaults (`domain::campaign::campaign_of`).
 pub fn stored_after(conn: &mut DbConnection, year: i32) -> Result<Vec<Campaign>, StoreError> {
     let rows: Vec<Row> =
-        c::table.filter(c::target_year.gt(year)).order(c::target_year.asc()).select(COLUMNS).load(conn)?;
+        c::table.filter(c::target_year.gt(year)).order(c::target_year.asc()).select(Row::as_select()).load(conn)?;
     Ok(rows.into_iter().map(campaign).collect())
 }
 
@@ -71,7 +56,7 @@ pub fn stored_after(conn: &mut DbConnection, year: i32) -> Result<Vec<Campaign>,
 /// the next check sees as stale, never the reverse.
 pub fn all_stored(conn: &mut DbConnection) -> Result<(i64, Vec<Campaign>), StoreError> {
     let version = crate::reference::version_of(conn, "campaigns")?;
-    let rows: Vec<Row> = c::table.order(c::target_year.asc()).select(COLUMNS).load(conn)?;
+    let rows: Vec<Row> = c::table.order(c::target_year.asc()).select(Row::as_select()).load(conn)?;
     Ok((version, rows.into_iter().map(campaign).collect()))
 }
 
@@ -90,15 +75,10 @@ pub fn put(conn: &mut DbConnection, campaign: &Campaign, actor: &str, now: Naive
     let updated = diesel::update(c::table.filter(c::target_year.eq(campaign.target_year))).set(values).execute(conn)?;
     if updated == 0 {
         // Two first settings of one year at once: the loser runs again and updates.
-        diesel::insert_into(c::table).values((c::target_year.eq(campaign.target_year), values)).execute(conn).map_err(
-            |e| {
-                if crate::error::is_unique_violation(&e) {
-                    StoreError::Retry
-                } else {
-                    e.into()
-                }
-            },
-        )?;
+        diesel::insert_into(c::table)
+            .values((c::target_year.eq(campaign.target_year), values))
+            .execute(conn)
+            .map_err(crate::error::lost_a_race)?;
     }
     Ok(())
 }

@@ -96,6 +96,17 @@ impl From<r2d2::Error> for StoreError {
 }
 
 /// Whether a diesel error is a unique-constraint violation.
+/// A unique violation of an insert: another transaction wrote the same key
+/// since this one looked, so this one runs again and finds it
+/// ([`StoreError::Retry`]); any other error as it is.
+pub fn lost_a_race(e: DieselError) -> StoreError {
+    if is_unique_violation(&e) {
+        StoreError::Retry
+    } else {
+        e.into()
+    }
+}
+
 pub fn is_unique_violation(e: &DieselError) -> bool {
     matches!(e, DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _))
 }

@@ -3,7 +3,7 @@
 //! next year.
 
 use crate::db::DbConnection;
-use crate::error::{is_unique_violation, StoreError};
+use crate::error::StoreError;
 use crate::schema::{holiday_years as hy, holidays as hd};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -50,7 +50,7 @@ pub fn put_year(
         diesel::insert_into(hy::table)
             .values((hy::year.eq(year), hy::source.eq(source), hy::updated_at.eq(now), hy::updated_by.eq(actor)))
             .execute(conn)
-            .map_err(|e| if is_unique_violation(&e) { StoreError::Retry } else { e.into() })?;
+            .map_err(crate::error::lost_a_race)?;
     }
     for (date, name) in days {
         diesel::insert_into(hd::table)

@@ -1,7 +1,7 @@
 //! Contact e-mails, the outbox of messages, and API clients (SPEC §3).
 
 use crate::db::DbConnection;
-use crate::error::{is_unique_violation, StoreError};
+use crate::error::StoreError;
 use crate::schema::{api_clients as ac, employer_contacts as ec, forecasts as f, outbox as ob};
 use crate::Page;
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
@@ -53,13 +53,10 @@ pub fn set_pending(
     );
     let n = diesel::update(ec::table.filter(ec::tin.eq(tin))).set(values).execute(conn)?;
     if n == 0 {
-        diesel::insert_into(ec::table).values((ec::tin.eq(tin), values)).execute(conn).map_err(|e| {
-            if is_unique_violation(&e) {
-                StoreError::Retry
-            } else {
-                e.into()
-            }
-        })?;
+        diesel::insert_into(ec::table)
+            .values((ec::tin.eq(tin), values))
+            .execute(conn)
+            .map_err(crate::error::lost_a_race)?;
     }
     enqueue(conn, None, "email_confirmation", email, message, at)?;
     Ok(())
@@ -125,7 +122,7 @@ pub fn set_confirmed(conn: &mut DbConnection, tin: &str, email: &str, now: Naive
                 ec::updated_at.eq(now),
             ))
             .execute(conn)
-            .map_err(|e| if is_unique_violation(&e) { StoreError::Retry } else { e.into() })?;
+            .map_err(crate::error::lost_a_race)?;
     }
     Ok(())
 }
@@ -173,7 +170,7 @@ pub fn enqueue(
             ob::next_attempt_at.eq(now),
         ))
         .execute(conn)
-        .map_err(|e| if is_unique_violation(&e) { StoreError::Retry } else { e.into() })?;
+        .map_err(crate::error::lost_a_race)?;
     Ok(true)
 }
 

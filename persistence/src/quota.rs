@@ -2,7 +2,7 @@
 //! permits are recorded (SPEC §5.2, §5.3).
 
 use crate::db::DbConnection;
-use crate::error::{is_unique_violation, StoreError};
+use crate::error::StoreError;
 pub use crate::forecasts::Actor;
 use crate::schema::{
     exemption_categories as ex, quota_allocations as qa, quota_plan_entries as qe, quota_plan_history as qh,
@@ -100,17 +100,23 @@ pub fn insert_plan(
             qp::updated_at.eq(now),
         ))
         .execute(conn)
-        .map_err(|e| if is_unique_violation(&e) { StoreError::Retry } else { e.into() })?;
+        .map_err(crate::error::lost_a_race)?;
     for (activity, n) in proposed {
-        diesel::insert_into(qe::table)
-            .values((
-                qe::target_year.eq(year),
-                qe::economic_activity.eq(activity),
-                qe::proposed.eq(*n),
-                qe::used.eq(0_i64),
-            ))
-            .execute(conn)?;
+        insert_entry(conn, year, activity, *n)?;
     }
+    Ok(())
+}
+
+/// A new entry of the plan of `year`: `proposed` for `activity`, none used.
+fn insert_entry(conn: &mut DbConnection, year: i32, activity: &str, proposed: i64) -> Result<(), StoreError> {
+    diesel::insert_into(qe::table)
+        .values((
+            qe::target_year.eq(year),
+            qe::economic_activity.eq(activity),
+            qe::proposed.eq(proposed),
+            qe::used.eq(0_i64),
+        ))
+        .execute(conn)?;
     Ok(())
 }
 
@@ -138,14 +144,7 @@ pub fn set_proposed(conn: &mut DbConnection, year: i32, numbers: &[(String, i64)
         let target = qe::table.filter(qe::target_year.eq(year)).filter(qe::economic_activity.eq(activity));
         let updated = diesel::update(target).set(qe::proposed.eq(*n)).execute(conn)?;
         if updated == 0 {
-            diesel::insert_into(qe::table)
-                .values((
-                    qe::target_year.eq(year),
-                    qe::economic_activity.eq(activity),
-                    qe::proposed.eq(*n),
-                    qe::used.eq(0_i64),
-                ))
-                .execute(conn)?;
+            insert_entry(conn, year, activity, *n)?;
         }
     }
     let keep: Vec<&str> = numbers.iter().map(|(a, _)| a.as_str()).collect();
@@ -320,7 +319,7 @@ pub fn record_permit(
                 qa::recorded_by.eq(by),
             ))
             .execute(conn)
-            .map_err(|e| if is_unique_violation(&e) { StoreError::Retry } else { e.into() })?;
+            .map_err(crate::error::lost_a_race)?;
     }
     Ok(())
 }

@@ -259,7 +259,7 @@ pub fn put_exemption(
                 ex::position.eq(next.unwrap_or(0) + 1),
             ))
             .execute(conn)
-            .map_err(|e| if crate::error::is_unique_violation(&e) { StoreError::Retry } else { e.into() })?;
+            .map_err(crate::error::lost_a_race)?;
     }
     Ok(ex::table.filter(ex::code.eq(code)).select(ExemptionRow::as_select()).first(conn)?)
 }

@@ -4,7 +4,7 @@
 //! year, and never changed (triggers refuse it).
 
 use crate::db::DbConnection;
-use crate::error::{is_unique_violation, StoreError};
+use crate::error::StoreError;
 use crate::raw::raw_execute;
 use crate::schema::{summary_snapshot_activities as sa, summary_snapshot_occupations as so, summary_snapshots as ss};
 use crate::summaries::{FIGURES, OCCUPATIONS};
@@ -81,7 +81,7 @@ pub fn take(conn: &mut DbConnection, year: i32, by: &str, at: NaiveDateTime) -> 
     let last: Option<i32> =
         ss::table.filter(ss::target_year.eq(year)).select(diesel::dsl::max(ss::number)).first(conn)?;
     let number = last.unwrap_or(0) + 1;
-    let taken = |e: diesel::result::Error| if is_unique_violation(&e) { StoreError::Retry } else { e.into() };
+    let taken = crate::error::lost_a_race;
     let header = format!(
         "INSERT INTO summary_snapshots (target_year, number, taken_at, taken_by, employers, forecasts, \
          occupations, demand_total, quota_foreigners, exempt_foreigners) \

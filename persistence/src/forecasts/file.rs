@@ -91,17 +91,6 @@ pub fn filing_facts(conn: &mut DbConnection, tin: &str, year: Option<i32>) -> Re
     })
 }
 
-/// A second live forecast of one employer and year refused by the index:
-/// another transaction filed it since this one looked, so this one runs
-/// again and finds it.
-pub(super) fn lost_to_a_twin(e: diesel::result::Error) -> StoreError {
-    if crate::error::is_unique_violation(&e) {
-        StoreError::Retry
-    } else {
-        e.into()
-    }
-}
-
 /// Inserts a forecast (version 1), its lines and its history `steps`, and
 /// returns it as stored, built from what was written: no read-back (SPEC
 /// §11). On PostgreSQL this is one prepared statement ([`file_pg`]).
@@ -115,7 +104,7 @@ pub fn insert(
     let (mut rec, derived) = prepare(new, at);
     let at = rec.row.created_at;
     rec.row.number = match conn {
-        DbConnection::Pg(c) => file_pg::run(c, &rec, derived, steps, actor).map_err(lost_to_a_twin)?,
+        DbConnection::Pg(c) => file_pg::run(c, &rec, derived, steps, actor).map_err(crate::error::lost_a_race)?,
         DbConnection::Sqlite(_) => {
             let number = diesel::insert_into(f::table)
                 .values((
@@ -136,7 +125,7 @@ pub fn insert(
                 ))
                 .returning(f::number)
                 .get_result(conn)
-                .map_err(lost_to_a_twin)?;
+                .map_err(crate::error::lost_a_race)?;
             let ids: Vec<String> = rec.lines.iter().map(|l| l.id.clone()).collect();
             insert_line_rows(conn, &rec.row.id, new.lines, &ids, 1)?;
             append_history(conn, &rec.row.id, steps, actor, None, at)?;

@@ -7,7 +7,6 @@ mod file;
 mod file_pg;
 mod list;
 
-use file::lost_to_a_twin;
 pub use file::{filing_facts, insert, insert_at_once, live_for, Assumed, FilingFacts, NewForecast, NUMBER_TO_COME};
 pub use list::{list, ListFilter, SortKey};
 
@@ -337,7 +336,7 @@ pub fn replace_content(
             f::activity_section.eq(activity_section(section)),
         ))
         .execute(conn)
-        .map_err(lost_to_a_twin)?;
+        .map_err(crate::error::lost_a_race)?;
     diesel::delete(fl::table.filter(fl::forecast_id.eq(&row.id))).execute(conn)?;
     insert_lines(conn, &row.id, lines, 1)?;
     refresh_lines_summary(conn, &row.id)

@@ -4,7 +4,7 @@
 //! the use case's question, never asked here.
 
 use crate::db::DbConnection;
-use crate::error::{is_unique_violation, StoreError};
+use crate::error::StoreError;
 use crate::schema::{
     hqm_applications as a, hqm_decisions as dc, hqm_documents as doc, hqm_history as h, hqm_objections as o,
     hqm_scores as s,
@@ -239,7 +239,7 @@ pub fn insert(
             DataColumns::of(d),
         ))
         .execute(conn)
-        .map_err(|e| if is_unique_violation(&e) { StoreError::Retry } else { e.into() })?;
+        .map_err(crate::error::lost_a_race)?;
     Ok(())
 }
 

@@ -44,7 +44,7 @@ pub fn set_score(
                 s::scored_at.eq(now),
             ))
             .execute(conn)
-            .map_err(|e| if is_unique_violation(&e) { StoreError::Retry } else { e.into() })?;
+            .map_err(crate::error::lost_a_race)?;
     }
     Ok(before)
 }
@@ -185,7 +185,7 @@ pub fn insert_decision(conn: &mut DbConnection, application_id: &str, d: &NewDec
             dc::decided_by.eq(d.decided_by),
         ))
         .execute(conn)
-        .map_err(|e| if is_unique_violation(&e) { StoreError::Retry } else { e.into() })?;
+        .map_err(crate::error::lost_a_race)?;
     Ok(())
 }
 
