@@ -521,6 +521,20 @@ pub fn optional_date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<ch
     Ok(Option::<Wrapped>::deserialize(d)?.map(|Wrapped(d)| d))
 }
 
+/// The `{year}` of a path, checked as [`path_year`] checks it (else 404).
+/// Extractors run in the handler's parameter order, so one placed after the
+/// [`crate::auth::Caller`] answers 401 before 404.
+pub struct Year(pub i32);
+
+impl FromRequest for Year {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(req.match_info().get("year").ok_or(ApiError::NotFound).and_then(path_year).map(Year))
+    }
+}
+
 /// A target year from a path: a number from 2000 to 2100 written as four
 /// digits, else 404 (no such resource). `+2027` and `02027` would parse to
 /// 2027 as well, making aliases of one resource (for caches, logs, metrics).

@@ -1,9 +1,10 @@
 //! The campaign calendar of each target year (SPEC §4.4).
 
-use super::{Id, Reply, State};
+use super::{Reply, State};
 use crate::auth::Caller;
 use crate::dto::Campaign;
 use crate::extract::JsonBody;
+use crate::extract::Year;
 use crate::usecases::campaigns;
 use actix_web::HttpResponse;
 
@@ -17,8 +18,7 @@ use actix_web::HttpResponse;
     responses((status = 200, description = "The calendar", body = Campaign)),
     security(("bearer" = []))
 )]
-pub async fn get(state: State, _caller: Caller, path: Id) -> Reply {
-    let y = crate::extract::path_year(&path)?;
+pub async fn get(state: State, _caller: Caller, Year(y): Year) -> Reply {
     let (c, custom) = campaigns::read(&state, y).await?;
     Ok(HttpResponse::Ok().json(Campaign::from_domain(&c, custom)))
 }
@@ -33,8 +33,7 @@ pub async fn get(state: State, _caller: Caller, path: Id) -> Reply {
     responses((status = 200, description = "The calendar as stored", body = Campaign)),
     security(("bearer" = []))
 )]
-pub async fn put(state: State, caller: Caller, path: Id, body: JsonBody<Campaign>) -> Reply {
-    let y = crate::extract::path_year(&path)?;
+pub async fn put(state: State, caller: Caller, Year(y): Year, body: JsonBody<Campaign>) -> Reply {
     let c = campaigns::set(&state, &caller, y, body.value.to_domain()).await?;
     Ok(HttpResponse::Ok().json(Campaign::from_domain(&c, true)))
 }

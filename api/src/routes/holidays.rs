@@ -1,9 +1,10 @@
 //! The holiday calendar per year (SPEC §14.4).
 
-use super::{Id, Reply, State};
+use super::{Reply, State};
 use crate::auth::Caller;
 use crate::dto::{HolidayDay, HolidayYear, HolidayYearInput};
 use crate::extract::JsonBody;
+use crate::extract::Year;
 use crate::usecases::holidays as uc;
 use actix_web::HttpResponse;
 use persistence::holidays::HolidayYearRow;
@@ -28,8 +29,7 @@ fn body(row: HolidayYearRow, days: Vec<(chrono::NaiveDate, String)>) -> HolidayY
     responses((status = 200, description = "The year's list", body = HolidayYear)),
     security(("bearer" = []))
 )]
-pub async fn get(state: State, _caller: Caller, path: Id) -> Reply {
-    let year = crate::extract::path_year(&path)?;
+pub async fn get(state: State, _caller: Caller, Year(year): Year) -> Reply {
     let (row, days) = state.read(move |conn| uc::get(conn, year)).await?;
     Ok(HttpResponse::Ok().json(body(row, days)))
 }
@@ -45,8 +45,7 @@ pub async fn get(state: State, _caller: Caller, path: Id) -> Reply {
     responses((status = 200, description = "The list as kept", body = HolidayYear)),
     security(("bearer" = []))
 )]
-pub async fn put(state: State, caller: Caller, path: Id, input: JsonBody<HolidayYearInput>) -> Reply {
-    let year = crate::extract::path_year(&path)?;
+pub async fn put(state: State, caller: Caller, Year(year): Year, input: JsonBody<HolidayYearInput>) -> Reply {
     let value = input.value;
     let days: Vec<(chrono::NaiveDate, String)> = value.days.iter().map(|d| (d.date, d.name.clone())).collect();
     let now = state.now();

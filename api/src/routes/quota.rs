@@ -4,6 +4,7 @@
 use super::{Id, Reply, State};
 use crate::auth::Caller;
 use crate::dto::{Allocation, AllocationInput, PlanHistoryEntry, PlanInput, Quota, QuotaActivity, QuotaPlan};
+use crate::extract::Year;
 use crate::extract::{ActionHeaders, ChangeHeaders};
 use crate::extract::{IdempotencyKey, IfMatch, JsonBody, PageParams, Query};
 use crate::state::{json_with_etag, stored};
@@ -50,8 +51,7 @@ pub async fn get_plan(state: State, caller: Caller, path: Id) -> Reply {
         (status = 409, description = "The plan exists already", body = crate::problem::Problem, content_type = "application/problem+json")),
     security(("bearer" = []))
 )]
-pub async fn create_plan(state: State, req: HttpRequest, caller: Caller, key: IdempotencyKey, path: Id) -> Reply {
-    let y = crate::extract::path_year(&path)?;
+pub async fn create_plan(state: State, req: HttpRequest, caller: Caller, key: IdempotencyKey, Year(y): Year) -> Reply {
     state
         .idempotent(&req, &caller.clone(), key, b"", move |c, now| {
             let p = uc::create(c, &caller, y, now.naive_utc())?;
@@ -165,8 +165,7 @@ pub async fn plan_history(state: State, caller: Caller, path: Id, q: Query<PageP
     params(("year" = i32, Path, description = "Target year", minimum = 2000, maximum = 2100)),
     responses((status = 200, description = "The approved quota", body = Quota))
 )]
-pub async fn public_quota(state: State, path: Id) -> Reply {
-    let y = crate::extract::path_year(&path)?;
+pub async fn public_quota(state: State, Year(y): Year) -> Reply {
     let rows = state.read(move |c| store::approved_quota(c, y)).await?;
     let titles = activity_titles(&state).await?;
     let activities = rows

@@ -1,10 +1,11 @@
 //! Snapshots of the summary: what the Commission was given, frozen and
 //! numbered (SPEC §15.5), read as JSON, CSV and XLSX.
 
-use super::{Id, Reply, State};
+use super::{Reply, State};
 use crate::auth::Caller;
 use crate::dto::{Paged, SnapshotInfo, SummarySnapshot};
 use crate::export;
+use crate::extract::Year;
 use crate::extract::{IdempotencyKey, PageParams, Query};
 use crate::i18n::Lang;
 use crate::problem::ApiError;
@@ -41,8 +42,7 @@ fn path_number(s: &str) -> Result<i32, ApiError> {
         headers(("Location" = String, description = "The snapshot")))),
     security(("bearer" = []))
 )]
-pub async fn create(state: State, req: HttpRequest, caller: Caller, key: IdempotencyKey, path: Id) -> Reply {
-    let y = crate::extract::path_year(&path)?;
+pub async fn create(state: State, req: HttpRequest, caller: Caller, key: IdempotencyKey, Year(y): Year) -> Reply {
     state
         .idempotent(&req, &caller.clone(), key, b"", move |c, now| {
             let s = SummarySnapshot::from(&uc::take(c, &caller, y, now.naive_utc())?);
@@ -61,8 +61,7 @@ pub async fn create(state: State, req: HttpRequest, caller: Caller, key: Idempot
     responses((status = 200, description = "A page of snapshots", body = Paged<SnapshotInfo>)),
     security(("bearer" = []))
 )]
-pub async fn list(state: State, caller: Caller, path: Id, q: Query<PageParams>) -> Reply {
-    let y = crate::extract::path_year(&path)?;
+pub async fn list(state: State, caller: Caller, Year(y): Year, q: Query<PageParams>) -> Reply {
     let page = q.0.page()?;
     let (rows, total) = state.read(move |c| uc::list(c, &caller, y, page)).await?;
     Ok(HttpResponse::Ok().json(Paged::new(rows.iter().map(SnapshotInfo::from).collect(), page, total)))

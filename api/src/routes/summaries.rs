@@ -6,6 +6,7 @@ use crate::auth::Caller;
 use crate::dto::{AccuracyReport, ActivitySummary, Summary};
 use crate::export;
 use crate::extract::Query;
+use crate::extract::Year;
 use crate::i18n::Lang;
 use crate::problem::ApiError;
 use crate::state::AppState;
@@ -183,8 +184,7 @@ pub struct AccuracyParams {
     responses((status = 200, description = "The report", body = AccuracyReport)),
     security(("bearer" = []))
 )]
-pub async fn accuracy(state: State, caller: Caller, path: Id, q: Query<AccuracyParams>) -> Reply {
-    let y = crate::extract::path_year(&path)?;
+pub async fn accuracy(state: State, caller: Caller, Year(y): Year, q: Query<AccuracyParams>) -> Reply {
     let by_employer = matches!(q.0.by, Some(AccuracyBy::Employer));
     Ok(HttpResponse::Ok().json(uc::accuracy(&state, &caller, y, by_employer).await?))
 }
