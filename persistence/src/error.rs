@@ -107,6 +107,17 @@ pub fn lost_a_race(e: DieselError) -> StoreError {
     }
 }
 
+/// An update guarded by what was read (a version, a state) that changed no
+/// row: another transaction changed it first, so this one runs again
+/// ([`StoreError::Retry`]).
+pub fn one_changed(rows: usize) -> Result<(), StoreError> {
+    if rows == 0 {
+        Err(StoreError::Retry)
+    } else {
+        Ok(())
+    }
+}
+
 pub fn is_unique_violation(e: &DieselError) -> bool {
     matches!(e, DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _))
 }

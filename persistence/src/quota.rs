@@ -131,10 +131,7 @@ pub fn bump_plan(
     let n = diesel::update(qp::table.filter(qp::target_year.eq(plan.target_year)).filter(qp::version.eq(plan.version)))
         .set((qp::status.eq(status.as_str()), qp::version.eq(plan.version + 1), qp::updated_at.eq(now)))
         .execute(conn)?;
-    if n == 0 {
-        return Err(StoreError::Retry);
-    }
-    Ok(())
+    crate::error::one_changed(n)
 }
 
 /// The proposed numbers of a draft: listed sections get theirs (added when
@@ -334,8 +331,5 @@ pub fn cancel_permit(
     let n = diesel::update(qa::table.filter(qa::permit_ref.eq(permit_ref)).filter(qa::cancelled_at.is_null()))
         .set((qa::cancelled_at.eq(Some(now)), qa::cancelled_by.eq(Some(by))))
         .execute(conn)?;
-    if n == 0 {
-        return Err(StoreError::Retry);
-    }
-    Ok(())
+    crate::error::one_changed(n)
 }

@@ -1,6 +1,6 @@
 //! The forecast: the employer's lifecycle and the officers' actions (SPEC §4, §13).
 
-use super::{Action, Id, Reply, State};
+use super::{Action, Id, Reply, State, TwoSegments};
 use crate::auth::Caller;
 use crate::dto::{
     AcceptInput, Forecast, ForecastCreate, ForecastReplace, ForecastStatus, ForecastSummary, HistoryEntry, LineInput,
@@ -11,7 +11,7 @@ use crate::extract::{IdempotencyKey, IfMatch, JsonBody, OptionalJsonBody, PagePa
 use crate::problem::ApiError;
 use crate::state::{json_with_etag, stored};
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{HttpRequest, HttpResponse};
 use domain::FieldCode;
 
 use crate::usecases::forecasts as uc;
@@ -330,7 +330,7 @@ pub async fn add_line((state, req, caller, id, if_match, key): Action, body: Jso
 pub async fn update_line(
     state: State,
     caller: Caller,
-    path: web::Path<(String, String)>,
+    path: TwoSegments,
     if_match: IfMatch,
     body: JsonBody<LineInput>,
 ) -> Reply {
@@ -354,7 +354,7 @@ pub async fn update_line(
     ),
     security(("bearer" = []))
 )]
-pub async fn delete_line(state: State, caller: Caller, path: web::Path<(String, String)>, if_match: IfMatch) -> Reply {
+pub async fn delete_line(state: State, caller: Caller, path: TwoSegments, if_match: IfMatch) -> Reply {
     let (id, line_id) = path.into_inner();
     let now = state.now();
     let rec = state.write(move |c| uc::delete_line(c, &caller, &id, &line_id, if_match.0, now)).await?;
@@ -470,12 +470,7 @@ pub async fn return_(cx: Action, body: JsonBody<ReturnInput>) -> Reply {
     security(("bearer" = []))
 )]
 pub async fn history(state: State, caller: Caller, id: Id, q: Query<PageParams>) -> Reply {
-    let page = q.0.page()?;
     let id = id.into_inner();
-    let (rows, total) = state.read(move |c| uc::history(c, &caller, &id, page)).await?;
-    Ok(HttpResponse::Ok().json(Paged::new(
-        rows.iter().map(HistoryEntry::try_from).collect::<Result<_, _>>()?,
-        page,
-        total,
-    )))
+    let show = |r: &persistence::forecasts::HistoryRow| HistoryEntry::try_from(r);
+    super::paged(&state, q, move |c, page| uc::history(c, &caller, &id, page), show).await
 }

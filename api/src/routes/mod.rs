@@ -27,6 +27,8 @@ pub type State = web::Data<crate::state::AppState>;
 pub type Reply = Result<HttpResponse, ApiError>;
 /// One id in the path.
 pub type Id = web::Path<String>;
+/// Two segments of the path: a resource's id and its part's, or a year and a number.
+pub type TwoSegments = web::Path<(String, String)>;
 /// What an action on one resource receives: the state, the request (whose
 /// method, path and body the idempotency key is bound to), the caller, the
 /// resource's id, `If-Match` and `Idempotency-Key`.
@@ -183,6 +185,25 @@ operations! {
 
 /// Registers every operation: one resource per path, with a 405 naming the
 /// path's methods for any other.
+/// A page of the rows that `read` finds (in a read transaction) for the
+/// page `q` asks for, each shown as `show` makes it, with the total.
+pub async fn paged<R, T, E>(
+    state: &State,
+    q: crate::extract::Query<crate::extract::PageParams>,
+    read: impl FnOnce(&mut persistence::DbConnection, persistence::Page) -> Result<(Vec<R>, i64), ApiError> + Send + 'static,
+    show: impl Fn(&R) -> Result<T, E>,
+) -> Reply
+where
+    R: Send + 'static,
+    T: serde::Serialize + utoipa::ToSchema,
+    ApiError: From<E>,
+{
+    let page = q.0.page()?;
+    let (rows, total) = state.read::<_, ApiError>(move |c| read(c, page)).await?;
+    let items = rows.iter().map(show).collect::<Result<Vec<T>, E>>()?;
+    Ok(HttpResponse::Ok().json(crate::dto::Paged::new(items, page, total)))
+}
+
 /// The path pattern of the operation a request was routed to, as the
 /// document writes it: the label of its metrics, read without matching the
 /// path against the route table again.

@@ -1,7 +1,7 @@
 //! The quota plan, the public quota and the permits recorded against it
 //! (SPEC §5.2, §5.3).
 
-use super::{Id, Reply, State};
+use super::{Id, Reply, State, TwoSegments};
 use crate::auth::Caller;
 use crate::dto::{Allocation, AllocationInput, PlanHistoryEntry, PlanInput, Quota, QuotaActivity, QuotaPlan};
 use crate::extract::Year;
@@ -11,7 +11,7 @@ use crate::state::{json_with_etag, stored};
 use crate::usecases::quota as uc;
 use crate::usecases::summaries::activity_titles;
 use actix_web::http::{header, StatusCode};
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{HttpRequest, HttpResponse};
 use domain::policy::Permission;
 use domain::quota::PlanAction;
 use persistence::quota as store;
@@ -235,7 +235,7 @@ pub async fn allocate(state: State, caller: Caller, path: Id, body: JsonBody<All
     responses((status = 200, description = "Cancelled; the activity's figures", body = Allocation)),
     security(("bearer" = []))
 )]
-pub async fn cancel(state: State, caller: Caller, path: web::Path<(String, String)>) -> Reply {
+pub async fn cancel(state: State, caller: Caller, path: TwoSegments) -> Reply {
     caller.may(Permission::RecordPermits)?;
     let (y, permit_ref) = path.into_inner();
     let y = crate::extract::path_year(&y)?;

@@ -1,7 +1,7 @@
 //! Snapshots of the summary: what the Commission was given, frozen and
 //! numbered (SPEC §15.5), read as JSON, CSV and XLSX.
 
-use super::{Reply, State};
+use super::{Reply, State, TwoSegments};
 use crate::auth::Caller;
 use crate::dto::{Paged, SnapshotInfo, SummarySnapshot};
 use crate::export;
@@ -13,7 +13,7 @@ use crate::routes::summaries::download;
 use crate::state::{stored, AppState};
 use crate::usecases::snapshots as uc;
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{HttpRequest, HttpResponse};
 
 fn location(year: i32, number: i32) -> String {
     format!("/api/v1/summaries/{year}/snapshots/{number}")
@@ -62,9 +62,8 @@ pub async fn create(state: State, req: HttpRequest, caller: Caller, key: Idempot
     security(("bearer" = []))
 )]
 pub async fn list(state: State, caller: Caller, Year(y): Year, q: Query<PageParams>) -> Reply {
-    let page = q.0.page()?;
-    let (rows, total) = state.read(move |c| uc::list(c, &caller, y, page)).await?;
-    Ok(HttpResponse::Ok().json(Paged::new(rows.iter().map(SnapshotInfo::from).collect(), page, total)))
+    let show = |r: &_| Ok::<_, ApiError>(SnapshotInfo::from(r));
+    super::paged(&state, q, move |c, page| uc::list(c, &caller, y, page), show).await
 }
 
 /// The snapshot of the path, as taken.
@@ -98,7 +97,7 @@ async fn export(state: &AppState, caller: Caller, path: (String, String), lang: 
     responses((status = 200, description = "The snapshot", body = SummarySnapshot)),
     security(("bearer" = []))
 )]
-pub async fn get(state: State, caller: Caller, path: web::Path<(String, String)>) -> Reply {
+pub async fn get(state: State, caller: Caller, path: TwoSegments) -> Reply {
     Ok(HttpResponse::Ok().json(snapshot_of(&state, caller, path.into_inner()).await?))
 }
 
@@ -115,7 +114,7 @@ pub async fn get(state: State, caller: Caller, path: web::Path<(String, String)>
     responses((status = 200, description = "The snapshot as CSV", content_type = "text/csv", body = String)),
     security(("bearer" = []))
 )]
-pub async fn csv(state: State, caller: Caller, lang: Lang, path: web::Path<(String, String)>) -> Reply {
+pub async fn csv(state: State, caller: Caller, lang: Lang, path: TwoSegments) -> Reply {
     export(&state, caller, path.into_inner(), lang, false).await
 }
 
@@ -133,7 +132,7 @@ pub async fn csv(state: State, caller: Caller, lang: Lang, path: web::Path<(Stri
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = crate::dto::BinaryFile)),
     security(("bearer" = []))
 )]
-pub async fn xlsx(state: State, caller: Caller, lang: Lang, path: web::Path<(String, String)>) -> Reply {
+pub async fn xlsx(state: State, caller: Caller, lang: Lang, path: TwoSegments) -> Reply {
     export(&state, caller, path.into_inner(), lang, true).await
 }
 

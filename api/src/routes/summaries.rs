@@ -1,7 +1,7 @@
 //! The summary the Service hands the Commission, its exports and the
 //! forecast-accuracy report (SPEC §5.1).
 
-use super::{Id, Reply, State};
+use super::{Id, Reply, State, TwoSegments};
 use crate::auth::Caller;
 use crate::dto::{AccuracyReport, ActivitySummary, Summary};
 use crate::export;
@@ -12,7 +12,7 @@ use crate::problem::ApiError;
 use crate::state::AppState;
 use crate::usecases::summaries as uc;
 use actix_web::http::header;
-use actix_web::{web, HttpResponse};
+use actix_web::HttpResponse;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -146,12 +146,7 @@ pub struct DrillParams {
     responses((status = 200, description = "Per occupation", body = ActivitySummary)),
     security(("bearer" = []))
 )]
-pub async fn activity_summary(
-    state: State,
-    caller: Caller,
-    path: web::Path<(String, String)>,
-    q: Query<DrillParams>,
-) -> Reply {
+pub async fn activity_summary(state: State, caller: Caller, path: TwoSegments, q: Query<DrillParams>) -> Reply {
     let (y, code) = path.into_inner();
     let y = crate::extract::path_year(&y)?;
     let pending = q.0.include_pending.unwrap_or(false);

@@ -397,10 +397,7 @@ pub fn delete_line(
 /// Deletes `row` and its lines; its history stays (append-only).
 pub fn delete(conn: &mut DbConnection, row: &ForecastRow) -> Result<(), StoreError> {
     let n = diesel::delete(f::table.filter(f::id.eq(&row.id)).filter(f::version.eq(row.version))).execute(conn)?;
-    if n == 0 {
-        return Err(StoreError::Retry);
-    }
-    Ok(())
+    crate::error::one_changed(n)
 }
 
 /// What a status change also writes.
@@ -445,10 +442,7 @@ pub fn set_status(
         StatusChange::Withdrawn => diesel::update(target).set((base, no_due)).execute(conn)?,
         StatusChange::Plain => diesel::update(target).set(base).execute(conn)?,
     };
-    if n == 0 {
-        return Err(StoreError::Retry);
-    }
-    Ok(())
+    crate::error::one_changed(n)
 }
 
 /// The history of forecast `id` within `tin`, oldest first.

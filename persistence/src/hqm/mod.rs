@@ -271,10 +271,7 @@ pub fn touch(conn: &mut DbConnection, id: &str, version: i64, now: NaiveDateTime
     let n = diesel::update(a::table.filter(a::id.eq(id)).filter(a::version.eq(version)))
         .set((a::version.eq(version + 1), a::updated_at.eq(now)))
         .execute(conn)?;
-    if n == 0 {
-        return Err(StoreError::Retry);
-    }
-    Ok(())
+    crate::error::one_changed(n)
 }
 
 /// Replaces the data of a draft read at `version`.
@@ -292,10 +289,7 @@ pub fn replace(
 /// Deletes a draft read at `version`, with its documents; its history stays.
 pub fn delete(conn: &mut DbConnection, id: &str, version: i64) -> Result<(), StoreError> {
     let n = diesel::delete(a::table.filter(a::id.eq(id)).filter(a::version.eq(version))).execute(conn)?;
-    if n == 0 {
-        return Err(StoreError::Retry);
-    }
-    Ok(())
+    crate::error::one_changed(n)
 }
 
 /// What a status change sets besides the status.
@@ -327,10 +321,7 @@ pub fn set_status(
             a::decided_at.eq(change.decided_at.or(row.decided_at)),
         ))
         .execute(conn)?;
-    if n == 0 {
-        return Err(StoreError::Retry);
-    }
-    Ok(())
+    crate::error::one_changed(n)
 }
 
 /// Sets the review deadline of an application read at `version` (SPEC §14.4).

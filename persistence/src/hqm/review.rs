@@ -106,10 +106,7 @@ pub fn withdraw_objection(
     let n = diesel::update(o::table.filter(o::id.eq(objection_id)).filter(o::withdrawn_at.is_null()))
         .set((o::withdrawn_by.eq(Some(by)), o::withdrawn_at.eq(Some(now))))
         .execute(conn)?;
-    if n == 0 {
-        return Err(StoreError::Retry);
-    }
-    Ok(())
+    crate::error::one_changed(n)
 }
 
 /// Appends to an application's history (append-only).

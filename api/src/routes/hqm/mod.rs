@@ -10,7 +10,7 @@ use crate::dto::{
 };
 use crate::extract::{FileBody, IdempotencyKey, IfMatch, JsonBody, PageParams, Query};
 use crate::problem::ApiError;
-use crate::routes::{Action, Id, Reply, State};
+use crate::routes::{Action, Id, Reply, State, TwoSegments};
 use crate::state::{json_with_etag, stored};
 use crate::usecases::hqm::{self as uc, ListQuery, Upload};
 use actix_web::http::{header, StatusCode};
@@ -268,7 +268,7 @@ pub async fn upload_document(
         headers(("ETag" = String, description = "The SHA-256 of the bytes"), ("Content-Disposition" = String, description = "The file name")))),
     security(("bearer" = []))
 )]
-pub async fn get_document(state: State, caller: Caller, path: web::Path<(String, String)>) -> Reply {
+pub async fn get_document(state: State, caller: Caller, path: TwoSegments) -> Reply {
     let (id, doc_id) = path.into_inner();
     let (d, bytes) = state.read(move |conn| uc::document(conn, &caller, &id, &doc_id)).await?;
     let safe: String =
@@ -291,7 +291,7 @@ pub async fn get_document(state: State, caller: Caller, path: web::Path<(String,
         (status = 409, description = "Not a draft", body = crate::problem::Problem, content_type = "application/problem+json")),
     security(("bearer" = []))
 )]
-pub async fn delete_document(state: State, caller: Caller, path: web::Path<(String, String)>) -> Reply {
+pub async fn delete_document(state: State, caller: Caller, path: TwoSegments) -> Reply {
     let (id, doc_id) = path.into_inner();
     let now = state.now();
     let rec = state.write(move |conn| uc::delete_document(conn, &caller, &id, &doc_id, now)).await?;
@@ -362,7 +362,7 @@ applicant_action!(
 pub async fn score(
     state: State,
     caller: Caller,
-    path: web::Path<(String, String)>,
+    path: TwoSegments,
     if_match: IfMatch,
     body: JsonBody<HqmScoreInput>,
 ) -> Reply {
@@ -423,7 +423,7 @@ pub async fn object(
         (status = 409, description = "Not under review", body = crate::problem::Problem, content_type = "application/problem+json")),
     security(("bearer" = []))
 )]
-pub async fn withdraw_objection(state: State, caller: Caller, path: web::Path<(String, String)>) -> Reply {
+pub async fn withdraw_objection(state: State, caller: Caller, path: TwoSegments) -> Reply {
     let (id, objection) = path.into_inner();
     let now = state.now();
     let rec = state.write(move |conn| uc::withdraw_objection(conn, &caller, &id, &objection, now)).await?;
@@ -494,10 +494,9 @@ pub async fn decide((state, req, caller, id, if_match, key): Action) -> Reply {
     security(("bearer" = []))
 )]
 pub async fn history(state: State, caller: Caller, id: Id, q: Query<PageParams>) -> Reply {
-    let page = q.0.page()?;
     let id = id.into_inner();
-    let (rows, total) = state.read(move |conn| uc::history(conn, &caller, &id, page)).await?;
-    Ok(HttpResponse::Ok().json(Paged::new(rows.iter().map(HqmHistoryEntry::from).collect(), page, total)))
+    let show = |r: &_| Ok::<_, ApiError>(HqmHistoryEntry::from(r));
+    crate::routes::paged(&state, q, move |c, page| uc::history(c, &caller, &id, page), show).await
 }
 
 /// Whether `Accept` asks for the PDF rather than JSON.
