@@ -1,7 +1,7 @@
 //! The quota plan, the public quota and the permits recorded against it
 //! (SPEC §5.2, §5.3).
 
-use super::{Id, Reply, State, TwoSegments};
+use super::{Action, Id, Reply, State, TwoSegments};
 use crate::auth::Caller;
 use crate::dto::{Allocation, AllocationInput, PlanHistoryEntry, PlanInput, Quota, QuotaActivity, QuotaPlan};
 use crate::extract::Year;
@@ -84,15 +84,8 @@ pub async fn put_plan(state: State, caller: Caller, path: Id, if_match: IfMatch,
     Ok(plan_response(StatusCode::OK, &p))
 }
 
-async fn plan_action(
-    state: State,
-    req: HttpRequest,
-    caller: Caller,
-    path: Id,
-    if_match: IfMatch,
-    key: IdempotencyKey,
-    action: PlanAction,
-) -> Reply {
+async fn plan_action(cx: Action, action: PlanAction) -> Reply {
+    let (state, req, caller, path, if_match, key) = cx;
     let y = crate::extract::path_year(&path)?;
     state
         .idempotent(&req, &caller.clone(), key, b"", move |c, now| {
@@ -113,15 +106,8 @@ macro_rules! plan_action_handler {
                 (status = 409, description = "Not allowed in the plan's status", body = crate::problem::Problem, content_type = "application/problem+json"),),
             security(("bearer" = []))
         )]
-        pub async fn $fn(
-            state: State,
-            req: HttpRequest,
-            caller: Caller,
-            path: Id,
-            if_match: IfMatch,
-            key: IdempotencyKey,
-        ) -> Reply {
-            plan_action(state, req, caller, path, if_match, key, $action).await
+        pub async fn $fn(cx: Action) -> Reply {
+            plan_action(cx, $action).await
         }
     };
 }
