@@ -152,7 +152,7 @@ pub async fn plan_history(state: State, caller: Caller, path: Id, q: Query<PageP
     responses((status = 200, description = "The approved quota", body = Quota))
 )]
 pub async fn public_quota(state: State, Year(y): Year) -> Reply {
-    let rows = state.read(move |c| store::approved_quota(c, y)).await?;
+    let rows = state.read(move |c| uc::public_quota(c, y)).await?;
     let titles = activity_titles(&state).await?;
     let activities = rows
         .into_iter()

@@ -10,8 +10,8 @@ use actix_web::HttpResponse;
 use domain::occupation::ImportMode;
 use domain::FieldCode;
 
+use crate::usecases::reference as uc;
 use domain::FieldError;
-use persistence::reference;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -87,7 +87,7 @@ pub async fn occupations(state: State, _caller: Caller, q: Query<OccupationParam
 )]
 pub async fn economic_activities(state: State, _caller: Caller, q: Query<PageParams>) -> Reply {
     let page = q.0.page()?;
-    let (rows, total) = state.read(move |c| reference::list_activities(c, page)).await?;
+    let (rows, total) = state.read(move |c| uc::activities(c, page)).await?;
     let items = rows
         .into_iter()
         .map(|r| EconomicActivity { code: r.code, title: r.title, level: r.level, parent: r.parent })
@@ -136,7 +136,7 @@ pub async fn import_occupations(state: State, caller: Caller, q: Query<ImportPar
         Mode::Replace => ImportMode::Replace,
         Mode::Extend => ImportMode::Extend,
     };
-    let report = crate::usecases::reference::import(&state, &caller, body.bytes, mode).await?;
+    let report = uc::import(&state, &caller, body.bytes, mode).await?;
     Ok(HttpResponse::Ok().json(ImportReport { added: report.added, kept: report.kept, retired: report.retired }))
 }
 
@@ -151,7 +151,7 @@ pub struct ExemptionParams {
     pub include_retired: Option<bool>,
 }
 
-fn exemption_dto(r: reference::ExemptionRow) -> ExemptionCategory {
+fn exemption_dto(r: persistence::reference::ExemptionRow) -> ExemptionCategory {
     ExemptionCategory {
         code: r.code,
         title_az: r.title_az,
@@ -175,7 +175,7 @@ fn exemption_dto(r: reference::ExemptionRow) -> ExemptionCategory {
 pub async fn exemption_categories(state: State, _caller: Caller, q: Query<ExemptionParams>) -> Reply {
     let page = PageParams { page: q.0.page, per_page: q.0.per_page }.page()?;
     let all = q.0.include_retired.unwrap_or(false);
-    let (rows, total) = state.read(move |c| reference::list_exemptions(c, all, page)).await?;
+    let (rows, total) = state.read(move |c| uc::exemptions(c, all, page)).await?;
     cached_json(&Paged::new(rows.into_iter().map(exemption_dto).collect(), page, total))
 }
 
@@ -192,7 +192,7 @@ pub async fn exemption_categories(state: State, _caller: Caller, q: Query<Exempt
 pub async fn put_exemption(state: State, caller: Caller, path: Id, body: JsonBody<ExemptionInput>) -> Reply {
     let b = &body.value;
     let titles = [b.title_az.as_str(), b.title_en.as_str(), b.title_ru.as_str()];
-    let row = crate::usecases::reference::set_exemption(&state, &caller, &path, titles).await?;
+    let row = uc::set_exemption(&state, &caller, &path, titles).await?;
     Ok(HttpResponse::Ok().json(exemption_dto(row)))
 }
 
@@ -206,6 +206,6 @@ pub async fn put_exemption(state: State, caller: Caller, path: Id, body: JsonBod
     security(("bearer" = []))
 )]
 pub async fn retire_exemption(state: State, caller: Caller, path: Id) -> Reply {
-    crate::usecases::reference::retire_exemption(&state, &caller, &path).await?;
+    uc::retire_exemption(&state, &caller, &path).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -337,3 +337,9 @@ pub fn cancel_permit(
         figures,
     })
 }
+
+/// The approved quota of `year` per economic activity with what is used
+/// (SPEC §5.3): public, no token.
+pub fn public_quota(conn: &mut DbConnection, year: i32) -> Result<Vec<(String, QuotaFigures)>, ApiError> {
+    Ok(store::approved_quota(conn, year)?)
+}

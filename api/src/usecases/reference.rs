@@ -7,7 +7,8 @@ use actix_web::web;
 use domain::occupation::{validate_import, ImportMode};
 use domain::policy::Permission;
 use domain::FieldError;
-use persistence::reference::{self, ExemptionRow, ImportReport};
+use persistence::reference::{self, ActivityRow, ExemptionRow, ImportReport};
+use persistence::{DbConnection, Page};
 
 /// Reads, checks and applies a classification file, all or nothing: for the
 /// API (after its permission check) and the `import-occupations` command.
@@ -55,4 +56,16 @@ pub async fn retire_exemption(state: &AppState, caller: &Caller, code: &str) -> 
     caller.may(Permission::ManageReferenceData)?;
     let code = domain::reference::check_exemption_code(code)?;
     state.write(move |c| reference::retire_exemption(c, &code)).await
+}
+
+/// A page of the economic activities (SPEC §6): reference data any caller
+/// with a token may read.
+pub fn activities(conn: &mut DbConnection, page: Page) -> Result<(Vec<ActivityRow>, i64), ApiError> {
+    Ok(reference::list_activities(conn, page)?)
+}
+
+/// A page of the exemption categories (SPEC §5.3), the retired ones too if
+/// `all`: reference data any caller with a token may read.
+pub fn exemptions(conn: &mut DbConnection, all: bool, page: Page) -> Result<(Vec<ExemptionRow>, i64), ApiError> {
+    Ok(reference::list_exemptions(conn, all, page)?)
 }
