@@ -22,6 +22,31 @@ pub struct SummaryFigures {
     pub exempt_foreigners: i64,
 }
 
+/// The [`SummaryFigures`] of a row that holds the summary's columns by
+/// name (the live summary's and a snapshot's rows alike): an economic
+/// activity's with every count; `occupation` without the forecasts and
+/// occupations counts, which a drill-down line does not have.
+macro_rules! summary_figures {
+    ($r:expr) => {
+        $crate::dto::SummaryFigures {
+            forecasts: Some($r.forecasts),
+            occupations: Some($r.occupations),
+            ..$crate::dto::summary_figures!($r, occupation)
+        }
+    };
+    ($r:expr, occupation) => {
+        $crate::dto::SummaryFigures {
+            employers: $r.employers,
+            forecasts: None,
+            occupations: None,
+            demand_total: $r.demand_total,
+            quota_foreigners: $r.quota_foreigners,
+            exempt_foreigners: $r.exempt_foreigners,
+        }
+    };
+}
+pub(crate) use summary_figures;
+
 /// One economic activity (a NACE section) of the summary.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct SummaryActivity {

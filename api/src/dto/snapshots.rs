@@ -62,41 +62,20 @@ impl From<&SnapshotRow> for SnapshotInfo {
             number: r.number,
             taken_at: r.taken_at.and_utc(),
             taken_by: r.taken_by.clone(),
-            totals: SummaryFigures {
-                employers: r.employers,
-                forecasts: Some(r.forecasts),
-                occupations: Some(r.occupations),
-                demand_total: r.demand_total,
-                quota_foreigners: r.quota_foreigners,
-                exempt_foreigners: r.exempt_foreigners,
-            },
+            totals: summary_figures!(r),
         }
     }
 }
 
 fn activity_figures(a: &SnapshotActivityRow) -> SummaryFigures {
-    SummaryFigures {
-        employers: a.employers,
-        forecasts: Some(a.forecasts),
-        occupations: Some(a.occupations),
-        demand_total: a.demand_total,
-        quota_foreigners: a.quota_foreigners,
-        exempt_foreigners: a.exempt_foreigners,
-    }
+    summary_figures!(a)
 }
 
 fn occupation(o: &SnapshotOccupationRow) -> SnapshotOccupation {
     SnapshotOccupation {
         occupation_code: o.occupation_code.clone(),
         occupation_title: o.occupation_title.clone(),
-        accepted: SummaryFigures {
-            employers: o.employers,
-            forecasts: None,
-            occupations: None,
-            demand_total: o.demand_total,
-            quota_foreigners: o.quota_foreigners,
-            exempt_foreigners: o.exempt_foreigners,
-        },
+        accepted: summary_figures!(o, occupation),
     }
 }
 

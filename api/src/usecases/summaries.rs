@@ -21,14 +21,7 @@ pub(crate) async fn activity_titles(state: &AppState) -> Result<HashMap<String, 
 }
 
 fn figures(r: &store::SummaryRow) -> SummaryFigures {
-    SummaryFigures {
-        employers: r.employers,
-        forecasts: Some(r.forecasts),
-        occupations: Some(r.occupations),
-        demand_total: r.demand_total,
-        quota_foreigners: r.quota_foreigners,
-        exempt_foreigners: r.exempt_foreigners,
-    }
+    crate::dto::summary_figures!(r)
 }
 
 fn add(into: &mut SummaryFigures, f: &SummaryFigures) {
@@ -135,14 +128,7 @@ pub async fn summary_with_occupations(
 fn group_occupations(rows: Vec<store::OccupationSummaryRow>, pending: bool) -> OccupationsByActivity {
     let mut by: BTreeMap<(String, String, String), OccupationSummary> = BTreeMap::new();
     for r in rows {
-        let f = SummaryFigures {
-            employers: r.employers,
-            forecasts: None,
-            occupations: None,
-            demand_total: r.demand_total,
-            quota_foreigners: r.quota_foreigners,
-            exempt_foreigners: r.exempt_foreigners,
-        };
+        let f = crate::dto::summary_figures!(r, occupation);
         let key = (r.activity, r.occupation_code, r.occupation_title);
         let o = by.entry(key.clone()).or_insert_with(|| OccupationSummary {
             occupation_code: key.1,
