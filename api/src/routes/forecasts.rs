@@ -64,13 +64,13 @@ pub async fn create(
         stored(StatusCode::CREATED, &Forecast::try_from(rec)?, Some(location(&rec.row.id)), Some(rec.row.version))
     };
     let new = std::sync::Arc::new(new);
-    let (memo, c, once) = (state.memo(), caller.clone(), new.clone());
+    let memo = state.memo();
+    let (c, once, m) = (caller.clone(), new.clone(), memo.clone());
     let at_once = move |conn: &mut persistence::DbConnection,
                         now,
                         key: Option<&persistence::idempotency::IdempotencyScope<'_>>| {
-        uc::create_at_once(conn, &c, &once, now, &memo, key, answer)
+        uc::create_at_once(conn, &c, &once, now, &m, key, answer)
     };
-    let memo = state.memo();
     state
         .idempotent_at_once(&req, &caller.clone(), key, &body.raw, Some(at_once), move |conn, now| {
             answer(&uc::create(conn, &caller, &new, now, &memo)?)
@@ -361,7 +361,6 @@ pub async fn delete_line(state: State, caller: Caller, path: TwoSegments, if_mat
     Ok(json_with_etag(StatusCode::OK, &Forecast::try_from(&rec)?, rec.row.version))
 }
 
-#[allow(clippy::too_many_arguments)] // the extractors of the action handlers, passed through
 async fn act(cx: Action, action: ForecastAction, reason: Option<String>, raw: &[u8]) -> Reply {
     let (state, req, caller, id, if_match, key) = cx;
     let id = id.into_inner();

@@ -236,13 +236,8 @@ pub fn create(
         }
         _ => persistence::reference::load_known(conn, codes, activity)?,
     };
-    let (target_year, (section, lines)) = both(
-        check_target_year(input.target_year, today, &stored),
-        validate_forecast(&input.employer, &input.lines, &context(caller, now, &known)).map_err(ApiError::from),
-    )?;
-    let mut status = ForecastStatus::Draft;
-    if input.submit {
-        status = transition(status, ForecastAction::Submit, &caller.roles)?;
+    let (target_year, (section, lines)) = checked_input(caller, input, now, &stored, &known)?;
+    let status = if input.submit {
         let confirmed = match &facts {
             Some(f) if filing_tin == Some(section.tin.as_str()) => f.email_confirmed,
             _ => persistence::identity::confirmed_email(conn, section.tin.as_str())?.is_some(),
@@ -252,11 +247,43 @@ pub fn create(
         } else {
             persistence::campaigns::get(conn, target_year)?.0
         };
-        submission_allowed(confirmed, lines.len(), &campaign, today, None)?;
-    }
+        submitted_status(caller, confirmed, lines.len(), &campaign, today)?
+    } else {
+        ForecastStatus::Draft
+    };
     let at = now.naive_utc();
     let new = new_forecast(caller, &section, &lines, target_year, status);
     Ok(store::insert(conn, &new, &creation_steps(status), actor(caller, Role::Employer), at)?)
+}
+
+/// The input of a new forecast checked against the campaigns `stored` (its
+/// target year) and the classification entries `known`: the year, the
+/// section and the lines, with every invalid field named at once (422).
+fn checked_input(
+    caller: &Caller,
+    input: &NewInput,
+    now: DateTime<Utc>,
+    stored: &[Campaign],
+    known: &KnownEntries,
+) -> Result<(i32, (EmployerSection, Vec<ForecastLine>)), ApiError> {
+    both(
+        check_target_year(input.target_year, baku_date(now), stored),
+        validate_forecast(&input.employer, &input.lines, &context(caller, now, known)).map_err(ApiError::from),
+    )
+}
+
+/// The status of a forecast submitted as it is filed: the status machine's
+/// for the caller, then the submission rules ([`submission_allowed`]).
+fn submitted_status(
+    caller: &Caller,
+    email_confirmed: bool,
+    lines: usize,
+    campaign: &Campaign,
+    today: NaiveDate,
+) -> Result<ForecastStatus, ApiError> {
+    let status = transition(ForecastStatus::Draft, ForecastAction::Submit, &caller.roles)?;
+    submission_allowed(email_confirmed, lines, campaign, today, None)?;
+    Ok(status)
 }
 
 /// A new forecast of `section` and `lines` as validated, filed by `caller`
@@ -308,32 +335,29 @@ pub fn create_at_once(
     answer: impl FnOnce(&ForecastRecord) -> Result<StoredResponse, ApiError>,
 ) -> Result<Option<StoredResponse>, ApiError> {
     let today = baku_date(now);
-    let Some(tin) = policy::filing_tin(&caller.roles, caller.tin.as_deref()) else { return Ok(None) };
+    if policy::filing_tin(&caller.roles, caller.tin.as_deref()).is_none() {
+        return Ok(None);
+    }
     if caller.may(Permission::FileForecasts).is_err() {
         return Ok(None);
     }
     let stored = memo.campaigns.after(today.year());
     let codes = input.lines.iter().map(|l| l.occupation_code.as_str());
     let known = KnownEntries::from_index(&memo.occupations.index, codes, input.employer.economic_activity.as_deref());
-    let (Ok(target_year), Ok((section, lines))) = (
-        check_target_year(input.target_year, today, &stored),
-        validate_forecast(&input.employer, &input.lines, &context(caller, now, &known)),
-    ) else {
+    // The same rules as `create`; what they refuse, `create` answers.
+    // (Validation holds the section's TIN to the caller's.)
+    let Ok((target_year, (section, lines))) = checked_input(caller, input, now, &stored, &known) else {
         return Ok(None);
     };
-    if section.tin.as_str() != tin {
-        return Ok(None);
-    }
-    let mut status = ForecastStatus::Draft;
-    if input.submit {
-        match transition(status, ForecastAction::Submit, &caller.roles) {
-            // The e-mail is checked by the statement.
-            Ok(s) if submission_allowed(true, lines.len(), &memo.campaigns.of(target_year), today, None).is_ok() => {
-                status = s
-            }
-            _ => return Ok(None),
+    let status = if input.submit {
+        // The e-mail is checked by the statement.
+        match submitted_status(caller, true, lines.len(), &memo.campaigns.of(target_year), today) {
+            Ok(s) => s,
+            Err(_) => return Ok(None),
         }
-    }
+    } else {
+        ForecastStatus::Draft
+    };
     let new = new_forecast(caller, &section, &lines, target_year, status);
     let assumed = store::Assumed {
         occupations_version: memo.occupations.version,
