@@ -321,14 +321,7 @@ pub fn client(conn: &mut DbConnection, id: &str) -> Result<Option<ClientRow>, St
 }
 
 pub fn list_clients(conn: &mut DbConnection, page: Page) -> Result<(Vec<ClientRow>, i64), StoreError> {
-    let total: i64 = ac::table.count().get_result(conn)?;
-    let rows = ac::table
-        .order(ac::created_at.asc())
-        .limit(page.limit())
-        .offset(page.offset())
-        .select(ClientRow::as_select())
-        .load(conn)?;
-    Ok((rows, total))
+    crate::page_of!(conn, ac::table, ac::created_at.asc(), ClientRow, page)
 }
 
 /// Replaces the secret of a client that is not revoked.

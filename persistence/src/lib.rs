@@ -40,6 +40,43 @@ impl Page {
     }
 }
 
+/// One page of a list query in `$order`, with the count of all its rows
+/// (SPEC §7): `$query` is written once and built twice, so the count and
+/// the page always filter alike.
+macro_rules! page_of {
+    ($conn:expr, $query:expr, $order:expr, $row:ty, $page:expr) => {{
+        let page: $crate::Page = $page;
+        let total: i64 = $query.count().get_result($conn)?;
+        let rows = $query
+            .order($order)
+            .limit(page.limit())
+            .offset(page.offset())
+            .select(<$row>::as_select())
+            .load::<$row>($conn)?;
+        Ok((rows, total))
+    }};
+}
+pub(crate) use page_of;
+
+/// Declares a row of summary figures: its own fields, then its counts, each
+/// a BIGINT (SPEC §5.1). `by_name` rows are read by raw SQL, so each count
+/// also names its SQL type.
+macro_rules! figures_row {
+    ($(#[$m:meta])* pub struct $name:ident { $($(#[$fm:meta])* pub $f:ident: $t:ty,)* } counts($($c:ident),*)) => {
+        $(#[$m])*
+        pub struct $name { $($(#[$fm])* pub $f: $t,)* $(pub $c: i64,)* }
+    };
+    (by_name $(#[$m:meta])* pub struct $name:ident { $($(#[$fm:meta])* pub $f:ident: $t:ty,)* } counts($($c:ident),*)) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, PartialEq, Eq, diesel::QueryableByName)]
+        pub struct $name {
+            $($(#[$fm])* pub $f: $t,)*
+            $(#[diesel(sql_type = diesel::sql_types::BigInt)] pub $c: i64,)*
+        }
+    };
+}
+pub(crate) use figures_row;
+
 /// Ids are opaque strings: UUIDv7, so they sort by creation time.
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()

@@ -177,15 +177,7 @@ pub fn plan_history_of(
     page: Page,
 ) -> Result<(Vec<PlanHistoryRow>, i64), StoreError> {
     get_plan(conn, year)?;
-    let total: i64 = qh::table.filter(qh::target_year.eq(year)).count().get_result(conn)?;
-    let rows = qh::table
-        .filter(qh::target_year.eq(year))
-        .order(qh::seq.asc())
-        .limit(page.limit())
-        .offset(page.offset())
-        .select(PlanHistoryRow::as_select())
-        .load(conn)?;
-    Ok((rows, total))
+    crate::page_of!(conn, qh::table.filter(qh::target_year.eq(year)), qh::seq.asc(), PlanHistoryRow, page)
 }
 
 /// The approved quota of `year`: (activity, figures) per entry. Not found
@@ -275,10 +267,13 @@ pub fn give_back_unit(conn: &mut DbConnection, year: i32, section: &str) -> Resu
 }
 
 /// A permit to record.
+#[derive(Insertable)]
+#[diesel(table_name = qa)]
 pub struct NewPermit<'a> {
     pub permit_ref: &'a str,
     pub target_year: i32,
     pub economic_activity: &'a str,
+    #[diesel(column_name = activity_section)]
     pub section: &'a str,
     pub exemption: Option<&'a str>,
     pub tin: Option<&'a str>,
@@ -305,16 +300,7 @@ pub fn record_permit(
             .execute(conn)?;
     } else {
         diesel::insert_into(qa::table)
-            .values((
-                qa::permit_ref.eq(p.permit_ref),
-                qa::target_year.eq(p.target_year),
-                qa::economic_activity.eq(p.economic_activity),
-                qa::activity_section.eq(p.section),
-                qa::exemption.eq(p.exemption),
-                qa::tin.eq(p.tin),
-                qa::recorded_at.eq(now),
-                qa::recorded_by.eq(by),
-            ))
+            .values((p, qa::recorded_at.eq(now), qa::recorded_by.eq(by)))
             .execute(conn)
             .map_err(crate::error::lost_a_race)?;
     }

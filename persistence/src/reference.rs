@@ -105,14 +105,7 @@ pub fn current_occupations(conn: &mut DbConnection) -> Result<(i64, Vec<(String,
 
 /// Every economic activity, sections each followed by their divisions.
 pub fn list_activities(conn: &mut DbConnection, page: Page) -> Result<(Vec<ActivityRow>, i64), StoreError> {
-    let total: i64 = ea::table.count().get_result(conn)?;
-    let rows = ea::table
-        .order(ea::position.asc())
-        .limit(page.limit())
-        .offset(page.offset())
-        .select(ActivityRow::as_select())
-        .load(conn)?;
-    Ok((rows, total))
+    crate::page_of!(conn, ea::table, ea::position.asc(), ActivityRow, page)
 }
 
 /// Looks up what a validation of these occupation codes and this economic
@@ -226,14 +219,7 @@ pub fn list_exemptions(
         }
         q
     };
-    let total: i64 = build().count().get_result(conn)?;
-    let rows = build()
-        .order((ex::position.asc(), ex::code.asc()))
-        .limit(page.limit())
-        .offset(page.offset())
-        .select(ExemptionRow::as_select())
-        .load(conn)?;
-    Ok((rows, total))
+    crate::page_of!(conn, build(), (ex::position.asc(), ex::code.asc()), ExemptionRow, page)
 }
 
 /// Creates or changes an exemption category (and brings a retired one back).

@@ -14,48 +14,33 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::sql_types::{Integer, Text, Timestamp};
 
-/// A snapshot as listed: its number, when and by whom it was taken, and its
-/// totals over all activities.
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
-#[diesel(table_name = ss)]
-pub struct SnapshotRow {
-    pub target_year: i32,
-    pub number: i32,
-    pub taken_at: NaiveDateTime,
-    pub taken_by: String,
-    pub employers: i64,
-    pub forecasts: i64,
-    pub occupations: i64,
-    pub demand_total: i64,
-    pub quota_foreigners: i64,
-    pub exempt_foreigners: i64,
+crate::figures_row! {
+    /// A snapshot as listed: its number, when and by whom it was taken, and
+    /// its totals over all activities.
+    #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+    #[diesel(table_name = ss)]
+    pub struct SnapshotRow { pub target_year: i32, pub number: i32, pub taken_at: NaiveDateTime, pub taken_by: String, }
+    counts(employers, forecasts, occupations, demand_total, quota_foreigners, exempt_foreigners)
 }
 
-/// One economic activity (a section) of a snapshot.
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
-#[diesel(table_name = sa)]
-pub struct SnapshotActivityRow {
-    pub economic_activity: String,
-    pub title: String,
-    pub employers: i64,
-    pub forecasts: i64,
-    pub occupations: i64,
-    pub demand_total: i64,
-    pub quota_foreigners: i64,
-    pub exempt_foreigners: i64,
+crate::figures_row! {
+    /// One economic activity (a section) of a snapshot.
+    #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+    #[diesel(table_name = sa)]
+    pub struct SnapshotActivityRow { pub economic_activity: String, pub title: String, }
+    counts(employers, forecasts, occupations, demand_total, quota_foreigners, exempt_foreigners)
 }
 
-/// One occupation within an activity of a snapshot.
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
-#[diesel(table_name = so)]
-pub struct SnapshotOccupationRow {
-    pub economic_activity: String,
-    pub occupation_code: String,
-    pub occupation_title: String,
-    pub employers: i64,
-    pub demand_total: i64,
-    pub quota_foreigners: i64,
-    pub exempt_foreigners: i64,
+crate::figures_row! {
+    /// One occupation within an activity of a snapshot.
+    #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+    #[diesel(table_name = so)]
+    pub struct SnapshotOccupationRow {
+        pub economic_activity: String,
+        pub occupation_code: String,
+        pub occupation_title: String,
+    }
+    counts(employers, demand_total, quota_foreigners, exempt_foreigners)
 }
 
 /// A whole snapshot.
@@ -111,15 +96,7 @@ pub fn take(conn: &mut DbConnection, year: i32, by: &str, at: NaiveDateTime) -> 
 
 /// The snapshots of `year`, newest first.
 pub fn list(conn: &mut DbConnection, year: i32, page: Page) -> Result<(Vec<SnapshotRow>, i64), StoreError> {
-    let total: i64 = ss::table.filter(ss::target_year.eq(year)).count().get_result(conn)?;
-    let rows = ss::table
-        .filter(ss::target_year.eq(year))
-        .order(ss::number.desc())
-        .limit(page.limit())
-        .offset(page.offset())
-        .select(SnapshotRow::as_select())
-        .load(conn)?;
-    Ok((rows, total))
+    crate::page_of!(conn, ss::table.filter(ss::target_year.eq(year)), ss::number.desc(), SnapshotRow, page)
 }
 
 /// Snapshot `number` of `year`, with its activities and occupations in order.

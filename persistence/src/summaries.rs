@@ -17,29 +17,20 @@ fn status_list(include_pending: bool) -> &'static str {
     }
 }
 
-/// One economic activity (section) of the summary, for one bucket.
-#[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
-pub struct SummaryRow {
-    #[diesel(sql_type = Text)]
-    pub activity: String,
-    /// `accepted`, or `pending` (submitted or in review).
-    #[diesel(sql_type = Text)]
-    pub bucket: String,
-    #[diesel(sql_type = BigInt)]
-    pub employers: i64,
-    #[diesel(sql_type = BigInt)]
-    pub forecasts: i64,
-    /// Distinct occupations (code and title) demanded.
-    #[diesel(sql_type = BigInt)]
-    pub occupations: i64,
-    #[diesel(sql_type = BigInt)]
-    pub demand_total: i64,
-    /// Foreigners demanded in lines that count toward the quota.
-    #[diesel(sql_type = BigInt)]
-    pub quota_foreigners: i64,
-    /// Foreigners demanded in exempt lines (liberated territories).
-    #[diesel(sql_type = BigInt)]
-    pub exempt_foreigners: i64,
+crate::figures_row! {
+    by_name
+    /// One economic activity (section) of the summary, for one bucket:
+    /// `accepted`, or `pending` (submitted or in review). `occupations` are
+    /// distinct (code and title); `quota_foreigners` are demanded in lines
+    /// that count toward the quota, `exempt_foreigners` in exempt lines
+    /// (liberated territories).
+    pub struct SummaryRow {
+        #[diesel(sql_type = Text)]
+        pub activity: String,
+        #[diesel(sql_type = Text)]
+        pub bucket: String,
+    }
+    counts(employers, forecasts, occupations, demand_total, quota_foreigners, exempt_foreigners)
 }
 
 pub(crate) const BUCKET: &str = "CASE WHEN f.status = 'accepted' THEN 'accepted' ELSE 'pending' END";
@@ -94,26 +85,21 @@ pub fn summary_totals(conn: &mut DbConnection, year: i32, include_pending: bool)
     Ok(raw_load!(conn, &sql, TotalsRow, [(Integer, year)])?)
 }
 
-/// One occupation of an activity's drill-down, for one bucket.
-#[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
-pub struct OccupationSummaryRow {
-    /// The section the occupation is demanded under.
-    #[diesel(sql_type = Text)]
-    pub activity: String,
-    #[diesel(sql_type = Text)]
-    pub occupation_code: String,
-    #[diesel(sql_type = Text)]
-    pub occupation_title: String,
-    #[diesel(sql_type = Text)]
-    pub bucket: String,
-    #[diesel(sql_type = BigInt)]
-    pub employers: i64,
-    #[diesel(sql_type = BigInt)]
-    pub demand_total: i64,
-    #[diesel(sql_type = BigInt)]
-    pub quota_foreigners: i64,
-    #[diesel(sql_type = BigInt)]
-    pub exempt_foreigners: i64,
+crate::figures_row! {
+    by_name
+    /// One occupation of an activity's drill-down, for one bucket; `activity`
+    /// is the section the occupation is demanded under.
+    pub struct OccupationSummaryRow {
+        #[diesel(sql_type = Text)]
+        pub activity: String,
+        #[diesel(sql_type = Text)]
+        pub occupation_code: String,
+        #[diesel(sql_type = Text)]
+        pub occupation_title: String,
+        #[diesel(sql_type = Text)]
+        pub bucket: String,
+    }
+    counts(employers, demand_total, quota_foreigners, exempt_foreigners)
 }
 
 /// The drill-down per occupation of one economic activity (a section), or

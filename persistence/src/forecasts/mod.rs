@@ -453,13 +453,5 @@ pub fn history(
     page: Page,
 ) -> Result<(Vec<HistoryRow>, i64), StoreError> {
     let row = find(conn, id, tin)?;
-    let total: i64 = h::table.filter(h::forecast_id.eq(&row.id)).count().get_result(conn)?;
-    let rows = h::table
-        .filter(h::forecast_id.eq(&row.id))
-        .order(h::seq.asc())
-        .limit(page.limit())
-        .offset(page.offset())
-        .select(HistoryRow::as_select())
-        .load(conn)?;
-    Ok((rows, total))
+    crate::page_of!(conn, h::table.filter(h::forecast_id.eq(&row.id)), h::seq.asc(), HistoryRow, page)
 }

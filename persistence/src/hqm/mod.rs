@@ -123,14 +123,17 @@ pub struct HistoryRow {
 }
 
 /// An entry to append to an application's history.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Insertable)]
+#[diesel(table_name = h)]
 pub struct NewHistory<'a> {
     pub action: &'a str,
     pub actor: &'a str,
     pub role: &'a str,
     pub authority: Option<&'a str>,
     pub criterion: Option<&'a str>,
+    #[diesel(column_name = value_before)]
     pub before: Option<String>,
+    #[diesel(column_name = value_after)]
     pub after: Option<String>,
     pub reason: Option<&'a str>,
 }

@@ -116,20 +116,7 @@ pub fn append_history(
     e: &NewHistory<'_>,
     at: NaiveDateTime,
 ) -> Result<(), StoreError> {
-    diesel::insert_into(h::table)
-        .values((
-            h::application_id.eq(application_id),
-            h::action.eq(e.action),
-            h::actor.eq(e.actor),
-            h::role.eq(e.role),
-            h::authority.eq(e.authority),
-            h::criterion.eq(e.criterion),
-            h::value_before.eq(e.before.as_deref()),
-            h::value_after.eq(e.after.as_deref()),
-            h::reason.eq(e.reason),
-            h::at.eq(at),
-        ))
-        .execute(conn)?;
+    diesel::insert_into(h::table).values((h::application_id.eq(application_id), h::at.eq(at), e)).execute(conn)?;
     Ok(())
 }
 
@@ -139,19 +126,12 @@ pub fn history(
     application_id: &str,
     page: Page,
 ) -> Result<(Vec<HistoryRow>, i64), StoreError> {
-    let total: i64 = h::table.filter(h::application_id.eq(application_id)).count().get_result(conn)?;
-    let rows = h::table
-        .filter(h::application_id.eq(application_id))
-        .order(h::seq.asc())
-        .limit(page.limit())
-        .offset(page.offset())
-        .select(HistoryRow::as_select())
-        .load(conn)?;
-    Ok((rows, total))
+    crate::page_of!(conn, h::table.filter(h::application_id.eq(application_id)), h::seq.asc(), HistoryRow, page)
 }
 
 /// A decision to store, signed.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = dc)]
 pub struct NewDecision<'a> {
     pub number: &'a str,
     pub outcome: &'a str,
@@ -168,19 +148,7 @@ pub struct NewDecision<'a> {
 /// Stores the decision of an application (one per application).
 pub fn insert_decision(conn: &mut DbConnection, application_id: &str, d: &NewDecision<'_>) -> Result<(), StoreError> {
     diesel::insert_into(dc::table)
-        .values((
-            dc::number.eq(d.number),
-            dc::application_id.eq(application_id),
-            dc::outcome.eq(d.outcome),
-            dc::total.eq(d.total),
-            dc::decided_at.eq(d.decided_at),
-            dc::late.eq(d.late),
-            dc::verification_code.eq(d.verification_code),
-            dc::content.eq(d.content),
-            dc::signature.eq(d.signature),
-            dc::key_id.eq(d.key_id),
-            dc::decided_by.eq(d.decided_by),
-        ))
+        .values((dc::application_id.eq(application_id), d))
         .execute(conn)
         .map_err(crate::error::lost_a_race)?;
     Ok(())
@@ -252,14 +220,8 @@ pub fn list(
         }
         q
     };
-    let total: i64 = build().count().get_result(conn)?;
-    let rows = build()
-        .order((a::review_deadline.is_null().asc(), a::review_deadline.asc(), a::number.desc()))
-        .limit(page.limit())
-        .offset(page.offset())
-        .select(ApplicationRow::as_select())
-        .load(conn)?;
-    Ok((rows, total))
+    let order = (a::review_deadline.is_null().asc(), a::review_deadline.asc(), a::number.desc());
+    crate::page_of!(conn, build(), order, ApplicationRow, page)
 }
 
 /// The points given and the objections standing on a page of the list.
