@@ -165,7 +165,7 @@ pub async fn replace(
     let id = id.into_inner();
     let input = body.value.to_domain();
     let now = state.now();
-    let rec = state.write(move |conn| uc::replace(conn, &caller, &id, if_match.0, &input, now)).await?;
+    let rec = state.write(move |conn| uc::replace(conn, uc::Act { caller: &caller, id: &id, if_match: if_match.0, now }, &input)).await?;
     Ok(json_with_etag(StatusCode::OK, &HqmApplication::new(&rec, now), rec.row.version))
 }
 
@@ -182,7 +182,7 @@ pub async fn replace(
 pub async fn delete(state: State, caller: Caller, id: Id, if_match: IfMatch) -> Reply {
     let id = id.into_inner();
     let now = state.now();
-    state.write(move |conn| uc::delete(conn, &caller, &id, if_match.0, now)).await?;
+    state.write(move |conn| uc::delete(conn, uc::Act { caller: &caller, id: &id, if_match: if_match.0, now })).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -319,7 +319,7 @@ macro_rules! applicant_action {
             let c = caller.clone();
             state
                 .idempotent(&req, &caller, key, b"", move |conn, now| {
-                    let rec = $uc(conn, &c, &id, if_match.0, now)?;
+                    let rec = $uc(conn, uc::Act { caller: &c, id: &id, if_match: if_match.0, now })?;
                     answer(StatusCode::OK, &rec, now, None)
                 })
                 .await
@@ -450,7 +450,7 @@ pub async fn extend((state, req, caller, id, if_match, key): Action, body: JsonB
     let c = caller.clone();
     state
         .idempotent(&req, &caller, key, &body.raw, move |conn, now| {
-            let rec = uc::extend(conn, &c, &id, &reason, if_match.0, now)?;
+            let rec = uc::extend(conn, uc::Act { caller: &c, id: &id, if_match: if_match.0, now }, &reason)?;
             answer(StatusCode::OK, &rec, now, None)
         })
         .await
@@ -477,7 +477,7 @@ pub async fn decide((state, req, caller, id, if_match, key): Action) -> Reply {
     let shared = state.clone();
     state
         .idempotent(&req, &caller, key, b"", move |conn, now| {
-            let rec = uc::decide(conn, &c, &shared.signer, &id, if_match.0, now)?;
+            let rec = uc::decide(conn, uc::Act { caller: &c, id: &id, if_match: if_match.0, now }, &shared.signer)?;
             answer(StatusCode::OK, &rec, now, None)
         })
         .await

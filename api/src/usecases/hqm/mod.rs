@@ -55,6 +55,38 @@ fn allowed(row: &ApplicationRow, caller: &Caller, action: HqmAction) -> Result<E
     })
 }
 
+/// One request to act on an application: who acts, on which, the version
+/// they read (`If-Match`) and when.
+#[derive(Clone, Copy)]
+pub struct Act<'a> {
+    pub caller: &'a Caller,
+    pub id: &'a str,
+    pub if_match: Option<i64>,
+    pub now: DateTime<Utc>,
+}
+
+impl<'a> Act<'a> {
+    /// The application, if the caller holds `permission` (403), sees it
+    /// (404) and the status machine lets them take `action` (409), in that
+    /// order; the version is checked after the request's own input.
+    fn target(
+        &self,
+        conn: &mut DbConnection,
+        permission: Permission,
+        action: HqmAction,
+    ) -> Result<ApplicationRow, ApiError> {
+        self.caller.may(permission)?;
+        let row = visible(conn, self.caller, self.id)?;
+        allowed(&row, self.caller, action)?;
+        Ok(row)
+    }
+
+    /// A history entry of this caller's, acting as `role`.
+    fn entry(&self, action: &'a str, role: Role) -> NewHistory<'a> {
+        NewHistory { action, actor: &self.caller.sub, role: role.as_str(), ..Default::default() }
+    }
+}
+
 fn check_version(row: &ApplicationRow, if_match: Option<i64>) -> Result<(), ApiError> {
     match if_match {
         Some(v) if v != row.version => Err(ApiError::PreconditionFailed { current: row.version }),
@@ -126,47 +158,24 @@ pub fn get(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<Applica
 }
 
 /// The owner replaces the data of a draft (SPEC §14.2: edit).
-pub fn replace(
-    conn: &mut DbConnection,
-    caller: &Caller,
-    id: &str,
-    if_match: Option<i64>,
-    input: &ApplicationInput,
-    now: DateTime<Utc>,
-) -> Result<ApplicationRecord, ApiError> {
-    caller.may(Permission::FileHqmApplications)?;
-    let row = visible(conn, caller, id)?;
-    allowed(&row, caller, HqmAction::Edit)?;
-    let data = validate(conn, input, now)?;
-    check_version(&row, if_match)?;
-    let at = now.naive_utc();
-    store::replace(conn, id, row.version, &data, at)?;
-    let entry = NewHistory { action: "edit", actor: &caller.sub, role: Role::Applicant.as_str(), ..Default::default() };
-    store::append_history(conn, id, &entry, at)?;
-    reload(conn, id)
+pub fn replace(conn: &mut DbConnection, act: Act<'_>, input: &ApplicationInput) -> Result<ApplicationRecord, ApiError> {
+    let row = act.target(conn, Permission::FileHqmApplications, HqmAction::Edit)?;
+    let data = validate(conn, input, act.now)?;
+    check_version(&row, act.if_match)?;
+    let at = act.now.naive_utc();
+    store::replace(conn, act.id, row.version, &data, at)?;
+    store::append_history(conn, act.id, &act.entry("edit", Role::Applicant), at)?;
+    reload(conn, act.id)
 }
 
 /// The owner deletes a draft with its documents; the trail stays.
-pub fn delete(
-    conn: &mut DbConnection,
-    caller: &Caller,
-    id: &str,
-    if_match: Option<i64>,
-    now: DateTime<Utc>,
-) -> Result<(), ApiError> {
-    caller.may(Permission::FileHqmApplications)?;
-    let row = visible(conn, caller, id)?;
-    allowed(&row, caller, HqmAction::Delete)?;
-    check_version(&row, if_match)?;
-    store::delete(conn, id, row.version)?;
-    let entry = NewHistory {
-        action: "delete",
-        actor: &caller.sub,
-        role: Role::Applicant.as_str(),
-        before: Some(HqmStatus::Draft.as_str().to_owned()),
-        ..Default::default()
-    };
-    store::append_history(conn, id, &entry, now.naive_utc())?;
+pub fn delete(conn: &mut DbConnection, act: Act<'_>) -> Result<(), ApiError> {
+    let row = act.target(conn, Permission::FileHqmApplications, HqmAction::Delete)?;
+    check_version(&row, act.if_match)?;
+    store::delete(conn, act.id, row.version)?;
+    let entry =
+        NewHistory { before: Some(HqmStatus::Draft.as_str().to_owned()), ..act.entry("delete", Role::Applicant) };
+    store::append_history(conn, act.id, &entry, act.now.naive_utc())?;
     Ok(())
 }
 
@@ -295,49 +304,29 @@ pub(super) fn move_to(
 /// The owner submits a draft (SPEC §14.2): it needs a passport copy and a
 /// proof of qualifications; the review deadline is the 20th business day
 /// after the day of submission (SPEC §14.4). The applicant is told by e-mail.
-pub fn submit(
-    conn: &mut DbConnection,
-    caller: &Caller,
-    id: &str,
-    if_match: Option<i64>,
-    now: DateTime<Utc>,
-) -> Result<ApplicationRecord, ApiError> {
-    caller.may(Permission::FileHqmApplications)?;
-    let row = visible(conn, caller, id)?;
-    allowed(&row, caller, HqmAction::Submit)?;
+pub fn submit(conn: &mut DbConnection, act: Act<'_>) -> Result<ApplicationRecord, ApiError> {
+    let row = act.target(conn, Permission::FileHqmApplications, HqmAction::Submit)?;
     let kinds: Vec<DocumentKind> =
-        store::documents(conn, id)?.iter().filter_map(|d| DocumentKind::parse(&d.kind)).collect();
+        store::documents(conn, act.id)?.iter().filter_map(|d| DocumentKind::parse(&d.kind)).collect();
     docs::check_submittable(kinds).map_err(ApiError::Validation)?;
-    check_version(&row, if_match)?;
-    let cal = calendar(conn, baku_date(now))?;
-    let deadline = app::review_deadline(now, &cal).map_err(calendar_error)?;
-    let at = now.naive_utc();
+    check_version(&row, act.if_match)?;
+    let cal = calendar(conn, baku_date(act.now))?;
+    let deadline = app::review_deadline(act.now, &cal).map_err(calendar_error)?;
+    let at = act.now.naive_utc();
     let change = StatusChange { submitted_at: Some(at), review_deadline: Some(deadline), decided_at: None };
-    let entry =
-        NewHistory { action: "submit", actor: &caller.sub, role: Role::Applicant.as_str(), ..Default::default() };
-    move_to(conn, &row, HqmStatus::UnderReview, change, entry, at)?;
+    move_to(conn, &row, HqmStatus::UnderReview, change, act.entry("submit", Role::Applicant), at)?;
     let m = domain::notify::hqm_submitted(language(&row), row.number, deadline);
     persistence::identity::enqueue(conn, None, "hqm_submitted", &row.email, &m, at)?;
-    reload(conn, id)
+    reload(conn, act.id)
 }
 
 /// The owner withdraws a draft or an application under review (SPEC §14.2).
-pub fn withdraw(
-    conn: &mut DbConnection,
-    caller: &Caller,
-    id: &str,
-    if_match: Option<i64>,
-    now: DateTime<Utc>,
-) -> Result<ApplicationRecord, ApiError> {
-    caller.may(Permission::FileHqmApplications)?;
-    let row = visible(conn, caller, id)?;
-    allowed(&row, caller, HqmAction::Withdraw)?;
-    check_version(&row, if_match)?;
-    let at = now.naive_utc();
-    let entry =
-        NewHistory { action: "withdraw", actor: &caller.sub, role: Role::Applicant.as_str(), ..Default::default() };
-    move_to(conn, &row, HqmStatus::Withdrawn, StatusChange::default(), entry, at)?;
-    reload(conn, id)
+pub fn withdraw(conn: &mut DbConnection, act: Act<'_>) -> Result<ApplicationRecord, ApiError> {
+    let row = act.target(conn, Permission::FileHqmApplications, HqmAction::Withdraw)?;
+    check_version(&row, act.if_match)?;
+    let entry = act.entry("withdraw", Role::Applicant);
+    move_to(conn, &row, HqmStatus::Withdrawn, StatusChange::default(), entry, act.now.naive_utc())?;
+    reload(conn, act.id)
 }
 
 /// The caller's authority, for an assessor's action.

@@ -112,17 +112,9 @@ pub fn withdraw_objection(
 
 /// An officer extends the review by 10 business days, with a reason
 /// (SPEC §14.4). The applicant is told by e-mail.
-pub fn extend(
-    conn: &mut DbConnection,
-    caller: &Caller,
-    id: &str,
-    reason: &str,
-    if_match: Option<i64>,
-    now: DateTime<Utc>,
-) -> Result<ApplicationRecord, ApiError> {
-    caller.may(Permission::DecideHqmApplications)?;
-    let row = visible(conn, caller, id)?;
-    allowed(&row, caller, HqmAction::Extend)?;
+pub fn extend(conn: &mut DbConnection, act: Act<'_>, reason: &str) -> Result<ApplicationRecord, ApiError> {
+    let Act { id, if_match, now, .. } = act;
+    let row = act.target(conn, Permission::DecideHqmApplications, HqmAction::Extend)?;
     let reason = app::check_reason(reason).map_err(ApiError::Validation)?;
     check_version(&row, if_match)?;
     let current = row.review_deadline.ok_or_else(|| ApiError::Internal("under review without a deadline".into()))?;
@@ -131,13 +123,10 @@ pub fn extend(
     let at = now.naive_utc();
     store::set_deadline(conn, id, row.version, deadline, at)?;
     let entry = NewHistory {
-        action: "extend",
-        actor: &caller.sub,
-        role: Role::Officer.as_str(),
         before: Some(current.to_string()),
         after: Some(deadline.to_string()),
         reason: Some(&reason),
-        ..Default::default()
+        ..act.entry("extend", Role::Officer)
     };
     store::append_history(conn, id, &entry, at)?;
     let m = domain::notify::hqm_extended(language(&row), row.number, deadline);
@@ -149,17 +138,9 @@ pub fn extend(
 /// or an objection stands; recognised at 70 points or more with no
 /// objection, otherwise refused. The decision document is signed and kept;
 /// the applicant is told by e-mail in the application's language.
-pub fn decide(
-    conn: &mut DbConnection,
-    caller: &Caller,
-    signer: &Signer,
-    id: &str,
-    if_match: Option<i64>,
-    now: DateTime<Utc>,
-) -> Result<ApplicationRecord, ApiError> {
-    caller.may(Permission::DecideHqmApplications)?;
-    let row = visible(conn, caller, id)?;
-    allowed(&row, caller, HqmAction::Decide)?;
+pub fn decide(conn: &mut DbConnection, act: Act<'_>, signer: &Signer) -> Result<ApplicationRecord, ApiError> {
+    let Act { caller, id, if_match, now } = act;
+    let row = act.target(conn, Permission::DecideHqmApplications, HqmAction::Decide)?;
     let scores = store::scores(conn, id)?;
     let objections = store::standing_objections(conn, id)?;
     let sheet: ScoreSheet = scores
@@ -239,13 +220,7 @@ pub fn decide(
     };
     store::insert_decision(conn, id, &new)?;
     let change = StatusChange { decided_at: Some(at), ..Default::default() };
-    let entry = NewHistory {
-        action: "decide",
-        actor: &caller.sub,
-        role: Role::Officer.as_str(),
-        reason: Some(&number),
-        ..Default::default()
-    };
+    let entry = NewHistory { reason: Some(&number), ..act.entry("decide", Role::Officer) };
     super::move_to(conn, &row, outcome.status(), change, entry, at)?;
     let m = domain::notify::hqm_decided(lang, &number, outcome, sheet.total(), &code);
     persistence::identity::enqueue(conn, None, "hqm_decided", &row.email, &m, at)?;
