@@ -167,6 +167,29 @@ impl TryFrom<&LineRow> for Line {
     }
 }
 
+/// The employer and lines of the create and replace examples.
+fn example_parts() -> (serde_json::Value, serde_json::Value) {
+    let employer = serde_json::json!({"person_type": "legal", "tin": "1012345061", "organization_name": "Abşeron Tikinti MMC",
+        "legal_form": "MMC", "name": null, "surname": null, "patronymic": null,
+        "legal_address": "Bakı, Nizami küç. 1", "current_address": "Bakı, Nizami küç. 1",
+        "workplace_address": "Sumqayıt, Sənaye zonası", "tin_issued_on": "2015-03-02",
+        "employees_total": 120, "foreign_workers": 4, "economic_activity": "F"});
+    let lines = serde_json::json!([{"occupation_code": "6123", "occupation_title": "Fermer, ipəkçilik", "demand_total": 2,
+        "demand_foreigners": 1, "justification": "No local sericulturists for the new plantation",
+        "quota_usage": "other", "note": null}]);
+    (employer, lines)
+}
+
+fn create_example() -> serde_json::Value {
+    let (employer, lines) = example_parts();
+    serde_json::json!({"submit": false, "employer": employer, "lines": lines})
+}
+
+fn replace_example() -> serde_json::Value {
+    let (employer, lines) = example_parts();
+    serde_json::json!({"employer": employer, "lines": lines})
+}
+
 /// A new forecast: a draft, or with `"submit": true` created and submitted in one step.
 ///
 /// The example creates a draft for the employer of TIN 1012345061 (mint its token with
@@ -174,12 +197,7 @@ impl TryFrom<&LineRow> for Line {
 /// year's campaign open (admin: `PUT /api/v1/campaigns/{year}`) and a confirmed e-mail.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"submit": false, "employer": {"person_type": "legal", "tin": "1012345061", "organization_name": "Abşeron Tikinti MMC", "legal_form": "MMC",
-        "name": null, "surname": null, "patronymic": null,
-        "legal_address": "Bakı, Nizami küç. 1", "current_address": "Bakı, Nizami küç. 1",
-        "workplace_address": "Sumqayıt, Sənaye zonası", "tin_issued_on": "2015-03-02",
-        "employees_total": 120, "foreign_workers": 4, "economic_activity": "F"}, "lines": [{"occupation_code": "6123", "occupation_title": "Fermer, ipəkçilik", "demand_total": 2, "demand_foreigners": 1,
-        "justification": "No local sericulturists for the new plantation", "quota_usage": "other", "note": null}]}))]
+#[schema(example = create_example)]
 pub struct ForecastCreate {
     /// Any year after the current one (Baku time) whose campaign's submission
     /// deadline has not passed; defaults to the earliest such year. One
@@ -199,12 +217,7 @@ pub struct ForecastCreate {
 /// The employer section and all lines, replacing what the forecast holds.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"employer": {"person_type": "legal", "tin": "1012345061", "organization_name": "Abşeron Tikinti MMC", "legal_form": "MMC",
-        "name": null, "surname": null, "patronymic": null,
-        "legal_address": "Bakı, Nizami küç. 1", "current_address": "Bakı, Nizami küç. 1",
-        "workplace_address": "Sumqayıt, Sənaye zonası", "tin_issued_on": "2015-03-02",
-        "employees_total": 120, "foreign_workers": 4, "economic_activity": "F"}, "lines": [{"occupation_code": "6123", "occupation_title": "Fermer, ipəkçilik", "demand_total": 2, "demand_foreigners": 1,
-        "justification": "No local sericulturists for the new plantation", "quota_usage": "other", "note": null}]}))]
+#[schema(example = replace_example)]
 pub struct ForecastReplace {
     /// Omitted: unchanged. A draft may move to another year whose campaign
     /// takes forecasts; other statuses keep theirs.

@@ -3,9 +3,21 @@
 
 use super::{pick, Lang};
 
-/// A header, label or sheet name of an export.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Label {
+/// Declares `Label` and `Label::ALL` from one list of its variants, so the
+/// test below sees every label.
+macro_rules! labels {
+    ($($(#[$m:meta])* $v:ident,)*) => {
+        /// A header, label or sheet name of an export.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Label { $($(#[$m])* $v,)* }
+
+        impl Label {
+            pub const ALL: &'static [Label] = &[$(Label::$v),*];
+        }
+    };
+}
+
+labels! {
     ActivityCode,
     Activity,
     OccupationCode,
@@ -27,27 +39,6 @@ pub enum Label {
     ActivitiesSheet,
     /// The sheet of occupations by economic activity.
     OccupationsSheet,
-}
-
-impl Label {
-    pub const ALL: &'static [Label] = &[
-        Label::ActivityCode,
-        Label::Activity,
-        Label::OccupationCode,
-        Label::Occupation,
-        Label::Counted,
-        Label::Employers,
-        Label::Forecasts,
-        Label::Occupations,
-        Label::Demand,
-        Label::QuotaForeigners,
-        Label::ExemptForeigners,
-        Label::Accepted,
-        Label::Pending,
-        Label::AllActivities,
-        Label::ActivitiesSheet,
-        Label::OccupationsSheet,
-    ];
 }
 
 /// The text of `label` in `lang`. Sheet names stay within Excel's 31
