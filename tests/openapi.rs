@@ -177,7 +177,8 @@ async fn every_documented_request_example_is_accepted() {
 /// Every documented operation reaches a handler: called with placeholder
 /// path values and no token, each is counted in `/metrics` under its own
 /// route pattern, never as unmatched (the router and the document share one
-/// list; this checks it from outside).
+/// list; this checks it from outside). Without a token, exactly the
+/// operations the document secures answer 401.
 #[tokio::test]
 async fn every_documented_operation_is_served() {
     let app = spawn().await;
@@ -190,6 +191,10 @@ async fn every_documented_operation_is_served() {
             let m = Method::from_bytes(method.to_ascii_uppercase().as_bytes()).unwrap();
             let r = app.client.request(m, format!("{}{concrete}", app.base)).send().await.unwrap();
             assert_ne!(r.status(), StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
+            // The document's `security` is made from the list of public
+            // operations; the handlers decide by taking the caller or not.
+            let secured = item[method]["security"].as_array().is_some_and(|s| !s.is_empty());
+            assert_eq!(r.status() == StatusCode::UNAUTHORIZED, secured, "{method} {path}: {}", r.status());
             count += 1;
         }
     }

@@ -2,7 +2,8 @@
 
 use actix_web::HttpResponse;
 use utoipa::openapi::path::Operation;
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::HttpMethod;
 use utoipa::openapi::{ContentBuilder, RefOr, Response, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
@@ -25,13 +26,24 @@ impl Modify for Security {
                 "An employer's ERP system: client credentials registered by admin (POST /api/v1/api-clients). The token is a JWT verified as RFC8725 (JSON Web Token Best Current Practices) asks: one pinned algorithm, `exp`, `iss`, `aud` and `sub` required.",
             )),
         );
-        // Every operation that takes a bearer token also takes a client-credentials token.
-        for item in openapi.paths.paths.values_mut() {
-            for op in [&mut item.get, &mut item.put, &mut item.post, &mut item.delete].into_iter().flatten() {
-                if let Some(sec) = op.security.as_mut() {
-                    if !sec.is_empty() {
-                        sec.push(utoipa::openapi::security::SecurityRequirement::new("oauth2", Vec::<String>::new()));
-                    }
+        // Every operation but the public ones takes a bearer token or a
+        // client-credentials token.
+        let public = crate::routes::public_operations();
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let ops = [
+                (HttpMethod::Get, &mut item.get),
+                (HttpMethod::Put, &mut item.put),
+                (HttpMethod::Post, &mut item.post),
+                (HttpMethod::Delete, &mut item.delete),
+                (HttpMethod::Patch, &mut item.patch),
+            ];
+            for (method, op) in ops {
+                let Some(op) = op else { continue };
+                if !public.iter().any(|(p, methods)| p == path && methods.contains(&method)) {
+                    op.security = Some(vec![
+                        SecurityRequirement::new("bearer", Vec::<String>::new()),
+                        SecurityRequirement::new("oauth2", Vec::<String>::new()),
+                    ]);
                 }
             }
         }

@@ -44,7 +44,6 @@ fn location(id: &str) -> String {
         (status = 409, description = "`forecast-exists`: the employer has a forecast for that year (`forecast_id`, `location`)", body = crate::problem::Problem, content_type = "application/problem+json",
             headers(("Location" = String, description = "The existing forecast"))),
     ),
-    security(("bearer" = []))
 )]
 pub async fn create(
     state: State,
@@ -118,12 +117,6 @@ impl From<Sort> for SortKey {
 #[derive(Debug, Clone, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
-    /// Page number, from 1.
-    #[param(minimum = 1, maximum = 1000000)]
-    pub page: Option<i64>,
-    /// Items a page, 1 to 100 (default 10).
-    #[param(minimum = 1, maximum = 100)]
-    pub per_page: Option<i64>,
     pub status: Option<ForecastStatus>,
     /// Created on or after this date.
     #[serde(default, deserialize_with = "crate::extract::optional_date")]
@@ -198,14 +191,12 @@ impl ListParams {
 /// The applications list: an employer sees its TIN's forecasts, staff see all.
 #[utoipa::path(
     get, path = "/api/v1/forecasts", operation_id = "list_forecasts", tag = "forecasts",
-    params(ListParams),
+    params(PageParams, ListParams),
     responses((status = 200, description = "A page of forecasts", body = Paged<ForecastSummary>)),
-    security(("bearer" = []))
 )]
-pub async fn list(state: State, caller: Caller, q: Query<ListParams>) -> Reply {
-    let q = q.0;
-    let page = PageParams { page: q.page, per_page: q.per_page }.page()?;
-    let filter = q.filter()?;
+pub async fn list(state: State, caller: Caller, page: Query<PageParams>, q: Query<ListParams>) -> Reply {
+    let page = page.0.page()?;
+    let filter = q.0.filter()?;
     let (rows, total) = state.read(move |c| uc::list(c, &caller, &filter, page)).await?;
     let items = rows.iter().map(ForecastSummary::try_from).collect::<Result<_, _>>()?;
     Ok(HttpResponse::Ok().json(Paged::new(items, page, total)))
@@ -222,7 +213,6 @@ pub async fn list(state: State, caller: Caller, q: Query<ListParams>) -> Reply {
         ("If-None-Match" = Option<String>, Header, description = "The ETags of the copies you hold (a list is compared tag by tag)", max_length = 4096)),
     responses((status = 200, description = "The forecast", body = Forecast, headers(("ETag" = String, description = "The version"))),
         (status = 304, description = "Your copy is current", headers(("ETag" = String, description = "The version")))),
-    security(("bearer" = []))
 )]
 pub async fn get(state: State, caller: Caller, id: Id) -> Reply {
     let id = id.into_inner();
@@ -243,7 +233,6 @@ pub async fn get(state: State, caller: Caller, id: Id) -> Reply {
         (status = 200, description = "Replaced", body = Forecast, headers(("ETag" = String, description = "The new version"))),
         (status = 409, description = "Not editable in its status, or `forecast-exists` for the new target year", body = crate::problem::Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub async fn replace(
     state: State,
@@ -277,7 +266,6 @@ pub async fn replace(
         (status = 204, description = "Deleted"),
         (status = 409, description = "Not a draft", body = crate::problem::Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub async fn delete(state: State, caller: Caller, id: Id, if_match: IfMatch) -> Reply {
     let id = id.into_inner();
@@ -299,7 +287,6 @@ pub async fn delete(state: State, caller: Caller, id: Id, if_match: IfMatch) -> 
             headers(("Location" = String, description = "The new line"), ("ETag" = String, description = "The forecast's new version"))),
         (status = 409, description = "Not editable in its status", body = crate::problem::Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub async fn add_line((state, req, caller, id, if_match, key): Action, body: JsonBody<LineInput>) -> Reply {
     let id = id.into_inner();
@@ -325,7 +312,6 @@ pub async fn add_line((state, req, caller, id, if_match, key): Action, body: Jso
         (status = 200, description = "Changed; the whole forecast", body = Forecast, headers(("ETag" = String, description = "The new version"))),
         (status = 409, description = "Not editable in its status", body = crate::problem::Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub async fn update_line(
     state: State,
@@ -352,7 +338,6 @@ pub async fn update_line(
         (status = 200, description = "Removed; the whole forecast", body = Forecast, headers(("ETag" = String, description = "The new version"))),
         (status = 409, description = "Not editable in its status", body = crate::problem::Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub async fn delete_line(state: State, caller: Caller, path: TwoSegments, if_match: IfMatch) -> Reply {
     let (id, line_id) = path.into_inner();
@@ -383,7 +368,6 @@ macro_rules! action_handler {
                 (status = 200, description = "Done; the forecast in its new status", body = Forecast, headers(("ETag" = String, description = "The new version"))),
                 (status = 409, description = "Not allowed from the current status; the problem names it and the allowed actions", body = crate::problem::Problem, content_type = "application/problem+json"),
             ),
-            security(("bearer" = []))
         )]
         pub async fn $fn(
             cx: Action,
@@ -429,7 +413,6 @@ action_handler!(
         (status = 200, description = "Accepted", body = Forecast, headers(("ETag" = String, description = "The new version"))),
         (status = 409, description = "Not allowed from the current status; the problem names it and the allowed actions", body = crate::problem::Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub async fn accept(cx: Action, body: OptionalJsonBody<Option<AcceptInput>>) -> Reply {
     let note = body.value.flatten().and_then(|b| b.note);
@@ -452,7 +435,6 @@ pub async fn accept(cx: Action, body: OptionalJsonBody<Option<AcceptInput>>) -> 
         (status = 200, description = "Returned", body = Forecast, headers(("ETag" = String, description = "The new version"))),
         (status = 409, description = "Not allowed from the current status, or `commission-inputs-deadline-passed`", body = crate::problem::Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub async fn return_(cx: Action, body: JsonBody<ReturnInput>) -> Reply {
     let reason = body.value.reason;
@@ -466,7 +448,6 @@ pub async fn return_(cx: Action, body: JsonBody<ReturnInput>) -> Reply {
     get, path = "/api/v1/forecasts/{id}/history", operation_id = "get_forecast_history", tag = "forecasts",
     params(("id" = String, Path, description = "Forecast id"), PageParams),
     responses((status = 200, description = "The transitions", body = Paged<HistoryEntry>)),
-    security(("bearer" = []))
 )]
 pub async fn history(state: State, caller: Caller, id: Id, q: Query<PageParams>) -> Reply {
     let id = id.into_inner();

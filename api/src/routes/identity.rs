@@ -33,7 +33,6 @@ fn contact_dto(c: Option<ContactRow>) -> Contact {
 #[utoipa::path(
     get, path = "/api/v1/me", tag = "identity",
     responses((status = 200, description = "The caller", body = Me)),
-    security(("bearer" = []))
 )]
 pub async fn me(state: State, caller: Caller) -> Reply {
     let contact = uc::contact_of(&state, &caller).await?.map(contact_dto);
@@ -55,7 +54,6 @@ pub async fn me(state: State, caller: Caller) -> Reply {
     put, path = "/api/v1/me/email", tag = "identity", operation_id = "set_contact_email",
     request_body = EmailInput,
     responses((status = 202, description = "Code sent; confirm with POST /api/v1/me/email/confirm", body = Contact)),
-    security(("bearer" = []))
 )]
 pub async fn set_email(state: State, caller: Caller, body: JsonBody<EmailInput>) -> Reply {
     let contact = uc::set_email(&state, &caller, &body.value.email).await?;
@@ -70,7 +68,6 @@ pub async fn set_email(state: State, caller: Caller, body: JsonBody<EmailInput>)
     post, path = "/api/v1/me/email/confirm", tag = "identity", operation_id = "confirm_contact_email",
     request_body = EmailConfirmInput,
     responses((status = 200, description = "Confirmed", body = Contact)),
-    security(("bearer" = []))
 )]
 pub async fn confirm_email(state: State, caller: Caller, body: JsonBody<EmailConfirmInput>) -> Reply {
     let contact = uc::confirm_email(&state, &caller, &body.value.code).await?;
@@ -96,7 +93,6 @@ fn client_dto(c: &ClientRow) -> ApiClient {
     post, path = "/api/v1/api-clients", tag = "identity", operation_id = "create_api_client",
     request_body = ApiClientInput,
     responses((status = 201, description = "Registered; keep the secret now", body = ApiClientCreated)),
-    security(("bearer" = []))
 )]
 pub async fn create_client(state: State, caller: Caller, body: JsonBody<ApiClientInput>) -> Reply {
     let (row, secret) = uc::create_client(&state, &caller, &body.value.name, &body.value.tin).await?;
@@ -113,7 +109,6 @@ pub async fn create_client(state: State, caller: Caller, body: JsonBody<ApiClien
     get, path = "/api/v1/api-clients", tag = "identity", operation_id = "list_api_clients",
     params(PageParams),
     responses((status = 200, description = "Clients", body = Paged<ApiClient>)),
-    security(("bearer" = []))
 )]
 pub async fn list_clients(state: State, caller: Caller, q: Query<PageParams>) -> Reply {
     let page = q.0.page()?;
@@ -129,7 +124,6 @@ pub async fn list_clients(state: State, caller: Caller, q: Query<PageParams>) ->
     get, path = "/api/v1/api-clients/{client_id}", tag = "identity", operation_id = "get_api_client",
     params(("client_id" = String, Path, description = "Client id", max_length = 64)),
     responses((status = 200, description = "The client", body = ApiClient)),
-    security(("bearer" = []))
 )]
 pub async fn get_client(state: State, caller: Caller, path: Id) -> Reply {
     let row = uc::client(&state, &caller, path.into_inner()).await?;
@@ -143,7 +137,6 @@ pub async fn get_client(state: State, caller: Caller, path: Id) -> Reply {
     post, path = "/api/v1/api-clients/{client_id}/rotate-secret", tag = "identity", operation_id = "rotate_api_client_secret",
     params(("client_id" = String, Path, description = "Client id")),
     responses((status = 200, description = "The new secret", body = ApiClientCreated)),
-    security(("bearer" = []))
 )]
 pub async fn rotate_client(state: State, caller: Caller, path: Id) -> Reply {
     let (row, secret) = uc::rotate_client(&state, &caller, path.into_inner()).await?;
@@ -161,7 +154,6 @@ pub async fn rotate_client(state: State, caller: Caller, path: Id) -> Reply {
     delete, path = "/api/v1/api-clients/{client_id}", tag = "identity", operation_id = "revoke_api_client",
     params(("client_id" = String, Path, description = "Client id")),
     responses((status = 204, description = "Revoked")),
-    security(("bearer" = []))
 )]
 pub async fn revoke_client(state: State, caller: Caller, path: Id) -> Reply {
     uc::revoke_client(&state, &caller, path.into_inner()).await?;

@@ -64,10 +64,18 @@ impl Operation {
 /// Lists the operations once and makes from that list both [`operations`]
 /// (for the router) and [`ApiDoc`] (the document's paths, in this order).
 macro_rules! operations {
-    (doc: { $($doc:tt)* } ops: [ $($m:ident :: $h:ident),* $(,)? ]) => {
+    (doc: { $($doc:tt)* } ops: [ $($m:ident :: $h:ident),* $(,)? ] public: [ $($pm:ident :: $ph:ident),* $(,)? ]) => {
         /// Every operation the API serves, in the document's order.
         pub fn operations() -> Vec<Operation> {
             vec![$(paste::paste! { Operation::new::<$m::[<__path_ $h>]>(|| web::route().to($m::$h)) }),*]
+        }
+
+        /// The operations anyone may call: the path and methods of each.
+        /// Every other operation takes the `Caller` (a bearer or
+        /// client-credentials token), and the document says so.
+        pub fn public_operations() -> Vec<(String, Vec<HttpMethod>)> {
+            use utoipa::Path;
+            vec![$(paste::paste! { ($pm::[<__path_ $ph>]::path(), $pm::[<__path_ $ph>]::methods()) }),*]
         }
 
         /// The OpenAPI document (SPEC §9): the operations above and the frame.
@@ -176,6 +184,16 @@ operations! {
         hqm::check,
         holidays::get,
         holidays::put,
+        health::live,
+        health::ready,
+        health::metrics,
+        docs::serve,
+    ]
+    public: [
+        identity::token,
+        quota::public_quota,
+        hqm::public_key,
+        hqm::check,
         health::live,
         health::ready,
         health::metrics,

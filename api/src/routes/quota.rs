@@ -30,7 +30,6 @@ fn plan_response(status: StatusCode, p: &store::PlanRecord) -> HttpResponse {
         ("If-None-Match" = Option<String>, Header, description = "The ETags of the copies you hold (a list is compared tag by tag)", max_length = 4096)),
     responses((status = 200, description = "The plan", body = QuotaPlan, headers(("ETag" = String, description = "Its version"))),
         (status = 304, description = "Your copy is current", headers(("ETag" = String, description = "Its version")))),
-    security(("bearer" = []))
 )]
 pub async fn get_plan(state: State, caller: Caller, path: Id) -> Reply {
     let p = uc::plan(&state, &caller, &path).await?;
@@ -49,7 +48,6 @@ pub async fn get_plan(state: State, caller: Caller, path: Id) -> Reply {
     responses((status = 201, description = "Created, pre-filled from the summary", body = QuotaPlan,
         headers(("Location" = String, description = "The plan"), ("ETag" = String, description = "Its version"))),
         (status = 409, description = "The plan exists already", body = crate::problem::Problem, content_type = "application/problem+json")),
-    security(("bearer" = []))
 )]
 pub async fn create_plan(state: State, req: HttpRequest, caller: Caller, key: IdempotencyKey, Year(y): Year) -> Reply {
     state
@@ -72,7 +70,6 @@ pub async fn create_plan(state: State, req: HttpRequest, caller: Caller, key: Id
         ChangeHeaders),
     responses((status = 200, description = "The plan", body = QuotaPlan, headers(("ETag" = String, description = "The new version"))),
         (status = 409, description = "Not allowed in the plan's status", body = crate::problem::Problem, content_type = "application/problem+json"),),
-    security(("bearer" = []))
 )]
 pub async fn put_plan(state: State, caller: Caller, path: Id, if_match: IfMatch, body: JsonBody<PlanInput>) -> Reply {
     caller.may(Permission::EditQuotaPlan)?;
@@ -104,7 +101,6 @@ macro_rules! plan_action_handler {
             params(("year" = i32, Path, description = "Target year", minimum = 2000, maximum = 2100), ActionHeaders),
             responses((status = 200, description = $done, body = QuotaPlan),
                 (status = 409, description = "Not allowed in the plan's status", body = crate::problem::Problem, content_type = "application/problem+json"),),
-            security(("bearer" = []))
         )]
         pub async fn $fn(cx: Action) -> Reply {
             plan_action(cx, $action).await
@@ -134,7 +130,6 @@ plan_action_handler!(
     get, path = "/api/v1/quota-plans/{year}/history", tag = "quota", operation_id = "get_quota_plan_history",
     params(("year" = i32, Path, description = "Target year", minimum = 2000, maximum = 2100), PageParams),
     responses((status = 200, description = "Every step, oldest first", body = crate::dto::Paged<PlanHistoryEntry>)),
-    security(("bearer" = []))
 )]
 pub async fn plan_history(state: State, caller: Caller, path: Id, q: Query<PageParams>) -> Reply {
     let (rows, total, page) = uc::plan_history(&state, &caller, &path, &q.0).await?;
@@ -193,7 +188,6 @@ fn allocation_dto(permit_ref: String, o: &uc::PermitOutcome) -> Allocation {
     responses((status = 201, description = "Recorded", body = Allocation),
         (status = 200, description = "Already recorded (idempotent)", body = Allocation),
         (status = 409, description = "`quota-exhausted`, `quota-not-approved` or `permit-conflict`", body = crate::problem::Problem, content_type = "application/problem+json")),
-    security(("bearer" = []))
 )]
 pub async fn allocate(state: State, caller: Caller, path: Id, body: JsonBody<AllocationInput>) -> Reply {
     caller.may(Permission::RecordPermits)?;
@@ -219,7 +213,6 @@ pub async fn allocate(state: State, caller: Caller, path: Id, body: JsonBody<All
     params(("year" = i32, Path, description = "Target year", minimum = 2000, maximum = 2100),
         ("permit_ref" = String, Path, description = "The permit reference")),
     responses((status = 200, description = "Cancelled; the activity's figures", body = Allocation)),
-    security(("bearer" = []))
 )]
 pub async fn cancel(state: State, caller: Caller, path: TwoSegments) -> Reply {
     caller.may(Permission::RecordPermits)?;

@@ -24,10 +24,6 @@ pub struct OccupationParams {
     /// Words of the title, any order, insensitive to case and Azerbaijani marks.
     #[param(max_length = 200, example = "xarici suvaq")]
     pub q: Option<String>,
-    #[param(minimum = 1, maximum = 1000000)]
-    pub page: Option<i64>,
-    #[param(minimum = 1, maximum = 100)]
-    pub per_page: Option<i64>,
 }
 
 /// Search occupations
@@ -35,14 +31,12 @@ pub struct OccupationParams {
 /// Entries `{code, title}` of the Occupational Classification.
 #[utoipa::path(
     get, path = "/api/v1/occupations", tag = "reference",
-    params(OccupationParams, ("If-None-Match" = Option<String>, Header, description = "The ETags of the copies you hold (a list is compared tag by tag)", max_length = 4096)),
+    params(OccupationParams, PageParams, ("If-None-Match" = Option<String>, Header, description = "The ETags of the copies you hold (a list is compared tag by tag)", max_length = 4096)),
     responses((status = 200, description = "Matching entries, best first; `ETag` and `Cache-Control` set", body = Paged<Occupation>),
         (status = 304, description = "Your copy is current")),
-    security(("bearer" = []))
 )]
-pub async fn occupations(state: State, _caller: Caller, q: Query<OccupationParams>) -> Reply {
-    let q = q.0;
-    let page = PageParams { page: q.page, per_page: q.per_page }.page()?;
+pub async fn occupations(state: State, _caller: Caller, q: Query<OccupationParams>, page: Query<PageParams>) -> Reply {
+    let (q, page) = (q.0, page.0.page()?);
     if let Some(code) = q.code.as_deref().map(str::trim) {
         if code.is_empty() || code.len() > 4 || !code.bytes().all(|b| b.is_ascii_digit()) {
             return Err(ApiError::Validation(domain::ValidationErrors(vec![FieldError::new(
@@ -83,7 +77,6 @@ pub async fn occupations(state: State, _caller: Caller, q: Query<OccupationParam
     params(PageParams, ("If-None-Match" = Option<String>, Header, description = "The ETags of the copies you hold (a list is compared tag by tag)", max_length = 4096)),
     responses((status = 200, description = "Economic activities; `ETag` and `Cache-Control` set", body = Paged<EconomicActivity>),
         (status = 304, description = "Your copy is current")),
-    security(("bearer" = []))
 )]
 pub async fn economic_activities(state: State, _caller: Caller, q: Query<PageParams>) -> Reply {
     let page = q.0.page()?;
@@ -129,7 +122,6 @@ pub struct ImportParams {
         (crate::dto::BinaryFile = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     ), description = "The file, as exported (at most 10 MiB): as the raw body with its `Content-Type`, or as the part `file` of a form"),
     responses((status = 200, description = "Imported", body = ImportReport)),
-    security(("bearer" = []))
 )]
 pub async fn import_occupations(state: State, caller: Caller, q: Query<ImportParams>, body: FileBody) -> Reply {
     let mode = match q.0.mode.unwrap_or(Mode::Extend) {
@@ -170,7 +162,6 @@ fn exemption_dto(r: persistence::reference::ExemptionRow) -> ExemptionCategory {
     params(ExemptionParams, ("If-None-Match" = Option<String>, Header, description = "The ETags of the copies you hold (a list is compared tag by tag)", max_length = 4096)),
     responses((status = 200, description = "Categories; `ETag` and `Cache-Control` set", body = Paged<ExemptionCategory>),
         (status = 304, description = "Your copy is current")),
-    security(("bearer" = []))
 )]
 pub async fn exemption_categories(state: State, _caller: Caller, q: Query<ExemptionParams>) -> Reply {
     let page = PageParams { page: q.0.page, per_page: q.0.per_page }.page()?;
@@ -187,7 +178,6 @@ pub async fn exemption_categories(state: State, _caller: Caller, q: Query<Exempt
     params(("code" = String, Path, description = "Category code", pattern = "^[a-z0-9_]{1,50}$")),
     request_body = ExemptionInput,
     responses((status = 200, description = "The category", body = ExemptionCategory)),
-    security(("bearer" = []))
 )]
 pub async fn put_exemption(state: State, caller: Caller, path: Id, body: JsonBody<ExemptionInput>) -> Reply {
     let b = &body.value;
@@ -203,7 +193,6 @@ pub async fn put_exemption(state: State, caller: Caller, path: Id, body: JsonBod
     delete, path = "/api/v1/exemption-categories/{code}", tag = "reference", operation_id = "retire_exemption_category",
     params(("code" = String, Path, description = "Category code", pattern = "^[a-z0-9_]{1,50}$")),
     responses((status = 204, description = "Retired")),
-    security(("bearer" = []))
 )]
 pub async fn retire_exemption(state: State, caller: Caller, path: Id) -> Reply {
     uc::retire_exemption(&state, &caller, &path).await?;

@@ -40,7 +40,6 @@ fn path_number(s: &str) -> Result<i32, ApiError> {
         ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe", min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$")),
     responses((status = 201, description = "Frozen; `Location` names the snapshot", body = SummarySnapshot,
         headers(("Location" = String, description = "The snapshot")))),
-    security(("bearer" = []))
 )]
 pub async fn create(state: State, req: HttpRequest, caller: Caller, key: IdempotencyKey, Year(y): Year) -> Reply {
     state
@@ -59,7 +58,6 @@ pub async fn create(state: State, req: HttpRequest, caller: Caller, key: Idempot
     get, path = "/api/v1/summaries/{year}/snapshots", tag = "quota", operation_id = "list_summary_snapshots",
     params(("year" = i32, Path, description = "Target year", minimum = 2000, maximum = 2100), PageParams),
     responses((status = 200, description = "A page of snapshots", body = Paged<SnapshotInfo>)),
-    security(("bearer" = []))
 )]
 pub async fn list(state: State, caller: Caller, Year(y): Year, q: Query<PageParams>) -> Reply {
     let show = |r: &_| Ok::<_, ApiError>(SnapshotInfo::from(r));
@@ -95,7 +93,6 @@ async fn export(state: &AppState, caller: Caller, path: (String, String), lang: 
     params(("year" = i32, Path, description = "Target year", minimum = 2000, maximum = 2100),
         ("number" = i32, Path, description = "The snapshot's number", minimum = 1, maximum = 999999999)),
     responses((status = 200, description = "The snapshot", body = SummarySnapshot)),
-    security(("bearer" = []))
 )]
 pub async fn get(state: State, caller: Caller, path: TwoSegments) -> Reply {
     Ok(HttpResponse::Ok().json(snapshot_of(&state, caller, path.into_inner()).await?))
@@ -112,7 +109,6 @@ pub async fn get(state: State, caller: Caller, path: TwoSegments) -> Reply {
     params(("year" = i32, Path, description = "Target year", minimum = 2000, maximum = 2100),
         ("number" = i32, Path, description = "The snapshot's number", minimum = 1, maximum = 999999999)),
     responses((status = 200, description = "The snapshot as CSV", content_type = "text/csv", body = String)),
-    security(("bearer" = []))
 )]
 pub async fn csv(state: State, caller: Caller, lang: Lang, path: TwoSegments) -> Reply {
     export(&state, caller, path.into_inner(), lang, false).await
@@ -130,7 +126,6 @@ pub async fn csv(state: State, caller: Caller, lang: Lang, path: TwoSegments) ->
         ("number" = i32, Path, description = "The snapshot's number", minimum = 1, maximum = 999999999)),
     responses((status = 200, description = "The snapshot as XLSX",
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = crate::dto::BinaryFile)),
-    security(("bearer" = []))
 )]
 pub async fn xlsx(state: State, caller: Caller, lang: Lang, path: TwoSegments) -> Reply {
     export(&state, caller, path.into_inner(), lang, true).await

@@ -81,7 +81,6 @@ pub(crate) fn download(content_type: &str, filename: String, body: Vec<u8>, lang
     get, path = "/api/v1/summaries/{year}", tag = "quota", operation_id = "get_summary",
     params(("year" = i32, Path, description = "Target year", minimum = 2000, maximum = 2100), SummaryParams),
     responses((status = 200, description = "The summary", body = crate::dto::Summary)),
-    security(("bearer" = []))
 )]
 pub async fn summary(state: State, caller: Caller, lang: Lang, path: Id, q: Query<SummaryParams>) -> Reply {
     let pending = q.0.include_pending.unwrap_or(false);
@@ -106,7 +105,6 @@ pub async fn summary(state: State, caller: Caller, lang: Lang, path: Id, q: Quer
     get, path = "/api/v1/summaries/{year}/csv", tag = "quota", operation_id = "download_summary_csv",
     params(("year" = i32, Path, description = "Target year", minimum = 2000, maximum = 2100), ExportParams),
     responses((status = 200, description = "The summary as CSV", content_type = "text/csv", body = String)),
-    security(("bearer" = []))
 )]
 pub async fn summary_csv(state: State, caller: Caller, lang: Lang, path: Id, q: Query<ExportParams>) -> Reply {
     export(&state, &caller, &path, q.0.include_pending.unwrap_or(false), lang, false).await
@@ -123,7 +121,6 @@ pub async fn summary_csv(state: State, caller: Caller, lang: Lang, path: Id, q: 
     params(("year" = i32, Path, description = "Target year", minimum = 2000, maximum = 2100), ExportParams),
     responses((status = 200, description = "The summary as XLSX",
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = crate::dto::BinaryFile)),
-    security(("bearer" = []))
 )]
 pub async fn summary_xlsx(state: State, caller: Caller, lang: Lang, path: Id, q: Query<ExportParams>) -> Reply {
     export(&state, &caller, &path, q.0.include_pending.unwrap_or(false), lang, true).await
@@ -144,7 +141,6 @@ pub struct DrillParams {
     params(("year" = i32, Path, description = "Target year", minimum = 2000, maximum = 2100),
         ("code" = String, Path, description = "A NACE section (A–U)"), DrillParams),
     responses((status = 200, description = "Per occupation", body = ActivitySummary)),
-    security(("bearer" = []))
 )]
 pub async fn activity_summary(state: State, caller: Caller, path: TwoSegments, q: Query<DrillParams>) -> Reply {
     let (y, code) = path.into_inner();
@@ -177,7 +173,6 @@ pub struct AccuracyParams {
     get, path = "/api/v1/reports/forecast-accuracy/{year}", tag = "quota", operation_id = "get_forecast_accuracy",
     params(("year" = i32, Path, description = "Target year", minimum = 2000, maximum = 2100), AccuracyParams),
     responses((status = 200, description = "The report", body = AccuracyReport)),
-    security(("bearer" = []))
 )]
 pub async fn accuracy(state: State, caller: Caller, Year(y): Year, q: Query<AccuracyParams>) -> Reply {
     let by_employer = matches!(q.0.by, Some(AccuracyBy::Employer));

@@ -17,7 +17,6 @@ use crate::routes::{Id, Reply, State};
     params(("id" = String, Path, description = "Application id")),
     responses((status = 200, description = "The decision document", content(
         (HqmDecisionDocument = "application/json"), (BinaryFile = "application/pdf")))),
-    security(("bearer" = []))
 )]
 pub async fn decision(state: State, req: HttpRequest, caller: Caller, id: Id) -> Reply {
     let id = id.into_inner();
@@ -116,7 +115,6 @@ pub async fn check(state: State, number: Id, q: Query<CheckParams>) -> Reply {
 #[utoipa::path(
     get, path = "/api/v1/hqm-criteria", operation_id = "get_hqm_criteria", tag = "hqm",
     responses((status = 200, description = "The criteria table", body = HqmCriteria)),
-    security(("bearer" = []))
 )]
 pub async fn criteria(_caller: Caller) -> Reply {
     let titles = |f: &dyn Fn(Language) -> &'static str| {

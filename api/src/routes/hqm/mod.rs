@@ -48,7 +48,6 @@ fn answer(
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the first answer is replayed (1–255 characters).", min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$")),
     responses((status = 201, description = "Created; `Location` and `ETag` are set", body = HqmApplication,
         headers(("Location" = String, description = "The new application"), ("ETag" = String, description = "Its version")))),
-    security(("bearer" = []))
 )]
 pub async fn create(
     state: State,
@@ -71,12 +70,6 @@ pub async fn create(
 #[derive(Debug, Clone, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct HqmListParams {
-    /// Page number, from 1.
-    #[param(minimum = 1, maximum = 1000000)]
-    pub page: Option<i64>,
-    /// Items a page, 1 to 100 (default 10).
-    #[param(minimum = 1, maximum = 100)]
-    pub per_page: Option<i64>,
     /// `draft`, `under_review`, `recognised`, `refused` or `withdrawn`.
     #[param(value_type = Option<String>, pattern = "^(draft|under_review|recognised|refused|withdrawn)$", max_length = 12)]
     pub status: Option<String>,
@@ -95,13 +88,11 @@ pub struct HqmListParams {
 /// review (its queue); officers, the Commission and admin all.
 #[utoipa::path(
     get, path = "/api/v1/hqm-applications", operation_id = "list_hqm_applications", tag = "hqm",
-    params(HqmListParams),
+    params(PageParams, HqmListParams),
     responses((status = 200, description = "A page of applications", body = Paged<HqmApplicationSummary>)),
-    security(("bearer" = []))
 )]
-pub async fn list(state: State, caller: Caller, q: Query<HqmListParams>) -> Reply {
-    let q = q.0;
-    let page = PageParams { page: q.page, per_page: q.per_page }.page()?;
+pub async fn list(state: State, caller: Caller, page: Query<PageParams>, q: Query<HqmListParams>) -> Reply {
+    let (q, page) = (q.0, page.0.page()?);
     let mut errs = domain::ValidationErrors::default();
     let status = q.status.as_deref().and_then(|s| {
         let p = HqmStatus::parse(s);
@@ -136,7 +127,6 @@ pub async fn list(state: State, caller: Caller, q: Query<HqmListParams>) -> Repl
     get, path = "/api/v1/hqm-applications/{id}", operation_id = "get_hqm_application", tag = "hqm",
     params(("id" = String, Path, description = "Application id")),
     responses((status = 200, description = "The application", body = HqmApplication, headers(("ETag" = String, description = "The version")))),
-    security(("bearer" = []))
 )]
 pub async fn get(state: State, caller: Caller, id: Id) -> Reply {
     let id = id.into_inner();
@@ -153,7 +143,6 @@ pub async fn get(state: State, caller: Caller, id: Id) -> Reply {
     params(("id" = String, Path, description = "Application id"), ("If-Match" = Option<String>, Header, description = "The ETag last read; a stale one answers 412", max_length = 255)),
     responses((status = 200, description = "Replaced", body = HqmApplication, headers(("ETag" = String, description = "The new version"))),
         (status = 409, description = "Not a draft", body = crate::problem::Problem, content_type = "application/problem+json")),
-    security(("bearer" = []))
 )]
 pub async fn replace(
     state: State,
@@ -165,7 +154,9 @@ pub async fn replace(
     let id = id.into_inner();
     let input = body.value.to_domain();
     let now = state.now();
-    let rec = state.write(move |conn| uc::replace(conn, uc::Act { caller: &caller, id: &id, if_match: if_match.0, now }, &input)).await?;
+    let rec = state
+        .write(move |conn| uc::replace(conn, uc::Act { caller: &caller, id: &id, if_match: if_match.0, now }, &input))
+        .await?;
     Ok(json_with_etag(StatusCode::OK, &HqmApplication::new(&rec, now), rec.row.version))
 }
 
@@ -177,7 +168,6 @@ pub async fn replace(
     params(("id" = String, Path, description = "Application id"), ("If-Match" = Option<String>, Header, description = "The ETag last read", max_length = 255)),
     responses((status = 204, description = "Deleted"),
         (status = 409, description = "Not a draft", body = crate::problem::Problem, content_type = "application/problem+json")),
-    security(("bearer" = []))
 )]
 pub async fn delete(state: State, caller: Caller, id: Id, if_match: IfMatch) -> Reply {
     let id = id.into_inner();
@@ -220,7 +210,6 @@ pub struct UploadParams {
         (status = 413, description = "Over 10 MiB", body = crate::problem::Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not PDF, JPEG or PNG", body = crate::problem::Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = []))
 )]
 pub async fn upload_document(
     state: State,
@@ -266,7 +255,6 @@ pub async fn upload_document(
     responses((status = 200, description = "The file", content(
         (BinaryFile = "application/pdf"), (BinaryFile = "image/jpeg"), (BinaryFile = "image/png")),
         headers(("ETag" = String, description = "The SHA-256 of the bytes"), ("Content-Disposition" = String, description = "The file name")))),
-    security(("bearer" = []))
 )]
 pub async fn get_document(state: State, caller: Caller, path: TwoSegments) -> Reply {
     let (id, doc_id) = path.into_inner();
@@ -289,7 +277,6 @@ pub async fn get_document(state: State, caller: Caller, path: TwoSegments) -> Re
     params(("id" = String, Path, description = "Application id"), ("doc_id" = String, Path, description = "Document id")),
     responses((status = 200, description = "Deleted; the application", body = HqmApplication, headers(("ETag" = String, description = "The new version"))),
         (status = 409, description = "Not a draft", body = crate::problem::Problem, content_type = "application/problem+json")),
-    security(("bearer" = []))
 )]
 pub async fn delete_document(state: State, caller: Caller, path: TwoSegments) -> Reply {
     let (id, doc_id) = path.into_inner();
@@ -310,7 +297,6 @@ macro_rules! applicant_action {
                 (status = 200, description = "Done; the application in its new status", body = HqmApplication, headers(("ETag" = String, description = "The new version"))),
                 (status = 409, description = "Not allowed from the current status; the problem names it and the allowed actions", body = crate::problem::Problem, content_type = "application/problem+json"),
             ),
-            security(("bearer" = []))
         )]
         pub async fn $fn(
             (state, req, caller, id, if_match, key): Action,
@@ -357,7 +343,6 @@ applicant_action!(
         ("If-Match" = Option<String>, Header, description = "The ETag last read", max_length = 255)),
     responses((status = 200, description = "Scored; the application", body = HqmApplication, headers(("ETag" = String, description = "The new version"))),
         (status = 409, description = "Not under review", body = crate::problem::Problem, content_type = "application/problem+json")),
-    security(("bearer" = []))
 )]
 pub async fn score(
     state: State,
@@ -392,7 +377,6 @@ pub async fn score(
     responses((status = 201, description = "Raised; `Location` names the objection", body = HqmApplication,
             headers(("Location" = String, description = "The objection"), ("ETag" = String, description = "The new version"))),
         (status = 409, description = "Not under review", body = crate::problem::Problem, content_type = "application/problem+json")),
-    security(("bearer" = []))
 )]
 pub async fn object(
     state: State,
@@ -421,7 +405,6 @@ pub async fn object(
     params(("id" = String, Path, description = "Application id"), ("objection_id" = String, Path, description = "Objection id")),
     responses((status = 200, description = "Withdrawn; the application", body = HqmApplication, headers(("ETag" = String, description = "The new version"))),
         (status = 409, description = "Not under review", body = crate::problem::Problem, content_type = "application/problem+json")),
-    security(("bearer" = []))
 )]
 pub async fn withdraw_objection(state: State, caller: Caller, path: TwoSegments) -> Reply {
     let (id, objection) = path.into_inner();
@@ -442,7 +425,6 @@ pub async fn withdraw_objection(state: State, caller: Caller, path: TwoSegments)
         ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe", min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$")),
     responses((status = 200, description = "Extended; the application", body = HqmApplication, headers(("ETag" = String, description = "The new version"))),
         (status = 409, description = "Not under review, or the holiday calendar of a year it needs is missing", body = crate::problem::Problem, content_type = "application/problem+json")),
-    security(("bearer" = []))
 )]
 pub async fn extend((state, req, caller, id, if_match, key): Action, body: JsonBody<HqmReasonInput>) -> Reply {
     let id = id.into_inner();
@@ -469,7 +451,6 @@ pub async fn extend((state, req, caller, id, if_match, key): Action, body: JsonB
         ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe", min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$")),
     responses((status = 200, description = "Decided; the application", body = HqmApplication, headers(("ETag" = String, description = "The new version"))),
         (status = 409, description = "Not under review, or criteria not scored and no objection", body = crate::problem::Problem, content_type = "application/problem+json")),
-    security(("bearer" = []))
 )]
 pub async fn decide((state, req, caller, id, if_match, key): Action) -> Reply {
     let id = id.into_inner();
@@ -491,7 +472,6 @@ pub async fn decide((state, req, caller, id, if_match, key): Action) -> Reply {
     get, path = "/api/v1/hqm-applications/{id}/history", operation_id = "get_hqm_history", tag = "hqm",
     params(("id" = String, Path, description = "Application id"), PageParams),
     responses((status = 200, description = "The trail", body = Paged<HqmHistoryEntry>)),
-    security(("bearer" = []))
 )]
 pub async fn history(state: State, caller: Caller, id: Id, q: Query<PageParams>) -> Reply {
     let id = id.into_inner();
