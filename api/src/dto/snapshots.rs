@@ -3,20 +3,33 @@
 use super::*;
 use persistence::snapshots::{SnapshotActivityRow, SnapshotOccupationRow, SnapshotRecord, SnapshotRow};
 
-/// A frozen summary as listed: its number, when and by whom it was taken,
-/// and its totals over all economic activities.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct SnapshotInfo {
-    #[schema(example = 2027)]
-    pub target_year: i32,
-    /// Numbered from 1 within the target year.
-    #[schema(example = 1)]
-    pub number: i32,
-    pub taken_at: DateTime<Utc>,
-    /// The `sub` of the officer who took it.
-    pub taken_by: String,
-    /// Over accepted forecasts at that moment.
-    pub totals: SummaryFigures,
+/// Declares a body that shows a snapshot: first what names it (its year and
+/// number, when and by whom it was taken), then its own fields.
+macro_rules! snapshot_body {
+    ($(#[$m:meta])* pub struct $name:ident { $($(#[$fm:meta])* pub $f:ident: $t:ty,)* }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Serialize, ToSchema)]
+        pub struct $name {
+            #[schema(example = 2027)]
+            pub target_year: i32,
+            /// Numbered from 1 within the target year.
+            #[schema(example = 1)]
+            pub number: i32,
+            pub taken_at: DateTime<Utc>,
+            /// The `sub` of the officer who took it.
+            pub taken_by: String,
+            $($(#[$fm])* pub $f: $t,)*
+        }
+    };
+}
+
+snapshot_body! {
+    /// A frozen summary as listed: its number, when and by whom it was taken,
+    /// and its totals over all economic activities.
+    pub struct SnapshotInfo {
+        /// Over accepted forecasts at that moment.
+        pub totals: SummaryFigures,
+    }
 }
 
 /// One occupation of an economic activity in a snapshot.
@@ -40,19 +53,14 @@ pub struct SnapshotActivity {
     pub occupations: Vec<SnapshotOccupation>,
 }
 
-/// A frozen, numbered summary of a target year over accepted forecasts: per
-/// economic activity and per occupation within each activity. It never
-/// changes.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct SummarySnapshot {
-    #[schema(example = 2027)]
-    pub target_year: i32,
-    #[schema(example = 1)]
-    pub number: i32,
-    pub taken_at: DateTime<Utc>,
-    pub taken_by: String,
-    pub activities: Vec<SnapshotActivity>,
-    pub totals: SummaryFigures,
+snapshot_body! {
+    /// A frozen, numbered summary of a target year over accepted forecasts: per
+    /// economic activity and per occupation within each activity. It never
+    /// changes.
+    pub struct SummarySnapshot {
+        pub activities: Vec<SnapshotActivity>,
+        pub totals: SummaryFigures,
+    }
 }
 
 impl From<&SnapshotRow> for SnapshotInfo {
