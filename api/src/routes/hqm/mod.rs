@@ -237,7 +237,7 @@ pub async fn upload_document(
     state
         .idempotent(&req, &caller, key, &body.bytes, move |conn, now| {
             let up = Upload { kind: &kind, filename: &filename, declared: declared.as_deref(), bytes: &bytes };
-            let (rec, doc_id) = uc::upload(conn, &c, &id, &up, now)?;
+            let (rec, doc_id) = uc::upload(conn, uc::Act { caller: &c, id: &id, if_match: None, now }, &up)?;
             let doc = rec.documents.iter().find(|d| d.id == doc_id).map(HqmDocument::from);
             let at = format!("{}/documents/{doc_id}", location(&id));
             stored(StatusCode::CREATED, &doc, Some(at), Some(rec.row.version))
@@ -281,7 +281,11 @@ pub async fn get_document(state: State, caller: Caller, path: TwoSegments) -> Re
 pub async fn delete_document(state: State, caller: Caller, path: TwoSegments) -> Reply {
     let (id, doc_id) = path.into_inner();
     let now = state.now();
-    let rec = state.write(move |conn| uc::delete_document(conn, &caller, &id, &doc_id, now)).await?;
+    let rec = state
+        .write(move |conn| {
+            uc::delete_document(conn, uc::Act { caller: &caller, id: &id, if_match: None, now }, &doc_id)
+        })
+        .await?;
     Ok(json_with_etag(StatusCode::OK, &HqmApplication::new(&rec, now), rec.row.version))
 }
 

@@ -203,16 +203,9 @@ fn document_error(e: DocumentError) -> ApiError {
 /// The owner uploads a document to a draft (SPEC §14.2): PDF, JPEG or PNG by
 /// its bytes, at most 10 MiB and 20 a application, kept with its SHA-256.
 /// Returns the application and the new document's id.
-pub fn upload(
-    conn: &mut DbConnection,
-    caller: &Caller,
-    id: &str,
-    up: &Upload<'_>,
-    now: DateTime<Utc>,
-) -> Result<(ApplicationRecord, String), ApiError> {
-    caller.may(Permission::FileHqmApplications)?;
-    let row = visible(conn, caller, id)?;
-    allowed(&row, caller, HqmAction::UploadDocument)?;
+pub fn upload(conn: &mut DbConnection, act: Act<'_>, up: &Upload<'_>) -> Result<(ApplicationRecord, String), ApiError> {
+    let Act { caller, id, now, .. } = act;
+    let row = act.target(conn, Permission::FileHqmApplications, HqmAction::UploadDocument)?;
     let mut errs = ValidationErrors::default();
     let kind = DocumentKind::parse(up.kind);
     if up.kind.trim().is_empty() {
@@ -236,11 +229,8 @@ pub fn upload(
     let doc_id = store::insert_document(conn, id, &new, &caller.sub, at)?;
     store::touch(conn, id, row.version, at)?;
     let entry = NewHistory {
-        action: "upload_document",
-        actor: &caller.sub,
-        role: Role::Applicant.as_str(),
         after: Some(format!("{doc_id} {} {} sha256:{sha256}", kind.as_str(), content_type.mime())),
-        ..Default::default()
+        ..act.entry("upload_document", Role::Applicant)
     };
     store::append_history(conn, id, &entry, at)?;
     Ok((reload(conn, id)?, doc_id))
@@ -258,28 +248,15 @@ pub fn document(
 }
 
 /// The owner removes a document from a draft.
-pub fn delete_document(
-    conn: &mut DbConnection,
-    caller: &Caller,
-    id: &str,
-    doc_id: &str,
-    now: DateTime<Utc>,
-) -> Result<ApplicationRecord, ApiError> {
-    caller.may(Permission::FileHqmApplications)?;
-    let row = visible(conn, caller, id)?;
-    allowed(&row, caller, HqmAction::DeleteDocument)?;
+pub fn delete_document(conn: &mut DbConnection, act: Act<'_>, doc_id: &str) -> Result<ApplicationRecord, ApiError> {
+    let Act { id, now, .. } = act;
+    let row = act.target(conn, Permission::FileHqmApplications, HqmAction::DeleteDocument)?;
     if !store::delete_document(conn, id, doc_id)? {
         return Err(ApiError::NotFound);
     }
     let at = now.naive_utc();
     store::touch(conn, id, row.version, at)?;
-    let entry = NewHistory {
-        action: "delete_document",
-        actor: &caller.sub,
-        role: Role::Applicant.as_str(),
-        before: Some(doc_id.to_owned()),
-        ..Default::default()
-    };
+    let entry = NewHistory { before: Some(doc_id.to_owned()), ..act.entry("delete_document", Role::Applicant) };
     store::append_history(conn, id, &entry, at)?;
     reload(conn, id)
 }
