@@ -95,7 +95,6 @@ impl From<r2d2::Error> for StoreError {
     }
 }
 
-/// Whether a diesel error is a unique-constraint violation.
 /// A unique violation of an insert: another transaction wrote the same key
 /// since this one looked, so this one runs again and finds it
 /// ([`StoreError::Retry`]); any other error as it is.
@@ -118,6 +117,7 @@ pub fn one_changed(rows: usize) -> Result<(), StoreError> {
     }
 }
 
+/// Whether a diesel error is a unique-constraint violation.
 pub fn is_unique_violation(e: &DieselError) -> bool {
     matches!(e, DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _))
 }

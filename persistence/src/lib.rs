@@ -68,7 +68,6 @@ macro_rules! figures_row {
     };
     (by_name $(#[$m:meta])* pub struct $name:ident { $($(#[$fm:meta])* pub $f:ident: $t:ty,)* } counts($($c:ident),*)) => {
         $(#[$m])*
-        #[derive(Debug, Clone, PartialEq, Eq, diesel::QueryableByName)]
         pub struct $name {
             $($(#[$fm])* pub $f: $t,)*
             $(#[diesel(sql_type = diesel::sql_types::BigInt)] pub $c: i64,)*

@@ -24,6 +24,7 @@ crate::figures_row! {
     /// distinct (code and title); `quota_foreigners` are demanded in lines
     /// that count toward the quota, `exempt_foreigners` in exempt lines
     /// (liberated territories).
+    #[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
     pub struct SummaryRow {
         #[diesel(sql_type = Text)]
         pub activity: String,
@@ -89,6 +90,7 @@ crate::figures_row! {
     by_name
     /// One occupation of an activity's drill-down, for one bucket; `activity`
     /// is the section the occupation is demanded under.
+    #[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
     pub struct OccupationSummaryRow {
         #[diesel(sql_type = Text)]
         pub activity: String,

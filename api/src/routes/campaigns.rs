@@ -3,8 +3,7 @@
 use super::{Reply, State};
 use crate::auth::Caller;
 use crate::dto::Campaign;
-use crate::extract::JsonBody;
-use crate::extract::Year;
+use crate::extract::{JsonBody, Year};
 use crate::usecases::campaigns;
 use actix_web::HttpResponse;
 

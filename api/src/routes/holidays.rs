@@ -3,8 +3,7 @@
 use super::{Reply, State};
 use crate::auth::Caller;
 use crate::dto::{HolidayDay, HolidayYear, HolidayYearInput};
-use crate::extract::JsonBody;
-use crate::extract::Year;
+use crate::extract::{JsonBody, Year};
 use crate::usecases::holidays as uc;
 use actix_web::HttpResponse;
 use persistence::holidays::HolidayYearRow;

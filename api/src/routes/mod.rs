@@ -201,8 +201,6 @@ operations! {
     ]
 }
 
-/// Registers every operation: one resource per path, with a 405 naming the
-/// path's methods for any other.
 /// A page of the rows that `read` finds (in a read transaction) for the
 /// page `q` asks for, each shown as `show` makes it, with the total.
 pub async fn paged<R, T, E>(
@@ -227,6 +225,8 @@ where
 /// path against the route table again.
 pub struct RoutePattern(pub String);
 
+/// Registers every operation: one resource per path, with a 405 naming the
+/// path's methods for any other.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     type Routes = Vec<(Method, fn() -> Route)>;
     let mut paths: Vec<(String, Routes)> = Vec::new();
