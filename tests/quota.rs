@@ -484,3 +484,22 @@ async fn the_plan_keeps_the_campaigns_proposal_and_approval_dates() {
         "nothing changed"
     );
 }
+
+/// The summary's year is read from the path as every `{year}` is: one
+/// spelling, 2000–2100, else 404, before the role is asked (403).
+#[tokio::test]
+async fn a_summary_year_has_one_spelling_and_is_checked_before_the_role() {
+    let app = spawn().await;
+    let staff = app.officer();
+    let employer = app.employer("1012345061");
+    for suffix in ["", "/csv", "/xlsx", "?format=csv"] {
+        for year in ["02027", "+2027", "1999", "abcd"] {
+            let path = format!("/api/v1/summaries/{year}{suffix}");
+            assert_eq!(app.get(&path, &staff).await.status, StatusCode::NOT_FOUND, "{path}");
+            assert_eq!(app.get(&path, &employer).await.status, StatusCode::NOT_FOUND, "{path}");
+        }
+        let path = format!("/api/v1/summaries/{Y}{suffix}");
+        assert_eq!(app.get(&path, &employer).await.status, StatusCode::FORBIDDEN, "{path}");
+        assert_eq!(app.get(&path, &staff).await.status, StatusCode::OK, "{path}");
+    }
+}

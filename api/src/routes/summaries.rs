@@ -1,14 +1,12 @@
 //! The summary the Service hands the Commission, its exports and the
 //! forecast-accuracy report (SPEC §5.1).
 
-use super::{Id, Reply, State, TwoSegments};
+use super::{Reply, State, TwoSegments};
 use crate::auth::Caller;
-use crate::dto::{AccuracyReport, ActivitySummary, Summary};
+use crate::dto::{AccuracyReport, ActivitySummary};
 use crate::export;
-use crate::extract::Query;
-use crate::extract::Year;
+use crate::extract::{Query, Year};
 use crate::i18n::Lang;
-use crate::problem::ApiError;
 use crate::state::AppState;
 use crate::usecases::summaries as uc;
 use actix_web::http::header;
@@ -41,10 +39,9 @@ pub struct ExportParams {
     pub include_pending: Option<bool>,
 }
 
-/// The summary of the path's year with its occupations, as a file in
-/// `lang` (CSV or XLSX).
-async fn export(state: &AppState, caller: &Caller, path: &str, pending: bool, lang: Lang, xlsx: bool) -> Reply {
-    let y = crate::extract::path_year(path)?;
+/// The summary of year `y` with its occupations, as a file in `lang` (CSV
+/// or XLSX).
+async fn export(state: &AppState, caller: &Caller, y: i32, pending: bool, lang: Lang, xlsx: bool) -> Reply {
     let s = uc::summary_with_occupations(state, caller, y, pending).await?;
     let table =
         export::Table { activities: &s.summary.activities, totals: &s.summary.totals, occupations: &s.occupations };
@@ -53,12 +50,6 @@ async fn export(state: &AppState, caller: &Caller, path: &str, pending: bool, la
     } else {
         download("text/csv; charset=utf-8", format!("summary-{y}.csv"), export::csv(&table, lang)?, lang)
     })
-}
-
-/// The summary of the path's year.
-async fn summary_of(state: &AppState, caller: &Caller, path: &str, pending: bool) -> Result<Summary, ApiError> {
-    let y = crate::extract::path_year(path)?;
-    uc::summary(state, caller, y, pending).await
 }
 
 /// A file to save, its headers in `lang`.
@@ -82,14 +73,14 @@ pub(crate) fn download(content_type: &str, filename: String, body: Vec<u8>, lang
     params(("year" = i32, Path, description = "Target year", minimum = 2000, maximum = 2100), SummaryParams),
     responses((status = 200, description = "The summary", body = crate::dto::Summary)),
 )]
-pub async fn summary(state: State, caller: Caller, lang: Lang, path: Id, q: Query<SummaryParams>) -> Reply {
+pub async fn summary(state: State, caller: Caller, lang: Lang, q: Query<SummaryParams>, Year(y): Year) -> Reply {
     let pending = q.0.include_pending.unwrap_or(false);
     // `?format=` is how exports were first served; kept for callers of that
     // time, undocumented, now that each export has its own operation.
     match q.0.format.unwrap_or(Format::Json) {
-        Format::Json => Ok(HttpResponse::Ok().json(summary_of(&state, &caller, &path, pending).await?)),
-        Format::Csv => export(&state, &caller, &path, pending, lang, false).await,
-        Format::Xlsx => export(&state, &caller, &path, pending, lang, true).await,
+        Format::Json => Ok(HttpResponse::Ok().json(uc::summary(&state, &caller, y, pending).await?)),
+        Format::Csv => export(&state, &caller, y, pending, lang, false).await,
+        Format::Xlsx => export(&state, &caller, y, pending, lang, true).await,
     }
 }
 
@@ -106,8 +97,8 @@ pub async fn summary(state: State, caller: Caller, lang: Lang, path: Id, q: Quer
     params(("year" = i32, Path, description = "Target year", minimum = 2000, maximum = 2100), ExportParams),
     responses((status = 200, description = "The summary as CSV", content_type = "text/csv", body = String)),
 )]
-pub async fn summary_csv(state: State, caller: Caller, lang: Lang, path: Id, q: Query<ExportParams>) -> Reply {
-    export(&state, &caller, &path, q.0.include_pending.unwrap_or(false), lang, false).await
+pub async fn summary_csv(state: State, caller: Caller, lang: Lang, q: Query<ExportParams>, Year(y): Year) -> Reply {
+    export(&state, &caller, y, q.0.include_pending.unwrap_or(false), lang, false).await
 }
 
 /// Download the summary as XLSX
@@ -122,8 +113,8 @@ pub async fn summary_csv(state: State, caller: Caller, lang: Lang, path: Id, q: 
     responses((status = 200, description = "The summary as XLSX",
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = crate::dto::BinaryFile)),
 )]
-pub async fn summary_xlsx(state: State, caller: Caller, lang: Lang, path: Id, q: Query<ExportParams>) -> Reply {
-    export(&state, &caller, &path, q.0.include_pending.unwrap_or(false), lang, true).await
+pub async fn summary_xlsx(state: State, caller: Caller, lang: Lang, q: Query<ExportParams>, Year(y): Year) -> Reply {
+    export(&state, &caller, y, q.0.include_pending.unwrap_or(false), lang, true).await
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
