@@ -324,7 +324,7 @@ async fn a_change_through_another_replica_applies_to_the_next_filing_here() {
     let b = spawn_with(Options { share: Some((a.database_url.clone(), a.clock.clone())), ..Default::default() }).await;
     let r = b.post("/api/v1/forecasts", &b.employer(TIN_A), &forecast_for(TIN_A, 2027, two_lines())).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    let held = (b.state.campaigns.get().version, b.state.occupations.get().version);
+    let held = (b.state.memo().campaigns.version, b.state.memo().occupations.version);
     // Through a: 2027's submissions close yesterday, and 6123 is retired.
     let admin = a.admin();
     let mut c = a.get("/api/v1/campaigns/2027", &admin).await.body;
@@ -342,7 +342,7 @@ async fn a_change_through_another_replica_applies_to_the_next_filing_here() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     // b has not reloaded either yet, and still answers by the database.
-    assert_eq!((b.state.campaigns.get().version, b.state.occupations.get().version), held);
+    assert_eq!((b.state.memo().campaigns.version, b.state.memo().occupations.version), held);
     let emp = b.employer(TIN_B);
     let r = b
         .post("/api/v1/forecasts", &emp, &forecast_for(TIN_B, 2027, json!([line("7123", "Bənna, xarici suvaq", 1, 1)])))

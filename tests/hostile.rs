@@ -238,8 +238,16 @@ async fn a_small_xlsx_that_claims_the_whole_sheet_is_refused_and_the_server_live
     assert_eq!(r.error_codes(), vec![("file".to_owned(), "xlsx_too_many_rows".to_owned())]);
     assert_eq!(app.get("/api/v1/occupations?per_page=1", &admin).await.body["total"], before);
     // The CLI's `import-occupations` reads files through the same function.
-    let cli = api::usecases::reference::import_file(&app.db, &file, domain::occupation::ImportMode::Replace);
-    assert!(matches!(cli, Err(api::problem::ApiError::Validation(_))), "{cli:?}");
+    let admin = application::Caller {
+        sub: "cli".into(),
+        roles: vec![domain::role::Role::Admin],
+        tin: None,
+        name: None,
+        email: None,
+        authority: None,
+    };
+    let cli = application::reference::check_file(&admin, &file);
+    assert!(matches!(cli, Err(application::AppError::Validation(_))), "{cli:?}");
 }
 
 #[tokio::test]

@@ -293,7 +293,7 @@ async fn hqm_a_recognised_applicant_with_82_points() {
         let sig =
             base64::engine::general_purpose::STANDARD.decode(doc.body["signature"]["value"].as_str().unwrap()).unwrap();
         let sig = ed25519_dalek::Signature::from_slice(&sig).unwrap();
-        verifying.verify(api::signing::canonical_json(content).as_bytes(), &sig).is_ok()
+        verifying.verify(application::signing::canonical_json(content).as_bytes(), &sig).is_ok()
     };
     assert!(check(content), "the genuine document verifies offline");
     let mut tampered = content.clone();

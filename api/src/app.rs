@@ -4,8 +4,9 @@
 use crate::auth::Verifier;
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::limiter::Limiter;
 use crate::metrics::Metrics;
-use crate::middleware::{admission, envelope, not_found, Limiter};
+use crate::middleware::{admission, envelope, not_found};
 use crate::state::AppState;
 use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
@@ -56,13 +57,14 @@ fn prepare_in_background(state: std::sync::Weak<AppState>) {
         loop {
             std::thread::sleep(pause);
             let Some(state) = state.upgrade() else { break };
-            match prepare(&state.db, state.now()).and_then(|()| state.refresh_reference()) {
-                Ok(()) => {
+            let ready = prepare(&state.db, state.now()).map_err(application::AppError::from);
+            match ready.and_then(|()| state.refresh_reference()) {
+                Ok(_) => {
                     state.db_ready.store(true, std::sync::atomic::Ordering::SeqCst);
                     tracing::info!("the database is up to date; serving");
                     break;
                 }
-                Err(persistence::StoreError::Unavailable(e)) => {
+                Err(application::AppError::ServiceUnavailable(e)) => {
                     tracing::info!(error = %e, "the database is still unavailable; answering 503");
                 }
                 Err(e) => tracing::error!(error = %e, "the database could not be prepared; answering 503"),
@@ -110,7 +112,9 @@ impl Application {
     /// any other failure to prepare it does.
     pub fn build(config: Config, clock: Arc<dyn Clock>) -> Result<Application, String> {
         let db = database(&config)?;
-        let signer = crate::signing::Signer::load(&config)?;
+        let production = config.env == crate::config::AppEnv::Production;
+        let signer =
+            application::signing::Signer::load(config.hqm_signing_key.as_deref(), production, &config.data_dir)?;
         let ready = match prepare(&db, clock.now()) {
             Ok(()) => true,
             Err(persistence::StoreError::Unavailable(e)) => {
@@ -122,23 +126,15 @@ impl Application {
         let listener = TcpListener::bind(&config.bind).map_err(|e| format!("cannot bind {}: {e}", config.bind))?;
         let port = listener.local_addr().map_err(|e| e.to_string())?.port();
         let verifier = Verifier::new(&config.auth)?;
-        let occupations = match ready {
-            true => crate::state::load_occupations(&db).map_err(|e| format!("classification: {e}"))?,
-            false => crate::state::OccupationSnapshot::none(),
-        };
-        let campaigns = match ready {
-            true => {
-                let (version, stored) =
-                    db.read(persistence::campaigns::all_stored).map_err(|e| format!("campaigns: {e}"))?;
-                crate::state::CampaignSnapshot { version, stored }
-            }
-            false => crate::state::CampaignSnapshot::none(),
-        };
+        let reference = application::memory::Reference::default();
+        if ready {
+            db.read_one(|c| reference.refresh(c)).map_err(|e| format!("reference data: {e}"))?;
+        }
         let mailer = crate::mailer::Mailer::new(&config)?;
         let poll = config.outbox_poll;
         let state = web::Data::new(AppState {
-            occupations: crate::state::Cached::new(occupations),
-            campaigns: crate::state::Cached::new(campaigns),
+            reference,
+            numbers: application::forecasts::Numbers::default(),
             mailer,
             #[cfg(feature = "test-hooks")]
             worker_stopped: std::sync::atomic::AtomicBool::new(false),

@@ -1,11 +1,10 @@
 //! Bearer tokens (SPEC §3): strict verification per RFC 8725 and local minting.
 
 use crate::config::AuthConfig;
-use crate::problem::{ApiError, AuthFailure};
+use crate::problem::{AuthFailure, HttpError};
 use crate::state::AppState;
 use actix_web::{dev::Payload, http::header, web, FromRequest, HttpMessage, HttpRequest};
 use domain::hqm::criteria::Authority;
-use domain::policy::Permission;
 use domain::role::Role;
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
@@ -78,9 +77,9 @@ impl Verifier {
     }
 
     /// The caller a token stands for, or why it is refused.
-    pub fn verify(&self, token: &str) -> Result<Caller, ApiError> {
+    pub fn verify(&self, token: &str) -> Result<application::Caller, HttpError> {
         let data = decode::<Claims>(token, &self.key, &self.validation).map_err(|e| {
-            ApiError::Unauthorized(match e.kind() {
+            HttpError::Unauthorized(match e.kind() {
                 ErrorKind::ExpiredSignature => AuthFailure::TokenExpired,
                 ErrorKind::ImmatureSignature => AuthFailure::TokenNotYetValid,
                 ErrorKind::InvalidSignature => AuthFailure::BadSignature,
@@ -93,20 +92,20 @@ impl Verifier {
         })?;
         let c = data.claims;
         if c.sub.trim().is_empty() {
-            return Err(ApiError::Unauthorized(AuthFailure::MissingClaim));
+            return Err(HttpError::Unauthorized(AuthFailure::MissingClaim));
         }
         // What a token says is stored (history, idempotency keys): it obeys
         // the rule for every text a request carries.
         let texts = [Some(&c.sub), c.tin.as_ref(), c.name.as_ref(), c.email.as_ref(), c.authority.as_ref()];
         if texts.into_iter().flatten().any(|t| t.chars().any(domain::text::is_forbidden_control)) {
-            return Err(ApiError::Unauthorized(AuthFailure::MalformedToken));
+            return Err(HttpError::Unauthorized(AuthFailure::MalformedToken));
         }
         let roles: Vec<Role> = c.roles.iter().filter_map(|r| Role::parse(r)).collect();
         let tin = c.tin.filter(|t| !t.is_empty());
         if roles.contains(&Role::Employer) {
             match &tin {
                 Some(t) if domain::tin::Tin::parse(t).is_ok() => {}
-                _ => return Err(ApiError::Unauthorized(AuthFailure::EmployerWithoutValidTin)),
+                _ => return Err(HttpError::Unauthorized(AuthFailure::EmployerWithoutValidTin)),
             }
         }
         // An assessor scores for one authority, which the token must name
@@ -114,14 +113,12 @@ impl Verifier {
         let authority = match (roles.contains(&Role::Assessor), c.authority.as_deref()) {
             (true, Some(a)) => match Authority::parse(a) {
                 Some(a) => Some(a),
-                None => return Err(ApiError::Unauthorized(crate::problem::AuthFailure::AssessorWithoutValidAuthority)),
+                None => return Err(HttpError::Unauthorized(AuthFailure::AssessorWithoutValidAuthority)),
             },
-            (true, None) => {
-                return Err(ApiError::Unauthorized(crate::problem::AuthFailure::AssessorWithoutValidAuthority))
-            }
+            (true, None) => return Err(HttpError::Unauthorized(AuthFailure::AssessorWithoutValidAuthority)),
             (false, _) => None,
         };
-        Ok(Caller { sub: c.sub, roles, tin, name: c.name, email: c.email, authority })
+        Ok(application::Caller { sub: c.sub, roles, tin, name: c.name, email: c.email, authority })
     }
 }
 
@@ -166,26 +163,16 @@ pub fn claims_for(
     }
 }
 
-/// The authenticated caller of a request.
+/// The authenticated caller of a request: the extractor of the use cases'
+/// [`application::Caller`], which it derefs to.
 #[derive(Debug, Clone)]
-pub struct Caller {
-    pub sub: String,
-    pub roles: Vec<Role>,
-    pub tin: Option<String>,
-    pub name: Option<String>,
-    pub email: Option<String>,
-    /// The scoring authority of an assessor (SPEC §14.1).
-    pub authority: Option<Authority>,
-}
+pub struct Caller(pub application::Caller);
 
-impl Caller {
-    /// 403 unless the caller holds `permission` (the table of `domain::policy`).
-    pub fn may(&self, permission: Permission) -> Result<(), ApiError> {
-        if permission.granted_to(&self.roles) {
-            Ok(())
-        } else {
-            Err(ApiError::Forbidden { needs: permission.roles().to_vec() })
-        }
+impl std::ops::Deref for Caller {
+    type Target = application::Caller;
+
+    fn deref(&self) -> &application::Caller {
+        &self.0
     }
 }
 
@@ -197,20 +184,20 @@ pub fn bearer_token(req: &HttpRequest) -> Option<&str> {
 }
 
 impl FromRequest for Caller {
-    type Error = ApiError;
-    type Future = Ready<Result<Caller, ApiError>>;
+    type Error = HttpError;
+    type Future = Ready<Result<Caller, HttpError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let Some(state) = req.app_data::<web::Data<AppState>>() else {
-            return ready(Err(ApiError::Internal("application state missing".into())));
+            return ready(Err(application::AppError::bug("application state missing").into()));
         };
         // The envelope verified the token already when it was valid.
-        if let Some(caller) = req.extensions().get::<Caller>() {
-            return ready(Ok(caller.clone()));
+        if let Some(caller) = req.extensions().get::<application::Caller>() {
+            return ready(Ok(Caller(caller.clone())));
         }
         ready(match bearer_token(req) {
-            None => Err(ApiError::Unauthorized(AuthFailure::MissingToken)),
-            Some(t) => state.verifier.verify(t),
+            None => Err(HttpError::Unauthorized(AuthFailure::MissingToken)),
+            Some(t) => state.verifier.verify(t).map(Caller),
         })
     }
 }
@@ -252,7 +239,7 @@ mod tests {
         let mut claims = claims_for(&c, "a1", &[Role::Assessor], None, now, 60);
         assert!(matches!(
             v.verify(&mint(&c, &claims).unwrap()),
-            Err(ApiError::Unauthorized(crate::problem::AuthFailure::AssessorWithoutValidAuthority))
+            Err(HttpError::Unauthorized(AuthFailure::AssessorWithoutValidAuthority))
         ));
         claims.authority = Some("ministry".into());
         assert!(v.verify(&mint(&c, &claims).unwrap()).is_err());
@@ -281,7 +268,7 @@ mod tests {
         let forged = mint(&hs, &claims_for(&hs, "u1", &[Role::Admin], None, now, 60)).unwrap();
         assert!(matches!(
             Verifier::new(&es).unwrap().verify(&forged),
-            Err(ApiError::Unauthorized(AuthFailure::WrongAlgorithm))
+            Err(HttpError::Unauthorized(AuthFailure::WrongAlgorithm))
         ));
     }
 
@@ -303,14 +290,14 @@ mod tests {
         let v = Verifier::new(&c).unwrap();
         let now = chrono::Utc::now().timestamp();
         let expired = mint(&c, &claims_for(&c, "u1", &[Role::Officer], None, now - 3600, 60)).unwrap();
-        assert!(matches!(v.verify(&expired), Err(ApiError::Unauthorized(AuthFailure::TokenExpired))));
+        assert!(matches!(v.verify(&expired), Err(HttpError::Unauthorized(AuthFailure::TokenExpired))));
         let mut claims = claims_for(&c, "u1", &[Role::Officer], None, now, 60);
         claims.aud = "someone-else".into();
         let other = mint(&c, &claims).unwrap();
-        assert!(matches!(v.verify(&other), Err(ApiError::Unauthorized(AuthFailure::WrongAudience))));
+        assert!(matches!(v.verify(&other), Err(HttpError::Unauthorized(AuthFailure::WrongAudience))));
         claims.aud = Audience::Many(vec!["someone-else".into(), "another".into()]);
         let others = mint(&c, &claims).unwrap();
-        assert!(matches!(v.verify(&others), Err(ApiError::Unauthorized(AuthFailure::WrongAudience))));
+        assert!(matches!(v.verify(&others), Err(HttpError::Unauthorized(AuthFailure::WrongAudience))));
         claims.aud = Audience::Many(vec![]);
         assert!(v.verify(&mint(&c, &claims).unwrap()).is_err());
     }

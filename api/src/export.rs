@@ -6,7 +6,7 @@
 use crate::dto::{OccupationSummary, OccupationsByActivity, SummaryActivity, SummaryFigures};
 use crate::i18n::exports::{label, Label};
 use crate::i18n::Lang;
-use crate::problem::ApiError;
+use application::AppError;
 
 /// The media type of an XLSX workbook.
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -117,15 +117,15 @@ fn occupations_of<'a>(t: &'a Table<'_>, a: &SummaryActivity) -> &'a [OccupationS
     t.occupations.get(&a.economic_activity).map(Vec::as_slice).unwrap_or_default()
 }
 
-fn internal(e: impl std::fmt::Display) -> ApiError {
-    ApiError::Internal(e.to_string())
+fn internal(e: impl std::fmt::Display) -> AppError {
+    AppError::bug(e.to_string())
 }
 
 /// One CSV table for both levels: the activity sheet's columns, then the
 /// occupation's code and title. An activity's rows come first, its
 /// occupations' rows after them (without forecasts and occupations
 /// counted), and the total rows last.
-pub fn csv(t: &Table<'_>, lang: Lang) -> Result<Vec<u8>, ApiError> {
+pub fn csv(t: &Table<'_>, lang: Lang) -> Result<Vec<u8>, AppError> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let header = ACTIVITY_COLUMNS.iter().chain(&[Label::OccupationCode, Label::Occupation]).map(|l| label(*l, lang));
     w.write_record(header).map_err(internal)?;
@@ -168,7 +168,7 @@ fn sheet(
     header: &[Label],
     rows: &[Vec<Cell>],
     lang: Lang,
-) -> Result<(), ApiError> {
+) -> Result<(), AppError> {
     let ws = wb.add_worksheet();
     ws.set_name(name).map_err(internal)?;
     let bold = rust_xlsxwriter::Format::new().set_bold();
@@ -199,7 +199,7 @@ fn col(c: usize) -> u16 {
 
 /// A workbook with a sheet per level: economic activities (and the total),
 /// and occupations by economic activity.
-pub fn xlsx(t: &Table<'_>, lang: Lang) -> Result<Vec<u8>, ApiError> {
+pub fn xlsx(t: &Table<'_>, lang: Lang) -> Result<Vec<u8>, AppError> {
     let mut activities = Vec::new();
     let mut occupations = Vec::new();
     for a in t.activities {

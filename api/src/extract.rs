@@ -2,15 +2,15 @@
 //! (size, media type, syntax, types, unknown fields, with the exact JSON path),
 //! query strings, `If-Match` and `Idempotency-Key`.
 
-use crate::problem::{ApiError, BadRequestKind};
+use crate::problem::HttpError;
 use crate::state::AppState;
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpRequest};
+use application::AppError;
 use domain::{FieldCode, FieldError, ValidationErrors};
 use futures_util::future::LocalBoxFuture;
 use futures_util::StreamExt;
-use persistence::Page;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use std::future::{ready, Ready};
@@ -184,24 +184,21 @@ impl<'de> serde::de::Visitor<'de> for Checked<'_> {
 
 /// Parses `bytes` as `T`: syntax errors are 400; forbidden control
 /// characters, repeated keys and type errors are 422 naming the field.
-pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, HttpError> {
     // Syntax first, so that every error of the second step is about a field
     // (serde_json reports a wrong type for an enum as a syntax error).
     let errors = std::cell::RefCell::new(Vec::new());
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let json = serde::de::DeserializeSeed::deserialize(Checked { path: String::new(), errors: &errors }, &mut de)
         .and_then(|v| de.end().map(|()| v))
-        .map_err(|e| ApiError::BadRequest {
-            code: BadRequestKind::MalformedJson,
-            detail: format!("Malformed JSON: {e}"),
-        })?;
+        .map_err(|e| HttpError::unreadable(format!("Malformed JSON: {e}")))?;
     let errors = errors.into_inner();
     if !errors.is_empty() {
-        return Err(ApiError::Validation(ValidationErrors(errors)));
+        return Err(HttpError::from(ValidationErrors(errors)));
     }
     serde_path_to_error::deserialize(json).map_err(|e| {
         let path = e.path().to_string();
-        ApiError::Validation(ValidationErrors(vec![field_error(&path, &e.into_inner().to_string())]))
+        HttpError::from(ValidationErrors(vec![field_error(&path, &e.into_inner().to_string())]))
     })
 }
 
@@ -212,20 +209,20 @@ async fn read_body(
     declared: Option<usize>,
     limit: usize,
     timeout_secs: u64,
-) -> Result<bytes::Bytes, ApiError> {
+) -> Result<bytes::Bytes, HttpError> {
     if declared.is_some_and(|n| n > limit) {
-        return Err(ApiError::PayloadTooLarge { limit });
+        return Err(HttpError::App(AppError::PayloadTooLarge { limit }));
     }
     let mut body = bytes::BytesMut::new();
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|e| match e {
             actix_web::error::PayloadError::Io(io) if io.kind() == std::io::ErrorKind::TimedOut => {
-                ApiError::RequestTimeout { seconds: timeout_secs }
+                HttpError::RequestTimeout { seconds: timeout_secs }
             }
-            e => ApiError::BadRequest { code: BadRequestKind::Payload, detail: e.to_string() },
+            e => HttpError::unreadable(e.to_string()),
         })?;
         if body.len() + chunk.len() > limit {
-            return Err(ApiError::PayloadTooLarge { limit });
+            return Err(HttpError::App(AppError::PayloadTooLarge { limit }));
         }
         body.extend_from_slice(&chunk);
     }
@@ -252,8 +249,8 @@ impl FileBody {
 }
 
 impl FromRequest for FileBody {
-    type Error = ApiError;
-    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+    type Error = HttpError;
+    type Future = LocalBoxFuture<'static, Result<Self, HttpError>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let declared = declared_length(req);
@@ -280,11 +277,11 @@ async fn form_file(
     headers: &header::HeaderMap,
     payload: Payload,
     declared: Option<usize>,
-) -> Result<FileBody, ApiError> {
+) -> Result<FileBody, HttpError> {
     if declared.is_some_and(|n| n > FileBody::LIMIT + 64 * 1024) {
-        return Err(ApiError::PayloadTooLarge { limit: FileBody::LIMIT });
+        return Err(HttpError::App(AppError::PayloadTooLarge { limit: FileBody::LIMIT }));
     }
-    let bad = |detail: String| ApiError::BadRequest { code: BadRequestKind::Multipart, detail };
+    let bad = |detail: String| HttpError::unreadable(detail);
     let mut form = actix_multipart::Multipart::new(headers, payload);
     let mut found: Option<FileBody> = None;
     while let Some(field) = form.next().await {
@@ -301,25 +298,25 @@ async fn form_file(
         while let Some(chunk) = field.next().await {
             let chunk = chunk.map_err(|e| bad(e.to_string()))?;
             if bytes.len() + chunk.len() > FileBody::LIMIT {
-                return Err(ApiError::PayloadTooLarge { limit: FileBody::LIMIT });
+                return Err(HttpError::App(AppError::PayloadTooLarge { limit: FileBody::LIMIT }));
             }
             bytes.extend_from_slice(&chunk);
         }
         found = Some(FileBody { bytes: bytes.freeze(), content_type });
     }
-    found.ok_or_else(|| ApiError::Validation(ValidationErrors(vec![FieldError::new("file", FieldCode::Required)])))
+    found.ok_or_else(|| HttpError::from(ValidationErrors(vec![FieldError::new("file", FieldCode::Required)])))
 }
 
 impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
-    type Error = ApiError;
-    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+    type Error = HttpError;
+    type Future = LocalBoxFuture<'static, Result<Self, HttpError>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let body = json_body(req, payload, false);
         Box::pin(async move {
             let (value, raw) = body.await?;
             // `None` only where an empty body may be: not here.
-            Ok(JsonBody { value: value.ok_or(ApiError::UnsupportedMediaType)?, raw })
+            Ok(JsonBody { value: value.ok_or(HttpError::UnsupportedMediaType)?, raw })
         })
     }
 }
@@ -332,8 +329,8 @@ pub struct OptionalJsonBody<T> {
 }
 
 impl<T: DeserializeOwned + 'static> FromRequest for OptionalJsonBody<T> {
-    type Error = ApiError;
-    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+    type Error = HttpError;
+    type Future = LocalBoxFuture<'static, Result<Self, HttpError>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let body = json_body(req, payload, true);
@@ -351,7 +348,7 @@ fn json_body<T: DeserializeOwned + 'static>(
     req: &HttpRequest,
     payload: &mut Payload,
     may_be_empty: bool,
-) -> LocalBoxFuture<'static, Result<(Option<T>, bytes::Bytes), ApiError>> {
+) -> LocalBoxFuture<'static, Result<(Option<T>, bytes::Bytes), HttpError>> {
     let limit = req.app_data::<web::Data<AppState>>().map_or(1024 * 1024, |s| s.config.body_limit);
     let declared = declared_length(req);
     let timeout = body_timeout_secs(req);
@@ -363,7 +360,7 @@ fn json_body<T: DeserializeOwned + 'static>(
             return Ok((None, raw));
         }
         if !json {
-            return Err(ApiError::UnsupportedMediaType);
+            return Err(HttpError::UnsupportedMediaType);
         }
         Ok((Some(parse_json(&raw)?), raw))
     })
@@ -373,50 +370,20 @@ fn json_body<T: DeserializeOwned + 'static>(
 pub struct Query<T>(pub T);
 
 impl<T: DeserializeOwned> FromRequest for Query<T> {
-    type Error = ApiError;
-    type Future = Ready<Result<Self, ApiError>>;
+    type Error = HttpError;
+    type Future = Ready<Result<Self, HttpError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(req.query_string().as_bytes()));
         ready(serde_path_to_error::deserialize(de).map(Query).map_err(|e| {
             let path = e.path().to_string();
             let msg = e.into_inner().to_string();
-            ApiError::Validation(ValidationErrors(vec![field_error(&path, &msg)]))
+            HttpError::from(ValidationErrors(vec![field_error(&path, &msg)]))
         }))
     }
 }
 
-/// `page` and `per_page` of every list (SPEC §7).
-#[derive(Debug, Clone, Copy, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct PageParams {
-    /// Page number, from 1.
-    #[param(minimum = 1, maximum = 1000000, example = 1)]
-    pub page: Option<i64>,
-    /// Items a page, 1 to 100 (default 10).
-    #[param(minimum = 1, maximum = 100, example = 10)]
-    pub per_page: Option<i64>,
-}
-
-impl PageParams {
-    pub fn page(&self) -> Result<Page, ApiError> {
-        let mut errs = ValidationErrors::default();
-        let page = self.page.unwrap_or(1);
-        let per_page = self.per_page.unwrap_or(i64::from(Page::DEFAULT_PER_PAGE));
-        if !(1..=1_000_000).contains(&page) {
-            errs.push(FieldError::new("page", FieldCode::OutOfRange).with("min", 1).with("max", 1_000_000));
-        }
-        if !(1..=i64::from(Page::MAX_PER_PAGE)).contains(&per_page) {
-            errs.push(
-                FieldError::new("per_page", FieldCode::OutOfRange).with("min", 1).with("max", Page::MAX_PER_PAGE),
-            );
-        }
-        if !errs.is_empty() {
-            return Err(ApiError::Validation(errs));
-        }
-        Ok(Page { page: u32::try_from(page).unwrap_or(1), per_page: u32::try_from(per_page).unwrap_or(10) })
-    }
-}
+pub use application::PageParams;
 
 /// The headers a change reads, documented once: `If-Match` (the ETag last
 /// read; a stale one answers 412) and, on creating and acting `POST`s,
@@ -446,21 +413,19 @@ pub struct ActionHeaders {
 pub struct IfMatch(pub Option<i64>);
 
 impl FromRequest for IfMatch {
-    type Error = ApiError;
-    type Future = Ready<Result<Self, ApiError>>;
+    type Error = HttpError;
+    type Future = Ready<Result<Self, HttpError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let required = req.app_data::<web::Data<AppState>>().is_some_and(|s| s.config.require_if_match);
         let Some(v) = req.headers().get(header::IF_MATCH) else {
-            return ready(if required { Err(ApiError::PreconditionRequired) } else { Ok(IfMatch(None)) });
+            return ready(if required { Err(HttpError::PreconditionRequired) } else { Ok(IfMatch(None)) });
         };
         let s = v.to_str().unwrap_or("").trim();
         if s.len() > 255 {
-            return ready(Err(ApiError::Validation(ValidationErrors(vec![FieldError::new(
-                "If-Match",
-                FieldCode::Length,
-            )
-            .with("max", 255)]))));
+            return ready(Err(HttpError::from(ValidationErrors(vec![
+                FieldError::new("If-Match", FieldCode::Length).with("max", 255)
+            ]))));
         }
         if s == "*" {
             return ready(Ok(IfMatch(None)));
@@ -474,17 +439,12 @@ impl FromRequest for IfMatch {
     }
 }
 
-/// The `ETag` of a forecast at `version`.
-pub fn etag(version: i64) -> String {
-    format!("\"{version}\"")
-}
-
 /// The `Idempotency-Key` header (SPEC §7): 1 to 255 visible ASCII characters.
 pub struct IdempotencyKey(pub Option<String>);
 
 impl FromRequest for IdempotencyKey {
-    type Error = ApiError;
-    type Future = Ready<Result<Self, ApiError>>;
+    type Error = HttpError;
+    type Future = Ready<Result<Self, HttpError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let Some(v) = req.headers().get("Idempotency-Key") else {
@@ -495,7 +455,7 @@ impl FromRequest for IdempotencyKey {
         ready(if ok {
             Ok(IdempotencyKey(Some(s.to_owned())))
         } else {
-            Err(ApiError::Validation(ValidationErrors(vec![
+            Err(HttpError::from(ValidationErrors(vec![
                 FieldError::new("Idempotency-Key", FieldCode::Length).with("max", 255)
             ])))
         })
@@ -527,23 +487,18 @@ pub fn optional_date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<ch
 pub struct Year(pub i32);
 
 impl FromRequest for Year {
-    type Error = ApiError;
-    type Future = Ready<Result<Self, ApiError>>;
+    type Error = HttpError;
+    type Future = Ready<Result<Self, HttpError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(req.match_info().get("year").ok_or(ApiError::NotFound).and_then(path_year).map(Year))
+        ready(req.match_info().get("year").ok_or(HttpError::App(AppError::NotFound)).and_then(path_year).map(Year))
     }
 }
 
-/// A target year from a path: a number from 2000 to 2100 written as four
-/// digits, else 404 (no such resource). `+2027` and `02027` would parse to
-/// 2027 as well, making aliases of one resource (for caches, logs, metrics).
-pub fn path_year(s: &str) -> Result<i32, ApiError> {
-    Some(s)
-        .filter(|s| s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()))
-        .and_then(|s| s.parse::<i32>().ok())
-        .filter(|y| (domain::campaign::MIN_TARGET_YEAR..=domain::campaign::MAX_TARGET_YEAR).contains(y))
-        .ok_or(ApiError::NotFound)
+/// A target year from a path (`domain::campaign::year_named`), else 404
+/// (no such resource).
+pub fn path_year(s: &str) -> Result<i32, HttpError> {
+    domain::campaign::year_named(s).ok_or(HttpError::App(AppError::NotFound))
 }
 
 #[cfg(test)]
@@ -563,9 +518,11 @@ mod tests {
         lines: Vec<Line>,
     }
 
-    fn fields(r: Result<Body, ApiError>) -> Vec<(String, &'static str)> {
+    fn fields(r: Result<Body, HttpError>) -> Vec<(String, &'static str)> {
         match r {
-            Err(ApiError::Validation(v)) => v.0.into_iter().map(|e| (e.field, e.code.as_str())).collect(),
+            Err(HttpError::App(AppError::Validation(v))) => {
+                v.0.into_iter().map(|e| (e.field, e.code.as_str())).collect()
+            }
             other => panic!("not a validation error: {other:?}"),
         }
     }
@@ -579,7 +536,7 @@ mod tests {
         );
         let ok = parse_json::<Body>(br#"{"name": "tab\there\r\nline", "lines": []}"#).unwrap();
         assert_eq!(ok.name, "tab\there\r\nline");
-        assert!(matches!(parse_json::<String>(br#""\u0000""#), Err(ApiError::Validation(_))));
+        assert!(matches!(parse_json::<String>(br#""\u0000""#), Err(HttpError::App(AppError::Validation(_)))));
     }
 
     #[test]
@@ -600,8 +557,8 @@ mod tests {
         }
         let n: N = parse_json(br#"{"n": 3.0, "u": 3e2}"#).unwrap();
         assert_eq!((n.n, n.u), (3, 300));
-        assert!(matches!(parse_json::<N>(br#"{"n": 3.5, "u": 1}"#), Err(ApiError::Validation(_))));
-        assert!(matches!(parse_json::<N>(br#"{"n": 1e300, "u": 1}"#), Err(ApiError::Validation(_))));
+        assert!(matches!(parse_json::<N>(br#"{"n": 3.5, "u": 1}"#), Err(HttpError::App(AppError::Validation(_)))));
+        assert!(matches!(parse_json::<N>(br#"{"n": 1e300, "u": 1}"#), Err(HttpError::App(AppError::Validation(_)))));
     }
 
     #[test]
@@ -617,7 +574,7 @@ mod tests {
     fn a_path_year_has_one_spelling() {
         assert_eq!(path_year("2027").ok(), Some(2027));
         for alias in ["+2027", "02027", " 2027", "2027 ", "1999", "2101", "-2027", "2027.0"] {
-            assert!(matches!(path_year(alias), Err(ApiError::NotFound)), "{alias}");
+            assert!(matches!(path_year(alias), Err(HttpError::App(AppError::NotFound))), "{alias}");
         }
     }
 
@@ -636,7 +593,9 @@ mod tests {
         assert_eq!(d.from, None);
         for bad in [r#"{"on": "0000-01-01"}"#, r#"{"on": "2015-03-02", "from": "+2015-03-02"}"#] {
             match parse_json::<D>(bad.as_bytes()) {
-                Err(ApiError::Validation(v)) => assert_eq!(v.0[0].code, FieldCode::InvalidType, "{bad}"),
+                Err(HttpError::App(AppError::Validation(v))) => {
+                    assert_eq!(v.0[0].code, FieldCode::InvalidType, "{bad}")
+                }
                 other => panic!("{bad}: {other:?}"),
             }
         }
@@ -644,7 +603,7 @@ mod tests {
 
     #[test]
     fn syntax_errors_stay_400() {
-        assert!(matches!(parse_json::<Body>(b"{\"name\": "), Err(ApiError::BadRequest { .. })));
-        assert!(matches!(parse_json::<Body>(b"{} {}"), Err(ApiError::BadRequest { .. })));
+        assert!(matches!(parse_json::<Body>(b"{\"name\": "), Err(HttpError::App(AppError::BadRequest { .. }))));
+        assert!(matches!(parse_json::<Body>(b"{} {}"), Err(HttpError::App(AppError::BadRequest { .. }))));
     }
 }

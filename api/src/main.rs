@@ -120,18 +120,32 @@ fn run() -> Result<(), String> {
             } else {
                 domain::occupation::ImportMode::Extend
             };
-            match api::usecases::reference::import_file(&db, &bytes, mode) {
+            // The command is run by whoever administers the server: admin.
+            let admin = application::Caller {
+                sub: "cli:import-occupations".into(),
+                roles: vec![domain::role::Role::Admin],
+                tin: None,
+                name: None,
+                email: None,
+                authority: None,
+            };
+            let imported = application::reference::check_file(&admin, &bytes)
+                .and_then(|entries| db.write(|c| application::reference::import(c, &admin, &entries, mode)));
+            match imported {
                 Ok(r) => {
                     println!("imported {}: {} added, {} kept, {} retired", file.display(), r.added, r.kept, r.retired);
                     Ok(())
                 }
-                Err(api::problem::ApiError::Validation(errs)) => {
+                Err(application::AppError::Validation(errs)) => {
                     for e in &errs.0 {
                         eprintln!("{}: {}", e.field, api::i18n::field_message(e, api::i18n::Lang::En));
                     }
                     Err(format!("{} problem(s) in {}; nothing was imported", errs.0.len(), file.display()))
                 }
-                Err(e) => Err(format!("{}: {}", file.display(), e.to_problem(api::i18n::Lang::En, "", "").detail)),
+                Err(e) => {
+                    let problem = api::problem::HttpError::from(e).to_problem(api::i18n::Lang::En, "", "");
+                    Err(format!("{}: {}", file.display(), problem.detail))
+                }
             }
         }
         Command::Migrate => {

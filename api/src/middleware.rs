@@ -3,7 +3,8 @@
 
 use crate::auth::bearer_token;
 use crate::i18n::Lang;
-use crate::problem::{ApiError, PROBLEM_JSON};
+use crate::limiter::RateKey;
+use crate::problem::{HttpError, PROBLEM_JSON};
 use crate::state::AppState;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -11,115 +12,14 @@ use actix_web::error::PayloadError;
 use actix_web::http::{header, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{web, Error, HttpMessage, HttpResponse};
+use application::{AppError, Unavailable};
 use domain::ValidationErrors;
 use futures_util::Stream;
-use governor::{clock::DefaultClock, state::keyed::DefaultKeyedStateStore, Quota, RateLimiter};
 use std::future::Future;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
-use std::num::NonZeroU32;
+use std::net::{IpAddr, Ipv4Addr};
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::{Context, Poll};
 use std::time::Instant;
-
-type Keyed<K> = RateLimiter<K, DefaultKeyedStateStore<K>, DefaultClock>;
-
-/// Who a request's rate limit counts against.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RateKey {
-    /// The subject of a verified token.
-    Caller(String),
-    /// The peer address of a request without a valid token (IPv6 by /64,
-    /// which one host holds).
-    Peer(IpAddr),
-}
-
-impl RateKey {
-    pub fn peer(addr: IpAddr) -> RateKey {
-        RateKey::Peer(match addr {
-            IpAddr::V6(a) => match a.to_ipv4_mapped() {
-                Some(v4) => IpAddr::V4(v4),
-                None => IpAddr::V6(Ipv6Addr::from(u128::from(a) & (u128::MAX << 64))),
-            },
-            v4 => v4,
-        })
-    }
-}
-
-/// The per-caller rate limit (SPEC §7). Anonymous callers and callers with
-/// an invalid token count by peer address, never by what they send (a new
-/// made-up token per request would otherwise be a new, never limited key,
-/// and a new entry in memory). Keys whose buckets have refilled are
-/// forgotten ([`Limiter::sweep`]); at most `max_peers` peer addresses are
-/// tracked, and beyond that, until a sweep frees room, further peers share
-/// one bucket.
-pub struct Limiter {
-    callers: Keyed<String>,
-    peers: Keyed<IpAddr>,
-    max_peers: usize,
-    started: Instant,
-    /// Second (since `started`) of the last sweep of a full peer map.
-    last_sweep: AtomicU64,
-}
-
-/// The one bucket peers share while `max_peers` are tracked.
-const OVERFLOW_PEER: IpAddr = IpAddr::V6(Ipv6Addr::UNSPECIFIED);
-
-impl Limiter {
-    pub fn new(per_second: u32, burst: u32, max_peers: usize) -> Limiter {
-        let ps = NonZeroU32::new(per_second.max(1)).unwrap_or(NonZeroU32::MIN);
-        let b = NonZeroU32::new(burst.max(1)).unwrap_or(NonZeroU32::MIN);
-        let quota = Quota::per_second(ps).allow_burst(b);
-        Limiter {
-            callers: RateLimiter::keyed(quota),
-            peers: RateLimiter::keyed(quota),
-            max_peers: max_peers.max(1),
-            started: Instant::now(),
-            last_sweep: AtomicU64::new(u64::MAX),
-        }
-    }
-
-    /// `Err(seconds to wait)` when `key` is over its limit.
-    pub fn check(&self, key: &RateKey) -> Result<(), u64> {
-        let wait = |not_until: governor::NotUntil<_>| {
-            not_until.wait_time_from(governor::clock::Clock::now(&DefaultClock::default())).as_secs().max(1)
-        };
-        match key {
-            RateKey::Caller(sub) => self.callers.check_key(sub).map_err(wait),
-            RateKey::Peer(ip) => {
-                // The shared bucket is one of the `max_peers` keys. A full
-                // map is swept at most once a second, not on every request.
-                let full = || self.peers.len() + 1 >= self.max_peers;
-                if full() {
-                    let now = self.started.elapsed().as_secs();
-                    if self.last_sweep.swap(now, Ordering::Relaxed) != now {
-                        self.peers.retain_recent();
-                    }
-                }
-                let ip = if full() { &OVERFLOW_PEER } else { ip };
-                self.peers.check_key(ip).map_err(wait)
-            }
-        }
-    }
-
-    /// Forgets the keys whose buckets are full again (idle callers).
-    pub fn sweep(&self) {
-        self.callers.retain_recent();
-        self.callers.shrink_to_fit();
-        self.peers.retain_recent();
-        self.peers.shrink_to_fit();
-    }
-
-    /// Peer addresses tracked now.
-    pub fn peers_tracked(&self) -> usize {
-        self.peers.len()
-    }
-
-    /// Token subjects tracked now.
-    pub fn callers_tracked(&self) -> usize {
-        self.callers.len()
-    }
-}
 
 /// The id of the request, taken from a sane incoming `X-Request-Id` or made.
 #[derive(Debug, Clone)]
@@ -231,7 +131,7 @@ fn with_body_deadline(req: &mut ServiceRequest, timeout: std::time::Duration) {
 /// character once percent-decoded (NUL and the like: PostgreSQL cannot store
 /// them). Checked here, before routing, so no handler ever sees one; each is
 /// named by its route parameter (`id`) or query parameter.
-fn target_controls(req: &ServiceRequest) -> Option<ApiError> {
+fn target_controls(req: &ServiceRequest) -> Option<HttpError> {
     let mut errs = ValidationErrors::default();
     let pattern = req.request().match_pattern();
     let names: Vec<&str> = pattern.as_deref().map(|p| p.split('/').collect()).unwrap_or_default();
@@ -255,7 +155,7 @@ fn target_controls(req: &ServiceRequest) -> Option<ApiError> {
             }
         }
     }
-    (!errs.is_empty()).then_some(ApiError::BadTarget(errs))
+    (!errs.is_empty()).then(|| AppError::BadRequest { detail: String::new(), errors: errs }.into())
 }
 
 /// Who a rate limit counts against: the subject of a valid token, or else
@@ -283,7 +183,7 @@ pub async fn envelope<B: MessageBody + 'static>(
 ) -> Result<ServiceResponse<BoxBody>, Error> {
     let started = Instant::now();
     let rid = request_id(&req);
-    let lang = Lang::negotiate(req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()));
+    let lang = crate::i18n::negotiate(req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()));
     let path = req.path().to_owned();
     let method = req.method().as_str().to_owned();
     req.extensions_mut().insert(RequestId(rid.clone()));
@@ -308,7 +208,7 @@ pub async fn envelope<B: MessageBody + 'static>(
     let status = res.status();
     if status.is_client_error() || status.is_server_error() {
         let api_error =
-            res.response().error().and_then(|e| e.as_error::<ApiError>()).map(|e| e.render(lang, &path, &rid));
+            res.response().error().and_then(|e| e.as_error::<HttpError>()).map(|e| e.render(lang, &path, &rid));
         let is_problem = res
             .headers()
             .get(header::CONTENT_TYPE)
@@ -363,23 +263,23 @@ pub async fn admission(req: ServiceRequest, next: Next<BoxBody>) -> Result<Servi
         (true, Some(s)) => s.limiter.check(&rate_key(&req, s)).err(),
         _ => None,
     };
-    let early: Option<ApiError> = if let Some(retry_after) = limited {
-        Some(ApiError::TooManyRequests { retry_after })
+    let early: Option<HttpError> = if let Some(retry_after) = limited {
+        Some(HttpError::RateLimited { retry_after })
     } else if is_api && !accepts_json(&req) {
-        Some(ApiError::NotAcceptable)
+        Some(HttpError::NotAcceptable)
     } else if let Some(e) = is_api.then(|| target_controls(&req)).flatten() {
         Some(e)
     } else if is_api && req.headers().get(header::IF_NONE_MATCH).is_some_and(|v| v.len() > MAX_IF_NONE_MATCH) {
         // As documented: a list of the tags a cache holds fits easily; a
         // longer header is refused by name rather than compared.
-        Some(ApiError::Validation(ValidationErrors(vec![domain::FieldError::new(
+        Some(HttpError::from(ValidationErrors(vec![domain::FieldError::new(
             "If-None-Match",
             domain::FieldCode::Length,
         )
         .with("max", MAX_IF_NONE_MATCH)])))
     } else if is_api && state.as_ref().is_some_and(|s| !s.is_db_ready()) {
         // Started before its database: nothing to serve until it is prepared.
-        Some(ApiError::Unavailable("the database is not prepared yet".into()))
+        Some(AppError::ServiceUnavailable(Unavailable::Database("the database is not prepared yet".into())).into())
     } else {
         None
     };
@@ -424,7 +324,7 @@ fn not_modified(res: ServiceResponse<BoxBody>, if_none_match: &str) -> ServiceRe
 /// An error and each of its sources, outermost first (`a: b: c`), so the log
 /// keeps what a 500's problem document leaves out.
 fn cause_chain(e: &actix_web::Error) -> String {
-    let Some(api) = e.as_error::<ApiError>() else { return format!("{e:?}") };
+    let Some(api) = e.as_error::<HttpError>() else { return format!("{e:?}") };
     let mut out = format!("{api}");
     let mut source = std::error::Error::source(api);
     while let Some(s) = source {
@@ -435,27 +335,26 @@ fn cause_chain(e: &actix_web::Error) -> String {
 }
 
 /// The problem for an error response the framework made itself.
-fn framework_problem(status: StatusCode, res: &ServiceResponse<BoxBody>) -> ApiError {
+fn framework_problem(status: StatusCode, res: &ServiceResponse<BoxBody>) -> HttpError {
     match status {
-        StatusCode::NOT_FOUND => ApiError::NotFound,
-        StatusCode::METHOD_NOT_ALLOWED => ApiError::MethodNotAllowed {
+        StatusCode::NOT_FOUND => AppError::NotFound.into(),
+        StatusCode::METHOD_NOT_ALLOWED => HttpError::MethodNotAllowed {
             allow: res.headers().get(header::ALLOW).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned(),
         },
-        StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge { limit: 1024 * 1024 },
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMediaType,
-        StatusCode::NOT_ACCEPTABLE => ApiError::NotAcceptable,
-        StatusCode::SERVICE_UNAVAILABLE => ApiError::Unavailable("framework".into()),
-        s if s.is_server_error() => ApiError::Internal(format!("framework answered {s}")),
-        _ => ApiError::BadRequest {
-            code: crate::problem::BadRequestKind::Unreadable,
-            detail: "The request could not be read.".into(),
-        },
+        StatusCode::PAYLOAD_TOO_LARGE => AppError::PayloadTooLarge { limit: 1024 * 1024 }.into(),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => HttpError::UnsupportedMediaType,
+        StatusCode::NOT_ACCEPTABLE => HttpError::NotAcceptable,
+        StatusCode::SERVICE_UNAVAILABLE => {
+            AppError::ServiceUnavailable(Unavailable::Database("framework".into())).into()
+        }
+        s if s.is_server_error() => AppError::bug(format!("framework answered {s}")).into(),
+        _ => HttpError::unreadable("The request could not be read."),
     }
 }
 
 /// Default service: an unknown path is a 404 problem.
-pub async fn not_found() -> Result<HttpResponse, ApiError> {
-    Err(ApiError::NotFound)
+pub async fn not_found() -> Result<HttpResponse, HttpError> {
+    Err(AppError::NotFound.into())
 }
 
 #[cfg(test)]
@@ -464,33 +363,9 @@ mod tests {
     #[test]
     fn the_log_keeps_the_cause_chain() {
         let corrupt = persistence::StoreError::Corrupt { column: "forecasts.status", value: "lost".into() };
-        let e = actix_web::Error::from(super::ApiError::Store(corrupt));
+        let e = actix_web::Error::from(super::HttpError::from(corrupt));
         let chain = super::cause_chain(&e);
-        assert!(chain.starts_with("store failure: stored forecasts.status"), "{chain}");
+        assert!(chain.starts_with("internal error: store failure: stored forecasts.status"), "{chain}");
         assert!(chain.contains("\"lost\""), "{chain}");
-    }
-
-    use super::*;
-
-    #[test]
-    fn an_ipv6_host_is_one_peer_and_mapped_ipv4_is_ipv4() {
-        let a: IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
-        let b: IpAddr = "2001:db8:1:2:bbbb::9".parse().unwrap();
-        assert_eq!(RateKey::peer(a), RateKey::peer(b));
-        assert_ne!(RateKey::peer(a), RateKey::peer("2001:db8:1:3::1".parse().unwrap()));
-        assert_eq!(RateKey::peer("::ffff:10.0.0.1".parse().unwrap()), RateKey::Peer(IpAddr::from([10, 0, 0, 1])));
-    }
-
-    #[test]
-    fn peers_beyond_the_bound_share_one_bucket() {
-        let l = Limiter::new(1, 2, 3);
-        let peer = |last: u8| RateKey::peer(IpAddr::from([10, 0, 0, last]));
-        assert!(l.check(&peer(1)).is_ok() && l.check(&peer(2)).is_ok());
-        for last in 3..=50u8 {
-            let _ = l.check(&peer(last));
-        }
-        assert!(l.peers_tracked() <= 3, "{}", l.peers_tracked());
-        // The shared bucket is spent: a new peer waits.
-        assert!(l.check(&RateKey::peer(IpAddr::from([10, 0, 1, 1]))).is_err());
     }
 }

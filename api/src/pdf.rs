@@ -100,8 +100,8 @@ fn s<'v>(v: &'v Value, key: &str) -> &'v str {
     v[key].as_str().unwrap_or_default()
 }
 
-fn lang_of(code: &str) -> domain::hqm::language::Language {
-    domain::hqm::language::Language::parse(code).unwrap_or(domain::hqm::language::Language::En)
+fn lang_of(code: &str) -> domain::lang::Lang {
+    domain::lang::Lang::parse(code).unwrap_or(domain::lang::Lang::En)
 }
 
 /// Writes the text of the document, once per language of its `texts`.

@@ -44,6 +44,17 @@ pub enum CalendarRefusal {
 pub const MIN_TARGET_YEAR: i32 = 2000;
 pub const MAX_TARGET_YEAR: i32 = 2100;
 
+/// A target year as a path names it: four digits from [`MIN_TARGET_YEAR`] to
+/// [`MAX_TARGET_YEAR`]. `+2027` and `02027` would parse to 2027 as well,
+/// making aliases of one resource (for caches, logs, metrics): they are no
+/// year.
+pub fn year_named(s: &str) -> Option<i32> {
+    Some(s)
+        .filter(|s| s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|s| s.parse::<i32>().ok())
+        .filter(|y| (MIN_TARGET_YEAR..=MAX_TARGET_YEAR).contains(y))
+}
+
 fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
     // Only called with fixed month/day pairs that exist in every year.
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN)

@@ -2,51 +2,14 @@
 //! machine code and the parameters of the message (SPEC §7: `errors: [{field,
 //! code, message}]`). Messages are rendered by the API in the caller's language.
 
+use crate::wire_codes;
 use std::collections::BTreeMap;
-
-/// Declares a closed set of wire codes from one list of `Variant => "wire"`
-/// pairs: the enum, `ALL` (every variant, in order) and `as_str` (the code as
-/// sent). The code is also the key of its translations, matched without a
-/// fallback, so a new code does not build until every language has its text.
-#[macro_export]
-macro_rules! wire_codes {
-    (
-        $(#[$meta:meta])*
-        $vis:vis enum $name:ident {
-            $($(#[$vmeta:meta])* $variant:ident => $wire:literal,)+
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        $vis enum $name {
-            $($(#[$vmeta])* $variant,)+
-        }
-
-        impl $name {
-            /// Every code, in the order declared.
-            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
-
-            /// The code as sent on the wire.
-            pub const fn as_str(self) -> &'static str {
-                match self {
-                    $($name::$variant => $wire,)+
-                }
-            }
-        }
-
-        impl ::std::fmt::Display for $name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
 
 wire_codes! {
     /// The rule a field broke: `code` of `errors[]` (SPEC §7). Stable; a
     /// client may branch on it. Each has a message in every language of the
     /// API.
-    pub enum FieldCode {
+    pub enum FieldCode("field error code") {
         // Any field.
         Required => "required",
         Length => "length",

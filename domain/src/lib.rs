@@ -7,10 +7,14 @@
 //! Qualified Migrant rules (seed 002, module [`hqm`]), or SPEC sections.
 
 pub mod campaign;
+pub mod code;
 pub mod contact;
 pub mod error;
+pub mod filing;
 pub mod forecast;
 pub mod hqm;
+pub mod lang;
+pub mod lifecycle;
 pub mod notify;
 pub mod occupation;
 pub mod policy;
@@ -22,4 +26,6 @@ pub mod text;
 pub mod time;
 pub mod tin;
 
+pub use code::Code;
 pub use error::{FieldCode, FieldError, ValidationErrors};
+pub use lang::Lang;

@@ -201,8 +201,8 @@ mod tests {
 
 /// An HQM application was received: its review deadline (SPEC §14.4), in the
 /// application's language (SPEC §14.5, §15.6).
-pub fn hqm_submitted(lang: crate::hqm::language::Language, number: i64, deadline: chrono::NaiveDate) -> Message {
-    use crate::hqm::language::Language::*;
+pub fn hqm_submitted(lang: crate::lang::Lang, number: i64, deadline: chrono::NaiveDate) -> Message {
+    use crate::lang::Lang::*;
     let (subject, body) = match lang {
         Az => (
             format!("Ərizə №{number} qəbul edildi"),
@@ -226,8 +226,8 @@ pub fn hqm_submitted(lang: crate::hqm::language::Language, number: i64, deadline
 
 /// The review of an HQM application was extended (SPEC §14.4), in the
 /// application's language.
-pub fn hqm_extended(lang: crate::hqm::language::Language, number: i64, deadline: chrono::NaiveDate) -> Message {
-    use crate::hqm::language::Language::*;
+pub fn hqm_extended(lang: crate::lang::Lang, number: i64, deadline: chrono::NaiveDate) -> Message {
+    use crate::lang::Lang::*;
     let (subject, body) = match lang {
         Az => (
             format!("Ərizə №{number}: baxılma müddəti uzadıldı"),
@@ -252,13 +252,13 @@ pub fn hqm_extended(lang: crate::hqm::language::Language, number: i64, deadline:
 /// The decision on an HQM application (SPEC §14.5), in the application's
 /// language: the outcome, the document's number and verification code.
 pub fn hqm_decided(
-    lang: crate::hqm::language::Language,
+    lang: crate::lang::Lang,
     decision: &str,
     outcome: crate::hqm::application::Outcome,
     total: u32,
     code: &str,
 ) -> Message {
-    use crate::hqm::language::Language::*;
+    use crate::lang::Lang::*;
     let result = crate::hqm::decision::outcome_name(lang, outcome);
     let (subject, body) = match lang {
         Az => (
@@ -285,15 +285,15 @@ pub fn hqm_decided(
 mod hqm_tests {
     use super::*;
     use crate::hqm::application::Outcome;
-    use crate::hqm::language::Language;
+    use crate::lang::Lang;
 
     #[test]
     fn hqm_messages_are_in_the_application_language() {
         let d: chrono::NaiveDate = "2026-07-01".parse().unwrap();
-        assert!(hqm_submitted(Language::Tr, 7, d).body.contains("incelemeye"));
-        assert!(hqm_extended(Language::Ru, 7, d).subject.contains("продлён"));
-        let m = hqm_decided(Language::Az, "HQM-2026-000007", Outcome::Recognised, 82, "ABCDEFGHJKMN");
+        assert!(hqm_submitted(Lang::Tr, 7, d).body.contains("incelemeye"));
+        assert!(hqm_extended(Lang::Ru, 7, d).subject.contains("продлён"));
+        let m = hqm_decided(Lang::Az, "HQM-2026-000007", Outcome::Recognised, 82, "ABCDEFGHJKMN");
         assert!(m.subject.contains("HQM-2026-000007") && m.body.contains("ABCDEFGHJKMN") && m.body.contains("82"));
-        assert!(hqm_decided(Language::En, "N", Outcome::Refused, 69, "C").subject.contains("Not recognised"));
+        assert!(hqm_decided(Lang::En, "N", Outcome::Refused, 69, "C").subject.contains("Not recognised"));
     }
 }

@@ -2,7 +2,6 @@
 //! §4.5, §5, §14.1, §15.5). Use cases ask it before they touch anything; nothing
 //! else in the code base decides a role question.
 
-use crate::hqm::application::HqmRole;
 use crate::role::Role;
 
 /// An operation that only some roles may perform.
@@ -128,20 +127,10 @@ pub fn filing_tin<'a>(roles: &[Role], caller_tin: Option<&'a str>) -> Option<&'a
 
 /// The roles a caller holds toward one HQM application owned by
 /// `owner_sub` (SPEC §14.1): the applicant role counts only for the owner
-/// (the token's `sub`); the assessor and officer roles count everywhere. The
-/// status machine of SPEC §14.2 is asked with these.
-pub fn hqm_roles_toward(roles: &[Role], caller_sub: &str, owner_sub: &str) -> Vec<HqmRole> {
-    let mut out = Vec::new();
-    if roles.contains(&Role::Applicant) && caller_sub == owner_sub {
-        out.push(HqmRole::Applicant);
-    }
-    if roles.contains(&Role::Assessor) {
-        out.push(HqmRole::Assessor);
-    }
-    if roles.contains(&Role::Officer) {
-        out.push(HqmRole::Officer);
-    }
-    out
+/// (the token's `sub`); every other role counts everywhere. The status
+/// machine of SPEC §14.2 is asked with these.
+pub fn hqm_roles_toward(roles: &[Role], caller_sub: &str, owner_sub: &str) -> Vec<Role> {
+    roles.iter().copied().filter(|r| *r != Role::Applicant || caller_sub == owner_sub).collect()
 }
 
 /// Whether a caller may read an HQM application of `owner_sub` at all
@@ -218,9 +207,9 @@ mod tests {
 
     #[test]
     fn an_applicant_counts_only_toward_their_own_application() {
-        assert_eq!(hqm_roles_toward(&[Applicant], "ayse", "ayse"), vec![HqmRole::Applicant]);
+        assert_eq!(hqm_roles_toward(&[Applicant], "ayse", "ayse"), vec![Applicant]);
         assert!(hqm_roles_toward(&[Applicant], "ivan", "ayse").is_empty());
-        assert_eq!(hqm_roles_toward(&[Assessor, Officer], "x", "ayse"), vec![HqmRole::Assessor, HqmRole::Officer]);
+        assert_eq!(hqm_roles_toward(&[Assessor, Officer], "x", "ayse"), vec![Assessor, Officer]);
         assert!(sees_hqm_application(&[Applicant], "ayse", "ayse", false));
         assert!(!sees_hqm_application(&[Applicant], "ivan", "ayse", true));
         assert!(!sees_hqm_application(&[Assessor], "x", "ayse", false), "a draft is nobody's queue");

@@ -2,101 +2,69 @@
 //! that enforces it when work permits are issued (SPEC §5.2–§5.3).
 
 use crate::error::{FieldCode, FieldError, ValidationErrors};
-use crate::role::Role;
-use serde::{Deserialize, Serialize};
+use crate::lifecycle::{Effect, Lifecycle, Machine, Rule};
+use crate::policy::Permission;
+use crate::wire_codes;
 
-/// Where a quota plan stands (SPEC §5.2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PlanStatus {
-    /// The Commission edits the proposed numbers.
-    Draft,
-    /// Proposed to the Cabinet; `admin` sets the approved numbers.
-    Proposed,
-    /// Approved by the Cabinet: read-only, and enforced.
-    Approved,
-}
-
-impl PlanStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PlanStatus::Draft => "draft",
-            PlanStatus::Proposed => "proposed",
-            PlanStatus::Approved => "approved",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<PlanStatus> {
-        [PlanStatus::Draft, PlanStatus::Proposed, PlanStatus::Approved].into_iter().find(|p| p.as_str() == s)
+wire_codes! {
+    /// Where a quota plan stands (SPEC §5.2): `draft` (the Commission edits
+    /// the proposed numbers), `proposed` (admin sets the approved numbers),
+    /// `approved` (read-only, and enforced).
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(rename_all = "snake_case"))]
+    pub enum PlanStatus("quota plan status") {
+        Draft => "draft",
+        Proposed => "proposed",
+        Approved => "approved",
     }
 }
 
-/// Something done to a quota plan.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PlanAction {
-    /// `commission` changes the proposed numbers of a draft.
-    EditProposed,
-    /// `commission` proposes the draft.
-    Propose,
-    /// `admin` sets the approved numbers of a proposed plan.
-    EditApproved,
-    /// `admin` approves the proposed plan for the Cabinet.
-    Approve,
-}
-
-impl PlanAction {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PlanAction::EditProposed => "edit_proposed",
-            PlanAction::Propose => "propose",
-            PlanAction::EditApproved => "edit_approved",
-            PlanAction::Approve => "approve",
-        }
-    }
-
-    /// (role, from, to) of SPEC §5.2: draft → proposed → approved.
-    fn rule(self) -> (Role, PlanStatus, PlanStatus) {
-        match self {
-            PlanAction::EditProposed => (Role::Commission, PlanStatus::Draft, PlanStatus::Draft),
-            PlanAction::Propose => (Role::Commission, PlanStatus::Draft, PlanStatus::Proposed),
-            PlanAction::EditApproved => (Role::Admin, PlanStatus::Proposed, PlanStatus::Proposed),
-            PlanAction::Approve => (Role::Admin, PlanStatus::Proposed, PlanStatus::Approved),
-        }
+wire_codes! {
+    /// Something done to a quota plan.
+    pub enum PlanAction("quota plan action") {
+        /// `commission` changes the proposed numbers of a draft.
+        EditProposed => "edit_proposed",
+        /// `commission` proposes the draft.
+        Propose => "propose",
+        /// `admin` sets the approved numbers of a proposed plan.
+        EditApproved => "edit_approved",
+        /// `admin` approves the proposed plan for the Cabinet.
+        Approve => "approve",
     }
 }
 
-/// Why a plan action is refused.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PlanRefusal {
-    /// The caller lacks the role (403).
-    Forbidden { needs: Role },
-    /// The plan's status does not allow it (409); an approved plan is read-only.
-    NotAllowed { current: PlanStatus, allowed: Vec<PlanAction> },
-}
-
-/// The actions `roles` may take on a plan in `status`.
-pub fn plan_actions(status: PlanStatus, roles: &[Role]) -> Vec<PlanAction> {
-    [PlanAction::EditProposed, PlanAction::Propose, PlanAction::EditApproved, PlanAction::Approve]
-        .into_iter()
-        .filter(|a| {
-            let (role, from, _) = a.rule();
-            from == status && roles.contains(&role)
-        })
-        .collect()
-}
-
-/// Checks `action` on a plan in `current` and returns the status it leads to.
-pub fn plan_transition(current: PlanStatus, action: PlanAction, roles: &[Role]) -> Result<PlanStatus, PlanRefusal> {
-    let (role, from, to) = action.rule();
-    if !roles.contains(&role) {
-        return Err(PlanRefusal::Forbidden { needs: role });
-    }
-    if current != from {
-        return Err(PlanRefusal::NotAllowed { current, allowed: plan_actions(current, roles) });
-    }
-    Ok(to)
-}
+/// The quota plan's table (SPEC §5.2): draft → proposed → approved, the
+/// Commission's steps under [`Permission::ProposeQuota`], admin's under
+/// [`Permission::ApproveQuota`]; one rule per action in the order of
+/// [`PlanAction::ALL`].
+pub const PLANS: Lifecycle<PlanStatus, PlanAction> = Lifecycle {
+    machine: Machine::Plan,
+    rules: &[
+        Rule {
+            action: PlanAction::EditProposed,
+            permission: Permission::ProposeQuota,
+            from: &[PlanStatus::Draft],
+            effect: Effect::Stays,
+        },
+        Rule {
+            action: PlanAction::Propose,
+            permission: Permission::ProposeQuota,
+            from: &[PlanStatus::Draft],
+            effect: Effect::Becomes(PlanStatus::Proposed),
+        },
+        Rule {
+            action: PlanAction::EditApproved,
+            permission: Permission::ApproveQuota,
+            from: &[PlanStatus::Proposed],
+            effect: Effect::Stays,
+        },
+        Rule {
+            action: PlanAction::Approve,
+            permission: Permission::ApproveQuota,
+            from: &[PlanStatus::Proposed],
+            effect: Effect::Becomes(PlanStatus::Approved),
+        },
+    ],
+};
 
 /// Largest number a plan entry may hold.
 pub const MAX_QUOTA: i64 = 10_000_000;
@@ -283,33 +251,34 @@ mod tests {
 
     use super::*;
 
+    use crate::lifecycle::{one_rule_per_action, Refusal};
+    use crate::role::Role;
+
     #[test]
-    fn the_plan_moves_draft_proposed_approved_by_the_right_roles() {
-        let c = [Role::Commission];
-        let a = [Role::Admin];
-        assert_eq!(plan_transition(PlanStatus::Draft, PlanAction::EditProposed, &c), Ok(PlanStatus::Draft));
-        assert_eq!(plan_transition(PlanStatus::Draft, PlanAction::Propose, &c), Ok(PlanStatus::Proposed));
-        assert_eq!(plan_transition(PlanStatus::Proposed, PlanAction::EditApproved, &a), Ok(PlanStatus::Proposed));
-        assert_eq!(plan_transition(PlanStatus::Proposed, PlanAction::Approve, &a), Ok(PlanStatus::Approved));
-        assert_eq!(
-            plan_transition(PlanStatus::Draft, PlanAction::Approve, &c),
-            Err(PlanRefusal::Forbidden { needs: Role::Admin })
-        );
-        assert_eq!(
-            plan_transition(PlanStatus::Proposed, PlanAction::EditProposed, &c),
-            Err(PlanRefusal::NotAllowed { current: PlanStatus::Proposed, allowed: vec![] })
-        );
+    fn every_cell_of_the_plan_table() {
+        use PlanAction as A;
+        use PlanStatus as S;
+        assert!(one_rule_per_action(&PLANS));
+        let c: &[Role] = &[Role::Commission];
+        let a: &[Role] = &[Role::Admin];
+        for &s in PlanStatus::ALL {
+            let go = |action, roles: &[Role]| PLANS.next(s, action, roles).ok();
+            assert_eq!(go(A::EditProposed, c), (s == S::Draft).then_some(S::Draft), "edit proposed in {s:?}");
+            assert_eq!(go(A::Propose, c), (s == S::Draft).then_some(S::Proposed), "propose from {s:?}");
+            assert_eq!(go(A::EditApproved, a), (s == S::Proposed).then_some(S::Proposed), "edit approved in {s:?}");
+            assert_eq!(go(A::Approve, a), (s == S::Proposed).then_some(S::Approved), "approve from {s:?}");
+        }
+        assert_eq!(PLANS.check(S::Draft, A::Approve, c), Err(Refusal::Forbidden { needs: &[Role::Admin] }));
+        assert!(matches!(
+            PLANS.check(S::Proposed, A::EditProposed, c),
+            Err(Refusal::NotAllowed { current: "proposed", ref allowed, .. }) if allowed.is_empty()
+        ));
     }
 
     #[test]
     fn an_approved_plan_is_read_only() {
-        for action in [PlanAction::EditProposed, PlanAction::Propose, PlanAction::EditApproved, PlanAction::Approve] {
-            let roles = [Role::Admin, Role::Commission];
-            assert!(matches!(
-                plan_transition(PlanStatus::Approved, action, &roles),
-                Err(PlanRefusal::NotAllowed { .. })
-            ));
-        }
+        assert!(PLANS.is_final(PlanStatus::Approved));
+        assert!(PLANS.allowed(PlanStatus::Approved, &Role::ALL).is_empty());
     }
 
     #[test]

@@ -35,18 +35,23 @@ pub struct IdempotencyScope<'a> {
 /// request hash, status, body, location, etag
 type StoredRow = (String, i32, String, Option<String>, Option<String>);
 
-/// Runs `f` under the idempotency key, in the caller's write transaction.
-/// Without a key, just runs `f`.
-pub fn run<E: From<StoreError>>(
-    conn: &mut DbConnection,
-    scope: Option<&IdempotencyScope<'_>>,
-    f: impl FnOnce(&mut DbConnection) -> Result<StoredResponse, E>,
-) -> Result<StoredResponse, E> {
-    let Some(s) = scope else { return f(conn) };
-    // Claim the key before the change, in one statement: a new key is
-    // inserted, an expired one of this caller taken over, a live one left
-    // alone (no row affected). A concurrent request with the same key waits
-    // on this row, then finds it live and replays the answer it holds.
+/// What a request under an idempotency key does next (zero2prod's
+/// `NextAction`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Next {
+    /// The key is this request's now: do the work, then [`save`] its answer
+    /// in the same transaction.
+    Start,
+    /// The key answered already: send this answer again, change nothing.
+    Replay(StoredResponse),
+}
+
+/// Claims the key for this request, in the caller's write transaction and
+/// before the change: a new key is inserted, an expired one of this caller
+/// taken over, a live one left alone. A concurrent request with the same key
+/// waits on the key's row, then finds it live and replays the answer it
+/// holds. The same key with another request is refused.
+pub fn begin(conn: &mut DbConnection, s: &IdempotencyScope<'_>) -> Result<Next, StoreError> {
     let expired_before = s.now - RETENTION;
     let claimed = match conn {
         DbConnection::Pg(c) => crate::idempotency_pg::Claim {
@@ -74,29 +79,28 @@ pub fn run<E: From<StoreError>>(
             // `ON CONFLICT … DO UPDATE … WHERE`: only an expired key is taken over.
             diesel::query_dsl::methods::FilterDsl::filter(upsert, k::created_at.lt(expired_before)).execute(c)
         }
+    }?;
+    if claimed > 0 {
+        return Ok(Next::Start);
     }
-    .map_err(StoreError::from)?;
-    if claimed == 0 {
-        let (hash, status, body, location, etag): StoredRow = k::table
-            .filter(k::caller.eq(s.caller))
-            .filter(k::idem_key.eq(s.key))
-            .select((k::request_hash, k::status_code, k::response_body, k::location, k::etag))
-            .first(conn)
-            .map_err(StoreError::from)?;
-        if hash != s.request_hash {
-            return Err(StoreError::IdempotencyMismatch.into());
-        }
-        return Ok(StoredResponse {
-            status: u16::try_from(status).ok().filter(|s| (100..=599).contains(s)).ok_or_else(|| {
-                StoreError::Corrupt { column: "idempotency_keys.status_code", value: status.to_string() }
-            })?,
-            body,
-            location,
-            etag,
-            replayed: true,
-        });
+    let (hash, status, body, location, etag): StoredRow = k::table
+        .filter(k::caller.eq(s.caller))
+        .filter(k::idem_key.eq(s.key))
+        .select((k::request_hash, k::status_code, k::response_body, k::location, k::etag))
+        .first(conn)?;
+    if hash != s.request_hash {
+        return Err(StoreError::IdempotencyMismatch);
     }
-    let resp = f(conn)?;
+    let status = u16::try_from(status)
+        .ok()
+        .filter(|s| (100..=599).contains(s))
+        .ok_or_else(|| StoreError::Corrupt { column: "idempotency_keys.status_code", value: status.to_string() })?;
+    Ok(Next::Replay(StoredResponse { status, body, location, etag, replayed: true }))
+}
+
+/// Stores the finished answer under the key [`begin`] claimed, in the same
+/// transaction as the change.
+pub fn save(conn: &mut DbConnection, s: &IdempotencyScope<'_>, resp: &StoredResponse) -> Result<(), StoreError> {
     let answer = crate::idempotency_pg::Answer {
         caller: s.caller,
         key: s.key,
@@ -117,9 +121,8 @@ pub fn run<E: From<StoreError>>(
                 ))
                 .execute(c)
         }
-    }
-    .map_err(StoreError::from)?;
-    Ok(resp)
+    }?;
+    Ok(())
 }
 
 /// Deletes keys past their retention; returns how many.

@@ -58,24 +58,6 @@ macro_rules! page_of {
 }
 pub(crate) use page_of;
 
-/// Declares a row of summary figures: its own fields, then its counts, each
-/// a BIGINT (SPEC §5.1). `by_name` rows are read by raw SQL, so each count
-/// also names its SQL type.
-macro_rules! figures_row {
-    ($(#[$m:meta])* pub struct $name:ident { $($(#[$fm:meta])* pub $f:ident: $t:ty,)* } counts($($c:ident),*)) => {
-        $(#[$m])*
-        pub struct $name { $($(#[$fm])* pub $f: $t,)* $(pub $c: i64,)* }
-    };
-    (by_name $(#[$m:meta])* pub struct $name:ident { $($(#[$fm:meta])* pub $f:ident: $t:ty,)* } counts($($c:ident),*)) => {
-        $(#[$m])*
-        pub struct $name {
-            $($(#[$fm])* pub $f: $t,)*
-            $(#[diesel(sql_type = diesel::sql_types::BigInt)] pub $c: i64,)*
-        }
-    };
-}
-pub(crate) use figures_row;
-
 /// Ids are opaque strings: UUIDv7, so they sort by creation time.
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()

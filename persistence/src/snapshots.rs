@@ -5,42 +5,54 @@
 
 use crate::db::DbConnection;
 use crate::error::StoreError;
-use crate::raw::raw_execute;
-use crate::schema::{summary_snapshot_activities as sa, summary_snapshot_occupations as so, summary_snapshots as ss};
-use crate::summaries::{FIGURES, OCCUPATIONS};
+use crate::raw::{raw_execute, raw_load};
+use crate::schema::{summary_snapshot_activities as sa, summary_snapshots as ss};
+use crate::summaries::{ActivityFigures, LineFigures, FIGURES, OCCUPATIONS};
 use crate::Page;
 use chrono::NaiveDateTime;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
-use diesel::sql_types::{Integer, Text, Timestamp};
+use diesel::sql_types::{BigInt, Integer, Text, Timestamp};
+use diesel::QueryableByName;
 
-crate::figures_row! {
-    /// A snapshot as listed: its number, when and by whom it was taken, and
-    /// its totals over all activities.
-    #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
-    #[diesel(table_name = ss)]
-    pub struct SnapshotRow { pub target_year: i32, pub number: i32, pub taken_at: NaiveDateTime, pub taken_by: String, }
-    counts(employers, forecasts, occupations, demand_total, quota_foreigners, exempt_foreigners)
+/// A snapshot as listed: its number, when and by whom it was taken, and
+/// its totals over all activities.
+#[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
+pub struct SnapshotRow {
+    #[diesel(sql_type = Integer)]
+    pub target_year: i32,
+    #[diesel(sql_type = Integer)]
+    pub number: i32,
+    #[diesel(sql_type = Timestamp)]
+    pub taken_at: NaiveDateTime,
+    #[diesel(sql_type = Text)]
+    pub taken_by: String,
+    #[diesel(embed)]
+    pub totals: ActivityFigures,
 }
 
-crate::figures_row! {
-    /// One economic activity (a section) of a snapshot.
-    #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
-    #[diesel(table_name = sa)]
-    pub struct SnapshotActivityRow { pub economic_activity: String, pub title: String, }
-    counts(employers, forecasts, occupations, demand_total, quota_foreigners, exempt_foreigners)
+/// One economic activity (a section) of a snapshot.
+#[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
+pub struct SnapshotActivityRow {
+    #[diesel(sql_type = Text)]
+    pub economic_activity: String,
+    #[diesel(sql_type = Text)]
+    pub title: String,
+    #[diesel(embed)]
+    pub figures: ActivityFigures,
 }
 
-crate::figures_row! {
-    /// One occupation within an activity of a snapshot.
-    #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
-    #[diesel(table_name = so)]
-    pub struct SnapshotOccupationRow {
-        pub economic_activity: String,
-        pub occupation_code: String,
-        pub occupation_title: String,
-    }
-    counts(employers, demand_total, quota_foreigners, exempt_foreigners)
+/// One occupation within an activity of a snapshot.
+#[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
+pub struct SnapshotOccupationRow {
+    #[diesel(sql_type = Text)]
+    pub economic_activity: String,
+    #[diesel(sql_type = Text)]
+    pub occupation_code: String,
+    #[diesel(sql_type = Text)]
+    pub occupation_title: String,
+    #[diesel(embed)]
+    pub figures: LineFigures,
 }
 
 /// A whole snapshot.
@@ -94,30 +106,40 @@ pub fn take(conn: &mut DbConnection, year: i32, by: &str, at: NaiveDateTime) -> 
     Ok(number)
 }
 
+/// The columns every snapshot table holds: the figures of [`LineFigures`]
+/// and, but for occupations, of [`ActivityFigures`].
+const LINE_FIGURES: &str = "employers, demand_total, quota_foreigners, exempt_foreigners";
+const ACTIVITY_FIGURES: &str = "employers, demand_total, quota_foreigners, exempt_foreigners, forecasts, occupations";
+
 /// The snapshots of `year`, newest first.
 pub fn list(conn: &mut DbConnection, year: i32, page: Page) -> Result<(Vec<SnapshotRow>, i64), StoreError> {
-    crate::page_of!(conn, ss::table.filter(ss::target_year.eq(year)), ss::number.desc(), SnapshotRow, page)
+    let total = ss::table.filter(ss::target_year.eq(year)).count().get_result(conn)?;
+    let sql = format!(
+        "SELECT target_year, number, taken_at, taken_by, {ACTIVITY_FIGURES} FROM summary_snapshots \
+         WHERE target_year = ? ORDER BY number DESC LIMIT ? OFFSET ?"
+    );
+    let rows = raw_load!(conn, &sql, SnapshotRow, [(Integer, year), (BigInt, page.limit()), (BigInt, page.offset())])?;
+    Ok((rows, total))
 }
 
 /// Snapshot `number` of `year`, with its activities and occupations in order.
 pub fn get(conn: &mut DbConnection, year: i32, number: i32) -> Result<SnapshotRecord, StoreError> {
-    let header = ss::table
-        .filter(ss::target_year.eq(year))
-        .filter(ss::number.eq(number))
-        .select(SnapshotRow::as_select())
-        .first(conn)?;
-    let activities = sa::table
-        .filter(sa::target_year.eq(year))
-        .filter(sa::number.eq(number))
-        .order(sa::economic_activity.asc())
-        .select(SnapshotActivityRow::as_select())
-        .load(conn)?;
-    let occupations = so::table
-        .filter(so::target_year.eq(year))
-        .filter(so::number.eq(number))
-        .order((so::economic_activity.asc(), so::occupation_code.asc(), so::occupation_title.asc()))
-        .select(SnapshotOccupationRow::as_select())
-        .load(conn)?;
+    let key = "WHERE target_year = ? AND number = ?";
+    let header =
+        format!("SELECT target_year, number, taken_at, taken_by, {ACTIVITY_FIGURES} FROM summary_snapshots {key}");
+    let header = raw_load!(conn, &header, SnapshotRow, [(Integer, year), (Integer, number)])?
+        .pop()
+        .ok_or(StoreError::NotFound)?;
+    let activities = format!(
+        "SELECT economic_activity, title, {ACTIVITY_FIGURES} FROM summary_snapshot_activities {key} \
+         ORDER BY economic_activity"
+    );
+    let activities = raw_load!(conn, &activities, SnapshotActivityRow, [(Integer, year), (Integer, number)])?;
+    let occupations = format!(
+        "SELECT economic_activity, occupation_code, occupation_title, {LINE_FIGURES} \
+         FROM summary_snapshot_occupations {key} ORDER BY economic_activity, occupation_code, occupation_title"
+    );
+    let occupations = raw_load!(conn, &occupations, SnapshotOccupationRow, [(Integer, year), (Integer, number)])?;
     Ok(SnapshotRecord { header, activities, occupations })
 }
 

@@ -17,21 +17,46 @@ fn status_list(include_pending: bool) -> &'static str {
     }
 }
 
-crate::figures_row! {
-    by_name
-    /// One economic activity (section) of the summary, for one bucket:
-    /// `accepted`, or `pending` (submitted or in review). `occupations` are
-    /// distinct (code and title); `quota_foreigners` are demanded in lines
-    /// that count toward the quota, `exempt_foreigners` in exempt lines
-    /// (liberated territories).
-    #[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
-    pub struct SummaryRow {
-        #[diesel(sql_type = Text)]
-        pub activity: String,
-        #[diesel(sql_type = Text)]
-        pub bucket: String,
-    }
-    counts(employers, forecasts, occupations, demand_total, quota_foreigners, exempt_foreigners)
+/// What a summary counts over a set of forecast lines (SPEC §5.1): the
+/// distinct employers (TINs), the total additional demand, the foreigners
+/// demanded in lines that count toward the quota and those in exempt lines
+/// (liberated territories). Read by column name from any query that
+/// selects them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, QueryableByName)]
+pub struct LineFigures {
+    #[diesel(sql_type = BigInt)]
+    pub employers: i64,
+    #[diesel(sql_type = BigInt)]
+    pub demand_total: i64,
+    #[diesel(sql_type = BigInt)]
+    pub quota_foreigners: i64,
+    #[diesel(sql_type = BigInt)]
+    pub exempt_foreigners: i64,
+}
+
+/// What a summary counts for an economic activity (or all of them): the
+/// [`LineFigures`], the forecasts, and the distinct occupations (code and
+/// title) demanded.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, QueryableByName)]
+pub struct ActivityFigures {
+    #[diesel(embed)]
+    pub lines: LineFigures,
+    #[diesel(sql_type = BigInt)]
+    pub forecasts: i64,
+    #[diesel(sql_type = BigInt)]
+    pub occupations: i64,
+}
+
+/// One economic activity (section) of the summary, for one bucket:
+/// `accepted`, or `pending` (submitted or in review).
+#[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
+pub struct SummaryRow {
+    #[diesel(sql_type = Text)]
+    pub activity: String,
+    #[diesel(sql_type = Text)]
+    pub bucket: String,
+    #[diesel(embed)]
+    pub figures: ActivityFigures,
 }
 
 pub(crate) const BUCKET: &str = "CASE WHEN f.status = 'accepted' THEN 'accepted' ELSE 'pending' END";
@@ -86,22 +111,20 @@ pub fn summary_totals(conn: &mut DbConnection, year: i32, include_pending: bool)
     Ok(raw_load!(conn, &sql, TotalsRow, [(Integer, year)])?)
 }
 
-crate::figures_row! {
-    by_name
-    /// One occupation of an activity's drill-down, for one bucket; `activity`
-    /// is the section the occupation is demanded under.
-    #[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
-    pub struct OccupationSummaryRow {
-        #[diesel(sql_type = Text)]
-        pub activity: String,
-        #[diesel(sql_type = Text)]
-        pub occupation_code: String,
-        #[diesel(sql_type = Text)]
-        pub occupation_title: String,
-        #[diesel(sql_type = Text)]
-        pub bucket: String,
-    }
-    counts(employers, demand_total, quota_foreigners, exempt_foreigners)
+/// One occupation of an activity's drill-down, for one bucket; `activity`
+/// is the section the occupation is demanded under.
+#[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
+pub struct OccupationSummaryRow {
+    #[diesel(sql_type = Text)]
+    pub activity: String,
+    #[diesel(sql_type = Text)]
+    pub occupation_code: String,
+    #[diesel(sql_type = Text)]
+    pub occupation_title: String,
+    #[diesel(sql_type = Text)]
+    pub bucket: String,
+    #[diesel(embed)]
+    pub figures: LineFigures,
 }
 
 /// The drill-down per occupation of one economic activity (a section), or

@@ -214,6 +214,18 @@ pub struct ForecastCreate {
     pub lines: Vec<LineInput>,
 }
 
+impl ForecastCreate {
+    /// The filing as the use case reads it.
+    pub fn into_domain(self) -> domain::filing::NewForecastInput {
+        domain::filing::NewForecastInput {
+            target_year: self.target_year,
+            employer: self.employer.to_domain(),
+            lines: self.lines.iter().map(LineInput::to_domain).collect(),
+            submit: self.submit,
+        }
+    }
+}
+
 /// The employer section and all lines, replacing what the forecast holds.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -42,7 +42,7 @@ impl HqmDecisionDocument {
             verification_code: d.verification_code.clone(),
             content: serde_json::from_str(&d.content).unwrap_or(serde_json::Value::Null),
             signature: HqmSignature {
-                algorithm: crate::signing::ALGORITHM.to_owned(),
+                algorithm: application::signing::ALGORITHM.to_owned(),
                 key_id: d.key_id.clone(),
                 canonicalization: "RFC 8785 (JSON Canonicalization Scheme), UTF-8".to_owned(),
                 value: d.signature.clone(),

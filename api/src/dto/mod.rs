@@ -6,7 +6,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 use persistence::forecasts::{ForecastRecord, ForecastRow, HistoryRow, LineRow};
 use persistence::{stored, StoreError};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use utoipa::ToSchema;
 
 /// Declares a schema enum that mirrors a domain enum, with conversions both ways.
@@ -65,6 +64,12 @@ pub use identity::*;
 pub use quota::*;
 pub use reference::*;
 pub use snapshots::*;
+
+/// The summary's read models are the use cases'.
+pub use application::summaries::{
+    AccuracyReport, AccuracyRow, ActivitySummary, OccupationSummary, OccupationsByActivity, Summary, SummaryActivity,
+    SummaryFigures,
+};
 
 /// A file (an export, or an upload of at most 10 MiB).
 #[derive(Debug, Clone, ToSchema)]

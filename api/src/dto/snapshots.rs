@@ -1,35 +1,29 @@
 //! Bodies of the summary snapshots: what the Commission was given (SPEC §15.5).
 
 use super::*;
-use persistence::snapshots::{SnapshotActivityRow, SnapshotOccupationRow, SnapshotRecord, SnapshotRow};
+use persistence::snapshots::{SnapshotOccupationRow, SnapshotRecord, SnapshotRow};
 
-/// Declares a body that shows a snapshot: first what names it (its year and
-/// number, when and by whom it was taken), then its own fields.
-macro_rules! snapshot_body {
-    ($(#[$m:meta])* pub struct $name:ident { $($(#[$fm:meta])* pub $f:ident: $t:ty,)* }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Serialize, ToSchema)]
-        pub struct $name {
-            #[schema(example = 2027)]
-            pub target_year: i32,
-            /// Numbered from 1 within the target year.
-            #[schema(example = 1)]
-            pub number: i32,
-            pub taken_at: DateTime<Utc>,
-            /// The `sub` of the officer who took it.
-            pub taken_by: String,
-            $($(#[$fm])* pub $f: $t,)*
-        }
-    };
+/// What names a snapshot: its year and number, when and by whom it was taken.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SnapshotName {
+    #[schema(example = 2027)]
+    pub target_year: i32,
+    /// Numbered from 1 within the target year.
+    #[schema(example = 1)]
+    pub number: i32,
+    pub taken_at: DateTime<Utc>,
+    /// The `sub` of the officer who took it.
+    pub taken_by: String,
 }
 
-snapshot_body! {
-    /// A frozen summary as listed: its number, when and by whom it was taken,
-    /// and its totals over all economic activities.
-    pub struct SnapshotInfo {
-        /// Over accepted forecasts at that moment.
-        pub totals: SummaryFigures,
-    }
+/// A frozen summary as listed: its number, when and by whom it was taken,
+/// and its totals over all economic activities.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SnapshotInfo {
+    #[serde(flatten)]
+    pub name: SnapshotName,
+    /// Over accepted forecasts at that moment.
+    pub totals: SummaryFigures,
 }
 
 /// One occupation of an economic activity in a snapshot.
@@ -53,37 +47,36 @@ pub struct SnapshotActivity {
     pub occupations: Vec<SnapshotOccupation>,
 }
 
-snapshot_body! {
-    /// A frozen, numbered summary of a target year over accepted forecasts: per
-    /// economic activity and per occupation within each activity. It never
-    /// changes.
-    pub struct SummarySnapshot {
-        pub activities: Vec<SnapshotActivity>,
-        pub totals: SummaryFigures,
-    }
+/// A frozen, numbered summary of a target year over accepted forecasts: per
+/// economic activity and per occupation within each activity. It never
+/// changes.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SummarySnapshot {
+    #[serde(flatten)]
+    pub name: SnapshotName,
+    pub activities: Vec<SnapshotActivity>,
+    pub totals: SummaryFigures,
 }
 
 impl From<&SnapshotRow> for SnapshotInfo {
     fn from(r: &SnapshotRow) -> Self {
         SnapshotInfo {
-            target_year: r.target_year,
-            number: r.number,
-            taken_at: r.taken_at.and_utc(),
-            taken_by: r.taken_by.clone(),
-            totals: summary_figures!(r),
+            name: SnapshotName {
+                target_year: r.target_year,
+                number: r.number,
+                taken_at: r.taken_at.and_utc(),
+                taken_by: r.taken_by.clone(),
+            },
+            totals: (&r.totals).into(),
         }
     }
-}
-
-fn activity_figures(a: &SnapshotActivityRow) -> SummaryFigures {
-    summary_figures!(a)
 }
 
 fn occupation(o: &SnapshotOccupationRow) -> SnapshotOccupation {
     SnapshotOccupation {
         occupation_code: o.occupation_code.clone(),
         occupation_title: o.occupation_title.clone(),
-        accepted: summary_figures!(o, occupation),
+        accepted: (&o.figures).into(),
     }
 }
 
@@ -96,7 +89,7 @@ impl From<&SnapshotRecord> for SummarySnapshot {
             .map(|a| SnapshotActivity {
                 economic_activity: a.economic_activity.clone(),
                 title: a.title.clone(),
-                accepted: activity_figures(a),
+                accepted: (&a.figures).into(),
                 occupations: r
                     .occupations
                     .iter()
@@ -105,14 +98,7 @@ impl From<&SnapshotRecord> for SummarySnapshot {
                     .collect(),
             })
             .collect();
-        SummarySnapshot {
-            target_year: info.target_year,
-            number: info.number,
-            taken_at: info.taken_at,
-            taken_by: info.taken_by,
-            activities,
-            totals: info.totals,
-        }
+        SummarySnapshot { name: info.name, activities, totals: info.totals }
     }
 }
 

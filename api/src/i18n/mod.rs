@@ -4,70 +4,43 @@
 //! a new problem type or field code does not build until each language has
 //! its text.
 
-use crate::problem::ProblemType;
-
 pub mod exports;
 mod fields;
 mod problems;
 
+pub use domain::Lang;
 pub use fields::field_message;
 pub use problems::{detail, title};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    Az,
-    En,
-    Ru,
-    Tr,
-}
-
 /// The request's language, from `Accept-Language` (for answers that are not
 /// problems: the headers of an export).
-impl actix_web::FromRequest for Lang {
+pub struct AcceptLanguage(pub Lang);
+
+impl actix_web::FromRequest for AcceptLanguage {
     type Error = actix_web::Error;
-    type Future = std::future::Ready<Result<Lang, actix_web::Error>>;
+    type Future = std::future::Ready<Result<AcceptLanguage, actix_web::Error>>;
 
     fn from_request(req: &actix_web::HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
         let header = req.headers().get(actix_web::http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
-        std::future::ready(Ok(Lang::negotiate(header)))
+        std::future::ready(Ok(AcceptLanguage(negotiate(header))))
     }
 }
 
-impl Lang {
-    /// Every language of the API.
-    pub const ALL: &'static [Lang] = &[Lang::Az, Lang::En, Lang::Ru, Lang::Tr];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Lang::Az => "az",
-            Lang::En => "en",
-            Lang::Ru => "ru",
-            Lang::Tr => "tr",
+/// The best of az/en/ru/tr in an `Accept-Language` value, by q-value;
+/// English when none is acceptable.
+pub fn negotiate(header: Option<&str>) -> Lang {
+    let Some(h) = header else { return Lang::En };
+    let mut best: Option<(f32, Lang)> = None;
+    for part in h.split(',') {
+        let mut it = part.trim().split(';');
+        let tag = it.next().unwrap_or("").trim().to_ascii_lowercase();
+        let q = it.find_map(|p| p.trim().strip_prefix("q=").and_then(|v| v.parse::<f32>().ok())).unwrap_or(1.0);
+        let Some(lang) = Lang::parse(tag.split('-').next().unwrap_or("")) else { continue };
+        if q > 0.0 && best.is_none_or(|(bq, _)| q > bq) {
+            best = Some((q, lang));
         }
     }
-
-    /// The best of az/en/ru/tr in an `Accept-Language` value, by q-value;
-    /// English when none is acceptable.
-    pub fn negotiate(header: Option<&str>) -> Lang {
-        let Some(h) = header else { return Lang::En };
-        let mut best: Option<(f32, Lang)> = None;
-        for part in h.split(',') {
-            let mut it = part.trim().split(';');
-            let tag = it.next().unwrap_or("").trim().to_ascii_lowercase();
-            let q = it.find_map(|p| p.trim().strip_prefix("q=").and_then(|v| v.parse::<f32>().ok())).unwrap_or(1.0);
-            let lang = match tag.split('-').next().unwrap_or("") {
-                "az" => Lang::Az,
-                "en" => Lang::En,
-                "ru" => Lang::Ru,
-                "tr" => Lang::Tr,
-                _ => continue,
-            };
-            if q > 0.0 && best.is_none_or(|(bq, _)| q > bq) {
-                best = Some((q, lang));
-            }
-        }
-        best.map_or(Lang::En, |(_, l)| l)
-    }
+    best.map_or(Lang::En, |(_, l)| l)
 }
 
 pub(crate) fn pick(lang: Lang, en: &'static str, az: &'static str, ru: &'static str, tr: &'static str) -> &'static str {
@@ -81,7 +54,7 @@ pub(crate) fn pick(lang: Lang, en: &'static str, az: &'static str, ru: &'static 
 
 /// The detail of a validation problem: how many fields are invalid.
 pub fn count_detail(n: usize, lang: Lang) -> String {
-    detail(ProblemType::Validation, lang).replace("{count}", &n.to_string())
+    detail("validation", lang).replace("{count}", &n.to_string())
 }
 
 /// Fills a status machine's refusal (`template`, the detail of
@@ -99,20 +72,22 @@ mod tests {
 
     #[test]
     fn accept_language_is_negotiated_by_quality() {
-        assert_eq!(Lang::negotiate(None), Lang::En);
-        assert_eq!(Lang::negotiate(Some("az")), Lang::Az);
-        assert_eq!(Lang::negotiate(Some("ru-RU,ru;q=0.9,en;q=0.8")), Lang::Ru);
-        assert_eq!(Lang::negotiate(Some("de, en;q=0.5, az;q=0.7")), Lang::Az);
-        assert_eq!(Lang::negotiate(Some("fr")), Lang::En);
-        assert_eq!(Lang::negotiate(Some("tr-TR, en;q=0.8")), Lang::Tr);
-        assert_eq!(Lang::negotiate(Some("en, tr;q=0.9")), Lang::En);
+        assert_eq!(negotiate(None), Lang::En);
+        assert_eq!(negotiate(Some("az")), Lang::Az);
+        assert_eq!(negotiate(Some("ru-RU,ru;q=0.9,en;q=0.8")), Lang::Ru);
+        assert_eq!(negotiate(Some("de, en;q=0.5, az;q=0.7")), Lang::Az);
+        assert_eq!(negotiate(Some("fr")), Lang::En);
+        assert_eq!(negotiate(Some("tr-TR, en;q=0.8")), Lang::Tr);
+        assert_eq!(negotiate(Some("en, tr;q=0.9")), Lang::En);
     }
 
     #[test]
     fn every_problem_type_and_field_code_has_its_own_text_in_every_language() {
         for &lang in Lang::ALL {
             let mut titles = std::collections::HashMap::new();
-            for &kind in ProblemType::ALL {
+            let mut codes = application::AppError::codes();
+            codes.extend(crate::problem::HttpError::codes());
+            for kind in codes {
                 let t = title(kind, lang);
                 assert!(!t.trim().is_empty(), "{lang:?}: {kind} has no title");
                 assert!(!detail(kind, lang).trim().is_empty(), "{lang:?}: {kind} has no detail");

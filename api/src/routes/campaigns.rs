@@ -4,8 +4,8 @@ use super::{Reply, State};
 use crate::auth::Caller;
 use crate::dto::Campaign;
 use crate::extract::{JsonBody, Year};
-use crate::usecases::campaigns;
 use actix_web::HttpResponse;
+use application::campaigns;
 
 /// Read a campaign
 ///
@@ -17,7 +17,7 @@ use actix_web::HttpResponse;
     responses((status = 200, description = "The calendar", body = Campaign)),
 )]
 pub async fn get(state: State, _caller: Caller, Year(y): Year) -> Reply {
-    let (c, custom) = campaigns::read(&state, y).await?;
+    let (c, custom) = state.read_one(move |conn| campaigns::read(conn, y)).await?;
     Ok(HttpResponse::Ok().json(Campaign::from_domain(&c, custom)))
 }
 
@@ -31,6 +31,9 @@ pub async fn get(state: State, _caller: Caller, Year(y): Year) -> Reply {
     responses((status = 200, description = "The calendar as stored", body = Campaign)),
 )]
 pub async fn put(state: State, caller: Caller, Year(y): Year, body: JsonBody<Campaign>) -> Reply {
-    let c = campaigns::set(&state, &caller, y, body.value.to_domain()).await?;
+    let campaign = body.value.to_domain();
+    let now = state.now();
+    let c = state.write(move |conn| campaigns::set(conn, &caller, y, &campaign, now)).await?;
+    crate::state::refreshed(&state).await;
     Ok(HttpResponse::Ok().json(Campaign::from_domain(&c, true)))
 }

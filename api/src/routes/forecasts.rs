@@ -8,13 +8,15 @@ use crate::dto::{
 };
 use crate::extract::{ActionHeaders, ChangeHeaders};
 use crate::extract::{IdempotencyKey, IfMatch, JsonBody, OptionalJsonBody, PageParams, Query};
-use crate::problem::ApiError;
-use crate::state::{json_with_etag, stored};
+use crate::problem::HttpError;
+use crate::respond::{json_with_etag, replay, stored};
+use crate::state::Keyed;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
+use application::AppError;
 use domain::FieldCode;
 
-use crate::usecases::forecasts as uc;
+use application::forecasts as uc;
 use domain::status::ForecastAction;
 use domain::time::baku_day_bounds;
 use domain::{FieldError, ValidationErrors};
@@ -22,8 +24,9 @@ use persistence::forecasts::{ListFilter, SortKey};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-fn location(id: &str) -> String {
-    crate::problem::forecast_location(id)
+/// Where forecast `id` is: the path of [`get`].
+pub fn location(id: &str) -> String {
+    <__path_get as utoipa::Path>::path().replace("{id}", id)
 }
 
 /// Create a forecast
@@ -52,29 +55,36 @@ pub async fn create(
     key: IdempotencyKey,
     body: JsonBody<ForecastCreate>,
 ) -> Reply {
-    let input = body.value;
-    let new = uc::NewInput {
-        target_year: input.target_year,
-        employer: input.employer.to_domain(),
-        lines: input.lines.iter().map(LineInput::to_domain).collect(),
-        submit: input.submit,
-    };
+    let input = body.value.into_domain();
     let answer = |rec: &persistence::forecasts::ForecastRecord| {
         stored(StatusCode::CREATED, &Forecast::try_from(rec)?, Some(location(&rec.row.id)), Some(rec.row.version))
     };
-    let new = std::sync::Arc::new(new);
-    let memo = state.memo();
-    let (c, once, m) = (caller.clone(), new.clone(), memo.clone());
-    let at_once = move |conn: &mut persistence::DbConnection,
-                        now,
-                        key: Option<&persistence::idempotency::IdempotencyScope<'_>>| {
-        uc::create_at_once(conn, &c, &once, now, &m, key, answer)
-    };
-    state
-        .idempotent_at_once(&req, &caller.clone(), key, &body.raw, Some(at_once), move |conn, now| {
-            answer(&uc::create(conn, &caller, &new, now, &memo)?)
+    let now = state.now();
+    let keyed = Keyed::new(&req, &caller, key, &body.raw, now);
+    let (memo, shared) = (state.memo(), state.clone());
+    let stored = state
+        .blocking(move |db| {
+            // PostgreSQL files in one statement when the facts held in memory
+            // decide it (SPEC §11); otherwise, or when a guard fails, the
+            // filing runs in a transaction on the facts read again.
+            if db.writes_at_once() {
+                let written = db.autocommit(|c| -> Result<_, AppError> {
+                    let Some(at_once) = uc::prepare_at_once(c, &caller, &input, now, &memo, &shared.numbers)? else {
+                        return Ok(None);
+                    };
+                    let filed = answer(&at_once.filing.record)?;
+                    let done = uc::write_at_once(c, &at_once, keyed.scope().as_ref(), &filed)?;
+                    shared.metrics.at_once(done);
+                    Ok(done.then_some(filed))
+                })?;
+                if let Some(filed) = written {
+                    return Ok(filed);
+                }
+            }
+            db.write(|conn| keyed.run(conn, |c| answer(&uc::create(c, &caller, &input, now, &memo)?)))
         })
-        .await
+        .await?;
+    replay(&stored)
 }
 
 /// Sort orders of the list.
@@ -149,7 +159,7 @@ pub struct ListParams {
 }
 
 impl ListParams {
-    fn filter(&self) -> Result<ListFilter, ApiError> {
+    fn filter(&self) -> Result<ListFilter, HttpError> {
         let mut errs = ValidationErrors::default();
         for (name, v, max) in [
             ("keyword", &self.keyword, 200),
@@ -167,7 +177,7 @@ impl ListParams {
             }
         }
         if !errs.is_empty() {
-            return Err(ApiError::Validation(errs));
+            return Err(errs.into());
         }
         let text = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
         Ok(ListFilter {
@@ -288,13 +298,12 @@ pub async fn delete(state: State, caller: Caller, id: Id, if_match: IfMatch) -> 
         (status = 409, description = "Not editable in its status", body = crate::problem::Problem, content_type = "application/problem+json"),
     ),
 )]
-pub async fn add_line((state, req, caller, id, if_match, key): Action, body: JsonBody<LineInput>) -> Reply {
-    let id = id.into_inner();
+pub async fn add_line(action: Action, body: JsonBody<LineInput>) -> Reply {
     let line = body.value.to_domain();
-    state
-        .idempotent(&req, &caller.clone(), key, &body.raw, move |c, now| {
-            let (rec, line_id) = uc::add_line(c, &caller, &id, if_match.0, &line, now)?;
-            let loc = format!("{}/lines/{line_id}", location(&id));
+    action
+        .run(&body.raw, move |c, caller, id, if_match, now| {
+            let (rec, line_id) = uc::add_line(c, caller, id, if_match, &line, now)?;
+            let loc = <__path_update_line as utoipa::Path>::path().replace("{id}", id).replace("{line_id}", &line_id);
             stored(StatusCode::CREATED, &Forecast::try_from(&rec)?, Some(loc), Some(rec.row.version))
         })
         .await
@@ -346,57 +355,64 @@ pub async fn delete_line(state: State, caller: Caller, path: TwoSegments, if_mat
     Ok(json_with_etag(StatusCode::OK, &Forecast::try_from(&rec)?, rec.row.version))
 }
 
-async fn act(cx: Action, action: ForecastAction, reason: Option<String>, raw: &[u8]) -> Reply {
-    let (state, req, caller, id, if_match, key) = cx;
-    let id = id.into_inner();
-    state
-        .idempotent(&req, &caller.clone(), key, raw, move |c, now| {
-            let rec = uc::act(c, &caller, &id, action, reason.as_deref(), if_match.0, now)?;
+/// Takes a step of the forecast's status machine (SPEC §4.3) as one
+/// transaction under the request's `Idempotency-Key`; `text` is what the
+/// body sent (a return's reason, an acceptance's note), `raw` the body.
+async fn act(action: Action, step: ForecastAction, text: Option<String>, raw: &[u8]) -> Reply {
+    action
+        .run(raw, move |c, caller, id, if_match, now| {
+            let rec = uc::act(c, caller, id, step, text.as_deref(), if_match, now)?;
             stored(StatusCode::OK, &Forecast::try_from(&rec)?, None, Some(rec.row.version))
         })
         .await
 }
 
-macro_rules! action_handler {
-    ($(#[$doc:meta])* $fn:ident, $path:literal, $action:expr) => {
-        $(#[$doc])*
-        #[utoipa::path(
-            post, path = $path, tag = "forecasts",
-            params(("id" = String, Path, description = "Forecast id"),
-                ActionHeaders),
-            responses(
-                (status = 200, description = "Done; the forecast in its new status", body = Forecast, headers(("ETag" = String, description = "The new version"))),
-                (status = 409, description = "Not allowed from the current status; the problem names it and the allowed actions", body = crate::problem::Problem, content_type = "application/problem+json"),
-            ),
-        )]
-        pub async fn $fn(
-            cx: Action,
-        ) -> Reply {
-                    act(cx, $action, None, b"").await
-        }
-    };
+/// Submit a forecast
+///
+/// Employer: draft or returned → submitted, from the campaign's opening;
+/// a draft until the submission deadline, a returned forecast until its
+/// `correction_due`.
+#[utoipa::path(
+    post, path = "/api/v1/forecasts/{id}/submit", tag = "forecasts",
+    params(("id" = String, Path, description = "Forecast id"), ActionHeaders),
+    responses(
+        (status = 200, description = "Done; the forecast in its new status", body = Forecast, headers(("ETag" = String, description = "The new version"))),
+        (status = 409, description = "Not allowed from the current status; the problem names it and the allowed actions", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ),
+)]
+pub async fn submit(action: Action) -> Reply {
+    act(action, ForecastAction::Submit, None, b"").await
 }
 
-action_handler!(
-    /// Submit a forecast
-    ///
-    /// Employer: draft or returned → submitted, from the campaign's opening;
-    /// a draft until the submission deadline, a returned forecast until its
-    /// `correction_due`.
-    submit, "/api/v1/forecasts/{id}/submit", ForecastAction::Submit
-);
-action_handler!(
-    /// Withdraw a forecast
-    ///
-    /// Employer: draft, submitted or returned → withdrawn (final).
-    withdraw, "/api/v1/forecasts/{id}/withdraw", ForecastAction::Withdraw
-);
-action_handler!(
-    /// Start the review
-    ///
-    /// Officer: submitted → in_review.
-    start_review, "/api/v1/forecasts/{id}/start-review", ForecastAction::StartReview
-);
+/// Withdraw a forecast
+///
+/// Employer: draft, submitted or returned → withdrawn (final).
+#[utoipa::path(
+    post, path = "/api/v1/forecasts/{id}/withdraw", tag = "forecasts",
+    params(("id" = String, Path, description = "Forecast id"), ActionHeaders),
+    responses(
+        (status = 200, description = "Done; the forecast in its new status", body = Forecast, headers(("ETag" = String, description = "The new version"))),
+        (status = 409, description = "Not allowed from the current status; the problem names it and the allowed actions", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ),
+)]
+pub async fn withdraw(action: Action) -> Reply {
+    act(action, ForecastAction::Withdraw, None, b"").await
+}
+
+/// Start the review
+///
+/// Officer: submitted → in_review.
+#[utoipa::path(
+    post, path = "/api/v1/forecasts/{id}/start-review", tag = "forecasts",
+    params(("id" = String, Path, description = "Forecast id"), ActionHeaders),
+    responses(
+        (status = 200, description = "Done; the forecast in its new status", body = Forecast, headers(("ETag" = String, description = "The new version"))),
+        (status = 409, description = "Not allowed from the current status; the problem names it and the allowed actions", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ),
+)]
+pub async fn start_review(action: Action) -> Reply {
+    act(action, ForecastAction::StartReview, None, b"").await
+}
 
 /// Accept a forecast
 ///
@@ -414,9 +430,9 @@ action_handler!(
         (status = 409, description = "Not allowed from the current status; the problem names it and the allowed actions", body = crate::problem::Problem, content_type = "application/problem+json"),
     ),
 )]
-pub async fn accept(cx: Action, body: OptionalJsonBody<Option<AcceptInput>>) -> Reply {
+pub async fn accept(action: Action, body: OptionalJsonBody<Option<AcceptInput>>) -> Reply {
     let note = body.value.flatten().and_then(|b| b.note);
-    act(cx, ForecastAction::Accept, note, &body.raw).await
+    act(action, ForecastAction::Accept, note, &body.raw).await
 }
 
 /// Return a forecast
@@ -436,9 +452,9 @@ pub async fn accept(cx: Action, body: OptionalJsonBody<Option<AcceptInput>>) -> 
         (status = 409, description = "Not allowed from the current status, or `commission-inputs-deadline-passed`", body = crate::problem::Problem, content_type = "application/problem+json"),
     ),
 )]
-pub async fn return_(cx: Action, body: JsonBody<ReturnInput>) -> Reply {
+pub async fn return_(action: Action, body: JsonBody<ReturnInput>) -> Reply {
     let reason = body.value.reason;
-    act(cx, ForecastAction::Return, Some(reason), &body.raw).await
+    act(action, ForecastAction::Return, Some(reason), &body.raw).await
 }
 
 /// Read the history

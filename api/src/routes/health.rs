@@ -2,8 +2,8 @@
 
 use super::{Reply, State};
 use crate::dto::Health;
-use crate::problem::ApiError;
-use actix_web::{web, HttpResponse};
+use actix_web::HttpResponse;
+use application::{AppError, Unavailable};
 
 /// Liveness
 ///
@@ -19,10 +19,10 @@ pub async fn live() -> HttpResponse {
 #[utoipa::path(get, path = "/health/ready", tag = "operations", responses((status = 200, description = "Ready", body = Health)))]
 pub async fn ready(state: State) -> Reply {
     if !state.is_db_ready() {
-        return Err(ApiError::Unavailable("the database is not prepared yet".into()));
+        let why = Unavailable::Database("the database is not prepared yet".into());
+        return Err(AppError::ServiceUnavailable(why).into());
     }
-    let db = state.db.clone();
-    web::block(move || db.ping()).await??;
+    state.blocking(|db| Ok(db.ping()?)).await?;
     Ok(HttpResponse::Ok().json(Health { status: "ok".into() }))
 }
 

@@ -4,8 +4,8 @@ use super::{Reply, State};
 use crate::auth::Caller;
 use crate::dto::{HolidayDay, HolidayYear, HolidayYearInput};
 use crate::extract::{JsonBody, Year};
-use crate::usecases::holidays as uc;
 use actix_web::HttpResponse;
+use application::holidays as uc;
 use persistence::holidays::HolidayYearRow;
 
 fn body(row: HolidayYearRow, days: Vec<(chrono::NaiveDate, String)>) -> HolidayYear {

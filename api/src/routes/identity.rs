@@ -2,15 +2,16 @@
 //! 2.0 token endpoint (SPEC §3).
 
 use super::{Id, Reply, State};
-use crate::auth::Caller;
+use crate::auth::{claims_for, mint, Caller};
 use crate::dto::{
     ApiClient, ApiClientCreated, ApiClientInput, Contact, EmailConfirmInput, EmailInput, Me, Paged, TokenResponse,
 };
 use crate::extract::{FileBody, JsonBody, PageParams, Query};
-use crate::problem::ApiError;
-use crate::usecases::identity as uc;
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpRequest, HttpResponse};
+use application::identity as uc;
+use application::AppError;
+use domain::role::Role;
 use domain::ValidationErrors;
 use persistence::identity::{ClientRow, ContactRow};
 
@@ -35,7 +36,9 @@ fn contact_dto(c: Option<ContactRow>) -> Contact {
     responses((status = 200, description = "The caller", body = Me)),
 )]
 pub async fn me(state: State, caller: Caller) -> Reply {
-    let contact = uc::contact_of(&state, &caller).await?.map(contact_dto);
+    let c = caller.clone();
+    let contact = state.read_one(move |conn| uc::contact_of(conn, &c)).await?.map(contact_dto);
+    let caller = caller.0;
     Ok(HttpResponse::Ok().json(Me {
         sub: caller.sub,
         roles: caller.roles.into_iter().map(Into::into).collect(),
@@ -56,7 +59,8 @@ pub async fn me(state: State, caller: Caller) -> Reply {
     responses((status = 202, description = "Code sent; confirm with POST /api/v1/me/email/confirm", body = Contact)),
 )]
 pub async fn set_email(state: State, caller: Caller, body: JsonBody<EmailInput>) -> Reply {
-    let contact = uc::set_email(&state, &caller, &body.value.email).await?;
+    let (email, now) = (body.value.email, state.now());
+    let contact = state.write(move |c| uc::set_email(c, &caller, &email, now)).await?;
     Ok(HttpResponse::Accepted().json(contact_dto(contact)))
 }
 
@@ -70,7 +74,9 @@ pub async fn set_email(state: State, caller: Caller, body: JsonBody<EmailInput>)
     responses((status = 200, description = "Confirmed", body = Contact)),
 )]
 pub async fn confirm_email(state: State, caller: Caller, body: JsonBody<EmailConfirmInput>) -> Reply {
-    let contact = uc::confirm_email(&state, &caller, &body.value.code).await?;
+    let (code, now) = (body.value.code, state.now());
+    // A wrong code uses up an attempt: that change commits with the refusal.
+    let contact = state.write(move |c| uc::confirm_email(c, &caller, &code, now)).await??;
     Ok(HttpResponse::Ok().json(contact_dto(contact)))
 }
 
@@ -95,7 +101,14 @@ fn client_dto(c: &ClientRow) -> ApiClient {
     responses((status = 201, description = "Registered; keep the secret now", body = ApiClientCreated)),
 )]
 pub async fn create_client(state: State, caller: Caller, body: JsonBody<ApiClientInput>) -> Reply {
-    let (row, secret) = uc::create_client(&state, &caller, &body.value.name, &body.value.tin).await?;
+    let (input, now) = (body.value, state.now());
+    let (row, secret) = state
+        .blocking(move |db| {
+            let secret = uc::new_secret(&caller)?;
+            let row = db.write(|c| uc::create_client(c, &caller, &input.name, &input.tin, &secret, now))?;
+            Ok((row, secret.secret))
+        })
+        .await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/api-clients/{}", row.client_id)))
         .insert_header((header::CACHE_CONTROL, "no-store"))
@@ -112,7 +125,7 @@ pub async fn create_client(state: State, caller: Caller, body: JsonBody<ApiClien
 )]
 pub async fn list_clients(state: State, caller: Caller, q: Query<PageParams>) -> Reply {
     let page = q.0.page()?;
-    let (rows, total) = uc::list_clients(&state, &caller, page).await?;
+    let (rows, total) = state.read(move |c| uc::list_clients(c, &caller, page)).await?;
     Ok(HttpResponse::Ok().json(Paged::new(rows.iter().map(client_dto).collect(), page, total)))
 }
 
@@ -126,7 +139,8 @@ pub async fn list_clients(state: State, caller: Caller, q: Query<PageParams>) ->
     responses((status = 200, description = "The client", body = ApiClient)),
 )]
 pub async fn get_client(state: State, caller: Caller, path: Id) -> Reply {
-    let row = uc::client(&state, &caller, path.into_inner()).await?;
+    let id = path.into_inner();
+    let row = state.read_one(move |c| uc::client(c, &caller, &id)).await?;
     Ok(HttpResponse::Ok().json(client_dto(&row)))
 }
 
@@ -139,7 +153,14 @@ pub async fn get_client(state: State, caller: Caller, path: Id) -> Reply {
     responses((status = 200, description = "The new secret", body = ApiClientCreated)),
 )]
 pub async fn rotate_client(state: State, caller: Caller, path: Id) -> Reply {
-    let (row, secret) = uc::rotate_client(&state, &caller, path.into_inner()).await?;
+    let (id, now) = (path.into_inner(), state.now());
+    let (row, secret) = state
+        .blocking(move |db| {
+            let secret = uc::new_secret(&caller)?;
+            let row = db.write(|c| uc::rotate_client(c, &caller, &id, &secret, now))?;
+            Ok((row, secret.secret))
+        })
+        .await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(ApiClientCreated { client: client_dto(&row), client_secret: secret }))
@@ -156,7 +177,8 @@ pub async fn rotate_client(state: State, caller: Caller, path: Id) -> Reply {
     responses((status = 204, description = "Revoked")),
 )]
 pub async fn revoke_client(state: State, caller: Caller, path: Id) -> Reply {
-    uc::revoke_client(&state, &caller, path.into_inner()).await?;
+    let (id, now) = (path.into_inner(), state.now());
+    state.write(move |c| uc::revoke_client(c, &caller, &id, now)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -249,7 +271,7 @@ pub async fn token(state: State, req: HttpRequest, body: FileBody) -> Reply {
         }
     }
     if !errs.is_empty() {
-        return Err(ApiError::Validation(errs));
+        return Err(errs.into());
     }
     match form.grant_type.as_deref() {
         Some("client_credentials") => {}
@@ -274,26 +296,34 @@ pub async fn token(state: State, req: HttpRequest, body: FileBody) -> Reply {
             ))
         }
     };
-    match uc::issue_token(&state, id, secret).await? {
-        Ok((token, ttl)) => Ok(HttpResponse::Ok()
-            .insert_header((header::CACHE_CONTROL, "no-store"))
-            .insert_header((header::PRAGMA, "no-cache"))
-            .json(TokenResponse { access_token: token, token_type: "Bearer".into(), expires_in: ttl })),
-        Err(uc::ClientRefusal::Throttled(wait)) => {
-            let mut r = oauth_error(
-                StatusCode::TOO_MANY_REQUESTS,
-                "invalid_client",
-                "too many failed attempts; retry later",
-                used_basic,
-            );
-            r.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(wait));
-            Ok(r)
-        }
-        Err(uc::ClientRefusal::Invalid) => Ok(oauth_error(
-            StatusCode::UNAUTHORIZED,
-            "invalid_client",
-            "unknown client, wrong secret or revoked",
-            used_basic,
-        )),
+    let refused = |status, description| oauth_error(status, "invalid_client", description, used_basic);
+    if let Some(wait) = state.client_failures.blocked(&id) {
+        let mut r = refused(StatusCode::TOO_MANY_REQUESTS, "too many failed attempts; retry later");
+        r.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(wait));
+        return Ok(r);
     }
+    let lookup = id.clone();
+    let client = match state.read_one(move |c| uc::check_client(c, &lookup, &secret)).await? {
+        uc::ClientCheck::Valid(client) => client,
+        other => {
+            // Wrong secrets of a known client count toward its throttle.
+            if matches!(other, uc::ClientCheck::Invalid) {
+                state.client_failures.failed(&id);
+            }
+            return Ok(refused(StatusCode::UNAUTHORIZED, "unknown client, wrong secret or revoked"));
+        }
+    };
+    state.client_failures.succeeded(&id);
+    // An employer token bound to the client's TIN, living CLIENT_TOKEN_TTL
+    // seconds; token times follow the real clock, as their verification does.
+    let ttl = state.config.client_token_ttl;
+    let now = chrono::Utc::now().timestamp();
+    let sub = format!("client:{}", client.client_id);
+    let mut claims = claims_for(&state.config.auth, &sub, &[Role::Employer], Some(&client.tin), now, ttl);
+    claims.name = Some(client.name.clone());
+    let token = mint(&state.config.auth, &claims).map_err(AppError::bug)?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((header::PRAGMA, "no-cache"))
+        .json(TokenResponse { access_token: token, token_type: "Bearer".into(), expires_in: ttl }))
 }

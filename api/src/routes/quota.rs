@@ -7,12 +7,10 @@ use crate::dto::{Allocation, AllocationInput, PlanHistoryEntry, PlanInput, Quota
 use crate::extract::Year;
 use crate::extract::{ActionHeaders, ChangeHeaders};
 use crate::extract::{IdempotencyKey, IfMatch, JsonBody, PageParams, Query};
-use crate::state::{json_with_etag, stored};
-use crate::usecases::quota as uc;
-use crate::usecases::summaries::activity_titles;
+use crate::respond::{json_with_etag, stored};
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpRequest, HttpResponse};
-use domain::policy::Permission;
+use application::quota as uc;
 use domain::quota::PlanAction;
 use persistence::quota as store;
 
@@ -32,7 +30,8 @@ fn plan_response(status: StatusCode, p: &store::PlanRecord) -> HttpResponse {
         (status = 304, description = "Your copy is current", headers(("ETag" = String, description = "Its version")))),
 )]
 pub async fn get_plan(state: State, caller: Caller, path: Id) -> Reply {
-    let p = uc::plan(&state, &caller, &path).await?;
+    let year = path.into_inner();
+    let p = state.read(move |c| uc::plan(c, &caller, &year)).await?;
     Ok(plan_response(StatusCode::OK, &p))
 }
 
@@ -72,55 +71,51 @@ pub async fn create_plan(state: State, req: HttpRequest, caller: Caller, key: Id
         (status = 409, description = "Not allowed in the plan's status", body = crate::problem::Problem, content_type = "application/problem+json"),),
 )]
 pub async fn put_plan(state: State, caller: Caller, path: Id, if_match: IfMatch, body: JsonBody<PlanInput>) -> Reply {
-    caller.may(Permission::EditQuotaPlan)?;
-    let y = crate::extract::path_year(&path)?;
+    let year = path.into_inner();
     let sent: Vec<uc::SentEntry> =
         body.value.entries.into_iter().map(|e| (e.economic_activity, e.proposed, e.approved)).collect();
     let now = state.now().naive_utc();
-    let p = state.write(move |c| uc::set_numbers(c, &caller, y, if_match.0, &sent, now)).await?;
+    let p = state.write(move |c| uc::set_numbers(c, &caller, &year, if_match.0, &sent, now)).await?;
     Ok(plan_response(StatusCode::OK, &p))
 }
 
-async fn plan_action(cx: Action, action: PlanAction) -> Reply {
-    let (state, req, caller, path, if_match, key) = cx;
-    let y = crate::extract::path_year(&path)?;
-    state
-        .idempotent(&req, &caller.clone(), key, b"", move |c, now| {
-            let p = uc::act(c, &caller, y, action, if_match.0, now.naive_utc())?;
+/// Takes a step of the plan's status machine (SPEC §5.2) as one
+/// transaction under the request's `Idempotency-Key`.
+async fn plan_action(action: Action, step: PlanAction) -> Reply {
+    action
+        .run(b"", move |c, caller, year, if_match, now| {
+            let p = uc::act(c, caller, year, step, if_match, now.naive_utc())?;
             stored(StatusCode::OK, &QuotaPlan::from(&p), None, Some(p.version))
         })
         .await
 }
 
-/// A plan action's handler: its documentation and the one call it makes.
-macro_rules! plan_action_handler {
-    ($(#[$doc:meta])* $fn:ident, $path:literal, $id:literal, $done:literal, $action:expr) => {
-        $(#[$doc])*
-        #[utoipa::path(
-            post, path = $path, tag = "quota", operation_id = $id,
-            params(("year" = i32, Path, description = "Target year", minimum = 2000, maximum = 2100), ActionHeaders),
-            responses((status = 200, description = $done, body = QuotaPlan),
-                (status = 409, description = "Not allowed in the plan's status", body = crate::problem::Problem, content_type = "application/problem+json"),),
-        )]
-        pub async fn $fn(cx: Action) -> Reply {
-            plan_action(cx, $action).await
-        }
-    };
+/// Propose the plan
+///
+/// Commission: draft → proposed.
+#[utoipa::path(
+    post, path = "/api/v1/quota-plans/{year}/propose", tag = "quota", operation_id = "propose_quota_plan",
+    params(("year" = i32, Path, description = "Target year", minimum = 2000, maximum = 2100), ActionHeaders),
+    responses((status = 200, description = "Proposed", body = QuotaPlan),
+        (status = 409, description = "Not allowed in the plan's status", body = crate::problem::Problem, content_type = "application/problem+json"),),
+)]
+pub async fn propose(action: Action) -> Reply {
+    plan_action(action, PlanAction::Propose).await
 }
 
-plan_action_handler!(
-    /// Propose the plan
-    ///
-    /// Commission: draft → proposed.
-    propose, "/api/v1/quota-plans/{year}/propose", "propose_quota_plan", "Proposed", PlanAction::Propose
-);
-plan_action_handler!(
-    /// Approve the plan
-    ///
-    /// Admin, for the Cabinet: proposed → approved, once every entry has its
-    /// approved number. The approved quota is then enforced and public.
-    approve, "/api/v1/quota-plans/{year}/approve", "approve_quota_plan", "Approved", PlanAction::Approve
-);
+/// Approve the plan
+///
+/// Admin, for the Cabinet: proposed → approved, once every entry has its
+/// approved number. The approved quota is then enforced and public.
+#[utoipa::path(
+    post, path = "/api/v1/quota-plans/{year}/approve", tag = "quota", operation_id = "approve_quota_plan",
+    params(("year" = i32, Path, description = "Target year", minimum = 2000, maximum = 2100), ActionHeaders),
+    responses((status = 200, description = "Approved", body = QuotaPlan),
+        (status = 409, description = "Not allowed in the plan's status", body = crate::problem::Problem, content_type = "application/problem+json"),),
+)]
+pub async fn approve(action: Action) -> Reply {
+    plan_action(action, PlanAction::Approve).await
+}
 
 /// Read the plan's history
 ///
@@ -132,7 +127,8 @@ plan_action_handler!(
     responses((status = 200, description = "Every step, oldest first", body = crate::dto::Paged<PlanHistoryEntry>)),
 )]
 pub async fn plan_history(state: State, caller: Caller, path: Id, q: Query<PageParams>) -> Reply {
-    let (rows, total, page) = uc::plan_history(&state, &caller, &path, &q.0).await?;
+    let year = path.into_inner();
+    let (rows, total, page) = state.read(move |c| uc::plan_history(c, &caller, &year, &q.0)).await?;
     let items = rows.iter().map(PlanHistoryEntry::try_from).collect::<Result<Vec<_>, _>>()?;
     Ok(HttpResponse::Ok().json(crate::dto::Paged::new(items, page, total)))
 }
@@ -148,15 +144,14 @@ pub async fn plan_history(state: State, caller: Caller, path: Id, q: Query<PageP
 )]
 pub async fn public_quota(state: State, Year(y): Year) -> Reply {
     let rows = state.read(move |c| uc::public_quota(c, y)).await?;
-    let titles = activity_titles(&state).await?;
     let activities = rows
         .into_iter()
-        .map(|(a, f)| QuotaActivity {
-            title: titles.get(&a).cloned().unwrap_or_default(),
-            economic_activity: a,
-            approved: f.approved,
-            used: f.used,
-            remaining: f.remaining(),
+        .map(|a| QuotaActivity {
+            title: a.title,
+            economic_activity: a.economic_activity,
+            approved: a.figures.approved,
+            used: a.figures.used,
+            remaining: a.figures.remaining(),
         })
         .collect();
     Ok(HttpResponse::Ok()
@@ -190,8 +185,7 @@ fn allocation_dto(permit_ref: String, o: &uc::PermitOutcome) -> Allocation {
         (status = 409, description = "`quota-exhausted`, `quota-not-approved` or `permit-conflict`", body = crate::problem::Problem, content_type = "application/problem+json")),
 )]
 pub async fn allocate(state: State, caller: Caller, path: Id, body: JsonBody<AllocationInput>) -> Reply {
-    caller.may(Permission::RecordPermits)?;
-    let y = crate::extract::path_year(&path)?;
+    let year = path.into_inner();
     let input = body.value;
     let sent = uc::SentPermit {
         permit_ref: input.permit_ref,
@@ -200,7 +194,7 @@ pub async fn allocate(state: State, caller: Caller, path: Id, body: JsonBody<All
         tin: input.tin,
     };
     let now = state.now().naive_utc();
-    let o = state.write(move |c| uc::record_permit(c, &caller, y, &sent, now)).await?;
+    let o = state.write(move |c| uc::record_permit(c, &caller, &year, &sent, now)).await?;
     let status = if o.created { StatusCode::CREATED } else { StatusCode::OK };
     Ok(HttpResponse::build(status).json(allocation_dto(o.permit_ref.clone(), &o)))
 }
@@ -215,11 +209,9 @@ pub async fn allocate(state: State, caller: Caller, path: Id, body: JsonBody<All
     responses((status = 200, description = "Cancelled; the activity's figures", body = Allocation)),
 )]
 pub async fn cancel(state: State, caller: Caller, path: TwoSegments) -> Reply {
-    caller.may(Permission::RecordPermits)?;
-    let (y, permit_ref) = path.into_inner();
-    let y = crate::extract::path_year(&y)?;
+    let (year, permit_ref) = path.into_inner();
     let now = state.now().naive_utc();
     let r = permit_ref.clone();
-    let o = state.write(move |c| uc::cancel_permit(c, &caller, y, &r, now)).await?;
+    let o = state.write(move |c| uc::cancel_permit(c, &caller, &year, &r, now)).await?;
     Ok(HttpResponse::Ok().json(allocation_dto(permit_ref, &o)))
 }

@@ -4,14 +4,11 @@ use super::{Id, Reply, State};
 use crate::auth::Caller;
 use crate::dto::{EconomicActivity, ExemptionCategory, ExemptionInput, ImportReport, Occupation, Paged};
 use crate::extract::{FileBody, JsonBody, PageParams, Query};
-use crate::problem::ApiError;
-use crate::state::cached_json;
+use crate::respond::cached_json;
 use actix_web::HttpResponse;
 use domain::occupation::ImportMode;
-use domain::FieldCode;
 
-use crate::usecases::reference as uc;
-use domain::FieldError;
+use application::reference as uc;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -37,26 +34,10 @@ pub struct OccupationParams {
 )]
 pub async fn occupations(state: State, _caller: Caller, q: Query<OccupationParams>, page: Query<PageParams>) -> Reply {
     let (q, page) = (q.0, page.0.page()?);
-    if let Some(code) = q.code.as_deref().map(str::trim) {
-        if code.is_empty() || code.len() > 4 || !code.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(ApiError::Validation(domain::ValidationErrors(vec![FieldError::new(
-                "code",
-                FieldCode::OccupationCodeFormat,
-            )])));
-        }
-    }
-    if q.q.as_ref().is_some_and(|s| s.chars().count() > 200) {
-        return Err(ApiError::Validation(domain::ValidationErrors(vec![
-            FieldError::new("q", FieldCode::Length).with("max", 200)
-        ])));
-    }
     // Searched in memory: the classification is small and read far more
-    // often than it changes (see AppState::refresh_occupations).
-    let snapshot = state.occupation_index();
-    let offset = usize::try_from(page.offset()).unwrap_or(usize::MAX);
-    let limit = usize::try_from(page.limit()).unwrap_or(10);
-    let (hits, total) = snapshot.index.search(q.code.as_deref(), q.q.as_deref(), offset, limit);
-    let total = i64::try_from(total).unwrap_or(i64::MAX);
+    // often than it changes (see application::memory).
+    let snapshot = state.reference.occupations();
+    let (hits, total) = uc::search(&snapshot, q.code.as_deref(), q.q.as_deref(), page)?;
     let items: Vec<Occupation> = hits
         .into_iter()
         .map(|r| Occupation {
@@ -128,7 +109,13 @@ pub async fn import_occupations(state: State, caller: Caller, q: Query<ImportPar
         Mode::Replace => ImportMode::Replace,
         Mode::Extend => ImportMode::Extend,
     };
-    let report = uc::import(&state, &caller, body.bytes, mode).await?;
+    let report = state
+        .blocking(move |db| {
+            let entries = uc::check_file(&caller, &body.bytes)?;
+            db.write(|c| uc::import(c, &caller, &entries, mode))
+        })
+        .await?;
+    crate::state::refreshed(&state).await;
     Ok(HttpResponse::Ok().json(ImportReport { added: report.added, kept: report.kept, retired: report.retired }))
 }
 
@@ -182,7 +169,13 @@ pub async fn exemption_categories(state: State, _caller: Caller, q: Query<Exempt
 pub async fn put_exemption(state: State, caller: Caller, path: Id, body: JsonBody<ExemptionInput>) -> Reply {
     let b = &body.value;
     let titles = [b.title_az.as_str(), b.title_en.as_str(), b.title_ru.as_str()];
-    let row = uc::set_exemption(&state, &caller, &path, titles).await?;
+    let (code, titles) = (path.into_inner(), titles.map(str::to_owned));
+    let row = state
+        .write(move |c| {
+            let titles = [titles[0].as_str(), titles[1].as_str(), titles[2].as_str()];
+            uc::set_exemption(c, &caller, &code, titles)
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(exemption_dto(row)))
 }
 
@@ -195,6 +188,7 @@ pub async fn put_exemption(state: State, caller: Caller, path: Id, body: JsonBod
     responses((status = 204, description = "Retired")),
 )]
 pub async fn retire_exemption(state: State, caller: Caller, path: Id) -> Reply {
-    uc::retire_exemption(&state, &caller, &path).await?;
+    let code = path.into_inner();
+    state.write(move |c| uc::retire_exemption(c, &caller, &code)).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -7,13 +7,15 @@ use crate::dto::{Paged, SnapshotInfo, SummarySnapshot};
 use crate::export;
 use crate::extract::Year;
 use crate::extract::{IdempotencyKey, PageParams, Query};
-use crate::i18n::Lang;
-use crate::problem::ApiError;
+use crate::i18n::{AcceptLanguage, Lang};
+use crate::problem::HttpError;
+use crate::respond::stored;
 use crate::routes::summaries::download;
-use crate::state::{stored, AppState};
-use crate::usecases::snapshots as uc;
+use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
+use application::snapshots as uc;
+use application::AppError;
 
 fn location(year: i32, number: i32) -> String {
     format!("/api/v1/summaries/{year}/snapshots/{number}")
@@ -21,11 +23,11 @@ fn location(year: i32, number: i32) -> String {
 
 /// A snapshot number from a path: digits without a leading zero, from 1,
 /// else 404 (one resource, one URL).
-fn path_number(s: &str) -> Result<i32, ApiError> {
+fn path_number(s: &str) -> Result<i32, AppError> {
     Some(s)
         .filter(|s| !s.is_empty() && !s.starts_with('0') && s.len() <= 9 && s.bytes().all(|b| b.is_ascii_digit()))
         .and_then(|s| s.parse::<i32>().ok())
-        .ok_or(ApiError::NotFound)
+        .ok_or(AppError::NotFound)
 }
 
 /// Freeze the summary for the Commission
@@ -45,7 +47,7 @@ pub async fn create(state: State, req: HttpRequest, caller: Caller, key: Idempot
     state
         .idempotent(&req, &caller.clone(), key, b"", move |c, now| {
             let s = SummarySnapshot::from(&uc::take(c, &caller, y, now.naive_utc())?);
-            stored(StatusCode::CREATED, &s, Some(location(y, s.number)), None)
+            stored(StatusCode::CREATED, &s, Some(location(y, s.name.number)), None)
         })
         .await
 }
@@ -60,12 +62,12 @@ pub async fn create(state: State, req: HttpRequest, caller: Caller, key: Idempot
     responses((status = 200, description = "A page of snapshots", body = Paged<SnapshotInfo>)),
 )]
 pub async fn list(state: State, caller: Caller, Year(y): Year, q: Query<PageParams>) -> Reply {
-    let show = |r: &_| Ok::<_, ApiError>(SnapshotInfo::from(r));
+    let show = |r: &_| Ok::<_, HttpError>(SnapshotInfo::from(r));
     super::paged(&state, q, move |c, page| uc::list(c, &caller, y, page), show).await
 }
 
 /// The snapshot of the path, as taken.
-async fn snapshot_of(state: &AppState, caller: Caller, path: (String, String)) -> Result<SummarySnapshot, ApiError> {
+async fn snapshot_of(state: &AppState, caller: Caller, path: (String, String)) -> Result<SummarySnapshot, HttpError> {
     let (y, n) = (crate::extract::path_year(&path.0)?, path_number(&path.1)?);
     let rec = state.read(move |c| uc::get(c, &caller, y, n)).await?;
     Ok(SummarySnapshot::from(&rec))
@@ -76,7 +78,7 @@ async fn export(state: &AppState, caller: Caller, path: (String, String), lang: 
     let s = snapshot_of(state, caller, path).await?;
     let (activities, totals, occupations) = s.as_summary();
     let table = export::Table { activities: &activities, totals: &totals, occupations: &occupations };
-    let name = format!("summary-{}-snapshot-{}", s.target_year, s.number);
+    let name = format!("summary-{}-snapshot-{}", s.name.target_year, s.name.number);
     Ok(if xlsx {
         download(export::XLSX, format!("{name}.xlsx"), export::xlsx(&table, lang)?, lang)
     } else {
@@ -110,7 +112,7 @@ pub async fn get(state: State, caller: Caller, path: TwoSegments) -> Reply {
         ("number" = i32, Path, description = "The snapshot's number", minimum = 1, maximum = 999999999)),
     responses((status = 200, description = "The snapshot as CSV", content_type = "text/csv", body = String)),
 )]
-pub async fn csv(state: State, caller: Caller, lang: Lang, path: TwoSegments) -> Reply {
+pub async fn csv(state: State, caller: Caller, AcceptLanguage(lang): AcceptLanguage, path: TwoSegments) -> Reply {
     export(&state, caller, path.into_inner(), lang, false).await
 }
 
@@ -127,7 +129,7 @@ pub async fn csv(state: State, caller: Caller, lang: Lang, path: TwoSegments) ->
     responses((status = 200, description = "The snapshot as XLSX",
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = crate::dto::BinaryFile)),
 )]
-pub async fn xlsx(state: State, caller: Caller, lang: Lang, path: TwoSegments) -> Reply {
+pub async fn xlsx(state: State, caller: Caller, AcceptLanguage(lang): AcceptLanguage, path: TwoSegments) -> Reply {
     export(&state, caller, path.into_inner(), lang, true).await
 }
 

@@ -6,11 +6,11 @@ use crate::auth::Caller;
 use crate::dto::{AccuracyReport, ActivitySummary};
 use crate::export;
 use crate::extract::{Query, Year};
-use crate::i18n::Lang;
+use crate::i18n::{AcceptLanguage, Lang};
 use crate::state::AppState;
-use crate::usecases::summaries as uc;
 use actix_web::http::header;
 use actix_web::HttpResponse;
+use application::summaries as uc;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -42,7 +42,8 @@ pub struct ExportParams {
 /// The summary of year `y` with its occupations, as a file in `lang` (CSV
 /// or XLSX).
 async fn export(state: &AppState, caller: &Caller, y: i32, pending: bool, lang: Lang, xlsx: bool) -> Reply {
-    let s = uc::summary_with_occupations(state, caller, y, pending).await?;
+    let caller = caller.clone();
+    let s = state.read(move |c| uc::summary_with_occupations(c, &caller, y, pending)).await?;
     let table =
         export::Table { activities: &s.summary.activities, totals: &s.summary.totals, occupations: &s.occupations };
     Ok(if xlsx {
@@ -73,12 +74,21 @@ pub(crate) fn download(content_type: &str, filename: String, body: Vec<u8>, lang
     params(("year" = i32, Path, description = "Target year", minimum = 2000, maximum = 2100), SummaryParams),
     responses((status = 200, description = "The summary", body = crate::dto::Summary)),
 )]
-pub async fn summary(state: State, caller: Caller, lang: Lang, q: Query<SummaryParams>, Year(y): Year) -> Reply {
+pub async fn summary(
+    state: State,
+    caller: Caller,
+    AcceptLanguage(lang): AcceptLanguage,
+    q: Query<SummaryParams>,
+    Year(y): Year,
+) -> Reply {
     let pending = q.0.include_pending.unwrap_or(false);
     // `?format=` is how exports were first served; kept for callers of that
     // time, undocumented, now that each export has its own operation.
     match q.0.format.unwrap_or(Format::Json) {
-        Format::Json => Ok(HttpResponse::Ok().json(uc::summary(&state, &caller, y, pending).await?)),
+        Format::Json => {
+            let summary = state.read(move |c| uc::summary(c, &caller, y, pending)).await?;
+            Ok(HttpResponse::Ok().json(summary))
+        }
         Format::Csv => export(&state, &caller, y, pending, lang, false).await,
         Format::Xlsx => export(&state, &caller, y, pending, lang, true).await,
     }
@@ -97,7 +107,13 @@ pub async fn summary(state: State, caller: Caller, lang: Lang, q: Query<SummaryP
     params(("year" = i32, Path, description = "Target year", minimum = 2000, maximum = 2100), ExportParams),
     responses((status = 200, description = "The summary as CSV", content_type = "text/csv", body = String)),
 )]
-pub async fn summary_csv(state: State, caller: Caller, lang: Lang, q: Query<ExportParams>, Year(y): Year) -> Reply {
+pub async fn summary_csv(
+    state: State,
+    caller: Caller,
+    AcceptLanguage(lang): AcceptLanguage,
+    q: Query<ExportParams>,
+    Year(y): Year,
+) -> Reply {
     export(&state, &caller, y, q.0.include_pending.unwrap_or(false), lang, false).await
 }
 
@@ -113,7 +129,13 @@ pub async fn summary_csv(state: State, caller: Caller, lang: Lang, q: Query<Expo
     responses((status = 200, description = "The summary as XLSX",
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = crate::dto::BinaryFile)),
 )]
-pub async fn summary_xlsx(state: State, caller: Caller, lang: Lang, q: Query<ExportParams>, Year(y): Year) -> Reply {
+pub async fn summary_xlsx(
+    state: State,
+    caller: Caller,
+    AcceptLanguage(lang): AcceptLanguage,
+    q: Query<ExportParams>,
+    Year(y): Year,
+) -> Reply {
     export(&state, &caller, y, q.0.include_pending.unwrap_or(false), lang, true).await
 }
 
@@ -137,7 +159,7 @@ pub async fn activity_summary(state: State, caller: Caller, path: TwoSegments, q
     let (y, code) = path.into_inner();
     let y = crate::extract::path_year(&y)?;
     let pending = q.0.include_pending.unwrap_or(false);
-    Ok(HttpResponse::Ok().json(uc::activity(&state, &caller, y, code, pending).await?))
+    Ok(HttpResponse::Ok().json(state.read(move |c| uc::activity(c, &caller, y, code, pending)).await?))
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, utoipa::ToSchema)]
@@ -167,5 +189,5 @@ pub struct AccuracyParams {
 )]
 pub async fn accuracy(state: State, caller: Caller, Year(y): Year, q: Query<AccuracyParams>) -> Reply {
     let by_employer = matches!(q.0.by, Some(AccuracyBy::Employer));
-    Ok(HttpResponse::Ok().json(uc::accuracy(&state, &caller, y, by_employer).await?))
+    Ok(HttpResponse::Ok().json(state.read(move |c| uc::accuracy(c, &caller, y, by_employer)).await?))
 }

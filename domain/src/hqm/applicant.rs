@@ -248,7 +248,7 @@ impl LanguageCertificate {
 /// A validated application's data (SPEC §14.2).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApplicationData {
-    pub language: super::language::Language,
+    pub language: crate::lang::Lang,
     pub applicant: Applicant,
     pub field: Expertise,
     pub experience_years: Option<u8>,
@@ -425,7 +425,7 @@ pub fn validate_application(
     let mut errs = ValidationErrors::default();
 
     let language = required_value(&mut errs, "language", &input.language).and_then(|s| {
-        let l = super::language::Language::parse(s);
+        let l = crate::lang::Lang::parse(s);
         if l.is_none() {
             errs.push(FieldError::new("language", FieldCode::LanguageUnsupported).with("allowed", "az, tr, en, ru"));
         }

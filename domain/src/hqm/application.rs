@@ -5,230 +5,95 @@
 use super::business_days::{add_business_days, CalendarError, HolidayCalendar};
 use super::criteria::{Criterion, ScoreSheet, THRESHOLD};
 use crate::error::{FieldCode, FieldError, ValidationErrors};
+use crate::lifecycle::{Effect, Lifecycle, Machine, Rule};
+use crate::policy::Permission;
 use crate::time::baku_date;
+use crate::wire_codes;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-/// Where an HQM application stands (SPEC §14.2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum HqmStatus {
-    Draft,
-    UnderReview,
-    Recognised,
-    Refused,
-    Withdrawn,
+wire_codes! {
+    /// Where an HQM application stands (SPEC §14.2).
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(rename_all = "snake_case"))]
+    pub enum HqmStatus("application status") {
+        Draft => "draft",
+        UnderReview => "under_review",
+        Recognised => "recognised",
+        Refused => "refused",
+        Withdrawn => "withdrawn",
+    }
 }
 
 impl HqmStatus {
-    /// Every status, in the order of the table of SPEC §14.2.
-    pub const ALL: [HqmStatus; 5] =
-        [HqmStatus::Draft, HqmStatus::UnderReview, HqmStatus::Recognised, HqmStatus::Refused, HqmStatus::Withdrawn];
-
-    /// The wire and storage value (SPEC §14.2).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            HqmStatus::Draft => "draft",
-            HqmStatus::UnderReview => "under_review",
-            HqmStatus::Recognised => "recognised",
-            HqmStatus::Refused => "refused",
-            HqmStatus::Withdrawn => "withdrawn",
-        }
-    }
-
-    /// Reads a wire or storage value of SPEC §14.2, exactly as written.
-    pub fn parse(s: &str) -> Option<HqmStatus> {
-        HqmStatus::ALL.into_iter().find(|x| x.as_str() == s)
-    }
-
-    /// `recognised`, `refused` and `withdrawn` are final: no row of the table
-    /// of SPEC §14.2 leaves them.
+    /// `recognised`, `refused` and `withdrawn` are final: no row of
+    /// [`APPLICATIONS`] leaves them.
     pub fn is_final(self) -> bool {
-        matches!(self, HqmStatus::Recognised | HqmStatus::Refused | HqmStatus::Withdrawn)
+        APPLICATIONS.is_final(self)
     }
 }
 
-/// Who acts on an HQM application (SPEC §14.1): the foreigner who owns it,
-/// an official of a scoring authority, or an SMS officer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum HqmRole {
-    Applicant,
-    Assessor,
-    Officer,
-}
-
-impl HqmRole {
-    /// Every role of SPEC §14.1 that acts on an application.
-    pub const ALL: [HqmRole; 3] = [HqmRole::Applicant, HqmRole::Assessor, HqmRole::Officer];
-
-    /// The role as a token's `roles` claim names it (SPEC §14.1).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            HqmRole::Applicant => "applicant",
-            HqmRole::Assessor => "assessor",
-            HqmRole::Officer => "officer",
-        }
+wire_codes! {
+    /// Something a caller does to an HQM application (SPEC §14.2; the history
+    /// records each under this name).
+    pub enum HqmAction("application action") {
+        /// Replace the application's data.
+        Edit => "edit",
+        /// Delete the draft (SPEC §14.6: `DELETE` by the owner).
+        Delete => "delete",
+        UploadDocument => "upload_document",
+        DeleteDocument => "delete_document",
+        Submit => "submit",
+        /// Score a criterion (the caller's authority must score it, see
+        /// [`super::criteria::Authority::may_score`]).
+        Score => "score",
+        /// Raise an objection: it blocks recognition while it stands.
+        Object => "object",
+        /// Withdraw an objection the caller's authority raised.
+        WithdrawObjection => "withdraw_objection",
+        /// Extend the review, with a reason (SPEC §14.4).
+        Extend => "extend",
+        /// Decide: recognised or refused, by [`decide`].
+        Decide => "decide",
+        Withdraw => "withdraw",
     }
-
-    /// Reads a role name of SPEC §14.1, exactly as written.
-    pub fn parse(s: &str) -> Option<HqmRole> {
-        HqmRole::ALL.into_iter().find(|r| r.as_str() == s)
-    }
-}
-
-/// Something a caller does to an HQM application (SPEC §14.2; the history
-/// records each under this name).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum HqmAction {
-    /// Replace the application's data.
-    Edit,
-    /// Delete the draft (SPEC §14.6: `DELETE` by the owner).
-    Delete,
-    UploadDocument,
-    DeleteDocument,
-    Submit,
-    /// Score a criterion (the caller's authority must score it, see
-    /// [`super::criteria::Authority::may_score`]).
-    Score,
-    /// Raise an objection: it blocks recognition while it stands.
-    Object,
-    /// Withdraw an objection the caller's authority raised.
-    WithdrawObjection,
-    /// Extend the review, with a reason (SPEC §14.4).
-    Extend,
-    /// Decide: recognised or refused, by [`decide`].
-    Decide,
-    Withdraw,
-}
-
-/// What an allowed action does to the status (SPEC §14.2, column "to").
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Effect {
-    /// The status stays (a deleted draft is gone rather than moved).
-    Stays,
-    /// The status becomes this one.
-    Becomes(HqmStatus),
-    /// The status becomes the decision's outcome: see [`decide`] and
-    /// [`Outcome::status`].
-    Decided,
 }
 
 use HqmStatus as S;
 
-/// One row of the table: the action, who may take it, from which statuses,
-/// and what it does to the status.
-struct Rule {
-    action: HqmAction,
-    role: HqmRole,
-    from: &'static [HqmStatus],
-    effect: Effect,
-}
-
 const DRAFT: &[HqmStatus] = &[S::Draft];
 const REVIEW: &[HqmStatus] = &[S::UnderReview];
 
-/// SPEC §14.2, row by row, one rule per action in the order of
-/// [`HqmAction::ALL`].
-const TABLE: [Rule; 11] = [
-    Rule { action: HqmAction::Edit, role: HqmRole::Applicant, from: DRAFT, effect: Effect::Stays },
-    Rule { action: HqmAction::Delete, role: HqmRole::Applicant, from: DRAFT, effect: Effect::Stays },
-    Rule { action: HqmAction::UploadDocument, role: HqmRole::Applicant, from: DRAFT, effect: Effect::Stays },
-    Rule { action: HqmAction::DeleteDocument, role: HqmRole::Applicant, from: DRAFT, effect: Effect::Stays },
-    Rule { action: HqmAction::Submit, role: HqmRole::Applicant, from: DRAFT, effect: Effect::Becomes(S::UnderReview) },
-    Rule { action: HqmAction::Score, role: HqmRole::Assessor, from: REVIEW, effect: Effect::Stays },
-    Rule { action: HqmAction::Object, role: HqmRole::Assessor, from: REVIEW, effect: Effect::Stays },
-    Rule { action: HqmAction::WithdrawObjection, role: HqmRole::Assessor, from: REVIEW, effect: Effect::Stays },
-    Rule { action: HqmAction::Extend, role: HqmRole::Officer, from: REVIEW, effect: Effect::Stays },
-    Rule { action: HqmAction::Decide, role: HqmRole::Officer, from: REVIEW, effect: Effect::Decided },
-    Rule {
-        action: HqmAction::Withdraw,
-        role: HqmRole::Applicant,
-        from: &[S::Draft, S::UnderReview],
-        effect: Effect::Becomes(S::Withdrawn),
-    },
-];
-
-impl HqmAction {
-    /// Every action, in the order of the table of SPEC §14.2.
-    pub const ALL: [HqmAction; 11] = [
-        HqmAction::Edit,
-        HqmAction::Delete,
-        HqmAction::UploadDocument,
-        HqmAction::DeleteDocument,
-        HqmAction::Submit,
-        HqmAction::Score,
-        HqmAction::Object,
-        HqmAction::WithdrawObjection,
-        HqmAction::Extend,
-        HqmAction::Decide,
-        HqmAction::Withdraw,
-    ];
-
-    fn rule(self) -> &'static Rule {
-        // TABLE holds one rule per action, in the order of ALL.
-        &TABLE[self as usize]
-    }
-
-    /// The action's name in the history and in refusals (SPEC §14.2).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            HqmAction::Edit => "edit",
-            HqmAction::Delete => "delete",
-            HqmAction::UploadDocument => "upload_document",
-            HqmAction::DeleteDocument => "delete_document",
-            HqmAction::Submit => "submit",
-            HqmAction::Score => "score",
-            HqmAction::Object => "object",
-            HqmAction::WithdrawObjection => "withdraw_objection",
-            HqmAction::Extend => "extend",
-            HqmAction::Decide => "decide",
-            HqmAction::Withdraw => "withdraw",
-        }
-    }
-
-    /// Reads an action's name (SPEC §14.2), exactly as written.
-    pub fn parse(s: &str) -> Option<HqmAction> {
-        HqmAction::ALL.into_iter().find(|a| a.as_str() == s)
-    }
-
-    /// The one role that may take this action (SPEC §14.2, column "who").
-    pub fn role(self) -> HqmRole {
-        self.rule().role
-    }
-}
-
-/// Why an action was refused by the table of SPEC §14.2.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum HqmTransitionError {
-    /// The caller's roles do not include the one the action needs (HTTP 403).
-    Forbidden { needs: HqmRole },
-    /// The action is not allowed from the current status (HTTP 409); names
-    /// the status and what the caller could do instead.
-    NotAllowed { current: HqmStatus, allowed: Vec<HqmAction> },
-}
-
-/// The actions that `roles` may take on an application in `status`
-/// (SPEC §14.2).
-pub fn allowed_actions(status: HqmStatus, roles: &[HqmRole]) -> Vec<HqmAction> {
-    TABLE.iter().filter(|r| r.from.contains(&status) && roles.contains(&r.role)).map(|r| r.action).collect()
-}
-
-/// Checks `action` by a caller with `roles` on an application in `current`
-/// against the table of SPEC §14.2 and says what it does to the status. The
-/// role is checked before the status. A decision also needs [`decide`];
+/// The application's table: SPEC §14.2, row by row, one rule per action in
+/// the order of [`HqmAction::ALL`]. The applicant's actions need
+/// [`Permission::FileHqmApplications`] (and ownership, from the policy), the
+/// assessors' [`Permission::AssessHqmApplications`], the officer's
+/// [`Permission::DecideHqmApplications`]. A decision also needs [`decide`];
 /// a score also needs [`super::criteria::Authority::may_score`].
-pub fn transition(current: HqmStatus, action: HqmAction, roles: &[HqmRole]) -> Result<Effect, HqmTransitionError> {
-    let rule = action.rule();
-    if !roles.contains(&rule.role) {
-        return Err(HqmTransitionError::Forbidden { needs: rule.role });
-    }
-    if !rule.from.contains(&current) {
-        return Err(HqmTransitionError::NotAllowed { current, allowed: allowed_actions(current, roles) });
-    }
-    Ok(rule.effect)
-}
+pub const APPLICATIONS: Lifecycle<HqmStatus, HqmAction> = Lifecycle {
+    machine: Machine::Application,
+    rules: &[
+        Rule { action: HqmAction::Edit, permission: FILE, from: DRAFT, effect: Effect::Stays },
+        Rule { action: HqmAction::Delete, permission: FILE, from: DRAFT, effect: Effect::Stays },
+        Rule { action: HqmAction::UploadDocument, permission: FILE, from: DRAFT, effect: Effect::Stays },
+        Rule { action: HqmAction::DeleteDocument, permission: FILE, from: DRAFT, effect: Effect::Stays },
+        Rule { action: HqmAction::Submit, permission: FILE, from: DRAFT, effect: Effect::Becomes(S::UnderReview) },
+        Rule { action: HqmAction::Score, permission: ASSESS, from: REVIEW, effect: Effect::Stays },
+        Rule { action: HqmAction::Object, permission: ASSESS, from: REVIEW, effect: Effect::Stays },
+        Rule { action: HqmAction::WithdrawObjection, permission: ASSESS, from: REVIEW, effect: Effect::Stays },
+        Rule { action: HqmAction::Extend, permission: DECIDE, from: REVIEW, effect: Effect::Stays },
+        Rule { action: HqmAction::Decide, permission: DECIDE, from: REVIEW, effect: Effect::Decided },
+        Rule {
+            action: HqmAction::Withdraw,
+            permission: FILE,
+            from: &[S::Draft, S::UnderReview],
+            effect: Effect::Becomes(S::Withdrawn),
+        },
+    ],
+};
+
+const FILE: Permission = Permission::FileHqmApplications;
+const ASSESS: Permission = Permission::AssessHqmApplications;
+const DECIDE: Permission = Permission::DecideHqmApplications;
 
 /// The outcome of a decision (seed 002; SPEC §14.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -338,9 +203,12 @@ mod tests {
     use crate::hqm::criteria::Score;
     use HqmAction as A;
 
-    const APP: &[HqmRole] = &[HqmRole::Applicant];
-    const ASSESSOR: &[HqmRole] = &[HqmRole::Assessor];
-    const OFF: &[HqmRole] = &[HqmRole::Officer];
+    use crate::lifecycle::{one_rule_per_action, Refusal};
+    use crate::role::Role;
+
+    const APP: &[Role] = &[Role::Applicant];
+    const ASSESSOR: &[Role] = &[Role::Assessor];
+    const OFF: &[Role] = &[Role::Officer];
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()
@@ -359,25 +227,21 @@ mod tests {
     }
 
     #[test]
-    fn table_is_indexed_by_action_and_names_round_trip() {
-        for a in HqmAction::ALL {
-            assert_eq!(a.rule().action, a);
+    fn one_rule_per_action_and_names_round_trip() {
+        assert!(one_rule_per_action(&APPLICATIONS));
+        for &a in HqmAction::ALL {
             assert_eq!(HqmAction::parse(a.as_str()), Some(a));
         }
-        for s in HqmStatus::ALL {
+        for &s in HqmStatus::ALL {
             assert_eq!(HqmStatus::parse(s.as_str()), Some(s));
         }
-        for r in HqmRole::ALL {
-            assert_eq!(HqmRole::parse(r.as_str()), Some(r));
-        }
         assert_eq!(HqmStatus::parse("submitted"), None);
-        assert_eq!(HqmRole::parse("employer"), None);
     }
 
     #[test]
     fn every_cell_of_the_table() {
-        let effect = |a: HqmAction, roles: &[HqmRole], from: S| transition(from, a, roles).ok();
-        for s in HqmStatus::ALL {
+        let effect = |a: HqmAction, roles: &[Role], from: S| APPLICATIONS.check(from, a, roles).ok();
+        for &s in HqmStatus::ALL {
             let draft_only = (s == S::Draft).then_some(Effect::Stays);
             for a in [A::Edit, A::Delete, A::UploadDocument, A::DeleteDocument] {
                 assert_eq!(effect(a, APP, s), draft_only, "{a:?} in {s:?}");
@@ -400,7 +264,7 @@ mod tests {
     fn final_statuses_allow_nothing() {
         for s in [S::Recognised, S::Refused, S::Withdrawn] {
             assert!(s.is_final());
-            assert!(allowed_actions(s, &HqmRole::ALL).is_empty(), "{s:?}");
+            assert!(APPLICATIONS.allowed(s, &Role::ALL).is_empty(), "{s:?}");
         }
         assert!(!S::UnderReview.is_final());
     }
@@ -408,18 +272,19 @@ mod tests {
     #[test]
     fn the_wrong_role_is_forbidden_and_a_wrong_status_names_the_alternatives() {
         assert_eq!(
-            transition(S::UnderReview, A::Decide, &[HqmRole::Applicant, HqmRole::Assessor]),
-            Err(HqmTransitionError::Forbidden { needs: HqmRole::Officer })
+            APPLICATIONS.check(S::UnderReview, A::Decide, &[Role::Applicant, Role::Assessor]),
+            Err(Refusal::Forbidden { needs: &[Role::Officer] })
         );
+        assert_eq!(APPLICATIONS.check(S::Draft, A::Score, OFF), Err(Refusal::Forbidden { needs: &[Role::Assessor] }));
         assert_eq!(
-            transition(S::Draft, A::Score, OFF),
-            Err(HqmTransitionError::Forbidden { needs: HqmRole::Assessor })
+            APPLICATIONS.check(S::UnderReview, A::Edit, APP),
+            Err(Refusal::NotAllowed {
+                machine: Machine::Application,
+                current: "under_review",
+                allowed: vec!["withdraw"]
+            })
         );
-        assert_eq!(
-            transition(S::UnderReview, A::Edit, APP),
-            Err(HqmTransitionError::NotAllowed { current: S::UnderReview, allowed: vec![A::Withdraw] })
-        );
-        assert_eq!(allowed_actions(S::UnderReview, OFF), [A::Extend, A::Decide]);
+        assert_eq!(APPLICATIONS.allowed(S::UnderReview, OFF), [A::Extend, A::Decide]);
     }
 
     #[test]
@@ -554,7 +419,7 @@ mod tests {
     #[test]
     fn a_complete_application_is_tidied_into_its_types() {
         let a = check(&input()).unwrap();
-        assert_eq!(a.language, crate::hqm::language::Language::En);
+        assert_eq!(a.language, crate::lang::Lang::En);
         assert_eq!(a.applicant.given_name, "Ayşe");
         assert_eq!(a.applicant.citizenship.as_str(), "TR");
         assert_eq!(a.applicant.passport_number.as_str(), "U12345678");

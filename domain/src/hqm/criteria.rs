@@ -1,8 +1,8 @@
 //! The six criteria of the assessment, their maximum points and the state
 //! bodies that score them (seed 002, the table of criteria; SPEC §14.3).
 
-use super::language::Language;
 use crate::error::{FieldCode, FieldError, ValidationErrors};
+use crate::lang::Lang;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -71,8 +71,8 @@ impl Authority {
 
     /// The authority's name in `lang` (seed 002 names the bodies; SPEC §14.6
     /// serves the table in az, en, ru and tr).
-    pub fn title(self, lang: Language) -> &'static str {
-        use Language::*;
+    pub fn title(self, lang: Lang) -> &'static str {
+        use Lang::*;
         match (self, lang) {
             (Authority::Sectoral, Az) => "Müvafiq sahə üzrə siyasəti və tənzimləməni həyata keçirən dövlət orqanı",
             (Authority::Sectoral, En) => "The state body in charge of policy and regulation in the field",
@@ -178,8 +178,8 @@ impl Criterion {
 
     /// The criterion's title in `lang` (SPEC §14.6: the criteria table in az,
     /// en, ru and tr).
-    pub fn title(self, lang: Language) -> &'static str {
-        use Language::*;
+    pub fn title(self, lang: Lang) -> &'static str {
+        use Lang::*;
         match (self, lang) {
             (Criterion::WorkExperience, Az) => "Müvafiq sahədə iş təcrübəsi",
             (Criterion::WorkExperience, En) => "Work experience in the field",
@@ -365,7 +365,7 @@ mod tests {
 
     #[test]
     fn every_title_exists_in_the_four_languages() {
-        for l in Language::ALL {
+        for &l in Lang::ALL {
             for c in Criterion::ALL {
                 assert!(!c.title(l).trim().is_empty(), "{c:?} in {l:?}");
             }
@@ -373,8 +373,8 @@ mod tests {
                 assert!(!a.title(l).trim().is_empty(), "{a:?} in {l:?}");
             }
         }
-        assert_eq!(Criterion::Education.title(Language::Az), "Təhsil");
-        assert_eq!(Authority::Sms.title(Language::Ru), "Государственная миграционная служба");
+        assert_eq!(Criterion::Education.title(Lang::Az), "Təhsil");
+        assert_eq!(Authority::Sms.title(Lang::Ru), "Государственная миграционная служба");
     }
 
     #[test]

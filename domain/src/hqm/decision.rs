@@ -4,7 +4,7 @@
 
 use super::application::Outcome;
 use super::criteria::{Authority, Criterion, THRESHOLD};
-use super::language::Language;
+use crate::lang::Lang;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
@@ -80,7 +80,7 @@ pub struct DecisionObjection {
 /// language and in Azerbaijani).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DecisionText {
-    pub language: Language,
+    pub language: Lang,
     pub title: String,
     pub statement: String,
     /// Criterion titles, in the order of [`Criterion::ALL`].
@@ -96,7 +96,7 @@ pub struct DecisionText {
 pub struct DecisionContent {
     pub number: String,
     pub application_id: String,
-    pub language: Language,
+    pub language: Lang,
     pub applicant: DecisionApplicant,
     pub field: DecisionField,
     pub scores: Vec<DecisionScore>,
@@ -115,8 +115,8 @@ pub struct DecisionContent {
 }
 
 /// The title and statement of a decision in `lang` (SPEC §14.5).
-pub fn wording(lang: Language, outcome: Outcome, total: u32, objections: usize) -> (String, String) {
-    use Language::*;
+pub fn wording(lang: Lang, outcome: Outcome, total: u32, objections: usize) -> (String, String) {
+    use Lang::*;
     let title = match lang {
         Az => "Yüksək ixtisaslı miqrant hesab olunma barədə qərar",
         Tr => "Yüksek nitelikli göçmen sayılmaya ilişkin karar",
@@ -166,10 +166,10 @@ pub fn wording(lang: Language, outcome: Outcome, total: u32, objections: usize) 
 
 /// The words of the document: the application's language first, then
 /// Azerbaijani (once, when they are the same) (SPEC §14.5).
-pub fn texts(lang: Language, outcome: Outcome, total: u32, objections: usize) -> Vec<DecisionText> {
+pub fn texts(lang: Lang, outcome: Outcome, total: u32, objections: usize) -> Vec<DecisionText> {
     let mut langs = vec![lang];
-    if lang != Language::Az {
-        langs.push(Language::Az);
+    if lang != Lang::Az {
+        langs.push(Lang::Az);
     }
     langs
         .into_iter()
@@ -190,8 +190,8 @@ pub fn texts(lang: Language, outcome: Outcome, total: u32, objections: usize) ->
 /// applicant, citizenship, date of birth, passport, field, criterion,
 /// authority, points, total, objections, outcome, verification code, review
 /// deadline.
-pub fn labels(lang: Language) -> [&'static str; 15] {
-    use Language::*;
+pub fn labels(lang: Lang) -> [&'static str; 15] {
+    use Lang::*;
     match lang {
         Az => [
             "Nömrə",
@@ -265,8 +265,8 @@ pub fn labels(lang: Language) -> [&'static str; 15] {
 }
 
 /// The outcome's name in `lang` (SPEC §14.5).
-pub fn outcome_name(lang: Language, outcome: Outcome) -> &'static str {
-    use Language::*;
+pub fn outcome_name(lang: Lang, outcome: Outcome) -> &'static str {
+    use Lang::*;
     match (lang, outcome) {
         (Az, Outcome::Recognised) => "Yüksək ixtisaslı miqrant hesab olunur",
         (Az, Outcome::Refused) => "Yüksək ixtisaslı miqrant hesab olunmur",
@@ -305,14 +305,14 @@ mod tests {
 
     #[test]
     fn the_text_is_in_the_application_language_and_in_azerbaijani() {
-        let t = texts(Language::Tr, Outcome::Recognised, 82, 0);
-        assert_eq!(t.iter().map(|x| x.language).collect::<Vec<_>>(), [Language::Tr, Language::Az]);
+        let t = texts(Lang::Tr, Outcome::Recognised, 82, 0);
+        assert_eq!(t.iter().map(|x| x.language).collect::<Vec<_>>(), [Lang::Tr, Lang::Az]);
         assert!(t[0].statement.contains("82") && t[0].statement.contains("70"));
         assert_eq!(t[1].criteria[2], "Təhsil");
-        assert_eq!(texts(Language::Az, Outcome::Refused, 69, 0).len(), 1);
-        let objected = texts(Language::En, Outcome::Refused, 100, 1);
+        assert_eq!(texts(Lang::Az, Outcome::Refused, 69, 0).len(), 1);
+        let objected = texts(Lang::En, Outcome::Refused, 100, 1);
         assert!(objected[0].statement.contains("objection"), "{}", objected[0].statement);
-        for l in Language::ALL {
+        for &l in Lang::ALL {
             for o in [Outcome::Recognised, Outcome::Refused] {
                 assert!(!outcome_name(l, o).is_empty());
                 assert!(labels(l).iter().all(|s| !s.is_empty()));

@@ -17,7 +17,6 @@ pub mod criteria;
 pub mod decision;
 pub mod documents;
 pub mod holidays;
-pub mod language;
 
 use crate::error::{FieldCode, FieldError};
 

@@ -93,7 +93,8 @@ pub fn filing_facts(conn: &mut DbConnection, tin: &str, year: Option<i32>) -> Re
 
 /// Inserts a forecast (version 1), its lines and its history `steps`, and
 /// returns it as stored, built from what was written: no read-back (SPEC
-/// §11). On PostgreSQL this is one prepared statement ([`file_pg`]).
+/// §11). The database gives the number. On PostgreSQL this is one prepared
+/// statement ([`file_pg`]).
 pub fn insert(
     conn: &mut DbConnection,
     new: &NewForecast<'_>,
@@ -101,11 +102,12 @@ pub fn insert(
     actor: Actor<'_>,
     at: NaiveDateTime,
 ) -> Result<ForecastRecord, StoreError> {
-    let (mut rec, derived) = prepare(new, at);
-    let at = rec.row.created_at;
-    rec.row.number = match conn {
-        DbConnection::Pg(c) => file_pg::run(c, &rec, derived, steps, actor).map_err(crate::error::lost_a_race)?,
+    let mut filing = Filing::new(new, None, steps, actor, at);
+    let number = match conn {
+        DbConnection::Pg(c) => file_pg::run(c, &filing).map_err(crate::error::lost_a_race)?,
         DbConnection::Sqlite(_) => {
+            let rec = &filing.record;
+            let at = rec.row.created_at;
             let number = diesel::insert_into(f::table)
                 .values((
                     f::id.eq(&rec.row.id),
@@ -116,12 +118,12 @@ pub fn insert(
                     f::created_at.eq(at),
                     f::updated_at.eq(at),
                     f::submitted_at.eq(new.submitted.then_some(at)),
-                    f::created_by.eq(derived.created_by),
+                    f::created_by.eq(new.created_by),
                     section_values(new.section),
-                    f::activity_section.eq(&derived.activity_section),
+                    f::activity_section.eq(&filing.derived.activity_section),
                     f::line_count.eq(rec.row.line_count),
                     f::foreigners_total.eq(rec.row.foreigners_total),
-                    f::search_text.eq(&derived.search_text),
+                    f::search_text.eq(&filing.derived.search_text),
                 ))
                 .returning(f::number)
                 .get_result(conn)
@@ -132,32 +134,66 @@ pub fn insert(
             number
         }
     };
-    Ok(rec)
+    filing.record.row.number = number;
+    Ok(filing.record)
 }
 
-/// The record of `new` as it will be stored, its number to come, and the
-/// columns derived from it. `at` is kept to the microsecond, the precision
-/// both databases store, so the answer is what a later read returns.
-fn prepare<'a>(new: &NewForecast<'a>, at: NaiveDateTime) -> (ForecastRecord, file_pg::Derived<'a>) {
-    let at = at.with_nanosecond(at.nanosecond() / 1_000 * 1_000).unwrap_or(at);
-    let line_ids: Vec<String> = new.lines.iter().map(|_| new_id()).collect();
-    let rec = record(new, new_id(), NUMBER_TO_COME, line_ids, at);
-    let derived = file_pg::Derived {
-        created_by: new.created_by,
-        employer_search: fold(&new.section.display_name()),
-        activity_section: activity_section(new.section),
-        search_text: lines_search_text(new.lines),
-    };
-    (rec, derived)
+/// A forecast ready to be written in one statement, its number and ids
+/// given: the record it will be (what the answer shows), the columns
+/// derived from it and its history.
+pub struct Filing {
+    pub record: ForecastRecord,
+    pub(super) derived: file_pg::Derived,
+    pub(super) steps: Vec<(Option<ForecastStatus>, ForecastStatus)>,
+    pub(super) actor_sub: String,
+    pub(super) actor_role: String,
 }
 
-/// The number a record carries until the database gives it one.
-pub const NUMBER_TO_COME: i64 = i64::MIN;
+impl Filing {
+    /// The record of `new` as it will be stored with `number` (`None`: the
+    /// database gives it), and the columns derived from it. `at` is kept to
+    /// the microsecond, the precision both databases store, so the answer is
+    /// what a later read returns.
+    pub fn new(
+        new: &NewForecast<'_>,
+        number: Option<i64>,
+        steps: &[(Option<ForecastStatus>, ForecastStatus)],
+        actor: Actor<'_>,
+        at: NaiveDateTime,
+    ) -> Filing {
+        let at = at.with_nanosecond(at.nanosecond() / 1_000 * 1_000).unwrap_or(at);
+        let line_ids: Vec<String> = new.lines.iter().map(|_| new_id()).collect();
+        let record = record(new, new_id(), number.unwrap_or(0), line_ids, at);
+        let derived = file_pg::Derived {
+            created_by: new.created_by.to_owned(),
+            employer_search: fold(&new.section.display_name()),
+            activity_section: activity_section(new.section),
+            search_text: lines_search_text(new.lines),
+        };
+        Filing {
+            record,
+            derived,
+            steps: steps.to_vec(),
+            actor_sub: actor.sub.to_owned(),
+            actor_role: actor.role.to_owned(),
+        }
+    }
+}
 
-/// What the caller of [`insert_at_once`] checked in memory and the statement
-/// checks again as it writes.
+/// Numbers for forecasts filed in one statement, reserved from the same
+/// sequence the database numbers the others from (PostgreSQL only): each
+/// is unique; numbers reserved and not used leave gaps.
+pub fn reserve_numbers(conn: &mut DbConnection, count: i64) -> Result<Vec<i64>, StoreError> {
+    match conn {
+        DbConnection::Pg(c) => Ok(file_pg::reserve_numbers(c, count)?),
+        DbConnection::Sqlite(_) => Err(StoreError::Internal("numbers are reserved on PostgreSQL only".into())),
+    }
+}
+
+/// What the filing in one statement took as given; the statement checks it
+/// again as it writes.
 #[derive(Debug, Clone, Copy)]
-pub struct Assumed {
+pub struct Guards {
     /// The classification's version the lines were checked against.
     pub occupations_version: i64,
     /// The campaigns' version the dates were checked against.
@@ -166,63 +202,42 @@ pub struct Assumed {
     pub email_required: bool,
 }
 
-/// Files `new` on PostgreSQL in one statement, which is its own transaction
-/// (SPEC §11: the deadline day's write path): the forecast, its lines, its
-/// history `steps` and, under `key`, the answer that `answer` makes of the
-/// record, all or nothing. The answer is made before the number is known:
-/// its `"number"` is filled in by the statement and here alike.
+/// An idempotency key and the finished answer to store under it.
+pub struct KeyedAnswer<'a> {
+    pub(super) scope: &'a IdempotencyScope<'a>,
+    pub(super) answer: &'a StoredResponse,
+    pub(super) status: i32,
+}
+
+impl<'a> KeyedAnswer<'a> {
+    pub fn new(scope: &'a IdempotencyScope<'a>, answer: &'a StoredResponse) -> KeyedAnswer<'a> {
+        KeyedAnswer { scope, answer, status: i32::from(answer.status) }
+    }
+}
+
+/// Writes `filing` on PostgreSQL in one statement, which is its own
+/// transaction (SPEC §11: the deadline day's write path): the forecast, its
+/// lines, its history and, under `key`, the finished answer, all or nothing.
 ///
-/// Nothing is written and `None` comes back when what the caller took as
-/// given may not hold: the data of `assumed` changed, no confirmed e-mail
+/// Nothing is written and `false` comes back when what the filing took as
+/// given may not hold: the data of `guards` changed, no confirmed e-mail
 /// where one is needed, the employer has a live forecast of the year, the
-/// key has a row already, or a concurrent filing won a race; and always on
-/// SQLite. The caller then files through [`insert`] in a transaction, which
-/// finds the exact answer.
-#[allow(clippy::too_many_arguments)]
-pub fn insert_at_once<E: From<StoreError>>(
+/// key has a row already, or a concurrent filing won a race. The caller
+/// then files again in a transaction, on the facts read again.
+pub fn insert_at_once(
     conn: &mut DbConnection,
-    new: &NewForecast<'_>,
-    steps: &[(Option<ForecastStatus>, ForecastStatus)],
-    actor: Actor<'_>,
-    at: NaiveDateTime,
-    assumed: Assumed,
-    key: Option<&IdempotencyScope<'_>>,
-    answer: impl FnOnce(&ForecastRecord) -> Result<StoredResponse, E>,
-) -> Result<Option<(ForecastRecord, StoredResponse)>, E> {
-    let DbConnection::Pg(c) = conn else { return Ok(None) };
-    let (mut rec, derived) = prepare(new, at);
-    let mut resp = answer(&rec)?;
-    let to_come = format!("\"number\":{NUMBER_TO_COME}");
-    // A JSON string holds `"` escaped, so the first match is the field.
-    let Some(at_byte) = resp.body.find(&to_come) else { return Ok(None) };
-    let char_index = |s: &str| i32::try_from(s.chars().count()).unwrap_or(i32::MAX);
-    let key = key.map(|k| file_pg::KeyedAnswer {
-        caller: k.caller,
-        key: k.key,
-        request_hash: k.request_hash,
-        now: k.now,
-        status: i32::from(resp.status),
-        body: &resp.body,
-        number_at: char_index(&resp.body[..at_byte]) + char_index("\"number\":") + 1,
-        number_len: char_index(&NUMBER_TO_COME.to_string()),
-        location: resp.location.as_deref(),
-        etag: resp.etag.as_deref(),
-    });
-    let guards = file_pg::Guards {
-        occupations_version: assumed.occupations_version,
-        campaigns_version: assumed.campaigns_version,
-        email_required: assumed.email_required,
-        key,
+    filing: &Filing,
+    guards: Guards,
+    key: Option<KeyedAnswer<'_>>,
+) -> Result<bool, StoreError> {
+    let DbConnection::Pg(c) = conn else {
+        return Err(StoreError::Internal("one-statement filing is for PostgreSQL".into()));
     };
-    let number = match file_pg::run_at_once(c, &rec, derived, steps, actor, guards) {
-        Ok(Some(n)) => n,
-        Ok(None) => return Ok(None),
-        Err(e) if crate::error::is_unique_violation(&e) => return Ok(None),
-        Err(e) => return Err(StoreError::from(e).into()),
-    };
-    rec.row.number = number;
-    resp.body = resp.body.replacen(&to_come, &format!("\"number\":{number}"), 1);
-    Ok(Some((rec, resp)))
+    match file_pg::run_at_once(c, filing, guards, key) {
+        Ok(written) => Ok(written),
+        Err(e) if crate::error::is_unique_violation(&e) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// The record of a forecast just inserted, from what was written.

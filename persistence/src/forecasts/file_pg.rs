@@ -5,7 +5,8 @@
 //! connection. Diesel caches a statement only when its text cannot vary,
 //! which a multi-row `VALUES` list does, hence this hand-written query.
 
-use super::{Actor, ForecastRecord, ForecastRow};
+use super::file::{Filing, Guards, KeyedAnswer};
+use super::ForecastRow;
 use diesel::pg::Pg;
 use diesel::query_builder::{AstPass, Query, QueryFragment};
 use diesel::sql_types::{Array, BigInt, Date, Integer, Nullable, Text, Timestamp};
@@ -13,8 +14,8 @@ use diesel::{PgConnection, QueryResult, RunQueryDsl};
 use domain::status::ForecastStatus;
 
 /// The columns of a forecast that its record does not carry.
-pub(super) struct Derived<'a> {
-    pub created_by: &'a str,
+pub(super) struct Derived {
+    pub created_by: String,
     /// The folded display name of the employer, for staff search.
     pub employer_search: String,
     pub activity_section: String,
@@ -26,7 +27,7 @@ pub(super) struct Derived<'a> {
 /// history as one array per column.
 struct FileForecast<'a> {
     row: &'a ForecastRow,
-    derived: Derived<'a>,
+    derived: &'a Derived,
     line_ids: Vec<&'a str>,
     positions: Vec<i32>,
     codes: Vec<&'a str>,
@@ -38,7 +39,8 @@ struct FileForecast<'a> {
     notes: Vec<Option<&'a str>>,
     history_from: Vec<Option<&'static str>>,
     history_to: Vec<&'static str>,
-    actor: Actor<'a>,
+    actor_sub: &'a str,
+    actor_role: &'a str,
 }
 
 crate::raw::fixed_pg_statement!(FileForecast, FileForecastQuery);
@@ -64,6 +66,13 @@ impl QueryFragment<Pg> for FileForecast<'_> {
 const INSERT_FORECAST: &str = "WITH f AS (INSERT INTO forecasts (id, tin, target_year, status, version, created_at, \
      updated_at, submitted_at, created_by, person_type, organization_name, legal_form, name, surname, patronymic, \
      legal_address, current_address, workplace_address, tin_issued_on, employees_total, foreign_workers, \
+     economic_activity, employer_search, activity_section, line_count, foreigners_total, search_text) ";
+
+/// [`INSERT_FORECAST`] with the number given first.
+const INSERT_FORECAST_NUMBERED: &str =
+    "WITH f AS (INSERT INTO forecasts (number, id, tin, target_year, status, version, \
+     created_at, updated_at, submitted_at, created_by, person_type, organization_name, legal_form, name, surname, \
+     patronymic, legal_address, current_address, workplace_address, tin_issued_on, employees_total, foreign_workers, \
      economic_activity, employer_search, activity_section, line_count, foreigners_total, search_text) ";
 
 impl<'b> FileForecast<'b> {
@@ -146,9 +155,9 @@ impl<'b> FileForecast<'b> {
              h AS (INSERT INTO forecast_history (forecast_id, from_status, to_status, actor, role, reason, at) \
              SELECT f.id, s.from_status, s.to_status, ",
         );
-        out.push_bind_param::<Text, _>(&self.actor.sub)?;
+        out.push_bind_param::<Text, _>(&self.actor_sub)?;
         out.push_sql(", ");
-        out.push_bind_param::<Text, _>(&self.actor.role)?;
+        out.push_bind_param::<Text, _>(&self.actor_role)?;
         out.push_sql(", NULL, ");
         out.push_bind_param::<Timestamp, _>(&self.row.created_at)?;
         out.push_sql(" FROM f, unnest(");
@@ -161,49 +170,32 @@ impl<'b> FileForecast<'b> {
     }
 }
 
-/// Writes `rec` (its number aside) with its history `steps`; the new
-/// forecast's number.
-pub(super) fn run(
-    conn: &mut PgConnection,
-    rec: &ForecastRecord,
-    derived: Derived<'_>,
-    steps: &[(Option<ForecastStatus>, ForecastStatus)],
-    actor: Actor<'_>,
-) -> QueryResult<i64> {
-    filing(rec, derived, steps, actor).get_result(conn)
+/// Writes `filing` (its number given by the database); the new forecast's
+/// number.
+pub(super) fn run(conn: &mut PgConnection, filing: &Filing) -> QueryResult<i64> {
+    values(filing).get_result(conn)
 }
 
-/// What filing in one statement takes as given and checks as it writes:
-/// the data's versions that the checks in memory used, a confirmed e-mail
-/// where one is needed, no live forecast of the employer's for the year,
-/// and the idempotency key unused.
-pub(super) struct Guards<'a> {
-    pub occupations_version: i64,
-    pub campaigns_version: i64,
-    pub email_required: bool,
-    pub key: Option<KeyedAnswer<'a>>,
+/// `count` numbers of the forecasts' own sequence, in one round trip.
+pub(super) fn reserve_numbers(conn: &mut PgConnection, count: i64) -> QueryResult<Vec<i64>> {
+    diesel::sql_query("SELECT nextval('forecasts_number_seq') AS n FROM generate_series(1, $1)")
+        .bind::<BigInt, _>(count)
+        .load::<Reserved>(conn)
+        .map(|rows| rows.into_iter().map(|r| r.n).collect())
 }
 
-/// The idempotency key and the answer stored with it; the answer's body
-/// has the number to come at character `number_at` (1-based), standing in
-/// for `number_len` characters.
-pub(super) struct KeyedAnswer<'a> {
-    pub caller: &'a str,
-    pub key: &'a str,
-    pub request_hash: &'a str,
-    pub now: chrono::NaiveDateTime,
-    pub status: i32,
-    pub body: &'a str,
-    pub number_at: i32,
-    pub number_len: i32,
-    pub location: Option<&'a str>,
-    pub etag: Option<&'a str>,
+#[derive(diesel::QueryableByName)]
+struct Reserved {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
 }
 
-/// [`FileForecast`] under [`Guards`]: nothing is written unless they hold.
+/// [`FileForecast`] with its number, under [`Guards`] and with the key's
+/// answer: nothing is written unless the guards hold.
 struct FileAtOnce<'a> {
     filing: FileForecast<'a>,
-    guards: Guards<'a>,
+    guards: Guards,
+    key: Option<KeyedAnswer<'a>>,
 }
 
 crate::raw::fixed_pg_statement!(FileAtOnce, FileAtOnceQuery);
@@ -216,11 +208,13 @@ impl Query for FileAtOnce<'_> {
 impl QueryFragment<Pg> for FileAtOnce<'_> {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
         let g = &self.guards;
-        let key = g.key.as_ref();
+        let key = self.key.as_ref();
         let has_key: &'static bool = if key.is_some() { &true } else { &false };
         let text = |f: fn(&KeyedAnswer<'b>) -> &'b str| key.map_or("", f);
-        out.push_sql(INSERT_FORECAST);
+        out.push_sql(INSERT_FORECAST_NUMBERED);
         out.push_sql("SELECT ");
+        out.push_bind_param::<BigInt, _>(&self.filing.row.number)?;
+        out.push_sql(", ");
         self.filing.push_values(out.reborrow())?;
         out.push_sql(" WHERE COALESCE((SELECT version FROM reference_versions WHERE name = 'occupations'), 0) = ");
         out.push_bind_param::<BigInt, _>(&g.occupations_version)?;
@@ -240,34 +234,30 @@ impl QueryFragment<Pg> for FileAtOnce<'_> {
         // expired one; a concurrent filing under the same key makes the key's
         // insert below fail, and with it the whole statement.
         out.push_sql(" AND EXISTS (SELECT 1 FROM idempotency_keys WHERE caller = ");
-        out.push_bind_param::<Text, _>(text(|k| k.caller))?;
+        out.push_bind_param::<Text, _>(text(|k| k.scope.caller))?;
         out.push_sql(" AND idem_key = ");
-        out.push_bind_param::<Text, _>(text(|k| k.key))?;
+        out.push_bind_param::<Text, _>(text(|k| k.scope.key))?;
         out.push_sql("))");
         self.filing.push_lines_and_history(out.reborrow())?;
         out.push_sql(
             ", k AS (INSERT INTO idempotency_keys (caller, idem_key, request_hash, status_code, response_body, \
              location, etag, created_at) SELECT ",
         );
-        out.push_bind_param::<Text, _>(text(|k| k.caller))?;
+        out.push_bind_param::<Text, _>(text(|k| k.scope.caller))?;
         out.push_sql(", ");
-        out.push_bind_param::<Text, _>(text(|k| k.key))?;
+        out.push_bind_param::<Text, _>(text(|k| k.scope.key))?;
         out.push_sql(", ");
-        out.push_bind_param::<Text, _>(text(|k| k.request_hash))?;
+        out.push_bind_param::<Text, _>(text(|k| k.scope.request_hash))?;
         out.push_sql(", ");
         out.push_bind_param::<Integer, _>(key.map_or(&0, |k| &k.status))?;
-        out.push_sql(", overlay(");
-        out.push_bind_param::<Text, _>(text(|k| k.body))?;
-        out.push_sql(" placing f.number::text from ");
-        out.push_bind_param::<Integer, _>(key.map_or(&1, |k| &k.number_at))?;
-        out.push_sql(" for ");
-        out.push_bind_param::<Integer, _>(key.map_or(&0, |k| &k.number_len))?;
-        out.push_sql("), ");
-        out.push_bind_param::<Nullable<Text>, _>(key.map_or(&None, |k| &k.location))?;
         out.push_sql(", ");
-        out.push_bind_param::<Nullable<Text>, _>(key.map_or(&None, |k| &k.etag))?;
+        out.push_bind_param::<Text, _>(text(|k| &k.answer.body))?;
         out.push_sql(", ");
-        out.push_bind_param::<Timestamp, _>(key.map_or(&self.filing.row.created_at, |k| &k.now))?;
+        out.push_bind_param::<Nullable<Text>, _>(key.map_or(&None, |k| &k.answer.location))?;
+        out.push_sql(", ");
+        out.push_bind_param::<Nullable<Text>, _>(key.map_or(&None, |k| &k.answer.etag))?;
+        out.push_sql(", ");
+        out.push_bind_param::<Timestamp, _>(key.map_or(&self.filing.row.created_at, |k| &k.scope.now))?;
         out.push_sql(" FROM f WHERE ");
         out.push_bind_param::<diesel::sql_types::Bool, _>(has_key)?;
         out.push_sql(") SELECT number FROM f");
@@ -275,31 +265,26 @@ impl QueryFragment<Pg> for FileAtOnce<'_> {
     }
 }
 
-/// [`run`] under `guards`: the number, or `None` when a guard did not
-/// hold and nothing was written. One statement, so one transaction.
+/// [`run`] with the filing's own number under `guards`: whether it was
+/// written (`false`: a guard did not hold and nothing was). One statement,
+/// so one transaction.
 pub(super) fn run_at_once(
     conn: &mut PgConnection,
-    rec: &ForecastRecord,
-    derived: Derived<'_>,
-    steps: &[(Option<ForecastStatus>, ForecastStatus)],
-    actor: Actor<'_>,
-    guards: Guards<'_>,
-) -> QueryResult<Option<i64>> {
+    filing: &Filing,
+    guards: Guards,
+    key: Option<KeyedAnswer<'_>>,
+) -> QueryResult<bool> {
     use diesel::OptionalExtension;
-    FileAtOnce { filing: filing(rec, derived, steps, actor), guards }.get_result(conn).optional()
+    let statement = FileAtOnce { filing: values(filing), guards, key };
+    Ok(statement.get_result::<i64>(conn).optional()?.is_some())
 }
 
-/// The statement's values for `rec`.
-fn filing<'a>(
-    rec: &'a ForecastRecord,
-    derived: Derived<'a>,
-    steps: &[(Option<ForecastStatus>, ForecastStatus)],
-    actor: Actor<'a>,
-) -> FileForecast<'a> {
-    let lines = &rec.lines;
+/// The statement's values for `filing`.
+fn values(filing: &Filing) -> FileForecast<'_> {
+    let lines = &filing.record.lines;
     FileForecast {
-        row: &rec.row,
-        derived,
+        row: &filing.record.row,
+        derived: &filing.derived,
         line_ids: lines.iter().map(|l| l.id.as_str()).collect(),
         positions: lines.iter().map(|l| l.position).collect(),
         codes: lines.iter().map(|l| l.occupation_code.as_str()).collect(),
@@ -309,8 +294,9 @@ fn filing<'a>(
         justifications: lines.iter().map(|l| l.justification.as_str()).collect(),
         usages: lines.iter().map(|l| l.quota_usage.as_str()).collect(),
         notes: lines.iter().map(|l| l.note.as_deref()).collect(),
-        history_from: steps.iter().map(|(f, _)| f.map(ForecastStatus::as_str)).collect(),
-        history_to: steps.iter().map(|(_, t)| t.as_str()).collect(),
-        actor,
+        history_from: filing.steps.iter().map(|(f, _)| f.map(ForecastStatus::as_str)).collect(),
+        history_to: filing.steps.iter().map(|(_, t)| t.as_str()).collect(),
+        actor_sub: &filing.actor_sub,
+        actor_role: &filing.actor_role,
     }
 }

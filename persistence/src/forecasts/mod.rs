@@ -7,7 +7,10 @@ mod file;
 mod file_pg;
 mod list;
 
-pub use file::{filing_facts, insert, insert_at_once, live_for, Assumed, FilingFacts, NewForecast, NUMBER_TO_COME};
+pub use file::{
+    filing_facts, insert, insert_at_once, live_for, reserve_numbers, Filing, FilingFacts, Guards, KeyedAnswer,
+    NewForecast,
+};
 pub use list::{list, ListFilter, SortKey};
 
 use crate::db::DbConnection;

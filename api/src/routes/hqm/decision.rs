@@ -35,7 +35,7 @@ pub async fn decision(state: State, req: HttpRequest, caller: Caller, id: Id) ->
         })
     })
     .await?
-    .map_err(ApiError::Internal)?;
+    .map_err(AppError::bug)?;
     Ok(HttpResponse::Ok()
         .content_type("application/pdf")
         .insert_header((header::VARY, "Accept"))
@@ -53,10 +53,10 @@ pub async fn decision(state: State, req: HttpRequest, caller: Caller, id: Id) ->
 )]
 pub async fn public_key(state: State) -> Reply {
     let s = &state.signer;
-    crate::state::cached_json(&HqmPublicKey {
-        algorithm: crate::signing::ALGORITHM.to_owned(),
+    crate::respond::cached_json(&HqmPublicKey {
+        algorithm: application::signing::ALGORITHM.to_owned(),
         key_id: s.key_id().to_owned(),
-        pem: s.public_key_pem().map_err(|e| ApiError::Internal(format!("public key: {e}")))?,
+        pem: s.public_key_pem().map_err(|e| AppError::bug(format!("public key: {e}")))?,
         jwk: HqmJwk {
             kty: "OKP".into(),
             crv: "Ed25519".into(),
@@ -90,7 +90,7 @@ pub async fn check(state: State, number: Id, q: Query<CheckParams>) -> Reply {
     let number = number.into_inner();
     let code = q.0.code.unwrap_or_default();
     if code.is_empty() || code.len() > 64 {
-        return Err(ApiError::NotFound);
+        return Err(AppError::NotFound.into());
     }
     let shared = state.clone();
     let (d, valid, row) = state.read(move |conn| uc::verify(conn, &shared.signer, &number, &code)).await?;
@@ -117,8 +117,8 @@ pub async fn check(state: State, number: Id, q: Query<CheckParams>) -> Reply {
     responses((status = 200, description = "The criteria table", body = HqmCriteria)),
 )]
 pub async fn criteria(_caller: Caller) -> Reply {
-    let titles = |f: &dyn Fn(Language) -> &'static str| {
-        Language::ALL.iter().map(|l| (l.as_str().to_owned(), f(*l).to_owned())).collect()
+    let titles = |f: &dyn Fn(Lang) -> &'static str| {
+        Lang::ALL.iter().map(|l| (l.as_str().to_owned(), f(*l).to_owned())).collect()
     };
     let criteria = Criterion::ALL
         .iter()
@@ -130,5 +130,5 @@ pub async fn criteria(_caller: Caller) -> Reply {
             authority_titles: titles(&|l| c.authority().title(l)),
         })
         .collect();
-    crate::state::cached_json(&HqmCriteria { criteria, max_total: MAX_TOTAL, threshold: THRESHOLD })
+    crate::respond::cached_json(&HqmCriteria { criteria, max_total: MAX_TOTAL, threshold: THRESHOLD })
 }

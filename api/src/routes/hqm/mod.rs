@@ -9,21 +9,23 @@ use crate::dto::{
     HqmScoreInput, Paged,
 };
 use crate::extract::{FileBody, IdempotencyKey, IfMatch, JsonBody, PageParams, Query};
-use crate::problem::ApiError;
+use crate::problem::HttpError;
+use crate::respond::{json_with_etag, stored};
 use crate::routes::{Action, Id, Reply, State, TwoSegments};
-use crate::state::{json_with_etag, stored};
-use crate::usecases::hqm::{self as uc, ListQuery, Upload};
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
+use application::hqm::{self as uc, ListQuery, Upload};
+use application::AppError;
 use domain::hqm::application::HqmStatus;
 use domain::hqm::criteria::{Authority, Criterion, MAX_TOTAL, THRESHOLD};
-use domain::hqm::language::Language;
+use domain::lang::Lang;
 use domain::FieldCode;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+/// Where application `id` is: the path of [`get`].
 fn location(id: &str) -> String {
-    format!("/api/v1/hqm-applications/{id}")
+    <__path_get as utoipa::Path>::path().replace("{id}", id)
 }
 
 /// The `ETag` and body of an application answered from a transaction.
@@ -32,7 +34,7 @@ fn answer(
     rec: &persistence::hqm::ApplicationRecord,
     now: chrono::DateTime<chrono::Utc>,
     location: Option<String>,
-) -> Result<persistence::idempotency::StoredResponse, ApiError> {
+) -> Result<persistence::idempotency::StoredResponse, AppError> {
     stored(status, &HqmApplication::new(rec, now), location, Some(rec.row.version))
 }
 
@@ -109,7 +111,7 @@ pub async fn list(state: State, caller: Caller, page: Query<PageParams>, q: Quer
         p
     });
     if !errs.is_empty() {
-        return Err(ApiError::Validation(errs));
+        return Err(errs.into());
     }
     let query = ListQuery { status, authority, overdue: q.overdue };
     let now = state.now();
@@ -239,7 +241,7 @@ pub async fn upload_document(
             let up = Upload { kind: &kind, filename: &filename, declared: declared.as_deref(), bytes: &bytes };
             let (rec, doc_id) = uc::upload(conn, uc::Act { caller: &c, id: &id, if_match: None, now }, &up)?;
             let doc = rec.documents.iter().find(|d| d.id == doc_id).map(HqmDocument::from);
-            let at = format!("{}/documents/{doc_id}", location(&id));
+            let at = <__path_get_document as utoipa::Path>::path().replace("{id}", &id).replace("{doc_id}", &doc_id);
             stored(StatusCode::CREATED, &doc, Some(at), Some(rec.row.version))
         })
         .await
@@ -289,48 +291,55 @@ pub async fn delete_document(state: State, caller: Caller, path: TwoSegments) ->
     Ok(json_with_etag(StatusCode::OK, &HqmApplication::new(&rec, now), rec.row.version))
 }
 
-macro_rules! applicant_action {
-    ($(#[$doc:meta])* $fn:ident, $path:literal, $op:literal, $uc:path) => {
-        $(#[$doc])*
-        #[utoipa::path(
-            post, path = $path, operation_id = $op, tag = "hqm",
-            params(("id" = String, Path, description = "Application id"),
-                ("If-Match" = Option<String>, Header, description = "The ETag last read", max_length = 255),
-                ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe", min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$")),
-            responses(
-                (status = 200, description = "Done; the application in its new status", body = HqmApplication, headers(("ETag" = String, description = "The new version"))),
-                (status = 409, description = "Not allowed from the current status; the problem names it and the allowed actions", body = crate::problem::Problem, content_type = "application/problem+json"),
-            ),
-        )]
-        pub async fn $fn(
-            (state, req, caller, id, if_match, key): Action,
-        ) -> Reply {
-            let id = id.into_inner();
-            let c = caller.clone();
-            state
-                .idempotent(&req, &caller, key, b"", move |conn, now| {
-                    let rec = $uc(conn, uc::Act { caller: &c, id: &id, if_match: if_match.0, now })?;
-                    answer(StatusCode::OK, &rec, now, None)
-                })
-                .await
-        }
-    };
+/// Runs an applicant's step (`step`, a use case of one [`uc::Act`]) as one
+/// transaction under the request's `Idempotency-Key`.
+async fn applicant_step(
+    action: Action,
+    step: fn(&mut persistence::DbConnection, uc::Act<'_>) -> Result<persistence::hqm::ApplicationRecord, AppError>,
+) -> Reply {
+    action
+        .run(b"", move |conn, caller, id, if_match, now| {
+            let rec = step(conn, uc::Act { caller, id, if_match, now })?;
+            answer(StatusCode::OK, &rec, now, None)
+        })
+        .await
 }
 
-applicant_action!(
-    /// Submit an application
-    ///
-    /// Owner: draft → under_review, with a passport copy and a proof of
-    /// qualifications uploaded. The review deadline is the 20th business day
-    /// after the day of submission (Baku), counted over the holiday calendar.
-    submit, "/api/v1/hqm-applications/{id}/submit", "submit_hqm_application", uc::submit
-);
-applicant_action!(
-    /// Withdraw an application
-    ///
-    /// Owner: draft or under_review → withdrawn (final).
-    withdraw, "/api/v1/hqm-applications/{id}/withdraw", "withdraw_hqm_application", uc::withdraw
-);
+/// Submit an application
+///
+/// Owner: draft → under_review, with a passport copy and a proof of
+/// qualifications uploaded. The review deadline is the 20th business day
+/// after the day of submission (Baku), counted over the holiday calendar.
+#[utoipa::path(
+    post, path = "/api/v1/hqm-applications/{id}/submit", operation_id = "submit_hqm_application", tag = "hqm",
+    params(("id" = String, Path, description = "Application id"),
+        ("If-Match" = Option<String>, Header, description = "The ETag last read", max_length = 255),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe", min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$")),
+    responses(
+        (status = 200, description = "Done; the application in its new status", body = HqmApplication, headers(("ETag" = String, description = "The new version"))),
+        (status = 409, description = "Not allowed from the current status; the problem names it and the allowed actions", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ),
+)]
+pub async fn submit(action: Action) -> Reply {
+    applicant_step(action, uc::submit).await
+}
+
+/// Withdraw an application
+///
+/// Owner: draft or under_review → withdrawn (final).
+#[utoipa::path(
+    post, path = "/api/v1/hqm-applications/{id}/withdraw", operation_id = "withdraw_hqm_application", tag = "hqm",
+    params(("id" = String, Path, description = "Application id"),
+        ("If-Match" = Option<String>, Header, description = "The ETag last read", max_length = 255),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe", min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$")),
+    responses(
+        (status = 200, description = "Done; the application in its new status", body = HqmApplication, headers(("ETag" = String, description = "The new version"))),
+        (status = 409, description = "Not allowed from the current status; the problem names it and the allowed actions", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ),
+)]
+pub async fn withdraw(action: Action) -> Reply {
+    applicant_step(action, uc::withdraw).await
+}
 
 /// Score a criterion
 ///
@@ -396,7 +405,10 @@ pub async fn object(
     state
         .idempotent(&req, &caller, key, &body.raw, move |conn, now| {
             let (rec, objection) = uc::object(conn, &c, &id, &reason, now)?;
-            answer(StatusCode::CREATED, &rec, now, Some(format!("{}/objections/{objection}", location(&id))))
+            let at = <__path_withdraw_objection as utoipa::Path>::path()
+                .replace("{id}", &id)
+                .replace("{objection_id}", &objection);
+            answer(StatusCode::CREATED, &rec, now, Some(at))
         })
         .await
 }
@@ -430,13 +442,11 @@ pub async fn withdraw_objection(state: State, caller: Caller, path: TwoSegments)
     responses((status = 200, description = "Extended; the application", body = HqmApplication, headers(("ETag" = String, description = "The new version"))),
         (status = 409, description = "Not under review, or the holiday calendar of a year it needs is missing", body = crate::problem::Problem, content_type = "application/problem+json")),
 )]
-pub async fn extend((state, req, caller, id, if_match, key): Action, body: JsonBody<HqmReasonInput>) -> Reply {
-    let id = id.into_inner();
+pub async fn extend(action: Action, body: JsonBody<HqmReasonInput>) -> Reply {
     let reason = body.value.reason;
-    let c = caller.clone();
-    state
-        .idempotent(&req, &caller, key, &body.raw, move |conn, now| {
-            let rec = uc::extend(conn, uc::Act { caller: &c, id: &id, if_match: if_match.0, now }, &reason)?;
+    action
+        .run(&body.raw, move |conn, caller, id, if_match, now| {
+            let rec = uc::extend(conn, uc::Act { caller, id, if_match, now }, &reason)?;
             answer(StatusCode::OK, &rec, now, None)
         })
         .await
@@ -456,13 +466,11 @@ pub async fn extend((state, req, caller, id, if_match, key): Action, body: JsonB
     responses((status = 200, description = "Decided; the application", body = HqmApplication, headers(("ETag" = String, description = "The new version"))),
         (status = 409, description = "Not under review, or criteria not scored and no objection", body = crate::problem::Problem, content_type = "application/problem+json")),
 )]
-pub async fn decide((state, req, caller, id, if_match, key): Action) -> Reply {
-    let id = id.into_inner();
-    let c = caller.clone();
-    let shared = state.clone();
-    state
-        .idempotent(&req, &caller, key, b"", move |conn, now| {
-            let rec = uc::decide(conn, uc::Act { caller: &c, id: &id, if_match: if_match.0, now }, &shared.signer)?;
+pub async fn decide(action: Action) -> Reply {
+    let shared = action.state.clone();
+    action
+        .run(b"", move |conn, caller, id, if_match, now| {
+            let rec = uc::decide(conn, uc::Act { caller, id, if_match, now }, &shared.signer)?;
             answer(StatusCode::OK, &rec, now, None)
         })
         .await
@@ -479,7 +487,7 @@ pub async fn decide((state, req, caller, id, if_match, key): Action) -> Reply {
 )]
 pub async fn history(state: State, caller: Caller, id: Id, q: Query<PageParams>) -> Reply {
     let id = id.into_inner();
-    let show = |r: &_| Ok::<_, ApiError>(HqmHistoryEntry::from(r));
+    let show = |r: &_| Ok::<_, HttpError>(HqmHistoryEntry::from(r));
     crate::routes::paged(&state, q, move |c, page| uc::history(c, &caller, &id, page), show).await
 }
 

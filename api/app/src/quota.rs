@@ -1,58 +1,52 @@
 //! The quota plan and its enforcement when permits are issued (SPEC §5.2,
 //! §5.3). Each function is the body of one transaction.
 
-use crate::auth::Caller;
-use crate::problem::{ApiError, ConflictKind};
-use crate::state::AppState;
+use crate::{AppError, Caller};
 use chrono::NaiveDateTime;
 use domain::policy::Permission;
-use domain::quota::{
-    plan_actions, plan_transition, PermitInput, PlanAction, PlanEntryNumbers, PlanRefusal, PlanStatus, QuotaFigures,
-};
-use domain::role::Role;
+use domain::quota::{PermitInput, PlanAction, PlanEntryNumbers, PlanStatus, QuotaFigures, PLANS};
 use domain::FieldCode;
 use domain::{FieldError, ValidationErrors};
 use persistence::quota::{self as store, Actor, NewPermit, PlanRecord};
 use persistence::{DbConnection, Page};
 
-fn refusal(r: PlanRefusal) -> ApiError {
-    match r {
-        PlanRefusal::Forbidden { needs } => ApiError::Forbidden { needs: vec![needs] },
-        PlanRefusal::NotAllowed { current, allowed } => ApiError::PlanTransition { current, allowed },
-    }
-}
-
-fn check_version(plan: &PlanRecord, expected: Option<i64>) -> Result<(), ApiError> {
+fn check_version(plan: &PlanRecord, expected: Option<i64>) -> Result<(), AppError> {
     match expected {
-        Some(v) if v != plan.version => Err(ApiError::PreconditionFailed { current: plan.version }),
+        Some(v) if v != plan.version => Err(AppError::PreconditionFailed { current: plan.version }),
         _ => Ok(()),
     }
 }
 
-fn actor<'a>(caller: &'a Caller, role: Role) -> Actor<'a> {
-    Actor { sub: &caller.sub, role: role.as_str() }
+/// The caller as the plan's history names it, in the role that holds the
+/// permission of `action`.
+fn actor(caller: &Caller, action: PlanAction) -> Actor<'_> {
+    Actor { sub: &caller.sub, role: PLANS.acting_role(action, &caller.roles).map_or("", |r| r.as_str()) }
+}
+
+/// The year a path names (`2027`), else not found.
+fn year_of(year: &str) -> Result<i32, AppError> {
+    domain::campaign::year_named(year).ok_or(AppError::NotFound)
 }
 
 /// The plan of the year `year` names in a path, for the roles that may read
 /// it (SPEC §5.2): the permission first, then the year (403 before 404).
-pub async fn plan(state: &AppState, caller: &Caller, year: &str) -> Result<PlanRecord, ApiError> {
+pub fn plan(conn: &mut DbConnection, caller: &Caller, year: &str) -> Result<PlanRecord, AppError> {
     caller.may(Permission::ReadQuotaPlan)?;
-    let y = crate::extract::path_year(year)?;
-    state.read(move |c| store::get_plan(c, y)).await
+    Ok(store::get_plan(conn, year_of(year)?)?)
 }
 
 /// One page of the plan's history, oldest first, in the same order of
-/// checks as [`plan`].
-pub async fn plan_history(
-    state: &AppState,
+/// checks as [`plan`], the page asked for last.
+pub fn plan_history(
+    conn: &mut DbConnection,
     caller: &Caller,
     year: &str,
-    page: &crate::extract::PageParams,
-) -> Result<(Vec<store::PlanHistoryRow>, i64, Page), ApiError> {
+    page: &crate::PageParams,
+) -> Result<(Vec<store::PlanHistoryRow>, i64, Page), AppError> {
     caller.may(Permission::ReadQuotaPlan)?;
-    let y = crate::extract::path_year(year)?;
+    let y = year_of(year)?;
     let page = page.page()?;
-    let (rows, total) = state.read(move |c| store::plan_history_of(c, y, page)).await?;
+    let (rows, total) = store::plan_history_of(conn, y, page)?;
     Ok((rows, total, page))
 }
 
@@ -60,21 +54,28 @@ pub async fn plan_history(
 /// foreigners counting toward the quota: from the latest snapshot of the
 /// summary when one was taken (what the Commission was given, SPEC §15.5),
 /// else from the summary of accepted forecasts (SPEC §5.2).
-pub fn create(conn: &mut DbConnection, caller: &Caller, year: i32, now: NaiveDateTime) -> Result<PlanRecord, ApiError> {
+pub fn create(conn: &mut DbConnection, caller: &Caller, year: i32, now: NaiveDateTime) -> Result<PlanRecord, AppError> {
     caller.may(Permission::ProposeQuota)?;
     if store::plan_exists(conn, year)? {
-        return Err(ApiError::Conflict(ConflictKind::PlanExists));
+        return Err(AppError::PlanExists);
     }
     let rows: Vec<(String, i64)> = match persistence::snapshots::latest_quota_foreigners(conn, year)? {
         Some(rows) => rows,
         None => persistence::summaries::summary(conn, year, false)?
             .into_iter()
-            .map(|r| (r.activity, r.quota_foreigners))
+            .map(|r| (r.activity, r.figures.lines.quota_foreigners))
             .collect(),
     };
     let proposed = domain::quota::proposals_from_summary(&rows);
     store::insert_plan(conn, year, &proposed, now)?;
-    store::append_plan_history(conn, year, (None, PlanStatus::Draft), "create", actor(caller, Role::Commission), now)?;
+    store::append_plan_history(
+        conn,
+        year,
+        (None, PlanStatus::Draft),
+        "create",
+        actor(caller, PlanAction::Propose),
+        now,
+    )?;
     Ok(store::get_plan(conn, year)?)
 }
 
@@ -88,49 +89,39 @@ pub type SentEntry = (String, Option<i64>, Option<i64>);
 pub fn set_numbers(
     conn: &mut DbConnection,
     caller: &Caller,
-    year: i32,
+    year: &str,
     expected: Option<i64>,
     sent: &[SentEntry],
     now: NaiveDateTime,
-) -> Result<PlanRecord, ApiError> {
+) -> Result<PlanRecord, AppError> {
     caller.may(Permission::EditQuotaPlan)?;
+    let year = year_of(year)?;
     let plan = store::get_plan(conn, year)?;
     // The status says which number is being set: proposed ones in a draft
     // (commission), approved ones in a proposed plan (admin).
     let action = if plan.status == PlanStatus::Proposed { PlanAction::EditApproved } else { PlanAction::EditProposed };
-    if let Err(PlanRefusal::Forbidden { .. }) = plan_transition(plan.status, action, &caller.roles) {
-        // A caller who edits the plan in its other status is refused by the
-        // status (409), not by a missing role.
-        let (other, status) = match action {
-            PlanAction::EditProposed => (PlanAction::EditApproved, PlanStatus::Proposed),
-            _ => (PlanAction::EditProposed, PlanStatus::Draft),
-        };
-        if plan_transition(status, other, &caller.roles).is_ok() {
-            let allowed = plan_actions(plan.status, &caller.roles);
-            return Err(ApiError::PlanTransition { current: plan.status, allowed });
-        }
-    }
-    plan_transition(plan.status, action, &caller.roles).map_err(refusal)?;
+    // A caller who edits the plan in its other status is refused by the
+    // status (409), not by a missing role: ask for the edit its role makes.
+    let mine = [PlanAction::EditProposed, PlanAction::EditApproved]
+        .into_iter()
+        .find(|a| PLANS.rule(*a).permission.granted_to(&caller.roles) && *a != action);
+    let asked = match PLANS.check(plan.status, action, &caller.roles) {
+        Err(domain::lifecycle::Refusal::Forbidden { .. }) => mine.unwrap_or(action),
+        _ => action,
+    };
+    PLANS.check(plan.status, asked, &caller.roles)?;
     let sent: Vec<(&str, Option<i64>, Option<i64>)> = sent.iter().map(|(a, p, n)| (a.as_str(), *p, *n)).collect();
     let entries = domain::quota::check_plan_entries(&sent)?;
     let numbers = numbers_of(&plan, action, &entries)?;
     check_version(&plan, expected)?;
     store::bump_plan(conn, &plan, plan.status, now)?;
-    let role = if action == PlanAction::EditProposed {
+    if action == PlanAction::EditProposed {
         store::set_proposed(conn, year, &numbers)?;
-        Role::Commission
     } else {
         store::set_approved(conn, year, &numbers)?;
-        Role::Admin
-    };
-    store::append_plan_history(
-        conn,
-        year,
-        (Some(plan.status), plan.status),
-        action.as_str(),
-        actor(caller, role),
-        now,
-    )?;
+    }
+    let step = (Some(plan.status), plan.status);
+    store::append_plan_history(conn, year, step, action.as_str(), actor(caller, action), now)?;
     Ok(store::get_plan(conn, year)?)
 }
 
@@ -140,7 +131,7 @@ fn numbers_of(
     plan: &PlanRecord,
     action: PlanAction,
     entries: &[PlanEntryNumbers],
-) -> Result<Vec<(String, i64)>, ApiError> {
+) -> Result<Vec<(String, i64)>, AppError> {
     let field = if action == PlanAction::EditProposed { "proposed" } else { "approved" };
     let mut errs = ValidationErrors::default();
     let mut numbers = Vec::with_capacity(entries.len());
@@ -165,7 +156,7 @@ fn numbers_of(
             Some(_) => {}
         }
     }
-    errs.into_result(numbers).map_err(ApiError::from)
+    errs.into_result(numbers).map_err(AppError::from)
 }
 
 /// Proposes (Commission) or approves (admin) the plan of `year`, within the
@@ -173,17 +164,16 @@ fn numbers_of(
 pub fn act(
     conn: &mut DbConnection,
     caller: &Caller,
-    year: i32,
+    year: &str,
     action: PlanAction,
     expected: Option<i64>,
     now: NaiveDateTime,
-) -> Result<PlanRecord, ApiError> {
+) -> Result<PlanRecord, AppError> {
+    let year = year_of(year)?;
     let plan = store::get_plan(conn, year)?;
-    let to = plan_transition(plan.status, action, &caller.roles).map_err(refusal)?;
+    let to = PLANS.next(plan.status, action, &caller.roles)?;
     let (campaign, _) = persistence::campaigns::get(conn, year)?;
-    campaign
-        .check_plan_step(domain::time::baku_date(now.and_utc()), action == PlanAction::Approve)
-        .map_err(ApiError::Calendar)?;
+    campaign.check_plan_step(domain::time::baku_date(now.and_utc()), action == PlanAction::Approve)?;
     if action == PlanAction::Approve {
         let approved: Vec<(String, Option<i64>)> =
             plan.entries.iter().map(|e| (e.economic_activity.clone(), e.approved)).collect();
@@ -191,8 +181,7 @@ pub fn act(
     }
     check_version(&plan, expected)?;
     store::bump_plan(conn, &plan, to, now)?;
-    let role = if action == PlanAction::Approve { Role::Admin } else { Role::Commission };
-    store::append_plan_history(conn, year, (Some(plan.status), to), action.as_str(), actor(caller, role), now)?;
+    store::append_plan_history(conn, year, (Some(plan.status), to), action.as_str(), actor(caller, action), now)?;
     Ok(store::get_plan(conn, year)?)
 }
 
@@ -209,7 +198,7 @@ pub struct PermitOutcome {
     pub figures: QuotaFigures,
 }
 
-fn figures_or_none(conn: &mut DbConnection, year: i32, section: &str) -> Result<QuotaFigures, ApiError> {
+fn figures_or_none(conn: &mut DbConnection, year: i32, section: &str) -> Result<QuotaFigures, AppError> {
     Ok(store::figures(conn, year, section)?.unwrap_or(QuotaFigures { approved: 0, used: 0 }))
 }
 
@@ -230,16 +219,15 @@ pub struct SentPermit {
 pub fn record_permit(
     conn: &mut DbConnection,
     caller: &Caller,
-    year: i32,
+    year: &str,
     sent: &SentPermit,
     now: NaiveDateTime,
-) -> Result<PermitOutcome, ApiError> {
+) -> Result<PermitOutcome, AppError> {
     caller.may(Permission::RecordPermits)?;
+    let year = year_of(year)?;
     let plan = match store::get_plan(conn, year) {
         Ok(plan) if plan.status == PlanStatus::Approved => plan,
-        Ok(_) | Err(persistence::StoreError::NotFound) => {
-            return Err(ApiError::Conflict(ConflictKind::QuotaNotApproved))
-        }
+        Ok(_) | Err(persistence::StoreError::NotFound) => return Err(AppError::QuotaNotApproved),
         Err(e) => return Err(e.into()),
     };
     let p: &PermitInput = &domain::quota::check_permit(
@@ -264,12 +252,12 @@ pub fn record_permit(
     // An activity the plan has no quota for can take only exempt permits.
     let in_plan = plan.entries.iter().any(|e| e.economic_activity == section);
     if !in_plan && p.exemption.is_none() {
-        return Err(ApiError::QuotaExhausted { activity: section });
+        return Err(AppError::QuotaExhausted { activity: section });
     }
     let existing = store::permit(conn, &p.permit_ref)?;
     if let Some(e) = &existing {
         if e.target_year != year || e.economic_activity != p.economic_activity || e.exemption != p.exemption {
-            return Err(ApiError::Conflict(ConflictKind::PermitConflict));
+            return Err(AppError::PermitConflict);
         }
         if !e.cancelled {
             let figures = figures_or_none(conn, year, &section)?;
@@ -288,9 +276,9 @@ pub fn record_permit(
         // one waited for the row. Then the permit is recorded, not refused:
         // run again, to answer as for a repeat.
         if store::permit(conn, &p.permit_ref)?.is_some_and(|e| !e.cancelled) {
-            return Err(ApiError::Retry);
+            return Err(AppError::ServiceUnavailable(crate::Unavailable::LostRaces));
         }
-        return Err(ApiError::QuotaExhausted { activity: section });
+        return Err(AppError::QuotaExhausted { activity: section });
     }
     let new = NewPermit {
         permit_ref: &p.permit_ref,
@@ -316,12 +304,13 @@ pub fn record_permit(
 pub fn cancel_permit(
     conn: &mut DbConnection,
     caller: &Caller,
-    year: i32,
+    year: &str,
     permit_ref: &str,
     now: NaiveDateTime,
-) -> Result<PermitOutcome, ApiError> {
+) -> Result<PermitOutcome, AppError> {
     caller.may(Permission::RecordPermits)?;
-    let permit = store::permit(conn, permit_ref)?.filter(|p| p.target_year == year).ok_or(ApiError::NotFound)?;
+    let year = year_of(year)?;
+    let permit = store::permit(conn, permit_ref)?.filter(|p| p.target_year == year).ok_or(AppError::NotFound)?;
     if !permit.cancelled {
         store::cancel_permit(conn, permit_ref, &caller.sub, now)?;
         if permit.exemption.is_none() {
@@ -338,8 +327,23 @@ pub fn cancel_permit(
     })
 }
 
+/// One economic activity of the public quota: its title and figures.
+pub struct PublicActivity {
+    pub economic_activity: String,
+    pub title: String,
+    pub figures: QuotaFigures,
+}
+
 /// The approved quota of `year` per economic activity with what is used
 /// (SPEC §5.3): public, no token.
-pub fn public_quota(conn: &mut DbConnection, year: i32) -> Result<Vec<(String, QuotaFigures)>, ApiError> {
-    Ok(store::approved_quota(conn, year)?)
+pub fn public_quota(conn: &mut DbConnection, year: i32) -> Result<Vec<PublicActivity>, AppError> {
+    let titles = crate::summaries::activity_titles(conn)?;
+    Ok(store::approved_quota(conn, year)?
+        .into_iter()
+        .map(|(a, figures)| PublicActivity {
+            title: titles.get(&a).cloned().unwrap_or_default(),
+            economic_activity: a,
+            figures,
+        })
+        .collect())
 }

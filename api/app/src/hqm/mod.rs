@@ -7,19 +7,18 @@
 //! Order of checks, as for forecasts: 403 (role) → 404 (not visible) →
 //! 409 (status) → 422 (input) → 412 (`If-Match`).
 
-use crate::auth::Caller;
-use crate::problem::ApiError;
 use crate::signing::{canonical_json, Signer};
+use crate::{AppError, Caller};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use domain::hqm::application::{
-    self as app, validate_application, ApplicationInput, DataContext, Effect, HqmAction, HqmRole, HqmStatus,
-    HqmTransitionError,
+    self as app, validate_application, ApplicationInput, DataContext, HqmAction, HqmStatus, APPLICATIONS,
 };
 use domain::hqm::business_days::{CalendarError, HolidayCalendar};
 use domain::hqm::criteria::{Authority, Criterion, Score, ScoreSheet, MAX_TOTAL, THRESHOLD};
 use domain::hqm::decision as dec;
 use domain::hqm::documents::{self as docs, DocumentError, DocumentKind};
-use domain::hqm::language::Language;
+use domain::lang::Lang;
+use domain::lifecycle::Effect;
 use domain::policy::{self, Permission};
 use domain::role::Role;
 use domain::time::baku_date;
@@ -29,30 +28,19 @@ use persistence::hqm::{self as store, ApplicationRecord, ApplicationRow, Decisio
 use persistence::{DbConnection, Page};
 use sha2::{Digest, Sha256};
 
-fn role_of(r: HqmRole) -> Role {
-    match r {
-        HqmRole::Applicant => Role::Applicant,
-        HqmRole::Assessor => Role::Assessor,
-        HqmRole::Officer => Role::Officer,
-    }
-}
-
 /// The application `id` if the caller may read it; another's is not found.
-fn visible(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<ApplicationRow, ApiError> {
-    let row = store::find(conn, id)?.ok_or(ApiError::NotFound)?;
+fn visible(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<ApplicationRow, AppError> {
+    let row = store::find(conn, id)?.ok_or(AppError::NotFound)?;
     if !policy::sees_hqm_application(&caller.roles, &caller.sub, &row.owner, row.submitted_at.is_some()) {
-        return Err(ApiError::NotFound);
+        return Err(AppError::NotFound);
     }
     Ok(row)
 }
 
 /// The status machine's answer to `action` by the caller (SPEC §14.2).
-fn allowed(row: &ApplicationRow, caller: &Caller, action: HqmAction) -> Result<Effect, ApiError> {
+fn allowed(row: &ApplicationRow, caller: &Caller, action: HqmAction) -> Result<Effect<HqmStatus>, AppError> {
     let roles = policy::hqm_roles_toward(&caller.roles, &caller.sub, &row.owner);
-    app::transition(row.status(), action, &roles).map_err(|e| match e {
-        HqmTransitionError::Forbidden { needs } => ApiError::Forbidden { needs: vec![role_of(needs)] },
-        HqmTransitionError::NotAllowed { current, allowed } => ApiError::HqmTransition { current, allowed },
-    })
+    Ok(APPLICATIONS.check(row.status(), action, &roles)?)
 }
 
 /// One request to act on an application: who acts, on which, the version
@@ -74,7 +62,7 @@ impl<'a> Act<'a> {
         conn: &mut DbConnection,
         permission: Permission,
         action: HqmAction,
-    ) -> Result<ApplicationRow, ApiError> {
+    ) -> Result<ApplicationRow, AppError> {
         self.caller.may(permission)?;
         let row = visible(conn, self.caller, self.id)?;
         allowed(&row, self.caller, action)?;
@@ -87,31 +75,31 @@ impl<'a> Act<'a> {
     }
 }
 
-fn check_version(row: &ApplicationRow, if_match: Option<i64>) -> Result<(), ApiError> {
+fn check_version(row: &ApplicationRow, if_match: Option<i64>) -> Result<(), AppError> {
     match if_match {
-        Some(v) if v != row.version => Err(ApiError::PreconditionFailed { current: row.version }),
+        Some(v) if v != row.version => Err(AppError::PreconditionFailed { current: row.version }),
         _ => Ok(()),
     }
 }
 
-fn calendar_error(e: CalendarError) -> ApiError {
+fn calendar_error(e: CalendarError) -> AppError {
     match e {
-        CalendarError::YearMissing { year } => ApiError::HolidayYearMissing { year },
-        other => ApiError::Internal(format!("business days: {other:?}")),
+        CalendarError::YearMissing { year } => AppError::HolidayYearMissing { year },
+        other => AppError::bug(format!("business days: {other:?}")),
     }
 }
 
 /// The holiday calendar a count from `start` may need: that year and the two after.
-fn calendar(conn: &mut DbConnection, start: NaiveDate) -> Result<HolidayCalendar, ApiError> {
+fn calendar(conn: &mut DbConnection, start: NaiveDate) -> Result<HolidayCalendar, AppError> {
     Ok(persistence::holidays::calendar(conn, start.year(), start.year() + 2)?)
 }
 
-fn language(row: &ApplicationRow) -> Language {
-    Language::parse(&row.language).unwrap_or(Language::En)
+fn language(row: &ApplicationRow) -> Lang {
+    Lang::parse(&row.language).unwrap_or(Lang::En)
 }
 
-fn reload(conn: &mut DbConnection, id: &str) -> Result<ApplicationRecord, ApiError> {
-    let row = store::find(conn, id)?.ok_or(ApiError::NotFound)?;
+fn reload(conn: &mut DbConnection, id: &str) -> Result<ApplicationRecord, AppError> {
+    let row = store::find(conn, id)?.ok_or(AppError::NotFound)?;
     Ok(store::record(conn, row)?)
 }
 
@@ -121,11 +109,11 @@ fn validate(
     conn: &mut DbConnection,
     input: &ApplicationInput,
     now: DateTime<Utc>,
-) -> Result<domain::hqm::application::ApplicationData, ApiError> {
+) -> Result<domain::hqm::application::ApplicationData, AppError> {
     let code = input.field.occupation_code.as_deref().unwrap_or("");
     let known = persistence::reference::load_known(conn, [code], None)?;
     let ctx = DataContext { today: baku_date(now), occupations: &known.occupations };
-    validate_application(input, &ctx).map_err(ApiError::Validation)
+    validate_application(input, &ctx).map_err(AppError::Validation)
 }
 
 /// An applicant files a draft (SPEC §14.2).
@@ -134,7 +122,7 @@ pub fn create(
     caller: &Caller,
     input: &ApplicationInput,
     now: DateTime<Utc>,
-) -> Result<ApplicationRecord, ApiError> {
+) -> Result<ApplicationRecord, AppError> {
     caller.may(Permission::FileHqmApplications)?;
     let data = validate(conn, input, now)?;
     let id = persistence::new_id();
@@ -152,13 +140,13 @@ pub fn create(
 }
 
 /// The application with everything its JSON shows.
-pub fn get(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<ApplicationRecord, ApiError> {
+pub fn get(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<ApplicationRecord, AppError> {
     let row = visible(conn, caller, id)?;
     Ok(store::record(conn, row)?)
 }
 
 /// The owner replaces the data of a draft (SPEC §14.2: edit).
-pub fn replace(conn: &mut DbConnection, act: Act<'_>, input: &ApplicationInput) -> Result<ApplicationRecord, ApiError> {
+pub fn replace(conn: &mut DbConnection, act: Act<'_>, input: &ApplicationInput) -> Result<ApplicationRecord, AppError> {
     let row = act.target(conn, Permission::FileHqmApplications, HqmAction::Edit)?;
     let data = validate(conn, input, act.now)?;
     check_version(&row, act.if_match)?;
@@ -169,7 +157,7 @@ pub fn replace(conn: &mut DbConnection, act: Act<'_>, input: &ApplicationInput) 
 }
 
 /// The owner deletes a draft with its documents; the trail stays.
-pub fn delete(conn: &mut DbConnection, act: Act<'_>) -> Result<(), ApiError> {
+pub fn delete(conn: &mut DbConnection, act: Act<'_>) -> Result<(), AppError> {
     let row = act.target(conn, Permission::FileHqmApplications, HqmAction::Delete)?;
     check_version(&row, act.if_match)?;
     store::delete(conn, act.id, row.version)?;
@@ -187,23 +175,23 @@ pub struct Upload<'a> {
     pub bytes: &'a [u8],
 }
 
-fn document_error(e: DocumentError) -> ApiError {
+fn document_error(e: DocumentError) -> AppError {
     match e {
         DocumentError::Empty => FieldError::new("file", FieldCode::DocumentEmpty).into(),
-        DocumentError::TooLarge { max } => ApiError::PayloadTooLarge { limit: max },
-        DocumentError::UnsupportedType { .. } | DocumentError::UnrecognisedContent => ApiError::UnsupportedFileType,
+        DocumentError::TooLarge { max } => AppError::PayloadTooLarge { limit: max },
+        DocumentError::UnsupportedType { .. } | DocumentError::UnrecognisedContent => AppError::UnsupportedFileType,
         DocumentError::ContentMismatch { declared, found } => FieldError::new("file", FieldCode::ContentMismatch)
             .with("declared", declared.mime())
             .with("found", found.mime())
             .into(),
-        DocumentError::TooMany { .. } => ApiError::Conflict(crate::problem::ConflictKind::TooManyDocuments),
+        DocumentError::TooMany { .. } => AppError::TooManyDocuments,
     }
 }
 
 /// The owner uploads a document to a draft (SPEC §14.2): PDF, JPEG or PNG by
 /// its bytes, at most 10 MiB and 20 a application, kept with its SHA-256.
 /// Returns the application and the new document's id.
-pub fn upload(conn: &mut DbConnection, act: Act<'_>, up: &Upload<'_>) -> Result<(ApplicationRecord, String), ApiError> {
+pub fn upload(conn: &mut DbConnection, act: Act<'_>, up: &Upload<'_>) -> Result<(ApplicationRecord, String), AppError> {
     let Act { caller, id, now, .. } = act;
     let row = act.target(conn, Permission::FileHqmApplications, HqmAction::UploadDocument)?;
     let mut errs = ValidationErrors::default();
@@ -214,7 +202,7 @@ pub fn upload(conn: &mut DbConnection, act: Act<'_>, up: &Upload<'_>) -> Result<
         errs.push(FieldError::new("kind", FieldCode::KindUnknown));
     }
     let filename = docs::check_filename(up.filename).map_err(|e| errs.push(e)).ok();
-    let (Some(kind), Some(filename)) = (kind, filename) else { return Err(ApiError::Validation(errs)) };
+    let (Some(kind), Some(filename)) = (kind, filename) else { return Err(AppError::Validation(errs)) };
     let content_type = docs::check_upload(up.declared, up.bytes).map_err(document_error)?;
     docs::check_count(store::documents(conn, id)?.len()).map_err(document_error)?;
     let sha256 = hex::encode(Sha256::digest(up.bytes));
@@ -242,17 +230,17 @@ pub fn document(
     caller: &Caller,
     id: &str,
     doc_id: &str,
-) -> Result<(store::DocumentRow, Vec<u8>), ApiError> {
+) -> Result<(store::DocumentRow, Vec<u8>), AppError> {
     visible(conn, caller, id)?;
-    store::document_bytes(conn, id, doc_id)?.ok_or(ApiError::NotFound)
+    store::document_bytes(conn, id, doc_id)?.ok_or(AppError::NotFound)
 }
 
 /// The owner removes a document from a draft.
-pub fn delete_document(conn: &mut DbConnection, act: Act<'_>, doc_id: &str) -> Result<ApplicationRecord, ApiError> {
+pub fn delete_document(conn: &mut DbConnection, act: Act<'_>, doc_id: &str) -> Result<ApplicationRecord, AppError> {
     let Act { id, now, .. } = act;
     let row = act.target(conn, Permission::FileHqmApplications, HqmAction::DeleteDocument)?;
     if !store::delete_document(conn, id, doc_id)? {
-        return Err(ApiError::NotFound);
+        return Err(AppError::NotFound);
     }
     let at = now.naive_utc();
     store::touch(conn, id, row.version, at)?;
@@ -271,7 +259,7 @@ pub(super) fn move_to(
     change: StatusChange,
     entry: NewHistory<'_>,
     at: chrono::NaiveDateTime,
-) -> Result<(), ApiError> {
+) -> Result<(), AppError> {
     store::set_status(conn, &row.id, row.version, to, change, at)?;
     let entry = NewHistory { before: Some(row.status.clone()), after: Some(to.as_str().to_owned()), ..entry };
     store::append_history(conn, &row.id, &entry, at)?;
@@ -281,11 +269,11 @@ pub(super) fn move_to(
 /// The owner submits a draft (SPEC §14.2): it needs a passport copy and a
 /// proof of qualifications; the review deadline is the 20th business day
 /// after the day of submission (SPEC §14.4). The applicant is told by e-mail.
-pub fn submit(conn: &mut DbConnection, act: Act<'_>) -> Result<ApplicationRecord, ApiError> {
+pub fn submit(conn: &mut DbConnection, act: Act<'_>) -> Result<ApplicationRecord, AppError> {
     let row = act.target(conn, Permission::FileHqmApplications, HqmAction::Submit)?;
     let kinds: Vec<DocumentKind> =
         store::documents(conn, act.id)?.iter().filter_map(|d| DocumentKind::parse(&d.kind)).collect();
-    docs::check_submittable(kinds).map_err(ApiError::Validation)?;
+    docs::check_submittable(kinds).map_err(AppError::Validation)?;
     check_version(&row, act.if_match)?;
     let cal = calendar(conn, baku_date(act.now))?;
     let deadline = app::review_deadline(act.now, &cal).map_err(calendar_error)?;
@@ -298,7 +286,7 @@ pub fn submit(conn: &mut DbConnection, act: Act<'_>) -> Result<ApplicationRecord
 }
 
 /// The owner withdraws a draft or an application under review (SPEC §14.2).
-pub fn withdraw(conn: &mut DbConnection, act: Act<'_>) -> Result<ApplicationRecord, ApiError> {
+pub fn withdraw(conn: &mut DbConnection, act: Act<'_>) -> Result<ApplicationRecord, AppError> {
     let row = act.target(conn, Permission::FileHqmApplications, HqmAction::Withdraw)?;
     check_version(&row, act.if_match)?;
     let entry = act.entry("withdraw", Role::Applicant);
@@ -307,9 +295,9 @@ pub fn withdraw(conn: &mut DbConnection, act: Act<'_>) -> Result<ApplicationReco
 }
 
 /// The caller's authority, for an assessor's action.
-fn authority(caller: &Caller) -> Result<Authority, ApiError> {
+fn authority(caller: &Caller) -> Result<Authority, AppError> {
     caller.may(Permission::AssessHqmApplications)?;
-    caller.authority.ok_or(ApiError::Forbidden { needs: vec![Role::Assessor] })
+    caller.authority.ok_or(AppError::Forbidden { needs: vec![Role::Assessor] })
 }
 
 mod review;

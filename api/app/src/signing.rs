@@ -4,7 +4,6 @@
 //! What is signed is the canonical JSON of the document's content (RFC 8785:
 //! object keys sorted, no white space, strings escaped as JSON requires).
 
-use crate::config::{AppEnv, Config};
 use base64::Engine;
 use ed25519_dalek::pkcs8::{DecodePrivateKey, EncodePrivateKey, EncodePublicKey};
 use ed25519_dalek::{Signature, Signer as _, SigningKey, Verifier as _, VerifyingKey};
@@ -28,20 +27,24 @@ impl std::fmt::Debug for Signer {
 }
 
 impl Signer {
-    /// The key of `HQM_SIGNING_KEY`, or in development the one kept in
-    /// `DATA_DIR` (made on first use). Production without the setting is
-    /// an error.
-    pub fn load(config: &Config) -> Result<Signer, String> {
-        match &config.hqm_signing_key {
+    /// The key of `HQM_SIGNING_KEY` (`key_file`), or in development the one
+    /// kept in `DATA_DIR` (made on first use). Production without the
+    /// setting is an error.
+    pub fn load(
+        key_file: Option<&std::path::Path>,
+        production: bool,
+        data_dir: &std::path::Path,
+    ) -> Result<Signer, String> {
+        match key_file {
             Some(path) => {
                 let pem =
                     std::fs::read_to_string(path).map_err(|e| format!("HQM_SIGNING_KEY={}: {e}", path.display()))?;
                 Signer::from_pem(&pem).map_err(|e| format!("HQM_SIGNING_KEY={}: {e}", path.display()))
             }
-            None if config.env == AppEnv::Production => {
+            None if production => {
                 Err("APP_ENV=production needs HQM_SIGNING_KEY (a PKCS#8 PEM Ed25519 private key)".into())
             }
-            None => dev_key(&config.data_dir),
+            None => dev_key(data_dir),
         }
     }
 

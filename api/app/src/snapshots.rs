@@ -2,8 +2,7 @@
 //! summary of a target year as a numbered snapshot; staff read snapshots as
 //! they were taken, whatever was accepted since.
 
-use crate::auth::Caller;
-use crate::problem::ApiError;
+use crate::{AppError, Caller};
 use chrono::NaiveDateTime;
 use domain::policy::Permission;
 use persistence::snapshots::{self as store, SnapshotRecord, SnapshotRow};
@@ -15,7 +14,7 @@ pub fn take(
     caller: &Caller,
     year: i32,
     at: NaiveDateTime,
-) -> Result<SnapshotRecord, ApiError> {
+) -> Result<SnapshotRecord, AppError> {
     caller.may(Permission::FreezeSummaries)?;
     let number = store::take(conn, year, &caller.sub, at)?;
     Ok(store::get(conn, year, number)?)
@@ -27,13 +26,13 @@ pub fn list(
     caller: &Caller,
     year: i32,
     page: Page,
-) -> Result<(Vec<SnapshotRow>, i64), ApiError> {
+) -> Result<(Vec<SnapshotRow>, i64), AppError> {
     caller.may(Permission::ReadSummaries)?;
     Ok(store::list(conn, year, page)?)
 }
 
 /// Snapshot `number` of `year`.
-pub fn get(conn: &mut DbConnection, caller: &Caller, year: i32, number: i32) -> Result<SnapshotRecord, ApiError> {
+pub fn get(conn: &mut DbConnection, caller: &Caller, year: i32, number: i32) -> Result<SnapshotRecord, AppError> {
     caller.may(Permission::ReadSummaries)?;
     Ok(store::get(conn, year, number)?)
 }

@@ -2,18 +2,16 @@
 //! the body of one transaction: the handler runs it inside `state.write`,
 //! `state.read` or `state.idempotent`.
 
-use super::Memo;
-use crate::auth::Caller;
-use crate::problem::{ApiError, UnprocessableKind};
+use crate::{AppError, Caller, Memo};
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Utc};
-use domain::campaign::{check_target_year, earliest_target_year, Campaign};
+use domain::campaign::{check_target_year, Campaign};
+use domain::filing::{self, FilingFacts, FilingRefusal, NewForecastInput};
 use domain::forecast::{
     check_line_set, check_submittable, validate_forecast, validate_line, Context, EmployerInput, EmployerSection,
     ForecastLine, KnownEntries, LineInput,
 };
 use domain::policy::{self, Permission};
-use domain::role::Role;
-use domain::status::{transition, ForecastAction, ForecastStatus};
+use domain::status::{ForecastAction, ForecastStatus, FORECASTS};
 use domain::time::baku_date;
 use domain::FieldCode;
 use domain::{FieldError, ValidationErrors};
@@ -22,6 +20,7 @@ use persistence::forecasts::{
 };
 use persistence::idempotency::{IdempotencyScope, StoredResponse};
 use persistence::{DbConnection, Page, StoreError};
+use std::sync::Mutex;
 
 /// The employer whose forecasts `caller` is limited to; `None`: every
 /// employer's (staff, SPEC §4.5). A caller that is neither sees nothing.
@@ -33,24 +32,24 @@ pub fn scope(caller: &Caller) -> Option<String> {
     }
 }
 
-fn find(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<ForecastRow, ApiError> {
+fn find(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<ForecastRow, AppError> {
     Ok(store::find(conn, id, scope(caller).as_deref())?)
 }
 
 /// The status machine asked with the caller's roles toward this forecast.
-fn allowed(caller: &Caller, row: &ForecastRow, action: ForecastAction) -> Result<ForecastStatus, ApiError> {
+fn allowed(caller: &Caller, row: &ForecastRow, action: ForecastAction) -> Result<ForecastStatus, AppError> {
     let roles = policy::roles_toward_forecast(&caller.roles, caller.tin.as_deref(), &row.tin);
-    Ok(transition(status_of(row)?, action, &roles)?)
+    Ok(FORECASTS.next(status_of(row)?, action, &roles)?)
 }
 
 /// The stored status; one the database should never hold is an internal error.
-fn status_of(row: &ForecastRow) -> Result<ForecastStatus, ApiError> {
+fn status_of(row: &ForecastRow) -> Result<ForecastStatus, AppError> {
     Ok(row.status()?)
 }
 
-fn check_version(row: &ForecastRow, expected: Option<i64>) -> Result<(), ApiError> {
+fn check_version(row: &ForecastRow, expected: Option<i64>) -> Result<(), AppError> {
     match expected {
-        Some(v) if v != row.version => Err(ApiError::PreconditionFailed { current: row.version }),
+        Some(v) if v != row.version => Err(AppError::PreconditionFailed { current: row.version }),
         _ => Ok(()),
     }
 }
@@ -65,7 +64,7 @@ fn validate_all(
     now: DateTime<Utc>,
     employer: &EmployerInput,
     lines: &[LineInput],
-) -> Result<(EmployerSection, Vec<ForecastLine>), ApiError> {
+) -> Result<(EmployerSection, Vec<ForecastLine>), AppError> {
     let codes = lines.iter().map(|l| l.occupation_code.as_str());
     let known = persistence::reference::load_known(conn, codes, employer.economic_activity.as_deref())?;
     Ok(validate_forecast(employer, lines, &context(caller, now, &known))?)
@@ -76,19 +75,19 @@ fn validate_one_line(
     caller: &Caller,
     now: DateTime<Utc>,
     input: &LineInput,
-) -> Result<ForecastLine, ApiError> {
+) -> Result<ForecastLine, AppError> {
     let known = persistence::reference::load_known(conn, [input.occupation_code.as_str()], None)?;
     Ok(validate_line(input, &context(caller, now, &known), "")?)
 }
 
 /// The stored lines as domain lines; one that no longer parses is an
 /// internal error, never silently left out of the checks.
-fn stored_lines(rows: &[LineRow]) -> Result<Vec<ForecastLine>, ApiError> {
+fn stored_lines(rows: &[LineRow]) -> Result<Vec<ForecastLine>, AppError> {
     Ok(rows.iter().map(LineRow::to_domain).collect::<Result<_, _>>()?)
 }
 
 /// A line-set error reported against the single line being written.
-fn set_error(all: &[ForecastLine]) -> ApiError {
+fn set_error(all: &[ForecastLine]) -> AppError {
     if all.len() > domain::forecast::MAX_LINES {
         FieldError::new("lines", FieldCode::TooManyLines).with("max", domain::forecast::MAX_LINES).into()
     } else {
@@ -107,30 +106,18 @@ fn check_submission(
     correction_due: Option<NaiveDate>,
     lines: usize,
     now: DateTime<Utc>,
-) -> Result<(), ApiError> {
-    let confirmed = persistence::identity::confirmed_email(conn, tin)?.is_some();
-    let (campaign, _) = persistence::campaigns::get(conn, target_year)?;
-    submission_allowed(confirmed, lines, &campaign, baku_date(now), correction_due)
-}
-
-/// The rules of [`check_submission`] on facts already read.
-fn submission_allowed(
-    email_confirmed: bool,
-    lines: usize,
-    campaign: &Campaign,
-    today: NaiveDate,
-    correction_due: Option<NaiveDate>,
-) -> Result<(), ApiError> {
-    if !email_confirmed {
-        return Err(ApiError::Unprocessable(UnprocessableKind::EmailNotConfirmed));
+) -> Result<(), AppError> {
+    if persistence::identity::confirmed_email(conn, tin)?.is_none() {
+        return Err(AppError::EmailNotConfirmed);
     }
     check_submittable(lines)?;
-    campaign.check_submission(today, correction_due).map_err(ApiError::Calendar)
+    let (campaign, _) = persistence::campaigns::get(conn, target_year)?;
+    Ok(campaign.check_submission(baku_date(now), correction_due)?)
 }
 
 /// The `correction_due` of a forecast being submitted from `from`: a
 /// returned forecast always has one (set by its return).
-fn due_of(row: &ForecastRow, from: ForecastStatus) -> Result<Option<NaiveDate>, ApiError> {
+fn due_of(row: &ForecastRow, from: ForecastStatus) -> Result<Option<NaiveDate>, AppError> {
     if from != ForecastStatus::Returned {
         return Ok(None);
     }
@@ -142,37 +129,40 @@ fn due_of(row: &ForecastRow, from: ForecastStatus) -> Result<Option<NaiveDate>, 
 /// Checks that `caller` may edit forecast `id` now (owner; draft or
 /// returned). Callers validate the input next and check `If-Match` last, so
 /// invalid input is a 422 whatever version it names.
-fn editable(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<ForecastRow, ApiError> {
+fn editable(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<ForecastRow, AppError> {
     let row = find(conn, caller, id)?;
     allowed(caller, &row, ForecastAction::Edit)?;
     Ok(row)
 }
 
-fn actor<'a>(caller: &'a Caller, role: Role) -> Actor<'a> {
-    Actor { sub: &caller.sub, role: role.as_str() }
+/// The caller as the history names it, acting as the role that holds the
+/// permission of `action`.
+fn actor(caller: &Caller, action: ForecastAction) -> Actor<'_> {
+    let role = FORECASTS.acting_role(action, &caller.roles).map_or("", |r| r.as_str());
+    Actor { sub: &caller.sub, role }
 }
 
 /// The campaigns that decide which target years are open on `today`
 /// (SPEC §15.1): those `admin` set after the current year.
-fn stored_campaigns(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<Vec<Campaign>, ApiError> {
+fn stored_campaigns(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<Vec<Campaign>, AppError> {
     Ok(persistence::campaigns::stored_after(conn, baku_date(now).year())?)
 }
 
 /// 409 `forecast-exists` when `tin` has a live forecast for `year` other
 /// than `except` (SPEC §15.2).
-fn check_one_per_year(conn: &mut DbConnection, tin: &str, year: i32, except: Option<&str>) -> Result<(), ApiError> {
+fn check_one_per_year(conn: &mut DbConnection, tin: &str, year: i32, except: Option<&str>) -> Result<(), AppError> {
     match store::live_for(conn, tin, year, except)? {
-        Some(id) => Err(ApiError::ForecastExists { id }),
+        Some(id) => Err(AppError::ForecastExists { id }),
         None => Ok(()),
     }
 }
 
 /// Both results of checking a request's input, every field error of both
 /// collected.
-fn both<A, B>(a: Result<A, ValidationErrors>, b: Result<B, ApiError>) -> Result<(A, B), ApiError> {
+fn both<A, B>(a: Result<A, ValidationErrors>, b: Result<B, AppError>) -> Result<(A, B), AppError> {
     match (a, b) {
         (Ok(a), Ok(b)) => Ok((a, b)),
-        (Err(mut e), Err(ApiError::Validation(more))) => {
+        (Err(mut e), Err(AppError::Validation(more))) => {
             e.0.extend(more.0);
             Err(e.into())
         }
@@ -181,53 +171,61 @@ fn both<A, B>(a: Result<A, ValidationErrors>, b: Result<B, ApiError>) -> Result<
     }
 }
 
-/// A new forecast as the employer sends it.
-pub struct NewInput {
-    pub target_year: Option<i64>,
-    pub employer: EmployerInput,
-    pub lines: Vec<LineInput>,
-    /// Create and submit in one step (SPEC §13).
-    pub submit: bool,
+impl From<FilingRefusal> for AppError {
+    fn from(r: FilingRefusal) -> AppError {
+        match r {
+            FilingRefusal::Exists { id } => AppError::ForecastExists { id },
+            FilingRefusal::Invalid(errs) => AppError::Validation(errs),
+            FilingRefusal::Refused(r) => r.into(),
+            FilingRefusal::EmailNotConfirmed => AppError::EmailNotConfirmed,
+            FilingRefusal::Calendar(c) => c.into(),
+        }
+    }
 }
 
-/// Creates a draft for the caller's TIN, and submits it when asked.
+/// The new forecast a decided filing writes, filed by `caller`.
+fn new_forecast<'a>(caller: &'a Caller, f: &'a filing::Filing) -> NewForecast<'a> {
+    NewForecast {
+        tin: f.section.tin.as_str(),
+        target_year: f.target_year,
+        status: f.status,
+        section: &f.section,
+        lines: &f.lines,
+        created_by: &caller.sub,
+        submitted: f.status != ForecastStatus::Draft,
+    }
+}
+
+/// An employer files a forecast (SPEC §4, §13: `"submit": true` files and
+/// submits it at once), in the caller's transaction.
 ///
-/// The deadline day is when every employer files at once (SPEC §11), so the
-/// checks read the database once ([`store::filing_facts`]: the reference
-/// versions, the e-mail, a forecast of that year) and take the calendar and
-/// the classification from `memo` when its versions are the current ones;
-/// otherwise from the database, with the same answer.
+/// The deadline day is when every employer files at once (SPEC §11), so
+/// the facts are read in one statement ([`store::filing_facts`]: the
+/// reference versions, the e-mail, a forecast of that year), the calendar
+/// and the classification taken from `memo` when its versions are the
+/// current ones, otherwise from the database; [`filing::decide`] decides.
 pub fn create(
     conn: &mut DbConnection,
     caller: &Caller,
-    input: &NewInput,
+    input: &NewForecastInput,
     now: DateTime<Utc>,
     memo: &Memo,
-) -> Result<ForecastRecord, ApiError> {
+) -> Result<ForecastRecord, AppError> {
     caller.may(Permission::FileForecasts)?;
     let today = baku_date(now);
-    let filing_tin = policy::filing_tin(&caller.roles, caller.tin.as_deref());
-    let year_asked = |stored: &[Campaign]| match input.target_year {
-        Some(y) => i32::try_from(y).ok(),
-        None => earliest_target_year(today, stored),
-    };
-    let facts = match filing_tin {
-        Some(tin) => Some(store::filing_facts(conn, tin, year_asked(&memo.campaigns.after(today.year())))?),
+    let caller_tin = policy::filing_tin(&caller.roles, caller.tin.as_deref());
+    let year = |stored: &[Campaign]| filing::year_asked(input.target_year, today, stored);
+    let facts = match caller_tin {
+        Some(tin) => Some(store::filing_facts(conn, tin, year(&memo.campaigns.after(today.year())))?),
         None => None,
     };
     let calendar_current = facts.as_ref().is_some_and(|f| f.campaigns_version == memo.campaigns.version);
-    let stored = if calendar_current { memo.campaigns.after(today.year()) } else { stored_campaigns(conn, now)? };
-    // The state of stored data (409) before the input (422): the year asked,
-    // or the one it defaults to, may hold the employer's forecast already.
-    if let (Some(tin), Some(year)) = (filing_tin, year_asked(&stored)) {
-        let live = match &facts {
-            Some(f) if calendar_current => f.live_forecast.clone(),
-            _ => store::live_for(conn, tin, year, None)?,
-        };
-        if let Some(id) = live {
-            return Err(ApiError::ForecastExists { id });
-        }
-    }
+    let campaigns = if calendar_current { memo.campaigns.after(today.year()) } else { stored_campaigns(conn, now)? };
+    let live = match (caller_tin, year(&campaigns), &facts) {
+        (Some(_), _, Some(f)) if calendar_current => f.live_forecast.clone(),
+        (Some(tin), Some(y), _) => store::live_for(conn, tin, y, None)?,
+        _ => None,
+    };
     let codes = input.lines.iter().map(|l| l.occupation_code.as_str());
     let activity = input.employer.economic_activity.as_deref();
     let known = match &facts {
@@ -236,150 +234,117 @@ pub fn create(
         }
         _ => persistence::reference::load_known(conn, codes, activity)?,
     };
-    let (target_year, (section, lines)) = checked_input(caller, input, now, &stored, &known)?;
-    let status = if input.submit {
-        let confirmed = match &facts {
-            Some(f) if filing_tin == Some(section.tin.as_str()) => f.email_confirmed,
-            _ => persistence::identity::confirmed_email(conn, section.tin.as_str())?.is_some(),
-        };
-        let campaign = if calendar_current {
-            memo.campaigns.of(target_year)
-        } else {
-            persistence::campaigns::get(conn, target_year)?.0
-        };
-        submitted_status(caller, confirmed, lines.len(), &campaign, today)?
-    } else {
-        ForecastStatus::Draft
+    let email_confirmed = match (&facts, input.submit) {
+        (_, false) => false,
+        (Some(f), true) if caller_tin == Some(input.employer.tin.as_str()) => f.email_confirmed,
+        (_, true) => persistence::identity::confirmed_email(conn, input.employer.tin.trim())?.is_some(),
     };
-    let at = now.naive_utc();
-    let new = new_forecast(caller, &section, &lines, target_year, status);
-    Ok(store::insert(conn, &new, &creation_steps(status), actor(caller, Role::Employer), at)?)
+    let facts = FilingFacts {
+        today,
+        roles: &caller.roles,
+        caller_tin,
+        campaigns: &campaigns,
+        known: &known,
+        email_confirmed,
+        live_forecast: live.as_deref(),
+    };
+    let decided = filing::decide(input, &facts)?;
+    let actor = actor(caller, ForecastAction::Submit);
+    Ok(store::insert(conn, &new_forecast(caller, &decided), &decided.steps(), actor, now.naive_utc())?)
 }
 
-/// The input of a new forecast checked against the campaigns `stored` (its
-/// target year) and the classification entries `known`: the year, the
-/// section and the lines, with every invalid field named at once (422).
-fn checked_input(
-    caller: &Caller,
-    input: &NewInput,
-    now: DateTime<Utc>,
-    stored: &[Campaign],
-    known: &KnownEntries,
-) -> Result<(i32, (EmployerSection, Vec<ForecastLine>)), ApiError> {
-    both(
-        check_target_year(input.target_year, baku_date(now), stored),
-        validate_forecast(&input.employer, &input.lines, &context(caller, now, known)).map_err(ApiError::from),
-    )
-}
+/// Numbers for the filings written in one statement (PostgreSQL), reserved
+/// a block at a time from the forecasts' own sequence: the number is known
+/// before the statement, so the answer stored with the key is finished.
+#[derive(Default)]
+pub struct Numbers(Mutex<Vec<i64>>);
 
-/// The status of a forecast submitted as it is filed: the status machine's
-/// for the caller, then the submission rules ([`submission_allowed`]).
-fn submitted_status(
-    caller: &Caller,
-    email_confirmed: bool,
-    lines: usize,
-    campaign: &Campaign,
-    today: NaiveDate,
-) -> Result<ForecastStatus, ApiError> {
-    let status = transition(ForecastStatus::Draft, ForecastAction::Submit, &caller.roles)?;
-    submission_allowed(email_confirmed, lines, campaign, today, None)?;
-    Ok(status)
-}
+impl Numbers {
+    const BLOCK: i64 = 64;
 
-/// A new forecast of `section` and `lines` as validated, filed by `caller`
-/// in `status` (a draft, or submitted with its filing).
-fn new_forecast<'a>(
-    caller: &'a Caller,
-    section: &'a EmployerSection,
-    lines: &'a [ForecastLine],
-    target_year: i32,
-    status: ForecastStatus,
-) -> NewForecast<'a> {
-    NewForecast {
-        tin: section.tin.as_str(),
-        target_year,
-        status,
-        section,
-        lines,
-        created_by: &caller.sub,
-        submitted: status != ForecastStatus::Draft,
+    fn next(&self, conn: &mut DbConnection) -> Result<i64, AppError> {
+        if let Some(n) = self.0.lock().map_err(|_| AppError::bug("forecast numbers poisoned"))?.pop() {
+            return Ok(n);
+        }
+        let mut block = store::reserve_numbers(conn, Self::BLOCK)?;
+        block.reverse();
+        let n = block.pop().ok_or_else(|| AppError::bug("no forecast number reserved"))?;
+        if let Ok(mut held) = self.0.lock() {
+            held.extend(block);
+        }
+        Ok(n)
     }
 }
 
-/// The history of a new forecast: created, then moved to `status` if that
-/// is not a draft (a submission).
-fn creation_steps(status: ForecastStatus) -> Vec<(Option<ForecastStatus>, ForecastStatus)> {
-    let mut steps = vec![(None, ForecastStatus::Draft)];
-    if status != ForecastStatus::Draft {
-        steps.push((Some(ForecastStatus::Draft), status));
-    }
-    steps
+/// A filing decided on the facts held in memory and numbered, ready for
+/// [`write_at_once`]; its record is what the answer shows.
+pub struct AtOnce {
+    pub filing: store::Filing,
+    guards: store::Guards,
 }
 
-/// An employer's filing in one statement (SPEC §11: the deadline day, when
-/// every ERP files at once): the input is checked against the reference data
-/// held in memory, and the statement writes the forecast, its history and
-/// the idempotency answer only if what memory cannot know holds (the data's
-/// versions, a confirmed e-mail, no forecast of the year yet, the key
-/// unused). `None`: the filing was not for this path, or a check did not
-/// pass; nothing was written and [`create`] files it in a transaction, which
-/// gives the exact answer (a problem, or the key's replay). Runs outside a
-/// transaction.
-pub fn create_at_once(
+/// The fast path of [`create`] on PostgreSQL (SPEC §11: the deadline day,
+/// when every ERP files at once): [`filing::decide`] on the reference data
+/// held in memory, assuming a confirmed e-mail and no forecast of the year;
+/// the statement of [`write_at_once`] holds those assumptions and the
+/// data's versions as guards. `None`: not a filing this path takes (a
+/// refusal, or not an employer) — [`create`] gives the exact answer.
+/// Runs outside a transaction.
+pub fn prepare_at_once(
     conn: &mut DbConnection,
     caller: &Caller,
-    input: &NewInput,
+    input: &NewForecastInput,
     now: DateTime<Utc>,
     memo: &Memo,
-    key: Option<&IdempotencyScope<'_>>,
-    answer: impl FnOnce(&ForecastRecord) -> Result<StoredResponse, ApiError>,
-) -> Result<Option<StoredResponse>, ApiError> {
-    let today = baku_date(now);
-    if policy::filing_tin(&caller.roles, caller.tin.as_deref()).is_none() {
-        return Ok(None);
-    }
+    numbers: &Numbers,
+) -> Result<Option<AtOnce>, AppError> {
+    let Some(caller_tin) = policy::filing_tin(&caller.roles, caller.tin.as_deref()) else { return Ok(None) };
     if caller.may(Permission::FileForecasts).is_err() {
         return Ok(None);
     }
-    let stored = memo.campaigns.after(today.year());
+    let today = baku_date(now);
+    let campaigns = memo.campaigns.after(today.year());
     let codes = input.lines.iter().map(|l| l.occupation_code.as_str());
     let known = KnownEntries::from_index(&memo.occupations.index, codes, input.employer.economic_activity.as_deref());
-    // The same rules as `create`; what they refuse, `create` answers.
-    // (Validation holds the section's TIN to the caller's.)
-    let Ok((target_year, (section, lines))) = checked_input(caller, input, now, &stored, &known) else {
-        return Ok(None);
+    let facts = FilingFacts {
+        today,
+        roles: &caller.roles,
+        caller_tin: Some(caller_tin),
+        campaigns: &campaigns,
+        known: &known,
+        email_confirmed: true,
+        live_forecast: None,
     };
-    let status = if input.submit {
-        // The e-mail is checked by the statement.
-        match submitted_status(caller, true, lines.len(), &memo.campaigns.of(target_year), today) {
-            Ok(s) => s,
-            Err(_) => return Ok(None),
-        }
-    } else {
-        ForecastStatus::Draft
-    };
-    let new = new_forecast(caller, &section, &lines, target_year, status);
-    let assumed = store::Assumed {
+    let Ok(decided) = filing::decide(input, &facts) else { return Ok(None) };
+    let guards = store::Guards {
         occupations_version: memo.occupations.version,
         campaigns_version: memo.campaigns.version,
-        email_required: input.submit,
+        email_required: decided.status != ForecastStatus::Draft,
     };
-    let steps = creation_steps(status);
-    let filed = store::insert_at_once(
-        conn,
-        &new,
-        &steps,
-        actor(caller, Role::Employer),
-        now.naive_utc(),
-        assumed,
-        key,
-        answer,
-    )?;
-    Ok(filed.map(|(_, resp)| resp))
+    let number = numbers.next(conn)?;
+    let actor = actor(caller, ForecastAction::Submit);
+    let new = new_forecast(caller, &decided);
+    Ok(Some(AtOnce {
+        filing: store::Filing::new(&new, Some(number), &decided.steps(), actor, now.naive_utc()),
+        guards,
+    }))
+}
+
+/// Writes a filing of [`prepare_at_once`] in one statement with `answer`,
+/// the finished answer to keep under the request's key; `false` when a
+/// guard did not hold and nothing was written.
+pub fn write_at_once(
+    conn: &mut DbConnection,
+    at_once: &AtOnce,
+    key: Option<&IdempotencyScope<'_>>,
+    answer: &StoredResponse,
+) -> Result<bool, AppError> {
+    let key = key.map(|scope| store::KeyedAnswer::new(scope, answer));
+    Ok(store::insert_at_once(conn, &at_once.filing, at_once.guards, key)?)
 }
 
 /// The forecast `id` with its lines, if `caller` may see it.
-pub fn get(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<ForecastRecord, ApiError> {
+pub fn get(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<ForecastRecord, AppError> {
     Ok(store::get(conn, id, scope(caller).as_deref())?)
 }
 
@@ -389,7 +354,7 @@ pub fn list(
     caller: &Caller,
     filter: &ListFilter,
     page: Page,
-) -> Result<(Vec<ForecastRow>, i64), ApiError> {
+) -> Result<(Vec<ForecastRow>, i64), AppError> {
     Ok(store::list(conn, scope(caller).as_deref(), filter, page)?)
 }
 
@@ -399,7 +364,7 @@ pub fn history(
     caller: &Caller,
     id: &str,
     page: Page,
-) -> Result<(Vec<HistoryRow>, i64), ApiError> {
+) -> Result<(Vec<HistoryRow>, i64), AppError> {
     Ok(store::history(conn, id, scope(caller).as_deref(), page)?)
 }
 
@@ -411,7 +376,7 @@ fn new_target_year(
     row: &ForecastRow,
     given: Option<i64>,
     now: DateTime<Utc>,
-) -> Result<Result<i32, ValidationErrors>, ApiError> {
+) -> Result<Result<i32, ValidationErrors>, AppError> {
     let Some(y) = given.filter(|y| *y != i64::from(row.target_year)) else {
         return Ok(Ok(row.target_year));
     };
@@ -441,7 +406,7 @@ pub fn replace(
     expected: Option<i64>,
     input: &Replacement<'_>,
     now: DateTime<Utc>,
-) -> Result<ForecastRecord, ApiError> {
+) -> Result<ForecastRecord, AppError> {
     let row = editable(conn, caller, id)?;
     let year = new_target_year(conn, &row, input.target_year, now)?;
     let (target_year, (section, valid)) = both(year, validate_all(conn, caller, now, input.employer, input.lines))?;
@@ -461,7 +426,7 @@ pub fn add_line(
     expected: Option<i64>,
     input: &LineInput,
     now: DateTime<Utc>,
-) -> Result<(ForecastRecord, String), ApiError> {
+) -> Result<(ForecastRecord, String), AppError> {
     let row = editable(conn, caller, id)?;
     let line = validate_one_line(conn, caller, now, input)?;
     let existing = store::lines_of(conn, id)?;
@@ -483,11 +448,11 @@ pub fn update_line(
     expected: Option<i64>,
     input: &LineInput,
     now: DateTime<Utc>,
-) -> Result<ForecastRecord, ApiError> {
+) -> Result<ForecastRecord, AppError> {
     let row = editable(conn, caller, id)?;
     let existing = store::lines_of(conn, id)?;
     if !existing.iter().any(|l| l.id == line_id) {
-        return Err(ApiError::NotFound);
+        return Err(AppError::NotFound);
     }
     let line = validate_one_line(conn, caller, now, input)?;
     let mut all = stored_lines(&existing)?;
@@ -510,7 +475,7 @@ pub fn delete_line(
     line_id: &str,
     expected: Option<i64>,
     now: DateTime<Utc>,
-) -> Result<ForecastRecord, ApiError> {
+) -> Result<ForecastRecord, AppError> {
     let row = editable(conn, caller, id)?;
     check_version(&row, expected)?;
     store::delete_line(conn, &row, line_id, now.naive_utc())?;
@@ -518,7 +483,7 @@ pub fn delete_line(
 }
 
 /// Deletes a draft and its lines. Its history stays (append-only).
-pub fn delete(conn: &mut DbConnection, caller: &Caller, id: &str, expected: Option<i64>) -> Result<(), ApiError> {
+pub fn delete(conn: &mut DbConnection, caller: &Caller, id: &str, expected: Option<i64>) -> Result<(), AppError> {
     let row = find(conn, caller, id)?;
     allowed(caller, &row, ForecastAction::Delete)?;
     check_version(&row, expected)?;
@@ -538,7 +503,7 @@ pub fn act(
     text: Option<&str>,
     expected: Option<i64>,
     now: DateTime<Utc>,
-) -> Result<ForecastRecord, ApiError> {
+) -> Result<ForecastRecord, AppError> {
     let row = find(conn, caller, id)?;
     let from = status_of(&row)?;
     let to = allowed(caller, &row, action)?;
@@ -546,7 +511,7 @@ pub fn act(
         ForecastAction::Return => {
             // 409 when the Commission has the figures already, then 422.
             let (campaign, _) = persistence::campaigns::get(conn, row.target_year)?;
-            let due = campaign.correction_due(baku_date(now)).map_err(ApiError::Calendar)?;
+            let due = campaign.correction_due(baku_date(now))?;
             (Some(domain::forecast::check_return_reason(text.unwrap_or(""))?), Some(due), None)
         }
         ForecastAction::Accept => (None, None, domain::forecast::check_acceptance_note(text)?),
@@ -568,7 +533,7 @@ pub fn act(
         _ => StatusChange::Plain,
     };
     store::set_status(conn, &row, to, change, at)?;
-    store::append_history(conn, id, &[(Some(from), to)], actor(caller, action.role()), reason.as_deref(), at)?;
+    store::append_history(conn, id, &[(Some(from), to)], actor(caller, action), reason.as_deref(), at)?;
     notify(conn, &row, action, change, at)?;
     Ok(store::get(conn, id, None)?)
 }
@@ -581,7 +546,7 @@ fn notify(
     action: ForecastAction,
     change: StatusChange<'_>,
     at: NaiveDateTime,
-) -> Result<(), ApiError> {
+) -> Result<(), AppError> {
     let message = match (action, change) {
         (ForecastAction::Return, StatusChange::Returned { reason, correction_due }) => {
             domain::notify::forecast_returned(row.number, row.target_year, reason, correction_due)

@@ -19,16 +19,16 @@ pub fn score(
     input: &ScoreInput<'_>,
     if_match: Option<i64>,
     now: DateTime<Utc>,
-) -> Result<ApplicationRecord, ApiError> {
+) -> Result<ApplicationRecord, AppError> {
     let ScoreInput { criterion, points, justification } = *input;
     let mine = authority(caller)?;
-    let criterion = Criterion::parse(criterion).ok_or(ApiError::NotFound)?;
+    let criterion = Criterion::parse(criterion).ok_or(AppError::NotFound)?;
     if !mine.may_score(criterion) {
-        return Err(ApiError::WrongAuthority { needs: criterion.authority() });
+        return Err(AppError::WrongAuthority { needs: criterion.authority() });
     }
     let row = visible(conn, caller, id)?;
     allowed(&row, caller, HqmAction::Score)?;
-    let score = Score::new(criterion, points, justification).map_err(ApiError::Validation)?;
+    let score = Score::new(criterion, points, justification).map_err(AppError::Validation)?;
     check_version(&row, if_match)?;
     let at = now.naive_utc();
     let before = store::set_score(conn, id, &score, &caller.sub, at)?;
@@ -55,11 +55,11 @@ pub fn object(
     id: &str,
     reason: &str,
     now: DateTime<Utc>,
-) -> Result<(ApplicationRecord, String), ApiError> {
+) -> Result<(ApplicationRecord, String), AppError> {
     let mine = authority(caller)?;
     let row = visible(conn, caller, id)?;
     allowed(&row, caller, HqmAction::Object)?;
-    let reason = app::check_reason(reason).map_err(ApiError::Validation)?;
+    let reason = app::check_reason(reason).map_err(AppError::Validation)?;
     let at = now.naive_utc();
     let objection = store::insert_objection(conn, id, mine.as_str(), &reason, &caller.sub, at)?;
     store::touch(conn, id, row.version, at)?;
@@ -83,17 +83,17 @@ pub fn withdraw_objection(
     id: &str,
     objection_id: &str,
     now: DateTime<Utc>,
-) -> Result<ApplicationRecord, ApiError> {
+) -> Result<ApplicationRecord, AppError> {
     let mine = authority(caller)?;
     let row = visible(conn, caller, id)?;
     allowed(&row, caller, HqmAction::WithdrawObjection)?;
-    let objection = store::find_objection(conn, id, objection_id)?.ok_or(ApiError::NotFound)?;
+    let objection = store::find_objection(conn, id, objection_id)?.ok_or(AppError::NotFound)?;
     if objection.withdrawn_at.is_some() {
-        return Err(ApiError::NotFound);
+        return Err(AppError::NotFound);
     }
     if objection.authority != mine.as_str() {
         let theirs = Authority::parse(&objection.authority).unwrap_or(mine);
-        return Err(ApiError::WrongAuthority { needs: theirs });
+        return Err(AppError::WrongAuthority { needs: theirs });
     }
     let at = now.naive_utc();
     store::withdraw_objection(conn, objection_id, &caller.sub, at)?;
@@ -112,12 +112,12 @@ pub fn withdraw_objection(
 
 /// An officer extends the review by 10 business days, with a reason
 /// (SPEC §14.4). The applicant is told by e-mail.
-pub fn extend(conn: &mut DbConnection, act: Act<'_>, reason: &str) -> Result<ApplicationRecord, ApiError> {
+pub fn extend(conn: &mut DbConnection, act: Act<'_>, reason: &str) -> Result<ApplicationRecord, AppError> {
     let Act { id, if_match, now, .. } = act;
     let row = act.target(conn, Permission::DecideHqmApplications, HqmAction::Extend)?;
-    let reason = app::check_reason(reason).map_err(ApiError::Validation)?;
+    let reason = app::check_reason(reason).map_err(AppError::Validation)?;
     check_version(&row, if_match)?;
-    let current = row.review_deadline.ok_or_else(|| ApiError::Internal("under review without a deadline".into()))?;
+    let current = row.review_deadline.ok_or_else(|| AppError::bug("under review without a deadline"))?;
     let cal = calendar(conn, current)?;
     let deadline = app::extended_deadline(current, &cal).map_err(calendar_error)?;
     let at = now.naive_utc();
@@ -138,7 +138,7 @@ pub fn extend(conn: &mut DbConnection, act: Act<'_>, reason: &str) -> Result<App
 /// or an objection stands; recognised at 70 points or more with no
 /// objection, otherwise refused. The decision document is signed and kept;
 /// the applicant is told by e-mail in the application's language.
-pub fn decide(conn: &mut DbConnection, act: Act<'_>, signer: &Signer) -> Result<ApplicationRecord, ApiError> {
+pub fn decide(conn: &mut DbConnection, act: Act<'_>, signer: &Signer) -> Result<ApplicationRecord, AppError> {
     let Act { caller, id, if_match, now } = act;
     let row = act.target(conn, Permission::DecideHqmApplications, HqmAction::Decide)?;
     let scores = store::scores(conn, id)?;
@@ -148,10 +148,10 @@ pub fn decide(conn: &mut DbConnection, act: Act<'_>, signer: &Signer) -> Result<
         .filter_map(|s| Score::new(Criterion::parse(&s.criterion)?, i64::from(s.points), &s.justification).ok())
         .collect();
     let outcome = app::decide(&sheet, objections.len()).map_err(|e| match e {
-        app::DecideError::Incomplete { missing } => ApiError::ScoresIncomplete { missing },
+        app::DecideError::Incomplete { missing } => AppError::ScoresIncomplete { missing },
     })?;
     check_version(&row, if_match)?;
-    let deadline = row.review_deadline.ok_or_else(|| ApiError::Internal("under review without a deadline".into()))?;
+    let deadline = row.review_deadline.ok_or_else(|| AppError::bug("under review without a deadline"))?;
     let late = app::is_late(deadline, now);
     let lang = language(&row);
     let number = dec::decision_number(baku_date(now).year(), row.number);
@@ -201,7 +201,7 @@ pub fn decide(conn: &mut DbConnection, act: Act<'_>, signer: &Signer) -> Result<
         late,
         texts: dec::texts(lang, outcome, sheet.total(), objections.len()),
     };
-    let value = serde_json::to_value(&content).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let value = serde_json::to_value(&content).map_err(|e| AppError::bug(e.to_string()))?;
     let canonical = canonical_json(&value);
     let signature = signer.sign(canonical.as_bytes());
     let at = now.naive_utc();
@@ -233,18 +233,18 @@ pub fn history(
     caller: &Caller,
     id: &str,
     page: Page,
-) -> Result<(Vec<store::HistoryRow>, i64), ApiError> {
+) -> Result<(Vec<store::HistoryRow>, i64), AppError> {
     visible(conn, caller, id)?;
     Ok(store::history(conn, id, page)?)
 }
 
 /// The signed decision of an application, for its owner and staff (SPEC §14.6).
-pub fn decision(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<DecisionRow, ApiError> {
+pub fn decision(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<DecisionRow, AppError> {
     let row = visible(conn, caller, id)?;
     if !policy::reads_hqm_decision(&caller.roles, &caller.sub, &row.owner) {
-        return Err(ApiError::Forbidden { needs: Permission::ReadAllHqmApplications.roles().to_vec() });
+        return Err(AppError::Forbidden { needs: Permission::ReadAllHqmApplications.roles().to_vec() });
     }
-    store::decision_of(conn, id)?.ok_or(ApiError::NotFound)
+    store::decision_of(conn, id)?.ok_or(AppError::NotFound)
 }
 
 /// Anyone checks a decision by its number and verification code (SPEC
@@ -255,17 +255,17 @@ pub fn verify(
     signer: &Signer,
     number: &str,
     code: &str,
-) -> Result<(DecisionRow, bool, ApplicationRow), ApiError> {
+) -> Result<(DecisionRow, bool, ApplicationRow), AppError> {
     if !dec::is_decision_number(number) {
-        return Err(ApiError::NotFound);
+        return Err(AppError::NotFound);
     }
-    let d = store::decision_by_number(conn, number)?.ok_or(ApiError::NotFound)?;
+    let d = store::decision_by_number(conn, number)?.ok_or(AppError::NotFound)?;
     // Compared as digests, so the time taken says nothing of the code.
     if Sha256::digest(d.verification_code.as_bytes()) != Sha256::digest(code.trim().as_bytes()) {
-        return Err(ApiError::NotFound);
+        return Err(AppError::NotFound);
     }
     let valid = d.key_id == signer.key_id() && signer.verify(d.content.as_bytes(), &d.signature);
-    let row = store::find(conn, &d.application_id)?.ok_or(ApiError::NotFound)?;
+    let row = store::find(conn, &d.application_id)?.ok_or(AppError::NotFound)?;
     Ok((d, valid, row))
 }
 
@@ -285,12 +285,12 @@ pub fn list(
     q: &ListQuery,
     page: Page,
     now: DateTime<Utc>,
-) -> Result<(Vec<ApplicationRow>, i64, store::PageScores), ApiError> {
+) -> Result<(Vec<ApplicationRow>, i64, store::PageScores), AppError> {
     let staff = Permission::ReadAllHqmApplications.granted_to(&caller.roles);
     let assessor = Permission::AssessHqmApplications.granted_to(&caller.roles);
     let applicant = Permission::FileHqmApplications.granted_to(&caller.roles);
     if !(staff || assessor || applicant) {
-        return Err(ApiError::Forbidden {
+        return Err(AppError::Forbidden {
             needs: vec![Role::Applicant, Role::Assessor, Role::Officer, Role::Commission, Role::Admin],
         });
     }

@@ -1,16 +1,15 @@
 //! The holiday calendar per year (SPEC §14.4): any caller reads it; admin
 //! replaces a year's list.
 
-use crate::auth::Caller;
-use crate::problem::ApiError;
+use crate::{AppError, Caller};
 use domain::policy::Permission;
 use domain::FieldCode;
 use persistence::holidays::{self as store, YearList};
 use persistence::DbConnection;
 
 /// A year's list and where it came from; not found while the year is unknown.
-pub fn get(conn: &mut DbConnection, year: i32) -> Result<YearList, ApiError> {
-    store::get_year(conn, year)?.ok_or(ApiError::NotFound)
+pub fn get(conn: &mut DbConnection, year: i32) -> Result<YearList, AppError> {
+    store::get_year(conn, year)?.ok_or(AppError::NotFound)
 }
 
 /// Admin replaces the whole list of `year` (SPEC §14.4). Deadlines already
@@ -22,10 +21,10 @@ pub fn put(
     body_year: i64,
     days: &[(chrono::NaiveDate, String)],
     now: chrono::DateTime<chrono::Utc>,
-) -> Result<YearList, ApiError> {
+) -> Result<YearList, AppError> {
     caller.may(Permission::ManageHolidays)?;
     if body_year != i64::from(year) {
-        return Err(ApiError::invalid("year", FieldCode::PathMismatch));
+        return Err(AppError::invalid("year", FieldCode::PathMismatch));
     }
     let days = domain::hqm::holidays::validate_year(body_year, days)?;
     store::put_year(conn, year, &days, "admin", &caller.sub, now.naive_utc())?;

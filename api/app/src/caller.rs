@@ -1,0 +1,30 @@
+//! Who is asking: the subject and claims of a verified token (SPEC §3,
+//! §14.1), as the use cases see them.
+
+use crate::AppError;
+use domain::hqm::criteria::Authority;
+use domain::policy::Permission;
+use domain::role::Role;
+
+/// The authenticated caller of a request.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub sub: String,
+    pub roles: Vec<Role>,
+    pub tin: Option<String>,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    /// The scoring authority of an assessor (SPEC §14.1).
+    pub authority: Option<Authority>,
+}
+
+impl Caller {
+    /// 403 unless the caller holds `permission` (the table of `domain::policy`).
+    pub fn may(&self, permission: Permission) -> Result<(), AppError> {
+        if permission.granted_to(&self.roles) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden { needs: permission.roles().to_vec() })
+        }
+    }
+}
