@@ -125,7 +125,7 @@ impl Application {
         };
         let listener = TcpListener::bind(&config.bind).map_err(|e| format!("cannot bind {}: {e}", config.bind))?;
         let port = listener.local_addr().map_err(|e| e.to_string())?.port();
-        let verifier = Verifier::new(&config.auth)?;
+        let verifier = web::Data::new(Verifier::new(&config.auth)?);
         let reference = application::memory::Reference::default();
         if ready {
             db.read_one(|c| reference.refresh(c)).map_err(|e| format!("reference data: {e}"))?;
@@ -170,9 +170,16 @@ impl Application {
         let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).max(2);
         let shared = state.clone();
         let origins = state.config.cors_allowed_origins.clone();
+        let rules = crate::extract::RequestRules {
+            body_limit: state.config.body_limit,
+            body_timeout: state.config.body_timeout,
+            require_if_match: state.config.require_if_match,
+        };
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
+                .app_data(state.verifier.clone())
+                .app_data(rules)
                 // Outermost first: envelope, then CORS, then admission (429/406/400/503).
                 .wrap(from_fn(admission))
                 .wrap(cors(&origins))

@@ -2,7 +2,6 @@
 
 use crate::config::AuthConfig;
 use crate::problem::{AuthFailure, HttpError};
-use crate::state::AppState;
 use actix_web::{dev::Payload, http::header, web, FromRequest, HttpMessage, HttpRequest};
 use domain::hqm::criteria::Authority;
 use domain::role::Role;
@@ -188,7 +187,7 @@ impl FromRequest for Caller {
     type Future = Ready<Result<Caller, HttpError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let Some(state) = req.app_data::<web::Data<AppState>>() else {
+        let Some(verifier) = req.app_data::<web::Data<Verifier>>() else {
             return ready(Err(application::AppError::bug("application state missing").into()));
         };
         // The envelope verified the token already when it was valid.
@@ -197,7 +196,7 @@ impl FromRequest for Caller {
         }
         ready(match bearer_token(req) {
             None => Err(HttpError::Unauthorized(AuthFailure::MissingToken)),
-            Some(t) => state.verifier.verify(t).map(Caller),
+            Some(t) => verifier.verify(t).map(Caller),
         })
     }
 }

@@ -3,10 +3,9 @@
 //! query strings, `If-Match` and `Idempotency-Key`.
 
 use crate::problem::HttpError;
-use crate::state::AppState;
 use actix_web::dev::Payload;
 use actix_web::http::header;
-use actix_web::{web, FromRequest, HttpRequest};
+use actix_web::{FromRequest, HttpRequest};
 use application::AppError;
 use domain::{FieldCode, FieldError, ValidationErrors};
 use futures_util::future::LocalBoxFuture;
@@ -14,6 +13,32 @@ use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use std::future::{ready, Ready};
+
+/// What the body and header extractors need to know of the configuration,
+/// registered as application data (`app::Application::build`).
+#[derive(Debug, Clone, Copy)]
+pub struct RequestRules {
+    /// Largest JSON body (SPEC §7: 1 MiB).
+    pub body_limit: usize,
+    /// Time a body may take to arrive.
+    pub body_timeout: std::time::Duration,
+    /// Whether changes need `If-Match` (428 without).
+    pub require_if_match: bool,
+}
+
+impl Default for RequestRules {
+    fn default() -> Self {
+        RequestRules {
+            body_limit: 1024 * 1024,
+            body_timeout: std::time::Duration::from_secs(30),
+            require_if_match: false,
+        }
+    }
+}
+
+fn rules(req: &HttpRequest) -> RequestRules {
+    req.app_data::<RequestRules>().copied().unwrap_or_default()
+}
 
 /// Turns a deserialization error at `path` into a field error.
 fn field_error(path: &str, msg: &str) -> FieldError {
@@ -230,7 +255,7 @@ async fn read_body(
 }
 
 fn body_timeout_secs(req: &HttpRequest) -> u64 {
-    req.app_data::<web::Data<AppState>>().map_or(30, |s| s.config.body_timeout.as_secs())
+    rules(req).body_timeout.as_secs()
 }
 
 fn declared_length(req: &HttpRequest) -> Option<usize> {
@@ -349,7 +374,7 @@ fn json_body<T: DeserializeOwned + 'static>(
     payload: &mut Payload,
     may_be_empty: bool,
 ) -> LocalBoxFuture<'static, Result<(Option<T>, bytes::Bytes), HttpError>> {
-    let limit = req.app_data::<web::Data<AppState>>().map_or(1024 * 1024, |s| s.config.body_limit);
+    let limit = rules(req).body_limit;
     let declared = declared_length(req);
     let timeout = body_timeout_secs(req);
     let json = is_json(req);
@@ -417,7 +442,7 @@ impl FromRequest for IfMatch {
     type Future = Ready<Result<Self, HttpError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let required = req.app_data::<web::Data<AppState>>().is_some_and(|s| s.config.require_if_match);
+        let required = rules(req).require_if_match;
         let Some(v) = req.headers().get(header::IF_MATCH) else {
             return ready(if required { Err(HttpError::PreconditionRequired) } else { Ok(IfMatch(None)) });
         };

@@ -143,7 +143,12 @@ fn run() -> Result<(), String> {
                     Err(format!("{} problem(s) in {}; nothing was imported", errs.0.len(), file.display()))
                 }
                 Err(e) => {
-                    let problem = api::problem::HttpError::from(e).to_problem(api::i18n::Lang::En, "", "");
+                    let problem = api::problem::HttpError::from(e).to_problem(
+                        api::i18n::Lang::En,
+                        "",
+                        "",
+                        &api::problem::NoLinks,
+                    );
                     Err(format!("{}: {}", file.display(), problem.detail))
                 }
             }

@@ -5,6 +5,7 @@ use crate::auth::bearer_token;
 use crate::i18n::Lang;
 use crate::limiter::RateKey;
 use crate::problem::{HttpError, PROBLEM_JSON};
+use crate::routes::RouteLinks;
 use crate::state::AppState;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -35,32 +36,15 @@ fn request_id(req: &ServiceRequest) -> String {
         .map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned)
 }
 
-/// The media types a route answers besides JSON: the printable decision
-/// (SPEC §14.5), the uploaded documents (SPEC §14.2) and the summary exports.
-fn alternatives(path: &str) -> &'static [&'static str] {
-    // Matched on the path: admission runs before routing, so no pattern yet.
-    let hqm = path.starts_with("/api/v1/hqm-applications/");
-    let summary = path.starts_with("/api/v1/summaries/");
-    if hqm && path.ends_with("/decision") {
-        &["application/pdf"]
-    } else if hqm && path.contains("/documents/") {
-        &["application/pdf", "image/jpeg", "image/png", "image/*"]
-    } else if summary && path.ends_with("/csv") {
-        &["text/csv", "text/*"]
-    } else if summary && path.ends_with("/xlsx") {
-        &["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/octet-stream"]
-    } else {
-        &[]
-    }
-}
-
 /// Whether `Accept` admits JSON, or another media type the route answers
 /// (absent means anything).
 fn accepts_json(req: &ServiceRequest) -> bool {
     let Some(a) = req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
         return true;
     };
-    let others = alternatives(req.path());
+    // Admission runs before routing; the pattern is matched the same way.
+    let pattern = req.match_pattern().unwrap_or_default();
+    let others = crate::routes::media_types(&pattern);
     a.split(',').any(|part| {
         let range = part.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
         let q_zero = part.split(';').skip(1).any(|p| matches!(p.trim(), "q=0" | "q=0.0" | "q=0.00" | "q=0.000"));
@@ -68,7 +52,7 @@ fn accepts_json(req: &ServiceRequest) -> bool {
             && (matches!(
                 range.as_str(),
                 "*/*" | "application/*" | "application/json" | "application/problem+json" | ""
-            ) || others.contains(&range.as_str()))
+            ) || others.contains(&range))
     })
 }
 
@@ -207,8 +191,11 @@ pub async fn envelope<B: MessageBody + 'static>(
 
     let status = res.status();
     if status.is_client_error() || status.is_server_error() {
-        let api_error =
-            res.response().error().and_then(|e| e.as_error::<HttpError>()).map(|e| e.render(lang, &path, &rid));
+        let api_error = res
+            .response()
+            .error()
+            .and_then(|e| e.as_error::<HttpError>())
+            .map(|e| e.render(lang, &path, &rid, &RouteLinks));
         let is_problem = res
             .headers()
             .get(header::CONTENT_TYPE)
@@ -219,10 +206,12 @@ pub async fn envelope<B: MessageBody + 'static>(
             tracing::error!(request_id = %rid, %method, %path, status = status.as_u16(), cause, "request failed");
         }
         // The OAuth token endpoint answers errors as RFC 6749 requires.
-        let oauth = path == "/api/v1/oauth/token" && api_error.is_none();
+        let oauth = path == <crate::routes::identity::__path_token as utoipa::Path>::path() && api_error.is_none();
         let replacement = match api_error {
             Some(r) => Some(r),
-            None if !is_problem && !oauth => Some(framework_problem(status, &res).render(lang, &path, &rid)),
+            None if !is_problem && !oauth => {
+                Some(framework_problem(status, &res).render(lang, &path, &rid, &RouteLinks))
+            }
             None => None,
         };
         if let Some(mut new) = replacement {
@@ -256,7 +245,7 @@ pub async fn envelope<B: MessageBody + 'static>(
 /// the rate limit (429), content negotiation (406), control characters in
 /// the path or query (400) and a database not yet prepared (503).
 pub async fn admission(req: ServiceRequest, next: Next<BoxBody>) -> Result<ServiceResponse<BoxBody>, Error> {
-    let is_api = req.path().starts_with("/api/v1") && req.method() != actix_web::http::Method::OPTIONS;
+    let is_api = req.path().starts_with(crate::routes::SCOPE) && req.method() != actix_web::http::Method::OPTIONS;
     let state = req.app_data::<web::Data<AppState>>().cloned();
     // The rate limit first: refusals count against it too.
     let limited = match (is_api, state.as_ref()) {
@@ -289,7 +278,7 @@ pub async fn admission(req: ServiceRequest, next: Next<BoxBody>) -> Result<Servi
             let rid = req.extensions().get::<RequestId>().map(|r| r.0.clone()).unwrap_or_default();
             let path = req.path().to_owned();
             let (r, _) = req.into_parts();
-            Ok(ServiceResponse::new(r, e.render(lang, &path, &rid)))
+            Ok(ServiceResponse::new(r, e.render(lang, &path, &rid, &RouteLinks)))
         }
         None => next.call(req).await,
     }

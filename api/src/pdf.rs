@@ -106,7 +106,7 @@ fn lang_of(code: &str) -> domain::lang::Lang {
 
 /// Writes the text of the document, once per language of its `texts`.
 fn compose(layout: &mut Layout<'_>, p: &Printable<'_>) {
-    use domain::hqm::decision::{labels, outcome_name};
+    use domain::messages::decision::{labels, outcome_name};
     let c = p.content;
     let outcome = match s(c, "outcome") {
         "recognised" => domain::hqm::application::Outcome::Recognised,

@@ -94,9 +94,20 @@ domain::wire_codes! {
     }
 }
 
-/// Where forecast `id` is (the `Location` of `forecast-exists`).
-fn forecast_location(id: &str) -> String {
-    crate::routes::forecasts::location(id)
+/// Where the resources a problem names are: the route table knows, the
+/// renderer does not (`routes::RouteLinks`).
+pub trait Links {
+    /// The path of forecast `id` (the `Location` of `forecast-exists`).
+    fn forecast(&self, id: &str) -> Option<String>;
+}
+
+/// For renderings that name no resource's place.
+pub struct NoLinks;
+
+impl Links for NoLinks {
+    fn forecast(&self, _: &str) -> Option<String> {
+        None
+    }
 }
 
 /// Everything that can go wrong in a request: a use case's refusal, or one
@@ -162,7 +173,7 @@ impl HttpError {
     }
 
     /// The problem document of this error, in `lang`.
-    pub fn to_problem(&self, lang: Lang, instance: &str, request_id: &str) -> Problem {
+    pub fn to_problem(&self, lang: Lang, instance: &str, request_id: &str, links: &dyn Links) -> Problem {
         let code = self.code();
         let mut p = Problem {
             r#type: format!("/problems/{code}"),
@@ -249,7 +260,7 @@ impl HttpError {
             AppError::HolidayYearMissing { year } => detail.replace("{year}", &year.to_string()),
             AppError::ForecastExists { id } => {
                 p.forecast_id = Some(id.clone());
-                p.location = Some(forecast_location(id));
+                p.location = links.forecast(id);
                 detail.replace("{id}", id)
             }
             AppError::PreconditionFailed { current } => {
@@ -275,8 +286,8 @@ impl HttpError {
     }
 
     /// Renders the full response: problem body plus the headers the status needs.
-    pub fn render(&self, lang: Lang, instance: &str, request_id: &str) -> HttpResponse {
-        let problem = self.to_problem(lang, instance, request_id);
+    pub fn render(&self, lang: Lang, instance: &str, request_id: &str, links: &dyn Links) -> HttpResponse {
+        let problem = self.to_problem(lang, instance, request_id, links);
         let mut b = HttpResponse::build(self.status());
         b.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
         b.insert_header((header::CONTENT_LANGUAGE, lang.as_str()));
@@ -287,8 +298,10 @@ impl HttpError {
             HttpError::MethodNotAllowed { allow } => {
                 b.insert_header((header::ALLOW, allow.clone()));
             }
-            HttpError::App(AppError::ForecastExists { id }) => {
-                b.insert_header((header::LOCATION, forecast_location(id)));
+            HttpError::App(AppError::ForecastExists { .. }) => {
+                if let Some(at) = &problem.location {
+                    b.insert_header((header::LOCATION, at.clone()));
+                }
             }
             HttpError::RateLimited { retry_after } => {
                 b.insert_header((header::RETRY_AFTER, retry_after.to_string()));
@@ -320,7 +333,7 @@ impl ResponseError for HttpError {
     /// A plain rendering; the middleware replaces it with the localized one
     /// that carries the request's path and id.
     fn error_response(&self) -> HttpResponse {
-        self.render(Lang::En, "", "")
+        self.render(Lang::En, "", "", &NoLinks)
     }
 }
 
@@ -389,7 +402,7 @@ mod tests {
             .unwrap_err();
         let e = HttpError::App(refusal.into());
         for lang in Lang::ALL {
-            let p = e.to_problem(*lang, "/api/v1/quota-plans/2027/propose", "r");
+            let p = e.to_problem(*lang, "/api/v1/quota-plans/2027/propose", "r", &NoLinks);
             assert_eq!(p.r#type, "/problems/plan-action-not-allowed");
             assert_eq!(p.status, 409);
             assert!(p.detail.contains("approved"), "{}", p.detail);

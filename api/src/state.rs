@@ -95,7 +95,7 @@ pub struct AppState {
     pub client_failures: ClientFailures,
     pub db: Db,
     pub clock: Arc<dyn Clock>,
-    pub verifier: Verifier,
+    pub verifier: web::Data<Verifier>,
     /// Signs HQM decision documents (SPEC §14.5).
     pub signer: application::signing::Signer,
     pub config: Config,

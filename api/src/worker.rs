@@ -28,22 +28,24 @@ pub fn queue_reminders(s: &AppState) -> Result<usize, persistence::StoreError> {
         let mut queued = 0;
         for year in identity::draft_years(c)? {
             let (campaign, _) = persistence::campaigns::get(c, year)?;
-            let Some(days) = domain::notify::reminder_due(campaign.submission_deadline, today) else { continue };
+            let Some(days) = domain::messages::mail::reminder_due(campaign.submission_deadline, today) else {
+                continue;
+            };
             for (id, number, email) in identity::drafts_with_email(c, year)? {
-                let m = domain::notify::deadline_near(number, year, campaign.submission_deadline, days);
+                let m = domain::messages::mail::deadline_near(number, year, campaign.submission_deadline, days);
                 let key = format!("reminder:{id}:{days}");
                 if identity::enqueue(c, Some(&key), "deadline_reminder", &email, &m, at)? {
                     queued += 1;
                 }
             }
         }
-        let due_days: Vec<chrono::NaiveDate> = domain::notify::REMINDER_DAYS
+        let due_days: Vec<chrono::NaiveDate> = domain::messages::mail::REMINDER_DAYS
             .iter()
             .filter_map(|d| today.checked_add_days(chrono::Days::new(u64::try_from(*d).ok()?)))
             .collect();
         for r in identity::returned_due_with_email(c, &due_days)? {
-            let Some(days) = domain::notify::reminder_due(r.correction_due, today) else { continue };
-            let m = domain::notify::correction_due_near(r.number, r.target_year, r.correction_due, days);
+            let Some(days) = domain::messages::mail::reminder_due(r.correction_due, today) else { continue };
+            let m = domain::messages::mail::correction_due_near(r.number, r.target_year, r.correction_due, days);
             // A forecast returned again has another day: its own reminders.
             let key = format!("correction:{}:{}:{days}", r.id, r.correction_due);
             if identity::enqueue(c, Some(&key), "correction_reminder", &r.email, &m, at)? {

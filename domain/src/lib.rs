@@ -15,7 +15,7 @@ pub mod forecast;
 pub mod hqm;
 pub mod lang;
 pub mod lifecycle;
-pub mod notify;
+pub mod messages;
 pub mod occupation;
 pub mod policy;
 pub mod quota;

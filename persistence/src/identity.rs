@@ -7,7 +7,7 @@ use crate::Page;
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use domain::contact::{judge, Attempt, PendingCode, CODE_ATTEMPTS, CODE_LIFETIME};
-use domain::notify::Message;
+use domain::messages::mail::Message;
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
 #[diesel(table_name = ec)]

@@ -549,10 +549,10 @@ fn notify(
 ) -> Result<(), AppError> {
     let message = match (action, change) {
         (ForecastAction::Return, StatusChange::Returned { reason, correction_due }) => {
-            domain::notify::forecast_returned(row.number, row.target_year, reason, correction_due)
+            domain::messages::mail::forecast_returned(row.number, row.target_year, reason, correction_due)
         }
         (ForecastAction::Accept, StatusChange::Accepted { note }) => {
-            domain::notify::forecast_accepted(row.number, row.target_year, note)
+            domain::messages::mail::forecast_accepted(row.number, row.target_year, note)
         }
         _ => return Ok(()),
     };

@@ -42,7 +42,7 @@ pub fn set_email(
     let tin = employer_tin(caller)?;
     let email = domain::contact::check_email(email)?;
     let code = format!("{:06}", rand::random_range(0..1_000_000u32));
-    let message = domain::notify::confirmation_code(&code);
+    let message = domain::messages::mail::confirmation_code(&code);
     identity::set_pending(conn, tin, &email, &code_hash(tin, &code), &message, now)?;
     Ok(identity::contact(conn, tin)?)
 }

@@ -1,6 +1,6 @@
 //! The campaign calendar body (SPEC §4.4).
 
-use super::*;
+use super::common::*;
 
 /// The campaign calendar of a target year: dates inclusive, Asia/Baku (SPEC §4.4).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

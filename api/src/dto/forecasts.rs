@@ -1,6 +1,6 @@
 //! Bodies of the forecast resources (SPEC §4, §13).
 
-use super::*;
+use super::common::*;
 
 /// The employer section (guideline step 6), stored as a snapshot with the forecast.
 /// The example is a legal person; a physical person (TIN ending in 2) sends

@@ -1,6 +1,6 @@
 //! Bodies of the Highly Qualified Migrant resources (SPEC §14.6).
 
-use super::*;
+use super::common::*;
 use domain::hqm::application::is_overdue;
 use persistence::hqm::{ApplicationRecord, ApplicationRow, DocumentRow, HistoryRow};
 

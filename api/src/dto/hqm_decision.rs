@@ -1,7 +1,8 @@
 //! Bodies of the HQM decision document, its check, the criteria and the
 //! holiday calendar (SPEC §14.3–§14.6).
 
-use super::*;
+use super::common::*;
+use super::hqm::HqmApplicantName;
 use persistence::hqm::DecisionRow;
 
 /// How the document is signed.

@@ -1,6 +1,6 @@
 //! Bodies of the caller, its contact e-mail and API clients (SPEC §3).
 
-use super::*;
+use super::common::*;
 
 /// The caller, as its token says.
 #[derive(Debug, Clone, Serialize, ToSchema)]

@@ -1,6 +1,6 @@
 //! Bodies of the summary, the quota plan and permits (SPEC §5).
 
-use super::*;
+use super::common::*;
 
 /// Status of a quota plan (SPEC §5.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

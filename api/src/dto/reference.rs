@@ -1,6 +1,6 @@
 //! Bodies of the classifications (SPEC §6).
 
-use super::*;
+use super::common::*;
 
 /// An entry of the Occupational Classification.
 #[derive(Debug, Clone, Serialize, ToSchema)]

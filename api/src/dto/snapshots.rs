@@ -1,6 +1,7 @@
 //! Bodies of the summary snapshots: what the Commission was given (SPEC §15.5).
 
-use super::*;
+use super::common::*;
+use application::summaries::{OccupationSummary, OccupationsByActivity, SummaryActivity, SummaryFigures};
 use persistence::snapshots::{SnapshotOccupationRow, SnapshotRecord, SnapshotRow};
 
 /// What names a snapshot: its year and number, when and by whom it was taken.

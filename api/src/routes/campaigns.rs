@@ -1,9 +1,9 @@
 //! The campaign calendar of each target year (SPEC §4.4).
 
-use super::{Reply, State};
 use crate::auth::Caller;
 use crate::dto::Campaign;
 use crate::extract::{JsonBody, Year};
+use crate::handler::{Reply, State};
 use actix_web::HttpResponse;
 use application::campaigns;
 

@@ -1,6 +1,5 @@
 //! The forecast: the employer's lifecycle and the officers' actions (SPEC §4, §13).
 
-use super::{Action, Id, Reply, State, TwoSegments};
 use crate::auth::Caller;
 use crate::dto::{
     AcceptInput, Forecast, ForecastCreate, ForecastReplace, ForecastStatus, ForecastSummary, HistoryEntry, LineInput,
@@ -8,6 +7,7 @@ use crate::dto::{
 };
 use crate::extract::{ActionHeaders, ChangeHeaders};
 use crate::extract::{IdempotencyKey, IfMatch, JsonBody, OptionalJsonBody, PageParams, Query};
+use crate::handler::{Action, Id, Reply, State, TwoSegments};
 use crate::problem::HttpError;
 use crate::respond::{json_with_etag, replay, stored};
 use crate::state::Keyed;
@@ -26,7 +26,7 @@ use utoipa::IntoParams;
 
 /// Where forecast `id` is: the path of [`get`].
 pub fn location(id: &str) -> String {
-    <__path_get as utoipa::Path>::path().replace("{id}", id)
+    crate::handler::location::<__path_get>(&[("id", id)])
 }
 
 /// Create a forecast
@@ -303,7 +303,7 @@ pub async fn add_line(action: Action, body: JsonBody<LineInput>) -> Reply {
     action
         .run(&body.raw, move |c, caller, id, if_match, now| {
             let (rec, line_id) = uc::add_line(c, caller, id, if_match, &line, now)?;
-            let loc = <__path_update_line as utoipa::Path>::path().replace("{id}", id).replace("{line_id}", &line_id);
+            let loc = crate::handler::location::<__path_update_line>(&[("id", id), ("line_id", &line_id)]);
             stored(StatusCode::CREATED, &Forecast::try_from(&rec)?, Some(loc), Some(rec.row.version))
         })
         .await
@@ -468,5 +468,5 @@ pub async fn return_(action: Action, body: JsonBody<ReturnInput>) -> Reply {
 pub async fn history(state: State, caller: Caller, id: Id, q: Query<PageParams>) -> Reply {
     let id = id.into_inner();
     let show = |r: &persistence::forecasts::HistoryRow| HistoryEntry::try_from(r);
-    super::paged(&state, q, move |c, page| uc::history(c, &caller, &id, page), show).await
+    crate::handler::paged(&state, q, move |c, page| uc::history(c, &caller, &id, page), show).await
 }

@@ -1,7 +1,7 @@
 //! Probes and metrics (SPEC §7).
 
-use super::{Reply, State};
 use crate::dto::Health;
+use crate::handler::{Reply, State};
 use actix_web::HttpResponse;
 use application::{AppError, Unavailable};
 

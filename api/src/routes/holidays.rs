@@ -1,9 +1,9 @@
 //! The holiday calendar per year (SPEC §14.4).
 
-use super::{Reply, State};
 use crate::auth::Caller;
 use crate::dto::{HolidayDay, HolidayYear, HolidayYearInput};
 use crate::extract::{JsonBody, Year};
+use crate::handler::{Reply, State};
 use actix_web::HttpResponse;
 use application::holidays as uc;
 use persistence::holidays::HolidayYearRow;

@@ -1,12 +1,12 @@
 //! The caller, its contact e-mail, API clients for ERP systems and the OAuth
 //! 2.0 token endpoint (SPEC §3).
 
-use super::{Id, Reply, State};
 use crate::auth::{claims_for, mint, Caller};
 use crate::dto::{
     ApiClient, ApiClientCreated, ApiClientInput, Contact, EmailConfirmInput, EmailInput, Me, Paged, TokenResponse,
 };
 use crate::extract::{FileBody, JsonBody, PageParams, Query};
+use crate::handler::{Id, Reply, State};
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpRequest, HttpResponse};
 use application::identity as uc;
@@ -110,7 +110,10 @@ pub async fn create_client(state: State, caller: Caller, body: JsonBody<ApiClien
         })
         .await?;
     Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/api/v1/api-clients/{}", row.client_id)))
+        .insert_header((
+            header::LOCATION,
+            crate::handler::location::<__path_get_client>(&[("client_id", &row.client_id)]),
+        ))
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(ApiClientCreated { client: client_dto(&row), client_secret: secret }))
 }

@@ -5,6 +5,7 @@
 //! with `Allow` (never 404).
 
 pub mod campaigns;
+pub mod docs;
 pub mod forecasts;
 pub mod health;
 pub mod holidays;
@@ -15,76 +16,11 @@ pub mod reference;
 pub mod snapshots;
 pub mod summaries;
 
-use crate::openapi::{OptionalBodies, PagedItemsByReference, ProblemResponses, Security, TextPattern};
 use crate::problem::HttpError;
 use actix_web::http::Method;
 use actix_web::{web, HttpResponse, Route};
-use application::AppError;
+use docs::{OptionalBodies, PagedItemsByReference, ProblemResponses, Security, TextPattern};
 use utoipa::openapi::path::HttpMethod;
-
-/// The application state, as a handler receives it.
-pub type State = web::Data<crate::state::AppState>;
-/// What a handler answers: a response, or a problem document.
-pub type Reply = Result<HttpResponse, HttpError>;
-/// One id in the path.
-pub type Id = web::Path<String>;
-/// Two segments of the path: a resource's id and its part's, or a year and a number.
-pub type TwoSegments = web::Path<(String, String)>;
-/// What a `POST` acting on one resource receives: the state, the request
-/// (whose method, path and body the idempotency key is bound to), the
-/// caller, the resource's id (the first segment of its path), `If-Match`
-/// and `Idempotency-Key`.
-pub struct Action {
-    pub state: State,
-    pub req: actix_web::HttpRequest,
-    pub caller: crate::auth::Caller,
-    pub id: String,
-    pub if_match: crate::extract::IfMatch,
-    pub key: crate::extract::IdempotencyKey,
-}
-
-impl actix_web::FromRequest for Action {
-    type Error = actix_web::Error;
-    type Future = futures_util::future::LocalBoxFuture<'static, Result<Action, actix_web::Error>>;
-
-    fn from_request(req: &actix_web::HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
-        type Parts = (
-            State,
-            actix_web::HttpRequest,
-            crate::auth::Caller,
-            Id,
-            crate::extract::IfMatch,
-            crate::extract::IdempotencyKey,
-        );
-        let parts = Parts::from_request(req, payload);
-        Box::pin(async move {
-            let (state, req, caller, id, if_match, key) = parts.await?;
-            Ok(Action { state, req, caller, id: id.into_inner(), if_match, key })
-        })
-    }
-}
-
-impl Action {
-    /// Runs `f` (the use case and its answer) as one transaction under the
-    /// request's `Idempotency-Key`, with `body` the raw body the key is bound to.
-    pub async fn run(
-        self,
-        body: &[u8],
-        f: impl Fn(
-                &mut persistence::DbConnection,
-                &application::Caller,
-                &str,
-                Option<i64>,
-                chrono::DateTime<chrono::Utc>,
-            ) -> Result<persistence::idempotency::StoredResponse, AppError>
-            + Send
-            + 'static,
-    ) -> Reply {
-        let Action { state, req, caller, id, if_match, key } = self;
-        let c = caller.0.clone();
-        state.idempotent(&req, &caller, key, body, move |conn, now| f(conn, &c, &id, if_match.0, now)).await
-    }
-}
 
 /// One operation: where the document says it is served, and its handler.
 pub struct Operation {
@@ -135,8 +71,6 @@ macro_rules! operations {
         pub struct ApiDoc;
     };
 }
-
-use crate::openapi as docs;
 
 operations! {
     doc: {
@@ -252,23 +186,57 @@ operations! {
     ]
 }
 
-/// A page of the rows that `read` finds (in a read transaction) for the
-/// page `q` asks for, each shown as `show` makes it, with the total.
-pub async fn paged<R, T, E>(
-    state: &State,
-    q: crate::extract::Query<crate::extract::PageParams>,
-    read: impl FnOnce(&mut persistence::DbConnection, persistence::Page) -> Result<(Vec<R>, i64), AppError> + Send + 'static,
-    show: impl Fn(&R) -> Result<T, E>,
-) -> Reply
-where
-    R: Send + 'static,
-    T: serde::Serialize + utoipa::ToSchema,
-    HttpError: From<E>,
-{
-    let page = q.0.page()?;
-    let (rows, total) = state.read(move |c| read(c, page)).await?;
-    let items = rows.iter().map(show).collect::<Result<Vec<T>, E>>()?;
-    Ok(HttpResponse::Ok().json(crate::dto::Paged::new(items, page, total)))
+/// The media types the operations of path `pattern` answer besides JSON,
+/// as the document declares them, with the ranges that cover them (`image/*`,
+/// `text/*`; `application/octet-stream` for a binary `application/` type):
+/// what an `Accept` header may ask for there (else 406).
+pub fn media_types(pattern: &str) -> &'static [String] {
+    static TYPES: std::sync::OnceLock<std::collections::HashMap<String, Vec<String>>> = std::sync::OnceLock::new();
+    let all = TYPES.get_or_init(|| {
+        use utoipa::OpenApi;
+        let mut all = std::collections::HashMap::new();
+        for (path, item) in ApiDoc::openapi().paths.paths {
+            let ops = [&item.get, &item.put, &item.post, &item.delete, &item.patch];
+            let mut types: Vec<String> = Vec::new();
+            for op in ops.into_iter().flatten() {
+                for response in op.responses.responses.values() {
+                    let utoipa::openapi::RefOr::T(r) = response else { continue };
+                    for media in r.content.keys() {
+                        let essence = media.split(';').next().unwrap_or("").trim().to_owned();
+                        if matches!(essence.as_str(), "application/json" | "application/problem+json") {
+                            continue;
+                        }
+                        let range = match essence.split_once('/') {
+                            Some(("application", _)) => "application/octet-stream".to_owned(),
+                            Some((major, _)) => format!("{major}/*"),
+                            None => continue,
+                        };
+                        for t in [essence, range] {
+                            if !types.contains(&t) {
+                                types.push(t);
+                            }
+                        }
+                    }
+                }
+            }
+            all.insert(path, types);
+        }
+        all
+    });
+    all.get(pattern).map_or(&[], Vec::as_slice)
+}
+
+/// The scope every operation of the API is served under (SPEC §7: the
+/// version lives in the path).
+pub const SCOPE: &str = "/api/v1";
+
+/// Where the resources a problem names are, by the paths of their operations.
+pub struct RouteLinks;
+
+impl crate::problem::Links for RouteLinks {
+    fn forecast(&self, id: &str) -> Option<String> {
+        Some(forecasts::location(id))
+    }
 }
 
 /// The path pattern of the operation a request was routed to, as the
@@ -321,7 +289,7 @@ mod tests {
             .into_iter()
             .flat_map(|op| op.methods.into_iter().map(move |m| (op.path.clone(), m.as_str().to_ascii_lowercase())))
             .collect();
-        let doc = serde_json::to_value(crate::openapi::api_doc()).unwrap();
+        let doc = serde_json::to_value(docs::api_doc()).unwrap();
         let mut documented: Vec<(String, String)> = doc["paths"]
             .as_object()
             .unwrap()

@@ -1,12 +1,12 @@
 //! The quota plan, the public quota and the permits recorded against it
 //! (SPEC §5.2, §5.3).
 
-use super::{Action, Id, Reply, State, TwoSegments};
 use crate::auth::Caller;
 use crate::dto::{Allocation, AllocationInput, PlanHistoryEntry, PlanInput, Quota, QuotaActivity, QuotaPlan};
 use crate::extract::Year;
 use crate::extract::{ActionHeaders, ChangeHeaders};
 use crate::extract::{IdempotencyKey, IfMatch, JsonBody, PageParams, Query};
+use crate::handler::{Action, Id, Reply, State, TwoSegments};
 use crate::respond::{json_with_etag, stored};
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpRequest, HttpResponse};
@@ -52,7 +52,12 @@ pub async fn create_plan(state: State, req: HttpRequest, caller: Caller, key: Id
     state
         .idempotent(&req, &caller.clone(), key, b"", move |c, now| {
             let p = uc::create(c, &caller, y, now.naive_utc())?;
-            stored(StatusCode::CREATED, &QuotaPlan::from(&p), Some(format!("/api/v1/quota-plans/{y}")), Some(p.version))
+            stored(
+                StatusCode::CREATED,
+                &QuotaPlan::from(&p),
+                Some(crate::handler::location::<__path_get_plan>(&[("year", &y.to_string())])),
+                Some(p.version),
+            )
         })
         .await
 }

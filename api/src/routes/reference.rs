@@ -1,9 +1,9 @@
 //! Reference data: occupations and economic activities (SPEC §6).
 
-use super::{Id, Reply, State};
 use crate::auth::Caller;
 use crate::dto::{EconomicActivity, ExemptionCategory, ExemptionInput, ImportReport, Occupation, Paged};
 use crate::extract::{FileBody, JsonBody, PageParams, Query};
+use crate::handler::{Id, Reply, State};
 use crate::respond::cached_json;
 use actix_web::HttpResponse;
 use domain::occupation::ImportMode;

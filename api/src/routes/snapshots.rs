@@ -1,12 +1,12 @@
 //! Snapshots of the summary: what the Commission was given, frozen and
 //! numbered (SPEC §15.5), read as JSON, CSV and XLSX.
 
-use super::{Reply, State, TwoSegments};
 use crate::auth::Caller;
 use crate::dto::{Paged, SnapshotInfo, SummarySnapshot};
 use crate::export;
 use crate::extract::Year;
 use crate::extract::{IdempotencyKey, PageParams, Query};
+use crate::handler::{Reply, State, TwoSegments};
 use crate::i18n::{AcceptLanguage, Lang};
 use crate::problem::HttpError;
 use crate::respond::stored;
@@ -17,8 +17,9 @@ use actix_web::{HttpRequest, HttpResponse};
 use application::snapshots as uc;
 use application::AppError;
 
+/// Where snapshot `number` of `year` is: the path of [`get`].
 fn location(year: i32, number: i32) -> String {
-    format!("/api/v1/summaries/{year}/snapshots/{number}")
+    crate::handler::location::<__path_get>(&[("year", &year.to_string()), ("number", &number.to_string())])
 }
 
 /// A snapshot number from a path: digits without a leading zero, from 1,
@@ -63,7 +64,7 @@ pub async fn create(state: State, req: HttpRequest, caller: Caller, key: Idempot
 )]
 pub async fn list(state: State, caller: Caller, Year(y): Year, q: Query<PageParams>) -> Reply {
     let show = |r: &_| Ok::<_, HttpError>(SnapshotInfo::from(r));
-    super::paged(&state, q, move |c, page| uc::list(c, &caller, y, page), show).await
+    crate::handler::paged(&state, q, move |c, page| uc::list(c, &caller, y, page), show).await
 }
 
 /// The snapshot of the path, as taken.

@@ -1,11 +1,11 @@
 //! The summary the Service hands the Commission, its exports and the
 //! forecast-accuracy report (SPEC §5.1).
 
-use super::{Reply, State, TwoSegments};
 use crate::auth::Caller;
 use crate::dto::{AccuracyReport, ActivitySummary};
 use crate::export;
 use crate::extract::{Query, Year};
+use crate::handler::{Reply, State, TwoSegments};
 use crate::i18n::{AcceptLanguage, Lang};
 use crate::state::AppState;
 use actix_web::http::header;

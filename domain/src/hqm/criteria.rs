@@ -2,7 +2,6 @@
 //! bodies that score them (seed 002, the table of criteria; SPEC §14.3).
 
 use crate::error::{FieldCode, FieldError, ValidationErrors};
-use crate::lang::Lang;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -67,36 +66,6 @@ impl Authority {
     /// The criteria this authority scores: its queue (SPEC §14.1, §14.6).
     pub fn criteria(self) -> Vec<Criterion> {
         Criterion::ALL.into_iter().filter(|c| self.may_score(*c)).collect()
-    }
-
-    /// The authority's name in `lang` (seed 002 names the bodies; SPEC §14.6
-    /// serves the table in az, en, ru and tr).
-    pub fn title(self, lang: Lang) -> &'static str {
-        use Lang::*;
-        match (self, lang) {
-            (Authority::Sectoral, Az) => "Müvafiq sahə üzrə siyasəti və tənzimləməni həyata keçirən dövlət orqanı",
-            (Authority::Sectoral, En) => "The state body in charge of policy and regulation in the field",
-            (Authority::Sectoral, Ru) => {
-                "Государственный орган, осуществляющий политику и регулирование в соответствующей сфере"
-            }
-            (Authority::Sectoral, Tr) => "İlgili alanda politika ve düzenlemeden sorumlu devlet kurumu",
-            (Authority::Economy, Az) => "İqtisadiyyat Nazirliyi",
-            (Authority::Economy, En) => "Ministry of Economy",
-            (Authority::Economy, Ru) => "Министерство экономики",
-            (Authority::Economy, Tr) => "Ekonomi Bakanlığı",
-            (Authority::Education, Az) => "Elm və Təhsil Nazirliyi",
-            (Authority::Education, En) => "Ministry of Science and Education",
-            (Authority::Education, Ru) => "Министерство науки и образования",
-            (Authority::Education, Tr) => "Bilim ve Eğitim Bakanlığı",
-            (Authority::Sms, Az) => "Dövlət Miqrasiya Xidməti",
-            (Authority::Sms, En) => "State Migration Service",
-            (Authority::Sms, Ru) => "Государственная миграционная служба",
-            (Authority::Sms, Tr) => "Devlet Göç Hizmeti",
-            (Authority::Labour, Az) => "Əmək və Əhalinin Sosial Müdafiəsi Nazirliyi",
-            (Authority::Labour, En) => "Ministry of Labour and Social Protection of Population",
-            (Authority::Labour, Ru) => "Министерство труда и социальной защиты населения",
-            (Authority::Labour, Tr) => "Çalışma ve Nüfusun Sosyal Korunması Bakanlığı",
-        }
     }
 }
 
@@ -173,38 +142,6 @@ impl Criterion {
             Criterion::Education | Criterion::LanguageSkills => Authority::Education,
             Criterion::FinancialStability => Authority::Sms,
             Criterion::LabourMarketImpact => Authority::Labour,
-        }
-    }
-
-    /// The criterion's title in `lang` (SPEC §14.6: the criteria table in az,
-    /// en, ru and tr).
-    pub fn title(self, lang: Lang) -> &'static str {
-        use Lang::*;
-        match (self, lang) {
-            (Criterion::WorkExperience, Az) => "Müvafiq sahədə iş təcrübəsi",
-            (Criterion::WorkExperience, En) => "Work experience in the field",
-            (Criterion::WorkExperience, Ru) => "Опыт работы в соответствующей сфере",
-            (Criterion::WorkExperience, Tr) => "İlgili alanda iş deneyimi",
-            (Criterion::NationalPriorities, Az) => "Ölkənin sosial-iqtisadi inkişaf prioritetlərinə uyğunluq",
-            (Criterion::NationalPriorities, En) => "Alignment with national socio-economic priorities",
-            (Criterion::NationalPriorities, Ru) => "Соответствие приоритетам социально-экономического развития страны",
-            (Criterion::NationalPriorities, Tr) => "Ülkenin sosyo-ekonomik kalkınma önceliklerine uygunluk",
-            (Criterion::Education, Az) => "Təhsil",
-            (Criterion::Education, En) => "Education",
-            (Criterion::Education, Ru) => "Образование",
-            (Criterion::Education, Tr) => "Eğitim",
-            (Criterion::FinancialStability, Az) => "Maliyyə sabitliyi",
-            (Criterion::FinancialStability, En) => "Financial stability",
-            (Criterion::FinancialStability, Ru) => "Финансовая стабильность",
-            (Criterion::FinancialStability, Tr) => "Finansal istikrar",
-            (Criterion::LabourMarketImpact, Az) => "Daxili əmək bazarına müsbət təsir",
-            (Criterion::LabourMarketImpact, En) => "Positive impact on the domestic labour market",
-            (Criterion::LabourMarketImpact, Ru) => "Положительное влияние на внутренний рынок труда",
-            (Criterion::LabourMarketImpact, Tr) => "İç işgücü piyasasına olumlu etki",
-            (Criterion::LanguageSkills, Az) => "Xarici dil bilikləri",
-            (Criterion::LanguageSkills, En) => "Foreign language skills",
-            (Criterion::LanguageSkills, Ru) => "Знание иностранных языков",
-            (Criterion::LanguageSkills, Tr) => "Yabancı dil becerileri",
         }
     }
 }
@@ -319,6 +256,7 @@ impl FromIterator<Score> for ScoreSheet {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lang::Lang;
 
     #[test]
     fn the_maxima_of_the_decision_add_up_to_the_maximum_total() {
@@ -367,14 +305,17 @@ mod tests {
     fn every_title_exists_in_the_four_languages() {
         for &l in Lang::ALL {
             for c in Criterion::ALL {
-                assert!(!c.title(l).trim().is_empty(), "{c:?} in {l:?}");
+                assert!(!crate::messages::criteria::criterion(c, l).trim().is_empty(), "{c:?} in {l:?}");
             }
             for a in Authority::ALL {
-                assert!(!a.title(l).trim().is_empty(), "{a:?} in {l:?}");
+                assert!(!crate::messages::criteria::authority(a, l).trim().is_empty(), "{a:?} in {l:?}");
             }
         }
-        assert_eq!(Criterion::Education.title(Lang::Az), "Təhsil");
-        assert_eq!(Authority::Sms.title(Lang::Ru), "Государственная миграционная служба");
+        assert_eq!(crate::messages::criteria::criterion(Criterion::Education, Lang::Az), "Təhsil");
+        assert_eq!(
+            crate::messages::criteria::authority(Authority::Sms, Lang::Ru),
+            "Государственная миграционная служба"
+        );
     }
 
     #[test]

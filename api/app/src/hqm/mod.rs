@@ -280,7 +280,7 @@ pub fn submit(conn: &mut DbConnection, act: Act<'_>) -> Result<ApplicationRecord
     let at = act.now.naive_utc();
     let change = StatusChange { submitted_at: Some(at), review_deadline: Some(deadline), decided_at: None };
     move_to(conn, &row, HqmStatus::UnderReview, change, act.entry("submit", Role::Applicant), at)?;
-    let m = domain::notify::hqm_submitted(language(&row), row.number, deadline);
+    let m = domain::messages::mail::hqm_submitted(language(&row), row.number, deadline);
     persistence::identity::enqueue(conn, None, "hqm_submitted", &row.email, &m, at)?;
     reload(conn, act.id)
 }

@@ -129,7 +129,7 @@ pub fn extend(conn: &mut DbConnection, act: Act<'_>, reason: &str) -> Result<App
         ..act.entry("extend", Role::Officer)
     };
     store::append_history(conn, id, &entry, at)?;
-    let m = domain::notify::hqm_extended(language(&row), row.number, deadline);
+    let m = domain::messages::mail::hqm_extended(language(&row), row.number, deadline);
     persistence::identity::enqueue(conn, None, "hqm_extended", &row.email, &m, at)?;
     reload(conn, id)
 }
@@ -222,7 +222,7 @@ pub fn decide(conn: &mut DbConnection, act: Act<'_>, signer: &Signer) -> Result<
     let change = StatusChange { decided_at: Some(at), ..Default::default() };
     let entry = NewHistory { reason: Some(&number), ..act.entry("decide", Role::Officer) };
     super::move_to(conn, &row, outcome.status(), change, entry, at)?;
-    let m = domain::notify::hqm_decided(lang, &number, outcome, sheet.total(), &code);
+    let m = domain::messages::mail::hqm_decided(lang, &number, outcome, sheet.total(), &code);
     persistence::identity::enqueue(conn, None, "hqm_decided", &row.email, &m, at)?;
     reload(conn, id)
 }

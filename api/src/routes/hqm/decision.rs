@@ -2,7 +2,7 @@
 //! criteria table (SPEC §14.3, §14.5).
 
 use super::*;
-use crate::routes::{Id, Reply, State};
+use crate::handler::{Id, Reply, State};
 
 /// Download the decision
 ///
@@ -126,8 +126,8 @@ pub async fn criteria(_caller: Caller) -> Reply {
             code: c.as_str().to_owned(),
             max_points: c.max_points(),
             authority: c.authority().as_str().to_owned(),
-            titles: titles(&|l| c.title(l)),
-            authority_titles: titles(&|l| c.authority().title(l)),
+            titles: titles(&|l| domain::messages::criteria::criterion(*c, l)),
+            authority_titles: titles(&|l| domain::messages::criteria::authority(c.authority(), l)),
         })
         .collect();
     crate::respond::cached_json(&HqmCriteria { criteria, max_total: MAX_TOTAL, threshold: THRESHOLD })

@@ -9,9 +9,9 @@ use crate::dto::{
     HqmScoreInput, Paged,
 };
 use crate::extract::{FileBody, IdempotencyKey, IfMatch, JsonBody, PageParams, Query};
+use crate::handler::{Action, Id, Reply, State, TwoSegments};
 use crate::problem::HttpError;
 use crate::respond::{json_with_etag, stored};
-use crate::routes::{Action, Id, Reply, State, TwoSegments};
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use application::hqm::{self as uc, ListQuery, Upload};
@@ -25,7 +25,7 @@ use utoipa::IntoParams;
 
 /// Where application `id` is: the path of [`get`].
 fn location(id: &str) -> String {
-    <__path_get as utoipa::Path>::path().replace("{id}", id)
+    crate::handler::location::<__path_get>(&[("id", id)])
 }
 
 /// The `ETag` and body of an application answered from a transaction.
@@ -241,7 +241,7 @@ pub async fn upload_document(
             let up = Upload { kind: &kind, filename: &filename, declared: declared.as_deref(), bytes: &bytes };
             let (rec, doc_id) = uc::upload(conn, uc::Act { caller: &c, id: &id, if_match: None, now }, &up)?;
             let doc = rec.documents.iter().find(|d| d.id == doc_id).map(HqmDocument::from);
-            let at = <__path_get_document as utoipa::Path>::path().replace("{id}", &id).replace("{doc_id}", &doc_id);
+            let at = crate::handler::location::<__path_get_document>(&[("id", &id), ("doc_id", &doc_id)]);
             stored(StatusCode::CREATED, &doc, Some(at), Some(rec.row.version))
         })
         .await
@@ -405,9 +405,8 @@ pub async fn object(
     state
         .idempotent(&req, &caller, key, &body.raw, move |conn, now| {
             let (rec, objection) = uc::object(conn, &c, &id, &reason, now)?;
-            let at = <__path_withdraw_objection as utoipa::Path>::path()
-                .replace("{id}", &id)
-                .replace("{objection_id}", &objection);
+            let at =
+                crate::handler::location::<__path_withdraw_objection>(&[("id", &id), ("objection_id", &objection)]);
             answer(StatusCode::CREATED, &rec, now, Some(at))
         })
         .await
@@ -488,7 +487,7 @@ pub async fn decide(action: Action) -> Reply {
 pub async fn history(state: State, caller: Caller, id: Id, q: Query<PageParams>) -> Reply {
     let id = id.into_inner();
     let show = |r: &_| Ok::<_, HttpError>(HqmHistoryEntry::from(r));
-    crate::routes::paged(&state, q, move |c, page| uc::history(c, &caller, &id, page), show).await
+    crate::handler::paged(&state, q, move |c, page| uc::history(c, &caller, &id, page), show).await
 }
 
 /// Whether `Accept` asks for the PDF rather than JSON.

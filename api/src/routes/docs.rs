@@ -1,4 +1,5 @@
-//! The OpenAPI 3.1 document, generated from the code (SPEC §9).
+//! The OpenAPI 3.1 document, generated from the route table (SPEC §9), and
+//! the modifiers that write what the generator does not.
 
 use actix_web::HttpResponse;
 use utoipa::openapi::path::Operation;
@@ -7,28 +8,32 @@ use utoipa::openapi::HttpMethod;
 use utoipa::openapi::{ContentBuilder, RefOr, Response, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
-pub use crate::routes::ApiDoc;
+use super::{identity, ApiDoc};
 
 pub(crate) struct Security;
 
 impl Modify for Security {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::Path;
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "oauth2",
             SecurityScheme::OAuth2(utoipa::openapi::security::OAuth2::with_description(
                 [utoipa::openapi::security::Flow::ClientCredentials(
                     utoipa::openapi::security::ClientCredentials::new(
-                        "/api/v1/oauth/token",
+                        identity::__path_token::path(),
                         utoipa::openapi::security::Scopes::new(),
                     ),
                 )],
-                "An employer's ERP system: client credentials registered by admin (POST /api/v1/api-clients). The token is a JWT verified as RFC8725 (JSON Web Token Best Current Practices) asks: one pinned algorithm, `exp`, `iss`, `aud` and `sub` required.",
+                format!(
+                    "An employer's ERP system: client credentials registered by admin (POST {}). The token is a JWT verified as RFC8725 (JSON Web Token Best Current Practices) asks: one pinned algorithm, `exp`, `iss`, `aud` and `sub` required.",
+                    identity::__path_create_client::path()
+                ),
             )),
         );
         // Every operation but the public ones takes a bearer token or a
         // client-credentials token.
-        let public = crate::routes::public_operations();
+        let public = super::public_operations();
         for (path, item) in openapi.paths.paths.iter_mut() {
             let ops = [
                 (HttpMethod::Get, &mut item.get),
@@ -125,7 +130,7 @@ fn add_common(op: &mut Operation, has_body: bool, api: bool) {
 impl Modify for ProblemResponses {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         for (path, item) in openapi.paths.paths.iter_mut() {
-            let api = path.starts_with("/api/v1");
+            let api = path.starts_with(super::SCOPE);
             for op in [&mut item.get, &mut item.put, &mut item.delete].into_iter().flatten() {
                 let body = op.request_body.is_some();
                 add_common(op, body, api);

@@ -1,16 +1,9 @@
-//! Messages in Azerbaijani, English, Russian and Turkish, chosen by
-//! `Accept-Language` (default English; SPEC §7, §15.6). Codes are stable;
-//! wording may improve. Every text is matched on its code with no fallback:
-//! a new problem type or field code does not build until each language has
-//! its text.
+//! The request's language, chosen by `Accept-Language` among az, en, ru and
+//! tr (default English; SPEC §7, §15.6), and the catalogue of messages
+//! (`domain::messages`) as the API reads it.
 
-pub mod exports;
-mod fields;
-mod problems;
-
+pub use domain::messages::{count_detail, detail, exports, field_message, status_detail, title};
 pub use domain::Lang;
-pub use fields::field_message;
-pub use problems::{detail, title};
 
 /// The request's language, from `Accept-Language` (for answers that are not
 /// problems: the headers of an export).
@@ -41,28 +34,6 @@ pub fn negotiate(header: Option<&str>) -> Lang {
         }
     }
     best.map_or(Lang::En, |(_, l)| l)
-}
-
-pub(crate) fn pick(lang: Lang, en: &'static str, az: &'static str, ru: &'static str, tr: &'static str) -> &'static str {
-    match lang {
-        Lang::En => en,
-        Lang::Az => az,
-        Lang::Ru => ru,
-        Lang::Tr => tr,
-    }
-}
-
-/// The detail of a validation problem: how many fields are invalid.
-pub fn count_detail(n: usize, lang: Lang) -> String {
-    detail("validation", lang).replace("{count}", &n.to_string())
-}
-
-/// Fills a status machine's refusal (`template`, the detail of
-/// `transition-not-allowed` or `plan-action-not-allowed`) with the status and
-/// the actions allowed in it.
-pub fn status_detail(template: &str, status: &str, allowed: &[&str]) -> String {
-    let list = if allowed.is_empty() { "—".to_owned() } else { allowed.join(", ") };
-    template.replace("{status}", status).replace("{actions}", &list)
 }
 
 #[cfg(test)]

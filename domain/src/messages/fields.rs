@@ -1,7 +1,8 @@
 //! The message of every field code, in every language.
 
-use super::{pick, Lang};
-use domain::{FieldCode, FieldError};
+use super::pick;
+use crate::error::{FieldCode, FieldError};
+use crate::lang::Lang;
 
 /// The message of one field error, with its parameters filled in.
 pub fn field_message(e: &FieldError, lang: Lang) -> String {

@@ -259,7 +259,7 @@ pub fn hqm_decided(
     code: &str,
 ) -> Message {
     use crate::lang::Lang::*;
-    let result = crate::hqm::decision::outcome_name(lang, outcome);
+    let result = super::decision::outcome_name(lang, outcome);
     let (subject, body) = match lang {
         Az => (
             format!("Qərar {decision}: {result}"),

@@ -1,6 +1,7 @@
 //! The title and detail of every problem type, in every language.
 
-use super::{pick, Lang};
+use super::pick;
+use crate::lang::Lang;
 
 /// The title of a problem type.
 pub fn title(code: &str, lang: Lang) -> &'static str {

@@ -1,7 +1,8 @@
 //! Headers and labels of the summary's CSV and XLSX exports, in every
 //! language of the API (SPEC §15.5: headers in the request's language).
 
-use super::{pick, Lang};
+use super::pick;
+use crate::lang::Lang;
 
 /// Declares `Label` and `Label::ALL` from one list of its variants, so the
 /// test below sees every label.
