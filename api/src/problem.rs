@@ -401,8 +401,8 @@ mod tests {
             )
             .unwrap_err();
         let e = HttpError::App(refusal.into());
-        for lang in Lang::ALL {
-            let p = e.to_problem(*lang, "/api/v1/quota-plans/2027/propose", "r", &NoLinks);
+        for &lang in Lang::ALL {
+            let p = e.to_problem(lang, "/api/v1/quota-plans/2027/propose", "r", &NoLinks);
             assert_eq!(p.r#type, "/problems/plan-action-not-allowed");
             assert_eq!(p.status, 409);
             assert!(p.detail.contains("approved"), "{}", p.detail);

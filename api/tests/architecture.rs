@@ -202,3 +202,79 @@ fn a_cycle_of_three_is_found() {
     assert!(edges["routes::forecasts"].contains("handler"), "handlers import the handler helpers");
     assert!(!edges["problem"].contains("routes"), "the renderer does not import the routes");
 }
+
+/// `CamelCase` of a kebab-case code.
+fn camel(code: &str) -> String {
+    code.split('-').map(|w| w[..1].to_uppercase() + &w[1..]).collect()
+}
+
+/// Every sources' code under `dirs`, with the spans of `skip` cut out of
+/// their files (an enum's own declaration, and the matches that only name
+/// each variant to describe or render it).
+fn sources_without(dirs: &[PathBuf], skip: &[(&Path, &str, &str)]) -> String {
+    let mut files = Vec::new();
+    for d in dirs {
+        rust_files(d, &mut files);
+    }
+    let mut all = String::new();
+    for f in &files {
+        let mut text = code(f);
+        for (file, start, end) in skip {
+            if f == file {
+                let a = text.find(start).unwrap_or_else(|| panic!("{start} in {}", f.display()));
+                let b = a + text[a..].find(end).unwrap_or_else(|| panic!("{end} after {start}"));
+                text.replace_range(a..b, "");
+            }
+        }
+        all.push_str(&text);
+    }
+    all
+}
+
+/// Lemmy's `test_errors_used`: a variant of an error enum that no code
+/// constructs is a code the API documents and never sends.
+#[test]
+fn every_error_variant_is_used() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dirs = [root.join("src"), root.join("app/src")];
+    let (errors, problem) = (root.join("app/src/error.rs"), root.join("src/problem.rs"));
+    let rendering =
+        [(problem.as_path(), "pub fn to_problem(", "\n    }\n"), (problem.as_path(), "pub fn render(", "\n    }\n")];
+    let app = sources_without(
+        &dirs,
+        &[
+            &[
+                (errors.as_path(), "pub enum AppError {", "\n}\n"),
+                (errors.as_path(), "pub fn status(&self) -> u16 {", "\n    }\n"),
+            ][..],
+            &rendering[..],
+        ]
+        .concat(),
+    );
+    let http = sources_without(
+        &dirs,
+        &[
+            &[
+                (problem.as_path(), "pub enum HttpError {", "\n}\n"),
+                (problem.as_path(), "pub fn status(&self) -> StatusCode {", "\n    }\n"),
+            ][..],
+            &rendering[..],
+        ]
+        .concat(),
+    );
+    let mut unused = Vec::new();
+    for code in application::AppError::codes() {
+        let name = camel(code);
+        let variant = if code.ends_with("-action-not-allowed") { "TransitionNotAllowed".to_owned() } else { name };
+        if !app.contains(&format!("AppError::{variant}")) {
+            unused.push(format!("AppError::{variant}"));
+        }
+    }
+    for code in api::problem::HttpError::codes() {
+        let name = camel(code);
+        if !http.contains(&format!("HttpError::{name}")) {
+            unused.push(format!("HttpError::{name}"));
+        }
+    }
+    assert!(unused.is_empty(), "never constructed: {unused:?}");
+}

@@ -6,7 +6,6 @@ use crate::occupation::OccupationCode;
 use crate::text::{caseless, caseless_eq, tidy};
 use crate::tin::{PersonType, Tin};
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 use validator::Validate;
 
@@ -31,30 +30,14 @@ pub const MAX_OCCUPATION_TITLE: u64 = 300;
 /// Longest economic-activity code as typed.
 pub const MAX_ACTIVITY_CODE: u64 = 10;
 
-/// "Regarding the use of the quota for the current year" (guideline step 7):
-/// work on territories freed from occupation is exempt from the quota
-/// (SPEC §4.2, §5.3; seed 003).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum QuotaUsage {
-    LiberatedTerritories,
-    Other,
-}
-
-impl QuotaUsage {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            QuotaUsage::LiberatedTerritories => "liberated_territories",
-            QuotaUsage::Other => "other",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<QuotaUsage> {
-        match s {
-            "liberated_territories" => Some(QuotaUsage::LiberatedTerritories),
-            "other" => Some(QuotaUsage::Other),
-            _ => None,
-        }
+crate::wire_codes! {
+    /// "Regarding the use of the quota for the current year" (guideline step 7):
+    /// work on territories freed from occupation is exempt from the quota
+    /// (SPEC §4.2, §5.3; seed 003).
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(rename_all = "snake_case"))]
+    pub enum QuotaUsage("quota usage") {
+        LiberatedTerritories => "liberated_territories",
+        Other => "other",
     }
 }
 

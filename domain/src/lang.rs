@@ -22,8 +22,8 @@ mod tests {
 
     #[test]
     fn the_four_languages_round_trip_exactly() {
-        for l in Lang::ALL {
-            assert_eq!(Lang::parse(l.as_str()), Some(*l));
+        for &l in Lang::ALL {
+            assert_eq!(Lang::parse(l.as_str()), Some(l));
         }
         for bad in ["", "de", "AZ", "en-GB", " az"] {
             assert_eq!(Lang::parse(bad), None, "{bad}");

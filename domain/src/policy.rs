@@ -180,7 +180,7 @@ mod tests {
         ];
         for (p, roles) in expect {
             assert_eq!(p.roles(), roles, "{p:?}");
-            for r in Role::ALL {
+            for &r in Role::ALL {
                 assert_eq!(p.granted_to(&[r]), roles.contains(&r), "{p:?} for {r:?}");
             }
         }

@@ -278,7 +278,7 @@ mod tests {
     #[test]
     fn an_approved_plan_is_read_only() {
         assert!(PLANS.is_final(PlanStatus::Approved));
-        assert!(PLANS.allowed(PlanStatus::Approved, &Role::ALL).is_empty());
+        assert!(PLANS.allowed(PlanStatus::Approved, Role::ALL).is_empty());
     }
 
     #[test]

@@ -10,21 +10,14 @@ pub struct OccupationEntry {
     pub title: &'static str,
 }
 
-/// Level of an economic activity in NACE Rev. 2.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ActivityLevel {
-    /// A letter A–U.
-    Section,
-    /// Two digits, under one section.
-    Division,
-}
-
-impl ActivityLevel {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ActivityLevel::Section => "section",
-            ActivityLevel::Division => "division",
-        }
+crate::wire_codes! {
+    /// Level of an economic activity in NACE Rev. 2.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(rename_all = "snake_case"))]
+    pub enum ActivityLevel("economic activity level") {
+        /// A letter A–U.
+        Section => "section",
+        /// Two digits, under one section.
+        Division => "division",
     }
 }
 

@@ -1,48 +1,29 @@
 //! Roles of the people and systems that call the API (SPEC §3, §14.1).
 
-use serde::{Deserialize, Serialize};
-
-/// A role carried in a token's `roles` claim (SPEC §3, §14.1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// Acts for one TIN: files forecasts.
-    Employer,
-    /// State Migration Service reviewer; in the HQM service it extends the
-    /// review and issues the decision (SPEC §14.1).
-    Officer,
-    /// Commission on Establishment of Labour Quotas: summaries and proposals.
-    Commission,
-    /// Reference data, campaigns, quota approval, API clients, the holiday
-    /// calendar (SPEC §14.1).
-    Admin,
-    /// A foreigner or stateless person applying to be recognised as a Highly
-    /// Qualified Migrant, identified by the token's `sub` (SPEC §14.1).
-    Applicant,
-    /// An official of one scoring authority, named by the token's `authority`
-    /// claim (SPEC §14.1).
-    Assessor,
+crate::wire_codes! {
+    /// A role carried in a token's `roles` claim (SPEC §3, §14.1).
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(rename_all = "snake_case"))]
+    pub enum Role("role") {
+        /// Acts for one TIN: files forecasts.
+        Employer => "employer",
+        /// State Migration Service reviewer; in the HQM service it extends the
+        /// review and issues the decision (SPEC §14.1).
+        Officer => "officer",
+        /// Commission on Establishment of Labour Quotas: summaries and proposals.
+        Commission => "commission",
+        /// Reference data, campaigns, quota approval, API clients, the holiday
+        /// calendar (SPEC §14.1).
+        Admin => "admin",
+        /// A foreigner or stateless person applying to be recognised as a Highly
+        /// Qualified Migrant, identified by the token's `sub` (SPEC §14.1).
+        Applicant => "applicant",
+        /// An official of one scoring authority, named by the token's `authority`
+        /// claim (SPEC §14.1).
+        Assessor => "assessor",
+    }
 }
 
 impl Role {
-    pub const ALL: [Role; 6] =
-        [Role::Employer, Role::Officer, Role::Commission, Role::Admin, Role::Applicant, Role::Assessor];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Employer => "employer",
-            Role::Officer => "officer",
-            Role::Commission => "commission",
-            Role::Admin => "admin",
-            Role::Applicant => "applicant",
-            Role::Assessor => "assessor",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.as_str() == s)
-    }
-
     /// Staff see every employer's forecasts (SPEC §4.5): the officer, the
     /// Commission and admin. Applicants and assessors are not staff of the
     /// quota service (SPEC §14.1).
@@ -57,10 +38,10 @@ mod tests {
 
     #[test]
     fn names_round_trip_and_only_three_roles_are_staff() {
-        for r in Role::ALL {
+        for &r in Role::ALL {
             assert_eq!(Role::parse(r.as_str()), Some(r));
         }
-        let staff: Vec<Role> = Role::ALL.into_iter().filter(|r| r.is_staff()).collect();
+        let staff: Vec<Role> = Role::ALL.iter().copied().filter(|r| r.is_staff()).collect();
         assert_eq!(staff, [Role::Officer, Role::Commission, Role::Admin]);
     }
 }

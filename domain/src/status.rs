@@ -131,7 +131,7 @@ mod tests {
     fn final_statuses_allow_nothing() {
         for s in [S::Accepted, S::Withdrawn] {
             assert!(s.is_final());
-            assert!(FORECASTS.allowed(s, &Role::ALL).is_empty());
+            assert!(FORECASTS.allowed(s, Role::ALL).is_empty());
         }
         assert!(!S::Returned.is_final());
     }

@@ -1,32 +1,16 @@
 //! The taxpayer identification number, VÖEN (SPEC §4.1).
 
 use crate::error::FieldCode;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
-/// Whether the employer is a natural or a legal person (guideline step 6,
-/// "Type of person").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PersonType {
-    Physical,
-    Legal,
-}
-
-impl PersonType {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PersonType::Physical => "physical",
-            PersonType::Legal => "legal",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<PersonType> {
-        match s {
-            "physical" => Some(PersonType::Physical),
-            "legal" => Some(PersonType::Legal),
-            _ => None,
-        }
+crate::wire_codes! {
+    /// Whether the employer is a natural or a legal person (guideline step 6,
+    /// "Type of person").
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(rename_all = "snake_case"))]
+    pub enum PersonType("person type") {
+        Physical => "physical",
+        Legal => "legal",
     }
 }
 

@@ -64,6 +64,10 @@ impl From<DieselError> for StoreError {
     fn from(e: DieselError) -> Self {
         match &e {
             DieselError::NotFound => StoreError::NotFound,
+            DieselError::DeserializationError(cause) => match crate::codes::CorruptValue::of(cause.as_ref()) {
+                Some(c) => StoreError::Corrupt { column: c.what, value: c.value.clone() },
+                None => StoreError::Database(e),
+            },
             DieselError::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => StoreError::Retry,
             DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => {
                 StoreError::Unavailable(e.to_string())

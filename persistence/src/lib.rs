@@ -2,6 +2,7 @@
 //! and PostgreSQL (SPEC §8). SQL lives here and nowhere else.
 
 pub mod campaigns;
+pub mod codes;
 pub mod db;
 pub mod error;
 pub mod forecasts;

@@ -12,6 +12,7 @@ use crate::Page;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use domain::quota::{PlanStatus, QuotaFigures};
+use domain::role::Role;
 
 /// A quota plan with its entries, in activity order.
 #[derive(Debug, Clone)]
@@ -35,7 +36,7 @@ pub struct EntryRow {
 
 /// The plan of `year`.
 pub fn get_plan(conn: &mut DbConnection, year: i32) -> Result<PlanRecord, StoreError> {
-    let (status, version, created_at, updated_at): (String, i64, NaiveDateTime, NaiveDateTime) = qp::table
+    let (status, version, created_at, updated_at): (PlanStatus, i64, NaiveDateTime, NaiveDateTime) = qp::table
         .filter(qp::target_year.eq(year))
         .select((qp::status, qp::version, qp::created_at, qp::updated_at))
         .first(conn)?;
@@ -44,14 +45,7 @@ pub fn get_plan(conn: &mut DbConnection, year: i32) -> Result<PlanRecord, StoreE
         .order(qe::economic_activity.asc())
         .select(EntryRow::as_select())
         .load(conn)?;
-    Ok(PlanRecord {
-        target_year: year,
-        status: crate::stored("quota_plans.status", &status, PlanStatus::parse)?,
-        version,
-        created_at,
-        updated_at,
-        entries,
-    })
+    Ok(PlanRecord { target_year: year, status, version, created_at, updated_at, entries })
 }
 
 /// Appends one step to the plan's history, done by `actor`.
@@ -162,11 +156,11 @@ pub fn set_approved(conn: &mut DbConnection, year: i32, numbers: &[(String, i64)
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
 #[diesel(table_name = qh)]
 pub struct PlanHistoryRow {
-    pub from_status: Option<String>,
-    pub to_status: String,
+    pub from_status: Option<PlanStatus>,
+    pub to_status: PlanStatus,
     pub action: String,
     pub actor: String,
-    pub role: String,
+    pub role: Role,
     pub at: NaiveDateTime,
 }
 

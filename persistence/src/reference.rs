@@ -15,7 +15,7 @@ use std::collections::HashMap;
 #[diesel(table_name = ea)]
 pub struct ActivityRow {
     pub code: String,
-    pub level: String,
+    pub level: domain::reference::ActivityLevel,
     pub parent: Option<String>,
     pub title: String,
 }

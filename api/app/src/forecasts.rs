@@ -39,12 +39,7 @@ fn find(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<ForecastRo
 /// The status machine asked with the caller's roles toward this forecast.
 fn allowed(caller: &Caller, row: &ForecastRow, action: ForecastAction) -> Result<ForecastStatus, AppError> {
     let roles = policy::roles_toward_forecast(&caller.roles, caller.tin.as_deref(), &row.tin);
-    Ok(FORECASTS.next(status_of(row)?, action, &roles)?)
-}
-
-/// The stored status; one the database should never hold is an internal error.
-fn status_of(row: &ForecastRow) -> Result<ForecastStatus, AppError> {
-    Ok(row.status()?)
+    Ok(FORECASTS.next(row.status, action, &roles)?)
 }
 
 fn check_version(row: &ForecastRow, expected: Option<i64>) -> Result<(), AppError> {
@@ -380,7 +375,7 @@ fn new_target_year(
     let Some(y) = given.filter(|y| *y != i64::from(row.target_year)) else {
         return Ok(Ok(row.target_year));
     };
-    if status_of(row)? != ForecastStatus::Draft {
+    if row.status != ForecastStatus::Draft {
         return Ok(Err(ValidationErrors(vec![FieldError::new("target_year", FieldCode::TargetYearImmutable)])));
     }
     if let Ok(year) = i32::try_from(y) {
@@ -505,7 +500,7 @@ pub fn act(
     now: DateTime<Utc>,
 ) -> Result<ForecastRecord, AppError> {
     let row = find(conn, caller, id)?;
-    let from = status_of(&row)?;
+    let from = row.status;
     let to = allowed(caller, &row, action)?;
     let (reason, due, note) = match action {
         ForecastAction::Return => {

@@ -3,48 +3,15 @@
 
 pub(super) use chrono::{DateTime, NaiveDate, Utc};
 pub(super) use persistence::forecasts::{ForecastRecord, ForecastRow, HistoryRow, LineRow};
-pub(super) use persistence::{stored, StoreError};
 pub(super) use serde::{Deserialize, Serialize};
 pub(super) use utoipa::ToSchema;
 
-/// Declares a schema enum that mirrors a domain enum, with conversions both ways.
-macro_rules! mirror_enum {
-    ($(#[$m:meta])* $name:ident => $domain:path { $($variant:ident),+ $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
-
-        impl From<$name> for $domain {
-            fn from(v: $name) -> Self {
-                match v { $($name::$variant => <$domain>::$variant),+ }
-            }
-        }
-
-        impl From<$domain> for $name {
-            fn from(v: $domain) -> Self {
-                match v { $(<$domain>::$variant => $name::$variant),+ }
-            }
-        }
-    };
-}
-
-mirror_enum!(
-    /// `physical` (natural person) or `legal` (legal person); must agree with the TIN's last digit.
-    PersonType => domain::tin::PersonType { Physical, Legal }
-);
-mirror_enum!(
-    /// Use of the current year's quota: `liberated_territories` (work on territories freed from occupation, exempt from the quota) or `other`.
-    QuotaUsage => domain::forecast::QuotaUsage { LiberatedTerritories, Other }
-);
-mirror_enum!(
-    /// Status of a forecast (SPEC §4.3).
-    ForecastStatus => domain::status::ForecastStatus { Draft, Submitted, InReview, Returned, Accepted, Withdrawn }
-);
-mirror_enum!(
-    /// A role carried by a token.
-    Role => domain::role::Role { Employer, Officer, Commission, Admin, Applicant, Assessor }
-);
+/// The codes the bodies name are the domain's, with their schemas.
+pub use domain::forecast::QuotaUsage;
+pub use domain::quota::PlanStatus;
+pub use domain::role::Role;
+pub use domain::status::ForecastStatus;
+pub use domain::tin::PersonType;
 
 /// A file (an export, or an upload of at most 10 MiB).
 #[derive(Debug, Clone, ToSchema)]

@@ -54,7 +54,7 @@ pub struct Employer {
 impl Employer {
     pub fn to_domain(&self) -> domain::forecast::EmployerInput {
         domain::forecast::EmployerInput {
-            person_type: self.person_type.into(),
+            person_type: self.person_type,
             tin: self.tin.clone(),
             organization_name: self.organization_name.clone(),
             legal_form: self.legal_form.clone(),
@@ -71,9 +71,9 @@ impl Employer {
         }
     }
 
-    fn from_row(r: &ForecastRow) -> Result<Employer, StoreError> {
-        Ok(Employer {
-            person_type: person_type_of(r)?,
+    fn from_row(r: &ForecastRow) -> Employer {
+        Employer {
+            person_type: r.person_type,
             tin: r.tin.clone(),
             organization_name: r.organization_name.clone(),
             legal_form: r.legal_form.clone(),
@@ -87,7 +87,7 @@ impl Employer {
             employees_total: r.employees_total,
             foreign_workers: r.foreign_workers,
             economic_activity: r.economic_activity.clone(),
-        })
+        }
     }
 }
 
@@ -126,7 +126,7 @@ impl LineInput {
             demand_total: self.demand_total,
             demand_foreigners: self.demand_foreigners,
             justification: Some(self.justification.clone()),
-            quota_usage: self.quota_usage.into(),
+            quota_usage: self.quota_usage,
             note: self.note.clone(),
         }
     }
@@ -149,21 +149,18 @@ pub struct Line {
     pub note: Option<String>,
 }
 
-impl TryFrom<&LineRow> for Line {
-    type Error = StoreError;
-
-    fn try_from(l: &LineRow) -> Result<Self, StoreError> {
-        Ok(Line {
+impl From<&LineRow> for Line {
+    fn from(l: &LineRow) -> Self {
+        Line {
             id: l.id.clone(),
             occupation_code: l.occupation_code.clone(),
             occupation_title: l.occupation_title.clone(),
             demand_total: l.demand_total,
             demand_foreigners: l.demand_foreigners,
             justification: l.justification.clone(),
-            quota_usage: stored("forecast_lines.quota_usage", &l.quota_usage, domain::forecast::QuotaUsage::parse)?
-                .into(),
+            quota_usage: l.quota_usage,
             note: l.note.clone(),
-        })
+        }
     }
 }
 
@@ -275,24 +272,14 @@ fn utc(t: chrono::NaiveDateTime) -> DateTime<Utc> {
     t.and_utc()
 }
 
-fn status_of(r: &ForecastRow) -> Result<ForecastStatus, StoreError> {
-    Ok(r.status()?.into())
-}
-
-fn person_type_of(r: &ForecastRow) -> Result<PersonType, StoreError> {
-    Ok(stored("forecasts.person_type", &r.person_type, domain::tin::PersonType::parse)?.into())
-}
-
-impl TryFrom<&ForecastRecord> for Forecast {
-    type Error = StoreError;
-
-    fn try_from(f: &ForecastRecord) -> Result<Self, StoreError> {
+impl From<&ForecastRecord> for Forecast {
+    fn from(f: &ForecastRecord) -> Self {
         let r = &f.row;
-        Ok(Forecast {
+        Forecast {
             id: r.id.clone(),
             number: r.number,
             target_year: r.target_year,
-            status: status_of(r)?,
+            status: r.status,
             version: r.version,
             created_at: utc(r.created_at),
             updated_at: utc(r.updated_at),
@@ -300,9 +287,9 @@ impl TryFrom<&ForecastRecord> for Forecast {
             notification: r.notification.clone(),
             correction_due: r.correction_due,
             other_notification: r.other_notification.clone(),
-            employer: Employer::from_row(r)?,
-            lines: f.lines.iter().map(Line::try_from).collect::<Result<_, _>>()?,
-        })
+            employer: Employer::from_row(r),
+            lines: f.lines.iter().map(Line::from).collect(),
+        }
     }
 }
 
@@ -336,17 +323,15 @@ pub struct ForecastSummary {
     pub version: i64,
 }
 
-impl TryFrom<&ForecastRow> for ForecastSummary {
-    type Error = StoreError;
-
-    fn try_from(r: &ForecastRow) -> Result<Self, StoreError> {
-        Ok(ForecastSummary {
+impl From<&ForecastRow> for ForecastSummary {
+    fn from(r: &ForecastRow) -> Self {
+        ForecastSummary {
             id: r.id.clone(),
             number: r.number,
             target_year: r.target_year,
             created_at: utc(r.created_at),
-            person_type: person_type_of(r)?,
-            status: status_of(r)?,
+            person_type: r.person_type,
+            status: r.status,
             notification: r.notification.clone(),
             correction_due: r.correction_due,
             other_notification: r.other_notification.clone(),
@@ -357,7 +342,7 @@ impl TryFrom<&ForecastRow> for ForecastSummary {
             line_count: r.line_count,
             foreigners_total: r.foreigners_total,
             version: r.version,
-        })
+        }
     }
 }
 
@@ -374,19 +359,16 @@ pub struct HistoryEntry {
     pub at: DateTime<Utc>,
 }
 
-impl TryFrom<&HistoryRow> for HistoryEntry {
-    type Error = StoreError;
-
-    fn try_from(h: &HistoryRow) -> Result<Self, StoreError> {
-        let st = |column, s: &str| stored(column, s, domain::status::ForecastStatus::parse).map(Into::into);
-        Ok(HistoryEntry {
-            from_status: h.from_status.as_deref().map(|s| st("forecast_history.from_status", s)).transpose()?,
-            to_status: st("forecast_history.to_status", &h.to_status)?,
+impl From<&HistoryRow> for HistoryEntry {
+    fn from(h: &HistoryRow) -> Self {
+        HistoryEntry {
+            from_status: h.from_status,
+            to_status: h.to_status,
             actor: h.actor.clone(),
-            role: stored("forecast_history.role", &h.role, domain::role::Role::parse)?.into(),
+            role: h.role,
             reason: h.reason.clone(),
             at: utc(h.at),
-        })
+        }
     }
 }
 

@@ -1,7 +1,12 @@
 //! Bodies of the Highly Qualified Migrant resources (SPEC §14.6).
 
 use super::common::*;
+use domain::hqm::applicant::{CefrLevel, EducationLevel};
 use domain::hqm::application::is_overdue;
+use domain::hqm::application::{HqmStatus, Outcome};
+use domain::hqm::criteria::{Authority, Criterion};
+use domain::hqm::documents::DocumentKind;
+use domain::Lang;
 use persistence::hqm::{ApplicationRecord, ApplicationRow, DocumentRow, HistoryRow};
 
 fn utc(t: chrono::NaiveDateTime) -> DateTime<Utc> {
@@ -169,26 +174,22 @@ pub struct HqmField {
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct HqmEducation {
-    #[schema(example = "master")]
-    pub level: String,
+    pub level: EducationLevel,
     pub institution: String,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct HqmCertificate {
     pub name: String,
-    #[schema(example = "C1")]
-    pub level: String,
+    pub level: CefrLevel,
     pub expires_on: Option<NaiveDate>,
 }
 
 /// One criterion's current score (SPEC §14.3).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct HqmScore {
-    #[schema(example = "work_experience")]
-    pub criterion: String,
-    #[schema(example = "sectoral")]
-    pub authority: String,
+    pub criterion: Criterion,
+    pub authority: Authority,
     #[schema(example = 30)]
     pub points: i32,
     #[schema(example = 35)]
@@ -201,8 +202,7 @@ pub struct HqmScore {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct HqmObjection {
     pub id: String,
-    #[schema(example = "sms")]
-    pub authority: String,
+    pub authority: Authority,
     pub reason: String,
     pub at: DateTime<Utc>,
 }
@@ -212,9 +212,7 @@ pub struct HqmObjection {
 pub struct HqmDecisionSummary {
     #[schema(example = "HQM-2026-000001")]
     pub number: String,
-    /// `recognised` or `refused`.
-    #[schema(example = "recognised")]
-    pub outcome: String,
+    pub outcome: Outcome,
     pub decided_at: DateTime<Utc>,
     /// Decided after the review deadline (SPEC §14.4).
     pub late: bool,
@@ -224,9 +222,7 @@ pub struct HqmDecisionSummary {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct HqmDocument {
     pub id: String,
-    /// `passport`, `qualification` or `other`.
-    #[schema(example = "passport")]
-    pub kind: String,
+    pub kind: DocumentKind,
     /// As recognised from the bytes.
     #[schema(example = "application/pdf")]
     pub content_type: String,
@@ -244,8 +240,8 @@ impl From<&DocumentRow> for HqmDocument {
     fn from(d: &DocumentRow) -> Self {
         HqmDocument {
             id: d.id.clone(),
-            kind: d.kind.clone(),
-            content_type: d.content_type.clone(),
+            kind: d.kind,
+            content_type: d.content_type.as_str().to_owned(),
             filename: d.filename.clone(),
             size: d.size,
             sha256: d.sha256.clone(),
@@ -261,11 +257,8 @@ pub struct HqmApplication {
     /// The human-facing number.
     #[schema(example = 1)]
     pub number: i64,
-    /// `draft`, `under_review`, `recognised`, `refused` or `withdrawn`.
-    #[schema(example = "draft")]
-    pub status: String,
-    #[schema(example = "en")]
-    pub language: String,
+    pub status: HqmStatus,
+    pub language: Lang,
     pub applicant: HqmApplicant,
     pub field: HqmField,
     pub experience_years: Option<i32>,
@@ -288,11 +281,7 @@ pub struct HqmApplication {
 }
 
 fn overdue(row: &ApplicationRow, now: DateTime<Utc>) -> bool {
-    row.status == "under_review" && row.review_deadline.is_some_and(|d| is_overdue(d, now))
-}
-
-fn max_points(criterion: &str) -> u32 {
-    domain::hqm::criteria::Criterion::parse(criterion).map_or(0, |c| c.max_points())
+    row.status == HqmStatus::UnderReview && row.review_deadline.is_some_and(|d| is_overdue(d, now))
 }
 
 impl HqmApplication {
@@ -301,8 +290,8 @@ impl HqmApplication {
         HqmApplication {
             id: r.id.clone(),
             number: r.number,
-            status: r.status.clone(),
-            language: r.language.clone(),
+            status: r.status,
+            language: r.language,
             applicant: HqmApplicant {
                 given_name: r.given_name.clone(),
                 surname: r.surname.clone(),
@@ -319,14 +308,14 @@ impl HqmApplication {
             experience_summary: r.experience_summary.clone(),
             education: match (&r.education_level, &r.education_institution) {
                 (Some(level), Some(institution)) => {
-                    Some(HqmEducation { level: level.clone(), institution: institution.clone() })
+                    Some(HqmEducation { level: *level, institution: institution.clone() })
                 }
                 _ => None,
             },
-            language_certificates: r
-                .certificates()
-                .into_iter()
-                .map(|c| HqmCertificate { name: c.name, level: c.level, expires_on: c.expires_on })
+            language_certificates: rec
+                .certificates
+                .iter()
+                .map(|c| HqmCertificate { name: c.name.clone(), level: c.level, expires_on: c.expires_on })
                 .collect(),
             created_at: utc(r.created_at),
             updated_at: utc(r.updated_at),
@@ -337,10 +326,10 @@ impl HqmApplication {
                 .scores
                 .iter()
                 .map(|s| HqmScore {
-                    criterion: s.criterion.clone(),
-                    authority: s.authority.clone(),
+                    criterion: s.criterion,
+                    authority: s.authority,
                     points: s.points,
-                    max_points: max_points(&s.criterion),
+                    max_points: s.criterion.max_points(),
                     justification: s.justification.clone(),
                     scored_at: utc(s.scored_at),
                 })
@@ -350,7 +339,7 @@ impl HqmApplication {
                 .iter()
                 .map(|o| HqmObjection {
                     id: o.id.clone(),
-                    authority: o.authority.clone(),
+                    authority: o.authority,
                     reason: o.reason.clone(),
                     at: utc(o.raised_at),
                 })
@@ -358,7 +347,7 @@ impl HqmApplication {
             total: rec.scores.iter().map(|s| i64::from(s.points)).sum(),
             decision: rec.decision.as_ref().map(|d| HqmDecisionSummary {
                 number: d.number.clone(),
-                outcome: d.outcome.clone(),
+                outcome: d.outcome,
                 decided_at: utc(d.decided_at),
                 late: d.late,
             }),
@@ -380,10 +369,8 @@ pub struct HqmApplicantName {
 pub struct HqmApplicationSummary {
     pub id: String,
     pub number: i64,
-    #[schema(example = "under_review")]
-    pub status: String,
-    #[schema(example = "en")]
-    pub language: String,
+    pub status: HqmStatus,
+    pub language: Lang,
     pub applicant: HqmApplicantName,
     pub field: HqmField,
     pub submitted_at: Option<DateTime<Utc>>,
@@ -403,8 +390,8 @@ impl HqmApplicationSummary {
         HqmApplicationSummary {
             id: r.id.clone(),
             number: r.number,
-            status: r.status.clone(),
-            language: r.language.clone(),
+            status: r.status,
+            language: r.language,
             applicant: HqmApplicantName {
                 given_name: r.given_name.clone(),
                 surname: r.surname.clone(),
@@ -456,10 +443,9 @@ pub struct HqmHistoryEntry {
     pub action: String,
     /// The `sub` of the token that acted.
     pub actor: String,
-    #[schema(example = "applicant")]
-    pub role: String,
-    pub authority: Option<String>,
-    pub criterion: Option<String>,
+    pub role: Role,
+    pub authority: Option<Authority>,
+    pub criterion: Option<Criterion>,
     /// The status, points or deadline before (or `null`).
     #[schema(example = "draft")]
     pub before: Option<String>,
@@ -475,9 +461,9 @@ impl From<&HistoryRow> for HqmHistoryEntry {
         HqmHistoryEntry {
             action: h.action.clone(),
             actor: h.actor.clone(),
-            role: h.role.clone(),
-            authority: h.authority.clone(),
-            criterion: h.criterion.clone(),
+            role: h.role,
+            authority: h.authority,
+            criterion: h.criterion,
             before: h.value_before.clone(),
             after: h.value_after.clone(),
             reason: h.reason.clone(),

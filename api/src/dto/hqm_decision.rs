@@ -59,8 +59,7 @@ pub struct HqmDecisionCheck {
     pub number: String,
     /// The stored document's signature verifies with the service's key.
     pub valid: bool,
-    #[schema(example = "recognised")]
-    pub outcome: String,
+    pub outcome: domain::hqm::application::Outcome,
     #[schema(example = 82)]
     pub total: i32,
     pub decided_at: DateTime<Utc>,

@@ -13,7 +13,9 @@ mod reference;
 mod snapshots;
 
 pub use campaigns::*;
-pub use common::{BinaryFile, CsvFile, FileUpload, ForecastStatus, Health, Paged, PersonType, QuotaUsage, Role};
+pub use common::{
+    BinaryFile, CsvFile, FileUpload, ForecastStatus, Health, Paged, PersonType, PlanStatus, QuotaUsage, Role,
+};
 pub use forecasts::*;
 pub use hqm::*;
 pub use hqm_decision::*;

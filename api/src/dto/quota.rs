@@ -2,25 +2,6 @@
 
 use super::common::*;
 
-/// Status of a quota plan (SPEC §5.2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum PlanStatus {
-    Draft,
-    Proposed,
-    Approved,
-}
-
-impl From<domain::quota::PlanStatus> for PlanStatus {
-    fn from(s: domain::quota::PlanStatus) -> Self {
-        match s {
-            domain::quota::PlanStatus::Draft => PlanStatus::Draft,
-            domain::quota::PlanStatus::Proposed => PlanStatus::Proposed,
-            domain::quota::PlanStatus::Approved => PlanStatus::Approved,
-        }
-    }
-}
-
 /// One economic activity of a quota plan.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PlanEntry {
@@ -50,7 +31,7 @@ impl From<&persistence::quota::PlanRecord> for QuotaPlan {
     fn from(p: &persistence::quota::PlanRecord) -> Self {
         QuotaPlan {
             target_year: p.target_year,
-            status: p.status.into(),
+            status: p.status,
             version: p.version,
             created_at: p.created_at.and_utc(),
             updated_at: p.updated_at.and_utc(),
@@ -106,21 +87,16 @@ pub struct PlanHistoryEntry {
     pub at: DateTime<Utc>,
 }
 
-impl TryFrom<&persistence::quota::PlanHistoryRow> for PlanHistoryEntry {
-    type Error = persistence::StoreError;
-
-    /// A stored status or role that does not parse is corrupt data, never a default.
-    fn try_from(h: &persistence::quota::PlanHistoryRow) -> Result<Self, Self::Error> {
-        let status =
-            |column, s: &str| persistence::stored(column, s, domain::quota::PlanStatus::parse).map(PlanStatus::from);
-        Ok(PlanHistoryEntry {
-            from_status: h.from_status.as_deref().map(|s| status("quota_plan_history.from_status", s)).transpose()?,
-            to_status: status("quota_plan_history.to_status", &h.to_status)?,
+impl From<&persistence::quota::PlanHistoryRow> for PlanHistoryEntry {
+    fn from(h: &persistence::quota::PlanHistoryRow) -> Self {
+        PlanHistoryEntry {
+            from_status: h.from_status,
+            to_status: h.to_status,
             action: h.action.clone(),
             actor: h.actor.clone(),
-            role: persistence::stored("quota_plan_history.role", &h.role, domain::role::Role::parse)?.into(),
+            role: h.role,
             at: h.at.and_utc(),
-        })
+        }
     }
 }
 

@@ -25,9 +25,7 @@ pub struct EconomicActivity {
     pub code: String,
     #[schema(example = "Construction of buildings")]
     pub title: String,
-    /// `section` or `division`.
-    #[schema(example = "division")]
-    pub level: String,
+    pub level: domain::reference::ActivityLevel,
     /// The section of a division.
     #[schema(example = "F")]
     pub parent: Option<String>,

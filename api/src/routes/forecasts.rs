@@ -57,7 +57,7 @@ pub async fn create(
 ) -> Reply {
     let input = body.value.into_domain();
     let answer = |rec: &persistence::forecasts::ForecastRecord| {
-        stored(StatusCode::CREATED, &Forecast::try_from(rec)?, Some(location(&rec.row.id)), Some(rec.row.version))
+        stored(StatusCode::CREATED, &Forecast::from(rec), Some(location(&rec.row.id)), Some(rec.row.version))
     };
     let now = state.now();
     let keyed = Keyed::new(&req, &caller, key, &body.raw, now);
@@ -181,7 +181,7 @@ impl ListParams {
         }
         let text = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
         Ok(ListFilter {
-            statuses: self.status.map(|s| vec![s.into()]).unwrap_or_default(),
+            statuses: self.status.map(|s| vec![s]).unwrap_or_default(),
             created_from: self.created_from.map(|d| baku_day_bounds(d).0),
             created_before: self.created_until.map(|d| baku_day_bounds(d).1),
             submitted_from: self.submitted_from.map(|d| baku_day_bounds(d).0),
@@ -208,7 +208,7 @@ pub async fn list(state: State, caller: Caller, page: Query<PageParams>, q: Quer
     let page = page.0.page()?;
     let filter = q.0.filter()?;
     let (rows, total) = state.read(move |c| uc::list(c, &caller, &filter, page)).await?;
-    let items = rows.iter().map(ForecastSummary::try_from).collect::<Result<_, _>>()?;
+    let items = rows.iter().map(ForecastSummary::from).collect();
     Ok(HttpResponse::Ok().json(Paged::new(items, page, total)))
 }
 
@@ -227,7 +227,7 @@ pub async fn list(state: State, caller: Caller, page: Query<PageParams>, q: Quer
 pub async fn get(state: State, caller: Caller, id: Id) -> Reply {
     let id = id.into_inner();
     let rec = state.read_one(move |c| uc::get(c, &caller, &id)).await?;
-    Ok(json_with_etag(StatusCode::OK, &Forecast::try_from(&rec)?, rec.row.version))
+    Ok(json_with_etag(StatusCode::OK, &Forecast::from(&rec), rec.row.version))
 }
 
 /// Replace a forecast
@@ -262,7 +262,7 @@ pub async fn replace(
             uc::replace(c, &caller, &id, if_match.0, &input, now)
         })
         .await?;
-    Ok(json_with_etag(StatusCode::OK, &Forecast::try_from(&rec)?, rec.row.version))
+    Ok(json_with_etag(StatusCode::OK, &Forecast::from(&rec), rec.row.version))
 }
 
 /// Delete a draft
@@ -304,7 +304,7 @@ pub async fn add_line(action: Action, body: JsonBody<LineInput>) -> Reply {
         .run(&body.raw, move |c, caller, id, if_match, now| {
             let (rec, line_id) = uc::add_line(c, caller, id, if_match, &line, now)?;
             let loc = crate::handler::location::<__path_update_line>(&[("id", id), ("line_id", &line_id)]);
-            stored(StatusCode::CREATED, &Forecast::try_from(&rec)?, Some(loc), Some(rec.row.version))
+            stored(StatusCode::CREATED, &Forecast::from(&rec), Some(loc), Some(rec.row.version))
         })
         .await
 }
@@ -333,7 +333,7 @@ pub async fn update_line(
     let line = body.value.to_domain();
     let now = state.now();
     let rec = state.write(move |c| uc::update_line(c, &caller, &id, &line_id, if_match.0, &line, now)).await?;
-    Ok(json_with_etag(StatusCode::OK, &Forecast::try_from(&rec)?, rec.row.version))
+    Ok(json_with_etag(StatusCode::OK, &Forecast::from(&rec), rec.row.version))
 }
 
 /// Remove a line
@@ -352,7 +352,7 @@ pub async fn delete_line(state: State, caller: Caller, path: TwoSegments, if_mat
     let (id, line_id) = path.into_inner();
     let now = state.now();
     let rec = state.write(move |c| uc::delete_line(c, &caller, &id, &line_id, if_match.0, now)).await?;
-    Ok(json_with_etag(StatusCode::OK, &Forecast::try_from(&rec)?, rec.row.version))
+    Ok(json_with_etag(StatusCode::OK, &Forecast::from(&rec), rec.row.version))
 }
 
 /// Takes a step of the forecast's status machine (SPEC §4.3) as one
@@ -362,7 +362,7 @@ async fn act(action: Action, step: ForecastAction, text: Option<String>, raw: &[
     action
         .run(raw, move |c, caller, id, if_match, now| {
             let rec = uc::act(c, caller, id, step, text.as_deref(), if_match, now)?;
-            stored(StatusCode::OK, &Forecast::try_from(&rec)?, None, Some(rec.row.version))
+            stored(StatusCode::OK, &Forecast::from(&rec), None, Some(rec.row.version))
         })
         .await
 }
@@ -467,6 +467,6 @@ pub async fn return_(action: Action, body: JsonBody<ReturnInput>) -> Reply {
 )]
 pub async fn history(state: State, caller: Caller, id: Id, q: Query<PageParams>) -> Reply {
     let id = id.into_inner();
-    let show = |r: &persistence::forecasts::HistoryRow| HistoryEntry::try_from(r);
+    let show = |r: &persistence::forecasts::HistoryRow| Ok::<_, HttpError>(HistoryEntry::from(r));
     crate::handler::paged(&state, q, move |c, page| uc::history(c, &caller, &id, page), show).await
 }

@@ -41,7 +41,7 @@ pub async fn me(state: State, caller: Caller) -> Reply {
     let caller = caller.0;
     Ok(HttpResponse::Ok().json(Me {
         sub: caller.sub,
-        roles: caller.roles.into_iter().map(Into::into).collect(),
+        roles: caller.roles.into_iter().collect(),
         tin: caller.tin,
         name: caller.name,
         contact,

@@ -134,7 +134,7 @@ pub async fn approve(action: Action) -> Reply {
 pub async fn plan_history(state: State, caller: Caller, path: Id, q: Query<PageParams>) -> Reply {
     let year = path.into_inner();
     let (rows, total, page) = state.read(move |c| uc::plan_history(c, &caller, &year, &q.0)).await?;
-    let items = rows.iter().map(PlanHistoryEntry::try_from).collect::<Result<Vec<_>, _>>()?;
+    let items: Vec<PlanHistoryEntry> = rows.iter().map(PlanHistoryEntry::from).collect();
     Ok(HttpResponse::Ok().json(crate::dto::Paged::new(items, page, total)))
 }
 

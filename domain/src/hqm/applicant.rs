@@ -4,7 +4,7 @@
 
 use crate::error::{FieldCode, FieldError, ValidationErrors};
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// Citizenship of an applicant: an ISO 3166-1 alpha-2 code (two upper-case
 /// letters; checked for form, not against the list of countries) or
@@ -67,70 +67,29 @@ impl PassportNumber {
     }
 }
 
-/// The applicant's highest education (SPEC §14.6: the body's `level`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EducationLevel {
-    Secondary,
-    Bachelor,
-    Master,
-    Doctorate,
-}
-
-impl EducationLevel {
-    /// Every level, lowest first (SPEC §14.6).
-    pub const ALL: [EducationLevel; 4] =
-        [EducationLevel::Secondary, EducationLevel::Bachelor, EducationLevel::Master, EducationLevel::Doctorate];
-
-    /// The wire value (SPEC §14.6: `secondary`, `bachelor`, `master`, `doctorate`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EducationLevel::Secondary => "secondary",
-            EducationLevel::Bachelor => "bachelor",
-            EducationLevel::Master => "master",
-            EducationLevel::Doctorate => "doctorate",
-        }
-    }
-
-    /// Reads a wire value of SPEC §14.6, exactly as written.
-    pub fn parse(s: &str) -> Option<EducationLevel> {
-        EducationLevel::ALL.into_iter().find(|l| l.as_str() == s)
+crate::wire_codes! {
+    /// The applicant's highest education (SPEC §14.6: the body's `level`).
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(rename_all = "snake_case"))]
+    pub enum EducationLevel("education level") {
+        Secondary => "secondary",
+        Bachelor => "bachelor",
+        Master => "master",
+        Doctorate => "doctorate",
     }
 }
 
-/// A level of the Common European Framework of Reference for languages
-/// (SPEC §14.2: certificates carry one), ordered from A1 to C2 so that
-/// "at least B2" (seed 002, criterion 6) is `level >= CefrLevel::B2`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum CefrLevel {
-    A1,
-    A2,
-    B1,
-    B2,
-    C1,
-    C2,
-}
-
-impl CefrLevel {
-    /// Every level, A1 to C2 (SPEC §14.2).
-    pub const ALL: [CefrLevel; 6] =
-        [CefrLevel::A1, CefrLevel::A2, CefrLevel::B1, CefrLevel::B2, CefrLevel::C1, CefrLevel::C2];
-
-    /// The level as written on certificates: `A1` … `C2` (SPEC §14.2).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CefrLevel::A1 => "A1",
-            CefrLevel::A2 => "A2",
-            CefrLevel::B1 => "B1",
-            CefrLevel::B2 => "B2",
-            CefrLevel::C1 => "C1",
-            CefrLevel::C2 => "C2",
-        }
-    }
-
-    /// Reads `A1` … `C2` in upper case, exactly as written (SPEC §14.2).
-    pub fn parse(s: &str) -> Option<CefrLevel> {
-        CefrLevel::ALL.into_iter().find(|l| l.as_str() == s)
+crate::wire_codes! {
+    /// A level of the Common European Framework of Reference for languages
+    /// (SPEC §14.2: certificates carry one), ordered from A1 to C2 so that
+    /// "at least B2" (seed 002, criterion 6) is `level >= CefrLevel::B2`.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    pub enum CefrLevel("CEFR level") {
+        A1 => "A1",
+        A2 => "A2",
+        B1 => "B1",
+        B2 => "B2",
+        C1 => "C1",
+        C2 => "C2",
     }
 }
 

@@ -10,7 +10,6 @@ use crate::policy::Permission;
 use crate::time::baku_date;
 use crate::wire_codes;
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::{Deserialize, Serialize};
 
 wire_codes! {
     /// Where an HQM application stands (SPEC §14.2).
@@ -95,20 +94,17 @@ const FILE: Permission = Permission::FileHqmApplications;
 const ASSESS: Permission = Permission::AssessHqmApplications;
 const DECIDE: Permission = Permission::DecideHqmApplications;
 
-/// The outcome of a decision (seed 002; SPEC §14.2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    Recognised,
-    Refused,
+wire_codes! {
+    /// The outcome of a decision (seed 002; SPEC §14.2), spelt as the status
+    /// it leads to.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(rename_all = "snake_case"))]
+    pub enum Outcome("decision outcome") {
+        Recognised => "recognised",
+        Refused => "refused",
+    }
 }
 
 impl Outcome {
-    /// The wire value, the same as the status it leads to (SPEC §14.2).
-    pub fn as_str(self) -> &'static str {
-        self.status().as_str()
-    }
-
     /// The status the application takes with this outcome (SPEC §14.2).
     pub fn status(self) -> HqmStatus {
         match self {
@@ -220,9 +216,9 @@ mod tests {
 
     fn sheet(points: [i64; 6]) -> ScoreSheet {
         Criterion::ALL
-            .into_iter()
+            .iter()
             .zip(points)
-            .map(|(c, p)| Score::new(c, p, "Assessed on the documents").unwrap())
+            .map(|(c, p)| Score::new(*c, p, "Assessed on the documents").unwrap())
             .collect()
     }
 
@@ -264,7 +260,7 @@ mod tests {
     fn final_statuses_allow_nothing() {
         for s in [S::Recognised, S::Refused, S::Withdrawn] {
             assert!(s.is_final());
-            assert!(APPLICATIONS.allowed(s, &Role::ALL).is_empty(), "{s:?}");
+            assert!(APPLICATIONS.allowed(s, Role::ALL).is_empty(), "{s:?}");
         }
         assert!(!S::UnderReview.is_final());
     }
@@ -553,10 +549,10 @@ mod tests {
         assert!(!cert(CefrLevel::B2, Some(d("2026-11-20"))).counts_on(d("2026-11-21")));
         assert!(!cert(CefrLevel::B1, None).counts_on(d("2026-11-21")));
         assert!(cert(CefrLevel::C2, None).counts_on(d("2026-11-21")));
-        for l in CefrLevel::ALL {
+        for &l in CefrLevel::ALL {
             assert_eq!(CefrLevel::parse(l.as_str()), Some(l));
         }
-        for l in EducationLevel::ALL {
+        for &l in EducationLevel::ALL {
             assert_eq!(EducationLevel::parse(l.as_str()), Some(l));
         }
     }

@@ -2,7 +2,6 @@
 //! bodies that score them (seed 002, the table of criteria; SPEC §14.3).
 
 use crate::error::{FieldCode, FieldError, ValidationErrors};
-use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The most points an application can total: the sum of the six maxima
@@ -14,47 +13,27 @@ pub const THRESHOLD: u32 = 70;
 /// Longest written justification of a score, in characters (SPEC §14.3).
 pub const MAX_JUSTIFICATION: usize = 2_000;
 
-/// A scoring authority, as named by an assessor token's `authority` claim
-/// (SPEC §14.1, §14.3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Authority {
-    /// The state body in charge of policy and regulation in the applicant's
-    /// field (seed 002, criterion 1).
-    Sectoral,
-    /// Ministry of Economy (seed 002, criterion 2).
-    Economy,
-    /// Ministry of Science and Education (seed 002, criteria 3 and 6).
-    Education,
-    /// State Migration Service (seed 002, criterion 4).
-    Sms,
-    /// Ministry of Labour and Social Protection of Population (seed 002,
-    /// criterion 5).
-    Labour,
+crate::wire_codes! {
+    /// A scoring authority, as named by an assessor token's `authority` claim
+    /// (SPEC §14.1, §14.3).
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(rename_all = "snake_case"))]
+    pub enum Authority("authority") {
+        /// The state body in charge of policy and regulation in the applicant's
+        /// field (seed 002, criterion 1).
+        Sectoral => "sectoral",
+        /// Ministry of Economy (seed 002, criterion 2).
+        Economy => "economy",
+        /// Ministry of Science and Education (seed 002, criteria 3 and 6).
+        Education => "education",
+        /// State Migration Service (seed 002, criterion 4).
+        Sms => "sms",
+        /// Ministry of Labour and Social Protection of Population (seed 002,
+        /// criterion 5).
+        Labour => "labour",
+    }
 }
 
 impl Authority {
-    /// Every authority of SPEC §14.3, in the order of the criteria they first
-    /// score.
-    pub const ALL: [Authority; 5] =
-        [Authority::Sectoral, Authority::Economy, Authority::Education, Authority::Sms, Authority::Labour];
-
-    /// The code of SPEC §14.3 (the token claim and the wire value).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Authority::Sectoral => "sectoral",
-            Authority::Economy => "economy",
-            Authority::Education => "education",
-            Authority::Sms => "sms",
-            Authority::Labour => "labour",
-        }
-    }
-
-    /// Reads a code of SPEC §14.3, exactly as written.
-    pub fn parse(s: &str) -> Option<Authority> {
-        Authority::ALL.into_iter().find(|a| a.as_str() == s)
-    }
-
     /// Whether an assessor of this authority may score `criterion`: only the
     /// authority the Decision names for it (seed 002; SPEC §14.1: an assessor
     /// scores only its authority's criteria). The State Migration Service may
@@ -65,63 +44,37 @@ impl Authority {
 
     /// The criteria this authority scores: its queue (SPEC §14.1, §14.6).
     pub fn criteria(self) -> Vec<Criterion> {
-        Criterion::ALL.into_iter().filter(|c| self.may_score(*c)).collect()
+        Criterion::ALL.iter().copied().filter(|c| self.may_score(*c)).collect()
     }
 }
 
-/// One criterion of the assessment (seed 002, the table of criteria;
-/// SPEC §14.3). Ordered as the Decision numbers them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Criterion {
-    /// Criterion 1: work experience in the field over the past 15 years,
-    /// position, achievements; 0–35, the sectoral authority.
-    WorkExperience,
-    /// Criterion 2: alignment with the country's socio-economic priorities;
-    /// 0–20, Ministry of Economy.
-    NationalPriorities,
-    /// Criterion 3: education (ranking, level, degree, accreditation); 0–15,
-    /// Ministry of Science and Education.
-    Education,
-    /// Criterion 4: income of the past two years or funds in a bank account;
-    /// 0–15, State Migration Service.
-    FinancialStability,
-    /// Criterion 5: positive impact on the domestic labour market; 0–10,
-    /// Ministry of Labour and Social Protection of Population.
-    LabourMarketImpact,
-    /// Criterion 6: a foreign language (a certificate of level B2 or higher,
-    /// or studies in az, tr, en or ru); 0–5, Ministry of Science and Education.
-    LanguageSkills,
+crate::wire_codes! {
+    /// One criterion of the assessment (seed 002, the table of criteria;
+    /// SPEC §14.3). Ordered as the Decision numbers them.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(rename_all = "snake_case"))]
+    pub enum Criterion("criterion") {
+        /// Criterion 1: work experience in the field over the past 15 years,
+        /// position, achievements; 0–35, the sectoral authority.
+        WorkExperience => "work_experience",
+        /// Criterion 2: alignment with the country's socio-economic priorities;
+        /// 0–20, Ministry of Economy.
+        NationalPriorities => "national_priorities",
+        /// Criterion 3: education (ranking, level, degree, accreditation); 0–15,
+        /// Ministry of Science and Education.
+        Education => "education",
+        /// Criterion 4: income of the past two years or funds in a bank account;
+        /// 0–15, State Migration Service.
+        FinancialStability => "financial_stability",
+        /// Criterion 5: positive impact on the domestic labour market; 0–10,
+        /// Ministry of Labour and Social Protection of Population.
+        LabourMarketImpact => "labour_market_impact",
+        /// Criterion 6: a foreign language (a certificate of level B2 or higher,
+        /// or studies in az, tr, en or ru); 0–5, Ministry of Science and Education.
+        LanguageSkills => "language_skills",
+    }
 }
 
 impl Criterion {
-    /// The six criteria, in the Decision's order (seed 002).
-    pub const ALL: [Criterion; 6] = [
-        Criterion::WorkExperience,
-        Criterion::NationalPriorities,
-        Criterion::Education,
-        Criterion::FinancialStability,
-        Criterion::LabourMarketImpact,
-        Criterion::LanguageSkills,
-    ];
-
-    /// The code of SPEC §14.3 (the path segment of `PUT …/scores/{criterion}`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Criterion::WorkExperience => "work_experience",
-            Criterion::NationalPriorities => "national_priorities",
-            Criterion::Education => "education",
-            Criterion::FinancialStability => "financial_stability",
-            Criterion::LabourMarketImpact => "labour_market_impact",
-            Criterion::LanguageSkills => "language_skills",
-        }
-    }
-
-    /// Reads a code of SPEC §14.3, exactly as written.
-    pub fn parse(s: &str) -> Option<Criterion> {
-        Criterion::ALL.into_iter().find(|c| c.as_str() == s)
-    }
-
     /// The most points the criterion can give (seed 002: 35, 20, 15, 15, 10, 5).
     pub fn max_points(self) -> u32 {
         match self {
@@ -233,7 +186,7 @@ impl ScoreSheet {
     /// The criteria not scored yet, in the Decision's order (seed 002): what
     /// the decision waits for (SPEC §14.2).
     pub fn missing(&self) -> Vec<Criterion> {
-        Criterion::ALL.into_iter().filter(|c| !self.0.contains_key(c)).collect()
+        Criterion::ALL.iter().copied().filter(|c| !self.0.contains_key(c)).collect()
     }
 
     /// All six criteria are scored (SPEC §14.2: a condition of the decision).
@@ -279,10 +232,10 @@ mod tests {
 
     #[test]
     fn codes_round_trip_and_nothing_else_parses() {
-        for c in Criterion::ALL {
+        for &c in Criterion::ALL {
             assert_eq!(Criterion::parse(c.as_str()), Some(c));
         }
-        for a in Authority::ALL {
+        for &a in Authority::ALL {
             assert_eq!(Authority::parse(a.as_str()), Some(a));
         }
         assert_eq!(Criterion::parse("Education"), None);
@@ -304,10 +257,10 @@ mod tests {
     #[test]
     fn every_title_exists_in_the_four_languages() {
         for &l in Lang::ALL {
-            for c in Criterion::ALL {
+            for &c in Criterion::ALL {
                 assert!(!crate::messages::criteria::criterion(c, l).trim().is_empty(), "{c:?} in {l:?}");
             }
-            for a in Authority::ALL {
+            for &a in Authority::ALL {
                 assert!(!crate::messages::criteria::authority(a, l).trim().is_empty(), "{a:?} in {l:?}");
             }
         }
@@ -356,7 +309,7 @@ mod tests {
         assert_eq!(sheet.missing().len(), 5);
         assert!(!sheet.is_complete());
         let full: ScoreSheet =
-            Criterion::ALL.into_iter().map(|c| Score::new(c, i64::from(c.max_points()), "full").unwrap()).collect();
+            Criterion::ALL.iter().copied().map(|c| Score::new(c, i64::from(c.max_points()), "full").unwrap()).collect();
         assert!(full.is_complete());
         assert_eq!(full.total(), MAX_TOTAL);
         assert_eq!(full.get(Criterion::LanguageSkills).map(Score::points), Some(5));

@@ -4,7 +4,6 @@
 //! what submission needs (SPEC §14.2).
 
 use crate::error::{FieldCode, FieldError, ValidationErrors};
-use serde::{Deserialize, Serialize};
 
 /// Largest document, in bytes: 10 MiB (SPEC §14.2).
 pub const MAX_DOCUMENT_BYTES: usize = 10 * 1024 * 1024;
@@ -14,56 +13,31 @@ pub const MAX_DOCUMENTS: usize = 20;
 /// no limit; 255 is what common file systems allow).
 pub const MAX_FILENAME: usize = 255;
 
-/// What a document is (SPEC §14.6: `kind=passport|qualification|other`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DocumentKind {
-    /// A copy of the passport (SPEC §14.2: required before submission).
-    Passport,
-    /// Proof of qualifications (SPEC §14.2: required before submission).
-    Qualification,
-    Other,
-}
-
-impl DocumentKind {
-    /// Every kind a document may have (SPEC §14.6).
-    pub const ALL: [DocumentKind; 3] = [DocumentKind::Passport, DocumentKind::Qualification, DocumentKind::Other];
-
-    /// The wire value of SPEC §14.6 (`kind=`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DocumentKind::Passport => "passport",
-            DocumentKind::Qualification => "qualification",
-            DocumentKind::Other => "other",
-        }
-    }
-
-    /// Reads a wire value of SPEC §14.6, exactly as written.
-    pub fn parse(s: &str) -> Option<DocumentKind> {
-        DocumentKind::ALL.into_iter().find(|k| k.as_str() == s)
+crate::wire_codes! {
+    /// What a document is (SPEC §14.6: `kind=passport|qualification|other`).
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(rename_all = "snake_case"))]
+    pub enum DocumentKind("document kind") {
+        /// A copy of the passport (SPEC §14.2: required before submission).
+        Passport => "passport",
+        /// Proof of qualifications (SPEC §14.2: required before submission).
+        Qualification => "qualification",
+        Other => "other",
     }
 }
 
-/// The formats a document may have (SPEC §14.2: PDF, JPEG or PNG).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ContentType {
-    Pdf,
-    Jpeg,
-    Png,
+crate::wire_codes! {
+    /// The formats a document may have (SPEC §14.2: PDF, JPEG or PNG).
+    pub enum ContentType("document media type") {
+        Pdf => "application/pdf",
+        Jpeg => "image/jpeg",
+        Png => "image/png",
+    }
 }
 
 impl ContentType {
-    /// Every format allowed (SPEC §14.2).
-    pub const ALL: [ContentType; 3] = [ContentType::Pdf, ContentType::Jpeg, ContentType::Png];
-
     /// The media type stored and served with the document (SPEC §14.2).
     pub fn mime(self) -> &'static str {
-        match self {
-            ContentType::Pdf => "application/pdf",
-            ContentType::Jpeg => "image/jpeg",
-            ContentType::Png => "image/png",
-        }
+        self.as_str()
     }
 
     /// The bytes a file of this format starts with: `%PDF-`, FF D8 FF, and
@@ -93,7 +67,7 @@ impl ContentType {
 /// The format of `bytes` by their first bytes, never by a name (SPEC §14.2:
 /// checked by content).
 pub fn sniff(bytes: &[u8]) -> Option<ContentType> {
-    ContentType::ALL.into_iter().find(|t| bytes.starts_with(t.magic()))
+    ContentType::ALL.iter().copied().find(|t| bytes.starts_with(t.magic()))
 }
 
 /// Why an upload is refused (SPEC §14.2, §14.6: 415 or 422 for bytes that
@@ -227,7 +201,7 @@ mod tests {
         assert_eq!(ContentType::from_mime("Application/PDF; charset=binary"), Some(ContentType::Pdf));
         assert_eq!(ContentType::from_mime("image/jpg"), Some(ContentType::Jpeg));
         assert_eq!(ContentType::from_mime("image/gif"), None);
-        for t in ContentType::ALL {
+        for &t in ContentType::ALL {
             assert_eq!(ContentType::from_mime(t.mime()), Some(t));
         }
     }
@@ -268,7 +242,7 @@ mod tests {
 
     #[test]
     fn kinds_round_trip() {
-        for k in DocumentKind::ALL {
+        for &k in DocumentKind::ALL {
             assert_eq!(DocumentKind::parse(k.as_str()), Some(k));
         }
         assert_eq!(DocumentKind::parse("diploma"), None);

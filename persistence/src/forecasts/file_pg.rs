@@ -84,7 +84,7 @@ impl<'b> FileForecast<'b> {
         out.push_sql(", ");
         out.push_bind_param::<Integer, _>(&self.row.target_year)?;
         out.push_sql(", ");
-        out.push_bind_param::<Text, _>(&self.row.status)?;
+        out.push_bind_param::<Text, _>(self.row.status.as_str())?;
         out.push_sql(", 1, ");
         out.push_bind_param::<Timestamp, _>(&self.row.created_at)?;
         out.push_sql(", ");
@@ -94,7 +94,7 @@ impl<'b> FileForecast<'b> {
         out.push_sql(", ");
         out.push_bind_param::<Text, _>(&self.derived.created_by)?;
         out.push_sql(", ");
-        out.push_bind_param::<Text, _>(&self.row.person_type)?;
+        out.push_bind_param::<Text, _>(self.row.person_type.as_str())?;
         for v in
             [&self.row.organization_name, &self.row.legal_form, &self.row.name, &self.row.surname, &self.row.patronymic]
         {

@@ -21,8 +21,10 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use domain::forecast::{EmployerSection, ForecastLine, QuotaUsage};
 use domain::occupation::OccupationCode;
+use domain::role::Role;
 use domain::status::ForecastStatus;
 use domain::text::fold;
+use domain::tin::PersonType;
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
 #[diesel(table_name = f)]
@@ -31,13 +33,13 @@ pub struct ForecastRow {
     pub id: String,
     pub tin: String,
     pub target_year: i32,
-    pub status: String,
+    pub status: ForecastStatus,
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub submitted_at: Option<NaiveDateTime>,
     pub notification: Option<String>,
-    pub person_type: String,
+    pub person_type: PersonType,
     pub organization_name: Option<String>,
     pub legal_form: Option<String>,
     pub name: Option<String>,
@@ -58,14 +60,6 @@ pub struct ForecastRow {
     pub other_notification: Option<String>,
 }
 
-impl ForecastRow {
-    /// The stored status; one the CHECK constraint should never let in is
-    /// [`StoreError::Corrupt`].
-    pub fn status(&self) -> Result<ForecastStatus, StoreError> {
-        crate::stored("forecasts.status", &self.status, ForecastStatus::parse)
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
 #[diesel(table_name = fl)]
 pub struct LineRow {
@@ -76,7 +70,7 @@ pub struct LineRow {
     pub demand_total: i64,
     pub demand_foreigners: i64,
     pub justification: String,
-    pub quota_usage: String,
+    pub quota_usage: QuotaUsage,
     pub note: Option<String>,
 }
 
@@ -92,7 +86,7 @@ impl LineRow {
             demand_total: self.demand_total,
             demand_foreigners: self.demand_foreigners,
             justification: self.justification.clone(),
-            quota_usage: crate::stored("forecast_lines.quota_usage", &self.quota_usage, QuotaUsage::parse)?,
+            quota_usage: self.quota_usage,
             note: self.note.clone(),
         })
     }
@@ -101,10 +95,10 @@ impl LineRow {
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
 #[diesel(table_name = h)]
 pub struct HistoryRow {
-    pub from_status: Option<String>,
-    pub to_status: String,
+    pub from_status: Option<ForecastStatus>,
+    pub to_status: ForecastStatus,
     pub actor: String,
-    pub role: String,
+    pub role: Role,
     pub reason: Option<String>,
     pub at: NaiveDateTime,
 }

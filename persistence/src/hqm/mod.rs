@@ -12,8 +12,12 @@ use crate::schema::{
 use crate::Page;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use domain::hqm::application::{ApplicationData, HqmStatus};
-use domain::hqm::criteria::Criterion;
+use domain::hqm::applicant::{CefrLevel, EducationLevel};
+use domain::hqm::application::{ApplicationData, HqmStatus, Outcome};
+use domain::hqm::criteria::{Authority, Criterion};
+use domain::hqm::documents::{ContentType, DocumentKind};
+use domain::role::Role;
+use domain::Lang;
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
 #[diesel(table_name = a)]
@@ -21,9 +25,9 @@ pub struct ApplicationRow {
     pub number: i64,
     pub id: String,
     pub owner: String,
-    pub status: String,
+    pub status: HqmStatus,
     pub version: i64,
-    pub language: String,
+    pub language: Lang,
     pub given_name: String,
     pub surname: String,
     pub citizenship: String,
@@ -34,7 +38,7 @@ pub struct ApplicationRow {
     pub occupation_title: String,
     pub experience_years: Option<i32>,
     pub experience_summary: Option<String>,
-    pub education_level: Option<String>,
+    pub education_level: Option<EducationLevel>,
     pub education_institution: Option<String>,
     pub language_certificates: String,
     pub created_at: NaiveDateTime,
@@ -45,30 +49,24 @@ pub struct ApplicationRow {
 }
 
 impl ApplicationRow {
-    pub fn status(&self) -> HqmStatus {
-        // The CHECK constraint admits only known statuses.
-        HqmStatus::parse(&self.status).unwrap_or(HqmStatus::Draft)
-    }
-
     /// The language certificates as stored: `[{name, level, expires_on}]`.
-    pub fn certificates(&self) -> Vec<CertificateRow> {
-        serde_json::from_str::<Vec<serde_json::Value>>(&self.language_certificates)
-            .unwrap_or_default()
-            .iter()
-            .map(|v| CertificateRow {
-                name: v["name"].as_str().unwrap_or_default().to_owned(),
-                level: v["level"].as_str().unwrap_or_default().to_owned(),
-                expires_on: v["expires_on"].as_str().and_then(|d| d.parse().ok()),
-            })
-            .collect()
+    /// Stored text that is not that is [`StoreError::Corrupt`], never read
+    /// as no certificates.
+    pub fn certificates(&self) -> Result<Vec<CertificateRow>, StoreError> {
+        let corrupt = || StoreError::Corrupt {
+            column: "hqm_applications.language_certificates",
+            value: self.language_certificates.clone(),
+        };
+        serde_json::from_str::<Vec<CertificateRow>>(&self.language_certificates).map_err(|_| corrupt())
     }
 }
 
 /// One language certificate as stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
 pub struct CertificateRow {
     pub name: String,
-    pub level: String,
+    pub level: CefrLevel,
+    #[serde(default)]
     pub expires_on: Option<NaiveDate>,
 }
 
@@ -77,8 +75,8 @@ pub struct CertificateRow {
 #[diesel(table_name = doc)]
 pub struct DocumentRow {
     pub id: String,
-    pub kind: String,
-    pub content_type: String,
+    pub kind: DocumentKind,
+    pub content_type: ContentType,
     pub filename: String,
     pub size: i64,
     pub sha256: String,
@@ -88,8 +86,8 @@ pub struct DocumentRow {
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
 #[diesel(table_name = s)]
 pub struct ScoreRow {
-    pub criterion: String,
-    pub authority: String,
+    pub criterion: Criterion,
+    pub authority: Authority,
     pub points: i32,
     pub justification: String,
     pub scored_by: String,
@@ -100,7 +98,7 @@ pub struct ScoreRow {
 #[diesel(table_name = o)]
 pub struct ObjectionRow {
     pub id: String,
-    pub authority: String,
+    pub authority: Authority,
     pub reason: String,
     pub raised_by: String,
     pub raised_at: NaiveDateTime,
@@ -113,9 +111,9 @@ pub struct ObjectionRow {
 pub struct HistoryRow {
     pub action: String,
     pub actor: String,
-    pub role: String,
-    pub authority: Option<String>,
-    pub criterion: Option<String>,
+    pub role: Role,
+    pub authority: Option<Authority>,
+    pub criterion: Option<Criterion>,
     pub value_before: Option<String>,
     pub value_after: Option<String>,
     pub reason: Option<String>,
@@ -143,7 +141,7 @@ pub struct NewHistory<'a> {
 pub struct DecisionRow {
     pub number: String,
     pub application_id: String,
-    pub outcome: String,
+    pub outcome: Outcome,
     pub total: i32,
     pub decided_at: NaiveDateTime,
     pub late: bool,
@@ -157,6 +155,8 @@ pub struct DecisionRow {
 #[derive(Debug, Clone)]
 pub struct ApplicationRecord {
     pub row: ApplicationRow,
+    /// The language certificates, read from the row.
+    pub certificates: Vec<CertificateRow>,
     pub documents: Vec<DocumentRow>,
     pub scores: Vec<ScoreRow>,
     /// Objections standing (not withdrawn), oldest first.
@@ -260,6 +260,7 @@ pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<ApplicationRow>,
 pub fn record(conn: &mut DbConnection, row: ApplicationRow) -> Result<ApplicationRecord, StoreError> {
     let id = row.id.clone();
     Ok(ApplicationRecord {
+        certificates: row.certificates()?,
         documents: documents(conn, &id)?,
         scores: scores(conn, &id)?,
         objections: standing_objections(conn, &id)?,

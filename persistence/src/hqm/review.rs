@@ -6,8 +6,8 @@ use super::*;
 pub fn scores(conn: &mut DbConnection, application_id: &str) -> Result<Vec<ScoreRow>, StoreError> {
     let mut rows: Vec<ScoreRow> =
         s::table.filter(s::application_id.eq(application_id)).select(ScoreRow::as_select()).load(conn)?;
-    let rank = |c: &str| Criterion::ALL.iter().position(|x| x.as_str() == c).unwrap_or(usize::MAX);
-    rows.sort_by_key(|r| rank(&r.criterion));
+    // Criteria order as the Decision numbers them.
+    rows.sort_by_key(|r| r.criterion);
     Ok(rows)
 }
 

@@ -40,7 +40,7 @@ fn visible(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<Applica
 /// The status machine's answer to `action` by the caller (SPEC §14.2).
 fn allowed(row: &ApplicationRow, caller: &Caller, action: HqmAction) -> Result<Effect<HqmStatus>, AppError> {
     let roles = policy::hqm_roles_toward(&caller.roles, &caller.sub, &row.owner);
-    Ok(APPLICATIONS.check(row.status(), action, &roles)?)
+    Ok(APPLICATIONS.check(row.status, action, &roles)?)
 }
 
 /// One request to act on an application: who acts, on which, the version
@@ -95,7 +95,7 @@ fn calendar(conn: &mut DbConnection, start: NaiveDate) -> Result<HolidayCalendar
 }
 
 fn language(row: &ApplicationRow) -> Lang {
-    Lang::parse(&row.language).unwrap_or(Lang::En)
+    row.language
 }
 
 fn reload(conn: &mut DbConnection, id: &str) -> Result<ApplicationRecord, AppError> {
@@ -261,7 +261,8 @@ pub(super) fn move_to(
     at: chrono::NaiveDateTime,
 ) -> Result<(), AppError> {
     store::set_status(conn, &row.id, row.version, to, change, at)?;
-    let entry = NewHistory { before: Some(row.status.clone()), after: Some(to.as_str().to_owned()), ..entry };
+    let entry =
+        NewHistory { before: Some(row.status.as_str().to_owned()), after: Some(to.as_str().to_owned()), ..entry };
     store::append_history(conn, &row.id, &entry, at)?;
     Ok(())
 }
@@ -271,8 +272,7 @@ pub(super) fn move_to(
 /// after the day of submission (SPEC §14.4). The applicant is told by e-mail.
 pub fn submit(conn: &mut DbConnection, act: Act<'_>) -> Result<ApplicationRecord, AppError> {
     let row = act.target(conn, Permission::FileHqmApplications, HqmAction::Submit)?;
-    let kinds: Vec<DocumentKind> =
-        store::documents(conn, act.id)?.iter().filter_map(|d| DocumentKind::parse(&d.kind)).collect();
+    let kinds: Vec<DocumentKind> = store::documents(conn, act.id)?.iter().map(|d| d.kind).collect();
     docs::check_submittable(kinds).map_err(AppError::Validation)?;
     check_version(&row, act.if_match)?;
     let cal = calendar(conn, baku_date(act.now))?;

@@ -91,9 +91,8 @@ pub fn withdraw_objection(
     if objection.withdrawn_at.is_some() {
         return Err(AppError::NotFound);
     }
-    if objection.authority != mine.as_str() {
-        let theirs = Authority::parse(&objection.authority).unwrap_or(mine);
-        return Err(AppError::WrongAuthority { needs: theirs });
+    if objection.authority != mine {
+        return Err(AppError::WrongAuthority { needs: objection.authority });
     }
     let at = now.naive_utc();
     store::withdraw_objection(conn, objection_id, &caller.sub, at)?;
@@ -143,10 +142,16 @@ pub fn decide(conn: &mut DbConnection, act: Act<'_>, signer: &Signer) -> Result<
     let row = act.target(conn, Permission::DecideHqmApplications, HqmAction::Decide)?;
     let scores = store::scores(conn, id)?;
     let objections = store::standing_objections(conn, id)?;
+    // A stored score the rules no longer admit is corrupt data: refused,
+    // never left out of the decision.
     let sheet: ScoreSheet = scores
         .iter()
-        .filter_map(|s| Score::new(Criterion::parse(&s.criterion)?, i64::from(s.points), &s.justification).ok())
-        .collect();
+        .map(|s| {
+            Score::new(s.criterion, i64::from(s.points), &s.justification).map_err(|_| {
+                persistence::StoreError::Corrupt { column: "hqm_scores.points", value: s.points.to_string() }
+            })
+        })
+        .collect::<Result<_, _>>()?;
     let outcome = app::decide(&sheet, objections.len()).map_err(|e| match e {
         app::DecideError::Incomplete { missing } => AppError::ScoresIncomplete { missing },
     })?;
@@ -189,10 +194,7 @@ pub fn decide(conn: &mut DbConnection, act: Act<'_>, signer: &Signer) -> Result<
         threshold: THRESHOLD,
         objections: objections
             .iter()
-            .map(|o| dec::DecisionObjection {
-                authority: Authority::parse(&o.authority).unwrap_or(Authority::Sms),
-                reason: o.reason.clone(),
-            })
+            .map(|o| dec::DecisionObjection { authority: o.authority, reason: o.reason.clone() })
             .collect(),
         outcome,
         decided_at: now,
