@@ -129,28 +129,49 @@ impl ValidationErrors {
         }
     }
 
-    /// Takes the errors of the `validator` derive, prefixing each field with `prefix`.
+    /// Takes the errors of the `validator` derive, prefixing each field with
+    /// `prefix`. A value type's own error ([`crate::value::OWN`]) is named
+    /// by the field that holds it; nested structures and lists by their path.
     pub fn extend_from_validator(&mut self, prefix: &str, errs: &validator::ValidationErrors) {
-        for (field, list) in errs.field_errors() {
-            for e in list {
-                let code = match e.code.as_ref() {
-                    "length" => FieldCode::Length,
-                    "range" => FieldCode::OutOfRange,
-                    _ => FieldCode::Invalid,
-                };
-                let mut fe = FieldError::new(format!("{prefix}{field}"), code);
-                for (k, v) in &e.params {
-                    let key: &'static str = match k.as_ref() {
-                        "min" => "min",
-                        "max" => "max",
-                        _ => continue,
-                    };
-                    fe = fe.with(key, v.to_string().trim_matches('"'));
+        use validator::ValidationErrorsKind as Kind;
+        let mut fields: Vec<_> = errs.errors().iter().collect();
+        fields.sort_by(|a, b| a.0.cmp(b.0));
+        for (field, kind) in fields {
+            let path = if field == crate::value::OWN {
+                prefix.trim_end_matches('.').to_owned()
+            } else {
+                format!("{prefix}{field}")
+            };
+            match kind {
+                Kind::Field(list) => list.iter().for_each(|e| self.push(field_error(&path, e))),
+                Kind::Struct(inner) => self.extend_from_validator(&format!("{path}."), inner),
+                Kind::List(items) => {
+                    for (i, inner) in items {
+                        self.extend_from_validator(&format!("{path}[{i}]."), inner);
+                    }
                 }
-                self.push(fe);
             }
         }
     }
+}
+
+/// One error of the `validator` derive as a field error at `path`.
+fn field_error(path: &str, e: &validator::ValidationError) -> FieldError {
+    let code = match e.code.as_ref() {
+        "length" => FieldCode::Length,
+        "range" => FieldCode::OutOfRange,
+        _ => FieldCode::Invalid,
+    };
+    let mut fe = FieldError::new(path, code);
+    for (k, v) in &e.params {
+        let key: &'static str = match k.as_ref() {
+            "min" => "min",
+            "max" => "max",
+            _ => continue,
+        };
+        fe = fe.with(key, v.to_string().trim_matches('"'));
+    }
+    fe
 }
 
 #[cfg(test)]

@@ -4,26 +4,95 @@
 //! this decision assumed; a guard that fails sends the filing back here
 //! with the facts read again.
 
-use crate::campaign::{campaign_of, check_target_year, earliest_target_year, CalendarRefusal, Campaign};
+use crate::campaign::{
+    campaign_of, check_target_year, earliest_target_year, CalendarRefusal, Campaign, MAX_TARGET_YEAR, MIN_TARGET_YEAR,
+};
 use crate::error::ValidationErrors;
 use crate::forecast::{
     check_submittable, validate_forecast, Context, EmployerInput, EmployerSection, ForecastLine, KnownEntries,
-    LineInput,
+    LineInput, MAX_LINES,
 };
 use crate::lifecycle::Refusal;
 use crate::role::Role;
 use crate::status::{ForecastAction, ForecastStatus, FORECASTS};
+use crate::value::{List, Number};
 use chrono::NaiveDate;
+use serde::Deserialize;
 
-/// A new forecast as the employer sends it.
-#[derive(Debug, Clone)]
+/// A target year as a request names it (SPEC §15.1: the campaign decides
+/// which are open).
+pub type TargetYear = Number<{ MIN_TARGET_YEAR as i64 }, { MAX_TARGET_YEAR as i64 }>;
+
+/// The lines of a forecast as sent: at most [`MAX_LINES`] (SPEC §4.2), none
+/// in a draft is fine.
+pub type Lines = List<LineInput, MAX_LINES>;
+
+/// A new forecast: a draft, or with `"submit": true` created and submitted
+/// in one step (SPEC §13, for ERP systems).
+///
+/// The example creates a draft for the employer of TIN 1012345061 (mint its
+/// token with `quota-api token --role employer --tin 1012345061`).
+/// Submitting needs the target year's campaign open (admin: `PUT
+/// /api/v1/campaigns/{year}`) and a confirmed e-mail.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = ForecastCreate, example = create_example))]
 pub struct NewForecastInput {
-    /// Omitted: the earliest year whose campaign takes forecasts (SPEC §15.1).
-    pub target_year: Option<i64>,
-    pub employer: EmployerInput,
-    pub lines: Vec<LineInput>,
-    /// Create and submit in one step (SPEC §13).
+    /// Any year after the current one (Baku time) whose campaign's submission
+    /// deadline has not passed; defaults to the earliest such year. One
+    /// forecast per employer and year.
+    #[cfg_attr(feature = "openapi", schema(inline))]
+    pub target_year: Option<TargetYear>,
+    /// Submit at once (an ERP system's single call).
+    #[serde(default)]
     pub submit: bool,
+    pub employer: EmployerInput,
+    /// At most 200; none in a draft is fine.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(inline))]
+    pub lines: Lines,
+}
+
+/// The employer section and all lines, replacing what the forecast holds
+/// (SPEC §13 `PUT`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(example = replace_example))]
+pub struct ForecastReplace {
+    /// Omitted: unchanged. A draft may move to another year whose campaign
+    /// takes forecasts; other statuses keep theirs (SPEC §15.1).
+    #[cfg_attr(feature = "openapi", schema(inline))]
+    pub target_year: Option<TargetYear>,
+    pub employer: EmployerInput,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(inline))]
+    pub lines: Lines,
+}
+
+/// The employer and lines of the create and replace examples.
+#[cfg(feature = "openapi")]
+fn example_parts() -> (serde_json::Value, serde_json::Value) {
+    let employer = serde_json::json!({"person_type": "legal", "tin": "1012345061", "organization_name": "Abşeron Tikinti MMC",
+        "legal_form": "MMC", "name": null, "surname": null, "patronymic": null,
+        "legal_address": "Bakı, Nizami küç. 1", "current_address": "Bakı, Nizami küç. 1",
+        "workplace_address": "Sumqayıt, Sənaye zonası", "tin_issued_on": "2015-03-02",
+        "employees_total": 120, "foreign_workers": 4, "economic_activity": "F"});
+    let lines = serde_json::json!([{"occupation_code": "6123", "occupation_title": "Fermer, ipəkçilik", "demand_total": 2,
+        "demand_foreigners": 1, "justification": "No local sericulturists for the new plantation",
+        "quota_usage": "other", "note": null}]);
+    (employer, lines)
+}
+
+#[cfg(feature = "openapi")]
+fn create_example() -> serde_json::Value {
+    let (employer, lines) = example_parts();
+    serde_json::json!({"submit": false, "employer": employer, "lines": lines})
+}
+
+#[cfg(feature = "openapi")]
+fn replace_example() -> serde_json::Value {
+    let (employer, lines) = example_parts();
+    serde_json::json!({"employer": employer, "lines": lines})
 }
 
 /// What a filing depends on besides its input.
@@ -46,9 +115,9 @@ pub struct FilingFacts<'a> {
 
 /// The target year a filing asks for: the one given, or the earliest whose
 /// campaign takes forecasts on `today` (SPEC §15.1). `None`: none to look at.
-pub fn year_asked(given: Option<i64>, today: NaiveDate, campaigns: &[Campaign]) -> Option<i32> {
+pub fn year_asked(given: Option<TargetYear>, today: NaiveDate, campaigns: &[Campaign]) -> Option<i32> {
     match given {
-        Some(y) => i32::try_from(y).ok(),
+        Some(y) => i32::try_from(y.get()).ok(),
         None => earliest_target_year(today, campaigns),
     }
 }
@@ -96,7 +165,7 @@ pub fn decide(input: &NewForecastInput, facts: &FilingFacts<'_>) -> Result<Filin
         return Err(FilingRefusal::Exists { id: id.to_owned() });
     }
     let ctx = Context { today: facts.today, caller_tin: facts.caller_tin, known: facts.known };
-    let year = check_target_year(input.target_year, facts.today, facts.campaigns);
+    let year = check_target_year(input.target_year.map(TargetYear::get), facts.today, facts.campaigns);
     let content = validate_forecast(&input.employer, &input.lines, &ctx);
     let (target_year, (section, lines)) = match (year, content) {
         (Ok(y), Ok(c)) => (y, c),
@@ -132,7 +201,7 @@ mod tests {
 
     fn input(submit: bool) -> NewForecastInput {
         NewForecastInput {
-            target_year: Some(2027),
+            target_year: Some(2027.into()),
             employer: EmployerInput {
                 person_type: PersonType::Legal,
                 tin: "1012345061".into(),
@@ -141,23 +210,24 @@ mod tests {
                 name: None,
                 surname: None,
                 patronymic: None,
-                legal_address: Some("Bakı".into()),
-                current_address: Some("Bakı".into()),
-                workplace_address: Some("Sumqayıt".into()),
-                tin_issued_on: NaiveDate::from_ymd_opt(2015, 3, 2).unwrap(),
-                employees_total: 120,
-                foreign_workers: 4,
-                economic_activity: Some("F".into()),
+                legal_address: "Bakı".into(),
+                current_address: "Bakı".into(),
+                workplace_address: "Sumqayıt".into(),
+                tin_issued_on: NaiveDate::from_ymd_opt(2015, 3, 2).unwrap().into(),
+                employees_total: 120.into(),
+                foreign_workers: 4.into(),
+                economic_activity: "F".into(),
             },
             lines: vec![LineInput {
                 occupation_code: "7123".into(),
-                occupation_title: Some("Bənna, xarici suvaq".into()),
-                demand_total: 3,
-                demand_foreigners: 3,
-                justification: Some("No local plasterers".into()),
+                occupation_title: "Bənna, xarici suvaq".into(),
+                demand_total: 3.into(),
+                demand_foreigners: 3.into(),
+                justification: "No local plasterers".into(),
                 quota_usage: QuotaUsage::Other,
                 note: None,
-            }],
+            }]
+            .into(),
             submit,
         }
     }
@@ -195,7 +265,7 @@ mod tests {
     fn the_existing_forecast_is_named_before_the_input_is_read() {
         let k = known();
         let mut bad = input(true);
-        bad.lines.clear();
+        bad.lines = Vec::new().into();
         bad.employer.tin = "nonsense".into();
         let f = FilingFacts { live_forecast: Some("f1"), ..facts(&k, "2026-05-01") };
         assert_eq!(decide(&bad, &f), Err(FilingRefusal::Exists { id: "f1".into() }));
@@ -207,7 +277,7 @@ mod tests {
         let unconfirmed = FilingFacts { email_confirmed: false, ..facts(&k, "2026-05-01") };
         assert_eq!(decide(&input(true), &unconfirmed), Err(FilingRefusal::EmailNotConfirmed));
         assert!(decide(&input(false), &unconfirmed).is_ok(), "a draft needs no e-mail");
-        let early = NewForecastInput { target_year: Some(2028), ..input(true) };
+        let early = NewForecastInput { target_year: Some(2028.into()), ..input(true) };
         assert!(matches!(decide(&early, &facts(&k, "2026-05-01")), Err(FilingRefusal::Calendar(_))));
         let late = facts(&k, "2026-08-02");
         assert!(matches!(decide(&input(true), &late), Err(FilingRefusal::Invalid(_))), "the year is closed");

@@ -5,7 +5,9 @@ use crate::error::{FieldCode, FieldError, ValidationErrors};
 use crate::occupation::OccupationCode;
 use crate::text::{caseless, caseless_eq, tidy};
 use crate::tin::{PersonType, Tin};
+use crate::value::{Date, Number, Text};
 use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 use validator::Validate;
 
@@ -41,52 +43,101 @@ crate::wire_codes! {
     }
 }
 
-/// The employer section as the caller sent it (guideline step 6), after
-/// trimming. Limits that are plain lengths and ranges are declared here.
-#[derive(Debug, Clone, PartialEq, Validate)]
+/// The employer section as the caller sends it (guideline step 6), stored
+/// as a snapshot with the forecast. The example is a legal person; a physical
+/// person (TIN ending in 2) sends `name`, `surname` and `patronymic` instead
+/// of the organisation's name. Limits that are plain lengths and ranges are
+/// the fields' types.
+#[derive(Debug, Clone, PartialEq, Validate, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = Employer, example = json!({
+    "person_type": "legal", "tin": "1012345061", "organization_name": "Abşeron Tikinti MMC", "legal_form": "MMC",
+    "name": null, "surname": null, "patronymic": null,
+    "legal_address": "Bakı, Nizami küç. 1", "current_address": "Bakı, Nizami küç. 1",
+    "workplace_address": "Sumqayıt, Sənaye zonası", "tin_issued_on": "2015-03-02",
+    "employees_total": 120, "foreign_workers": 4, "economic_activity": "F"})))]
 pub struct EmployerInput {
     pub person_type: PersonType,
-    pub tin: String,
-    #[validate(length(max = "MAX_ORGANIZATION_NAME"))]
-    pub organization_name: Option<String>,
-    #[validate(length(max = "MAX_LEGAL_FORM"))]
-    pub legal_form: Option<String>,
-    #[validate(length(max = "MAX_PERSON_NAME"))]
-    pub name: Option<String>,
-    #[validate(length(max = "MAX_PERSON_NAME"))]
-    pub surname: Option<String>,
-    #[validate(length(max = "MAX_PERSON_NAME"))]
-    pub patronymic: Option<String>,
-    #[validate(length(max = "MAX_ADDRESS"))]
-    pub legal_address: Option<String>,
-    #[validate(length(max = "MAX_ADDRESS"))]
-    pub current_address: Option<String>,
-    #[validate(length(max = "MAX_ADDRESS"))]
-    pub workplace_address: Option<String>,
-    pub tin_issued_on: NaiveDate,
-    #[validate(range(min = 0, max = "MAX_COUNT"))]
-    pub employees_total: i64,
-    #[validate(range(min = 0, max = "MAX_COUNT"))]
-    pub foreign_workers: i64,
-    #[validate(length(max = "MAX_ACTIVITY_CODE"))]
-    pub economic_activity: Option<String>,
+    /// VÖEN: 10 digits; the 9th a check digit, the 10th `1` (legal) or `2` (physical).
+    #[cfg_attr(feature = "openapi", schema(inline))]
+    pub tin: crate::tin::TinText,
+    /// Required for a legal person.
+    #[validate(nested)]
+    #[cfg_attr(feature = "openapi", schema(inline))]
+    pub organization_name: Option<Text<0, { MAX_ORGANIZATION_NAME }>>,
+    #[validate(nested)]
+    #[cfg_attr(feature = "openapi", schema(inline))]
+    pub legal_form: Option<Text<0, { MAX_LEGAL_FORM }>>,
+    /// Required for a physical person.
+    #[validate(nested)]
+    #[cfg_attr(feature = "openapi", schema(inline))]
+    pub name: Option<Text<0, { MAX_PERSON_NAME }>>,
+    /// Required for a physical person.
+    #[validate(nested)]
+    #[cfg_attr(feature = "openapi", schema(inline))]
+    pub surname: Option<Text<0, { MAX_PERSON_NAME }>>,
+    /// Required for a physical person.
+    #[validate(nested)]
+    #[cfg_attr(feature = "openapi", schema(inline))]
+    pub patronymic: Option<Text<0, { MAX_PERSON_NAME }>>,
+    #[validate(nested)]
+    #[cfg_attr(feature = "openapi", schema(inline))]
+    pub legal_address: Text<1, { MAX_ADDRESS }>,
+    #[validate(nested)]
+    #[cfg_attr(feature = "openapi", schema(inline))]
+    pub current_address: Text<1, { MAX_ADDRESS }>,
+    #[validate(nested)]
+    #[cfg_attr(feature = "openapi", schema(inline))]
+    pub workplace_address: Text<1, { MAX_ADDRESS }>,
+    /// Date of issue of the TIN certificate; not in the future.
+    #[cfg_attr(feature = "openapi", schema(inline))]
+    pub tin_issued_on: Date,
+    #[validate(nested)]
+    #[cfg_attr(feature = "openapi", schema(inline))]
+    pub employees_total: Number<0, { MAX_COUNT }>,
+    /// At most `employees_total`.
+    #[validate(nested)]
+    #[cfg_attr(feature = "openapi", schema(inline))]
+    pub foreign_workers: Number<0, { MAX_COUNT }>,
+    /// Code of the economic activity (NACE Rev. 2 section or division).
+    #[validate(nested)]
+    #[cfg_attr(feature = "openapi", schema(inline))]
+    pub economic_activity: Text<1, { MAX_ACTIVITY_CODE }>,
 }
 
-/// One forecast line as the caller sent it (guideline step 7).
-#[derive(Debug, Clone, PartialEq, Validate)]
+/// One forecast line as the caller sends it (guideline step 7). The code and
+/// title must belong together in the classification, and a forecast holds at
+/// most [`MAX_LINES`] distinct lines.
+#[derive(Debug, Clone, PartialEq, Validate, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(example = json!({
+    "occupation_code": "7123", "occupation_title": "Bənna, xarici suvaq", "demand_total": 3,
+    "demand_foreigners": 3, "justification": "No local plasterers available for facade work",
+    "quota_usage": "other", "note": "Facade works, Sumqayıt site"})))]
 pub struct LineInput {
-    pub occupation_code: String,
-    #[validate(length(max = "MAX_OCCUPATION_TITLE"))]
-    pub occupation_title: Option<String>,
-    #[validate(range(min = 1, max = "MAX_COUNT"))]
-    pub demand_total: i64,
-    #[validate(range(min = 1, max = "MAX_COUNT"))]
-    pub demand_foreigners: i64,
-    #[validate(length(max = "MAX_JUSTIFICATION"))]
-    pub justification: Option<String>,
+    /// Unit-group code; `110` is read as `0110`.
+    #[cfg_attr(feature = "openapi", schema(inline))]
+    pub occupation_code: crate::occupation::CodeText,
+    /// A title of that code in the classification (case is not significant).
+    #[validate(nested)]
+    #[cfg_attr(feature = "openapi", schema(inline))]
+    pub occupation_title: Text<1, { MAX_OCCUPATION_TITLE }>,
+    /// Demand for additional manpower, total number of persons.
+    #[validate(nested)]
+    #[cfg_attr(feature = "openapi", schema(inline))]
+    pub demand_total: Number<1, { MAX_COUNT }>,
+    /// Of which foreigners: 1 to `demand_total`.
+    #[validate(nested)]
+    #[cfg_attr(feature = "openapi", schema(inline))]
+    pub demand_foreigners: Number<1, { MAX_COUNT }>,
+    /// Justification for attracting foreign labour.
+    #[validate(nested)]
+    #[cfg_attr(feature = "openapi", schema(inline))]
+    pub justification: Text<1, { MAX_JUSTIFICATION }>,
     pub quota_usage: QuotaUsage,
-    #[validate(length(max = "MAX_NOTE"))]
-    pub note: Option<String>,
+    #[validate(nested)]
+    #[cfg_attr(feature = "openapi", schema(inline))]
+    pub note: Option<Text<0, { MAX_NOTE }>>,
 }
 
 /// A validated employer section: the snapshot stored with the forecast, so
@@ -222,7 +273,7 @@ pub fn validate_employer(
     }
     let f = |name: &str| format!("{prefix}{name}");
     // Limits apply to the text as sent; the stored text is trimmed.
-    let c = |v: &Option<String>| clean(v.as_deref());
+    let c = |v: Option<&str>| clean(v);
 
     let tin = match Tin::parse(&input.tin) {
         Ok(t) => {
@@ -244,32 +295,32 @@ pub fn validate_employer(
 
     let (name, surname, patronymic, org) = match input.person_type {
         PersonType::Physical => (
-            Some(require(&mut errs, f("name"), &c(&input.name))),
-            Some(require(&mut errs, f("surname"), &c(&input.surname))),
-            Some(require(&mut errs, f("patronymic"), &c(&input.patronymic))),
-            c(&input.organization_name),
+            Some(require(&mut errs, f("name"), &c(input.name.as_deref()))),
+            Some(require(&mut errs, f("surname"), &c(input.surname.as_deref()))),
+            Some(require(&mut errs, f("patronymic"), &c(input.patronymic.as_deref()))),
+            c(input.organization_name.as_deref()),
         ),
         // Parts that do not apply to the kind of person are kept as given.
         PersonType::Legal => (
-            c(&input.name),
-            c(&input.surname),
-            c(&input.patronymic),
-            Some(require(&mut errs, f("organization_name"), &c(&input.organization_name))),
+            c(input.name.as_deref()),
+            c(input.surname.as_deref()),
+            c(input.patronymic.as_deref()),
+            Some(require(&mut errs, f("organization_name"), &c(input.organization_name.as_deref()))),
         ),
     };
-    let legal_address = require(&mut errs, f("legal_address"), &c(&input.legal_address));
-    let current_address = require(&mut errs, f("current_address"), &c(&input.current_address));
-    let workplace_address = require(&mut errs, f("workplace_address"), &c(&input.workplace_address));
+    let legal_address = require(&mut errs, f("legal_address"), &c(Some(&input.legal_address)));
+    let current_address = require(&mut errs, f("current_address"), &c(Some(&input.current_address)));
+    let workplace_address = require(&mut errs, f("workplace_address"), &c(Some(&input.workplace_address)));
 
-    if input.tin_issued_on > ctx.today {
+    let (tin_issued_on, employees_total, foreign_workers) =
+        (input.tin_issued_on.get(), input.employees_total.get(), input.foreign_workers.get());
+    if tin_issued_on > ctx.today {
         errs.push(FieldError::new(f("tin_issued_on"), FieldCode::InFuture).with("today", ctx.today));
     }
-    if input.foreign_workers > input.employees_total && input.employees_total >= 0 {
-        errs.push(
-            FieldError::new(f("foreign_workers"), FieldCode::ExceedsEmployees).with("max", input.employees_total),
-        );
+    if foreign_workers > employees_total && employees_total >= 0 {
+        errs.push(FieldError::new(f("foreign_workers"), FieldCode::ExceedsEmployees).with("max", employees_total));
     }
-    let activity = require(&mut errs, f("economic_activity"), &c(&input.economic_activity));
+    let activity = require(&mut errs, f("economic_activity"), &c(Some(&input.economic_activity)));
     if !activity.is_empty() && !ctx.known.activities.contains(&activity) {
         errs.push(FieldError::new(f("economic_activity"), FieldCode::EconomicActivityUnknown).with("code", &activity));
     }
@@ -278,16 +329,16 @@ pub fn validate_employer(
         person_type: input.person_type,
         tin,
         organization_name: org,
-        legal_form: c(&input.legal_form),
+        legal_form: c(input.legal_form.as_deref()),
         name,
         surname,
         patronymic,
         legal_address,
         current_address,
         workplace_address,
-        tin_issued_on: input.tin_issued_on,
-        employees_total: input.employees_total,
-        foreign_workers: input.foreign_workers,
+        tin_issued_on,
+        employees_total,
+        foreign_workers,
         economic_activity: activity,
     });
     match section {
@@ -306,8 +357,7 @@ pub fn validate_line(input: &LineInput, ctx: &Context<'_>, prefix: &str) -> Resu
     }
     let f = |name: &str| format!("{prefix}{name}");
 
-    let c = |v: &Option<String>| clean(v.as_deref());
-    let title_typed = require(&mut errs, f("occupation_title"), &c(&input.occupation_title));
+    let title_typed = require(&mut errs, f("occupation_title"), &clean(Some(&input.occupation_title)));
     let code = OccupationCode::parse(&input.occupation_code);
     let mut title = None;
     match &code {
@@ -325,20 +375,21 @@ pub fn validate_line(input: &LineInput, ctx: &Context<'_>, prefix: &str) -> Resu
             Some(_) => {}
         },
     }
-    if input.demand_foreigners > input.demand_total && input.demand_total >= 1 {
-        errs.push(FieldError::new(f("demand_foreigners"), FieldCode::ExceedsTotal).with("max", input.demand_total));
+    let (demand_total, demand_foreigners) = (input.demand_total.get(), input.demand_foreigners.get());
+    if demand_foreigners > demand_total && demand_total >= 1 {
+        errs.push(FieldError::new(f("demand_foreigners"), FieldCode::ExceedsTotal).with("max", demand_total));
     }
-    let justification = require(&mut errs, f("justification"), &c(&input.justification));
+    let justification = require(&mut errs, f("justification"), &clean(Some(&input.justification)));
 
     match (code, title) {
         (Some(occupation_code), Some(occupation_title)) if errs.is_empty() => Ok(ForecastLine {
             occupation_code,
             occupation_title,
-            demand_total: input.demand_total,
-            demand_foreigners: input.demand_foreigners,
+            demand_total,
+            demand_foreigners,
             justification,
             quota_usage: input.quota_usage,
-            note: c(&input.note),
+            note: clean(input.note.as_deref()),
         }),
         _ => Err(errs),
     }
@@ -455,23 +506,23 @@ mod tests {
             name: None,
             surname: None,
             patronymic: None,
-            legal_address: Some("Bakı, Nizami küç. 1".into()),
-            current_address: Some("Bakı, Nizami küç. 1".into()),
-            workplace_address: Some("Sumqayıt".into()),
+            legal_address: "Bakı, Nizami küç. 1".into(),
+            current_address: "Bakı, Nizami küç. 1".into(),
+            workplace_address: "Sumqayıt".into(),
             tin_issued_on: "2015-03-02".parse().unwrap(),
-            employees_total: 120,
-            foreign_workers: 4,
-            economic_activity: Some("F".into()),
+            employees_total: 120.into(),
+            foreign_workers: 4.into(),
+            economic_activity: "F".into(),
         }
     }
 
     fn line(code: &str, title: &str, total: i64, foreigners: i64) -> LineInput {
         LineInput {
             occupation_code: code.into(),
-            occupation_title: Some(title.into()),
-            demand_total: total,
-            demand_foreigners: foreigners,
-            justification: Some("No local bricklayers for facade work".into()),
+            occupation_title: title.into(),
+            demand_total: (total).into(),
+            demand_foreigners: (foreigners).into(),
+            justification: "No local bricklayers for facade work".into(),
             quota_usage: QuotaUsage::Other,
             note: None,
         }
@@ -542,7 +593,7 @@ mod tests {
         let k = known();
         let mut e = employer();
         e.organization_name = None;
-        e.workplace_address = None;
+        e.workplace_address = "".into();
         let got = codes(validate_employer(&e, &ctx(&k), ""));
         assert_eq!(got, vec![("organization_name".into(), "required"), ("workplace_address".into(), "required")]);
     }
@@ -551,9 +602,9 @@ mod tests {
     fn foreign_workers_cannot_exceed_employees() {
         let k = known();
         let mut e = employer();
-        e.foreign_workers = 121;
+        e.foreign_workers = 121.into();
         assert_eq!(codes(validate_employer(&e, &ctx(&k), "")), vec![("foreign_workers".into(), "exceeds_employees")]);
-        e.foreign_workers = 120;
+        e.foreign_workers = 120.into();
         assert!(validate_employer(&e, &ctx(&k), "").is_ok());
     }
 
@@ -561,13 +612,13 @@ mod tests {
     fn counts_are_bounded() {
         let k = known();
         let mut e = employer();
-        e.employees_total = MAX_COUNT + 1;
-        e.foreign_workers = -1;
+        e.employees_total = (MAX_COUNT + 1).into();
+        e.foreign_workers = (-1).into();
         let got = codes(validate_employer(&e, &ctx(&k), ""));
         assert!(got.contains(&("employees_total".into(), "out_of_range")));
         assert!(got.contains(&("foreign_workers".into(), "out_of_range")));
-        e.employees_total = MAX_COUNT;
-        e.foreign_workers = 0;
+        e.employees_total = (MAX_COUNT).into();
+        e.foreign_workers = 0.into();
         assert!(validate_employer(&e, &ctx(&k), "").is_ok());
     }
 
@@ -585,8 +636,8 @@ mod tests {
     fn economic_activity_must_exist_and_lengths_are_capped() {
         let k = known();
         let mut e = employer();
-        e.economic_activity = Some("Z".into());
-        e.legal_address = Some("x".repeat(MAX_ADDRESS as usize + 1));
+        e.economic_activity = "Z".into();
+        e.legal_address = "x".repeat(MAX_ADDRESS as usize + 1).into();
         let got = codes(validate_employer(&e, &ctx(&k), ""));
         assert!(got.contains(&("economic_activity".into(), "economic_activity_unknown")));
         assert!(got.contains(&("legal_address".into(), "length")));
@@ -633,15 +684,15 @@ mod tests {
         let k = known();
         let c = ctx(&k);
         let mut l = line("7123", "Bənna, xarici suvaq", 3, 1);
-        l.justification = None;
+        l.justification = "".into();
         assert_eq!(codes(validate_line(&l, &c, "")), vec![("justification".into(), "required")]);
-        l.justification = Some("j".repeat(MAX_JUSTIFICATION as usize + 1));
-        l.note = Some("n".repeat(MAX_NOTE as usize + 1));
+        l.justification = "j".repeat(MAX_JUSTIFICATION as usize + 1).into();
+        l.note = Some("n".repeat(MAX_NOTE as usize + 1).into());
         let got = codes(validate_line(&l, &c, ""));
         assert!(got.contains(&("justification".into(), "length")));
         assert!(got.contains(&("note".into(), "length")));
-        l.justification = Some("j".repeat(MAX_JUSTIFICATION as usize));
-        l.note = Some("n".repeat(MAX_NOTE as usize));
+        l.justification = "j".repeat(MAX_JUSTIFICATION as usize).into();
+        l.note = Some("n".repeat(MAX_NOTE as usize).into());
         assert!(validate_line(&l, &c, "").is_ok());
     }
 
@@ -675,7 +726,7 @@ mod tests {
     fn a_whole_forecast_collects_every_error_with_its_path() {
         let k = known();
         let mut e = employer();
-        e.foreign_workers = 500;
+        e.foreign_workers = 500.into();
         let lines = vec![line("7123", "Bənna, xarici suvaq", 3, 3), line("7123", "Bənna, xarici suvaq", 2, 3)];
         let got = codes(validate_forecast(&e, &lines, &ctx(&k)));
         assert_eq!(

@@ -25,6 +25,7 @@ pub mod status;
 pub mod text;
 pub mod time;
 pub mod tin;
+pub mod value;
 
 pub use code::Code;
 pub use error::{FieldCode, FieldError, ValidationErrors};

@@ -218,6 +218,20 @@ impl OccupationIndex {
 }
 
 /// Longest title accepted in an imported classification.
+/// The shape of an occupation code as a request sends it: three or four
+/// digits, `110` read as `0110` (SPEC §6); [`OccupationCode::parse`] reads it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct CodeShape;
+
+impl crate::value::Shape for CodeShape {
+    const PATTERN: &'static str = "^[0-9]{3,4}$";
+    const MIN: u64 = 3;
+    const MAX: u64 = 4;
+}
+
+/// An occupation code as a request sends it.
+pub type CodeText = crate::value::Shaped<CodeShape>;
+
 pub const MAX_IMPORT_TITLE: usize = 300;
 
 /// One data row of an imported classification file, as read: its line (or

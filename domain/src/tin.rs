@@ -14,6 +14,23 @@ crate::wire_codes! {
     }
 }
 
+/// A TIN is ten digits (SPEC §4.1).
+pub const TIN_LENGTH: u64 = 10;
+
+/// The shape of a TIN as a request sends it: ten digits, the last `1` or
+/// `2` (SPEC §4.1); [`Tin::parse`] checks it, the check digit too.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct TinShape;
+
+impl crate::value::Shape for TinShape {
+    const PATTERN: &'static str = "^[0-9]{9}[12]$";
+    const MIN: u64 = TIN_LENGTH;
+    const MAX: u64 = TIN_LENGTH;
+}
+
+/// A TIN as a request sends it.
+pub type TinText = crate::value::Shaped<TinShape>;
+
 /// Why a string is not a TIN.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TinError {

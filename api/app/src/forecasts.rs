@@ -5,7 +5,7 @@
 use crate::{AppError, Caller, Memo};
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Utc};
 use domain::campaign::{check_target_year, Campaign};
-use domain::filing::{self, FilingFacts, FilingRefusal, NewForecastInput};
+use domain::filing::{self, FilingFacts, FilingRefusal, ForecastReplace, NewForecastInput, TargetYear};
 use domain::forecast::{
     check_line_set, check_submittable, validate_forecast, validate_line, Context, EmployerInput, EmployerSection,
     ForecastLine, KnownEntries, LineInput,
@@ -61,7 +61,7 @@ fn validate_all(
     lines: &[LineInput],
 ) -> Result<(EmployerSection, Vec<ForecastLine>), AppError> {
     let codes = lines.iter().map(|l| l.occupation_code.as_str());
-    let known = persistence::reference::load_known(conn, codes, employer.economic_activity.as_deref())?;
+    let known = persistence::reference::load_known(conn, codes, Some(employer.economic_activity.as_str()))?;
     Ok(validate_forecast(employer, lines, &context(caller, now, &known))?)
 }
 
@@ -222,7 +222,7 @@ pub fn create(
         _ => None,
     };
     let codes = input.lines.iter().map(|l| l.occupation_code.as_str());
-    let activity = input.employer.economic_activity.as_deref();
+    let activity = Some(input.employer.economic_activity.as_str());
     let known = match &facts {
         Some(f) if f.occupations_version == memo.occupations.version => {
             KnownEntries::from_index(&memo.occupations.index, codes, activity)
@@ -300,7 +300,8 @@ pub fn prepare_at_once(
     let today = baku_date(now);
     let campaigns = memo.campaigns.after(today.year());
     let codes = input.lines.iter().map(|l| l.occupation_code.as_str());
-    let known = KnownEntries::from_index(&memo.occupations.index, codes, input.employer.economic_activity.as_deref());
+    let known =
+        KnownEntries::from_index(&memo.occupations.index, codes, Some(input.employer.economic_activity.as_str()));
     let facts = FilingFacts {
         today,
         roles: &caller.roles,
@@ -369,10 +370,10 @@ pub fn history(
 fn new_target_year(
     conn: &mut DbConnection,
     row: &ForecastRow,
-    given: Option<i64>,
+    given: Option<TargetYear>,
     now: DateTime<Utc>,
 ) -> Result<Result<i32, ValidationErrors>, AppError> {
-    let Some(y) = given.filter(|y| *y != i64::from(row.target_year)) else {
+    let Some(y) = given.map(TargetYear::get).filter(|y| *y != i64::from(row.target_year)) else {
         return Ok(Ok(row.target_year));
     };
     if row.status != ForecastStatus::Draft {
@@ -384,14 +385,6 @@ fn new_target_year(
     Ok(check_target_year(Some(y), baku_date(now), &stored_campaigns(conn, now)?))
 }
 
-/// What a `PUT` sends: the target year (optional), the employer section and
-/// every line.
-pub struct Replacement<'a> {
-    pub target_year: Option<i64>,
-    pub employer: &'a EmployerInput,
-    pub lines: &'a [LineInput],
-}
-
 /// Replaces the employer section and all lines, and while a draft, the
 /// target year (SPEC §13 `PUT`, §15.1).
 pub fn replace(
@@ -399,12 +392,12 @@ pub fn replace(
     caller: &Caller,
     id: &str,
     expected: Option<i64>,
-    input: &Replacement<'_>,
+    input: &ForecastReplace,
     now: DateTime<Utc>,
 ) -> Result<ForecastRecord, AppError> {
     let row = editable(conn, caller, id)?;
     let year = new_target_year(conn, &row, input.target_year, now)?;
-    let (target_year, (section, valid)) = both(year, validate_all(conn, caller, now, input.employer, input.lines))?;
+    let (target_year, (section, valid)) = both(year, validate_all(conn, caller, now, &input.employer, &input.lines))?;
     if section.tin.as_str() != row.tin {
         return Err(ValidationErrors(vec![FieldError::new("employer.tin", FieldCode::TinImmutable)]).into());
     }

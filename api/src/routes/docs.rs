@@ -281,6 +281,58 @@ const PATH_PARAMETER_LENGTHS: [(&str, u64); 8] = [
     ("criterion", 32),
 ];
 
+/// A property whose type is a value type that writes its own schema (the
+/// domain's `Text`, `Number`, `Date`, `List`) comes out of the generator
+/// wrapped: `oneOf` of that one schema (to hold the description), or of
+/// `null` and it when optional. Written plainly instead, as for a `String`:
+/// the schema itself, `type` widened with `null` when optional.
+fn unwrap_value_types(v: &mut serde_json::Value) {
+    use serde_json::Value;
+    match v {
+        Value::Object(o) => {
+            o.values_mut().for_each(unwrap_value_types);
+            let Some(Value::Array(one_of)) = o.get("oneOf") else { return };
+            let (nullable, inner): (bool, Vec<&Value>) = (
+                one_of.iter().any(|s| s.get("type") == Some(&Value::from("null"))),
+                one_of.iter().filter(|s| s.get("type") != Some(&Value::from("null"))).collect(),
+            );
+            let [Value::Object(inner)] = inner.as_slice() else { return };
+            let Some(Value::String(ty)) = inner.get("type") else { return };
+            let mut plain = inner.clone();
+            if nullable {
+                plain.insert("type".into(), Value::from(vec![Value::from(ty.clone()), Value::from("null")]));
+            }
+            o.remove("oneOf");
+            for (k, x) in plain {
+                o.entry(k).or_insert(x);
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(unwrap_value_types),
+        _ => {}
+    }
+}
+
+/// The example of each property of an object schema that has none of its
+/// own, taken from the object's example: one example per body, written once
+/// where the type is declared.
+fn examples_from_objects(schemas: &mut serde_json::Map<String, serde_json::Value>) {
+    use serde_json::Value;
+    for schema in schemas.values_mut() {
+        let Some(Value::Object(example)) = schema.get("example").cloned() else { continue };
+        let Some(Value::Object(props)) = schema.get_mut("properties") else { continue };
+        for (name, prop) in props.iter_mut() {
+            let (Some(Value::Object(p)), Some(value)) = (Some(prop), example.get(name)) else { continue };
+            if value.is_null() || p.contains_key("$ref") || p.contains_key("example") || p.contains_key("allOf") {
+                continue;
+            }
+            let scalar = !value.is_object() && !value.is_array();
+            if scalar {
+                p.insert("example".into(), value.clone());
+            }
+        }
+    }
+}
+
 /// What the generator does not write but callers and linters need:
 /// - the longest value of every string path parameter (a longer one is
 ///   simply not found);
@@ -290,6 +342,10 @@ const PATH_PARAMETER_LENGTHS: [(&str, u64); 8] = [
 /// - the server's audience (`x-internal`) and environment.
 fn complete(doc: &mut serde_json::Value) {
     use serde_json::{json, Value};
+    unwrap_value_types(doc);
+    if let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut) {
+        examples_from_objects(schemas);
+    }
     fn dates(v: &mut Value) {
         match v {
             Value::Object(o) => {

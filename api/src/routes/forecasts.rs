@@ -55,7 +55,7 @@ pub async fn create(
     key: IdempotencyKey,
     body: JsonBody<ForecastCreate>,
 ) -> Reply {
-    let input = body.value.into_domain();
+    let input = body.value;
     let answer = |rec: &persistence::forecasts::ForecastRecord| {
         stored(StatusCode::CREATED, &Forecast::from(rec), Some(location(&rec.row.id)), Some(rec.row.version))
     };
@@ -252,16 +252,9 @@ pub async fn replace(
     body: JsonBody<ForecastReplace>,
 ) -> Reply {
     let id = id.into_inner();
-    let target_year = body.value.target_year;
-    let employer = body.value.employer.to_domain();
-    let lines: Vec<_> = body.value.lines.iter().map(LineInput::to_domain).collect();
+    let input = body.value;
     let now = state.now();
-    let rec = state
-        .write(move |c| {
-            let input = uc::Replacement { target_year, employer: &employer, lines: &lines };
-            uc::replace(c, &caller, &id, if_match.0, &input, now)
-        })
-        .await?;
+    let rec = state.write(move |c| uc::replace(c, &caller, &id, if_match.0, &input, now)).await?;
     Ok(json_with_etag(StatusCode::OK, &Forecast::from(&rec), rec.row.version))
 }
 
@@ -299,7 +292,7 @@ pub async fn delete(state: State, caller: Caller, id: Id, if_match: IfMatch) -> 
     ),
 )]
 pub async fn add_line(action: Action, body: JsonBody<LineInput>) -> Reply {
-    let line = body.value.to_domain();
+    let line = body.value;
     action
         .run(&body.raw, move |c, caller, id, if_match, now| {
             let (rec, line_id) = uc::add_line(c, caller, id, if_match, &line, now)?;
@@ -330,7 +323,7 @@ pub async fn update_line(
     body: JsonBody<LineInput>,
 ) -> Reply {
     let (id, line_id) = path.into_inner();
-    let line = body.value.to_domain();
+    let line = body.value;
     let now = state.now();
     let rec = state.write(move |c| uc::update_line(c, &caller, &id, &line_id, if_match.0, &line, now)).await?;
     Ok(json_with_etag(StatusCode::OK, &Forecast::from(&rec), rec.row.version))
