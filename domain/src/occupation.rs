@@ -224,9 +224,17 @@ impl OccupationIndex {
 pub struct CodeShape;
 
 impl crate::value::Shape for CodeShape {
-    const PATTERN: &'static str = "^[0-9]{3,4}$";
-    const MIN: u64 = 3;
-    const MAX: u64 = 4;
+    fn pattern() -> std::borrow::Cow<'static, str> {
+        "^[0-9]{3,4}$".into()
+    }
+
+    fn min() -> u64 {
+        3
+    }
+
+    fn max() -> u64 {
+        4
+    }
 }
 
 /// An occupation code as a request sends it.

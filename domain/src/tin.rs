@@ -23,9 +23,17 @@ pub const TIN_LENGTH: u64 = 10;
 pub struct TinShape;
 
 impl crate::value::Shape for TinShape {
-    const PATTERN: &'static str = "^[0-9]{9}[12]$";
-    const MIN: u64 = TIN_LENGTH;
-    const MAX: u64 = TIN_LENGTH;
+    fn pattern() -> std::borrow::Cow<'static, str> {
+        "^[0-9]{9}[12]$".into()
+    }
+
+    fn min() -> u64 {
+        TIN_LENGTH
+    }
+
+    fn max() -> u64 {
+        TIN_LENGTH
+    }
 }
 
 /// A TIN as a request sends it.

@@ -160,9 +160,36 @@ pub struct Shaped<P: Shape>(String, #[serde(skip)] std::marker::PhantomData<P>);
 /// that defines it.
 pub trait Shape: Clone + Default + PartialEq + Eq + std::hash::Hash + std::fmt::Debug {
     /// The regular expression of the OpenAPI schema.
-    const PATTERN: &'static str;
-    const MIN: u64;
-    const MAX: u64;
+    fn pattern() -> std::borrow::Cow<'static, str>;
+    fn min() -> u64;
+    fn max() -> u64;
+}
+
+/// The shape of a text that should be one of the values of code `T` (a
+/// language, a level): the rules read it and name what is wrong, rather
+/// than refusing the body's type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct OneOf<T>(std::marker::PhantomData<T>);
+
+impl<T> Default for OneOf<T> {
+    fn default() -> Self {
+        OneOf(std::marker::PhantomData)
+    }
+}
+
+impl<T: crate::code::Code + std::hash::Hash> Shape for OneOf<T> {
+    fn pattern() -> std::borrow::Cow<'static, str> {
+        let values: Vec<&str> = T::ALL.iter().map(|c| c.as_str()).collect();
+        format!("^({})$", values.join("|")).into()
+    }
+
+    fn min() -> u64 {
+        T::ALL.iter().map(|c| c.as_str().chars().count() as u64).min().unwrap_or(0)
+    }
+
+    fn max() -> u64 {
+        T::ALL.iter().map(|c| c.as_str().chars().count() as u64).max().unwrap_or(0)
+    }
 }
 
 impl<P: Shape> Shaped<P> {
@@ -208,10 +235,16 @@ impl<T, const MAX: usize> List<T, MAX> {
 }
 
 impl<T, const MAX: usize> std::ops::Deref for List<T, MAX> {
-    type Target = [T];
+    type Target = Vec<T>;
 
-    fn deref(&self) -> &[T] {
+    fn deref(&self) -> &Vec<T> {
         &self.0
+    }
+}
+
+impl<T, const MAX: usize> std::ops::DerefMut for List<T, MAX> {
+    fn deref_mut(&mut self) -> &mut Vec<T> {
+        &mut self.0
     }
 }
 
@@ -269,9 +302,9 @@ mod schema {
             let len = |n: u64| Some(usize::try_from(n).unwrap_or(usize::MAX));
             ObjectBuilder::new()
                 .schema_type(Type::String)
-                .pattern(Some(P::PATTERN))
-                .min_length(len(P::MIN))
-                .max_length(len(P::MAX))
+                .pattern(Some(P::pattern()))
+                .min_length(len(P::min()))
+                .max_length(len(P::max()))
                 .into()
         }
     }

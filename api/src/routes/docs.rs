@@ -290,33 +290,97 @@ fn unwrap_value_types(v: &mut serde_json::Value) {
     use serde_json::Value;
     match v {
         Value::Object(o) => {
+            // A property the object requires is never null, whatever its
+            // Rust type (an `Option` whose absence the rules name).
+            let required: Vec<String> = o
+                .get("required")
+                .and_then(Value::as_array)
+                .map(|r| r.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+                .unwrap_or_default();
+            if let Some(Value::Object(props)) = o.get_mut("properties") {
+                for (name, prop) in props.iter_mut() {
+                    plain_value_type(prop, required.contains(name));
+                }
+            }
             o.values_mut().for_each(unwrap_value_types);
-            let Some(Value::Array(one_of)) = o.get("oneOf") else { return };
-            let (nullable, inner): (bool, Vec<&Value>) = (
-                one_of.iter().any(|s| s.get("type") == Some(&Value::from("null"))),
-                one_of.iter().filter(|s| s.get("type") != Some(&Value::from("null"))).collect(),
-            );
-            let [Value::Object(inner)] = inner.as_slice() else { return };
-            let Some(Value::String(ty)) = inner.get("type") else { return };
-            let mut plain = inner.clone();
-            if nullable {
-                plain.insert("type".into(), Value::from(vec![Value::from(ty.clone()), Value::from("null")]));
-            }
-            o.remove("oneOf");
-            for (k, x) in plain {
-                o.entry(k).or_insert(x);
-            }
+            plain_value_type(v, false);
         }
         Value::Array(a) => a.iter_mut().for_each(unwrap_value_types),
         _ => {}
     }
 }
 
+/// `v` written plainly if it is a value type's schema wrapped in `oneOf`
+/// (see [`unwrap_value_types`]); `required`: never null.
+fn plain_value_type(v: &mut serde_json::Value, required: bool) {
+    use serde_json::Value;
+    let Value::Object(o) = v else { return };
+    let null = Value::from("null");
+    if let (true, Some(Value::Array(types))) = (required, o.get_mut("type")) {
+        types.retain(|t| *t != null);
+        if let [only] = types.as_slice() {
+            let only = only.clone();
+            o.insert("type".into(), only);
+        }
+    }
+    let Some(Value::Array(one_of)) = o.get("oneOf") else { return };
+    let nullable = one_of.iter().any(|s| s.get("type") == Some(&null));
+    let inner: Vec<&Value> = one_of.iter().filter(|s| s.get("type") != Some(&null)).collect();
+    let [Value::Object(inner)] = inner.as_slice() else { return };
+    let Some(Value::String(ty)) = inner.get("type") else { return };
+    let mut plain = inner.clone();
+    if nullable && !required {
+        plain.insert("type".into(), Value::from(vec![Value::from(ty.clone()), null]));
+    }
+    o.remove("oneOf");
+    for (k, x) in plain {
+        o.entry(k).or_insert(x);
+    }
+}
+
 /// The example of each property of an object schema that has none of its
-/// own, taken from the object's example: one example per body, written once
-/// where the type is declared.
+/// own, taken from the object's example, and the example of each component
+/// an example names (a nested object, the items of a list): one example per
+/// body, written once where the type is declared.
 fn examples_from_objects(schemas: &mut serde_json::Map<String, serde_json::Value>) {
     use serde_json::Value;
+    let component = |r: &Value| r.as_str().and_then(|r| r.strip_prefix("#/components/schemas/")).map(str::to_owned);
+    // Components first, from the outside in: a body's example gives its
+    // parts theirs, which give theirs to their parts.
+    loop {
+        let mut found: Vec<(String, Value)> = Vec::new();
+        for schema in schemas.values() {
+            let (Some(Value::Object(example)), Some(Value::Object(props))) =
+                (schema.get("example"), schema.get("properties"))
+            else {
+                continue;
+            };
+            for (name, prop) in props {
+                let Some(value) = example.get(name) else { continue };
+                let reference = prop.get("$ref").or_else(|| {
+                    prop.get("oneOf").and_then(Value::as_array).and_then(|a| a.iter().find_map(|x| x.get("$ref")))
+                });
+                let (target, value) = match (reference, prop.pointer("/items/$ref"), value) {
+                    (Some(r), _, Value::Object(_)) => (component(r), value.clone()),
+                    (_, Some(r), Value::Array(items)) => (component(r), items.first().cloned().unwrap_or(Value::Null)),
+                    _ => (None, Value::Null),
+                };
+                if let (Some(t), true) = (target, value.is_object()) {
+                    if schemas.get(&t).is_some_and(|s| s.get("example").is_none()) {
+                        found.push((t, value));
+                    }
+                }
+            }
+        }
+        if found.is_empty() {
+            break;
+        }
+        for (t, value) in found {
+            if let Some(Value::Object(s)) = schemas.get_mut(&t) {
+                s.entry("example").or_insert(value);
+            }
+        }
+    }
     for schema in schemas.values_mut() {
         let Some(Value::Object(example)) = schema.get("example").cloned() else { continue };
         let Some(Value::Object(props)) = schema.get_mut("properties") else { continue };
@@ -325,8 +389,7 @@ fn examples_from_objects(schemas: &mut serde_json::Map<String, serde_json::Value
             if value.is_null() || p.contains_key("$ref") || p.contains_key("example") || p.contains_key("allOf") {
                 continue;
             }
-            let scalar = !value.is_object() && !value.is_array();
-            if scalar {
+            if !value.is_object() && !value.is_array() {
                 p.insert("example".into(), value.clone());
             }
         }

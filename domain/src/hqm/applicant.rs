@@ -3,8 +3,9 @@
 //! all at once so a form is corrected in one round trip.
 
 use crate::error::{FieldCode, FieldError, ValidationErrors};
+use crate::value::{Date, List, Number, OneOf, Shaped, Text};
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Citizenship of an applicant: an ISO 3166-1 alpha-2 code (two upper-case
 /// letters; checked for form, not against the list of countries) or
@@ -116,50 +117,134 @@ pub const MAX_CERTIFICATES: usize = 10;
 /// Longest occupation title as typed (as for forecast lines, SPEC §14.2).
 pub const MAX_OCCUPATION_TITLE: usize = 300;
 
-/// The applicant's person as sent (SPEC §14.2, §14.6 `applicant`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Longest passport number as typed, with the spaces and hyphens people put
+/// inside it (the number itself is at most [`MAX_PASSPORT`]).
+pub const MAX_PASSPORT_AS_TYPED: usize = 40;
+
+/// The shape of a citizenship as sent: an ISO 3166-1 alpha-2 code or
+/// `stateless` ([`Citizenship::parse`] reads it).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct CitizenshipShape;
+
+impl crate::value::Shape for CitizenshipShape {
+    fn pattern() -> std::borrow::Cow<'static, str> {
+        format!("^([A-Z]{{2}}|{STATELESS})$").into()
+    }
+
+    fn min() -> u64 {
+        2
+    }
+
+    fn max() -> u64 {
+        STATELESS.len() as u64
+    }
+}
+
+/// A citizenship as sent.
+pub type CitizenshipText = Shaped<CitizenshipShape>;
+/// An application's language as sent: `az`, `tr`, `en` or `ru`.
+pub type LanguageText = Shaped<OneOf<crate::lang::Lang>>;
+/// An education level as sent.
+pub type EducationLevelText = Shaped<OneOf<EducationLevel>>;
+/// A CEFR level as sent.
+pub type CefrLevelText = Shaped<OneOf<CefrLevel>>;
+/// The language certificates as sent: at most [`MAX_CERTIFICATES`].
+pub type Certificates = List<CertificateInput, MAX_CERTIFICATES>;
+
+/// The applicant's person as sent (SPEC §14.2, §14.6 `applicant`). Every
+/// field is required; one left out or blank is named (`required`) with the
+/// others' errors.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = HqmApplicantInput))]
 pub struct ApplicantInput {
-    pub given_name: Option<String>,
-    pub surname: Option<String>,
-    pub citizenship: Option<String>,
-    pub date_of_birth: Option<NaiveDate>,
-    pub passport_number: Option<String>,
-    pub email: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(inline, required = true, example = "Ayşe"))]
+    pub given_name: Option<Text<1, { MAX_NAME as u64 }>>,
+    #[cfg_attr(feature = "openapi", schema(inline, required = true, example = "Yılmaz"))]
+    pub surname: Option<Text<1, { MAX_NAME as u64 }>>,
+    /// ISO 3166-1 alpha-2 code (not `AZ`), or `stateless`.
+    #[cfg_attr(feature = "openapi", schema(inline, required = true, example = "TR"))]
+    pub citizenship: Option<CitizenshipText>,
+    /// An adult, born in the past.
+    #[cfg_attr(feature = "openapi", schema(inline, required = true, example = "1985-04-02"))]
+    pub date_of_birth: Option<Date>,
+    /// 6–12 Latin letters and digits (spaces and hyphens are dropped).
+    #[cfg_attr(feature = "openapi", schema(inline, required = true, example = "U12345678"))]
+    pub passport_number: Option<Text<1, { MAX_PASSPORT_AS_TYPED as u64 }>>,
+    #[cfg_attr(feature = "openapi", schema(inline, required = true, example = "ayse.yilmaz@example.com"))]
+    pub email: Option<Text<1, { crate::contact::MAX_EMAIL as u64 }>>,
 }
 
 /// The field of expertise as sent: an occupation of the classification
 /// (SPEC §14.2, §6).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = HqmFieldInput))]
 pub struct FieldInput {
-    pub occupation_code: Option<String>,
-    pub occupation_title: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(inline, required = true, example = "2512"))]
+    pub occupation_code: Option<crate::occupation::CodeText>,
+    #[cfg_attr(feature = "openapi", schema(inline, required = true, example = "Software developers"))]
+    pub occupation_title: Option<Text<1, { MAX_OCCUPATION_TITLE as u64 }>>,
 }
 
 /// The highest education as sent (SPEC §14.6 `education`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = HqmEducationInput))]
 pub struct EducationInput {
-    pub level: Option<String>,
-    pub institution: Option<String>,
+    /// `secondary`, `bachelor`, `master` or `doctorate`.
+    #[cfg_attr(feature = "openapi", schema(inline, required = true, example = "master"))]
+    pub level: Option<EducationLevelText>,
+    #[cfg_attr(feature = "openapi", schema(inline, required = true, example = "Middle East Technical University"))]
+    pub institution: Option<Text<1, { MAX_INSTITUTION as u64 }>>,
 }
 
 /// One language certificate as sent (SPEC §14.6 `language_certificates`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = HqmCertificateInput))]
 pub struct CertificateInput {
-    pub name: Option<String>,
-    pub level: Option<String>,
-    pub expires_on: Option<NaiveDate>,
+    #[cfg_attr(feature = "openapi", schema(inline, required = true, example = "IELTS"))]
+    pub name: Option<Text<1, { MAX_CERTIFICATE_NAME as u64 }>>,
+    /// A CEFR level, `A1` to `C2`.
+    #[cfg_attr(feature = "openapi", schema(inline, required = true, example = "C1"))]
+    pub level: Option<CefrLevelText>,
+    #[cfg_attr(feature = "openapi", schema(inline, example = "2027-05-01"))]
+    pub expires_on: Option<Date>,
 }
 
-/// The body of a create or replace (SPEC §14.6).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Create or replace an application (SPEC §14.6).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = HqmApplicationInput, example = json!({
+    "language": "en",
+    "applicant": {"given_name": "Ayşe", "surname": "Yılmaz", "citizenship": "TR", "date_of_birth": "1985-04-02",
+        "passport_number": "U12345678", "email": "ayse.yilmaz@example.com"},
+    "field": {"occupation_code": "2512", "occupation_title": "Software developers"},
+    "experience_years": 12,
+    "experience_summary": "Twelve years building payment systems; led a team of eight.",
+    "education": {"level": "master", "institution": "Middle East Technical University"},
+    "language_certificates": [{"name": "IELTS", "level": "C1", "expires_on": "2027-05-01"}]
+})))]
 pub struct ApplicationInput {
-    pub language: Option<String>,
+    /// `az`, `tr`, `en` or `ru`: the language of the decision and e-mails.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(inline, required = true, example = "en"))]
+    pub language: Option<LanguageText>,
     pub applicant: ApplicantInput,
     pub field: FieldInput,
-    pub experience_years: Option<i64>,
-    pub experience_summary: Option<String>,
+    /// Years of experience in the field, 0–60.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(inline))]
+    pub experience_years: Option<Number<0, { MAX_EXPERIENCE_YEARS }>>,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(inline))]
+    pub experience_summary: Option<Text<0, { MAX_SUMMARY as u64 }>>,
+    #[serde(default)]
     pub education: Option<EducationInput>,
-    pub language_certificates: Vec<CertificateInput>,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(inline))]
+    pub language_certificates: Certificates,
 }
 
 /// A validated applicant (SPEC §14.2).
@@ -234,12 +319,12 @@ pub fn age_on(born: NaiveDate, today: NaiveDate) -> i32 {
     today.year() - born.year() - i32::from(before_birthday)
 }
 
-fn required_text(errs: &mut ValidationErrors, field: &str, raw: &Option<String>, max: usize) -> Option<String> {
-    crate::text::required(field, raw.as_deref().unwrap_or(""), max).map_err(|e| errs.push(e)).ok()
+fn required_text(errs: &mut ValidationErrors, field: &str, raw: Option<&str>, max: usize) -> Option<String> {
+    crate::text::required(field, raw.unwrap_or(""), max).map_err(|e| errs.push(e)).ok()
 }
 
-fn required_value<'s>(errs: &mut ValidationErrors, field: &str, raw: &'s Option<String>) -> Option<&'s str> {
-    match raw.as_deref().map(str::trim) {
+fn required_value<'s>(errs: &mut ValidationErrors, field: &str, raw: Option<&'s str>) -> Option<&'s str> {
+    match raw.map(str::trim) {
         Some(s) if !s.is_empty() => Some(s),
         _ => {
             errs.push(FieldError::new(field, FieldCode::Required));
@@ -249,10 +334,10 @@ fn required_value<'s>(errs: &mut ValidationErrors, field: &str, raw: &'s Option<
 }
 
 fn validate_applicant(errs: &mut ValidationErrors, a: &ApplicantInput, today: NaiveDate) -> Option<Applicant> {
-    let given_name = required_text(errs, "applicant.given_name", &a.given_name, MAX_NAME);
-    let surname = required_text(errs, "applicant.surname", &a.surname, MAX_NAME);
+    let given_name = required_text(errs, "applicant.given_name", a.given_name.as_deref(), MAX_NAME);
+    let surname = required_text(errs, "applicant.surname", a.surname.as_deref(), MAX_NAME);
 
-    let citizenship = required_value(errs, "applicant.citizenship", &a.citizenship).and_then(|s| {
+    let citizenship = required_value(errs, "applicant.citizenship", a.citizenship.as_deref()).and_then(|s| {
         match Citizenship::parse(s) {
             // The programme is for foreigners and stateless persons (seed 002).
             Some(c) if c.as_str() == "AZ" => {
@@ -267,7 +352,7 @@ fn validate_applicant(errs: &mut ValidationErrors, a: &ApplicantInput, today: Na
         }
     });
 
-    let date_of_birth = match a.date_of_birth {
+    let date_of_birth = match a.date_of_birth.map(Date::get) {
         None => {
             errs.push(FieldError::new("applicant.date_of_birth", FieldCode::Required));
             None
@@ -291,8 +376,8 @@ fn validate_applicant(errs: &mut ValidationErrors, a: &ApplicantInput, today: Na
     };
 
     let passport_number =
-        required_value(errs, "applicant.passport_number", &a.passport_number).and_then(
-            |s| match PassportNumber::parse(s) {
+        required_value(errs, "applicant.passport_number", a.passport_number.as_deref()).and_then(|s| {
+            match PassportNumber::parse(s) {
                 Some(p) => Some(p),
                 None => {
                     errs.push(
@@ -302,10 +387,10 @@ fn validate_applicant(errs: &mut ValidationErrors, a: &ApplicantInput, today: Na
                     );
                     None
                 }
-            },
-        );
+            }
+        });
 
-    let email = required_value(errs, "applicant.email", &a.email).and_then(|s| {
+    let email = required_value(errs, "applicant.email", a.email.as_deref()).and_then(|s| {
         crate::contact::check_email(s)
             .map_err(|e| errs.push(FieldError { field: "applicant.email".into(), code: e.code, params: e.params }))
             .ok()
@@ -327,8 +412,9 @@ fn validate_field(
     occupations: &std::collections::HashMap<String, Vec<String>>,
 ) -> Option<Expertise> {
     use crate::text::caseless_eq;
-    let title_typed = required_text(errs, "field.occupation_title", &f.occupation_title, MAX_OCCUPATION_TITLE);
-    let raw_code = required_value(errs, "field.occupation_code", &f.occupation_code)?;
+    let title_typed =
+        required_text(errs, "field.occupation_title", f.occupation_title.as_deref(), MAX_OCCUPATION_TITLE);
+    let raw_code = required_value(errs, "field.occupation_code", f.occupation_code.as_deref())?;
     let Some(code) = crate::occupation::OccupationCode::parse(raw_code) else {
         errs.push(FieldError::new("field.occupation_code", FieldCode::OccupationCodeFormat));
         return None;
@@ -351,15 +437,15 @@ fn validate_field(
 
 fn validate_certificate(errs: &mut ValidationErrors, i: usize, c: &CertificateInput) -> Option<LanguageCertificate> {
     let field = |f: &str| format!("language_certificates[{i}].{f}");
-    let name = required_text(errs, &field("name"), &c.name, MAX_CERTIFICATE_NAME);
-    let level = required_value(errs, &field("level"), &c.level).and_then(|s| match CefrLevel::parse(s) {
+    let name = required_text(errs, &field("name"), c.name.as_deref(), MAX_CERTIFICATE_NAME);
+    let level = required_value(errs, &field("level"), c.level.as_deref()).and_then(|s| match CefrLevel::parse(s) {
         Some(l) => Some(l),
         None => {
             errs.push(FieldError::new(field("level"), FieldCode::CefrLevelUnknown));
             None
         }
     });
-    Some(LanguageCertificate { name: name?, level: level?, expires_on: c.expires_on })
+    Some(LanguageCertificate { name: name?, level: level?, expires_on: c.expires_on.map(Date::get) })
 }
 
 /// Validates the data of an HQM application as created or replaced
@@ -383,7 +469,7 @@ pub fn validate_application(
 ) -> Result<ApplicationData, ValidationErrors> {
     let mut errs = ValidationErrors::default();
 
-    let language = required_value(&mut errs, "language", &input.language).and_then(|s| {
+    let language = required_value(&mut errs, "language", input.language.as_deref()).and_then(|s| {
         let l = crate::lang::Lang::parse(s);
         if l.is_none() {
             errs.push(FieldError::new("language", FieldCode::LanguageUnsupported).with("allowed", "az, tr, en, ru"));
@@ -393,7 +479,7 @@ pub fn validate_application(
     let applicant = validate_applicant(&mut errs, &input.applicant, ctx.today);
     let field = validate_field(&mut errs, &input.field, ctx.occupations);
 
-    let experience_years = match input.experience_years {
+    let experience_years = match input.experience_years.map(Number::get) {
         None => Some(None),
         Some(y) => match u8::try_from(y) {
             Ok(y) if i64::from(y) <= MAX_EXPERIENCE_YEARS => Some(Some(y)),
@@ -415,14 +501,15 @@ pub fn validate_application(
     let education = match &input.education {
         None => Some(None),
         Some(e) => {
-            let level = required_value(&mut errs, "education.level", &e.level).and_then(|s| {
+            let level = required_value(&mut errs, "education.level", e.level.as_deref()).and_then(|s| {
                 let l = EducationLevel::parse(s);
                 if l.is_none() {
                     errs.push(FieldError::new("education.level", FieldCode::EducationLevelUnknown));
                 }
                 l
             });
-            let institution = required_text(&mut errs, "education.institution", &e.institution, MAX_INSTITUTION);
+            let institution =
+                required_text(&mut errs, "education.institution", e.institution.as_deref(), MAX_INSTITUTION);
             match (level, institution) {
                 (Some(level), Some(institution)) => Some(Some(Education { level, institution })),
                 _ => None,

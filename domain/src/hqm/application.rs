@@ -384,7 +384,7 @@ mod tests {
                 given_name: Some(" Ayşe ".into()),
                 surname: Some("Yılmaz".into()),
                 citizenship: Some("TR".into()),
-                date_of_birth: Some(d("1985-04-02")),
+                date_of_birth: Some(d("1985-04-02").into()),
                 passport_number: Some("u 1234-5678".into()),
                 email: Some("ayse@Example.COM".into()),
             },
@@ -392,14 +392,15 @@ mod tests {
                 occupation_code: Some("2512".into()),
                 occupation_title: Some("SOFTWARE  developers".into()),
             },
-            experience_years: Some(12),
+            experience_years: Some(12.into()),
             experience_summary: Some("Led the payments team.\n\nTwo patents.".into()),
             education: Some(EducationInput { level: Some("master".into()), institution: Some("METU".into()) }),
             language_certificates: vec![CertificateInput {
                 name: Some("IELTS".into()),
                 level: Some("C1".into()),
-                expires_on: Some(d("2027-05-01")),
-            }],
+                expires_on: Some(d("2027-05-01").into()),
+            }]
+            .into(),
         }
     }
 
@@ -476,7 +477,7 @@ mod tests {
     fn the_applicant_is_an_adult_on_today_in_baku() {
         let born = |s: &str| {
             let mut i = input();
-            i.applicant.date_of_birth = Some(d(s));
+            i.applicant.date_of_birth = Some(d(s).into());
             check(&i).err().map(|e| e.0[0].code.as_str())
         };
         // today is 2026-11-21
@@ -508,11 +509,11 @@ mod tests {
         i.language = Some("de".into());
         i.applicant.email = Some("not-an-address".into());
         i.field.occupation_title = Some("Bricklayers".into());
-        i.experience_years = Some(61);
-        i.experience_summary = Some("x".repeat(MAX_SUMMARY + 1));
+        i.experience_years = Some((61).into());
+        i.experience_summary = Some("x".repeat(MAX_SUMMARY + 1).into());
         i.education = Some(EducationInput { level: Some("phd".into()), institution: None });
         i.language_certificates =
-            vec![CertificateInput { name: Some("TOEFL".into()), level: Some("b2".into()), expires_on: None }];
+            vec![CertificateInput { name: Some("TOEFL".into()), level: Some("b2".into()), expires_on: None }].into();
         assert_eq!(
             errors(&i),
             [
@@ -527,15 +528,15 @@ mod tests {
             ]
         );
         let mut i = input();
-        i.experience_years = Some(-1);
+        i.experience_years = Some((-1).into());
         i.field.occupation_code = Some("9999".into());
         assert_eq!(
             errors(&i),
             [("field.occupation_code".into(), "occupation_unknown"), ("experience_years".into(), "out_of_range")]
         );
         i.field.occupation_code = Some("25A2".into());
-        i.experience_years = Some(0);
-        i.language_certificates = vec![CertificateInput::default(); MAX_CERTIFICATES + 1];
+        i.experience_years = Some((0).into());
+        i.language_certificates = vec![CertificateInput::default(); MAX_CERTIFICATES + 1].into();
         assert_eq!(
             errors(&i),
             [("field.occupation_code".into(), "occupation_code_format"), ("language_certificates".into(), "too_many")]

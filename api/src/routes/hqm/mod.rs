@@ -58,7 +58,7 @@ pub async fn create(
     key: IdempotencyKey,
     body: JsonBody<HqmApplicationInput>,
 ) -> Reply {
-    let input = body.value.to_domain();
+    let input = body.value;
     let c = caller.clone();
     state
         .idempotent(&req, &caller, key, &body.raw, move |conn, now| {
@@ -154,7 +154,7 @@ pub async fn replace(
     body: JsonBody<HqmApplicationInput>,
 ) -> Reply {
     let id = id.into_inner();
-    let input = body.value.to_domain();
+    let input = body.value;
     let now = state.now();
     let rec = state
         .write(move |conn| uc::replace(conn, uc::Act { caller: &caller, id: &id, if_match: if_match.0, now }, &input))
