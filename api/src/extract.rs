@@ -13,6 +13,10 @@ use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use std::future::{ready, Ready};
+use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
+use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+use utoipa::openapi::Required;
+use utoipa::IntoParams;
 
 /// What the body and header extractors need to know of the configuration,
 /// registered as application data (`app::Application::build`).
@@ -410,27 +414,93 @@ impl<T: DeserializeOwned> FromRequest for Query<T> {
 
 pub use application::PageParams;
 
-/// The headers a change reads, documented once: `If-Match` (the ETag last
-/// read; a stale one answers 412) and, on creating and acting `POST`s,
-/// `Idempotency-Key` (SPEC §7).
-#[derive(utoipa::IntoParams)]
-#[into_params(parameter_in = Header)]
-pub struct ChangeHeaders {
-    /// The ETag last read; a stale one answers 412.
-    #[param(rename = "If-Match", max_length = 255)]
-    pub if_match: Option<String>,
+/// The longest `If-Match` or `Idempotency-Key` read (SPEC §7).
+pub const MAX_HEADER_TOKEN: usize = 255;
+
+/// One documented parameter: the extractors below describe themselves, so
+/// the limits the document shows are the constants they check.
+fn parameter(name: &str, at: ParameterIn, required: bool, description: &str, schema: ObjectBuilder) -> Parameter {
+    ParameterBuilder::new()
+        .name(name)
+        .parameter_in(at)
+        .required(if required { Required::True } else { Required::False })
+        .description(Some(description))
+        .schema(Some(schema.build()))
+        .build()
 }
 
-/// [`ChangeHeaders`] and an `Idempotency-Key`.
-#[derive(utoipa::IntoParams)]
-#[into_params(parameter_in = Header)]
-pub struct ActionHeaders {
-    /// The ETag last read; a stale one answers 412.
-    #[param(rename = "If-Match", max_length = 255)]
-    pub if_match: Option<String>,
-    /// Makes retries safe: the first answer is replayed (1–255 visible characters).
-    #[param(rename = "Idempotency-Key", min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$")]
-    pub idempotency_key: Option<String>,
+fn string() -> ObjectBuilder {
+    ObjectBuilder::new().schema_type(Type::String)
+}
+
+fn integer(min: i64, max: i64) -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::Integer)
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int32)))
+        .minimum(Some(min))
+        .maximum(Some(max))
+}
+
+fn if_match_parameter() -> Parameter {
+    parameter(
+        "If-Match",
+        ParameterIn::Header,
+        false,
+        "The ETag last read; a stale one answers 412",
+        string().max_length(Some(MAX_HEADER_TOKEN)),
+    )
+}
+
+fn idempotency_key_parameter() -> Parameter {
+    parameter(
+        "Idempotency-Key",
+        ParameterIn::Header,
+        false,
+        "Makes retries safe: the first answer is replayed (1–255 visible characters)",
+        string()
+            .min_length(Some(1))
+            .max_length(Some(MAX_HEADER_TOKEN))
+            .pattern(Some(format!("^[!-~]{{1,{MAX_HEADER_TOKEN}}}$"))),
+    )
+}
+
+/// The headers a change reads, documented once: `If-Match` (the ETag last
+/// read; a stale one answers 412).
+pub struct ChangeHeaders;
+
+impl IntoParams for ChangeHeaders {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![if_match_parameter()]
+    }
+}
+
+/// [`ChangeHeaders`] and, on creating and acting `POST`s, `Idempotency-Key`
+/// (SPEC §7).
+pub struct ActionHeaders;
+
+impl IntoParams for ActionHeaders {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![if_match_parameter(), idempotency_key_parameter()]
+    }
+}
+
+/// The longest `If-None-Match` read (a list of entity tags), as documented.
+pub const MAX_IF_NONE_MATCH: usize = 4096;
+
+/// The `If-None-Match` of a cacheable `GET`, documented (the 304 itself is
+/// answered by `crate::middleware`).
+pub struct IfNoneMatch;
+
+impl IntoParams for IfNoneMatch {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![parameter(
+            "If-None-Match",
+            ParameterIn::Header,
+            false,
+            "The ETags of the copies you hold (a list is compared tag by tag)",
+            string().max_length(Some(MAX_IF_NONE_MATCH)),
+        )]
+    }
 }
 
 /// The version an `If-Match` header names: `None` when absent or `*`.
@@ -447,9 +517,9 @@ impl FromRequest for IfMatch {
             return ready(if required { Err(HttpError::PreconditionRequired) } else { Ok(IfMatch(None)) });
         };
         let s = v.to_str().unwrap_or("").trim();
-        if s.len() > 255 {
+        if s.len() > MAX_HEADER_TOKEN {
             return ready(Err(HttpError::from(ValidationErrors(vec![
-                FieldError::new("If-Match", FieldCode::Length).with("max", 255)
+                FieldError::new("If-Match", FieldCode::Length).with("max", MAX_HEADER_TOKEN)
             ]))));
         }
         if s == "*" {
@@ -476,14 +546,20 @@ impl FromRequest for IdempotencyKey {
             return ready(Ok(IdempotencyKey(None)));
         };
         let s = v.to_str().unwrap_or("");
-        let ok = !s.is_empty() && s.len() <= 255 && s.bytes().all(|b| (0x21..=0x7e).contains(&b));
+        let ok = !s.is_empty() && s.len() <= MAX_HEADER_TOKEN && s.bytes().all(|b| (0x21..=0x7e).contains(&b));
         ready(if ok {
             Ok(IdempotencyKey(Some(s.to_owned())))
         } else {
             Err(HttpError::from(ValidationErrors(vec![
-                FieldError::new("Idempotency-Key", FieldCode::Length).with("max", 255)
+                FieldError::new("Idempotency-Key", FieldCode::Length).with("max", MAX_HEADER_TOKEN)
             ])))
         })
+    }
+}
+
+impl IntoParams for IdempotencyKey {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![idempotency_key_parameter()]
     }
 }
 
@@ -520,6 +596,61 @@ impl FromRequest for Year {
     }
 }
 
+impl IntoParams for Year {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![year_parameter()]
+    }
+}
+
+fn year_parameter() -> Parameter {
+    use domain::campaign::{MAX_TARGET_YEAR, MIN_TARGET_YEAR};
+    parameter("year", ParameterIn::Path, true, "Target year", integer(MIN_TARGET_YEAR.into(), MAX_TARGET_YEAR.into()))
+}
+
+/// The `{year}` and `{number}` of a snapshot's path (else 404).
+pub struct SnapshotPath {
+    pub year: i32,
+    pub number: i32,
+}
+
+/// The highest snapshot number a path names: nine digits.
+pub const MAX_SNAPSHOT_NUMBER: i32 = 999_999_999;
+
+impl FromRequest for SnapshotPath {
+    type Error = HttpError;
+    type Future = Ready<Result<Self, HttpError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let segment = |name| req.match_info().get(name).ok_or(HttpError::App(AppError::NotFound));
+        ready((|| Ok(SnapshotPath { year: path_year(segment("year")?)?, number: path_number(segment("number")?)? }))())
+    }
+}
+
+impl IntoParams for SnapshotPath {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![
+            year_parameter(),
+            parameter(
+                "number",
+                ParameterIn::Path,
+                true,
+                "The snapshot's number",
+                integer(1, MAX_SNAPSHOT_NUMBER.into()),
+            ),
+        ]
+    }
+}
+
+/// A snapshot number from a path: digits without a leading zero, from 1,
+/// else 404 (one resource, one URL).
+fn path_number(s: &str) -> Result<i32, HttpError> {
+    Some(s)
+        .filter(|s| !s.is_empty() && !s.starts_with('0') && s.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|s| s.parse::<i32>().ok())
+        .filter(|n| *n <= MAX_SNAPSHOT_NUMBER)
+        .ok_or(HttpError::App(AppError::NotFound))
+}
+
 /// A target year from a path (`domain::campaign::year_named`), else 404
 /// (no such resource).
 pub fn path_year(s: &str) -> Result<i32, HttpError> {
@@ -549,6 +680,16 @@ mod tests {
                 v.0.into_iter().map(|e| (e.field, e.code.as_str())).collect()
             }
             other => panic!("not a validation error: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_snapshot_number_has_one_spelling() {
+        assert_eq!(path_number("1").ok(), Some(1));
+        assert_eq!(path_number("27").ok(), Some(27));
+        assert_eq!(path_number("999999999").ok(), Some(MAX_SNAPSHOT_NUMBER));
+        for bad in ["0", "01", "", "-1", "+1", "1.0", "1000000000", "9999999999", "x"] {
+            assert!(path_number(bad).is_err(), "{bad}");
         }
     }
 

@@ -2,6 +2,7 @@
 //! negotiation, problem rendering for every error, metrics (SPEC §7).
 
 use crate::auth::bearer_token;
+use crate::extract::MAX_IF_NONE_MATCH;
 use crate::i18n::Lang;
 use crate::limiter::RateKey;
 use crate::problem::{HttpError, PROBLEM_JSON};
@@ -283,9 +284,6 @@ pub async fn admission(req: ServiceRequest, next: Next<BoxBody>) -> Result<Servi
         None => next.call(req).await,
     }
 }
-
-/// The longest `If-None-Match` read (a list of entity tags), as documented.
-pub const MAX_IF_NONE_MATCH: usize = 4096;
 
 /// RFC 9110 §13.1.2: a `GET` whose `If-None-Match` names the current entity
 /// tag (weak comparison, or `*`) answers 304 with the tag and no body.

@@ -12,6 +12,32 @@ pub const CODE_ATTEMPTS: i32 = 5;
 /// Longest address (RFC 5321 path limit).
 pub const MAX_EMAIL: usize = 254;
 
+/// The shape of an address as a request sends it: one `@` between two
+/// non-empty parts, at most [`MAX_EMAIL`] long; [`check_email`] checks the rest.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct EmailShape;
+
+impl crate::value::Shape for EmailShape {
+    fn pattern() -> std::borrow::Cow<'static, str> {
+        "^[^@]+@[^@]+$".into()
+    }
+
+    fn min() -> u64 {
+        3
+    }
+
+    fn max() -> u64 {
+        MAX_EMAIL as u64
+    }
+
+    fn format() -> Option<&'static str> {
+        Some("email")
+    }
+}
+
+/// An e-mail address as a request sends it.
+pub type EmailText = crate::value::Shaped<EmailShape>;
+
 /// Checks and normalises an address: trimmed, the domain in lower case.
 pub fn check_email(s: &str) -> Result<String, FieldError> {
     let s = s.trim();
@@ -41,10 +67,34 @@ pub fn check_client(name: &str, tin: &str) -> Result<(String, crate::tin::Tin), 
     }
 }
 
-/// A code as typed: exactly six digits.
+/// The digits of a confirmation code.
+pub const CODE_DIGITS: u64 = 6;
+
+/// The shape of a confirmation code: [`CODE_DIGITS`] digits.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct CodeShape;
+
+impl crate::value::Shape for CodeShape {
+    fn pattern() -> std::borrow::Cow<'static, str> {
+        format!("^[0-9]{{{CODE_DIGITS}}}$").into()
+    }
+
+    fn min() -> u64 {
+        CODE_DIGITS
+    }
+
+    fn max() -> u64 {
+        CODE_DIGITS
+    }
+}
+
+/// A confirmation code as a request sends it.
+pub type CodeText = crate::value::Shaped<CodeShape>;
+
+/// A code as typed: exactly [`CODE_DIGITS`] digits.
 pub fn check_code(s: &str) -> Result<String, FieldError> {
     let s = s.trim();
-    if s.len() == 6 && s.bytes().all(|b| b.is_ascii_digit()) {
+    if s.len() as u64 == CODE_DIGITS && s.bytes().all(|b| b.is_ascii_digit()) {
         Ok(s.to_owned())
     } else {
         Err(FieldError::new("code", FieldCode::CodeFormat))

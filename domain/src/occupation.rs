@@ -217,7 +217,12 @@ impl OccupationIndex {
     }
 }
 
-/// Longest title accepted in an imported classification.
+/// The fewest digits of an occupation code as sent (`110` is `0110`).
+pub const MIN_CODE_DIGITS: u64 = 3;
+
+/// The most digits of an occupation code: a unit group (ISCO-08).
+pub const MAX_CODE_DIGITS: u64 = 4;
+
 /// The shape of an occupation code as a request sends it: three or four
 /// digits, `110` read as `0110` (SPEC §6); [`OccupationCode::parse`] reads it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -225,21 +230,52 @@ pub struct CodeShape;
 
 impl crate::value::Shape for CodeShape {
     fn pattern() -> std::borrow::Cow<'static, str> {
-        "^[0-9]{3,4}$".into()
+        format!("^[0-9]{{{MIN_CODE_DIGITS},{MAX_CODE_DIGITS}}}$").into()
     }
 
     fn min() -> u64 {
-        3
+        MIN_CODE_DIGITS
     }
 
     fn max() -> u64 {
-        4
+        MAX_CODE_DIGITS
     }
 }
 
 /// An occupation code as a request sends it.
 pub type CodeText = crate::value::Shaped<CodeShape>;
 
+/// The shape of a code searched for (SPEC §6): a prefix of one to
+/// [`MAX_CODE_DIGITS`] digits, `7` the major group, `712` a minor group.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct CodePrefixShape;
+
+impl crate::value::Shape for CodePrefixShape {
+    fn pattern() -> std::borrow::Cow<'static, str> {
+        format!("^[0-9]{{1,{MAX_CODE_DIGITS}}}$").into()
+    }
+
+    fn min() -> u64 {
+        1
+    }
+
+    fn max() -> u64 {
+        MAX_CODE_DIGITS
+    }
+}
+
+/// A code prefix as a search sends it.
+pub type CodePrefix = crate::value::Shaped<CodePrefixShape>;
+
+impl CodePrefixShape {
+    /// Whether `s` (trimmed) is a code prefix.
+    pub fn admits(s: &str) -> bool {
+        let s = s.trim();
+        !s.is_empty() && s.len() as u64 <= MAX_CODE_DIGITS && s.bytes().all(|b| b.is_ascii_digit())
+    }
+}
+
+/// Longest title accepted in an imported classification.
 pub const MAX_IMPORT_TITLE: usize = 300;
 
 /// One data row of an imported classification file, as read: its line (or

@@ -161,6 +161,28 @@ pub fn check_approvable(approved: &[(String, Option<i64>)]) -> Result<(), Valida
 /// Longest permit reference.
 pub const MAX_PERMIT_REF: usize = 64;
 
+/// The shape of a permit reference: 1–[`MAX_PERMIT_REF`] letters, digits,
+/// `-`, `_`, `/` or `.`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct PermitRefShape;
+
+impl crate::value::Shape for PermitRefShape {
+    fn pattern() -> std::borrow::Cow<'static, str> {
+        format!("^[A-Za-z0-9_./-]{{1,{MAX_PERMIT_REF}}}$").into()
+    }
+
+    fn min() -> u64 {
+        1
+    }
+
+    fn max() -> u64 {
+        MAX_PERMIT_REF as u64
+    }
+}
+
+/// A permit reference as a request sends it.
+pub type PermitRefText = crate::value::Shaped<PermitRefShape>;
+
 /// A work permit reference: 1–64 letters, digits, `-`, `_`, `/` or `.`,
 /// compared as given (SPEC §5.3: recording is idempotent per reference).
 pub fn check_permit_ref(s: &str) -> Result<String, FieldError> {
@@ -201,11 +223,13 @@ pub fn check_permit(
             errs.push(FieldError::new("tin", e.code()));
         }
     }
-    if economic_activity.chars().count() > 10 {
-        errs.push(FieldError::new("economic_activity", FieldCode::Length).with("max", 10));
+    let max_activity = crate::forecast::MAX_ACTIVITY_CODE;
+    if economic_activity.chars().count() as u64 > max_activity {
+        errs.push(FieldError::new("economic_activity", FieldCode::Length).with("max", max_activity));
     }
-    if exemption.is_some_and(|x| x.chars().count() > 50) {
-        errs.push(FieldError::new("exemption", FieldCode::Length).with("max", 50));
+    let max_exemption = crate::reference::MAX_EXEMPTION_CODE;
+    if exemption.is_some_and(|x| x.chars().count() > max_exemption) {
+        errs.push(FieldError::new("exemption", FieldCode::Length).with("max", max_exemption));
     }
     match permit_ref {
         Some(permit_ref) if errs.is_empty() => Ok(PermitInput {

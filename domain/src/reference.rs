@@ -118,10 +118,35 @@ pub fn section_of(code: &str) -> Option<&'static str> {
 /// Longest exemption title, in any language.
 pub const MAX_EXEMPTION_TITLE: usize = 500;
 
+/// Longest exemption category code.
+pub const MAX_EXEMPTION_CODE: usize = 50;
+
+/// The shape of an exemption category code: 1–[`MAX_EXEMPTION_CODE`]
+/// lower-case letters, digits and `_`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct ExemptionCodeShape;
+
+impl crate::value::Shape for ExemptionCodeShape {
+    fn pattern() -> std::borrow::Cow<'static, str> {
+        format!("^[a-z0-9_]{{1,{MAX_EXEMPTION_CODE}}}$").into()
+    }
+
+    fn min() -> u64 {
+        1
+    }
+
+    fn max() -> u64 {
+        MAX_EXEMPTION_CODE as u64
+    }
+}
+
+/// An exemption category code as a request sends it.
+pub type ExemptionCodeText = crate::value::Shaped<ExemptionCodeShape>;
+
 /// An exemption category code: 1–50 lower-case letters, digits and `_`.
 pub fn check_exemption_code(code: &str) -> Result<String, crate::FieldError> {
     let ok = !code.is_empty()
-        && code.len() <= 50
+        && code.len() <= MAX_EXEMPTION_CODE
         && code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
     if ok {
         Ok(code.to_owned())

@@ -163,6 +163,10 @@ pub trait Shape: Clone + Default + PartialEq + Eq + std::hash::Hash + std::fmt::
     fn pattern() -> std::borrow::Cow<'static, str>;
     fn min() -> u64;
     fn max() -> u64;
+    /// The OpenAPI `format` the text has, if any (`email`).
+    fn format() -> Option<&'static str> {
+        None
+    }
 }
 
 /// The shape of a text that should be one of the values of code `T` (a
@@ -199,6 +203,10 @@ impl<P: Shape> Shaped<P> {
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
     }
 }
 
@@ -305,6 +313,7 @@ mod schema {
                 .pattern(Some(P::pattern()))
                 .min_length(len(P::min()))
                 .max_length(len(P::max()))
+                .format(P::format().map(|f| utoipa::openapi::SchemaFormat::Custom(f.into())))
                 .into()
         }
     }

@@ -153,10 +153,18 @@ pub enum ClientCheck {
     Valid(ClientRow),
 }
 
-/// Checks client `id`'s `secret`. Our ids are `qc_` and 16 hex digits: a
+/// The longest client id read: ours are `qc_` and 16 hex digits, so a
 /// longer one is nobody's, and is not looked up.
+pub const MAX_CLIENT_ID: u64 = 64;
+/// The longest client secret read (ours are 43 characters).
+pub const MAX_CLIENT_SECRET: u64 = 200;
+/// The longest `scope` read (the only scope is `employer`).
+pub const MAX_SCOPE: u64 = 100;
+
+/// Checks client `id`'s `secret` (an id longer than [`MAX_CLIENT_ID`] is
+/// nobody's).
 pub fn check_client(conn: &mut DbConnection, id: &str, secret: &str) -> Result<ClientCheck, AppError> {
-    let client = if id.len() <= 64 { identity::client(conn, id)? } else { None };
+    let client = if id.len() as u64 <= MAX_CLIENT_ID { identity::client(conn, id)? } else { None };
     Ok(match client {
         None => ClientCheck::Unknown,
         Some(c) if c.revoked_at.is_none() && verify_secret(secret, &c.secret_hash) => ClientCheck::Valid(c),

@@ -32,42 +32,51 @@ pub use caller::Caller;
 pub use error::{AppError, Internal, Unavailable};
 pub use memory::Memo;
 pub use persistence::{DbConnection, Page};
+use validator::Validate;
 
 /// What a use case answers.
 pub type AppResult<T> = Result<T, AppError>;
 
+/// The longest search text of a list's query (`keyword`, `q`, `employer`).
+pub const MAX_QUERY_TEXT: u64 = 200;
+
+/// A search text of a list's query: at most [`MAX_QUERY_TEXT`] characters.
+pub type QueryText = domain::value::Text<0, MAX_QUERY_TEXT>;
+
+/// The highest page number asked for.
+pub const MAX_PAGE: i64 = 1_000_000;
+
+/// A page number as asked: from 1 to [`MAX_PAGE`].
+pub type PageNumber = domain::value::Number<1, MAX_PAGE>;
+
+/// A page's length as asked: from 1 to [`Page::MAX_PER_PAGE`].
+pub type PerPage = domain::value::Number<1, { Page::MAX_PER_PAGE as i64 }>;
+
 /// `page` and `per_page` of every list as asked (SPEC §7), checked into a
 /// [`Page`] by the use case after its permission.
-#[derive(Debug, Clone, Copy, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, Default, serde::Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct PageParams {
     /// Page number, from 1.
-    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 1000000, example = 1))]
-    pub page: Option<i64>,
+    #[validate(nested)]
+    #[cfg_attr(feature = "openapi", param(inline, example = 1))]
+    pub page: Option<PageNumber>,
     /// Items a page, 1 to 100 (default 10).
-    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100, example = 10))]
-    pub per_page: Option<i64>,
+    #[validate(nested)]
+    #[cfg_attr(feature = "openapi", param(inline, example = 10))]
+    pub per_page: Option<PerPage>,
 }
 
 impl PageParams {
-    /// The highest page number asked for.
-    pub const MAX_PAGE: i64 = 1_000_000;
-
     /// The page asked for, or 422 naming each bad parameter.
     pub fn page(&self) -> Result<Page, AppError> {
-        use domain::{FieldCode, FieldError, ValidationErrors};
-        let mut errs = ValidationErrors::default();
-        let page = self.page.unwrap_or(1);
-        let per_page = self.per_page.unwrap_or(i64::from(Page::DEFAULT_PER_PAGE));
-        if !(1..=Self::MAX_PAGE).contains(&page) {
-            errs.push(FieldError::new("page", FieldCode::OutOfRange).with("min", 1).with("max", Self::MAX_PAGE));
+        if let Err(e) = Validate::validate(self) {
+            let mut errs = domain::ValidationErrors::default();
+            errs.extend_from_validator("", &e);
+            return Err(errs.into());
         }
-        if !(1..=i64::from(Page::MAX_PER_PAGE)).contains(&per_page) {
-            errs.push(
-                FieldError::new("per_page", FieldCode::OutOfRange).with("min", 1).with("max", Page::MAX_PER_PAGE),
-            );
-        }
-        errs.into_result(())?;
+        let page = self.page.map_or(1, PageNumber::get);
+        let per_page = self.per_page.map_or(i64::from(Page::DEFAULT_PER_PAGE), PerPage::get);
         Ok(Page { page: u32::try_from(page).unwrap_or(1), per_page: u32::try_from(per_page).unwrap_or(10) })
     }
 }

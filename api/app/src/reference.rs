@@ -2,8 +2,8 @@
 
 use crate::memory::OccupationSnapshot;
 use crate::{AppError, Caller};
-use domain::occupation::IndexedOccupation;
 use domain::occupation::{validate_import, ImportEntry, ImportMode};
+use domain::occupation::{CodePrefix, CodePrefixShape, IndexedOccupation};
 use domain::policy::Permission;
 use domain::{FieldCode, FieldError, ValidationErrors};
 use persistence::reference::{self, ActivityRow, ExemptionRow, ImportReport};
@@ -67,26 +67,36 @@ pub fn exemptions(conn: &mut DbConnection, all: bool, page: Page) -> Result<(Vec
     Ok(reference::list_exemptions(conn, all, page)?)
 }
 
-/// Longest search text (`q`) of the classification.
-pub const MAX_QUERY: usize = 200;
+/// A search of the classification as asked (SPEC §6): a code prefix and
+/// words of the title.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
+pub struct OccupationSearch {
+    /// Code prefix: `7`, `71`, `712`, `7123`; `110` also finds `0110`.
+    #[cfg_attr(feature = "openapi", param(inline, example = "712"))]
+    pub code: Option<CodePrefix>,
+    /// Words of the title, any order, insensitive to case and Azerbaijani marks.
+    #[cfg_attr(feature = "openapi", param(inline, example = "xarici suvaq"))]
+    pub q: Option<crate::QueryText>,
+}
 
 /// One page of the classification entries that match a code prefix and
 /// words of the title (SPEC §6), best first, searched in the copy held in
 /// memory; the total of matches. A code is 1–4 digits; `q` at most
-/// [`MAX_QUERY`] characters.
+/// [`crate::MAX_QUERY_TEXT`] characters.
 pub fn search<'a>(
     occupations: &'a OccupationSnapshot,
-    code: Option<&str>,
-    q: Option<&str>,
+    asked: &OccupationSearch,
     page: Page,
 ) -> Result<(Vec<&'a IndexedOccupation>, i64), AppError> {
-    let code = code.map(str::trim);
+    let code = asked.code.as_deref().map(str::trim);
+    let q = asked.q.as_deref();
     let mut errs = ValidationErrors::default();
-    if code.is_some_and(|c| c.is_empty() || c.len() > 4 || !c.bytes().all(|b| b.is_ascii_digit())) {
+    if code.is_some_and(|c| !CodePrefixShape::admits(c)) {
         errs.push(FieldError::new("code", FieldCode::OccupationCodeFormat));
     }
-    if q.is_some_and(|s| s.chars().count() > MAX_QUERY) {
-        errs.push(FieldError::new("q", FieldCode::Length).with("max", MAX_QUERY));
+    if let Some(Err(e)) = asked.q.as_ref().map(validator::Validate::validate) {
+        errs.extend_from_validator("q.", &e);
     }
     errs.into_result(())?;
     let offset = usize::try_from(page.offset()).unwrap_or(usize::MAX);

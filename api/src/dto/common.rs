@@ -2,6 +2,7 @@
 //! files and the enums the document names.
 
 pub(super) use chrono::{DateTime, NaiveDate, Utc};
+pub(super) use domain::value::{List, Number, Text};
 pub(super) use persistence::forecasts::{ForecastRecord, ForecastRow, HistoryRow, LineRow};
 pub(super) use serde::{Deserialize, Serialize};
 pub(super) use utoipa::ToSchema;

@@ -197,16 +197,18 @@ impl From<&HistoryRow> for HistoryEntry {
 /// shown to the employer beside the notification (the body is optional).
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"note": "Accepted for 2 of the 3 plasterers; the third is a local hire."}))]
 pub struct AcceptInput {
     /// Blank is no note.
-    #[schema(example = "Accepted for 2 of the 3 plasterers; the third is a local hire.", max_length = 2000)]
-    pub note: Option<String>,
+    #[schema(inline)]
+    pub note: Option<Text<0, { domain::forecast::MAX_ACCEPTANCE_NOTE as u64 }>>,
 }
 
 /// The reason for returning a forecast, shown to the employer.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"reason": "Line 2: the justification does not name the project."}))]
 pub struct ReturnInput {
-    #[schema(example = "Line 2: the justification does not name the project.", min_length = 1, max_length = 2000)]
-    pub reason: String,
+    #[schema(inline)]
+    pub reason: Text<1, { domain::forecast::MAX_RETURN_REASON as u64 }>,
 }

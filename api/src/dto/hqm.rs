@@ -287,24 +287,22 @@ impl HqmApplicationSummary {
 /// A score given by the criterion's authority (SPEC §14.3).
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"points": 30, "justification": "Twelve years as a lead engineer in payments; two patents."}))]
 pub struct HqmScoreInput {
     /// A whole number from 0 to the criterion's maximum (35, 20, 15, 15, 10, 5).
-    #[schema(example = 30, minimum = 0, maximum = 35)]
-    pub points: i64,
-    #[schema(example = "Twelve years as a lead engineer in payments; two patents.", min_length = 1, max_length = 2000)]
-    pub justification: String,
+    #[schema(inline)]
+    pub points: Number<0, { domain::hqm::criteria::MAX_CRITERION_POINTS }>,
+    #[schema(inline)]
+    pub justification: Text<1, { domain::hqm::criteria::MAX_JUSTIFICATION as u64 }>,
 }
 
 /// A reason: of an objection, or of an extension of the review.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"reason": "The diploma is to be verified with the issuing university."}))]
 pub struct HqmReasonInput {
-    #[schema(
-        example = "The diploma is to be verified with the issuing university.",
-        min_length = 1,
-        max_length = 2000
-    )]
-    pub reason: String,
+    #[schema(inline)]
+    pub reason: Text<1, { domain::hqm::application::MAX_REASON as u64 }>,
 }
 
 /// One entry of an application's trail (SPEC §14.2).

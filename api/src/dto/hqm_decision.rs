@@ -127,9 +127,12 @@ pub struct HolidayDay {
     #[serde(deserialize_with = "crate::extract::date")]
     #[schema(value_type = String, format = Date, example = "2026-01-01")]
     pub date: NaiveDate,
-    #[schema(example = "Yeni il bayramı", min_length = 1, max_length = 200)]
-    pub name: String,
+    #[schema(inline)]
+    pub name: Text<1, { domain::hqm::holidays::MAX_HOLIDAY_NAME as u64 }>,
 }
+
+/// The days of a year's list as sent: at most [`domain::hqm::holidays::MAX_DAYS`].
+pub type HolidayDays = List<HolidayDay, { domain::hqm::holidays::MAX_DAYS }>;
 
 /// A year's non-working days other than Saturday and Sunday, transfers included (SPEC §14.4).
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -139,10 +142,10 @@ pub struct HolidayDay {
     {"date": "2026-03-09", "name": "Beynəlxalq Qadınlar Günü (köçürülmüş istirahət günü)"}
 ]}))]
 pub struct HolidayYearInput {
-    #[schema(minimum = 2000, maximum = 2100)]
-    pub year: i64,
-    #[schema(max_items = 100)]
-    pub days: Vec<HolidayDay>,
+    #[schema(inline)]
+    pub year: Number<{ domain::hqm::holidays::MIN_YEAR as i64 }, { domain::hqm::holidays::MAX_YEAR as i64 }>,
+    #[schema(inline)]
+    pub days: HolidayDays,
 }
 
 /// A year's holiday calendar as kept.

@@ -31,17 +31,19 @@ pub struct Contact {
 /// The contact e-mail to set.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"email": "hr@absheron.az"}))]
 pub struct EmailInput {
-    #[schema(example = "hr@absheron.az", format = Email, max_length = 254)]
-    pub email: String,
+    #[schema(inline)]
+    pub email: domain::contact::EmailText,
 }
 
 /// The code received by e-mail.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"code": "042917"}))]
 pub struct EmailConfirmInput {
-    #[schema(example = "042917", pattern = "^[0-9]{6}$", min_length = 6, max_length = 6)]
-    pub code: String,
+    #[schema(inline)]
+    pub code: domain::contact::CodeText,
 }
 
 /// An API client (an employer's ERP system).
@@ -67,12 +69,13 @@ pub struct ApiClientCreated {
 /// An ERP system to register.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Abşeron Tikinti — 1C ERP", "tin": "1012345061"}))]
 pub struct ApiClientInput {
-    #[schema(example = "Abşeron Tikinti — 1C ERP", min_length = 1, max_length = 200)]
-    pub name: String,
+    #[schema(inline)]
+    pub name: Text<1, { domain::contact::MAX_CLIENT_NAME as u64 }>,
     /// The TIN the client acts for.
-    #[schema(example = "1012345061", pattern = "^[0-9]{9}[12]$", min_length = 10, max_length = 10)]
-    pub tin: String,
+    #[schema(inline)]
+    pub tin: domain::tin::TinText,
 }
 
 /// An OAuth 2.0 access token (RFC 6749 §5.1).

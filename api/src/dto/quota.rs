@@ -49,19 +49,29 @@ impl From<&persistence::quota::PlanRecord> for QuotaPlan {
     }
 }
 
+/// An economic activity's code as a request sends it (a NACE section or division).
+pub type ActivityCode = Text<1, { domain::forecast::MAX_ACTIVITY_CODE }>;
+
+/// A number of a quota: from 0 to [`domain::quota::MAX_QUOTA`].
+pub type QuotaNumber = Number<0, { domain::quota::MAX_QUOTA }>;
+
 /// A number of a plan entry as sent: `proposed` by the Commission (draft),
 /// `approved` by admin (proposed plan).
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"economic_activity": "F", "proposed": 1200, "approved": 1000}))]
 pub struct PlanEntryInput {
     /// A NACE section.
-    #[schema(example = "F", min_length = 1, max_length = 10)]
-    pub economic_activity: String,
-    #[schema(example = 1200, minimum = 0, maximum = 10000000)]
-    pub proposed: Option<i64>,
-    #[schema(example = 1000, minimum = 0, maximum = 10000000)]
-    pub approved: Option<i64>,
+    #[schema(inline)]
+    pub economic_activity: ActivityCode,
+    #[schema(inline)]
+    pub proposed: Option<QuotaNumber>,
+    #[schema(inline)]
+    pub approved: Option<QuotaNumber>,
 }
+
+/// The entries of a plan as sent: at most [`domain::quota::MAX_PLAN_ENTRIES`].
+pub type PlanEntries = List<PlanEntryInput, { domain::quota::MAX_PLAN_ENTRIES }>;
 
 /// The entries of a plan, replacing the numbers the caller may set.
 ///
@@ -71,8 +81,8 @@ pub struct PlanEntryInput {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"entries": [{"economic_activity": "F", "proposed": 1200}]}))]
 pub struct PlanInput {
-    #[schema(max_items = 200)]
-    pub entries: Vec<PlanEntryInput>,
+    #[schema(inline)]
+    pub entries: PlanEntries,
 }
 
 /// One step of a plan's history.
@@ -127,17 +137,17 @@ pub struct Quota {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"permit_ref": "WP-2027-000123", "economic_activity": "F", "exemption": null, "tin": "1012345061"}))]
 pub struct AllocationInput {
-    #[schema(example = "WP-2027-000123", min_length = 1, max_length = 64, pattern = "^[A-Za-z0-9_./-]{1,64}$")]
-    pub permit_ref: String,
+    #[schema(inline)]
+    pub permit_ref: domain::quota::PermitRefText,
     /// A section or division; a division counts under its section.
-    #[schema(example = "F", min_length = 1, max_length = 10)]
-    pub economic_activity: String,
+    #[schema(inline)]
+    pub economic_activity: ActivityCode,
     /// An exemption category code: the permit consumes nothing.
-    #[schema(example = json!(null), max_length = 50)]
-    pub exemption: Option<String>,
+    #[schema(inline)]
+    pub exemption: Option<Text<0, { domain::reference::MAX_EXEMPTION_CODE as u64 }>>,
     /// The employer's TIN, for the forecast-accuracy report.
-    #[schema(example = "1012345061", pattern = "^[0-9]{9}[12]$", min_length = 10, max_length = 10)]
-    pub tin: Option<String>,
+    #[schema(inline)]
+    pub tin: Option<domain::tin::TinText>,
 }
 
 /// A recorded permit and the activity's quota after it.

@@ -57,14 +57,20 @@ pub struct ExemptionCategory {
     pub retired: bool,
 }
 
+/// A title of an exemption category, in one language.
+pub type ExemptionTitle = Text<1, { domain::reference::MAX_EXEMPTION_TITLE as u64 }>;
+
 /// The titles of an exemption category.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"title_az": "Daimi yaşamaq icazəsi olan əcnəbi",
+    "title_en": "Holder of a permanent residence permit",
+    "title_ru": "Иностранец с разрешением на постоянное проживание"}))]
 pub struct ExemptionInput {
-    #[schema(min_length = 1, max_length = 500, example = "Daimi yaşamaq icazəsi olan əcnəbi")]
-    pub title_az: String,
-    #[schema(min_length = 1, max_length = 500, example = "Holder of a permanent residence permit")]
-    pub title_en: String,
-    #[schema(min_length = 1, max_length = 500, example = "Иностранец с разрешением на постоянное проживание")]
-    pub title_ru: String,
+    #[schema(inline)]
+    pub title_az: ExemptionTitle,
+    #[schema(inline)]
+    pub title_en: ExemptionTitle,
+    #[schema(inline)]
+    pub title_ru: ExemptionTitle,
 }

@@ -13,7 +13,7 @@ use application::campaigns;
 /// (Decision No. 489, 2024) until `admin` sets others.
 #[utoipa::path(
     get, path = "/api/v1/campaigns/{year}", operation_id = "get_campaign", tag = "campaigns",
-    params(("year" = i32, Path, description = "Target year", minimum = 2000, maximum = 2100)),
+    params(Year),
     responses((status = 200, description = "The calendar", body = Campaign)),
 )]
 pub async fn get(state: State, _caller: Caller, Year(y): Year) -> Reply {
@@ -27,7 +27,7 @@ pub async fn get(state: State, _caller: Caller, Year(y): Year) -> Reply {
 #[utoipa::path(
     put, path = "/api/v1/campaigns/{year}", operation_id = "set_campaign", tag = "campaigns",
     request_body = Campaign,
-    params(("year" = i32, Path, description = "Target year", minimum = 2000, maximum = 2100)),
+    params(Year),
     responses((status = 200, description = "The calendar as stored", body = Campaign)),
 )]
 pub async fn put(state: State, caller: Caller, Year(y): Year, body: JsonBody<Campaign>) -> Reply {

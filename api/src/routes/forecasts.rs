@@ -5,7 +5,7 @@ use crate::dto::{
     AcceptInput, Forecast, ForecastCreate, ForecastReplace, ForecastStatus, ForecastSummary, HistoryEntry, LineInput,
     Paged, ReturnInput,
 };
-use crate::extract::{ActionHeaders, ChangeHeaders};
+use crate::extract::{ActionHeaders, ChangeHeaders, IfNoneMatch};
 use crate::extract::{IdempotencyKey, IfMatch, JsonBody, OptionalJsonBody, PageParams, Query};
 use crate::handler::{Action, Id, Reply, State, TwoSegments};
 use crate::problem::HttpError;
@@ -14,15 +14,16 @@ use crate::state::Keyed;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
 use application::AppError;
-use domain::FieldCode;
+use domain::value::Text;
 
 use application::forecasts as uc;
 use domain::status::ForecastAction;
 use domain::time::baku_day_bounds;
-use domain::{FieldError, ValidationErrors};
+use domain::ValidationErrors;
 use persistence::forecasts::{ListFilter, SortKey};
 use serde::Deserialize;
 use utoipa::IntoParams;
+use validator::Validate;
 
 /// Where forecast `id` is: the path of [`get`].
 pub fn location(id: &str) -> String {
@@ -40,7 +41,7 @@ pub fn location(id: &str) -> String {
 #[utoipa::path(
     post, path = "/api/v1/forecasts", operation_id = "create_forecast", tag = "forecasts",
     request_body = ForecastCreate,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the first answer is replayed (1–255 characters).", min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$")),
+    params(IdempotencyKey),
     responses(
         (status = 201, description = "Created; `Location` and `ETag` are set", body = Forecast,
             headers(("Location" = String, description = "The new forecast"), ("ETag" = String, description = "Its version"))),
@@ -124,7 +125,7 @@ impl From<Sort> for SortKey {
 }
 
 /// Filters of the applications list (SPEC §4.5). Dates are whole days in Baku.
-#[derive(Debug, Clone, Deserialize, IntoParams)]
+#[derive(Debug, Clone, Deserialize, IntoParams, Validate)]
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
     pub status: Option<ForecastStatus>,
@@ -141,56 +142,47 @@ pub struct ListParams {
     #[serde(default, deserialize_with = "crate::extract::optional_date")]
     pub submitted_until: Option<chrono::NaiveDate>,
     /// Words in occupation codes and titles, justifications and notes (staff: also TIN and employer name).
-    #[param(max_length = 200)]
-    pub keyword: Option<String>,
-    #[param(minimum = 2000, maximum = 2100)]
-    pub target_year: Option<i32>,
+    #[validate(nested)]
+    #[param(inline)]
+    pub keyword: Option<application::QueryText>,
+    #[validate(nested)]
+    #[param(inline)]
+    pub target_year: Option<domain::filing::TargetYear>,
     /// A section code also lists forecasts that name one of its divisions.
-    #[param(max_length = 10)]
-    pub economic_activity: Option<String>,
+    #[validate(nested)]
+    #[param(inline)]
+    pub economic_activity: Option<Text<0, { domain::forecast::MAX_ACTIVITY_CODE }>>,
     /// Staff: the employer's TIN.
-    #[param(max_length = 10)]
-    pub tin: Option<String>,
+    #[validate(nested)]
+    #[param(inline)]
+    pub tin: Option<Text<0, { domain::tin::TIN_LENGTH }>>,
     /// Staff: words of the employer's name.
-    #[param(max_length = 200)]
-    pub employer: Option<String>,
+    #[validate(nested)]
+    #[param(inline)]
+    pub employer: Option<application::QueryText>,
     /// Default `-created_at` (newest first); the officers' queue uses `submitted_at`.
     pub sort: Option<Sort>,
 }
 
 impl ListParams {
     fn filter(&self) -> Result<ListFilter, HttpError> {
-        let mut errs = ValidationErrors::default();
-        for (name, v, max) in [
-            ("keyword", &self.keyword, 200),
-            ("economic_activity", &self.economic_activity, 10),
-            ("tin", &self.tin, 10),
-            ("employer", &self.employer, 200),
-        ] {
-            if v.as_ref().is_some_and(|s| s.chars().count() > max) {
-                errs.push(FieldError::new(name, FieldCode::Length).with("max", max));
-            }
-        }
-        if let Some(y) = self.target_year {
-            if !(2000..=2100).contains(&y) {
-                errs.push(FieldError::new("target_year", FieldCode::OutOfRange).with("min", 2000).with("max", 2100));
-            }
-        }
-        if !errs.is_empty() {
+        if let Err(e) = Validate::validate(self) {
+            let mut errs = ValidationErrors::default();
+            errs.extend_from_validator("", &e);
             return Err(errs.into());
         }
-        let text = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+        let text = |v: Option<&str>| v.map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
         Ok(ListFilter {
             statuses: self.status.map(|s| vec![s]).unwrap_or_default(),
             created_from: self.created_from.map(|d| baku_day_bounds(d).0),
             created_before: self.created_until.map(|d| baku_day_bounds(d).1),
             submitted_from: self.submitted_from.map(|d| baku_day_bounds(d).0),
             submitted_before: self.submitted_until.map(|d| baku_day_bounds(d).1),
-            keyword: text(&self.keyword),
-            target_year: self.target_year,
-            economic_activity: text(&self.economic_activity),
-            tin: text(&self.tin),
-            employer: text(&self.employer),
+            keyword: text(self.keyword.as_deref()),
+            target_year: self.target_year.and_then(|y| i32::try_from(y.get()).ok()),
+            economic_activity: text(self.economic_activity.as_deref()),
+            tin: text(self.tin.as_deref()),
+            employer: text(self.employer.as_deref()),
             sort: self.sort.map(SortKey::from).unwrap_or_default(),
         })
     }
@@ -220,7 +212,7 @@ pub async fn list(state: State, caller: Caller, page: Query<PageParams>, q: Quer
 #[utoipa::path(
     get, path = "/api/v1/forecasts/{id}", operation_id = "get_forecast", tag = "forecasts",
     params(("id" = String, Path, description = "Forecast id"),
-        ("If-None-Match" = Option<String>, Header, description = "The ETags of the copies you hold (a list is compared tag by tag)", max_length = 4096)),
+        IfNoneMatch),
     responses((status = 200, description = "The forecast", body = Forecast, headers(("ETag" = String, description = "The version"))),
         (status = 304, description = "Your copy is current", headers(("ETag" = String, description = "The version")))),
 )]
@@ -416,8 +408,7 @@ pub async fn start_review(action: Action) -> Reply {
     post, path = "/api/v1/forecasts/{id}/accept", operation_id = "accept", tag = "forecasts",
     request_body(content = Option<AcceptInput>, description = "Optional: the officer's note"),
     params(("id" = String, Path, description = "Forecast id"),
-        ("If-Match" = Option<String>, Header, description = "The ETag last read", max_length = 255),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe", min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$")),
+        ActionHeaders),
     responses(
         (status = 200, description = "Accepted", body = Forecast, headers(("ETag" = String, description = "The new version"))),
         (status = 409, description = "Not allowed from the current status; the problem names it and the allowed actions", body = crate::problem::Problem, content_type = "application/problem+json"),
@@ -425,7 +416,7 @@ pub async fn start_review(action: Action) -> Reply {
 )]
 pub async fn accept(action: Action, body: OptionalJsonBody<Option<AcceptInput>>) -> Reply {
     let note = body.value.flatten().and_then(|b| b.note);
-    act(action, ForecastAction::Accept, note, &body.raw).await
+    act(action, ForecastAction::Accept, note.map(Text::into_string), &body.raw).await
 }
 
 /// Return a forecast
@@ -447,7 +438,7 @@ pub async fn accept(action: Action, body: OptionalJsonBody<Option<AcceptInput>>)
 )]
 pub async fn return_(action: Action, body: JsonBody<ReturnInput>) -> Reply {
     let reason = body.value.reason;
-    act(action, ForecastAction::Return, Some(reason), &body.raw).await
+    act(action, ForecastAction::Return, Some(reason.into_string()), &body.raw).await
 }
 
 /// Read the history

@@ -11,7 +11,7 @@ use persistence::holidays::HolidayYearRow;
 fn body(row: HolidayYearRow, days: Vec<(chrono::NaiveDate, String)>) -> HolidayYear {
     HolidayYear {
         year: row.year,
-        days: days.into_iter().map(|(date, name)| HolidayDay { date, name }).collect(),
+        days: days.into_iter().map(|(date, name)| HolidayDay { date, name: name.into() }).collect(),
         source: row.source,
         updated_at: row.updated_at.and_utc(),
     }
@@ -24,7 +24,7 @@ fn body(row: HolidayYearRow, days: Vec<(chrono::NaiveDate, String)>) -> HolidayY
 /// Shipped for the current and next year; a year not published is not found.
 #[utoipa::path(
     get, path = "/api/v1/holidays/{year}", operation_id = "get_holidays", tag = "hqm",
-    params(("year" = i32, Path, description = "The year", minimum = 2000, maximum = 2100)),
+    params(Year),
     responses((status = 200, description = "The year's list", body = HolidayYear)),
 )]
 pub async fn get(state: State, _caller: Caller, Year(year): Year) -> Reply {
@@ -39,13 +39,13 @@ pub async fn get(state: State, _caller: Caller, Year(year): Year) -> Reply {
 #[utoipa::path(
     put, path = "/api/v1/holidays/{year}", operation_id = "set_holidays", tag = "hqm",
     request_body = HolidayYearInput,
-    params(("year" = i32, Path, description = "The year", minimum = 2000, maximum = 2100)),
+    params(Year),
     responses((status = 200, description = "The list as kept", body = HolidayYear)),
 )]
 pub async fn put(state: State, caller: Caller, Year(year): Year, input: JsonBody<HolidayYearInput>) -> Reply {
     let value = input.value;
-    let days: Vec<(chrono::NaiveDate, String)> = value.days.iter().map(|d| (d.date, d.name.clone())).collect();
+    let days: Vec<(chrono::NaiveDate, String)> = value.days.iter().map(|d| (d.date, d.name.to_string())).collect();
     let now = state.now();
-    let (row, days) = state.write(move |conn| uc::put(conn, &caller, year, value.year, &days, now)).await?;
+    let (row, days) = state.write(move |conn| uc::put(conn, &caller, year, value.year.get(), &days, now)).await?;
     Ok(HttpResponse::Ok().json(body(row, days)))
 }

@@ -12,6 +12,7 @@ use actix_web::{HttpRequest, HttpResponse};
 use application::identity as uc;
 use application::AppError;
 use domain::role::Role;
+use domain::value::Text;
 use domain::ValidationErrors;
 use persistence::identity::{ClientRow, ContactRow};
 
@@ -138,7 +139,7 @@ pub async fn list_clients(state: State, caller: Caller, q: Query<PageParams>) ->
 /// A revoked client stays on record and is read here with its `revoked_at`.
 #[utoipa::path(
     get, path = "/api/v1/api-clients/{client_id}", tag = "identity", operation_id = "get_api_client",
-    params(("client_id" = String, Path, description = "Client id", max_length = 64)),
+    params(("client_id" = inline(ClientIdText), Path, description = "Client id")),
     responses((status = 200, description = "The client", body = ApiClient)),
 )]
 pub async fn get_client(state: State, caller: Caller, path: Id) -> Reply {
@@ -196,20 +197,45 @@ fn oauth_error(status: StatusCode, error: &str, description: &str, basic: bool) 
     b.json(serde_json::json!({"error": error, "error_description": description}))
 }
 
+/// The one grant a token request may name (RFC 6749 §4.4.2).
+const CLIENT_CREDENTIALS: &str = "client_credentials";
+
+/// The shape of `grant_type`: [`CLIENT_CREDENTIALS`] only.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+struct GrantShape;
+
+impl domain::value::Shape for GrantShape {
+    fn pattern() -> std::borrow::Cow<'static, str> {
+        format!("^{CLIENT_CREDENTIALS}$").into()
+    }
+
+    fn min() -> u64 {
+        CLIENT_CREDENTIALS.len() as u64
+    }
+
+    fn max() -> u64 {
+        CLIENT_CREDENTIALS.len() as u64
+    }
+}
+
+type GrantText = domain::value::Shaped<GrantShape>;
+type ClientIdText = Text<1, { uc::MAX_CLIENT_ID }>;
+
 /// The form of a client-credentials token request (RFC 6749 §4.4.2).
 #[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[schema(example = json!({"grant_type": CLIENT_CREDENTIALS, "client_id": "qc_5f2a9c0e1b7d4a36", "client_secret": "…"}))]
 pub struct TokenForm {
     /// Must be `client_credentials`. Read as optional so that its absence is
     /// answered the RFC 6749 way (`invalid_request`), but documented as required.
-    #[schema(value_type = String, example = "client_credentials", required = true, pattern = "^client_credentials$", max_length = 18)]
+    #[schema(value_type = GrantText, inline, required = true)]
     grant_type: Option<String>,
     /// Or HTTP Basic authentication.
-    #[schema(example = "qc_5f2a9c0e1b7d4a36", max_length = 64)]
+    #[schema(value_type = Option<ClientIdText>, inline)]
     client_id: Option<String>,
-    #[schema(max_length = 200)]
+    #[schema(value_type = Option<Text<1, { uc::MAX_CLIENT_SECRET }>>, inline)]
     client_secret: Option<String>,
     /// Optional; the only scope is `employer`.
-    #[schema(max_length = 100)]
+    #[schema(value_type = Option<Text<0, { uc::MAX_SCOPE }>>, inline)]
     scope: Option<String>,
 }
 
@@ -277,7 +303,7 @@ pub async fn token(state: State, req: HttpRequest, body: FileBody) -> Reply {
         return Err(errs.into());
     }
     match form.grant_type.as_deref() {
-        Some("client_credentials") => {}
+        Some(CLIENT_CREDENTIALS) => {}
         None => return Ok(oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "grant_type is required", false)),
         Some(_) => {
             return Ok(oauth_error(StatusCode::BAD_REQUEST, "unsupported_grant_type", "only client_credentials", false))

@@ -4,7 +4,7 @@
 use crate::auth::Caller;
 use crate::dto::{Allocation, AllocationInput, PlanHistoryEntry, PlanInput, Quota, QuotaActivity, QuotaPlan};
 use crate::extract::Year;
-use crate::extract::{ActionHeaders, ChangeHeaders};
+use crate::extract::{ActionHeaders, ChangeHeaders, IfNoneMatch};
 use crate::extract::{IdempotencyKey, IfMatch, JsonBody, PageParams, Query};
 use crate::handler::{Action, Id, Reply, State, TwoSegments};
 use crate::respond::{json_with_etag, stored};
@@ -12,6 +12,7 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{HttpRequest, HttpResponse};
 use application::quota as uc;
 use domain::quota::PlanAction;
+use domain::value::{Number, Text};
 use persistence::quota as store;
 
 fn plan_response(status: StatusCode, p: &store::PlanRecord) -> HttpResponse {
@@ -24,8 +25,8 @@ fn plan_response(status: StatusCode, p: &store::PlanRecord) -> HttpResponse {
 /// proposed number and the approved one; the `ETag` is its version, for `If-Match`.
 #[utoipa::path(
     get, path = "/api/v1/quota-plans/{year}", tag = "quota", operation_id = "get_quota_plan",
-    params(("year" = i32, Path, description = "Target year", minimum = 2000, maximum = 2100),
-        ("If-None-Match" = Option<String>, Header, description = "The ETags of the copies you hold (a list is compared tag by tag)", max_length = 4096)),
+    params(Year,
+        IfNoneMatch),
     responses((status = 200, description = "The plan", body = QuotaPlan, headers(("ETag" = String, description = "Its version"))),
         (status = 304, description = "Your copy is current", headers(("ETag" = String, description = "Its version")))),
 )]
@@ -42,8 +43,8 @@ pub async fn get_plan(state: State, caller: Caller, path: Id) -> Reply {
 /// toward the quota.
 #[utoipa::path(
     post, path = "/api/v1/quota-plans/{year}", tag = "quota", operation_id = "create_quota_plan",
-    params(("year" = i32, Path, description = "Target year", minimum = 2000, maximum = 2100),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe", min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$")),
+    params(Year,
+        IdempotencyKey),
     responses((status = 201, description = "Created, pre-filled from the summary", body = QuotaPlan,
         headers(("Location" = String, description = "The plan"), ("ETag" = String, description = "Its version"))),
         (status = 409, description = "The plan exists already", body = crate::problem::Problem, content_type = "application/problem+json")),
@@ -70,15 +71,20 @@ pub async fn create_plan(state: State, req: HttpRequest, caller: Caller, key: Id
 #[utoipa::path(
     put, path = "/api/v1/quota-plans/{year}", tag = "quota", operation_id = "set_quota_plan",
     request_body = PlanInput,
-    params(("year" = i32, Path, description = "Target year", minimum = 2000, maximum = 2100),
+    params(Year,
         ChangeHeaders),
     responses((status = 200, description = "The plan", body = QuotaPlan, headers(("ETag" = String, description = "The new version"))),
         (status = 409, description = "Not allowed in the plan's status", body = crate::problem::Problem, content_type = "application/problem+json"),),
 )]
 pub async fn put_plan(state: State, caller: Caller, path: Id, if_match: IfMatch, body: JsonBody<PlanInput>) -> Reply {
     let year = path.into_inner();
-    let sent: Vec<uc::SentEntry> =
-        body.value.entries.into_iter().map(|e| (e.economic_activity, e.proposed, e.approved)).collect();
+    let sent: Vec<uc::SentEntry> = body
+        .value
+        .entries
+        .into_vec()
+        .into_iter()
+        .map(|e| (e.economic_activity.into_string(), e.proposed.map(Number::get), e.approved.map(Number::get)))
+        .collect();
     let now = state.now().naive_utc();
     let p = state.write(move |c| uc::set_numbers(c, &caller, &year, if_match.0, &sent, now)).await?;
     Ok(plan_response(StatusCode::OK, &p))
@@ -100,7 +106,7 @@ async fn plan_action(action: Action, step: PlanAction) -> Reply {
 /// Commission: draft → proposed.
 #[utoipa::path(
     post, path = "/api/v1/quota-plans/{year}/propose", tag = "quota", operation_id = "propose_quota_plan",
-    params(("year" = i32, Path, description = "Target year", minimum = 2000, maximum = 2100), ActionHeaders),
+    params(Year, ActionHeaders),
     responses((status = 200, description = "Proposed", body = QuotaPlan),
         (status = 409, description = "Not allowed in the plan's status", body = crate::problem::Problem, content_type = "application/problem+json"),),
 )]
@@ -114,7 +120,7 @@ pub async fn propose(action: Action) -> Reply {
 /// approved number. The approved quota is then enforced and public.
 #[utoipa::path(
     post, path = "/api/v1/quota-plans/{year}/approve", tag = "quota", operation_id = "approve_quota_plan",
-    params(("year" = i32, Path, description = "Target year", minimum = 2000, maximum = 2100), ActionHeaders),
+    params(Year, ActionHeaders),
     responses((status = 200, description = "Approved", body = QuotaPlan),
         (status = 409, description = "Not allowed in the plan's status", body = crate::problem::Problem, content_type = "application/problem+json"),),
 )]
@@ -128,7 +134,7 @@ pub async fn approve(action: Action) -> Reply {
 /// with who did it and when; paginated like every list.
 #[utoipa::path(
     get, path = "/api/v1/quota-plans/{year}/history", tag = "quota", operation_id = "get_quota_plan_history",
-    params(("year" = i32, Path, description = "Target year", minimum = 2000, maximum = 2100), PageParams),
+    params(Year, PageParams),
     responses((status = 200, description = "Every step, oldest first", body = crate::dto::Paged<PlanHistoryEntry>)),
 )]
 pub async fn plan_history(state: State, caller: Caller, path: Id, q: Query<PageParams>) -> Reply {
@@ -144,7 +150,7 @@ pub async fn plan_history(state: State, caller: Caller, path: Id, q: Query<PageP
 /// remaining. No token needed.
 #[utoipa::path(
     get, path = "/api/v1/quotas/{year}", tag = "quota", operation_id = "get_quota",
-    params(("year" = i32, Path, description = "Target year", minimum = 2000, maximum = 2100)),
+    params(Year),
     responses((status = 200, description = "The approved quota", body = Quota))
 )]
 pub async fn public_quota(state: State, Year(y): Year) -> Reply {
@@ -184,7 +190,7 @@ fn allocation_dto(permit_ref: String, o: &uc::PermitOutcome) -> Allocation {
 #[utoipa::path(
     post, path = "/api/v1/quotas/{year}/allocations", tag = "quota", operation_id = "record_permit",
     request_body = AllocationInput,
-    params(("year" = i32, Path, description = "Target year", minimum = 2000, maximum = 2100)),
+    params(Year),
     responses((status = 201, description = "Recorded", body = Allocation),
         (status = 200, description = "Already recorded (idempotent)", body = Allocation),
         (status = 409, description = "`quota-exhausted`, `quota-not-approved` or `permit-conflict`", body = crate::problem::Problem, content_type = "application/problem+json")),
@@ -193,10 +199,10 @@ pub async fn allocate(state: State, caller: Caller, path: Id, body: JsonBody<All
     let year = path.into_inner();
     let input = body.value;
     let sent = uc::SentPermit {
-        permit_ref: input.permit_ref,
-        economic_activity: input.economic_activity,
-        exemption: input.exemption,
-        tin: input.tin,
+        permit_ref: input.permit_ref.into_string(),
+        economic_activity: input.economic_activity.into_string(),
+        exemption: input.exemption.map(Text::into_string),
+        tin: input.tin.map(domain::value::Shaped::into_string),
     };
     let now = state.now().naive_utc();
     let o = state.write(move |c| uc::record_permit(c, &caller, &year, &sent, now)).await?;
@@ -209,7 +215,7 @@ pub async fn allocate(state: State, caller: Caller, path: Id, body: JsonBody<All
 /// Officer: the permit's unit goes back to the quota. Cancelling again changes nothing.
 #[utoipa::path(
     delete, path = "/api/v1/quotas/{year}/allocations/{permit_ref}", tag = "quota", operation_id = "cancel_permit",
-    params(("year" = i32, Path, description = "Target year", minimum = 2000, maximum = 2100),
+    params(Year,
         ("permit_ref" = String, Path, description = "The permit reference")),
     responses((status = 200, description = "Cancelled; the activity's figures", body = Allocation)),
 )]

@@ -2,42 +2,33 @@
 
 use crate::auth::Caller;
 use crate::dto::{EconomicActivity, ExemptionCategory, ExemptionInput, ImportReport, Occupation, Paged};
-use crate::extract::{FileBody, JsonBody, PageParams, Query};
+use crate::extract::{FileBody, IfNoneMatch, JsonBody, PageParams, Query};
 use crate::handler::{Id, Reply, State};
 use crate::respond::cached_json;
 use actix_web::HttpResponse;
 use domain::occupation::ImportMode;
 
 use application::reference as uc;
+use application::reference::OccupationSearch;
+use domain::reference::ExemptionCodeText;
 use serde::Deserialize;
 use utoipa::IntoParams;
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct OccupationParams {
-    /// Code prefix: `7`, `71`, `712`, `7123`; `110` also finds `0110`.
-    #[param(max_length = 4, pattern = "^[0-9]{1,4}$", example = "712")]
-    pub code: Option<String>,
-    /// Words of the title, any order, insensitive to case and Azerbaijani marks.
-    #[param(max_length = 200, example = "xarici suvaq")]
-    pub q: Option<String>,
-}
 
 /// Search occupations
 ///
 /// Entries `{code, title}` of the Occupational Classification.
 #[utoipa::path(
     get, path = "/api/v1/occupations", tag = "reference",
-    params(OccupationParams, PageParams, ("If-None-Match" = Option<String>, Header, description = "The ETags of the copies you hold (a list is compared tag by tag)", max_length = 4096)),
+    params(OccupationSearch, PageParams, IfNoneMatch),
     responses((status = 200, description = "Matching entries, best first; `ETag` and `Cache-Control` set", body = Paged<Occupation>),
         (status = 304, description = "Your copy is current")),
 )]
-pub async fn occupations(state: State, _caller: Caller, q: Query<OccupationParams>, page: Query<PageParams>) -> Reply {
+pub async fn occupations(state: State, _caller: Caller, q: Query<OccupationSearch>, page: Query<PageParams>) -> Reply {
     let (q, page) = (q.0, page.0.page()?);
     // Searched in memory: the classification is small and read far more
     // often than it changes (see application::memory).
     let snapshot = state.reference.occupations();
-    let (hits, total) = uc::search(&snapshot, q.code.as_deref(), q.q.as_deref(), page)?;
+    let (hits, total) = uc::search(&snapshot, &q, page)?;
     let items: Vec<Occupation> = hits
         .into_iter()
         .map(|r| Occupation {
@@ -55,7 +46,7 @@ pub async fn occupations(state: State, _caller: Caller, q: Query<OccupationParam
 /// NACE Rev. 2 sections (A–U), each followed by its divisions.
 #[utoipa::path(
     get, path = "/api/v1/economic-activities", tag = "reference",
-    params(PageParams, ("If-None-Match" = Option<String>, Header, description = "The ETags of the copies you hold (a list is compared tag by tag)", max_length = 4096)),
+    params(PageParams, IfNoneMatch),
     responses((status = 200, description = "Economic activities; `ETag` and `Cache-Control` set", body = Paged<EconomicActivity>),
         (status = 304, description = "Your copy is current")),
 )]
@@ -122,10 +113,6 @@ pub async fn import_occupations(state: State, caller: Caller, q: Query<ImportPar
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ExemptionParams {
-    #[param(minimum = 1, maximum = 1000000)]
-    pub page: Option<i64>,
-    #[param(minimum = 1, maximum = 100)]
-    pub per_page: Option<i64>,
     /// Also list retired categories.
     pub include_retired: Option<bool>,
 }
@@ -146,12 +133,17 @@ fn exemption_dto(r: persistence::reference::ExemptionRow) -> ExemptionCategory {
 /// Migration Code and work in the liberated territories.
 #[utoipa::path(
     get, path = "/api/v1/exemption-categories", tag = "reference", operation_id = "list_exemption_categories",
-    params(ExemptionParams, ("If-None-Match" = Option<String>, Header, description = "The ETags of the copies you hold (a list is compared tag by tag)", max_length = 4096)),
+    params(PageParams, ExemptionParams, IfNoneMatch),
     responses((status = 200, description = "Categories; `ETag` and `Cache-Control` set", body = Paged<ExemptionCategory>),
         (status = 304, description = "Your copy is current")),
 )]
-pub async fn exemption_categories(state: State, _caller: Caller, q: Query<ExemptionParams>) -> Reply {
-    let page = PageParams { page: q.0.page, per_page: q.0.per_page }.page()?;
+pub async fn exemption_categories(
+    state: State,
+    _caller: Caller,
+    page: Query<PageParams>,
+    q: Query<ExemptionParams>,
+) -> Reply {
+    let page = page.0.page()?;
     let all = q.0.include_retired.unwrap_or(false);
     let (rows, total) = state.read(move |c| uc::exemptions(c, all, page)).await?;
     cached_json(&Paged::new(rows.into_iter().map(exemption_dto).collect(), page, total))
@@ -162,7 +154,7 @@ pub async fn exemption_categories(state: State, _caller: Caller, q: Query<Exempt
 /// Admin: creates or changes a category (code: lower-case letters, digits, `_`).
 #[utoipa::path(
     put, path = "/api/v1/exemption-categories/{code}", tag = "reference", operation_id = "set_exemption_category",
-    params(("code" = String, Path, description = "Category code", pattern = "^[a-z0-9_]{1,50}$")),
+    params(("code" = inline(ExemptionCodeText), Path, description = "Category code")),
     request_body = ExemptionInput,
     responses((status = 200, description = "The category", body = ExemptionCategory)),
 )]
@@ -184,7 +176,7 @@ pub async fn put_exemption(state: State, caller: Caller, path: Id, body: JsonBod
 /// Admin: the category stays for the permits that name it, but is no longer listed.
 #[utoipa::path(
     delete, path = "/api/v1/exemption-categories/{code}", tag = "reference", operation_id = "retire_exemption_category",
-    params(("code" = String, Path, description = "Category code", pattern = "^[a-z0-9_]{1,50}$")),
+    params(("code" = inline(ExemptionCodeText), Path, description = "Category code")),
     responses((status = 204, description = "Retired")),
 )]
 pub async fn retire_exemption(state: State, caller: Caller, path: Id) -> Reply {

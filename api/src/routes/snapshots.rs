@@ -5,8 +5,8 @@ use crate::auth::Caller;
 use crate::dto::{Paged, SnapshotInfo, SummarySnapshot};
 use crate::export;
 use crate::extract::Year;
-use crate::extract::{IdempotencyKey, PageParams, Query};
-use crate::handler::{Reply, State, TwoSegments};
+use crate::extract::{IdempotencyKey, PageParams, Query, SnapshotPath};
+use crate::handler::{Reply, State};
 use crate::i18n::{AcceptLanguage, Lang};
 use crate::problem::HttpError;
 use crate::respond::stored;
@@ -15,20 +15,10 @@ use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
 use application::snapshots as uc;
-use application::AppError;
 
 /// Where snapshot `number` of `year` is: the path of [`get`].
 fn location(year: i32, number: i32) -> String {
     crate::handler::location::<__path_get>(&[("year", &year.to_string()), ("number", &number.to_string())])
-}
-
-/// A snapshot number from a path: digits without a leading zero, from 1,
-/// else 404 (one resource, one URL).
-fn path_number(s: &str) -> Result<i32, AppError> {
-    Some(s)
-        .filter(|s| !s.is_empty() && !s.starts_with('0') && s.len() <= 9 && s.bytes().all(|b| b.is_ascii_digit()))
-        .and_then(|s| s.parse::<i32>().ok())
-        .ok_or(AppError::NotFound)
 }
 
 /// Freeze the summary for the Commission
@@ -39,8 +29,8 @@ fn path_number(s: &str) -> Result<i32, AppError> {
 /// created afterwards is pre-filled from the latest snapshot.
 #[utoipa::path(
     post, path = "/api/v1/summaries/{year}/snapshots", tag = "quota", operation_id = "create_summary_snapshot",
-    params(("year" = i32, Path, description = "Target year", minimum = 2000, maximum = 2100),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe", min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$")),
+    params(Year,
+        IdempotencyKey),
     responses((status = 201, description = "Frozen; `Location` names the snapshot", body = SummarySnapshot,
         headers(("Location" = String, description = "The snapshot")))),
 )]
@@ -59,7 +49,7 @@ pub async fn create(state: State, req: HttpRequest, caller: Caller, key: Idempot
 /// each with its totals.
 #[utoipa::path(
     get, path = "/api/v1/summaries/{year}/snapshots", tag = "quota", operation_id = "list_summary_snapshots",
-    params(("year" = i32, Path, description = "Target year", minimum = 2000, maximum = 2100), PageParams),
+    params(Year, PageParams),
     responses((status = 200, description = "A page of snapshots", body = Paged<SnapshotInfo>)),
 )]
 pub async fn list(state: State, caller: Caller, Year(y): Year, q: Query<PageParams>) -> Reply {
@@ -68,14 +58,14 @@ pub async fn list(state: State, caller: Caller, Year(y): Year, q: Query<PagePara
 }
 
 /// The snapshot of the path, as taken.
-async fn snapshot_of(state: &AppState, caller: Caller, path: (String, String)) -> Result<SummarySnapshot, HttpError> {
-    let (y, n) = (crate::extract::path_year(&path.0)?, path_number(&path.1)?);
+async fn snapshot_of(state: &AppState, caller: Caller, path: SnapshotPath) -> Result<SummarySnapshot, HttpError> {
+    let SnapshotPath { year: y, number: n } = path;
     let rec = state.read(move |c| uc::get(c, &caller, y, n)).await?;
     Ok(SummarySnapshot::from(&rec))
 }
 
 /// The snapshot of the path as a file in `lang`.
-async fn export(state: &AppState, caller: Caller, path: (String, String), lang: Lang, xlsx: bool) -> Reply {
+async fn export(state: &AppState, caller: Caller, path: SnapshotPath, lang: Lang, xlsx: bool) -> Reply {
     let s = snapshot_of(state, caller, path).await?;
     let (activities, totals, occupations) = s.as_summary();
     let table = export::Table { activities: &activities, totals: &totals, occupations: &occupations };
@@ -93,12 +83,11 @@ async fn export(state: &AppState, caller: Caller, path: (String, String), lang: 
 /// activity, with each activity's occupations, and the totals.
 #[utoipa::path(
     get, path = "/api/v1/summaries/{year}/snapshots/{number}", tag = "quota", operation_id = "get_summary_snapshot",
-    params(("year" = i32, Path, description = "Target year", minimum = 2000, maximum = 2100),
-        ("number" = i32, Path, description = "The snapshot's number", minimum = 1, maximum = 999999999)),
+    params(SnapshotPath),
     responses((status = 200, description = "The snapshot", body = SummarySnapshot)),
 )]
-pub async fn get(state: State, caller: Caller, path: TwoSegments) -> Reply {
-    Ok(HttpResponse::Ok().json(snapshot_of(&state, caller, path.into_inner()).await?))
+pub async fn get(state: State, caller: Caller, path: SnapshotPath) -> Reply {
+    Ok(HttpResponse::Ok().json(snapshot_of(&state, caller, path).await?))
 }
 
 /// Download a snapshot as CSV
@@ -109,12 +98,11 @@ pub async fn get(state: State, caller: Caller, path: TwoSegments) -> Reply {
 #[utoipa::path(
     get, path = "/api/v1/summaries/{year}/snapshots/{number}/csv", tag = "quota",
     operation_id = "download_summary_snapshot_csv",
-    params(("year" = i32, Path, description = "Target year", minimum = 2000, maximum = 2100),
-        ("number" = i32, Path, description = "The snapshot's number", minimum = 1, maximum = 999999999)),
+    params(SnapshotPath),
     responses((status = 200, description = "The snapshot as CSV", content_type = "text/csv", body = String)),
 )]
-pub async fn csv(state: State, caller: Caller, AcceptLanguage(lang): AcceptLanguage, path: TwoSegments) -> Reply {
-    export(&state, caller, path.into_inner(), lang, false).await
+pub async fn csv(state: State, caller: Caller, AcceptLanguage(lang): AcceptLanguage, path: SnapshotPath) -> Reply {
+    export(&state, caller, path, lang, false).await
 }
 
 /// Download a snapshot as XLSX
@@ -125,25 +113,10 @@ pub async fn csv(state: State, caller: Caller, AcceptLanguage(lang): AcceptLangu
 #[utoipa::path(
     get, path = "/api/v1/summaries/{year}/snapshots/{number}/xlsx", tag = "quota",
     operation_id = "download_summary_snapshot_xlsx",
-    params(("year" = i32, Path, description = "Target year", minimum = 2000, maximum = 2100),
-        ("number" = i32, Path, description = "The snapshot's number", minimum = 1, maximum = 999999999)),
+    params(SnapshotPath),
     responses((status = 200, description = "The snapshot as XLSX",
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = crate::dto::BinaryFile)),
 )]
-pub async fn xlsx(state: State, caller: Caller, AcceptLanguage(lang): AcceptLanguage, path: TwoSegments) -> Reply {
-    export(&state, caller, path.into_inner(), lang, true).await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_snapshot_number_has_one_spelling() {
-        assert_eq!(path_number("1").ok(), Some(1));
-        assert_eq!(path_number("27").ok(), Some(27));
-        for bad in ["0", "01", "", "-1", "+1", "1.0", "9999999999", "x"] {
-            assert!(path_number(bad).is_err(), "{bad}");
-        }
-    }
+pub async fn xlsx(state: State, caller: Caller, AcceptLanguage(lang): AcceptLanguage, path: SnapshotPath) -> Reply {
+    export(&state, caller, path, lang, true).await
 }

@@ -71,7 +71,7 @@ pub(crate) fn download(content_type: &str, filename: String, body: Vec<u8>, lang
 /// The same figures download as CSV from `…/csv` and as XLSX from `…/xlsx`.
 #[utoipa::path(
     get, path = "/api/v1/summaries/{year}", tag = "quota", operation_id = "get_summary",
-    params(("year" = i32, Path, description = "Target year", minimum = 2000, maximum = 2100), SummaryParams),
+    params(Year, SummaryParams),
     responses((status = 200, description = "The summary", body = crate::dto::Summary)),
 )]
 pub async fn summary(
@@ -104,7 +104,7 @@ pub async fn summary(
 /// occupations counted there), and the total row last.
 #[utoipa::path(
     get, path = "/api/v1/summaries/{year}/csv", tag = "quota", operation_id = "download_summary_csv",
-    params(("year" = i32, Path, description = "Target year", minimum = 2000, maximum = 2100), ExportParams),
+    params(Year, ExportParams),
     responses((status = 200, description = "The summary as CSV", content_type = "text/csv", body = String)),
 )]
 pub async fn summary_csv(
@@ -125,7 +125,7 @@ pub async fn summary_csv(
 /// and sheet names in the request's language.
 #[utoipa::path(
     get, path = "/api/v1/summaries/{year}/xlsx", tag = "quota", operation_id = "download_summary_xlsx",
-    params(("year" = i32, Path, description = "Target year", minimum = 2000, maximum = 2100), ExportParams),
+    params(Year, ExportParams),
     responses((status = 200, description = "The summary as XLSX",
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = crate::dto::BinaryFile)),
 )]
@@ -151,7 +151,7 @@ pub struct DrillParams {
 /// Per occupation (code and title) within one economic activity (a section).
 #[utoipa::path(
     get, path = "/api/v1/summaries/{year}/activities/{code}", tag = "quota", operation_id = "get_activity_summary",
-    params(("year" = i32, Path, description = "Target year", minimum = 2000, maximum = 2100),
+    params(Year,
         ("code" = String, Path, description = "A NACE section (A–U)"), DrillParams),
     responses((status = 200, description = "Per occupation", body = ActivitySummary)),
 )]
@@ -184,7 +184,7 @@ pub struct AccuracyParams {
 /// to trust.
 #[utoipa::path(
     get, path = "/api/v1/reports/forecast-accuracy/{year}", tag = "quota", operation_id = "get_forecast_accuracy",
-    params(("year" = i32, Path, description = "Target year", minimum = 2000, maximum = 2100), AccuracyParams),
+    params(Year, AccuracyParams),
     responses((status = 200, description = "The report", body = AccuracyReport)),
 )]
 pub async fn accuracy(state: State, caller: Caller, Year(y): Year, q: Query<AccuracyParams>) -> Reply {

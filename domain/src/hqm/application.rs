@@ -23,6 +23,9 @@ wire_codes! {
     }
 }
 
+/// A status as a list's filter names it.
+pub type HqmStatusText = crate::value::Shaped<crate::value::OneOf<HqmStatus>>;
+
 impl HqmStatus {
     /// `recognised`, `refused` and `withdrawn` are final: no row of
     /// [`APPLICATIONS`] leaves them.

@@ -10,6 +10,8 @@ pub const MAX_TOTAL: u32 = 100;
 /// The total at or above which, with no objection standing, the applicant is
 /// recognised (seed 002: 70 points or more; SPEC §14.3).
 pub const THRESHOLD: u32 = 70;
+/// The most points any one criterion gives: work experience's 35 (seed 002).
+pub const MAX_CRITERION_POINTS: i64 = 35;
 /// Longest written justification of a score, in characters (SPEC §14.3).
 pub const MAX_JUSTIFICATION: usize = 2_000;
 
@@ -32,6 +34,9 @@ crate::wire_codes! {
         Labour => "labour",
     }
 }
+
+/// An authority as a list's filter names it.
+pub type AuthorityText = crate::value::Shaped<crate::value::OneOf<Authority>>;
 
 impl Authority {
     /// Whether an assessor of this authority may score `criterion`: only the
@@ -73,6 +78,9 @@ crate::wire_codes! {
         LanguageSkills => "language_skills",
     }
 }
+
+/// A criterion as a path names it.
+pub type CriterionText = crate::value::Shaped<crate::value::OneOf<Criterion>>;
 
 impl Criterion {
     /// The most points the criterion can give (seed 002: 35, 20, 15, 15, 10, 5).
@@ -215,6 +223,7 @@ mod tests {
     fn the_maxima_of_the_decision_add_up_to_the_maximum_total() {
         let maxima: Vec<u32> = Criterion::ALL.iter().map(|c| c.max_points()).collect();
         assert_eq!(maxima, [35, 20, 15, 15, 10, 5]);
+        assert_eq!(maxima.iter().max().map(|m| i64::from(*m)), Some(MAX_CRITERION_POINTS));
         assert_eq!(maxima.iter().sum::<u32>(), MAX_TOTAL);
         assert_eq!((MAX_TOTAL, THRESHOLD), (100, 70));
     }

@@ -29,11 +29,43 @@ pub fn decision_number(year: i32, application_number: i64) -> String {
     format!("HQM-{year}-{application_number:06}")
 }
 
+/// The shortest decision number: `HQM-`, a year, `-` and six digits.
+pub const MIN_DECISION_NUMBER: usize = 15;
+/// The longest decision number read.
+pub const MAX_DECISION_NUMBER: usize = 30;
+/// The longest verification code read: a code is [`CODE_LENGTH`]
+/// characters, and what is typed around it is forgiven up to this length.
+pub const MAX_CODE_AS_TYPED: usize = 64;
+
+/// A verification code as a check sends it.
+pub type VerificationCodeText = crate::value::Text<1, { MAX_CODE_AS_TYPED as u64 }>;
+
+/// The shape of a decision number (see [`decision_number`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct DecisionNumberShape;
+
+impl crate::value::Shape for DecisionNumberShape {
+    fn pattern() -> std::borrow::Cow<'static, str> {
+        format!("^HQM-[0-9]{{4}}-[0-9]{{6,{}}}$", MAX_DECISION_NUMBER - 9).into()
+    }
+
+    fn min() -> u64 {
+        MIN_DECISION_NUMBER as u64
+    }
+
+    fn max() -> u64 {
+        MAX_DECISION_NUMBER as u64
+    }
+}
+
+/// A decision number as a path names it.
+pub type DecisionNumberText = crate::value::Shaped<DecisionNumberShape>;
+
 /// Whether `s` has the form of a decision number (see [`decision_number`]).
 pub fn is_decision_number(s: &str) -> bool {
     let b = s.as_bytes();
-    s.len() >= 15
-        && s.len() <= 30
+    s.len() >= MIN_DECISION_NUMBER
+        && s.len() <= MAX_DECISION_NUMBER
         && s.starts_with("HQM-")
         && b[4..8].iter().all(u8::is_ascii_digit)
         && b[8] == b'-'

@@ -25,6 +25,9 @@ crate::wire_codes! {
     }
 }
 
+/// A document's kind as an upload names it.
+pub type DocumentKindText = crate::value::Shaped<crate::value::OneOf<DocumentKind>>;
+
 crate::wire_codes! {
     /// The formats a document may have (SPEC §14.2: PDF, JPEG or PNG).
     pub enum ContentType("document media type") {

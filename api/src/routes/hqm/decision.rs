@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::handler::{Id, Reply, State};
+use domain::hqm::decision::{DecisionNumberText, VerificationCodeText, MAX_CODE_AS_TYPED};
 
 /// Download the decision
 ///
@@ -73,7 +74,7 @@ pub async fn public_key(state: State) -> Reply {
 #[into_params(parameter_in = Query)]
 pub struct CheckParams {
     /// The verification code printed on the document.
-    #[param(value_type = String, min_length = 1, max_length = 64)]
+    #[param(value_type = VerificationCodeText, inline)]
     pub code: Option<String>,
 }
 
@@ -83,13 +84,13 @@ pub struct CheckParams {
 /// whether its signature verifies. An unknown number or a wrong code is not found.
 #[utoipa::path(
     get, path = "/api/v1/hqm-decisions/{number}", operation_id = "check_hqm_decision", tag = "hqm",
-    params(("number" = String, Path, description = "The decision's number", example = "HQM-2026-000001", max_length = 30), CheckParams),
+    params(("number" = inline(DecisionNumberText), Path, description = "The decision's number", example = "HQM-2026-000001"), CheckParams),
     responses((status = 200, description = "The decision", body = HqmDecisionCheck))
 )]
 pub async fn check(state: State, number: Id, q: Query<CheckParams>) -> Reply {
     let number = number.into_inner();
     let code = q.0.code.unwrap_or_default();
-    if code.is_empty() || code.len() > 64 {
+    if code.is_empty() || code.len() > MAX_CODE_AS_TYPED {
         return Err(AppError::NotFound.into());
     }
     let shared = state.clone();

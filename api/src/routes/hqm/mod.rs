@@ -8,7 +8,7 @@ use crate::dto::{
     HqmDecisionCheck, HqmDecisionDocument, HqmDocument, HqmHistoryEntry, HqmJwk, HqmPublicKey, HqmReasonInput,
     HqmScoreInput, Paged,
 };
-use crate::extract::{FileBody, IdempotencyKey, IfMatch, JsonBody, PageParams, Query};
+use crate::extract::{ActionHeaders, ChangeHeaders, FileBody, IdempotencyKey, IfMatch, JsonBody, PageParams, Query};
 use crate::handler::{Action, Id, Reply, State, TwoSegments};
 use crate::problem::HttpError;
 use crate::respond::{json_with_etag, stored};
@@ -16,9 +16,11 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use application::hqm::{self as uc, ListQuery, Upload};
 use application::AppError;
-use domain::hqm::application::HqmStatus;
-use domain::hqm::criteria::{Authority, Criterion, MAX_TOTAL, THRESHOLD};
+use domain::hqm::application::{HqmStatus, HqmStatusText};
+use domain::hqm::criteria::{Authority, AuthorityText, Criterion, CriterionText, MAX_TOTAL, THRESHOLD};
+use domain::hqm::documents::DocumentKindText;
 use domain::lang::Lang;
+use domain::value::Text;
 use domain::FieldCode;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -47,7 +49,7 @@ fn answer(
 #[utoipa::path(
     post, path = "/api/v1/hqm-applications", operation_id = "create_hqm_application", tag = "hqm",
     request_body = HqmApplicationInput,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the first answer is replayed (1–255 characters).", min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$")),
+    params(IdempotencyKey),
     responses((status = 201, description = "Created; `Location` and `ETag` are set", body = HqmApplication,
         headers(("Location" = String, description = "The new application"), ("ETag" = String, description = "Its version")))),
 )]
@@ -73,12 +75,12 @@ pub async fn create(
 #[into_params(parameter_in = Query)]
 pub struct HqmListParams {
     /// `draft`, `under_review`, `recognised`, `refused` or `withdrawn`.
-    #[param(value_type = Option<String>, pattern = "^(draft|under_review|recognised|refused|withdrawn)$", max_length = 12)]
-    pub status: Option<String>,
+    #[param(inline)]
+    pub status: Option<HqmStatusText>,
     /// An authority's queue: applications under review with a criterion of
     /// that authority not scored yet (`sectoral`, `economy`, `education`, `sms`, `labour`).
-    #[param(value_type = Option<String>, pattern = "^(sectoral|economy|education|sms|labour)$", max_length = 9)]
-    pub authority: Option<String>,
+    #[param(inline)]
+    pub authority: Option<AuthorityText>,
     /// `true`: under review past the deadline; `false`: all others.
     pub overdue: Option<bool>,
 }
@@ -142,7 +144,7 @@ pub async fn get(state: State, caller: Caller, id: Id) -> Reply {
 #[utoipa::path(
     put, path = "/api/v1/hqm-applications/{id}", operation_id = "replace_hqm_application", tag = "hqm",
     request_body = HqmApplicationInput,
-    params(("id" = String, Path, description = "Application id"), ("If-Match" = Option<String>, Header, description = "The ETag last read; a stale one answers 412", max_length = 255)),
+    params(("id" = String, Path, description = "Application id"), ChangeHeaders),
     responses((status = 200, description = "Replaced", body = HqmApplication, headers(("ETag" = String, description = "The new version"))),
         (status = 409, description = "Not a draft", body = crate::problem::Problem, content_type = "application/problem+json")),
 )]
@@ -167,7 +169,7 @@ pub async fn replace(
 /// Owner: removes a draft with its documents (its history stays).
 #[utoipa::path(
     delete, path = "/api/v1/hqm-applications/{id}", operation_id = "delete_hqm_application", tag = "hqm",
-    params(("id" = String, Path, description = "Application id"), ("If-Match" = Option<String>, Header, description = "The ETag last read", max_length = 255)),
+    params(("id" = String, Path, description = "Application id"), ChangeHeaders),
     responses((status = 204, description = "Deleted"),
         (status = 409, description = "Not a draft", body = crate::problem::Problem, content_type = "application/problem+json")),
 )]
@@ -183,11 +185,11 @@ pub async fn delete(state: State, caller: Caller, id: Id, if_match: IfMatch) -> 
 #[into_params(parameter_in = Query)]
 pub struct UploadParams {
     /// `passport`, `qualification` or `other`.
-    #[param(value_type = String, pattern = "^(passport|qualification|other)$", max_length = 13)]
+    #[param(value_type = DocumentKindText, inline)]
     pub kind: Option<String>,
     /// The file's name, kept for display (default: the kind).
-    #[param(max_length = 255)]
-    pub filename: Option<String>,
+    #[param(inline)]
+    pub filename: Option<Text<0, { domain::hqm::documents::MAX_FILENAME as u64 }>>,
 }
 
 /// Upload a document
@@ -200,7 +202,7 @@ pub struct UploadParams {
 #[utoipa::path(
     post, path = "/api/v1/hqm-applications/{id}/documents", operation_id = "upload_hqm_document", tag = "hqm",
     params(("id" = String, Path, description = "Application id"), UploadParams,
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe", min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$")),
+        IdempotencyKey),
     request_body(content(
         (BinaryFile = "application/pdf"), (BinaryFile = "image/jpeg"), (BinaryFile = "image/png"),
         (FileUpload = "multipart/form-data")
@@ -226,7 +228,7 @@ pub async fn upload_document(
     let q = q.0;
     let kind = q.kind.unwrap_or_default();
     // An empty name is no name: the kind stands in, as when none is sent.
-    let filename = q.filename.filter(|f| !f.trim().is_empty()).unwrap_or_else(|| {
+    let filename = q.filename.map(Text::into_string).filter(|f| !f.trim().is_empty()).unwrap_or_else(|| {
         if kind.is_empty() {
             "document".into()
         } else {
@@ -313,8 +315,7 @@ async fn applicant_step(
 #[utoipa::path(
     post, path = "/api/v1/hqm-applications/{id}/submit", operation_id = "submit_hqm_application", tag = "hqm",
     params(("id" = String, Path, description = "Application id"),
-        ("If-Match" = Option<String>, Header, description = "The ETag last read", max_length = 255),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe", min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$")),
+        ActionHeaders),
     responses(
         (status = 200, description = "Done; the application in its new status", body = HqmApplication, headers(("ETag" = String, description = "The new version"))),
         (status = 409, description = "Not allowed from the current status; the problem names it and the allowed actions", body = crate::problem::Problem, content_type = "application/problem+json"),
@@ -330,8 +331,7 @@ pub async fn submit(action: Action) -> Reply {
 #[utoipa::path(
     post, path = "/api/v1/hqm-applications/{id}/withdraw", operation_id = "withdraw_hqm_application", tag = "hqm",
     params(("id" = String, Path, description = "Application id"),
-        ("If-Match" = Option<String>, Header, description = "The ETag last read", max_length = 255),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe", min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$")),
+        ActionHeaders),
     responses(
         (status = 200, description = "Done; the application in its new status", body = HqmApplication, headers(("ETag" = String, description = "The new version"))),
         (status = 409, description = "Not allowed from the current status; the problem names it and the allowed actions", body = crate::problem::Problem, content_type = "application/problem+json"),
@@ -352,8 +352,8 @@ pub async fn withdraw(action: Action) -> Reply {
     put, path = "/api/v1/hqm-applications/{id}/scores/{criterion}", operation_id = "score_hqm_criterion", tag = "hqm",
     request_body = HqmScoreInput,
     params(("id" = String, Path, description = "Application id"),
-        ("criterion" = String, Path, description = "The criterion", pattern = "^(work_experience|national_priorities|education|financial_stability|labour_market_impact|language_skills)$"),
-        ("If-Match" = Option<String>, Header, description = "The ETag last read", max_length = 255)),
+        ("criterion" = inline(CriterionText), Path, description = "The criterion"),
+        ChangeHeaders),
     responses((status = 200, description = "Scored; the application", body = HqmApplication, headers(("ETag" = String, description = "The new version"))),
         (status = 409, description = "Not under review", body = crate::problem::Problem, content_type = "application/problem+json")),
 )]
@@ -369,8 +369,11 @@ pub async fn score(
     let input = body.value;
     let rec = state
         .write(move |conn| {
-            let score =
-                uc::ScoreInput { criterion: &criterion, points: input.points, justification: &input.justification };
+            let score = uc::ScoreInput {
+                criterion: &criterion,
+                points: input.points.get(),
+                justification: &input.justification,
+            };
             uc::score(conn, &caller, &id, &score, if_match.0, now)
         })
         .await?;
@@ -386,7 +389,7 @@ pub async fn score(
     post, path = "/api/v1/hqm-applications/{id}/objections", operation_id = "object_to_hqm_application", tag = "hqm",
     request_body = HqmReasonInput,
     params(("id" = String, Path, description = "Application id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe", min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$")),
+        IdempotencyKey),
     responses((status = 201, description = "Raised; `Location` names the objection", body = HqmApplication,
             headers(("Location" = String, description = "The objection"), ("ETag" = String, description = "The new version"))),
         (status = 409, description = "Not under review", body = crate::problem::Problem, content_type = "application/problem+json")),
@@ -436,8 +439,7 @@ pub async fn withdraw_objection(state: State, caller: Caller, path: TwoSegments)
     post, path = "/api/v1/hqm-applications/{id}/extend", operation_id = "extend_hqm_review", tag = "hqm",
     request_body = HqmReasonInput,
     params(("id" = String, Path, description = "Application id"),
-        ("If-Match" = Option<String>, Header, description = "The ETag last read", max_length = 255),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe", min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$")),
+        ActionHeaders),
     responses((status = 200, description = "Extended; the application", body = HqmApplication, headers(("ETag" = String, description = "The new version"))),
         (status = 409, description = "Not under review, or the holiday calendar of a year it needs is missing", body = crate::problem::Problem, content_type = "application/problem+json")),
 )]
@@ -460,8 +462,7 @@ pub async fn extend(action: Action, body: JsonBody<HqmReasonInput>) -> Reply {
 #[utoipa::path(
     post, path = "/api/v1/hqm-applications/{id}/decide", operation_id = "decide_hqm_application", tag = "hqm",
     params(("id" = String, Path, description = "Application id"),
-        ("If-Match" = Option<String>, Header, description = "The ETag last read", max_length = 255),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe", min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$")),
+        ActionHeaders),
     responses((status = 200, description = "Decided; the application", body = HqmApplication, headers(("ETag" = String, description = "The new version"))),
         (status = 409, description = "Not under review, or criteria not scored and no objection", body = crate::problem::Problem, content_type = "application/problem+json")),
 )]
