@@ -93,3 +93,34 @@ where
 pub fn location<P: utoipa::Path>(params: &[(&str, &str)]) -> String {
     params.iter().fold(P::path(), |path, (name, value)| path.replace(&format!("{{{name}}}"), value))
 }
+
+/// What a step of a status machine answers, documented once (`responses(Stepped<T>)`):
+/// 200 with the resource `T` in its new status and its new `ETag`, or 409
+/// when the step is not allowed from the current status — the problem names
+/// the status and the steps that are.
+pub struct Stepped<T>(std::marker::PhantomData<T>);
+
+impl<T: utoipa::ToSchema> utoipa::IntoResponses for Stepped<T> {
+    fn responses() -> std::collections::BTreeMap<String, utoipa::openapi::RefOr<utoipa::openapi::response::Response>> {
+        use utoipa::openapi::header::HeaderBuilder;
+        use utoipa::openapi::{schema::Type, ContentBuilder, ObjectBuilder, Ref, ResponseBuilder};
+        let body =
+            |name: std::borrow::Cow<'_, str>| ContentBuilder::new().schema(Some(Ref::from_schema_name(name))).build();
+        let done = ResponseBuilder::new()
+            .description(format!("Done; the `{}` in its new status", T::name()))
+            .content("application/json", body(T::name()))
+            .header(
+                "ETag",
+                HeaderBuilder::new()
+                    .schema(ObjectBuilder::new().schema_type(Type::String))
+                    .description(Some("The new version"))
+                    .build(),
+            )
+            .build();
+        let refused = ResponseBuilder::new()
+            .description("Not allowed from the current status; the problem names it and the allowed actions")
+            .content(crate::problem::PROBLEM_JSON, body(<crate::problem::Problem as utoipa::ToSchema>::name()))
+            .build();
+        [("200".to_owned(), done.into()), ("409".to_owned(), refused.into())].into_iter().collect()
+    }
+}

@@ -7,7 +7,7 @@ use crate::dto::{
 };
 use crate::extract::{ActionHeaders, ChangeHeaders, IfNoneMatch};
 use crate::extract::{IdempotencyKey, IfMatch, JsonBody, OptionalJsonBody, PageParams, Query};
-use crate::handler::{Action, Id, Reply, State, TwoSegments};
+use crate::handler::{Action, Id, Reply, State, Stepped, TwoSegments};
 use crate::problem::HttpError;
 use crate::respond::{json_with_etag, replay, stored};
 use crate::state::Keyed;
@@ -360,10 +360,7 @@ async fn act(action: Action, step: ForecastAction, text: Option<String>, raw: &[
 #[utoipa::path(
     post, path = "/api/v1/forecasts/{id}/submit", tag = "forecasts",
     params(("id" = String, Path, description = "Forecast id"), ActionHeaders),
-    responses(
-        (status = 200, description = "Done; the forecast in its new status", body = Forecast, headers(("ETag" = String, description = "The new version"))),
-        (status = 409, description = "Not allowed from the current status; the problem names it and the allowed actions", body = crate::problem::Problem, content_type = "application/problem+json"),
-    ),
+    responses(Stepped<Forecast>),
 )]
 pub async fn submit(action: Action) -> Reply {
     act(action, ForecastAction::Submit, None, b"").await
@@ -375,10 +372,7 @@ pub async fn submit(action: Action) -> Reply {
 #[utoipa::path(
     post, path = "/api/v1/forecasts/{id}/withdraw", tag = "forecasts",
     params(("id" = String, Path, description = "Forecast id"), ActionHeaders),
-    responses(
-        (status = 200, description = "Done; the forecast in its new status", body = Forecast, headers(("ETag" = String, description = "The new version"))),
-        (status = 409, description = "Not allowed from the current status; the problem names it and the allowed actions", body = crate::problem::Problem, content_type = "application/problem+json"),
-    ),
+    responses(Stepped<Forecast>),
 )]
 pub async fn withdraw(action: Action) -> Reply {
     act(action, ForecastAction::Withdraw, None, b"").await
@@ -390,10 +384,7 @@ pub async fn withdraw(action: Action) -> Reply {
 #[utoipa::path(
     post, path = "/api/v1/forecasts/{id}/start-review", tag = "forecasts",
     params(("id" = String, Path, description = "Forecast id"), ActionHeaders),
-    responses(
-        (status = 200, description = "Done; the forecast in its new status", body = Forecast, headers(("ETag" = String, description = "The new version"))),
-        (status = 409, description = "Not allowed from the current status; the problem names it and the allowed actions", body = crate::problem::Problem, content_type = "application/problem+json"),
-    ),
+    responses(Stepped<Forecast>),
 )]
 pub async fn start_review(action: Action) -> Reply {
     act(action, ForecastAction::StartReview, None, b"").await
@@ -409,10 +400,7 @@ pub async fn start_review(action: Action) -> Reply {
     request_body(content = Option<AcceptInput>, description = "Optional: the officer's note"),
     params(("id" = String, Path, description = "Forecast id"),
         ActionHeaders),
-    responses(
-        (status = 200, description = "Accepted", body = Forecast, headers(("ETag" = String, description = "The new version"))),
-        (status = 409, description = "Not allowed from the current status; the problem names it and the allowed actions", body = crate::problem::Problem, content_type = "application/problem+json"),
-    ),
+    responses(Stepped<Forecast>),
 )]
 pub async fn accept(action: Action, body: OptionalJsonBody<Option<AcceptInput>>) -> Reply {
     let note = body.value.flatten().and_then(|b| b.note);

@@ -6,7 +6,7 @@ use crate::dto::{Allocation, AllocationInput, PlanHistoryEntry, PlanInput, Quota
 use crate::extract::Year;
 use crate::extract::{ActionHeaders, ChangeHeaders, IfNoneMatch};
 use crate::extract::{IdempotencyKey, IfMatch, JsonBody, PageParams, Query};
-use crate::handler::{Action, Id, Reply, State, TwoSegments};
+use crate::handler::{Action, Id, Reply, State, Stepped, TwoSegments};
 use crate::respond::{json_with_etag, stored};
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpRequest, HttpResponse};
@@ -107,8 +107,7 @@ async fn plan_action(action: Action, step: PlanAction) -> Reply {
 #[utoipa::path(
     post, path = "/api/v1/quota-plans/{year}/propose", tag = "quota", operation_id = "propose_quota_plan",
     params(Year, ActionHeaders),
-    responses((status = 200, description = "Proposed", body = QuotaPlan),
-        (status = 409, description = "Not allowed in the plan's status", body = crate::problem::Problem, content_type = "application/problem+json"),),
+    responses(Stepped<QuotaPlan>),
 )]
 pub async fn propose(action: Action) -> Reply {
     plan_action(action, PlanAction::Propose).await
@@ -121,8 +120,7 @@ pub async fn propose(action: Action) -> Reply {
 #[utoipa::path(
     post, path = "/api/v1/quota-plans/{year}/approve", tag = "quota", operation_id = "approve_quota_plan",
     params(Year, ActionHeaders),
-    responses((status = 200, description = "Approved", body = QuotaPlan),
-        (status = 409, description = "Not allowed in the plan's status", body = crate::problem::Problem, content_type = "application/problem+json"),),
+    responses(Stepped<QuotaPlan>),
 )]
 pub async fn approve(action: Action) -> Reply {
     plan_action(action, PlanAction::Approve).await

@@ -9,7 +9,7 @@ use crate::dto::{
     HqmScoreInput, Paged,
 };
 use crate::extract::{ActionHeaders, ChangeHeaders, FileBody, IdempotencyKey, IfMatch, JsonBody, PageParams, Query};
-use crate::handler::{Action, Id, Reply, State, TwoSegments};
+use crate::handler::{Action, Id, Reply, State, Stepped, TwoSegments};
 use crate::problem::HttpError;
 use crate::respond::{json_with_etag, stored};
 use actix_web::http::{header, StatusCode};
@@ -316,10 +316,7 @@ async fn applicant_step(
     post, path = "/api/v1/hqm-applications/{id}/submit", operation_id = "submit_hqm_application", tag = "hqm",
     params(("id" = String, Path, description = "Application id"),
         ActionHeaders),
-    responses(
-        (status = 200, description = "Done; the application in its new status", body = HqmApplication, headers(("ETag" = String, description = "The new version"))),
-        (status = 409, description = "Not allowed from the current status; the problem names it and the allowed actions", body = crate::problem::Problem, content_type = "application/problem+json"),
-    ),
+    responses(Stepped<HqmApplication>),
 )]
 pub async fn submit(action: Action) -> Reply {
     applicant_step(action, uc::submit).await
@@ -332,10 +329,7 @@ pub async fn submit(action: Action) -> Reply {
     post, path = "/api/v1/hqm-applications/{id}/withdraw", operation_id = "withdraw_hqm_application", tag = "hqm",
     params(("id" = String, Path, description = "Application id"),
         ActionHeaders),
-    responses(
-        (status = 200, description = "Done; the application in its new status", body = HqmApplication, headers(("ETag" = String, description = "The new version"))),
-        (status = 409, description = "Not allowed from the current status; the problem names it and the allowed actions", body = crate::problem::Problem, content_type = "application/problem+json"),
-    ),
+    responses(Stepped<HqmApplication>),
 )]
 pub async fn withdraw(action: Action) -> Reply {
     applicant_step(action, uc::withdraw).await
