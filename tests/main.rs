@@ -16,6 +16,7 @@ mod hqm;
 mod identity;
 mod openapi;
 mod quota;
+mod quota_year;
 mod reference;
 mod review;
 mod snapshots;

@@ -98,13 +98,41 @@ async fn every_documented_request_example_is_accepted() {
     let r = app.put("/api/v1/quota-plans/2027", &commission, &ex("/api/v1/quota-plans/{year}", "put")).await;
     expect("put", "/api/v1/quota-plans/{year}", r, &[StatusCode::OK]);
     let plan = |action: &str| format!("/api/v1/quota-plans/2027/{action}");
-    assert_eq!(app.send(Method::POST, &plan("propose"), Some(&commission), None, &[]).await.status, StatusCode::OK);
+    let propose_path = plan("propose");
+    let propose = || app.send(Method::POST, &propose_path, Some(&commission), None, &[]);
+    assert_eq!(propose().await.status, StatusCode::OK);
+    let r = app.post(&plan("return"), &admin, &ex("/api/v1/quota-plans/{year}/return", "post")).await;
+    expect("post", "/api/v1/quota-plans/{year}/return", r, &[StatusCode::OK]);
+    assert_eq!(propose().await.status, StatusCode::OK);
+    let r = app
+        .post(&plan("withdraw-proposal"), &commission, &ex("/api/v1/quota-plans/{year}/withdraw-proposal", "post"))
+        .await;
+    expect("post", "/api/v1/quota-plans/{year}/withdraw-proposal", r, &[StatusCode::OK]);
+    assert_eq!(propose().await.status, StatusCode::OK);
     let approved = json!({"entries": [{"economic_activity": "F", "approved": 1000}]});
     assert_eq!(app.put("/api/v1/quota-plans/2027", &admin, &approved).await.status, StatusCode::OK);
-    assert_eq!(app.send(Method::POST, &plan("approve"), Some(&admin), None, &[]).await.status, StatusCode::OK);
+    // The examples name orders of late November and 1 December 2026.
+    let before = api::clock::Clock::now(&app.clock);
+    app.clock.set("2026-12-01T08:00:00Z".parse().unwrap());
+    let r = app.post(&plan("approve"), &admin, &ex("/api/v1/quota-plans/{year}/approve", "post")).await;
+    expect("post", "/api/v1/quota-plans/{year}/approve", r, &[StatusCode::OK]);
+    let r = app.post(&plan("amendments"), &admin, &ex("/api/v1/quota-plans/{year}/amendments", "post")).await;
+    expect("post", "/api/v1/quota-plans/{year}/amendments", r, &[StatusCode::CREATED]);
     let r =
         app.post("/api/v1/quotas/2027/allocations", &officer, &ex("/api/v1/quotas/{year}/allocations", "post")).await;
+    let permit = r.body["permit_ref"].as_str().unwrap_or_default().to_owned();
     expect("post", "/api/v1/quotas/{year}/allocations", r, &[StatusCode::CREATED]);
+    // A permit that ended in March 2027.
+    app.clock.set("2027-03-20T08:00:00Z".parse().unwrap());
+    let r = app
+        .post(
+            &format!("/api/v1/quotas/2027/allocations/{permit}/end"),
+            &officer,
+            &ex("/api/v1/quotas/{year}/allocations/{permit_ref}/end", "post"),
+        )
+        .await;
+    expect("post", "/api/v1/quotas/{year}/allocations/{permit_ref}/end", r, &[StatusCode::OK]);
+    app.clock.set(before);
 
     // The HQM assessment: a draft, replaced, submitted with its documents,
     // scored, objected to, extended; the holidays of a year.

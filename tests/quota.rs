@@ -323,7 +323,8 @@ async fn the_quota_plan_moves_from_draft_to_approved_by_the_right_hands() {
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(
         r.body["activities"][0],
-        json!({"economic_activity": "F", "title": "Construction", "approved": 1000, "used": 0, "remaining": 1000})
+        json!({"economic_activity": "F", "title": "Construction", "in_quota": true, "approved": 1000, "used": 0,
+            "remaining": 1000, "exempt": 0, "ended": 0})
     );
     assert_eq!(app.send(Method::GET, "/api/v1/quotas/2031", None, None, &[]).await.status, StatusCode::NOT_FOUND);
 }
@@ -454,8 +455,11 @@ async fn permits_wait_for_an_approved_plan_and_accuracy_compares_forecast_and_pe
     assert_eq!(e["difference"], 5 - 3);
 }
 
+/// The campaign's proposal and approval deadlines are the plan's targets,
+/// not walls (SPEC §16.1.1): a late proposal is taken, a late approval needs
+/// the Cabinet order and shows `late`; after the target year nothing is.
 #[tokio::test]
-async fn the_plan_keeps_the_campaigns_proposal_and_approval_dates() {
+async fn the_plan_keeps_the_campaigns_dates_as_targets_until_the_year_ends() {
     let app = spawn().await;
     seed(&app).await;
     let commission = app.token(&[domain::role::Role::Commission], None);
@@ -464,25 +468,38 @@ async fn the_plan_keeps_the_campaigns_proposal_and_approval_dates() {
         app.post(&format!("/api/v1/quota-plans/{Y}"), &commission, &json!(null)).await.status,
         StatusCode::CREATED
     );
-    // 16 October in Baku: the proposal deadline (15 October) has passed.
+    // 16 October in Baku: the proposal deadline (15 October) has passed, and
+    // the Commission still proposes.
     app.clock.set("2026-10-15T20:00:01Z".parse().unwrap());
     let r = app.action_plan("propose", &commission).await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(r.body["type"], "/problems/proposal-deadline-passed");
-    assert_eq!(r.body["deadline"], "2026-10-15");
-    app.clock.set("2026-10-15T19:59:00Z".parse().unwrap());
-    assert_eq!(app.action_plan("propose", &commission).await.status, StatusCode::OK, "the last day counts");
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let approved =
         json!({"entries": [{"economic_activity": "A", "approved": 1}, {"economic_activity": "F", "approved": 2}]});
     assert_eq!(app.put(&format!("/api/v1/quota-plans/{Y}"), &admin, &approved).await.status, StatusCode::OK);
+    // After the approval deadline (1 December) an approval names its order.
     app.clock.set("2026-12-02T08:00:00Z".parse().unwrap());
     let r = app.action_plan("approve", &admin).await;
-    assert_eq!(r.body["type"], "/problems/approval-deadline-passed");
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(
+        r.error_codes(),
+        vec![("order_number".to_owned(), "required".to_owned()), ("order_date".to_owned(), "required".to_owned())]
+    );
     assert_eq!(
         app.get(&format!("/api/v1/quota-plans/{Y}"), &admin).await.body["status"],
         "proposed",
         "nothing changed"
     );
+    // After the target year, the year is over.
+    app.clock.set("2027-12-31T20:00:01Z".parse().unwrap());
+    let order = json!({"order_number": "1s", "order_date": "2027-12-01"});
+    let path = format!("/api/v1/quota-plans/{Y}/approve");
+    let r = app.post(&path, &admin, &order).await;
+    assert_eq!(r.body["type"], "/problems/approval-deadline-passed", "{}", r.body);
+    assert_eq!(r.body["deadline"], "2027-12-31");
+    app.clock.set("2027-12-31T19:00:00Z".parse().unwrap());
+    let r = app.post(&path, &admin, &order).await;
+    assert_eq!(r.status, StatusCode::OK, "the last day counts: {}", r.body);
+    assert_eq!((r.body["late"].as_bool(), r.body["order"]["number"].as_str()), (Some(true), Some("1s")));
 }
 
 /// The summary's year is read from the path as every `{year}` is: one

@@ -607,47 +607,42 @@ fn year_parameter() -> Parameter {
     parameter("year", ParameterIn::Path, true, "Target year", integer(MIN_TARGET_YEAR.into(), MAX_TARGET_YEAR.into()))
 }
 
-/// The `{year}` and `{number}` of a snapshot's path (else 404).
-pub struct SnapshotPath {
+/// The `{year}` and `{number}` of something numbered within a year — a
+/// snapshot, an amendment — read from its path (else 404).
+pub struct YearAndNumber {
     pub year: i32,
     pub number: i32,
 }
 
-/// The highest snapshot number a path names: nine digits.
-pub const MAX_SNAPSHOT_NUMBER: i32 = 999_999_999;
+/// The highest number within a year a path names: nine digits.
+pub const MAX_NUMBER: i32 = 999_999_999;
 
-impl FromRequest for SnapshotPath {
+impl FromRequest for YearAndNumber {
     type Error = HttpError;
     type Future = Ready<Result<Self, HttpError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let segment = |name| req.match_info().get(name).ok_or(HttpError::App(AppError::NotFound));
-        ready((|| Ok(SnapshotPath { year: path_year(segment("year")?)?, number: path_number(segment("number")?)? }))())
+        ready((|| Ok(YearAndNumber { year: path_year(segment("year")?)?, number: path_number(segment("number")?)? }))())
     }
 }
 
-impl IntoParams for SnapshotPath {
+impl IntoParams for YearAndNumber {
     fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
         vec![
             year_parameter(),
-            parameter(
-                "number",
-                ParameterIn::Path,
-                true,
-                "The snapshot's number",
-                integer(1, MAX_SNAPSHOT_NUMBER.into()),
-            ),
+            parameter("number", ParameterIn::Path, true, "Its number within the year", integer(1, MAX_NUMBER.into())),
         ]
     }
 }
 
-/// A snapshot number from a path: digits without a leading zero, from 1,
+/// A number from a path: digits without a leading zero, from 1,
 /// else 404 (one resource, one URL).
 fn path_number(s: &str) -> Result<i32, HttpError> {
     Some(s)
         .filter(|s| !s.is_empty() && !s.starts_with('0') && s.bytes().all(|b| b.is_ascii_digit()))
         .and_then(|s| s.parse::<i32>().ok())
-        .filter(|n| *n <= MAX_SNAPSHOT_NUMBER)
+        .filter(|n| *n <= MAX_NUMBER)
         .ok_or(HttpError::App(AppError::NotFound))
 }
 
@@ -684,10 +679,10 @@ mod tests {
     }
 
     #[test]
-    fn a_snapshot_number_has_one_spelling() {
+    fn a_number_within_a_year_has_one_spelling() {
         assert_eq!(path_number("1").ok(), Some(1));
         assert_eq!(path_number("27").ok(), Some(27));
-        assert_eq!(path_number("999999999").ok(), Some(MAX_SNAPSHOT_NUMBER));
+        assert_eq!(path_number("999999999").ok(), Some(MAX_NUMBER));
         for bad in ["0", "01", "", "-1", "+1", "1.0", "1000000000", "9999999999", "x"] {
             assert!(path_number(bad).is_err(), "{bad}");
         }

@@ -251,7 +251,10 @@ impl HttpError {
                 p.deadline = Some(*d);
                 detail.replace("{date}", &d.to_string())
             }
-            AppError::QuotaExhausted { activity } => detail.replace("{activity}", activity),
+            AppError::QuotaExhausted { activity } | AppError::ActivityNotInQuota { activity } => {
+                detail.replace("{activity}", activity)
+            }
+            AppError::PermitEnded { reason } => detail.replace("{reason}", reason.as_str()),
             AppError::WrongAuthority { needs } => detail.replace("{authority}", needs.as_str()),
             AppError::ScoresIncomplete { missing } => {
                 let list: Vec<&str> = missing.iter().map(|c| c.as_str()).collect();

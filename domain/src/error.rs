@@ -45,7 +45,7 @@ wire_codes! {
         BeforeTargetYear => "before_target_year",
         // The quota plan and permits (SPEC §5).
         SectionRequired => "section_required",
-        NotInPlan => "not_in_plan",
+        BelowUsed => "below_used",
         NoEntries => "no_entries",
         DuplicateEntry => "duplicate_entry",
         ExemptionUnknown => "exemption_unknown",
@@ -118,6 +118,11 @@ impl ValidationErrors {
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    /// Adds every error of `other`.
+    pub fn extend(&mut self, other: ValidationErrors) {
+        self.0.extend(other.0);
     }
 
     /// `Ok(value)` when nothing was collected.

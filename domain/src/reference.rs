@@ -210,6 +210,18 @@ mod tests {
         assert_eq!(e.len(), EXEMPTIONS_TSV.lines().count());
         assert!(e.iter().any(|x| x.code == "liberated_territories"));
         assert!(e.iter().any(|x| x.code == "permanent_resident"));
+        // SPEC §16.1.8: each ground of seed 003 fn 17 is its own code.
+        for code in [
+            "international_organisation",
+            "diplomatic_mission",
+            "media_representative",
+            "sailor",
+            "invited_academic",
+            "invited_artist",
+            "religious_official",
+        ] {
+            assert!(e.iter().any(|x| x.code == code), "{code}");
+        }
         assert!(e.iter().all(|x| !x.title_az.is_empty() && !x.title_en.is_empty() && !x.title_ru.is_empty()));
         assert!(major_groups().contains(&("7", "Craft and related trades workers")));
     }

@@ -85,7 +85,7 @@ use domain::hqm::applicant::{CefrLevel, EducationLevel};
 use domain::hqm::application::{HqmStatus, Outcome};
 use domain::hqm::criteria::{Authority, Criterion};
 use domain::hqm::documents::{ContentType, DocumentKind};
-use domain::quota::PlanStatus;
+use domain::quota::{PermitEnd, PlanStatus};
 use domain::reference::ActivityLevel;
 use domain::role::Role;
 use domain::status::ForecastStatus;
@@ -96,6 +96,7 @@ text_codes!(
     ForecastStatus,
     HqmStatus,
     PlanStatus,
+    PermitEnd,
     Role,
     PersonType,
     QuotaUsage,

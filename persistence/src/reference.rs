@@ -22,7 +22,8 @@ pub struct ActivityRow {
 
 /// Fills empty classification tables from the built-in ones (SPEC §6), in
 /// the caller's transaction. Tables that hold anything are left alone, so an
-/// imported classification is never overwritten on start-up.
+/// imported classification is never overwritten on start-up; built-in
+/// exemption categories are added one by one where missing.
 pub fn seed_builtin(conn: &mut DbConnection) -> Result<(usize, usize), StoreError> {
     let mut added = (0, 0);
     let have_acts: i64 = ea::table.count().get_result(conn)?;
@@ -40,20 +41,25 @@ pub fn seed_builtin(conn: &mut DbConnection) -> Result<(usize, usize), StoreErro
             added.1 += 1;
         }
     }
-    let have_ex: i64 = ex::table.count().get_result(conn)?;
-    if have_ex == 0 {
-        for (i, e) in reference::exemption_categories().iter().enumerate() {
-            diesel::insert_into(ex::table)
-                .values((
-                    ex::code.eq(e.code),
-                    ex::title_az.eq(e.title_az),
-                    ex::title_en.eq(e.title_en),
-                    ex::title_ru.eq(e.title_ru),
-                    ex::retired.eq(false),
-                    ex::position.eq(i32::try_from(i).unwrap_or(i32::MAX)),
-                ))
-                .execute(conn)?;
-        }
+    // Built-in exemption categories a database lacks are added (SPEC §16.1.8
+    // added grounds after the first release); one admin retired or retitled
+    // is left as admin left it.
+    let have_ex: Vec<String> = ex::table.select(ex::code).load(conn)?;
+    let first: i32 = ex::table.select(diesel::dsl::max(ex::position)).first::<Option<i32>>(conn)?.map_or(0, |p| p + 1);
+    let missing = reference::exemption_categories().into_iter().filter(|e| !have_ex.iter().any(|c| c == e.code));
+    for (position, e) in (first..).zip(missing) {
+        diesel::insert_into(ex::table)
+            .values((
+                ex::code.eq(e.code),
+                ex::title_az.eq(e.title_az),
+                ex::title_en.eq(e.title_en),
+                ex::title_ru.eq(e.title_ru),
+                ex::retired.eq(false),
+                ex::position.eq(position),
+            ))
+            .execute(conn)
+            // Another server starting at once added it: run again.
+            .map_err(crate::error::lost_a_race)?;
     }
     let have_occ: i64 = occ::table.count().get_result(conn)?;
     if have_occ == 0 {

@@ -135,6 +135,10 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        order_number -> Nullable<Text>,
+        order_date -> Nullable<Date>,
+        approved_at -> Nullable<Timestamp>,
+        late -> Bool,
     }
 }
 
@@ -142,7 +146,7 @@ diesel::table! {
     quota_plan_entries (target_year, economic_activity) {
         target_year -> Integer,
         economic_activity -> Text,
-        proposed -> BigInt,
+        proposed -> Nullable<BigInt>,
         approved -> Nullable<BigInt>,
         used -> BigInt,
     }
@@ -158,6 +162,31 @@ diesel::table! {
         actor -> Text,
         role -> Text,
         at -> Timestamp,
+        reason -> Nullable<Text>,
+        order_number -> Nullable<Text>,
+        order_date -> Nullable<Date>,
+        amendment -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    quota_amendments (target_year, number) {
+        target_year -> Integer,
+        number -> Integer,
+        order_number -> Text,
+        order_date -> Date,
+        created_at -> Timestamp,
+        created_by -> Text,
+    }
+}
+
+diesel::table! {
+    quota_amendment_entries (target_year, number, economic_activity) {
+        target_year -> Integer,
+        number -> Integer,
+        economic_activity -> Text,
+        approved_before -> Nullable<BigInt>,
+        approved -> BigInt,
     }
 }
 
@@ -173,6 +202,10 @@ diesel::table! {
         recorded_by -> Text,
         cancelled_at -> Nullable<Timestamp>,
         cancelled_by -> Nullable<Text>,
+        end_reason -> Nullable<Text>,
+        ended_on -> Nullable<Date>,
+        ended_at -> Nullable<Timestamp>,
+        ended_by -> Nullable<Text>,
     }
 }
 
@@ -405,6 +438,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     quota_plans,
     quota_plan_entries,
     quota_plan_history,
+    quota_amendments,
+    quota_amendment_entries,
     quota_allocations,
     exemption_categories,
     economic_activities,

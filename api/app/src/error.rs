@@ -43,6 +43,13 @@ pub enum AppError {
     /// No unit of the activity's quota remains (SPEC §5.3).
     #[error("quota exhausted")]
     QuotaExhausted { activity: String },
+    /// The quota names no number for the activity: only exempt permits
+    /// (SPEC §16.1.5); an amendment may add it.
+    #[error("activity not in quota")]
+    ActivityNotInQuota { activity: String },
+    /// The permit ended already, for another reason or on another day (SPEC §16.1.6).
+    #[error("permit ended")]
+    PermitEnded { reason: domain::quota::PermitEnd },
     /// The permit reference was recorded with other data.
     #[error("permit conflict")]
     PermitConflict,
@@ -143,6 +150,8 @@ impl AppError {
             | PlanExists
             | QuotaNotApproved
             | QuotaExhausted { .. }
+            | ActivityNotInQuota { .. }
+            | PermitEnded { .. }
             | PermitConflict
             | ScoresIncomplete { .. }
             | HolidayYearMissing { .. }

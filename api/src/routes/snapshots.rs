@@ -5,7 +5,7 @@ use crate::auth::Caller;
 use crate::dto::{Paged, SnapshotInfo, SummarySnapshot};
 use crate::export;
 use crate::extract::Year;
-use crate::extract::{IdempotencyKey, PageParams, Query, SnapshotPath};
+use crate::extract::{IdempotencyKey, PageParams, Query, YearAndNumber};
 use crate::handler::{Reply, State};
 use crate::i18n::{AcceptLanguage, Lang};
 use crate::problem::HttpError;
@@ -58,14 +58,14 @@ pub async fn list(state: State, caller: Caller, Year(y): Year, q: Query<PagePara
 }
 
 /// The snapshot of the path, as taken.
-async fn snapshot_of(state: &AppState, caller: Caller, path: SnapshotPath) -> Result<SummarySnapshot, HttpError> {
-    let SnapshotPath { year: y, number: n } = path;
+async fn snapshot_of(state: &AppState, caller: Caller, path: YearAndNumber) -> Result<SummarySnapshot, HttpError> {
+    let YearAndNumber { year: y, number: n } = path;
     let rec = state.read(move |c| uc::get(c, &caller, y, n)).await?;
     Ok(SummarySnapshot::from(&rec))
 }
 
 /// The snapshot of the path as a file in `lang`.
-async fn export(state: &AppState, caller: Caller, path: SnapshotPath, lang: Lang, xlsx: bool) -> Reply {
+async fn export(state: &AppState, caller: Caller, path: YearAndNumber, lang: Lang, xlsx: bool) -> Reply {
     let s = snapshot_of(state, caller, path).await?;
     let (activities, totals, occupations) = s.as_summary();
     let table = export::Table { activities: &activities, totals: &totals, occupations: &occupations };
@@ -83,10 +83,10 @@ async fn export(state: &AppState, caller: Caller, path: SnapshotPath, lang: Lang
 /// activity, with each activity's occupations, and the totals.
 #[utoipa::path(
     get, path = "/api/v1/summaries/{year}/snapshots/{number}", tag = "quota", operation_id = "get_summary_snapshot",
-    params(SnapshotPath),
+    params(YearAndNumber),
     responses((status = 200, description = "The snapshot", body = SummarySnapshot)),
 )]
-pub async fn get(state: State, caller: Caller, path: SnapshotPath) -> Reply {
+pub async fn get(state: State, caller: Caller, path: YearAndNumber) -> Reply {
     Ok(HttpResponse::Ok().json(snapshot_of(&state, caller, path).await?))
 }
 
@@ -98,10 +98,10 @@ pub async fn get(state: State, caller: Caller, path: SnapshotPath) -> Reply {
 #[utoipa::path(
     get, path = "/api/v1/summaries/{year}/snapshots/{number}/csv", tag = "quota",
     operation_id = "download_summary_snapshot_csv",
-    params(SnapshotPath),
+    params(YearAndNumber),
     responses((status = 200, description = "The snapshot as CSV", content_type = "text/csv", body = String)),
 )]
-pub async fn csv(state: State, caller: Caller, AcceptLanguage(lang): AcceptLanguage, path: SnapshotPath) -> Reply {
+pub async fn csv(state: State, caller: Caller, AcceptLanguage(lang): AcceptLanguage, path: YearAndNumber) -> Reply {
     export(&state, caller, path, lang, false).await
 }
 
@@ -113,10 +113,10 @@ pub async fn csv(state: State, caller: Caller, AcceptLanguage(lang): AcceptLangu
 #[utoipa::path(
     get, path = "/api/v1/summaries/{year}/snapshots/{number}/xlsx", tag = "quota",
     operation_id = "download_summary_snapshot_xlsx",
-    params(SnapshotPath),
+    params(YearAndNumber),
     responses((status = 200, description = "The snapshot as XLSX",
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = crate::dto::BinaryFile)),
 )]
-pub async fn xlsx(state: State, caller: Caller, AcceptLanguage(lang): AcceptLanguage, path: SnapshotPath) -> Reply {
+pub async fn xlsx(state: State, caller: Caller, AcceptLanguage(lang): AcceptLanguage, path: YearAndNumber) -> Reply {
     export(&state, caller, path, lang, true).await
 }

@@ -165,19 +165,19 @@ pub fn field_message(e: &FieldError, lang: Lang) -> String {
             "Планы составляются по секциям; {code} — раздел.",
             "Planlar kısım bazındadır; {code} bir bölümdür.",
         ),
-        FieldCode::NotInPlan => pick(
+        FieldCode::BelowUsed => pick(
             lang,
-            "{code} is not in the plan.",
-            "{code} planda yoxdur.",
-            "{code} нет в плане.",
-            "{code} planda yok.",
+            "{activity} has {used} permits recorded already: the quota cannot be lower.",
+            "{activity} üzrə artıq {used} icazə qeydə alınıb: kvota bundan az ola bilməz.",
+            "По {activity} уже учтено {used} разрешений: квота не может быть меньше.",
+            "{activity} için zaten {used} izin kaydedildi: kota bundan az olamaz.",
         ),
         FieldCode::NoEntries => pick(
             lang,
-            "The plan has no entries.",
-            "Planda heç bir bənd yoxdur.",
-            "В плане нет позиций.",
-            "Planda hiç kalem yok.",
+            "No entry has a number above 0.",
+            "Heç bir bənddə 0-dan böyük say yoxdur.",
+            "Ни в одной позиции нет числа больше 0.",
+            "Hiçbir kalemde 0'dan büyük sayı yok.",
         ),
         FieldCode::ExemptionUnknown => pick(
             lang,

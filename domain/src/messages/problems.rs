@@ -105,6 +105,16 @@ pub fn title(code: &str, lang: Lang) -> &'static str {
             "Bu yıl için onaylanmış kota yok",
         ),
         "quota-exhausted" => pick(lang, "The quota is exhausted", "Kvota tükənib", "Квота исчерпана", "Kota tükendi"),
+        "activity-not-in-quota" => pick(
+            lang,
+            "The quota does not name this activity",
+            "Kvotada bu fəaliyyət növü yoxdur",
+            "В квоте нет этого вида деятельности",
+            "Kotada bu faaliyet yok",
+        ),
+        "permit-ended" => {
+            pick(lang, "The permit has ended", "İcazənin qüvvəsi bitib", "Разрешение прекращено", "İzin sona erdi")
+        }
         "permit-conflict" => pick(
             lang,
             "This permit was recorded with other details",
@@ -360,6 +370,20 @@ pub fn detail(code: &str, lang: Lang) -> &'static str {
             "{activity} iqtisadi fəaliyyət növü üzrə kvotada vahid qalmayıb.",
             "По виду деятельности {activity} квота исчерпана.",
             "{activity} ekonomik faaliyeti için kotada birim kalmadı.",
+        ),
+        "activity-not-in-quota" => pick(
+            lang,
+            "The approved quota has no number for economic activity {activity}: only exempt permits can be recorded in it until an amendment adds it.",
+            "Təsdiq edilmiş kvotada {activity} iqtisadi fəaliyyət növü üçün say yoxdur: düzəliş onu əlavə edənədək orada yalnız kvotadan azad icazələr qeydə alına bilər.",
+            "В утверждённой квоте нет числа для вида деятельности {activity}: пока изменение его не добавит, записываются только разрешения вне квоты.",
+            "Onaylanan kotada {activity} ekonomik faaliyeti için sayı yok: bir değişiklik onu ekleyene kadar yalnızca kotadan muaf izinler kaydedilebilir.",
+        ),
+        "permit-ended" => pick(
+            lang,
+            "The permit ended already ({reason}); an end is not changed.",
+            "İcazənin qüvvəsi artıq bitib ({reason}); bitmə dəyişdirilmir.",
+            "Разрешение уже прекращено ({reason}); прекращение не изменяется.",
+            "İzin zaten sona erdi ({reason}); sona erme değiştirilmez.",
         ),
         "permit-conflict" => pick(
             lang,

@@ -1,0 +1,16 @@
+ALTER TABLE quota_allocations DROP COLUMN ended_by;
+ALTER TABLE quota_allocations DROP COLUMN ended_at;
+ALTER TABLE quota_allocations DROP COLUMN ended_on;
+ALTER TABLE quota_allocations DROP COLUMN end_reason;
+DROP TABLE quota_amendment_entries;
+DROP TABLE quota_amendments;
+ALTER TABLE quota_plan_history DROP COLUMN amendment;
+ALTER TABLE quota_plan_history DROP COLUMN order_date;
+ALTER TABLE quota_plan_history DROP COLUMN order_number;
+ALTER TABLE quota_plan_history DROP COLUMN reason;
+DELETE FROM quota_plan_entries WHERE proposed IS NULL;
+ALTER TABLE quota_plan_entries ALTER COLUMN proposed SET NOT NULL;
+ALTER TABLE quota_plans DROP COLUMN late;
+ALTER TABLE quota_plans DROP COLUMN approved_at;
+ALTER TABLE quota_plans DROP COLUMN order_date;
+ALTER TABLE quota_plans DROP COLUMN order_number;
