@@ -1,6 +1,9 @@
-//! The Labour Migration Quota API: actix-web routes, authentication, error
-//! mapping and the OpenAPI document (SPEC §2). Handlers are thin: they parse,
-//! authorise, call `domain`/`persistence`, and map the result.
+//! The Labour Migration Quota API's HTTP edge: actix-web routes,
+//! authentication, the envelope, problem rendering and the OpenAPI document
+//! (SPEC §2). Handlers are thin: they extract and parse, call one use case
+//! of the `application` crate (which authorises and applies the rules in one
+//! transaction), and turn its answer into a response. docs/ARCHITECTURE.md
+//! walks one request through the layers.
 
 pub mod app;
 pub mod auth;

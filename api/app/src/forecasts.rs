@@ -1,6 +1,8 @@
-//! The employer's forecast and its review (SPEC §4, §13). Each function is
-//! the body of one transaction: the handler runs it inside `state.write`,
-//! `state.read` or `state.idempotent`.
+//! The employer's forecast and its review (SPEC §4, §13). Most functions
+//! are the body of one transaction that the handler opens (`state.write`,
+//! `state.read`, `state.idempotent`); filing runs in `Db::write` under its
+//! key, and on PostgreSQL `prepare_at_once`/`write_at_once` run outside a
+//! transaction around the one statement that files (see docs/ARCHITECTURE.md).
 
 use crate::{AppError, Caller, Memo};
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Utc};

@@ -1,6 +1,7 @@
 //! Request and response bodies: the JSON contract of SPEC §13, with the
-//! schemas, limits and examples the OpenAPI document publishes. The limits
-//! here mirror the domain constants; the domain enforces them.
+//! schemas and examples the OpenAPI document publishes. Request fields are
+//! the domain's value types (`domain::value`), whose schemas carry the
+//! domain's limits; the rules enforce them.
 
 mod campaigns;
 mod common;

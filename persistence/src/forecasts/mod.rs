@@ -1,6 +1,8 @@
-//! Forecasts: rows and the statements that read and write them. Every
-//! function runs inside the caller's transaction ([`crate::Db::write`]); the
-//! rules (who may, which transition, validation) are the use case's. A
+//! Forecasts: rows and the statements that read and write them. Functions
+//! run inside the caller's transaction ([`crate::Db::write`]), except
+//! `insert_at_once` (one statement, its own transaction) and
+//! `reserve_numbers` (a sequence, outside any); the rules (who may, which
+//! transition, validation) are the use case's. A
 //! `tin` scope limits what is found to one employer's forecasts (`None`: all).
 
 mod file;
