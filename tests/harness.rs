@@ -133,6 +133,7 @@ pub async fn spawn_with(opts: Options) -> TestApp {
         smtp_from: "quota-api@test.local".into(),
         smtp_ca_file: None,
         smtp_allow_plaintext: false,
+        mail_to_log: opts.smtp_url.is_none(),
         outbox_poll: std::time::Duration::from_millis(50),
         client_token_ttl: 300,
         cors_allowed_origins: opts.cors_origins.clone(),

@@ -235,3 +235,29 @@ async fn an_erp_system_gets_a_token_and_files_a_forecast() {
     let r = form(&app, &format!("grant_type=client_credentials&client_id={id2}&client_secret={s2}"), None).await;
     assert_eq!(r.body["error"], "invalid_client");
 }
+
+/// SPEC §16.6: a mail relay that stops taking messages is seen from
+/// outside: readiness reports the age of the oldest unsent e-mail and the
+/// metrics the outbox's depth and that age.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readiness_and_metrics_show_mail_that_is_not_leaving() {
+    // A relay nobody listens on: every delivery fails and is retried later.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("smtp://127.0.0.1:{}", closed.local_addr().unwrap().port());
+    drop(closed);
+    let app = spawn_with(Options { smtp_url: Some(url), ..Default::default() }).await;
+    let ready = app.send(Method::GET, "/health/ready", None, None, &[]).await;
+    assert_eq!(ready.body["outbox_depth"], 0, "{}", ready.body);
+    assert!(ready.body.get("outbox_oldest_unsent_seconds").is_none());
+    let r = app.put("/api/v1/me/email", &app.unconfirmed_employer(TIN_B), &json!({"email": "hr@example.az"})).await;
+    assert_eq!(r.status, StatusCode::ACCEPTED);
+    app.clock.set(api::clock::Clock::now(&app.clock) + chrono::Duration::minutes(10));
+    let ready = app.send(Method::GET, "/health/ready", None, None, &[]).await;
+    assert_eq!(ready.status, StatusCode::OK, "mail does not make the server unready");
+    assert_eq!(ready.body["outbox_depth"], 1);
+    assert!(ready.body["outbox_oldest_unsent_seconds"].as_i64().unwrap() >= 600, "{}", ready.body);
+    let metrics = String::from_utf8(app.fetch("/metrics", None).await).unwrap();
+    assert!(metrics.lines().any(|l| l == "outbox_depth 1"), "{metrics}");
+    let age = metrics.lines().find_map(|l| l.strip_prefix("outbox_oldest_unsent_age_seconds ")).unwrap();
+    assert!(age.parse::<i64>().unwrap() >= 600, "{metrics}");
+}

@@ -67,6 +67,9 @@ pub struct Config {
     pub smtp_ca_file: Option<PathBuf>,
     /// Let production send over an `SMTP_URL` that may be clear text.
     pub smtp_allow_plaintext: bool,
+    /// `MAIL_TRANSPORT=log`: every message, codes included, goes to the log
+    /// (SPEC §16.6: production must choose it explicitly without `SMTP_URL`).
+    pub mail_to_log: bool,
     /// How often the outbox worker looks for work.
     pub outbox_poll: std::time::Duration,
     /// Lifetime of tokens issued to API clients, in seconds.
@@ -131,6 +134,8 @@ impl Config {
         let pool_size = parse_var("DATABASE_POOL_SIZE", u32::try_from(cores * 4).unwrap_or(8))?;
         let auth = AuthConfig::from_env(env, &data_dir)?;
         let hqm_signing_key = var("HQM_SIGNING_KEY").map(PathBuf::from);
+        let smtp_url = var("SMTP_URL");
+        let mail_to_log = mail_to_log(env, var("MAIL_TRANSPORT").as_deref(), smtp_url.is_some())?;
         if env == AppEnv::Production && hqm_signing_key.is_none() {
             return Err("APP_ENV=production needs HQM_SIGNING_KEY (a PKCS#8 PEM Ed25519 private key)".into());
         }
@@ -148,7 +153,8 @@ impl Config {
             require_if_match: parse_var("REQUIRE_IF_MATCH", false)?,
             body_limit: 1024 * 1024,
             body_timeout: std::time::Duration::from_secs(parse_var("BODY_TIMEOUT_SECS", 30)?),
-            smtp_url: var("SMTP_URL"),
+            smtp_url,
+            mail_to_log,
             smtp_from: var("SMTP_FROM").unwrap_or_else(|| "quota-api@localhost".into()),
             smtp_ca_file: var("SMTP_CA_FILE").map(PathBuf::from),
             smtp_allow_plaintext: parse_var("SMTP_ALLOW_PLAINTEXT", false)?,
@@ -157,6 +163,25 @@ impl Config {
             cors_allowed_origins: cors_origins(var("CORS_ALLOWED_ORIGINS").as_deref())?,
             hqm_signing_key,
         })
+    }
+}
+
+/// Whether e-mail goes to the log (SPEC §16.6). `MAIL_TRANSPORT` is `smtp`
+/// (deliver through `SMTP_URL`) or `log`. Unset, development logs when there
+/// is no `SMTP_URL`; production refuses to start without one, because
+/// confirmation codes would reach nobody and no employer could submit.
+fn mail_to_log(env: AppEnv, transport: Option<&str>, smtp_url: bool) -> Result<bool, String> {
+    match (transport, smtp_url) {
+        (Some("log"), false) => Ok(true),
+        (Some("log"), true) => Err("MAIL_TRANSPORT=log and SMTP_URL are both set: unset one".into()),
+        (Some("smtp"), false) => Err("MAIL_TRANSPORT=smtp needs SMTP_URL".into()),
+        (Some("smtp") | None, true) => Ok(false),
+        (None, false) if env == AppEnv::Production => Err(
+            "APP_ENV=production needs SMTP_URL to deliver e-mail (confirmation codes), or MAIL_TRANSPORT=log to write every message to the log"
+                .into(),
+        ),
+        (None, false) => Ok(true),
+        (Some(other), _) => Err(format!("MAIL_TRANSPORT must be smtp or log, got {other:?}")),
     }
 }
 

@@ -18,11 +18,9 @@ use persistence::identity::OutboxRow;
 use std::time::Duration;
 
 pub enum Mailer {
-    /// No SMTP configured: messages are written to the log. In production
-    /// the body (which may hold a confirmation code) is left out.
-    Log {
-        with_body: bool,
-    },
+    /// Messages are written to the log, whole (development, or production
+    /// with `MAIL_TRANSPORT=log`, SPEC §16.6).
+    Log,
     Smtp {
         transport: Box<SmtpTransport>,
         from: String,
@@ -95,11 +93,16 @@ impl Mailer {
     /// The mailer `config` asks for, or why it cannot be had.
     pub fn new(config: &Config) -> Result<Mailer, String> {
         let production = config.env == AppEnv::Production;
-        let Some(raw) = config.smtp_url.as_deref() else {
-            if production {
-                tracing::warn!("no SMTP_URL: e-mail is not delivered, only logged without its body");
+        let raw = match (config.mail_to_log, config.smtp_url.as_deref()) {
+            (false, Some(raw)) => raw,
+            _ => {
+                if production {
+                    tracing::warn!(
+                        "MAIL_TRANSPORT=log: e-mail is not delivered; every message, confirmation codes included, is written to the log"
+                    );
+                }
+                return Ok(Mailer::Log);
             }
-            return Ok(Mailer::Log { with_body: !production });
         };
         let url = SmtpUrl::parse(raw)?;
         if production && url.security.may_be_plain() && !config.smtp_allow_plaintext {
@@ -138,12 +141,8 @@ impl Mailer {
 
     pub fn send(&self, m: &OutboxRow) -> Result<(), String> {
         match self {
-            Mailer::Log { with_body: true } => {
-                tracing::info!(message_id = %Mailer::message_id(&m.id), to = %m.to_address, subject = %m.subject, body = %m.body, "e-mail (no SMTP_URL configured)");
-                Ok(())
-            }
-            Mailer::Log { with_body: false } => {
-                tracing::warn!(message_id = %Mailer::message_id(&m.id), to = %m.to_address, subject = %m.subject, "e-mail not delivered (no SMTP_URL configured)");
+            Mailer::Log => {
+                tracing::info!(message_id = %Mailer::message_id(&m.id), to = %m.to_address, subject = %m.subject, body = %m.body, "e-mail (MAIL_TRANSPORT=log)");
                 Ok(())
             }
             Mailer::Smtp { transport, from } => {

@@ -76,6 +76,17 @@ impl Metrics {
     }
 }
 
+/// The outbox's gauges in the text exposition: messages waiting, and the
+/// age in seconds of the oldest (0 when none waits).
+pub fn outbox_lines(depth: i64, oldest_age_seconds: Option<i64>) -> String {
+    format!(
+        "# HELP outbox_depth E-mails queued and not sent yet.\n# TYPE outbox_depth gauge\noutbox_depth {depth}\n\
+         # HELP outbox_oldest_unsent_age_seconds Age of the oldest e-mail not sent yet (0: none waits).\n\
+         # TYPE outbox_oldest_unsent_age_seconds gauge\noutbox_oldest_unsent_age_seconds {}\n",
+        oldest_age_seconds.unwrap_or(0)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -95,6 +95,7 @@ fn command(args: &[&str], envs: &[(String, String)], data: &Path) -> Command {
             "AUTH_",
             "DATABASE_",
             "SMTP_",
+            "MAIL_",
             "LOG_",
             "RUST_LOG",
             "BIND",
@@ -155,13 +156,17 @@ fn start(envs: &[(String, String)]) -> Result<Server, String> {
     Err(format!("did not start within 60 s: {}", lines.lock().unwrap().join("\n")))
 }
 
-/// `APP_ENV=production` on the test's database, with `extra` settings on top.
+/// `APP_ENV=production` on the test's database, with `extra` settings on
+/// top; mail goes to the log unless `extra` names an `SMTP_URL`.
 fn production(db: &TestDb, extra: &[(&str, String)]) -> Vec<(String, String)> {
     let mut v = vec![
         ("APP_ENV".to_owned(), "production".to_owned()),
         ("DATABASE_URL".to_owned(), db.url.clone()),
         ("HQM_SIGNING_KEY".to_owned(), fixture("ed25519-hqm-signing.pem").display().to_string()),
     ];
+    if !extra.iter().any(|(k, _)| *k == "SMTP_URL") {
+        v.push(("MAIL_TRANSPORT".to_owned(), "log".to_owned()));
+    }
     for (k, val) in extra {
         v.retain(|(name, _)| name != k);
         v.push(((*k).to_owned(), val.clone()));
@@ -518,4 +523,42 @@ async fn mail_is_sent_over_tls_and_production_refuses_clear_text() {
     let mut allowed = plain.to_vec();
     allowed.push(("SMTP_ALLOW_PLAINTEXT", "true".into()));
     assert!(start(&production(&db, &allowed)).is_ok());
+}
+
+/// SPEC §16.6: production without a mail relay refuses to start, naming
+/// `SMTP_URL`, unless `MAIL_TRANSPORT=log` says so explicitly; then every
+/// message, the confirmation code included, is written to the log and a
+/// warning at start says so.
+#[tokio::test]
+async fn production_needs_a_mail_relay_or_an_explicit_log_transport() {
+    let db = database();
+    let mut envs = production(&db, &[("AUTH_JWT_SECRET", SECRET.into())]);
+    envs.retain(|(k, _)| k != "MAIL_TRANSPORT");
+    let err = start(&envs).err().expect("must not start without a way to send mail");
+    assert!(err.contains("SMTP_URL") && err.contains("MAIL_TRANSPORT=log"), "{err}");
+    let both = production(
+        &db,
+        &[("AUTH_JWT_SECRET", SECRET.into()), ("SMTP_URL", "smtps://relay".into()), ("MAIL_TRANSPORT", "log".into())],
+    );
+    assert!(start(&both).err().expect("both is a mistake").contains("MAIL_TRANSPORT"));
+
+    let server =
+        start(&production(&db, &[("AUTH_JWT_SECRET", SECRET.into()), ("OUTBOX_POLL_MS", "100".into())])).unwrap();
+    let token = sign(Algorithm::HS256, &EncodingKey::from_secret(SECRET.as_bytes()), &claims(&["employer"], Some(TIN)));
+    let res = reqwest::Client::new()
+        .put(format!("{}/api/v1/me/email", server.base))
+        .bearer_auth(&token)
+        .json(&json!({"email": "hr@example.az"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 202);
+    std::thread::sleep(Duration::from_millis(1500));
+    let lines = server.stop();
+    assert!(lines.iter().any(|l| l.contains("MAIL_TRANSPORT=log") && l.contains("WARN")), "{lines:?}");
+    let mail =
+        lines.iter().find(|l| l.contains("hr@example.az") && l.contains("body")).unwrap_or_else(|| panic!("{lines:?}"));
+    let v: Value = serde_json::from_str(mail).unwrap();
+    let body = v["body"].as_str().unwrap_or_default();
+    assert!(body.chars().filter(char::is_ascii_digit).count() >= 6, "the code is in the log: {body}");
 }

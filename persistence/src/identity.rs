@@ -221,6 +221,15 @@ pub fn mark_failed(conn: &mut DbConnection, id: &str, error: &str, retry_at: Nai
     Ok(())
 }
 
+/// The outbox's depth (messages not sent yet) and when the oldest of them
+/// was queued: what shows a broken mail relay (SPEC §16.6).
+pub fn outbox_backlog(conn: &mut DbConnection) -> Result<(i64, Option<NaiveDateTime>), StoreError> {
+    let unsent = ob::table.filter(ob::sent_at.is_null());
+    let depth: i64 = unsent.count().get_result(conn)?;
+    let oldest: Option<NaiveDateTime> = unsent.select(diesel::dsl::min(ob::created_at)).first(conn)?;
+    Ok((depth, oldest))
+}
+
 /// Messages queued for `to`, oldest first (for operators and tests).
 pub fn outbox_for(conn: &mut DbConnection, to: &str) -> Result<Vec<OutboxRow>, StoreError> {
     Ok(ob::table.filter(ob::to_address.eq(to)).order(ob::created_at.asc()).select(OutboxRow::as_select()).load(conn)?)

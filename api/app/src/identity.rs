@@ -3,7 +3,7 @@
 //! are here.
 
 use crate::{AppError, Caller};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use domain::contact::Attempt;
 use domain::policy::Permission;
 use domain::role::Role;
@@ -151,6 +151,20 @@ pub enum ClientCheck {
     Invalid,
     /// The client, whose token the caller mints.
     Valid(ClientRow),
+}
+
+/// The outbox as operators watch it (SPEC §16.6): messages not sent yet,
+/// and the age of the oldest in seconds at `now`.
+pub struct OutboxBacklog {
+    pub depth: i64,
+    pub oldest_age_seconds: Option<i64>,
+}
+
+/// The outbox's backlog at `now`: readiness and metrics report it, so a
+/// mail relay that stopped is seen before employers are stuck.
+pub fn outbox_backlog(conn: &mut DbConnection, now: NaiveDateTime) -> Result<OutboxBacklog, AppError> {
+    let (depth, oldest) = identity::outbox_backlog(conn)?;
+    Ok(OutboxBacklog { depth, oldest_age_seconds: oldest.map(|t| (now - t).num_seconds().max(0)) })
 }
 
 /// The longest client id read: ours are `qc_` and 16 hex digits, so a

@@ -54,4 +54,14 @@ impl<T: ToSchema> Paged<T> {
 pub struct Health {
     #[schema(example = "ok")]
     pub status: String,
+    /// Readiness only: seconds since the oldest e-mail not yet sent was
+    /// queued (absent when none waits). A growing age means the mail relay
+    /// is not taking messages (SPEC §16.6).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = 4)]
+    pub outbox_oldest_unsent_seconds: Option<i64>,
+    /// Readiness only: e-mails waiting to be sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = 0)]
+    pub outbox_depth: Option<i64>,
 }
