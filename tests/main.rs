@@ -19,4 +19,5 @@ mod quota;
 mod reference;
 mod review;
 mod snapshots;
+mod titles;
 mod web_clients;

@@ -3,7 +3,7 @@
 
 use crate::error::{FieldCode, FieldError, ValidationErrors};
 use crate::occupation::OccupationCode;
-use crate::text::{caseless, caseless_eq, tidy};
+use crate::text::{caseless, tidy};
 use crate::tin::{PersonType, Tin};
 use crate::value::{Date, Number, Text};
 use chrono::NaiveDate;
@@ -348,7 +348,8 @@ pub fn validate_employer(
 }
 
 /// Validates one line (SPEC §4.2): the code and title must be one entry of
-/// the classification (guideline II.4–II.5), 1 ≤ foreigners ≤ total, a
+/// the classification (guideline II.4–II.5; the title as people type it,
+/// stored as the classification spells it: SPEC §16.5), 1 ≤ foreigners ≤ total, a
 /// non-blank justification. `prefix` is the line's JSON path, e.g. `lines[3].`.
 pub fn validate_line(input: &LineInput, ctx: &Context<'_>, prefix: &str) -> Result<ForecastLine, ValidationErrors> {
     let mut errs = ValidationErrors::default();
@@ -365,11 +366,9 @@ pub fn validate_line(input: &LineInput, ctx: &Context<'_>, prefix: &str) -> Resu
         Some(c) => match ctx.known.occupations.get(c.as_str()) {
             None => errs.push(FieldError::new(f("occupation_code"), FieldCode::OccupationUnknown).with("code", c)),
             Some(titles) if !title_typed.is_empty() => {
-                title = titles.iter().find(|t| caseless_eq(t, &title_typed)).cloned();
-                if title.is_none() {
-                    errs.push(
-                        FieldError::new(f("occupation_title"), FieldCode::OccupationTitleMismatch).with("code", c),
-                    );
+                match crate::occupation::check_title(&f("occupation_title"), c, titles, &title_typed) {
+                    Ok(t) => title = Some(t),
+                    Err(e) => errs.push(e),
                 }
             }
             Some(_) => {}
@@ -653,6 +652,13 @@ mod tests {
             codes(validate_line(&line("6123", "Bənna, xarici suvaq", 3, 3), &c, "")),
             vec![("occupation_title".into(), "occupation_title_mismatch")]
         );
+        // Typed without the Azerbaijani letters (SPEC §16.5): stored as the
+        // classification spells it.
+        let ok = validate_line(&line("7123", "BENNA,  XARICI SUVAQ", 3, 3), &c, "").unwrap();
+        assert_eq!(ok.occupation_title, "Bənna, xarici suvaq");
+        let e = validate_line(&line("7123", "Benna", 3, 3), &c, "lines[4].").unwrap_err();
+        assert_eq!(e.0[0].field, "lines[4].occupation_title");
+        assert_eq!(e.0[0].params.get("expected").map(String::as_str), Some("Bənna, xarici suvaq"));
         assert_eq!(
             codes(validate_line(&line("9999", "Fermer", 3, 3), &c, "")),
             vec![("occupation_code".into(), "occupation_unknown")]
