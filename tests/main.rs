@@ -10,6 +10,7 @@ mod classification;
 mod cycle;
 mod errors;
 mod forecasts;
+mod found_late;
 mod fuzzed;
 mod hostile;
 mod hqm;

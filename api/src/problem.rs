@@ -62,8 +62,8 @@ pub struct Problem {
     #[schema(example = "submitted")]
     pub current_status: Option<String>,
     /// For transitions the status machine refuses: what the caller may do
-    /// instead (`submit`, `start_review`, `return`, `accept`, `withdraw`,
-    /// `edit`, `delete`).
+    /// instead (`submit`, `start_review`, `return`, `accept`, `reject`,
+    /// `reopen`, `withdraw`, `edit`, `delete`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_actions: Option<Vec<String>>,
     /// For calendar refusals: the date that passed (or has not come).

@@ -446,13 +446,17 @@ pub fn validate_forecast(
     }
 }
 
-/// Longest return reason (issue on review: at most 2,000 characters).
-pub const MAX_RETURN_REASON: usize = 2_000;
+/// Longest reason an officer gives: for a return (issue on review: at most
+/// 2,000 characters), and as much for a rejection or a reopening (SPEC
+/// §16.3 gives no other limit).
+pub const MAX_REASON: usize = 2_000;
 
-/// An officer returns a forecast with a reason, required and non-blank,
-/// shown to the employer as the forecast's notification (SPEC §4.3).
-pub fn check_return_reason(reason: &str) -> Result<String, ValidationErrors> {
-    crate::text::required("reason", reason, MAX_RETURN_REASON).map_err(|e| ValidationErrors(vec![e]))
+/// The reason an officer gives for a return (SPEC §4.3), a rejection or a
+/// reopening (SPEC §16.3): required and non-blank, tidied. A return's and a
+/// rejection's reason is shown to the employer as the forecast's
+/// notification; each is in the history and the e-mail.
+pub fn check_reason(reason: &str) -> Result<String, ValidationErrors> {
+    crate::text::required("reason", reason, MAX_REASON).map_err(|e| ValidationErrors(vec![e]))
 }
 
 /// Longest note an officer attaches when accepting (SPEC §15.4).
@@ -750,10 +754,11 @@ mod tests {
     }
 
     #[test]
-    fn a_return_needs_a_reason() {
-        assert_eq!(codes(check_return_reason("  \n ")), vec![("reason".into(), "required")]);
-        assert_eq!(codes(check_return_reason(&"r".repeat(2001))), vec![("reason".into(), "length")]);
-        assert_eq!(check_return_reason(" Fix  line 2 ").unwrap(), "Fix line 2");
+    fn a_return_a_rejection_and_a_reopening_need_a_reason() {
+        assert_eq!(codes(check_reason("  \n ")), vec![("reason".into(), "required")]);
+        assert_eq!(codes(check_reason(&"r".repeat(MAX_REASON + 1))), vec![("reason".into(), "length")]);
+        assert_eq!(check_reason(&"r".repeat(MAX_REASON)).map(|r| r.len()), Ok(MAX_REASON));
+        assert_eq!(check_reason(" Fix  line 2 ").unwrap(), "Fix line 2");
     }
 
     #[test]
