@@ -86,6 +86,10 @@ async fn every_documented_request_example_is_accepted() {
     assert_eq!(app.action(&id, "submit", &emp).await.status, StatusCode::OK);
     let r = app.post(&format!("{f}/accept"), &officer, &ex("/api/v1/forecasts/{id}/accept", "post")).await;
     expect("post", "/api/v1/forecasts/{id}/accept", r, &[StatusCode::OK]);
+    let r = app.post(&format!("{f}/reopen"), &officer, &ex("/api/v1/forecasts/{id}/reopen", "post")).await;
+    expect("post", "/api/v1/forecasts/{id}/reopen", r, &[StatusCode::OK]);
+    let r = app.post(&format!("{f}/reject"), &officer, &ex("/api/v1/forecasts/{id}/reject", "post")).await;
+    expect("post", "/api/v1/forecasts/{id}/reject", r, &[StatusCode::OK]);
 
     let r = app.put("/api/v1/me/email", &app.unconfirmed_employer(TIN_B), &ex("/api/v1/me/email", "put")).await;
     expect("put", "/api/v1/me/email", r, &[StatusCode::ACCEPTED]);

@@ -36,6 +36,14 @@ pub(crate) fn dataset() -> Vec<Filed> {
         (tin(10_000_005, true), "A", vec![("6123", "Fermer, ipəkçilik", 4, 4, "liberated_territories")], "in_review"),
         (tin(10_000_006, true), "F", vec![("7123", "Bənna, xarici suvaq", 50, 50, "other")], "draft"),
         (tin(10_000_007, true), "F", vec![("7123", "Bənna, xarici suvaq", 60, 60, "other")], "withdrawn"),
+        // Found wrong in review and rejected (SPEC §16.3.1): out of every
+        // figure, its occupation "Plasterers" included.
+        (
+            tin(10_000_009, true),
+            "F",
+            vec![("7123", "Plasterers", 70, 70, "other"), ("6123", "Fermer, ipəkçilik", 8, 8, "liberated_territories")],
+            "rejected",
+        ),
     ]
 }
 
@@ -57,6 +65,11 @@ pub(crate) async fn seed(app: &TestApp) {
                 }
                 if status == "accepted" {
                     assert_eq!(app.action(&id, "accept", &off).await.status, StatusCode::OK);
+                }
+                if status == "rejected" {
+                    let reason = json!({"reason": "The site belongs to another employer."});
+                    let r = app.post(&format!("/api/v1/forecasts/{id}/reject"), &off, &reason).await;
+                    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
                 }
             }
         }

@@ -29,6 +29,12 @@ pub struct ProblemFieldError {
     /// The rule in the caller's language (`Accept-Language`: az, en, ru, tr).
     #[schema(example = "Must not exceed 3.")]
     pub message: String,
+    /// The value the field should hold, where the rule knows it: for
+    /// `occupation_title_mismatch`, the classification's title of the code
+    /// nearest to the one sent, to send instead (SPEC §16.5).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "Bənna, xarici suvaq")]
+    pub expected: Option<String>,
 }
 
 /// An RFC 9457 problem document.
@@ -56,8 +62,8 @@ pub struct Problem {
     #[schema(example = "submitted")]
     pub current_status: Option<String>,
     /// For transitions the status machine refuses: what the caller may do
-    /// instead (`submit`, `start_review`, `return`, `accept`, `withdraw`,
-    /// `edit`, `delete`).
+    /// instead (`submit`, `start_review`, `return`, `accept`, `reject`,
+    /// `reopen`, `withdraw`, `edit`, `delete`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_actions: Option<Vec<String>>,
     /// For calendar refusals: the date that passed (or has not come).
@@ -199,6 +205,7 @@ impl HttpError {
                     field: e.field.clone(),
                     code: e.code.as_str().to_owned(),
                     message: i18n::field_message(e, lang),
+                    expected: e.params.get("expected").cloned(),
                 })
                 .collect();
             let d = i18n::count_detail(list.len(), lang);

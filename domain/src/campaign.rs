@@ -137,12 +137,26 @@ impl Campaign {
     /// never after the Commission inputs deadline. A return on or after that
     /// deadline is refused: the Commission has been given the figures.
     pub fn correction_due(&self, returned_on: NaiveDate) -> Result<NaiveDate, CalendarRefusal> {
+        self.check_before_commission_inputs(returned_on)?;
         let inputs = self.commission_inputs_deadline;
-        if returned_on >= inputs {
-            return Err(CalendarRefusal::CommissionInputsDeadlinePassed { deadline: inputs });
-        }
         let ten_days = returned_on.checked_add_days(Days::new(CORRECTION_DAYS)).unwrap_or(NaiveDate::MAX);
         Ok(self.correction_deadline.max(ten_days).min(inputs))
+    }
+}
+
+impl Campaign {
+    /// May an officer change on `today` (a Baku date) what the Commission
+    /// receives: return a forecast (SPEC §15.3) or reopen an accepted one
+    /// (SPEC §16.3.2: "until the Commission inputs deadline")? Only before
+    /// that deadline's day: from it on the Commission has the figures, and a
+    /// forecast reopened on it could not be returned any more. A rejection
+    /// is not asked here: it is allowed at any time (SPEC §16.3.1).
+    pub fn check_before_commission_inputs(&self, today: NaiveDate) -> Result<(), CalendarRefusal> {
+        let inputs = self.commission_inputs_deadline;
+        if today >= inputs {
+            return Err(CalendarRefusal::CommissionInputsDeadlinePassed { deadline: inputs });
+        }
+        Ok(())
     }
 }
 
@@ -179,6 +193,14 @@ impl Campaign {
     /// a draft; it is submitted from `opens_on` on.
     pub fn takes_new_forecasts(&self, today: NaiveDate) -> bool {
         self.target_year > today.year() && today <= self.submission_deadline
+    }
+
+    /// The last day a new forecast for this year may be filed and submitted
+    /// as seen on `today`, if it still may be: what an employer whose
+    /// forecast was rejected is told (SPEC §16.3.1: "may file anew while
+    /// the campaign allows").
+    pub fn new_forecasts_until(&self, today: NaiveDate) -> Option<NaiveDate> {
+        self.takes_new_forecasts(today).then_some(self.submission_deadline)
     }
 }
 
@@ -276,6 +298,26 @@ mod tests {
                 Err(CalendarRefusal::CommissionInputsDeadlinePassed { deadline: d("2026-09-15") }),
                 "{on_or_after}"
             );
+        }
+    }
+
+    #[test]
+    fn a_year_is_filed_anew_until_its_submission_deadline() {
+        let c = Campaign::default_for(2027);
+        assert_eq!(c.new_forecasts_until(d("2026-05-15")), Some(d("2026-08-01")));
+        assert_eq!(c.new_forecasts_until(d("2026-08-01")), Some(d("2026-08-01")));
+        assert_eq!(c.new_forecasts_until(d("2026-08-02")), None);
+        assert_eq!(c.new_forecasts_until(d("2027-01-01")), None, "the year itself has begun");
+    }
+
+    #[test]
+    fn a_reopening_is_refused_from_the_inputs_deadline_on_like_a_return() {
+        let c = Campaign::default_for(2027);
+        assert_eq!(c.check_before_commission_inputs(d("2026-09-14")), Ok(()));
+        for on_or_after in ["2026-09-15", "2026-09-16", "2027-03-01"] {
+            let refusal = Err(CalendarRefusal::CommissionInputsDeadlinePassed { deadline: d("2026-09-15") });
+            assert_eq!(c.check_before_commission_inputs(d(on_or_after)), refusal, "{on_or_after}");
+            assert_eq!(c.correction_due(d(on_or_after)).map(drop), refusal, "a return on {on_or_after}");
         }
     }
 

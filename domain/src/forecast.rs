@@ -3,7 +3,7 @@
 
 use crate::error::{FieldCode, FieldError, ValidationErrors};
 use crate::occupation::OccupationCode;
-use crate::text::{caseless, caseless_eq, tidy};
+use crate::text::{caseless, tidy};
 use crate::tin::{PersonType, Tin};
 use crate::value::{Date, Number, Text};
 use chrono::NaiveDate;
@@ -348,7 +348,8 @@ pub fn validate_employer(
 }
 
 /// Validates one line (SPEC §4.2): the code and title must be one entry of
-/// the classification (guideline II.4–II.5), 1 ≤ foreigners ≤ total, a
+/// the classification (guideline II.4–II.5; the title as people type it,
+/// stored as the classification spells it: SPEC §16.5), 1 ≤ foreigners ≤ total, a
 /// non-blank justification. `prefix` is the line's JSON path, e.g. `lines[3].`.
 pub fn validate_line(input: &LineInput, ctx: &Context<'_>, prefix: &str) -> Result<ForecastLine, ValidationErrors> {
     let mut errs = ValidationErrors::default();
@@ -365,11 +366,9 @@ pub fn validate_line(input: &LineInput, ctx: &Context<'_>, prefix: &str) -> Resu
         Some(c) => match ctx.known.occupations.get(c.as_str()) {
             None => errs.push(FieldError::new(f("occupation_code"), FieldCode::OccupationUnknown).with("code", c)),
             Some(titles) if !title_typed.is_empty() => {
-                title = titles.iter().find(|t| caseless_eq(t, &title_typed)).cloned();
-                if title.is_none() {
-                    errs.push(
-                        FieldError::new(f("occupation_title"), FieldCode::OccupationTitleMismatch).with("code", c),
-                    );
+                match crate::occupation::check_title(&f("occupation_title"), c, titles, &title_typed) {
+                    Ok(t) => title = Some(t),
+                    Err(e) => errs.push(e),
                 }
             }
             Some(_) => {}
@@ -447,13 +446,17 @@ pub fn validate_forecast(
     }
 }
 
-/// Longest return reason (issue on review: at most 2,000 characters).
-pub const MAX_RETURN_REASON: usize = 2_000;
+/// Longest reason an officer gives: for a return (issue on review: at most
+/// 2,000 characters), and as much for a rejection or a reopening (SPEC
+/// §16.3 gives no other limit).
+pub const MAX_REASON: usize = 2_000;
 
-/// An officer returns a forecast with a reason, required and non-blank,
-/// shown to the employer as the forecast's notification (SPEC §4.3).
-pub fn check_return_reason(reason: &str) -> Result<String, ValidationErrors> {
-    crate::text::required("reason", reason, MAX_RETURN_REASON).map_err(|e| ValidationErrors(vec![e]))
+/// The reason an officer gives for a return (SPEC §4.3), a rejection or a
+/// reopening (SPEC §16.3): required and non-blank, tidied. A return's and a
+/// rejection's reason is shown to the employer as the forecast's
+/// notification; each is in the history and the e-mail.
+pub fn check_reason(reason: &str) -> Result<String, ValidationErrors> {
+    crate::text::required("reason", reason, MAX_REASON).map_err(|e| ValidationErrors(vec![e]))
 }
 
 /// Longest note an officer attaches when accepting (SPEC §15.4).
@@ -653,6 +656,13 @@ mod tests {
             codes(validate_line(&line("6123", "Bənna, xarici suvaq", 3, 3), &c, "")),
             vec![("occupation_title".into(), "occupation_title_mismatch")]
         );
+        // Typed without the Azerbaijani letters (SPEC §16.5): stored as the
+        // classification spells it.
+        let ok = validate_line(&line("7123", "BENNA,  XARICI SUVAQ", 3, 3), &c, "").unwrap();
+        assert_eq!(ok.occupation_title, "Bənna, xarici suvaq");
+        let e = validate_line(&line("7123", "Benna", 3, 3), &c, "lines[4].").unwrap_err();
+        assert_eq!(e.0[0].field, "lines[4].occupation_title");
+        assert_eq!(e.0[0].params.get("expected").map(String::as_str), Some("Bənna, xarici suvaq"));
         assert_eq!(
             codes(validate_line(&line("9999", "Fermer", 3, 3), &c, "")),
             vec![("occupation_code".into(), "occupation_unknown")]
@@ -744,10 +754,11 @@ mod tests {
     }
 
     #[test]
-    fn a_return_needs_a_reason() {
-        assert_eq!(codes(check_return_reason("  \n ")), vec![("reason".into(), "required")]);
-        assert_eq!(codes(check_return_reason(&"r".repeat(2001))), vec![("reason".into(), "length")]);
-        assert_eq!(check_return_reason(" Fix  line 2 ").unwrap(), "Fix line 2");
+    fn a_return_a_rejection_and_a_reopening_need_a_reason() {
+        assert_eq!(codes(check_reason("  \n ")), vec![("reason".into(), "required")]);
+        assert_eq!(codes(check_reason(&"r".repeat(MAX_REASON + 1))), vec![("reason".into(), "length")]);
+        assert_eq!(check_reason(&"r".repeat(MAX_REASON)).map(|r| r.len()), Ok(MAX_REASON));
+        assert_eq!(check_reason(" Fix  line 2 ").unwrap(), "Fix line 2");
     }
 
     #[test]

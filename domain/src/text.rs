@@ -8,31 +8,80 @@
 /// letters with marks to their plain forms (ə→e, ı→i, ş→s, ç→c, ğ→g, ö→o, ü→u),
 /// anything that is not a letter or digit to a space, and runs of spaces to one.
 pub fn fold(s: &str) -> String {
+    fold_with(s, 'e')
+}
+
+/// [`fold`] with ə (and ä, its spelling of 1991–1992) as `a`: the other way
+/// people type it without the letter (SPEC §16.5: the guideline itself
+/// prints "Banna" for "Bənna"). Search holds both forms of a title.
+pub fn fold_schwa_as_a(s: &str) -> String {
+    fold_with(s, 'a')
+}
+
+/// [`fold`] with ə as `schwa`.
+fn fold_with(s: &str, schwa: char) -> String {
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
     for c in s.chars() {
-        let mapped: Option<char> = match c {
-            'İ' | 'I' | 'ı' | 'i' | 'Ì' | 'Í' | 'ì' | 'í' | 'Î' | 'î' => Some('i'),
-            'Ə' | 'ə' | 'Ä' | 'ä' | 'É' | 'é' | 'È' | 'è' => Some('e'),
-            'Ş' | 'ş' => Some('s'),
-            'Ç' | 'ç' => Some('c'),
-            'Ğ' | 'ğ' => Some('g'),
-            'Ö' | 'ö' => Some('o'),
-            'Ü' | 'ü' => Some('u'),
-            c if c.is_alphanumeric() => None,
-            _ => {
-                pending_space = !out.is_empty();
-                continue;
-            }
-        };
+        if !c.is_alphanumeric() {
+            pending_space = !out.is_empty();
+            continue;
+        }
         if pending_space {
             out.push(' ');
             pending_space = false;
         }
-        match mapped {
-            Some(m) => out.push(m),
-            None if c.is_ascii() => out.push(c.to_ascii_lowercase()),
-            None => out.extend(c.to_lowercase()),
+        push_folded(&mut out, c, schwa);
+    }
+    out
+}
+
+/// Pushes `c` lower case, with the Azerbaijani letters (and the i-letters
+/// of both casings) as their plain Latin base; ə as `schwa`.
+fn push_folded(out: &mut String, c: char, schwa: char) {
+    let mapped = match c {
+        'İ' | 'I' | 'ı' | 'i' | 'Ì' | 'Í' | 'ì' | 'í' | 'Î' | 'î' => 'i',
+        'Ə' | 'ə' | 'Ä' | 'ä' => schwa,
+        'É' | 'é' | 'È' | 'è' => 'e',
+        'Ş' | 'ş' => 's',
+        'Ç' | 'ç' => 'c',
+        'Ğ' | 'ğ' => 'g',
+        'Ö' | 'ö' => 'o',
+        'Ü' | 'ü' => 'u',
+        c if c.is_ascii() => c.to_ascii_lowercase(),
+        c => {
+            out.extend(c.to_lowercase());
+            return;
+        }
+    };
+    out.push(mapped);
+}
+
+/// How a typed occupation title is compared with the classification's
+/// (SPEC §16.5): case, spacing and the Azerbaijani letters folded to their
+/// Latin base (ə→e, ı→i, ö→o, ü→u, ç→c, ş→s, ğ→g; `İ` and `I` → i), as
+/// [`fold`] folds them. Punctuation stays — "Bənna, xarici suvaq" is not
+/// "Bənna xarici suvaq" — but white space beside it is spacing: runs of
+/// white space count as one space between letters or digits, and as none
+/// next to punctuation or at the ends.
+pub fn title_key(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let (mut space, mut after_word) = (false, false);
+    for c in s.chars() {
+        if c.is_whitespace() {
+            space = true;
+            continue;
+        }
+        let word = c.is_alphanumeric();
+        if space && word && after_word {
+            out.push(' ');
+        }
+        space = false;
+        after_word = word;
+        if word {
+            push_folded(&mut out, c, 'e');
+        } else {
+            out.push(c);
         }
     }
     out
@@ -128,6 +177,39 @@ mod tests {
         assert_eq!(fold("Bənna, xarici suvaq"), "benna xarici suvaq");
         assert_eq!(fold("  Marşal,   aviasiya "), "marsal aviasiya");
         assert_eq!(fold("ĞÖÜ"), "gou");
+    }
+
+    #[test]
+    fn the_schwa_folds_to_a_in_the_other_form_only() {
+        assert_eq!(fold_schwa_as_a("Bənna, xarici suvaq"), "banna xarici suvaq");
+        assert_eq!(fold_schwa_as_a("MÜHƏNDİS"), "muhandis");
+        assert_eq!(fold("MÜHƏNDİS"), "muhendis");
+        assert_eq!(fold_schwa_as_a("Fermer, ipəkçilik"), "fermer ipakcilik");
+        assert_eq!(fold_schwa_as_a("IŞIQ ÇƏKƏN"), "isiq cakan");
+        assert_eq!(fold_schwa_as_a("Märkəz"), "markaz", "ä is ə as written in 1991–1992");
+        assert_eq!(fold_schwa_as_a("Operator"), "operator", "a written e stays e");
+    }
+
+    #[test]
+    fn a_title_key_folds_case_spacing_and_azerbaijani_letters_but_keeps_punctuation() {
+        let key = title_key("Bənna, xarici suvaq");
+        assert_eq!(key, "benna,xarici suvaq");
+        for typed in [
+            "Benna, xarici suvaq",
+            "BƏNNA, XARİCİ SUVAQ",
+            "BENNA, XARICI SUVAQ",
+            "  bənna ,  xarici   suvaq ",
+            "Bənna,xarici suvaq",
+            "Bənna,\txarici\nsuvaq",
+        ] {
+            assert_eq!(title_key(typed), key, "{typed:?}");
+        }
+        for other in ["Bənna xarici suvaq", "Banna, xarici suvaq", "Bənna, xaricisuvaq", "Bənna; xarici suvaq"] {
+            assert_ne!(title_key(other), key, "{other:?}");
+        }
+        assert_eq!(title_key("Fermer, ipəkçilik"), title_key("FERMER, İPƏKÇİLİK"));
+        assert_eq!(title_key("Ağır-yük   sürücüsü"), "agir-yuk surucusu");
+        assert_eq!(title_key("ŞÖFER (ÇÖL)"), "sofer(col)");
     }
 
     #[test]

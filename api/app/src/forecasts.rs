@@ -5,7 +5,7 @@
 //! transaction around the one statement that files (see docs/ARCHITECTURE.md).
 
 use crate::{AppError, Caller, Memo};
-use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use domain::campaign::{check_target_year, Campaign};
 use domain::filing::{self, FilingFacts, FilingRefusal, ForecastReplace, NewForecastInput, TargetYear};
 use domain::forecast::{
@@ -480,11 +480,14 @@ pub fn delete(conn: &mut DbConnection, caller: &Caller, id: &str, expected: Opti
     Ok(store::delete(conn, &row)?)
 }
 
-/// Takes a status-changing action (SPEC §4.3) as one transaction with its
-/// history entry and the e-mail it causes. `text` is what the action's body
-/// sent: the reason of a return (required), the note of an acceptance
-/// (optional, SPEC §15.4), checked here after the caller's role and the
-/// forecast's status (SPEC §7's order of checks).
+/// Takes a status-changing action (SPEC §4.3, §16.3) as one transaction
+/// with its history entry and the e-mail it causes. `text` is what the
+/// action's body sent: the reason of a return, a rejection or a reopening
+/// (required), the note of an acceptance (optional, SPEC §15.4), checked
+/// here after the caller's role, the forecast's status and the calendar
+/// (SPEC §7's order of checks). A return and a reopening are refused from
+/// the Commission inputs deadline on (409, SPEC §15.3, §16.3.2); a
+/// rejection is allowed at any time (SPEC §16.3.1).
 pub fn act(
     conn: &mut DbConnection,
     caller: &Caller,
@@ -497,13 +500,20 @@ pub fn act(
     let row = find(conn, caller, id)?;
     let from = row.status;
     let to = allowed(caller, &row, action)?;
+    let reason = || domain::forecast::check_reason(text.unwrap_or(""));
     let (reason, due, note) = match action {
         ForecastAction::Return => {
             // 409 when the Commission has the figures already, then 422.
             let (campaign, _) = persistence::campaigns::get(conn, row.target_year)?;
             let due = campaign.correction_due(baku_date(now))?;
-            (Some(domain::forecast::check_return_reason(text.unwrap_or(""))?), Some(due), None)
+            (Some(reason()?), Some(due), None)
         }
+        ForecastAction::Reopen => {
+            let (campaign, _) = persistence::campaigns::get(conn, row.target_year)?;
+            campaign.check_before_commission_inputs(baku_date(now))?;
+            (Some(reason()?), None, None)
+        }
+        ForecastAction::Reject => (Some(reason()?), None, None),
         ForecastAction::Accept => (None, None, domain::forecast::check_acceptance_note(text)?),
         _ => (None, None, None),
     };
@@ -519,35 +529,48 @@ pub fn act(
             StatusChange::Returned { reason, correction_due }
         }
         (ForecastAction::Accept, _, _) => StatusChange::Accepted { note: note.as_deref() },
+        (ForecastAction::Reject, Some(reason), _) => StatusChange::Rejected { reason },
+        (ForecastAction::Reopen, Some(reason), _) => StatusChange::Reopened { reason },
         (ForecastAction::Withdraw, _, _) => StatusChange::Withdrawn,
         _ => StatusChange::Plain,
     };
     store::set_status(conn, &row, to, change, at)?;
     store::append_history(conn, id, &[(Some(from), to)], actor(caller, action), reason.as_deref(), at)?;
-    notify(conn, &row, action, change, at)?;
+    notify(conn, &row, change, now)?;
     Ok(store::get(conn, id, None)?)
 }
 
-/// The employer hears of a return or an acceptance by e-mail, queued in the
-/// action's own transaction so it is never lost.
+/// The employer hears of a return, an acceptance, a rejection or a
+/// reopening by e-mail, queued in the action's own transaction so it is
+/// never lost. A rejection tells until when the year may be filed anew
+/// (SPEC §16.3.1).
 fn notify(
     conn: &mut DbConnection,
     row: &ForecastRow,
-    action: ForecastAction,
     change: StatusChange<'_>,
-    at: NaiveDateTime,
+    now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let message = match (action, change) {
-        (ForecastAction::Return, StatusChange::Returned { reason, correction_due }) => {
-            domain::messages::mail::forecast_returned(row.number, row.target_year, reason, correction_due)
+    use domain::messages::mail;
+    let (kind, message) = match change {
+        StatusChange::Returned { reason, correction_due } => {
+            (ForecastAction::Return, mail::forecast_returned(row.number, row.target_year, reason, correction_due))
         }
-        (ForecastAction::Accept, StatusChange::Accepted { note }) => {
-            domain::messages::mail::forecast_accepted(row.number, row.target_year, note)
+        StatusChange::Accepted { note } => {
+            (ForecastAction::Accept, mail::forecast_accepted(row.number, row.target_year, note))
         }
-        _ => return Ok(()),
+        StatusChange::Rejected { reason } => {
+            let (campaign, _) = persistence::campaigns::get(conn, row.target_year)?;
+            let until = campaign.new_forecasts_until(baku_date(now));
+            (ForecastAction::Reject, mail::forecast_rejected(row.number, row.target_year, reason, until))
+        }
+        StatusChange::Reopened { reason } => {
+            (ForecastAction::Reopen, mail::forecast_reopened(row.number, row.target_year, reason))
+        }
+        StatusChange::Submitted | StatusChange::Withdrawn | StatusChange::Plain => return Ok(()),
     };
+    let at = now.naive_utc();
     if let Some(to) = persistence::identity::confirmed_email(conn, &row.tin)? {
-        persistence::identity::enqueue(conn, None, action.as_str(), &to, &message, at)?;
+        persistence::identity::enqueue(conn, None, kind.as_str(), &to, &message, at)?;
     }
     Ok(())
 }

@@ -76,7 +76,8 @@ pub struct Forecast {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub submitted_at: Option<DateTime<Utc>>,
-    /// The latest return reason from the Service.
+    /// The latest reason from the Service to act on: a return's, or a
+    /// rejection's once rejected.
     pub notification: Option<String>,
     /// While returned: the last day (Baku time, inclusive) to correct and
     /// resubmit — the later of the campaign's correction deadline and 10 days
@@ -124,7 +125,7 @@ pub struct ForecastSummary {
     pub created_at: DateTime<Utc>,
     pub person_type: PersonType,
     pub status: ForecastStatus,
-    /// The latest return reason.
+    /// The latest return reason (a rejection's once rejected).
     pub notification: Option<String>,
     /// While returned: the last day to correct and resubmit.
     pub correction_due: Option<NaiveDate>,
@@ -210,5 +211,25 @@ pub struct AcceptInput {
 #[schema(example = json!({"reason": "Line 2: the justification does not name the project."}))]
 pub struct ReturnInput {
     #[schema(inline)]
-    pub reason: Text<1, { domain::forecast::MAX_RETURN_REASON as u64 }>,
+    pub reason: Text<1, { domain::forecast::MAX_REASON as u64 }>,
+}
+
+/// The reason for rejecting a forecast (SPEC §16.3.1): shown to the
+/// employer as the forecast's notification, in its history and e-mailed.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"reason": "The demand is not this employer's: the site belongs to another TIN."}))]
+pub struct RejectInput {
+    #[schema(inline)]
+    pub reason: Text<1, { domain::forecast::MAX_REASON as u64 }>,
+}
+
+/// The reason for reopening an accepted forecast (SPEC §16.3.2): in its
+/// history and e-mailed to the employer.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"reason": "Line 2 counts the same plasterers as line 1."}))]
+pub struct ReopenInput {
+    #[schema(inline)]
+    pub reason: Text<1, { domain::forecast::MAX_REASON as u64 }>,
 }

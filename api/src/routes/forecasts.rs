@@ -3,7 +3,7 @@
 use crate::auth::Caller;
 use crate::dto::{
     AcceptInput, Forecast, ForecastCreate, ForecastReplace, ForecastStatus, ForecastSummary, HistoryEntry, LineInput,
-    Paged, ReturnInput,
+    Paged, RejectInput, ReopenInput, ReturnInput,
 };
 use crate::extract::{ActionHeaders, ChangeHeaders, IfNoneMatch};
 use crate::extract::{IdempotencyKey, IfMatch, JsonBody, OptionalJsonBody, PageParams, Query};
@@ -340,9 +340,10 @@ pub async fn delete_line(state: State, caller: Caller, path: TwoSegments, if_mat
     Ok(json_with_etag(StatusCode::OK, &Forecast::from(&rec), rec.row.version))
 }
 
-/// Takes a step of the forecast's status machine (SPEC §4.3) as one
+/// Takes a step of the forecast's status machine (SPEC §4.3, §16.3) as one
 /// transaction under the request's `Idempotency-Key`; `text` is what the
-/// body sent (a return's reason, an acceptance's note), `raw` the body.
+/// body sent (a return's, rejection's or reopening's reason, an
+/// acceptance's note), `raw` the body.
 async fn act(action: Action, step: ForecastAction, text: Option<String>, raw: &[u8]) -> Reply {
     action
         .run(raw, move |c, caller, id, if_match, now| {
@@ -392,7 +393,8 @@ pub async fn start_review(action: Action) -> Reply {
 
 /// Accept a forecast
 ///
-/// Officer: submitted or in_review → accepted (final). The body is optional:
+/// Officer: submitted or in_review → accepted (until the Commission inputs
+/// deadline it may be reopened). The body is optional:
 /// `{"note"}` becomes the forecast's `other_notification`, shown to the
 /// employer beside `notification` and sent with the e-mail.
 #[utoipa::path(
@@ -427,6 +429,47 @@ pub async fn accept(action: Action, body: OptionalJsonBody<Option<AcceptInput>>)
 pub async fn return_(action: Action, body: JsonBody<ReturnInput>) -> Reply {
     let reason = body.value.reason;
     act(action, ForecastAction::Return, Some(reason.into_string()), &body.raw).await
+}
+
+/// Reject a forecast
+///
+/// Officer: submitted or in_review → rejected (final), with a reason the
+/// employer sees as the forecast's notification and receives by e-mail.
+/// Allowed at any time, also after the Commission inputs deadline. A
+/// rejected forecast is left out of the summary and no longer counts as the
+/// employer's forecast of its year: the employer may file a new one while
+/// the campaign takes forecasts.
+#[utoipa::path(
+    post, path = "/api/v1/forecasts/{id}/reject", operation_id = "reject_forecast", tag = "forecasts",
+    request_body = RejectInput,
+    params(("id" = String, Path, description = "Forecast id"),
+        ActionHeaders),
+    responses(Stepped<Forecast>),
+)]
+pub async fn reject(action: Action, body: JsonBody<RejectInput>) -> Reply {
+    let reason = body.value.reason;
+    act(action, ForecastAction::Reject, Some(reason.into_string()), &body.raw).await
+}
+
+/// Reopen an accepted forecast
+///
+/// Officer: accepted → in_review, with a reason in the history and the
+/// employer's e-mail; the forecast may then be accepted again, returned or
+/// rejected. Only before the Commission inputs deadline: from that day on a
+/// reopening answers 409 `commission-inputs-deadline-passed`. Snapshots
+/// already taken of the summary do not change.
+#[utoipa::path(
+    post, path = "/api/v1/forecasts/{id}/reopen", operation_id = "reopen_forecast", tag = "forecasts",
+    request_body = ReopenInput,
+    params(("id" = String, Path, description = "Forecast id"),
+        ActionHeaders),
+    responses(Stepped<Forecast>,
+        (status = 409, description = "Not allowed from the current status (the problem names it and the allowed actions), or `commission-inputs-deadline-passed`", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ),
+)]
+pub async fn reopen(action: Action, body: JsonBody<ReopenInput>) -> Reply {
+    let reason = body.value.reason;
+    act(action, ForecastAction::Reopen, Some(reason.into_string()), &body.raw).await
 }
 
 /// Read the history

@@ -125,6 +125,8 @@ operations! {
         forecasts::start_review,
         forecasts::return_,
         forecasts::accept,
+        forecasts::reject,
+        forecasts::reopen,
         forecasts::history,
         summaries::summary,
         summaries::summary_csv,

@@ -411,7 +411,6 @@ fn validate_field(
     f: &FieldInput,
     occupations: &std::collections::HashMap<String, Vec<String>>,
 ) -> Option<Expertise> {
-    use crate::text::caseless_eq;
     let title_typed =
         required_text(errs, "field.occupation_title", f.occupation_title.as_deref(), MAX_OCCUPATION_TITLE);
     let raw_code = required_value(errs, "field.occupation_code", f.occupation_code.as_deref())?;
@@ -424,12 +423,11 @@ fn validate_field(
         return None;
     };
     let typed = title_typed?;
-    match titles.iter().find(|t| caseless_eq(t, &typed)) {
-        Some(title) => Some(Expertise { occupation_code: code, occupation_title: title.clone() }),
-        None => {
-            errs.push(
-                FieldError::new("field.occupation_title", FieldCode::OccupationTitleMismatch).with("code", &code),
-            );
+    // As for forecast lines (SPEC §14.2, §16.5).
+    match crate::occupation::check_title("field.occupation_title", &code, titles, &typed) {
+        Ok(title) => Some(Expertise { occupation_code: code, occupation_title: title }),
+        Err(e) => {
+            errs.push(e);
             None
         }
     }

@@ -108,10 +108,10 @@ pub fn field_message(e: &FieldError, lang: Lang) -> String {
         ),
         FieldCode::OccupationTitleMismatch => pick(
             lang,
-            "This title is not one of code {code}'s titles in the classification.",
-            "Bu ad təsnifatda {code} kodunun adlarından deyil.",
-            "Это название не относится к коду {code} в классификаторе.",
-            "Bu ad, sınıflandırmada {code} kodunun adlarından biri değil.",
+            "This title is not one of code {code}'s titles in the classification; the nearest is \"{expected}\".",
+            "Bu ad təsnifatda {code} kodunun adlarından deyil; ən yaxını: \"{expected}\".",
+            "Это название не относится к коду {code} в классификаторе; ближайшее: «{expected}».",
+            "Bu ad, sınıflandırmada {code} kodunun adlarından biri değil; en yakını: \"{expected}\".",
         ),
         FieldCode::DuplicateLine => pick(
             lang,

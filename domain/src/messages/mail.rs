@@ -85,6 +85,78 @@ pub fn forecast_accepted(number: i64, target_year: i32, note: Option<&str>) -> M
     )
 }
 
+/// A forecast was rejected by the Service with a reason (SPEC §16.3.1): it
+/// is final and no longer the employer's forecast of its year, so a new one
+/// may be filed until `file_anew_until` (the campaign's submission
+/// deadline, when it has not passed; `None` when it has).
+pub fn forecast_rejected(
+    number: i64,
+    target_year: i32,
+    reason: &str,
+    file_anew_until: Option<chrono::NaiveDate>,
+) -> Message {
+    let (az, en, ru) = match file_anew_until {
+        Some(d) => (
+            format!("{target_year}-ci il üçün yeni proqnoz-məlumatı {d} tarixinədək təqdim edə bilərsiniz."),
+            format!("You may file a new forecast for {target_year} until {d}."),
+            format!("Новый прогноз на {target_year} год можно подать до {d} включительно."),
+        ),
+        None => (
+            format!("{target_year}-ci il üçün kampaniya artıq yeni proqnoz-məlumatı qəbul etmir."),
+            format!("The campaign for {target_year} no longer takes new forecasts."),
+            format!("Кампания на {target_year} год новые прогнозы больше не принимает."),
+        ),
+    };
+    message(
+        Texts {
+            az: format!("Proqnoz-məlumat №{number} rədd edildi"),
+            en: format!("Forecast No. {number} rejected"),
+            ru: format!("Прогноз № {number} отклонён"),
+        },
+        Texts {
+            az: format!(
+                "{target_year}-ci il üçün proqnoz-məlumatınız №{number} rədd edildi və artıq həmin il üçün \
+                 proqnozunuz sayılmır.\nSəbəb: {reason}\n{az}"
+            ),
+            en: format!(
+                "Your forecast No. {number} for {target_year} was rejected; it no longer counts as your forecast \
+                 for that year.\nReason: {reason}\n{en}"
+            ),
+            ru: format!(
+                "Ваш прогноз № {number} на {target_year} год отклонён и больше не считается вашим прогнозом на этот \
+                 год.\nПричина: {reason}\n{ru}"
+            ),
+        },
+    )
+}
+
+/// An accepted forecast was reopened by the Service with a reason (SPEC
+/// §16.3.2): it is in review again and may be accepted, returned or
+/// rejected.
+pub fn forecast_reopened(number: i64, target_year: i32, reason: &str) -> Message {
+    message(
+        Texts {
+            az: format!("Proqnoz-məlumat №{number} yenidən baxılır"),
+            en: format!("Forecast No. {number} reopened"),
+            ru: format!("Прогноз № {number} снова на рассмотрении"),
+        },
+        Texts {
+            az: format!(
+                "{target_year}-ci il üçün qəbul edilmiş proqnoz-məlumatınız №{number} yenidən baxışa götürüldü.\n\
+                 Səbəb: {reason}\nXidmət onu yenidən qəbul edə, düzəliş üçün qaytara və ya rədd edə bilər."
+            ),
+            en: format!(
+                "Your accepted forecast No. {number} for {target_year} is under review again.\nReason: {reason}\n\
+                 The Service may accept it again, return it for correction or reject it."
+            ),
+            ru: format!(
+                "Ваш принятый прогноз № {number} на {target_year} год снова на рассмотрении.\nПричина: {reason}\n\
+                 Служба может снова принять его, вернуть на исправление или отклонить."
+            ),
+        },
+    )
+}
+
 /// The submission deadline is `days` away and the forecast is not submitted.
 pub fn deadline_near(number: i64, target_year: i32, deadline: chrono::NaiveDate, days: i64) -> Message {
     message(
@@ -154,6 +226,9 @@ mod tests {
             forecast_returned(17, 2027, "Name the site.", d("2026-09-10")),
             forecast_accepted(17, 2027, Some("Two of three.")),
             forecast_accepted(17, 2027, None),
+            forecast_rejected(17, 2027, "Not this employer's.", Some(d("2026-08-01"))),
+            forecast_rejected(17, 2027, "Not this employer's.", None),
+            forecast_reopened(17, 2027, "Line 1 double-counted."),
             deadline_near(17, 2027, d("2026-08-01"), 7),
             correction_due_near(17, 2027, d("2026-09-10"), 1),
         ]
@@ -186,6 +261,21 @@ mod tests {
         assert_eq!(m.body.matches("Two of three.").count(), 3);
         assert!(!forecast_accepted(17, 2027, None).body.contains(':'), "no note, no note line");
         assert!(confirmation_code("123456").body.contains("Your confirmation code: 123456"));
+        for m in [
+            forecast_rejected(17, 2027, "Not this employer's.", Some(d("2026-08-01"))),
+            forecast_reopened(17, 2027, "Not this employer's."),
+        ] {
+            for part in m.body.trim_end().split("\n\n") {
+                assert!(
+                    part.contains("17") && part.contains("2027") && part.contains("Not this employer's."),
+                    "{part}"
+                );
+            }
+        }
+        let open = forecast_rejected(17, 2027, "r", Some(d("2026-08-01")));
+        assert_eq!(open.body.matches("2026-08-01").count(), 3, "the day until which to file anew");
+        let closed = forecast_rejected(17, 2027, "r", None);
+        assert!(closed.body.contains("no longer takes new forecasts"));
     }
 
     #[test]

@@ -26,9 +26,10 @@ pub struct NewForecast<'a> {
     pub submitted: bool,
 }
 
-/// The forecast of `tin` for `year` that is not withdrawn, other than
-/// `except`: an employer has at most one (SPEC §15.2), and the database
-/// holds it to that (a partial unique index).
+/// The forecast of `tin` for `year` that counts as the employer's (not
+/// withdrawn or rejected: [`ForecastStatus::is_live`]), other than
+/// `except`: an employer has at most one (SPEC §15.2, §16.3.1), and the
+/// database holds it to that (a partial unique index).
 pub fn live_for(
     conn: &mut DbConnection,
     tin: &str,
@@ -38,13 +39,19 @@ pub fn live_for(
     let mut q = f::table
         .filter(f::tin.eq(tin))
         .filter(f::target_year.eq(year))
-        .filter(f::status.ne(ForecastStatus::Withdrawn.as_str()))
+        .filter(f::status.ne_all(not_live()))
         .select(f::id)
         .into_boxed();
     if let Some(id) = except {
         q = q.filter(f::id.ne(id.to_owned()));
     }
     Ok(q.first(conn).optional()?)
+}
+
+/// The statuses of forecasts that do not count as the employer's forecast
+/// of their year ([`ForecastStatus::NOT_LIVE`]), as stored.
+pub(super) fn not_live() -> Vec<&'static str> {
+    ForecastStatus::NOT_LIVE.iter().map(|s| s.as_str()).collect()
 }
 
 /// What filing a forecast checks in the database, read in one statement
@@ -71,7 +78,7 @@ pub fn filing_facts(conn: &mut DbConnection, tin: &str, year: Option<i32>) -> Re
     let live = f::table
         .filter(f::tin.eq(tin))
         .filter(f::target_year.eq(year.unwrap_or(i32::MIN)))
-        .filter(f::status.ne(ForecastStatus::Withdrawn.as_str()))
+        .filter(f::status.ne_all(not_live()))
         .select(f::id)
         .limit(1)
         .single_value();

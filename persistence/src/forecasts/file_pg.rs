@@ -228,7 +228,11 @@ impl QueryFragment<Pg> for FileAtOnce<'_> {
         out.push_bind_param::<Text, _>(&self.filing.row.tin)?;
         out.push_sql(" AND target_year = ");
         out.push_bind_param::<Integer, _>(&self.filing.row.target_year)?;
-        out.push_sql(" AND status <> 'withdrawn') AND NOT (");
+        // The statuses that free a year, written out as the partial unique
+        // index names them (the same text on every call of this build).
+        out.push_sql(" AND status NOT IN (");
+        out.push_sql(&super::file::not_live().iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(", "));
+        out.push_sql(")) AND NOT (");
         out.push_bind_param::<diesel::sql_types::Bool, _>(has_key)?;
         // Any row of the key, live or expired: the full path takes over an
         // expired one; a concurrent filing under the same key makes the key's

@@ -409,6 +409,12 @@ pub enum StatusChange<'a> {
     Returned { reason: &'a str, correction_due: chrono::NaiveDate },
     /// An acceptance, with the officer's note if any (SPEC §15.4).
     Accepted { note: Option<&'a str> },
+    /// A rejection (SPEC §16.3.1): the reason becomes the notification the
+    /// employer sees; a correction is over.
+    Rejected { reason: &'a str },
+    /// An accepted forecast back in review (SPEC §16.3.2); the reason is
+    /// the history's and the e-mail's, the notifications stay.
+    Reopened { reason: &'a str },
     /// Withdrawn: a correction is over.
     Withdrawn,
     /// Nothing else changes.
@@ -438,8 +444,11 @@ pub fn set_status(
         StatusChange::Accepted { note } => {
             diesel::update(target).set((base, f::other_notification.eq(note))).execute(conn)?
         }
+        StatusChange::Rejected { reason } => {
+            diesel::update(target).set((base, f::notification.eq(Some(reason)), no_due)).execute(conn)?
+        }
         StatusChange::Withdrawn => diesel::update(target).set((base, no_due)).execute(conn)?,
-        StatusChange::Plain => diesel::update(target).set(base).execute(conn)?,
+        StatusChange::Reopened { .. } | StatusChange::Plain => diesel::update(target).set(base).execute(conn)?,
     };
     crate::error::one_changed(n)
 }
