@@ -50,6 +50,7 @@ pub fn auth_config() -> AuthConfig {
         issuer: "quota-api".into(),
         audience: "quota-api".into(),
         generated_secret: false,
+        max_token_lifetime: api::config::DEFAULT_MAX_TOKEN_LIFETIME,
     }
 }
 

@@ -22,4 +22,5 @@ mod reference;
 mod review;
 mod snapshots;
 mod titles;
+mod untrusted;
 mod web_clients;

@@ -125,7 +125,7 @@ impl Application {
         };
         let listener = TcpListener::bind(&config.bind).map_err(|e| format!("cannot bind {}: {e}", config.bind))?;
         let port = listener.local_addr().map_err(|e| e.to_string())?.port();
-        let verifier = web::Data::new(Verifier::new(&config.auth)?);
+        let verifier = web::Data::new(Verifier::new(&config.auth)?.with_client_lifetime(config.client_token_ttl));
         let reference = application::memory::Reference::default();
         if ready {
             db.read_one(|c| reference.refresh(c)).map_err(|e| format!("reference data: {e}"))?;

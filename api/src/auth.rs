@@ -49,10 +49,21 @@ pub struct Claims {
     pub authority: Option<String>,
 }
 
+/// How far a token's times may be off the server's clock (`nbf`, `iat`, `exp`).
+pub const LEEWAY_SECONDS: u64 = 30;
+
+/// The subject of tokens minted for API clients: `client:` and the client id.
+pub const CLIENT_SUBJECT_PREFIX: &str = "client:";
+
 /// Verifies tokens with the one configured algorithm and key.
 pub struct Verifier {
     key: DecodingKey,
     validation: Validation,
+    /// The longest `exp − iat` of a user's token.
+    max_lifetime: i64,
+    /// The longest `exp − iat` of a client-credentials token: the lifetime
+    /// this API issues them with (`CLIENT_TOKEN_TTL`).
+    client_lifetime: i64,
 }
 
 impl Verifier {
@@ -71,8 +82,17 @@ impl Verifier {
         validation.set_issuer(&[&cfg.issuer]);
         validation.set_audience(&[&cfg.audience]);
         validation.validate_nbf = true;
-        validation.leeway = 30;
-        Ok(Verifier { key, validation })
+        validation.leeway = LEEWAY_SECONDS;
+        let max_lifetime = cfg.max_token_lifetime;
+        Ok(Verifier { key, validation, max_lifetime, client_lifetime: max_lifetime })
+    }
+
+    /// Client-credentials tokens (`sub` = `client:…`, minted by
+    /// `POST /api/v1/oauth/token`) are held to the lifetime they are issued
+    /// with, not to the users' maximum.
+    pub fn with_client_lifetime(mut self, seconds: i64) -> Verifier {
+        self.client_lifetime = seconds;
+        self
     }
 
     /// The caller a token stands for, or why it is refused.
@@ -92,6 +112,16 @@ impl Verifier {
         let c = data.claims;
         if c.sub.trim().is_empty() {
             return Err(HttpError::Unauthorized(AuthFailure::MissingClaim));
+        }
+        // jsonwebtoken checks `exp` and `nbf` but not `iat`: a token issued
+        // "tomorrow" would otherwise live a day longer than its `exp − iat`
+        // says, and a very long one is a stolen key's best friend.
+        if c.iat > chrono::Utc::now().timestamp().saturating_add_unsigned(LEEWAY_SECONDS) {
+            return Err(HttpError::Unauthorized(AuthFailure::TokenIssuedInFuture));
+        }
+        let max = if c.sub.starts_with(CLIENT_SUBJECT_PREFIX) { self.client_lifetime } else { self.max_lifetime };
+        if c.exp.saturating_sub(c.iat) > max {
+            return Err(HttpError::Unauthorized(AuthFailure::TokenLifetimeTooLong));
         }
         // What a token says is stored (history, idempotency keys): it obeys
         // the rule for every text a request carries.
@@ -214,6 +244,7 @@ mod tests {
             issuer: "quota-api".into(),
             audience: "quota-api".into(),
             generated_secret: false,
+            max_token_lifetime: crate::config::DEFAULT_MAX_TOKEN_LIFETIME,
         }
     }
 

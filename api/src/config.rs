@@ -24,6 +24,10 @@ pub struct AuthConfig {
     pub audience: String,
     /// Whether the HS256 secret was generated for development.
     pub generated_secret: bool,
+    /// The longest lifetime (`exp − iat`, seconds) a user's token may claim
+    /// (`AUTH_MAX_TOKEN_LIFETIME`, default 24 h): a leaked token that says it
+    /// lives for a year is refused rather than trusted for a year.
+    pub max_token_lifetime: i64,
 }
 
 impl std::fmt::Debug for AuthConfig {
@@ -204,6 +208,9 @@ fn cors_origins(raw: Option<&str>) -> Result<Vec<String>, String> {
         .collect()
 }
 
+/// The default of `AUTH_MAX_TOKEN_LIFETIME`: a working day and then some.
+pub const DEFAULT_MAX_TOKEN_LIFETIME: i64 = 24 * 60 * 60;
+
 impl AuthConfig {
     fn from_env(env: AppEnv, data_dir: &std::path::Path) -> Result<AuthConfig, String> {
         let alg = match var("AUTH_JWT_ALG").as_deref().unwrap_or("HS256") {
@@ -223,7 +230,11 @@ impl AuthConfig {
             issuer: var("AUTH_JWT_ISSUER").unwrap_or_else(|| "quota-api".into()),
             audience: var("AUTH_JWT_AUDIENCE").unwrap_or_else(|| "quota-api".into()),
             generated_secret: false,
+            max_token_lifetime: parse_var("AUTH_MAX_TOKEN_LIFETIME", DEFAULT_MAX_TOKEN_LIFETIME)?,
         };
+        if cfg.max_token_lifetime <= 0 {
+            return Err("AUTH_MAX_TOKEN_LIFETIME must be a number of seconds above 0".into());
+        }
         // Each algorithm needs its own key and nothing else: HS256 a secret,
         // RS256/ES256 a public key. (A catch-all arm here once demanded a PEM
         // file of HS256 with an explicit secret, so production could not start.)

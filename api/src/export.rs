@@ -73,10 +73,24 @@ impl Cell {
 
     fn csv(&self) -> String {
         match self {
-            Cell::Text(s) => s.clone(),
+            Cell::Text(s) => neutralised(s),
             Cell::Number(n) => n.to_string(),
             Cell::Empty => String::new(),
         }
+    }
+}
+
+/// A text cell as a spreadsheet will not run it: one that begins with `=`,
+/// `+`, `-`, `@`, a tab or a carriage return is read as a formula by Excel,
+/// LibreOffice and Google Sheets, so it is prefixed with `'` (OWASP, "CSV
+/// Injection"). Titles come from imported classification files and forecasts:
+/// text an outsider can write. Only the CSV is changed: JSON and XLSX cells
+/// (written as strings, never formulas) keep the text as it is.
+fn neutralised(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_owned()
     }
 }
 
@@ -222,4 +236,19 @@ pub fn xlsx(t: &Table<'_>, lang: Lang) -> Result<Vec<u8>, AppError> {
     sheet(&mut wb, label(Label::ActivitiesSheet, lang), &ACTIVITY_COLUMNS, &activities, lang)?;
     sheet(&mut wb, label(Label::OccupationsSheet, lang), &OCCUPATION_COLUMNS, &occupations, lang)?;
     wb.save_to_buffer().map_err(internal)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::neutralised;
+
+    #[test]
+    fn cells_a_spreadsheet_would_run_are_prefixed() {
+        for formula in ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "=HYPERLINK(\"http://x\")"] {
+            assert_eq!(neutralised(formula), format!("'{formula}"));
+        }
+        for text in ["Bənna, xarici suvaq", "7123", "", " =1", "a=b", "'quoted"] {
+            assert_eq!(neutralised(text), text);
+        }
+    }
 }

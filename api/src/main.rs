@@ -85,6 +85,10 @@ fn run() -> Result<(), String> {
             if config.env == AppEnv::Production && config.auth.generated_secret {
                 return Err("refusing to mint with a generated key in production".into());
             }
+            let max = config.auth.max_token_lifetime;
+            if !(1..=max).contains(&ttl) {
+                return Err(format!("--ttl {ttl}: a token lives 1 to {max} seconds (AUTH_MAX_TOKEN_LIFETIME)"));
+            }
             let parsed: Vec<Role> = roles
                 .iter()
                 .map(|r| {

@@ -97,6 +97,8 @@ domain::wire_codes! {
         WrongIssuer => "wrong_issuer",
         EmployerWithoutValidTin => "employer_without_valid_tin",
         AssessorWithoutValidAuthority => "assessor_without_valid_authority",
+        TokenLifetimeTooLong => "token_lifetime_too_long",
+        TokenIssuedInFuture => "token_issued_in_future",
     }
 }
 

@@ -60,6 +60,7 @@ wire_codes! {
         NoPendingCode => "no_pending_code",
         // Classification files (SPEC §6).
         NoRows => "no_rows",
+        TooManyRows => "too_many_rows",
         XlsxTooManyRows => "xlsx_too_many_rows",
         XlsxTooManyColumns => "xlsx_too_many_columns",
         XlsxTooLargeUncompressed => "xlsx_too_large_uncompressed",

@@ -347,7 +347,7 @@ pub async fn token(state: State, req: HttpRequest, body: FileBody) -> Reply {
     // seconds; token times follow the real clock, as their verification does.
     let ttl = state.config.client_token_ttl;
     let now = chrono::Utc::now().timestamp();
-    let sub = format!("client:{}", client.client_id);
+    let sub = format!("{}{}", crate::auth::CLIENT_SUBJECT_PREFIX, client.client_id);
     let mut claims = claims_for(&state.config.auth, &sub, &[Role::Employer], Some(&client.tin), now, ttl);
     claims.name = Some(client.name.clone());
     let token = mint(&state.config.auth, &claims).map_err(AppError::bug)?;

@@ -82,9 +82,12 @@ pub struct ImportParams {
 /// statistics committee's CSV (UTF-8) or XLSX export: a header row naming a
 /// code column (`code`/`Kod`) and a title column (`title`/`Ad`). All or
 /// nothing: one bad row refuses the file, and the problem lists every bad row
-/// by line. Entries that forecasts name are retired, never deleted. An XLSX
-/// workbook may reach row 200,000 and column 100 and hold 100 MiB once
-/// decompressed; a larger one is refused (422, field `file`) before it is read.
+/// by line. Entries that forecasts name are retired, never deleted. A file
+/// holds at most 200,000 data rows (422 `too_many_rows`, field `file`, with
+/// the limit as `max`); an XLSX workbook may reach row 200,000 and column 100
+/// and hold 100 MiB once decompressed; a larger one is refused (422, field
+/// `file`) before it is read. The file is read whole before anything is done:
+/// a client that disconnects during the upload changes nothing.
 #[utoipa::path(
     post, path = "/api/v1/occupations/imports", tag = "reference", operation_id = "import_occupations",
     params(ImportParams),

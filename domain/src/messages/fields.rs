@@ -263,6 +263,13 @@ pub fn field_message(e: &FieldError, lang: Lang) -> String {
             "Должно совпадать со значением в пути.",
             "Yoldaki değerle aynı olmalıdır.",
         ),
+        FieldCode::TooManyRows => pick(
+            lang,
+            "The file has more than {max} rows.",
+            "Faylda {max} sətirdən çox var.",
+            "В файле больше {max} строк.",
+            "Dosyada {max} satırdan fazla var.",
+        ),
         FieldCode::XlsxTooManyRows => pick(
             lang,
             "A sheet of the workbook reaches beyond row {max}.",
