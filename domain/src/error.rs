@@ -83,6 +83,9 @@ wire_codes! {
         WrongYear => "wrong_year",
         Weekend => "weekend",
         DuplicateDate => "duplicate_date",
+        // Commission inputs (SPEC §16.2)
+        MeasureFormat => "measure_format",
+        DuplicateMeasure => "duplicate_measure",
     }
 }
 

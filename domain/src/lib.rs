@@ -8,6 +8,7 @@
 
 pub mod campaign;
 pub mod code;
+pub mod commission_inputs;
 pub mod contact;
 pub mod error;
 pub mod filing;

@@ -1,5 +1,5 @@
 //! Who may do what: the one permission table of the product (SPEC §3, §4.3,
-//! §4.5, §5, §14.1, §15.5). Use cases ask it before they touch anything; nothing
+//! §4.5, §5, §14.1, §15.5, §16.2). Use cases ask it before they touch anything; nothing
 //! else in the code base decides a role question.
 
 use crate::role::Role;
@@ -50,10 +50,16 @@ pub enum Permission {
     DecideHqmApplications,
     /// Keep the holiday calendar per year (SPEC §14.1, §14.4).
     ManageHolidays,
+    /// Send one body's input to the Commission (SPEC §16.2: "that body's
+    /// contributor"); which body is the token's `body` claim.
+    SendCommissionInputs,
+    /// Read every body's input and the SMS's computed one (SPEC §16.2:
+    /// "staff, Commission, contributors").
+    ReadCommissionInputs,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 19] = [
+    pub const ALL: [Permission; 21] = [
         Permission::FileForecasts,
         Permission::ReadAllForecasts,
         Permission::ReviewForecasts,
@@ -73,6 +79,8 @@ impl Permission {
         Permission::AssessHqmApplications,
         Permission::DecideHqmApplications,
         Permission::ManageHolidays,
+        Permission::SendCommissionInputs,
+        Permission::ReadCommissionInputs,
     ];
 
     /// The roles that hold this permission: the table itself.
@@ -91,6 +99,8 @@ impl Permission {
             Permission::AssessHqmApplications => &[Assessor],
             Permission::ProposeQuota => &[Commission],
             Permission::ReadQuotaPlan | Permission::EditQuotaPlan => &[Commission, Admin],
+            Permission::SendCommissionInputs => &[Contributor],
+            Permission::ReadCommissionInputs => &[Officer, Commission, Admin, Contributor],
             Permission::ApproveQuota
             | Permission::SetCampaigns
             | Permission::ManageReferenceData
@@ -157,7 +167,7 @@ mod tests {
     /// The table as SPEC §3, §4.3, §5 write it, row by row.
     #[test]
     fn the_table_is_the_specification() {
-        let expect: [(Permission, &[Role]); 19] = [
+        let expect: [(Permission, &[Role]); 21] = [
             (Permission::FileForecasts, &[Employer]),
             (Permission::ReadAllForecasts, &[Officer, Commission, Admin]),
             (Permission::ReviewForecasts, &[Officer]),
@@ -177,6 +187,8 @@ mod tests {
             (Permission::AssessHqmApplications, &[Assessor]),
             (Permission::DecideHqmApplications, &[Officer]),
             (Permission::ManageHolidays, &[Admin]),
+            (Permission::SendCommissionInputs, &[Contributor]),
+            (Permission::ReadCommissionInputs, &[Officer, Commission, Admin, Contributor]),
         ];
         for (p, roles) in expect {
             assert_eq!(p.roles(), roles, "{p:?}");

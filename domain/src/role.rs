@@ -1,4 +1,4 @@
-//! Roles of the people and systems that call the API (SPEC §3, §14.1).
+//! Roles of the people and systems that call the API (SPEC §3, §14.1, §16.2).
 
 crate::wire_codes! {
     /// A role carried in a token's `roles` claim (SPEC §3, §14.1).
@@ -20,6 +20,10 @@ crate::wire_codes! {
         /// An official of one scoring authority, named by the token's `authority`
         /// claim (SPEC §14.1).
         Assessor => "assessor",
+        /// An official of one body that feeds the Commission (labour,
+        /// economy, education, SOCAR), named by the token's `body` claim; sends
+        /// that body's input for a target year (SPEC §16.2).
+        Contributor => "contributor",
     }
 }
 

@@ -382,6 +382,20 @@ pub fn field_message(e: &FieldError, lang: Lang) -> String {
             "Уровень CEFR от A1 до C2.",
             "A1'den C2'ye bir CEFR düzeyi.",
         ),
+        FieldCode::MeasureFormat => pick(
+            lang,
+            "A measure is a lower-case name: a letter, then letters, digits and _, at most 64 (e.g. jobseekers).",
+            "Göstərici kiçik hərflə yazılan addır: hərf, sonra hərflər, rəqəmlər və _, ən çoxu 64 (məs. jobseekers).",
+            "Показатель — имя строчными буквами: буква, затем буквы, цифры и _, не более 64 (напр. jobseekers).",
+            "Gösterge küçük harfli bir addır: bir harf, ardından harfler, rakamlar ve _, en fazla 64 (ör. jobseekers).",
+        ),
+        FieldCode::DuplicateMeasure => pick(
+            lang,
+            "The same economic activity and measure already stand at entry {first}.",
+            "Eyni iqtisadi fəaliyyət və göstərici artıq {first} saylı qeyddədir.",
+            "Тот же вид деятельности и показатель уже есть в записи {first}.",
+            "Aynı ekonomik faaliyet ve gösterge {first} numaralı kayıtta zaten var.",
+        ),
         FieldCode::TooMany => pick(lang, "At most {max}.", "Ən çoxu {max}.", "Не более {max}.", "En fazla {max}."),
         FieldCode::DocumentEmpty => pick(lang, "The file is empty.", "Fayl boşdur.", "Файл пуст.", "Dosya boş."),
         FieldCode::ContentMismatch => pick(

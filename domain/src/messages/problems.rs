@@ -45,6 +45,13 @@ pub fn title(code: &str, lang: Lang) -> &'static str {
             "Действие недопустимо в статусе заявления",
             "Başvurunun durumunda bu işleme izin verilmiyor",
         ),
+        "wrong-body" => pick(
+            lang,
+            "Another body's input",
+            "Başqa orqanın məlumatı",
+            "Данные другого органа",
+            "Başka bir kurumun verisi",
+        ),
         "wrong-authority" => pick(
             lang,
             "Another authority scores this criterion",
@@ -287,6 +294,13 @@ pub fn detail(code: &str, lang: Lang) -> &'static str {
             "Статус заявления: {status}; допустимые действия: {actions}.",
             "Başvurunun durumu: {status}; izin verilen işlemler: {actions}.",
         ),
+        "wrong-body" => pick(
+            lang,
+            "Only a contributor of the body {body} sends this input; your token names {yours}.",
+            "Bu məlumatı yalnız {body} orqanının nümayəndəsi göndərir; tokeniniz {yours} orqanını göstərir.",
+            "Эти данные передаёт только представитель органа {body}; ваш токен указывает {yours}.",
+            "Bu veriyi yalnızca {body} kurumunun temsilcisi gönderir; belirteciniz {yours} kurumunu gösteriyor.",
+        ),
         "wrong-authority" => pick(
             lang,
             "Only an assessor of the authority {authority} scores this criterion.",
@@ -457,10 +471,10 @@ pub fn detail(code: &str, lang: Lang) -> &'static str {
         ),
         "commission-inputs-deadline-passed" => pick(
             lang,
-            "The figures went to the Commission on {date} (Baku time): a return now would leave no time to correct. Accept the forecast or leave it in review.",
-            "Rəqəmlər {date} tarixində Komissiyaya verilib (Bakı vaxtı): indi qaytarmaq düzəliş üçün vaxt qoymaz. Proqnozu qəbul edin və ya baxışda saxlayın.",
-            "Данные переданы Комиссии {date} (время Баку): возврат сейчас не оставит времени на исправление. Примите прогноз или оставьте его на рассмотрении.",
-            "Rakamlar {date} tarihinde Komisyona verildi (Bakü saati): şimdi iade etmek düzeltme için zaman bırakmaz. Tahmini kabul edin veya incelemede bırakın.",
+            "The figures went to the Commission on {date} (Baku time). A forecast can no longer be returned, which would leave no time to correct: accept it or leave it in review. The bodies' inputs for the year are read-only.",
+            "Rəqəmlər {date} tarixində Komissiyaya verilib (Bakı vaxtı). Proqnozu artıq qaytarmaq olmaz, düzəliş üçün vaxt qalmaz: onu qəbul edin və ya baxışda saxlayın. Orqanların bu il üçün məlumatları yalnız oxunur.",
+            "Данные переданы Комиссии {date} (время Баку). Прогноз уже нельзя вернуть — не останется времени на исправление: примите его или оставьте на рассмотрении. Данные органов за этот год доступны только для чтения.",
+            "Rakamlar {date} tarihinde Komisyona verildi (Bakü saati). Tahmin artık iade edilemez, düzeltme için zaman kalmaz: kabul edin veya incelemede bırakın. Kurumların bu yıla ait verileri salt okunurdur.",
         ),
         "proposal-deadline-passed" => pick(
             lang,
