@@ -80,6 +80,7 @@ macro_rules! text_codes {
     )*};
 }
 
+use domain::commission_inputs::Body;
 use domain::forecast::QuotaUsage;
 use domain::hqm::applicant::{CefrLevel, EducationLevel};
 use domain::hqm::application::{HqmStatus, Outcome};
@@ -109,6 +110,7 @@ text_codes!(
     Outcome,
     ActivityLevel,
     Lang,
+    Body,
 );
 
 #[cfg(test)]

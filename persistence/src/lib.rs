@@ -3,6 +3,7 @@
 
 pub mod campaigns;
 pub mod codes;
+pub mod commission_inputs;
 pub mod db;
 pub mod error;
 pub mod forecasts;

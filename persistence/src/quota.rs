@@ -42,6 +42,9 @@ pub struct PlanRecord {
     pub approval: Option<Approval>,
     pub last_amendment: Option<AmendmentRow>,
     pub entries: Vec<EntryRow>,
+    /// The Commission's inputs shown beside the entries (SPEC §16.2): empty
+    /// as read here; the use cases that answer with the plan fill it.
+    pub inputs: Vec<crate::commission_inputs::SourcedFigure>,
 }
 
 /// How the plan was approved: when, by which Cabinet order, and whether
@@ -91,6 +94,7 @@ pub fn get_plan(conn: &mut DbConnection, year: i32) -> Result<PlanRecord, StoreE
         approval,
         last_amendment,
         entries,
+        inputs: Vec::new(),
     })
 }
 

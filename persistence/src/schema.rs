@@ -419,7 +419,76 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    commission_inputs (target_year, body) {
+        target_year -> Integer,
+        body -> Text,
+        version -> BigInt,
+        note -> Nullable<Text>,
+        created_at -> Timestamp,
+        created_by -> Text,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+    }
+}
+
+diesel::table! {
+    commission_input_entries (target_year, body, position) {
+        target_year -> Integer,
+        body -> Text,
+        position -> Integer,
+        economic_activity -> Text,
+        activity_section -> Text,
+        measure -> Text,
+        value -> Double,
+    }
+}
+
+diesel::table! {
+    commission_input_history (seq) {
+        seq -> BigInt,
+        target_year -> Integer,
+        body -> Text,
+        version -> BigInt,
+        actor -> Text,
+        role -> Text,
+        at -> Timestamp,
+        entries -> Integer,
+        note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    summary_snapshot_inputs (target_year, number, body) {
+        target_year -> Integer,
+        number -> Integer,
+        body -> Text,
+        version -> BigInt,
+        note -> Nullable<Text>,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+    }
+}
+
+diesel::table! {
+    summary_snapshot_input_entries (target_year, number, body, position) {
+        target_year -> Integer,
+        number -> Integer,
+        body -> Text,
+        position -> Integer,
+        economic_activity -> Text,
+        activity_section -> Text,
+        measure -> Text,
+        value -> Double,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
+    commission_inputs,
+    commission_input_entries,
+    commission_input_history,
+    summary_snapshot_inputs,
+    summary_snapshot_input_entries,
     summary_snapshots,
     summary_snapshot_activities,
     summary_snapshot_occupations,

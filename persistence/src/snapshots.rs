@@ -61,6 +61,8 @@ pub struct SnapshotRecord {
     pub header: SnapshotRow,
     pub activities: Vec<SnapshotActivityRow>,
     pub occupations: Vec<SnapshotOccupationRow>,
+    /// The Commission's inputs as they stood when it was taken (SPEC §16.2).
+    pub inputs: Vec<crate::commission_inputs::FrozenInput>,
 }
 
 const ACCEPTED: &str = "FROM forecasts f JOIN forecast_lines l ON l.forecast_id = f.id \
@@ -140,7 +142,8 @@ pub fn get(conn: &mut DbConnection, year: i32, number: i32) -> Result<SnapshotRe
          FROM summary_snapshot_occupations {key} ORDER BY economic_activity, occupation_code, occupation_title"
     );
     let occupations = raw_load!(conn, &occupations, SnapshotOccupationRow, [(Integer, year), (Integer, number)])?;
-    Ok(SnapshotRecord { header, activities, occupations })
+    let inputs = crate::commission_inputs::frozen(conn, year, number)?;
+    Ok(SnapshotRecord { header, activities, occupations, inputs })
 }
 
 /// The foreigners counting toward the quota per activity in the latest
