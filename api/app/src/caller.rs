@@ -1,5 +1,5 @@
 //! Who is asking: the subject and claims of a verified token (SPEC §3,
-//! §14.1), as the use cases see them.
+//! §14.1, §16.2), as the use cases see them.
 
 use crate::AppError;
 use domain::hqm::criteria::Authority;
@@ -16,6 +16,8 @@ pub struct Caller {
     pub email: Option<String>,
     /// The scoring authority of an assessor (SPEC §14.1).
     pub authority: Option<Authority>,
+    /// The body a contributor sends the Commission's input for (SPEC §16.2).
+    pub body: Option<domain::commission_inputs::Body>,
 }
 
 impl Caller {

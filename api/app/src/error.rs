@@ -22,6 +22,9 @@ pub enum AppError {
     /// An assessor acting on a criterion of another authority (403).
     #[error("another authority's criterion")]
     WrongAuthority { needs: Authority },
+    /// A contributor sending another body's input (403, SPEC §16.2).
+    #[error("another body's input")]
+    WrongBody { needs: domain::commission_inputs::Body, yours: Option<domain::commission_inputs::Body> },
     /// No such resource, or none the caller may see (404).
     #[error("not found")]
     NotFound,
@@ -62,7 +65,7 @@ pub enum AppError {
     /// An HQM application holds its 20 documents already (409).
     #[error("too many documents")]
     TooManyDocuments,
-    /// The Commission has its inputs already (409, SPEC §15.3).
+    /// The Commission has its inputs already (409, SPEC §15.3, §16.2).
     #[error("commission inputs deadline passed")]
     CommissionInputsDeadlinePassed { deadline: NaiveDate },
     /// `If-Match` names another version (412).
@@ -143,7 +146,7 @@ impl AppError {
     pub fn status(&self) -> u16 {
         use AppError::*;
         match self {
-            Forbidden { .. } | WrongAuthority { .. } => 403,
+            Forbidden { .. } | WrongAuthority { .. } | WrongBody { .. } => 403,
             NotFound => 404,
             TransitionNotAllowed { .. }
             | ForecastExists { .. }

@@ -15,6 +15,7 @@
 
 mod caller;
 pub mod campaigns;
+pub mod commission_inputs;
 mod error;
 pub mod forecasts;
 pub mod holidays;

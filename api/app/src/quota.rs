@@ -23,6 +23,14 @@ fn actor(caller: &Caller, action: PlanAction) -> Actor<'_> {
     Actor { sub: &caller.sub, role: PLANS.acting_role(action, &caller.roles).map_or("", |r| r.as_str()) }
 }
 
+/// The plan of `year` as its readers are answered: with the Commission's
+/// inputs beside its entries (SPEC §16.2).
+fn shown(conn: &mut DbConnection, year: i32, now: NaiveDateTime) -> Result<PlanRecord, AppError> {
+    let mut plan = store::get_plan(conn, year)?;
+    plan.inputs = crate::commission_inputs::plan_figures(conn, year, now)?;
+    Ok(plan)
+}
+
 /// The year a path names (`2027`), else not found.
 fn year_of(year: &str) -> Result<i32, AppError> {
     domain::campaign::year_named(year).ok_or(AppError::NotFound)
@@ -30,9 +38,9 @@ fn year_of(year: &str) -> Result<i32, AppError> {
 
 /// The plan of the year `year` names in a path, for the roles that may read
 /// it (SPEC §5.2): the permission first, then the year (403 before 404).
-pub fn plan(conn: &mut DbConnection, caller: &Caller, year: &str) -> Result<PlanRecord, AppError> {
+pub fn plan(conn: &mut DbConnection, caller: &Caller, year: &str, now: NaiveDateTime) -> Result<PlanRecord, AppError> {
     caller.may(Permission::ReadQuotaPlan)?;
-    Ok(store::get_plan(conn, year_of(year)?)?)
+    shown(conn, year_of(year)?, now)
 }
 
 /// One page of the plan's history, oldest first, in the same order of
@@ -70,7 +78,7 @@ pub fn create(conn: &mut DbConnection, caller: &Caller, year: i32, now: NaiveDat
     store::insert_plan(conn, year, &proposed, now)?;
     let creator = actor(caller, PlanAction::Propose);
     store::append_plan_history(conn, year, (None, PlanStatus::Draft), "create", creator, StepNote::default(), now)?;
-    Ok(store::get_plan(conn, year)?)
+    shown(conn, year, now)
 }
 
 /// One entry of a plan as sent: economic activity, proposed, approved.
@@ -116,7 +124,7 @@ pub fn set_numbers(
     }
     let step = (Some(plan.status), plan.status);
     store::append_plan_history(conn, year, step, action.as_str(), actor(caller, action), StepNote::default(), now)?;
-    Ok(store::get_plan(conn, year)?)
+    shown(conn, year, now)
 }
 
 /// The numbers `action` sets, each for a section of the classification;
@@ -206,7 +214,7 @@ pub fn act(
     note.reason = reason.as_deref();
     note.order = order.as_ref();
     store::append_plan_history(conn, year, (Some(plan.status), to), action.as_str(), actor(caller, action), note, now)?;
-    Ok(store::get_plan(conn, year)?)
+    shown(conn, year, now)
 }
 
 /// An amendment as sent: the Cabinet order and the approved numbers it sets.
@@ -265,7 +273,7 @@ pub fn amend(
         note,
         now,
     )?;
-    Ok((store::get_plan(conn, year)?, store::amendment(conn, year, number)?))
+    Ok((shown(conn, year, now)?, store::amendment(conn, year, number)?))
 }
 
 /// One page of the amendments of `year`, oldest first (SPEC §16.1.4).

@@ -1,6 +1,7 @@
 //! What the Commission receives, frozen (SPEC §15.5): an officer freezes the
 //! summary of a target year as a numbered snapshot; staff read snapshots as
-//! they were taken, whatever was accepted since.
+//! they were taken, whatever was accepted since, with the Commission's
+//! inputs of that moment (SPEC §16.2).
 
 use crate::{AppError, Caller};
 use chrono::NaiveDateTime;
@@ -17,6 +18,7 @@ pub fn take(
 ) -> Result<SnapshotRecord, AppError> {
     caller.may(Permission::FreezeSummaries)?;
     let number = store::take(conn, year, &caller.sub, at)?;
+    crate::commission_inputs::freeze(conn, year, number, at)?;
     Ok(store::get(conn, year, number)?)
 }
 
