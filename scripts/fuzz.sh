@@ -25,7 +25,7 @@ case "${1:-}" in
 esac
 max_examples="${1:-50}"
 seed="${FUZZ_SEED:-20261121}"
-roles="${FUZZ_ROLES:-employer officer commission admin applicant assessor}"
+roles="${FUZZ_ROLES:-employer officer commission admin applicant assessor contributor}"
 started=$SECONDS
 work="$(mktemp -d)"
 reports_dir="${FUZZ_REPORTS:-$work}"
@@ -72,6 +72,7 @@ commission="$("$bin" token --role commission)"
 admin="$("$bin" token --role admin)"
 applicant="$("$bin" token --role applicant)"
 assessor="$("$bin" token --role assessor --authority economy)"
+contributor="$("$bin" token --role contributor --body labour)"
 
 # call METHOD PATH TOKEN [JSON]: fails the script unless the answer is 2xx.
 call() {

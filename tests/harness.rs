@@ -258,6 +258,16 @@ impl TestApp {
         self.token_for(&format!("assessor-{authority}"), &[Role::Assessor], Some(authority))
     }
 
+    /// A token of an official of `body` (`labour`, `economy`, `education`,
+    /// `socar`) who sends that body's input to the Commission (SPEC §16.2).
+    pub fn contributor(&self, body: &str) -> String {
+        let now = chrono::Utc::now().timestamp();
+        let mut claims =
+            api::auth::claims_for(&self.auth, &format!("contributor-{body}"), &[Role::Contributor], None, now, 3600);
+        claims.body = Some(body.to_owned());
+        api::auth::mint(&self.auth, &claims).expect("mint")
+    }
+
     pub fn officer(&self) -> String {
         self.token(&[Role::Officer], None)
     }

@@ -245,6 +245,7 @@ async fn a_small_xlsx_that_claims_the_whole_sheet_is_refused_and_the_server_live
         name: None,
         email: None,
         authority: None,
+        body: None,
     };
     let cli = application::reference::check_file(&admin, &file);
     assert!(matches!(cli, Err(application::AppError::Validation(_))), "{cli:?}");

@@ -7,6 +7,7 @@
 
 mod auth;
 mod classification;
+mod commission_inputs;
 mod cycle;
 mod errors;
 mod forecasts;

@@ -69,6 +69,14 @@ async fn every_documented_request_example_is_accepted() {
 
     let r = app.put("/api/v1/campaigns/2027", &admin, &ex("/api/v1/campaigns/{year}", "put")).await;
     expect("put", "/api/v1/campaigns/{year}", r, &[StatusCode::OK]);
+    let r = app
+        .put(
+            "/api/v1/commission-inputs/2027/economy",
+            &app.contributor("economy"),
+            &ex("/api/v1/commission-inputs/{year}/{body}", "put"),
+        )
+        .await;
+    expect("put", "/api/v1/commission-inputs/{year}/{body}", r, &[StatusCode::OK]);
     let r = app.post("/api/v1/forecasts", &emp, &ex("/api/v1/forecasts", "post")).await;
     let id = r.body["id"].as_str().unwrap_or_default().to_owned();
     expect("post", "/api/v1/forecasts", r, &[StatusCode::CREATED]);

@@ -3,6 +3,7 @@
 use crate::config::AuthConfig;
 use crate::problem::{AuthFailure, HttpError};
 use actix_web::{dev::Payload, http::header, web, FromRequest, HttpMessage, HttpRequest};
+use domain::commission_inputs::Body;
 use domain::hqm::criteria::Authority;
 use domain::role::Role;
 use jsonwebtoken::errors::ErrorKind;
@@ -47,6 +48,10 @@ pub struct Claims {
     /// `economy`, `education`, `sms` or `labour`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authority: Option<String>,
+    /// The body a `contributor` sends the Commission's input for (SPEC
+    /// §16.2): `labour`, `economy`, `education` or `socar`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
 }
 
 /// How far a token's times may be off the server's clock (`nbf`, `iat`, `exp`).
@@ -125,7 +130,8 @@ impl Verifier {
         }
         // What a token says is stored (history, idempotency keys): it obeys
         // the rule for every text a request carries.
-        let texts = [Some(&c.sub), c.tin.as_ref(), c.name.as_ref(), c.email.as_ref(), c.authority.as_ref()];
+        let texts =
+            [Some(&c.sub), c.tin.as_ref(), c.name.as_ref(), c.email.as_ref(), c.authority.as_ref(), c.body.as_ref()];
         if texts.into_iter().flatten().any(|t| t.chars().any(domain::text::is_forbidden_control)) {
             return Err(HttpError::Unauthorized(AuthFailure::MalformedToken));
         }
@@ -147,7 +153,17 @@ impl Verifier {
             (true, None) => return Err(HttpError::Unauthorized(AuthFailure::AssessorWithoutValidAuthority)),
             (false, _) => None,
         };
-        Ok(application::Caller { sub: c.sub, roles, tin, name: c.name, email: c.email, authority })
+        // A contributor sends the input of one body, which the token must
+        // name (SPEC §16.2); the claim means nothing without the role.
+        let body = match (roles.contains(&Role::Contributor), c.body.as_deref()) {
+            (true, Some(b)) => match Body::parse(b) {
+                Some(b) => Some(b),
+                None => return Err(HttpError::Unauthorized(AuthFailure::ContributorWithoutValidBody)),
+            },
+            (true, None) => return Err(HttpError::Unauthorized(AuthFailure::ContributorWithoutValidBody)),
+            (false, _) => None,
+        };
+        Ok(application::Caller { sub: c.sub, roles, tin, name: c.name, email: c.email, authority, body })
     }
 }
 
@@ -189,6 +205,7 @@ pub fn claims_for(
         name: None,
         email: None,
         authority: None,
+        body: None,
     }
 }
 
@@ -258,6 +275,25 @@ mod tests {
         let caller = Verifier::new(&c).unwrap().verify(&t).unwrap();
         assert_eq!(caller.roles, vec![Role::Employer]);
         assert_eq!(caller.tin.as_deref(), Some("1012345061"));
+    }
+
+    /// A contributor's token names its body (SPEC §16.2).
+    #[test]
+    fn a_contributor_needs_a_known_body() {
+        let c = cfg();
+        let v = Verifier::new(&c).unwrap();
+        let now = chrono::Utc::now().timestamp();
+        let mut claims = claims_for(&c, "c1", &[Role::Contributor], None, now, 60);
+        assert!(matches!(
+            v.verify(&mint(&c, &claims).unwrap()),
+            Err(HttpError::Unauthorized(AuthFailure::ContributorWithoutValidBody))
+        ));
+        claims.body = Some("sms".into());
+        assert!(v.verify(&mint(&c, &claims).unwrap()).is_err(), "the SMS's input is computed");
+        claims.body = Some("socar".into());
+        assert_eq!(v.verify(&mint(&c, &claims).unwrap()).unwrap().body, Some(Body::Socar));
+        claims.roles = vec!["officer".into()];
+        assert_eq!(v.verify(&mint(&c, &claims).unwrap()).unwrap().body, None, "no body without the role");
     }
 
     /// An assessor's token names its authority (SPEC §14.1).

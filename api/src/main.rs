@@ -28,7 +28,7 @@ enum Command {
     Migrate,
     /// Print a signed token for local use and tests.
     Token {
-        /// A role: employer, officer, commission, admin, applicant or assessor (repeat for several).
+        /// A role: employer, officer, commission, admin, applicant, assessor or contributor (repeat for several).
         #[arg(long = "role", required = true)]
         roles: Vec<String>,
         /// The TIN an employer acts for (required with --role employer).
@@ -38,6 +38,10 @@ enum Command {
         /// sectoral, economy, education, sms or labour.
         #[arg(long)]
         authority: Option<String>,
+        /// The body whose input a contributor sends the Commission (required
+        /// with --role contributor): labour, economy, education or socar.
+        #[arg(long)]
+        body: Option<String>,
         /// The subject (user id); defaults to one made from the roles and TIN.
         #[arg(long)]
         sub: Option<String>,
@@ -80,7 +84,7 @@ fn run() -> Result<(), String> {
             print!("{}", api::openapi::document());
             Ok(())
         }
-        Command::Token { roles, tin, authority, sub, ttl } => {
+        Command::Token { roles, tin, authority, body, sub, ttl } => {
             let config = Config::from_env()?;
             if config.env == AppEnv::Production && config.auth.generated_secret {
                 return Err("refusing to mint with a generated key in production".into());
@@ -93,7 +97,9 @@ fn run() -> Result<(), String> {
                 .iter()
                 .map(|r| {
                     Role::parse(r).ok_or_else(|| {
-                        format!("unknown role {r:?}: use employer, officer, commission, admin, applicant or assessor")
+                        format!(
+                            "unknown role {r:?}: use employer, officer, commission, admin, applicant, assessor or contributor"
+                        )
                     })
                 })
                 .collect::<Result<_, _>>()?;
@@ -106,11 +112,17 @@ fn run() -> Result<(), String> {
                 domain::hqm::criteria::Authority::parse(a)
                     .ok_or_else(|| format!("--authority {a}: use sectoral, economy, education, sms or labour"))?;
             }
-            let who = tin.as_deref().or(authority.as_deref()).unwrap_or("staff");
+            if parsed.contains(&Role::Contributor) {
+                let b = body.as_deref().ok_or("--role contributor needs --body")?;
+                domain::commission_inputs::Body::parse(b)
+                    .ok_or_else(|| format!("--body {b}: use labour, economy, education or socar"))?;
+            }
+            let who = tin.as_deref().or(authority.as_deref()).or(body.as_deref()).unwrap_or("staff");
             let sub = sub.unwrap_or_else(|| format!("{}-{who}", roles.join("+")));
             let now = chrono::Utc::now().timestamp();
             let mut claims = claims_for(&config.auth, &sub, &parsed, tin.as_deref(), now, ttl);
             claims.authority = authority;
+            claims.body = body;
             println!("{}", mint(&config.auth, &claims)?);
             Ok(())
         }
@@ -132,6 +144,7 @@ fn run() -> Result<(), String> {
                 name: None,
                 email: None,
                 authority: None,
+                body: None,
             };
             let imported = application::reference::check_file(&admin, &bytes)
                 .and_then(|entries| db.write(|c| application::reference::import(c, &admin, &entries, mode)));

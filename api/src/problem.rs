@@ -99,6 +99,7 @@ domain::wire_codes! {
         AssessorWithoutValidAuthority => "assessor_without_valid_authority",
         TokenLifetimeTooLong => "token_lifetime_too_long",
         TokenIssuedInFuture => "token_issued_in_future",
+        ContributorWithoutValidBody => "contributor_without_valid_body",
     }
 }
 
@@ -265,6 +266,9 @@ impl HttpError {
             }
             AppError::PermitEnded { reason } => detail.replace("{reason}", reason.as_str()),
             AppError::WrongAuthority { needs } => detail.replace("{authority}", needs.as_str()),
+            AppError::WrongBody { needs, yours } => {
+                detail.replace("{body}", needs.as_str()).replace("{yours}", yours.map_or("none", |b| b.as_str()))
+            }
             AppError::ScoresIncomplete { missing } => {
                 let list: Vec<&str> = missing.iter().map(|c| c.as_str()).collect();
                 detail.replace("{missing}", &list.join(", "))

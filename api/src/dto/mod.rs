@@ -4,6 +4,7 @@
 //! domain's limits; the rules enforce them.
 
 mod campaigns;
+mod commission_inputs;
 mod common;
 mod forecasts;
 mod hqm;
@@ -14,6 +15,7 @@ mod reference;
 mod snapshots;
 
 pub use campaigns::*;
+pub use commission_inputs::*;
 pub use common::{
     BinaryFile, CsvFile, FileUpload, ForecastStatus, Health, Paged, PersonType, PlanStatus, QuotaUsage, Role,
 };

@@ -14,6 +14,10 @@ pub struct PlanEntry {
     pub approved: Option<i64>,
     /// Non-exempt permits recorded against `approved`.
     pub used: i64,
+    /// The Commission's inputs for this activity (SPEC §16.2): each body's
+    /// figures for the section or one of its divisions, and the SMS's
+    /// computed work-permit figures.
+    pub inputs: Vec<super::commission_inputs::SourcedFigure>,
 }
 
 /// The Cabinet order that approved or amended the quota (SPEC §16.1).
@@ -88,6 +92,15 @@ impl From<&persistence::quota::PlanRecord> for QuotaPlan {
                     proposed: e.proposed,
                     approved: e.approved,
                     used: e.used,
+                    inputs: p
+                        .inputs
+                        .iter()
+                        .filter(|i| i.figure.section == e.economic_activity)
+                        .map(|i| super::commission_inputs::SourcedFigure {
+                            body: i.body.clone(),
+                            figure: super::commission_inputs::InputFigure::from(&i.figure),
+                        })
+                        .collect(),
                 })
                 .collect(),
         }

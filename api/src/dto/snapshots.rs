@@ -57,6 +57,10 @@ pub struct SummarySnapshot {
     pub name: SnapshotName,
     pub activities: Vec<SnapshotActivity>,
     pub totals: SummaryFigures,
+    /// The Commission's inputs as they stood when the snapshot was taken
+    /// (SPEC §16.2): the bodies' that had been sent, and the SMS's computed
+    /// one (`body` `sms`).
+    pub inputs: Vec<super::commission_inputs::FrozenCommissionInput>,
 }
 
 impl From<&SnapshotRow> for SnapshotInfo {
@@ -99,7 +103,8 @@ impl From<&SnapshotRecord> for SummarySnapshot {
                     .collect(),
             })
             .collect();
-        SummarySnapshot { name: info.name, activities, totals: info.totals }
+        let inputs = r.inputs.iter().map(super::commission_inputs::FrozenCommissionInput::from).collect();
+        SummarySnapshot { name: info.name, activities, totals: info.totals, inputs }
     }
 }
 

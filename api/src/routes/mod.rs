@@ -5,6 +5,7 @@
 //! with `Allow` (never 404).
 
 pub mod campaigns;
+pub mod commission_inputs;
 pub mod docs;
 pub mod forecasts;
 pub mod health;
@@ -148,6 +149,9 @@ operations! {
         quota::amendments,
         quota::get_amendment,
         quota::plan_history,
+        commission_inputs::list,
+        commission_inputs::get,
+        commission_inputs::put,
         quota::public_quota,
         quota::allocate,
         quota::cancel,

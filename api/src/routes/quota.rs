@@ -36,7 +36,8 @@ fn plan_response(status: StatusCode, p: &store::PlanRecord) -> HttpResponse {
 )]
 pub async fn get_plan(state: State, caller: Caller, path: Id) -> Reply {
     let year = path.into_inner();
-    let p = state.read(move |c| uc::plan(c, &caller, &year)).await?;
+    let now = state.now().naive_utc();
+    let p = state.read(move |c| uc::plan(c, &caller, &year, now)).await?;
     Ok(plan_response(StatusCode::OK, &p))
 }
 
