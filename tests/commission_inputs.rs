@@ -88,12 +88,21 @@ async fn a_body_sends_its_input_until_the_deadline_then_it_is_read_only() {
     assert_eq!(inputs[0]["updated_by"], "contributor-labour");
     let r = app.get(&input("labour"), &app.officer()).await;
     assert_eq!((r.status, r.header("etag").as_deref()), (StatusCode::OK, Some("\"3\"")));
-    let history = app
-        .db
-        .read(|c| persistence::commission_inputs::history(c, Y, domain::commission_inputs::Body::Labour))
-        .unwrap();
-    let versions: Vec<(i64, String)> = history.iter().map(|h| (h.version, h.actor.clone())).collect();
-    assert_eq!(versions.iter().map(|v| v.0).collect::<Vec<_>>(), [1, 2, 3], "the history has every change");
+    let r = app.get(&format!("{}/history?per_page=2", input("labour")), &app.contributor("socar")).await;
+    assert_eq!((r.status, r.body["total"].as_i64()), (StatusCode::OK, Some(3)), "{}", r.body);
+    let changes: Vec<(i64, &str, &str, i64)> = r.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            let s = |k: &str| h[k].as_str().unwrap();
+            (h["version"].as_i64().unwrap(), s("actor"), s("role"), h["entries"].as_i64().unwrap())
+        })
+        .collect();
+    assert_eq!(changes, [(1, "contributor-labour", "contributor", 1), (2, "contributor-labour", "contributor", 2)]);
+    assert_eq!(r.body["items"][1]["note"], "Corrected");
+    let r = app.get(&format!("/api/v1/commission-inputs/{Y}/economy/history"), &app.officer()).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "economy sent nothing: {}", r.body);
 }
 
 /// Only the body's own contributor sends its input; readers are staff, the

@@ -201,26 +201,34 @@ pub fn save(
     Ok(version)
 }
 
-/// One change of an input, as its history keeps it.
+/// One change of an input, as its history keeps it: the version it made,
+/// who, in which role, when, how many figures and the note.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
 #[diesel(table_name = ch)]
 pub struct HistoryRow {
     pub version: i64,
     pub actor: String,
-    pub role: String,
+    pub role: domain::role::Role,
     pub at: NaiveDateTime,
     pub entries: i32,
     pub note: Option<String>,
 }
 
-/// The changes of the input of `body` for `year`, oldest first.
-pub fn history(conn: &mut DbConnection, year: i32, body: Body) -> Result<Vec<HistoryRow>, StoreError> {
-    Ok(ch::table
-        .filter(ch::target_year.eq(year))
-        .filter(ch::body.eq(body.as_str()))
-        .order(ch::seq.asc())
-        .select(HistoryRow::as_select())
-        .load(conn)?)
+/// One page of the changes of the input of `body` for `year`, oldest
+/// first, and their number.
+pub fn history(
+    conn: &mut DbConnection,
+    year: i32,
+    body: Body,
+    page: crate::Page,
+) -> Result<(Vec<HistoryRow>, i64), StoreError> {
+    crate::page_of!(
+        conn,
+        ch::table.filter(ch::target_year.eq(year)).filter(ch::body.eq(body.as_str())),
+        ch::seq.asc(),
+        HistoryRow,
+        page
+    )
 }
 
 /// Work permits of one year and section, recorded and not cancelled:

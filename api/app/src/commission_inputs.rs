@@ -88,16 +88,22 @@ pub fn get(conn: &mut DbConnection, caller: &Caller, year: &str, body: &str) -> 
     store::get(conn, year, body)?.ok_or(AppError::NotFound)
 }
 
-/// The changes of one body's input, oldest first.
-pub fn history(conn: &mut DbConnection, caller: &Caller, year: &str, body: &str) -> Result<Vec<HistoryRow>, AppError> {
+/// One page of the changes of one body's input, oldest first; not found
+/// until the body sends one (the page asked for is checked last).
+pub fn history(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    year: &str,
+    body: &str,
+    page: &crate::PageParams,
+) -> Result<(Vec<HistoryRow>, i64, persistence::Page), AppError> {
     caller.may(Permission::ReadCommissionInputs)?;
     let year = year_of(year)?;
     let body = body_of(body)?;
-    let rows = store::history(conn, year, body)?;
-    if rows.is_empty() {
-        return Err(AppError::NotFound);
-    }
-    Ok(rows)
+    store::get(conn, year, body)?.ok_or(AppError::NotFound)?;
+    let page = page.page()?;
+    let (rows, total) = store::history(conn, year, body, page)?;
+    Ok((rows, total, page))
 }
 
 /// One figure as sent: economic activity, measure, value.

@@ -184,3 +184,30 @@ impl From<&FrozenInput> for FrozenCommissionInput {
         }
     }
 }
+
+/// One change of a body's input.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CommissionInputChange {
+    /// The version the change made.
+    pub version: i64,
+    /// The `sub` of the contributor.
+    pub actor: String,
+    pub role: Role,
+    pub at: DateTime<Utc>,
+    /// How many figures the input held after it.
+    pub entries: i32,
+    pub note: Option<String>,
+}
+
+impl From<&persistence::commission_inputs::HistoryRow> for CommissionInputChange {
+    fn from(h: &persistence::commission_inputs::HistoryRow) -> Self {
+        CommissionInputChange {
+            version: h.version,
+            actor: h.actor.clone(),
+            role: h.role,
+            at: h.at.and_utc(),
+            entries: h.entries,
+            note: h.note.clone(),
+        }
+    }
+}

@@ -2,8 +2,8 @@
 //! body's input for a target year, and the SMS's computed one.
 
 use crate::auth::Caller;
-use crate::dto::{CommissionInput, CommissionInputInput, CommissionInputs};
-use crate::extract::{ChangeHeaders, IfMatch, IfNoneMatch, JsonBody, Year};
+use crate::dto::{CommissionInput, CommissionInputChange, CommissionInputInput, CommissionInputs, Paged};
+use crate::extract::{ChangeHeaders, IfMatch, IfNoneMatch, JsonBody, PageParams, Query, Year};
 use crate::handler::{Id, Reply, State, TwoSegments};
 use crate::respond::json_with_etag;
 use actix_web::http::StatusCode;
@@ -84,4 +84,22 @@ pub async fn put(
     let rec =
         state.write(move |c| uc::put(c, &caller, &year, &who, if_match.0, (&figures, note.as_deref()), now)).await?;
     Ok(json_with_etag(StatusCode::OK, &CommissionInput::from(&rec), rec.row.version))
+}
+
+/// Read the history of a body's input
+///
+/// Every change of the input, oldest first: the version it made, the
+/// contributor, when, and how many figures it held; paginated like every list.
+#[utoipa::path(
+    get, path = "/api/v1/commission-inputs/{year}/{body}/history", tag = "quota",
+    operation_id = "get_commission_input_history",
+    params(Year, ("body" = inline(BodyText), Path, description = "The body: labour, economy, education or socar"),
+        PageParams),
+    responses((status = 200, description = "Every change, oldest first", body = Paged<CommissionInputChange>)),
+)]
+pub async fn history(state: State, caller: Caller, path: TwoSegments, q: Query<PageParams>) -> Reply {
+    let (year, body) = path.into_inner();
+    let (rows, total, page) = state.read(move |c| uc::history(c, &caller, &year, &body, &q.0)).await?;
+    let items: Vec<CommissionInputChange> = rows.iter().map(CommissionInputChange::from).collect();
+    Ok(HttpResponse::Ok().json(Paged::new(items, page, total)))
 }

@@ -152,6 +152,7 @@ operations! {
         commission_inputs::list,
         commission_inputs::get,
         commission_inputs::put,
+        commission_inputs::history,
         quota::public_quota,
         quota::allocate,
         quota::cancel,
