@@ -264,3 +264,61 @@ async fn the_plan_and_a_later_snapshot_show_the_inputs() {
     let r = app.get(&format!("{snapshots}/1"), &commission).await;
     assert_eq!(frozen(&r.body), vec![("sms".to_owned(), 0)]);
 }
+
+async fn upload(app: &TestApp, token: &str, content_type: &str, bytes: &[u8]) -> Resp {
+    let r = app
+        .client
+        .post(format!("{}{}/files?filename=market.pdf", app.base, input("labour")))
+        .bearer_auth(token)
+        .header("Content-Type", content_type)
+        .body(bytes.to_vec())
+        .send()
+        .await
+        .unwrap();
+    Resp::read(r).await
+}
+
+/// A body attaches PDF and XLSX files to its input, checked by their
+/// bytes; readers download them; after the deadline nothing changes.
+#[tokio::test]
+async fn a_body_attaches_pdf_and_xlsx_files_to_its_input() {
+    let app = spawn().await;
+    let labour = app.contributor("labour");
+    let pdf = b"%PDF-1.7\n%%EOF\n";
+    let r = upload(&app, &labour, "application/pdf", pdf).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "the input comes first: {}", r.body);
+    let sent = json!({"entries": [{"economic_activity": "F", "measure": "jobseekers", "value": 1200}]});
+    assert_eq!(app.put(&input("labour"), &labour, &sent).await.status, StatusCode::OK);
+
+    let r = upload(&app, &labour, "application/pdf", pdf).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!((r.body["filename"].as_str(), r.body["size"].as_i64()), (Some("market.pdf"), Some(15)));
+    let location = r.header("location").unwrap();
+    let xlsx_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    let xlsx = b"PK\x03\x04\x14\x00\x00\x00\x08\x00[Content_Types].xml xl/workbook.xml";
+    assert_eq!(upload(&app, &labour, xlsx_type, xlsx).await.status, StatusCode::CREATED);
+    let png = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+    let r = upload(&app, &labour, "image/png", &png).await;
+    assert_eq!(
+        (r.status, r.body["type"].as_str()),
+        (StatusCode::UNSUPPORTED_MEDIA_TYPE, Some("/problems/unsupported-file-type"))
+    );
+    let r = upload(&app, &labour, "application/pdf", xlsx).await;
+    assert_eq!(r.error_codes(), vec![("file".to_owned(), "content_mismatch".to_owned())]);
+    let r = upload(&app, &app.contributor("economy"), "application/pdf", pdf).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+
+    let r = app.get(&input("labour"), &app.officer()).await;
+    let files: Vec<&str> =
+        r.body["files"].as_array().unwrap().iter().map(|f| f["content_type"].as_str().unwrap()).collect();
+    assert_eq!(files, ["application/pdf", xlsx_type]);
+    assert_eq!(app.fetch(&location, Some(&app.token(&[domain::role::Role::Commission], None))).await, pdf.to_vec());
+
+    app.clock.set("2026-09-16T08:00:00Z".parse().unwrap());
+    let r = app.delete(&location, &labour).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert_eq!(upload(&app, &labour, "application/pdf", pdf).await.status, StatusCode::CONFLICT);
+    app.clock.set("2026-09-15T08:00:00Z".parse().unwrap());
+    assert_eq!(app.delete(&location, &labour).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(app.get(&location, &labour).await.status, StatusCode::NOT_FOUND);
+}

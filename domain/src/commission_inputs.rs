@@ -196,12 +196,112 @@ pub fn sms_measures(permit_year: i32) -> (String, String) {
     (format!("work_permits_{permit_year}"), format!("exempt_work_permits_{permit_year}"))
 }
 
+/// Largest file attached to an input: 10 MiB, as an HQM document (SPEC
+/// §16.2: "as HQM documents"; §14.2).
+pub const MAX_INPUT_FILE_BYTES: usize = crate::hqm::documents::MAX_DOCUMENT_BYTES;
+/// Most files attached to one input, as documents of an HQM application.
+pub const MAX_INPUT_FILES: usize = crate::hqm::documents::MAX_DOCUMENTS;
+
+wire_codes! {
+    /// The formats a file attached to an input may have (SPEC §16.2:
+    /// "PDF/XLSX").
+    pub enum InputFileType("input file type") {
+        Pdf => "application/pdf",
+        Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }
+}
+
+impl InputFileType {
+    /// Reads a `Content-Type` header: one of the two media types, any case,
+    /// parameters ignored.
+    pub fn from_mime(header: &str) -> Option<InputFileType> {
+        let essence = header.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        InputFileType::parse(&essence)
+    }
+}
+
+/// The format of `bytes` by their content, never by a name (SPEC §14.2,
+/// which §16.2 refers to: "checked by content"): a PDF starts with `%PDF-`
+/// (ISO 32000); an XLSX is a ZIP package (local file header `PK\x03\x04`)
+/// that holds the part `xl/workbook.xml` (ECMA-376), whose name is stored
+/// uncompressed in the package's headers.
+pub fn sniff_input_file(bytes: &[u8]) -> Option<InputFileType> {
+    if bytes.starts_with(b"%PDF-") {
+        return Some(InputFileType::Pdf);
+    }
+    let workbook = b"xl/workbook.xml";
+    if bytes.starts_with(b"PK\x03\x04") && bytes.windows(workbook.len()).any(|w| w == workbook) {
+        return Some(InputFileType::Xlsx);
+    }
+    None
+}
+
+/// Checks a file attached to an input against its declared `Content-Type`
+/// and returns the format to store, in the order and with the refusals of
+/// HQM documents ([`crate::hqm::documents::check_upload`]): empty, too
+/// large, a declared type other than PDF and XLSX, unrecognised bytes, bytes
+/// of the other format than declared. Nothing declared, or
+/// `application/octet-stream`, leaves the format to the content.
+pub fn check_input_file(declared: Option<&str>, bytes: &[u8]) -> Result<InputFileType, InputFileError> {
+    if bytes.is_empty() {
+        return Err(InputFileError::Empty);
+    }
+    if bytes.len() > MAX_INPUT_FILE_BYTES {
+        return Err(InputFileError::TooLarge { max: MAX_INPUT_FILE_BYTES });
+    }
+    let declared = match declared.map(str::trim).filter(|d| !d.is_empty()) {
+        None => None,
+        Some(d) if d.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("application/octet-stream") => None,
+        Some(d) => Some(InputFileType::from_mime(d).ok_or(InputFileError::UnsupportedType)?),
+    };
+    let found = sniff_input_file(bytes).ok_or(InputFileError::UnsupportedType)?;
+    match declared {
+        Some(d) if d != found => Err(InputFileError::ContentMismatch { declared: d, found }),
+        _ => Ok(found),
+    }
+}
+
+/// Why a file attached to an input is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputFileError {
+    /// No bytes (HTTP 422).
+    Empty,
+    /// Over [`MAX_INPUT_FILE_BYTES`] (HTTP 413).
+    TooLarge { max: usize },
+    /// Declared, or found, to be neither PDF nor XLSX (HTTP 415).
+    UnsupportedType,
+    /// The bytes are the other format than declared (HTTP 422).
+    ContentMismatch { declared: InputFileType, found: InputFileType },
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn d(s: &str) -> NaiveDate {
         crate::time::parse_date(s).unwrap_or_default()
+    }
+
+    #[test]
+    fn files_are_pdf_or_xlsx_by_their_bytes() {
+        let pdf = b"%PDF-1.7\n%%EOF\n";
+        let xlsx = b"PK\x03\x04\x14\x00\x00\x00\x08\x00[Content_Types].xml ... xl/workbook.xml ...";
+        let png = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+        assert_eq!(check_input_file(Some("application/pdf"), pdf), Ok(InputFileType::Pdf));
+        assert_eq!(check_input_file(None, xlsx), Ok(InputFileType::Xlsx));
+        assert_eq!(check_input_file(Some("application/octet-stream"), pdf), Ok(InputFileType::Pdf));
+        assert_eq!(check_input_file(Some("image/png"), &png), Err(InputFileError::UnsupportedType));
+        assert_eq!(check_input_file(None, &png), Err(InputFileError::UnsupportedType));
+        assert_eq!(
+            check_input_file(Some("application/pdf"), xlsx),
+            Err(InputFileError::ContentMismatch { declared: InputFileType::Pdf, found: InputFileType::Xlsx })
+        );
+        assert_eq!(
+            check_input_file(Some("application/zip"), b"PK\x03\x04 a zip"),
+            Err(InputFileError::UnsupportedType)
+        );
+        assert_eq!(check_input_file(None, b"PK\x03\x04 not a workbook"), Err(InputFileError::UnsupportedType));
+        assert_eq!(check_input_file(None, b""), Err(InputFileError::Empty));
     }
 
     #[test]

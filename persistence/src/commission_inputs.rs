@@ -7,8 +7,8 @@ use crate::db::DbConnection;
 use crate::error::StoreError;
 use crate::raw::{raw_execute, raw_load};
 use crate::schema::{
-    commission_input_entries as ce, commission_input_history as ch, commission_inputs as ci,
-    summary_snapshot_input_entries as sie, summary_snapshot_inputs as si,
+    commission_input_entries as ce, commission_input_files as cf, commission_input_history as ch,
+    commission_inputs as ci, summary_snapshot_input_entries as sie, summary_snapshot_inputs as si,
 };
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -41,11 +41,95 @@ pub struct Figure {
     pub value: f64,
 }
 
-/// A body's input with its figures in the order sent.
+/// A body's input with its figures in the order sent and its files, oldest
+/// first.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InputRecord {
     pub row: InputRow,
     pub entries: Vec<Figure>,
+    pub files: Vec<FileRow>,
+}
+
+/// A file attached to an input, without its bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = cf)]
+pub struct FileRow {
+    pub id: String,
+    pub body: Body,
+    pub content_type: String,
+    pub filename: String,
+    pub size: i64,
+    pub sha256: String,
+    pub uploaded_at: NaiveDateTime,
+    pub uploaded_by: String,
+}
+
+fn files_of(conn: &mut DbConnection, year: i32) -> Result<Vec<FileRow>, StoreError> {
+    Ok(cf::table
+        .filter(cf::target_year.eq(year))
+        .order((cf::uploaded_at.asc(), cf::id.asc()))
+        .select(FileRow::as_select())
+        .load(conn)?)
+}
+
+/// A new file of an input.
+#[derive(Debug, Clone, Copy)]
+pub struct NewFile<'a> {
+    pub id: &'a str,
+    pub content_type: &'a str,
+    pub filename: &'a str,
+    pub sha256: &'a str,
+    pub bytes: &'a [u8],
+}
+
+/// Attaches `file` to the input of `body` for `year`.
+pub fn add_file(
+    conn: &mut DbConnection,
+    year: i32,
+    body: Body,
+    file: NewFile<'_>,
+    by: &str,
+    now: NaiveDateTime,
+) -> Result<(), StoreError> {
+    diesel::insert_into(cf::table)
+        .values((
+            cf::id.eq(file.id),
+            cf::target_year.eq(year),
+            cf::body.eq(body.as_str()),
+            cf::content_type.eq(file.content_type),
+            cf::filename.eq(file.filename),
+            cf::size.eq(i64::try_from(file.bytes.len()).unwrap_or(i64::MAX)),
+            cf::sha256.eq(file.sha256),
+            cf::bytes.eq(file.bytes),
+            cf::uploaded_at.eq(now),
+            cf::uploaded_by.eq(by),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// File `id` of the input of `body` for `year`, with its bytes.
+pub fn file(conn: &mut DbConnection, year: i32, body: Body, id: &str) -> Result<(FileRow, Vec<u8>), StoreError> {
+    let row = cf::table
+        .filter(cf::id.eq(id))
+        .filter(cf::target_year.eq(year))
+        .filter(cf::body.eq(body.as_str()))
+        .select(FileRow::as_select())
+        .first(conn)?;
+    let bytes = cf::table.filter(cf::id.eq(id)).select(cf::bytes).first(conn)?;
+    Ok((row, bytes))
+}
+
+/// Removes file `id` of the input of `body` for `year`; not found if none.
+pub fn delete_file(conn: &mut DbConnection, year: i32, body: Body, id: &str) -> Result<(), StoreError> {
+    let n = diesel::delete(
+        cf::table.filter(cf::id.eq(id)).filter(cf::target_year.eq(year)).filter(cf::body.eq(body.as_str())),
+    )
+    .execute(conn)?;
+    if n == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
 }
 
 /// A figure as the quota plan shows it beside an entry: whose it is
@@ -90,18 +174,21 @@ pub fn get(conn: &mut DbConnection, year: i32, body: Body) -> Result<Option<Inpu
         .optional()?;
     let Some(row) = row else { return Ok(None) };
     let entries = entries_of(conn, year, Some(body))?.into_iter().map(figure).collect();
-    Ok(Some(InputRecord { row, entries }))
+    let files = files_of(conn, year)?.into_iter().filter(|f| f.body == body).collect();
+    Ok(Some(InputRecord { row, entries, files }))
 }
 
 /// Every body's input for `year`, in the order of [`Body::ALL`].
 pub fn list(conn: &mut DbConnection, year: i32) -> Result<Vec<InputRecord>, StoreError> {
     let rows: Vec<InputRow> = ci::table.filter(ci::target_year.eq(year)).select(InputRow::as_select()).load(conn)?;
     let entries = entries_of(conn, year, None)?;
+    let files = files_of(conn, year)?;
     let mut out: Vec<InputRecord> = rows
         .into_iter()
         .map(|row| {
             let mine = entries.iter().filter(|e| e.0 == row.body).cloned().map(figure).collect();
-            InputRecord { row, entries: mine }
+            let attached = files.iter().filter(|f| f.body == row.body).cloned().collect();
+            InputRecord { row, entries: mine, files: attached }
         })
         .collect();
     out.sort_by_key(|r| Body::ALL.iter().position(|b| *b == r.row.body));

@@ -445,6 +445,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    commission_input_files (id) {
+        id -> Text,
+        target_year -> Integer,
+        body -> Text,
+        content_type -> Text,
+        filename -> Text,
+        size -> BigInt,
+        sha256 -> Text,
+        bytes -> Binary,
+        uploaded_at -> Timestamp,
+        uploaded_by -> Text,
+    }
+}
+
+diesel::table! {
     commission_input_history (seq) {
         seq -> BigInt,
         target_year -> Integer,
@@ -486,6 +501,7 @@ diesel::table! {
 diesel::allow_tables_to_appear_in_same_query!(
     commission_inputs,
     commission_input_entries,
+    commission_input_files,
     commission_input_history,
     summary_snapshot_inputs,
     summary_snapshot_input_entries,

@@ -8,7 +8,9 @@ use crate::{AppError, Caller};
 use chrono::{NaiveDate, NaiveDateTime};
 use domain::commission_inputs::{self as rules, Body};
 use domain::policy::Permission;
-use persistence::commission_inputs::{self as store, Figure, HistoryRow, InputRecord, Sender, SourcedFigure};
+use persistence::commission_inputs::{
+    self as store, Figure, FileRow, HistoryRow, InputRecord, NewFile, Sender, SourcedFigure,
+};
 use persistence::DbConnection;
 
 /// The year a path names, else not found.
@@ -123,14 +125,7 @@ pub fn put(
     sent: (&[SentFigure], Option<&str>),
     now: NaiveDateTime,
 ) -> Result<InputRecord, AppError> {
-    caller.may(Permission::SendCommissionInputs)?;
-    let year = year_of(year)?;
-    let body = body_of(body)?;
-    if caller.body != Some(body) {
-        return Err(AppError::WrongBody { needs: body, yours: caller.body });
-    }
-    let (campaign, _) = persistence::campaigns::get(conn, year)?;
-    rules::check_inputs_open(&campaign, domain::time::baku_date(now.and_utc()))?;
+    let (year, body) = may_change(conn, caller, year, body, now)?;
     let figures: Vec<(&str, &str, f64)> = sent.0.iter().map(|(a, m, v)| (a.as_str(), m.as_str(), *v)).collect();
     let input = rules::check_input(&figures, sent.1)?;
     let prior = store::get(conn, year, body)?;
@@ -170,4 +165,102 @@ pub fn plan_figures(conn: &mut DbConnection, year: i32, now: NaiveDateTime) -> R
 pub fn freeze(conn: &mut DbConnection, year: i32, number: i32, at: NaiveDateTime) -> Result<(), AppError> {
     let sms = sms_input(conn, year, at)?;
     Ok(store::freeze(conn, year, number, &sms.entries, at)?)
+}
+
+/// A contributor may change its body's input now (SPEC §16.2): the role,
+/// the year and body the path names, the body of the token, the deadline,
+/// in the order 403 → 404 → 409. Returns the year and the body.
+fn may_change(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    year: &str,
+    body: &str,
+    now: NaiveDateTime,
+) -> Result<(i32, Body), AppError> {
+    caller.may(Permission::SendCommissionInputs)?;
+    let year = year_of(year)?;
+    let body = body_of(body)?;
+    if caller.body != Some(body) {
+        return Err(AppError::WrongBody { needs: body, yours: caller.body });
+    }
+    let (campaign, _) = persistence::campaigns::get(conn, year)?;
+    rules::check_inputs_open(&campaign, domain::time::baku_date(now.and_utc()))?;
+    Ok((year, body))
+}
+
+fn file_error(e: rules::InputFileError) -> AppError {
+    use rules::InputFileError as E;
+    match e {
+        E::Empty => domain::FieldError::new("file", domain::FieldCode::DocumentEmpty).into(),
+        E::TooLarge { max } => AppError::PayloadTooLarge { limit: max },
+        E::UnsupportedType => AppError::UnsupportedFileType,
+        E::ContentMismatch { declared, found } => domain::FieldError::new("file", domain::FieldCode::ContentMismatch)
+            .with("declared", declared.as_str())
+            .with("found", found.as_str())
+            .into(),
+    }
+}
+
+/// A file as uploaded: its name, declared `Content-Type` and bytes.
+#[derive(Debug, Clone, Copy)]
+pub struct Upload<'a> {
+    pub filename: &'a str,
+    pub declared: Option<&'a str>,
+    pub bytes: &'a [u8],
+}
+
+/// The contributor of a body attaches a PDF or XLSX file to its input
+/// (SPEC §16.2: "optional attached files (PDF/XLSX, as HQM documents)"),
+/// until the deadline, once the input was sent (404 before), at most
+/// [`rules::MAX_INPUT_FILES`] (409). Checked by its bytes; kept with its
+/// size and SHA-256, never altered.
+pub fn add_file(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    year: &str,
+    body: &str,
+    up: &Upload<'_>,
+    now: NaiveDateTime,
+) -> Result<(InputRecord, String), AppError> {
+    use sha2::Digest;
+    let (year, body) = may_change(conn, caller, year, body, now)?;
+    let input = store::get(conn, year, body)?.ok_or(AppError::NotFound)?;
+    if input.files.len() >= rules::MAX_INPUT_FILES {
+        return Err(AppError::TooManyDocuments);
+    }
+    let kind = rules::check_input_file(up.declared, up.bytes).map_err(file_error)?;
+    let filename = domain::text::required("filename", up.filename, domain::hqm::documents::MAX_FILENAME)?;
+    let id = persistence::new_id();
+    let sha256 = hex::encode(sha2::Sha256::digest(up.bytes));
+    let file = NewFile { id: &id, content_type: kind.as_str(), filename: &filename, sha256: &sha256, bytes: up.bytes };
+    store::add_file(conn, year, body, file, &caller.sub, now)?;
+    Ok((store::get(conn, year, body)?.ok_or(AppError::NotFound)?, id))
+}
+
+/// File `id` of a body's input, with its bytes, for the input's readers.
+pub fn file(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    year: &str,
+    body: &str,
+    id: &str,
+) -> Result<(FileRow, Vec<u8>), AppError> {
+    caller.may(Permission::ReadCommissionInputs)?;
+    let year = year_of(year)?;
+    let body = body_of(body)?;
+    Ok(store::file(conn, year, body, id)?)
+}
+
+/// The contributor of a body removes a file from its input, until the
+/// deadline.
+pub fn delete_file(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    year: &str,
+    body: &str,
+    id: &str,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let (year, body) = may_change(conn, caller, year, body, now)?;
+    Ok(store::delete_file(conn, year, body, id)?)
 }

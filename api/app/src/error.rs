@@ -62,7 +62,8 @@ pub enum AppError {
     /// A count of business days needs a year whose holidays are unknown (409).
     #[error("holiday list of {year} missing")]
     HolidayYearMissing { year: i32 },
-    /// An HQM application holds its 20 documents already (409).
+    /// An HQM application or a Commission input holds its 20 documents
+    /// already (409).
     #[error("too many documents")]
     TooManyDocuments,
     /// The Commission has its inputs already (409, SPEC §15.3, §16.2).

@@ -73,6 +73,38 @@ pub struct CommissionInput {
     pub updated_at: DateTime<Utc>,
     /// The `sub` of the contributor who sent this version.
     pub updated_by: String,
+    /// Files attached to it (PDF or XLSX), oldest first.
+    pub files: Vec<InputFile>,
+}
+
+/// A file attached to an input: download it at
+/// `/api/v1/commission-inputs/{year}/{body}/files/{id}`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct InputFile {
+    #[schema(example = "0195a0c4-8f4e-7b1a-9c1e-2f0d3c4b5a69")]
+    pub id: String,
+    #[schema(example = "application/pdf")]
+    pub content_type: String,
+    #[schema(example = "labour-market-2027.pdf")]
+    pub filename: String,
+    pub size: i64,
+    pub sha256: String,
+    pub uploaded_at: DateTime<Utc>,
+    pub uploaded_by: String,
+}
+
+impl From<&persistence::commission_inputs::FileRow> for InputFile {
+    fn from(f: &persistence::commission_inputs::FileRow) -> Self {
+        InputFile {
+            id: f.id.clone(),
+            content_type: f.content_type.clone(),
+            filename: f.filename.clone(),
+            size: f.size,
+            sha256: f.sha256.clone(),
+            uploaded_at: f.uploaded_at.and_utc(),
+            uploaded_by: f.uploaded_by.clone(),
+        }
+    }
 }
 
 impl From<&InputRecord> for CommissionInput {
@@ -87,6 +119,7 @@ impl From<&InputRecord> for CommissionInput {
             created_by: r.row.created_by.clone(),
             updated_at: r.row.updated_at.and_utc(),
             updated_by: r.row.updated_by.clone(),
+            files: r.files.iter().map(InputFile::from).collect(),
         }
     }
 }

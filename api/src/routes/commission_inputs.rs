@@ -2,12 +2,17 @@
 //! body's input for a target year, and the SMS's computed one.
 
 use crate::auth::Caller;
-use crate::dto::{CommissionInput, CommissionInputChange, CommissionInputInput, CommissionInputs, Paged};
-use crate::extract::{ChangeHeaders, IfMatch, IfNoneMatch, JsonBody, PageParams, Query, Year};
+use crate::dto::{
+    BinaryFile, CommissionInput, CommissionInputChange, CommissionInputInput, CommissionInputs, FileUpload, InputFile,
+    Paged,
+};
+use crate::extract::{
+    ChangeHeaders, FileBody, IdempotencyKey, IfMatch, IfNoneMatch, JsonBody, PageParams, Query, Year,
+};
 use crate::handler::{Id, Reply, State, TwoSegments};
-use crate::respond::json_with_etag;
-use actix_web::http::StatusCode;
-use actix_web::HttpResponse;
+use crate::respond::{json_with_etag, stored};
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
 use application::commission_inputs as uc;
 use domain::commission_inputs::BodyText;
 
@@ -102,4 +107,103 @@ pub async fn history(state: State, caller: Caller, path: TwoSegments, q: Query<P
     let (rows, total, page) = state.read(move |c| uc::history(c, &caller, &year, &body, &q.0)).await?;
     let items: Vec<CommissionInputChange> = rows.iter().map(CommissionInputChange::from).collect();
     Ok(HttpResponse::Ok().json(Paged::new(items, page, total)))
+}
+
+/// How an uploaded file is named.
+#[derive(Debug, Clone, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FileParams {
+    /// The file's name, kept for display (default: `input`).
+    #[param(inline)]
+    pub filename: Option<domain::value::Text<0, { domain::hqm::documents::MAX_FILENAME as u64 }>>,
+}
+
+/// Attach a file to a body's input
+///
+/// The contributor of `body`, until the Commission inputs deadline, once
+/// the input was sent (404 before): a PDF or XLSX file (recognised by its
+/// bytes, which must be the declared `Content-Type`), at most 10 MiB, 20
+/// per input. Send it as the raw body with its `Content-Type`, or as the
+/// part `file` of a form. Kept with its size and SHA-256, never altered.
+#[utoipa::path(
+    post, path = "/api/v1/commission-inputs/{year}/{body}/files", tag = "quota", operation_id = "add_commission_input_file",
+    params(Year, ("body" = inline(BodyText), Path, description = "The body: labour, economy, education or socar"),
+        FileParams, IdempotencyKey),
+    request_body(content(
+        (BinaryFile = "application/pdf"), (BinaryFile = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (FileUpload = "multipart/form-data")
+    ), description = "The file (at most 10 MiB)"),
+    responses(
+        (status = 201, description = "Stored; `Location` names the file", body = InputFile,
+            headers(("Location" = String, description = "The file"))),
+        (status = 409, description = "`commission-inputs-deadline-passed`, or 20 files already", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Over 10 MiB", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not PDF or XLSX", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ),
+)]
+pub async fn add_file(
+    state: State,
+    req: HttpRequest,
+    caller: Caller,
+    path: TwoSegments,
+    q: Query<FileParams>,
+    key: IdempotencyKey,
+    body: FileBody,
+) -> Reply {
+    let (year, who) = path.into_inner();
+    let filename =
+        q.0.filename.map(|f| f.into_string()).filter(|f| !f.trim().is_empty()).unwrap_or_else(|| "input".into());
+    let declared = body.content_type.clone();
+    let bytes = body.bytes.clone();
+    let c = caller.clone();
+    state
+        .idempotent(&req, &caller, key, &body.bytes, move |conn, now| {
+            let up = uc::Upload { filename: &filename, declared: declared.as_deref(), bytes: &bytes };
+            let (rec, id) = uc::add_file(conn, &c, &year, &who, &up, now.naive_utc())?;
+            let file = rec.files.iter().find(|f| f.id == id).map(InputFile::from);
+            let at = crate::handler::location::<__path_get_file>(&[("year", &year), ("body", &who), ("file_id", &id)]);
+            stored(StatusCode::CREATED, &file, Some(at), None)
+        })
+        .await
+}
+
+/// Download a file of a body's input
+///
+/// The file as uploaded, with its media type; for the inputs' readers.
+#[utoipa::path(
+    get, path = "/api/v1/commission-inputs/{year}/{body}/files/{file_id}", tag = "quota", operation_id = "get_commission_input_file",
+    params(Year, ("body" = inline(BodyText), Path, description = "The body: labour, economy, education or socar"),
+        ("file_id" = String, Path, description = "File id")),
+    responses((status = 200, description = "The file", content(
+        (BinaryFile = "application/pdf"), (BinaryFile = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")),
+        headers(("ETag" = String, description = "The SHA-256 of the bytes"), ("Content-Disposition" = String, description = "The file name")))),
+)]
+pub async fn get_file(state: State, caller: Caller, path: web::Path<(String, String, String)>) -> Reply {
+    let (year, body, id) = path.into_inner();
+    let (f, bytes) = state.read(move |conn| uc::file(conn, &caller, &year, &body, &id)).await?;
+    let safe: String =
+        f.filename.chars().map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' { c } else { '_' }).collect();
+    Ok(HttpResponse::Ok()
+        .content_type(f.content_type.as_str())
+        .insert_header((header::ETAG, format!("\"{}\"", f.sha256)))
+        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{safe}\"")))
+        .insert_header(("X-Content-Type-Options", "nosniff"))
+        .body(bytes))
+}
+
+/// Remove a file from a body's input
+///
+/// The contributor of `body`, until the Commission inputs deadline.
+#[utoipa::path(
+    delete, path = "/api/v1/commission-inputs/{year}/{body}/files/{file_id}", tag = "quota", operation_id = "delete_commission_input_file",
+    params(Year, ("body" = inline(BodyText), Path, description = "The body: labour, economy, education or socar"),
+        ("file_id" = String, Path, description = "File id")),
+    responses((status = 204, description = "Removed"),
+        (status = 409, description = "`commission-inputs-deadline-passed`", body = crate::problem::Problem, content_type = "application/problem+json")),
+)]
+pub async fn delete_file(state: State, caller: Caller, path: web::Path<(String, String, String)>) -> Reply {
+    let (year, body, id) = path.into_inner();
+    let now = state.now().naive_utc();
+    state.write(move |conn| uc::delete_file(conn, &caller, &year, &body, &id, now)).await?;
+    Ok(HttpResponse::NoContent().finish())
 }

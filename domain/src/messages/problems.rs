@@ -310,10 +310,10 @@ pub fn detail(code: &str, lang: Lang) -> &'static str {
         ),
         "unsupported-file-type" => pick(
             lang,
-            "Upload a PDF, JPEG or PNG file (checked by its content).",
-            "PDF, JPEG və ya PNG faylı yükləyin (məzmunu yoxlanılır).",
-            "Загрузите файл PDF, JPEG или PNG (проверяется содержимое).",
-            "PDF, JPEG veya PNG dosyası yükleyin (içeriği denetlenir).",
+            "Upload a PDF, JPEG or PNG file to an application, a PDF or XLSX file to a Commission input (checked by its content).",
+            "Ərizəyə PDF, JPEG və ya PNG, Komissiyaya məlumata PDF və ya XLSX faylı yükləyin (məzmunu yoxlanılır).",
+            "Загрузите в заявление файл PDF, JPEG или PNG, в данные для Комиссии — PDF или XLSX (проверяется содержимое).",
+            "Başvuruya PDF, JPEG veya PNG, Komisyon verisine PDF veya XLSX dosyası yükleyin (içeriği denetlenir).",
         ),
         "scores-incomplete" => pick(
             lang,
@@ -331,10 +331,10 @@ pub fn detail(code: &str, lang: Lang) -> &'static str {
         ),
         "too-many-documents" => pick(
             lang,
-            "An application holds at most 20 documents; delete one first.",
-            "Ərizədə ən çoxu 20 sənəd ola bilər; əvvəlcə birini silin.",
-            "В заявлении не более 20 документов; сначала удалите один.",
-            "Bir başvuruda en fazla 20 belge olur; önce birini silin.",
+            "An application or a Commission input holds at most 20 documents; delete one first.",
+            "Ərizədə və ya Komissiyaya məlumatda ən çoxu 20 sənəd ola bilər; əvvəlcə birini silin.",
+            "В заявлении или в данных для Комиссии не более 20 документов; сначала удалите один.",
+            "Bir başvuruda veya Komisyon verisinde en fazla 20 belge olur; önce birini silin.",
         ),
         "plan-action-not-allowed" => pick(
             lang,

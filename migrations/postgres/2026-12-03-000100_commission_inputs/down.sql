@@ -1,3 +1,4 @@
+DROP TABLE commission_input_files;
 DROP TABLE summary_snapshot_input_entries;
 DROP TABLE summary_snapshot_inputs;
 DROP TABLE commission_input_history;

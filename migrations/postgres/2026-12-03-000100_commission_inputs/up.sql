@@ -72,3 +72,21 @@ CREATE TRIGGER summary_snapshot_inputs_no_change BEFORE UPDATE OR DELETE ON summ
 FOR EACH ROW EXECUTE FUNCTION refuse_change();
 CREATE TRIGGER summary_snapshot_input_entries_no_change BEFORE UPDATE OR DELETE ON summary_snapshot_input_entries
 FOR EACH ROW EXECUTE FUNCTION refuse_change();
+
+-- Files attached to an input (SPEC §16.2: PDF or XLSX, as HQM documents):
+-- kept with size and SHA-256, never altered; deleted with the input.
+CREATE TABLE commission_input_files (
+    id TEXT PRIMARY KEY NOT NULL,
+    target_year INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    content_type TEXT NOT NULL CHECK (content_type IN ('application/pdf',
+        'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')),
+    filename TEXT NOT NULL CHECK (char_length(filename) BETWEEN 1 AND 255),
+    size BIGINT NOT NULL CHECK (size BETWEEN 1 AND 10485760),
+    sha256 TEXT NOT NULL CHECK (char_length(sha256) = 64),
+    bytes BYTEA NOT NULL,
+    uploaded_at TIMESTAMP NOT NULL,
+    uploaded_by TEXT NOT NULL,
+    FOREIGN KEY (target_year, body) REFERENCES commission_inputs (target_year, body) ON DELETE CASCADE
+);
+CREATE INDEX commission_input_files_input ON commission_input_files (target_year, body, uploaded_at);
