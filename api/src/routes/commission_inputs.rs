@@ -12,7 +12,7 @@ use crate::extract::{
 use crate::handler::{Id, Reply, State, TwoSegments};
 use crate::respond::{json_with_etag, stored};
 use actix_web::http::{header, StatusCode};
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{HttpRequest, HttpResponse};
 use application::commission_inputs as uc;
 use domain::commission_inputs::BodyText;
 
@@ -167,6 +167,13 @@ pub async fn add_file(
         .await
 }
 
+/// The `{year}`, `{body}` and `{file_id}` of a file's path (the use cases
+/// answer 404 for what names nothing).
+fn file_path(req: &HttpRequest) -> (String, String, String) {
+    let segment = |name: &str| req.match_info().get(name).unwrap_or_default().to_owned();
+    (segment("year"), segment("body"), segment("file_id"))
+}
+
 /// Download a file of a body's input
 ///
 /// The file as uploaded, with its media type; for the inputs' readers.
@@ -178,8 +185,8 @@ pub async fn add_file(
         (BinaryFile = "application/pdf"), (BinaryFile = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")),
         headers(("ETag" = String, description = "The SHA-256 of the bytes"), ("Content-Disposition" = String, description = "The file name")))),
 )]
-pub async fn get_file(state: State, caller: Caller, path: web::Path<(String, String, String)>) -> Reply {
-    let (year, body, id) = path.into_inner();
+pub async fn get_file(state: State, caller: Caller, req: HttpRequest) -> Reply {
+    let (year, body, id) = file_path(&req);
     let (f, bytes) = state.read(move |conn| uc::file(conn, &caller, &year, &body, &id)).await?;
     let safe: String =
         f.filename.chars().map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' { c } else { '_' }).collect();
@@ -201,8 +208,8 @@ pub async fn get_file(state: State, caller: Caller, path: web::Path<(String, Str
     responses((status = 204, description = "Removed"),
         (status = 409, description = "`commission-inputs-deadline-passed`", body = crate::problem::Problem, content_type = "application/problem+json")),
 )]
-pub async fn delete_file(state: State, caller: Caller, path: web::Path<(String, String, String)>) -> Reply {
-    let (year, body, id) = path.into_inner();
+pub async fn delete_file(state: State, caller: Caller, req: HttpRequest) -> Reply {
+    let (year, body, id) = file_path(&req);
     let now = state.now().naive_utc();
     state.write(move |conn| uc::delete_file(conn, &caller, &year, &body, &id, now)).await?;
     Ok(HttpResponse::NoContent().finish())

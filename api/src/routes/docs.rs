@@ -270,7 +270,7 @@ pub fn document() -> String {
 /// Longest value of each path parameter that is a string: the ids the API
 /// makes (UUIDs, `qc_` client ids), permit references (domain
 /// `MAX_PERMIT_REF`) and codes of the classifications.
-const PATH_PARAMETER_LENGTHS: [(&str, u64); 8] = [
+const PATH_PARAMETER_LENGTHS: [(&str, u64); 9] = [
     ("id", 64),
     ("line_id", 64),
     ("client_id", 64),
@@ -279,6 +279,7 @@ const PATH_PARAMETER_LENGTHS: [(&str, u64); 8] = [
     ("doc_id", 64),
     ("objection_id", 64),
     ("criterion", 32),
+    ("file_id", 64),
 ];
 
 /// A property whose type is a value type that writes its own schema (the
