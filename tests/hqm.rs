@@ -6,13 +6,14 @@ use quota_tests::*;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-const PDF: &[u8] =
+pub(crate) const PDF: &[u8] =
     b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
-const PNG: &[u8] = &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, b'I', b'H', b'D', b'R', 0, 0, 0, 1];
-const JPEG: &[u8] = &[0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0, 1];
+pub(crate) const PNG: &[u8] =
+    &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, b'I', b'H', b'D', b'R', 0, 0, 0, 1];
+pub(crate) const JPEG: &[u8] = &[0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0, 1];
 
 /// Who scores what, in the order of the criteria (SPEC §14.3).
-const CRITERIA: [(&str, &str); 6] = [
+pub(crate) const CRITERIA: [(&str, &str); 6] = [
     ("work_experience", "sectoral"),
     ("national_priorities", "economy"),
     ("education", "education"),
@@ -21,7 +22,7 @@ const CRITERIA: [(&str, &str); 6] = [
     ("language_skills", "education"),
 ];
 
-fn body(language: &str) -> Value {
+pub(crate) fn body(language: &str) -> Value {
     json!({
         "language": language,
         "applicant": {"given_name": "Ayşe", "surname": "Yılmaz", "citizenship": "TR", "date_of_birth": "1985-04-02",
@@ -34,11 +35,11 @@ fn body(language: &str) -> Value {
     })
 }
 
-fn path(id: &str) -> String {
+pub(crate) fn path(id: &str) -> String {
     format!("/api/v1/hqm-applications/{id}")
 }
 
-async fn upload(app: &TestApp, token: &str, id: &str, kind: &str, content_type: &str, bytes: &[u8]) -> Resp {
+pub(crate) async fn upload(app: &TestApp, token: &str, id: &str, kind: &str, content_type: &str, bytes: &[u8]) -> Resp {
     let url = format!("{}{}/documents?kind={kind}&filename={kind}-copy", app.base, path(id));
     let r = app
         .client
@@ -52,14 +53,14 @@ async fn upload(app: &TestApp, token: &str, id: &str, kind: &str, content_type: 
     Resp::read(r).await
 }
 
-async fn draft(app: &TestApp, token: &str, language: &str) -> String {
+pub(crate) async fn draft(app: &TestApp, token: &str, language: &str) -> String {
     let r = app.post("/api/v1/hqm-applications", token, &body(language)).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     r.body["id"].as_str().unwrap().to_owned()
 }
 
 /// A draft with a passport and a diploma, submitted.
-async fn submitted(app: &TestApp, token: &str, language: &str) -> String {
+pub(crate) async fn submitted(app: &TestApp, token: &str, language: &str) -> String {
     let id = draft(app, token, language).await;
     assert_eq!(upload(app, token, &id, "passport", "application/pdf", PDF).await.status, StatusCode::CREATED);
     assert_eq!(upload(app, token, &id, "qualification", "image/png", PNG).await.status, StatusCode::CREATED);
@@ -68,19 +69,19 @@ async fn submitted(app: &TestApp, token: &str, language: &str) -> String {
     id
 }
 
-async fn score(app: &TestApp, id: &str, criterion: &str, authority: &str, points: i64) -> Resp {
+pub(crate) async fn score(app: &TestApp, id: &str, criterion: &str, authority: &str, points: i64) -> Resp {
     let b = json!({"points": points, "justification": format!("{criterion}: assessed on the documents")});
     app.put(&format!("{}/scores/{criterion}", path(id)), &app.assessor(authority), &b).await
 }
 
-async fn score_all(app: &TestApp, id: &str, points: [i64; 6]) {
+pub(crate) async fn score_all(app: &TestApp, id: &str, points: [i64; 6]) {
     for ((criterion, authority), p) in CRITERIA.iter().zip(points) {
         let r = score(app, id, criterion, authority, p).await;
         assert_eq!(r.status, StatusCode::OK, "{criterion}: {}", r.body);
     }
 }
 
-async fn decide(app: &TestApp, id: &str) -> Resp {
+pub(crate) async fn decide(app: &TestApp, id: &str) -> Resp {
     app.send(Method::POST, &format!("{}/decide", path(id)), Some(&app.officer()), None, &[]).await
 }
 
@@ -238,10 +239,10 @@ async fn hqm_a_recognised_applicant_with_82_points() {
     // not business days; the 20th business day is Thursday 18 June.
     assert_eq!(r.body["review_deadline"], "2026-06-18");
     assert_eq!(r.body["overdue"], false);
-    // Documents are never altered after submission.
+    // After submission only documents an officer asks for are added.
     let late = upload(&app, &ayse, &id, "other", "application/pdf", PDF).await;
     assert_eq!(late.status, StatusCode::CONFLICT, "{}", late.body);
-    assert_eq!(late.body["current_status"], "under_review");
+    assert_eq!(late.body["type"], "/problems/documents-not-requested");
 
     // The queue of the Ministry of Economy holds it; the sectoral body's too.
     let q = app.get("/api/v1/hqm-applications?authority=economy", &app.assessor("economy")).await;

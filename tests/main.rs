@@ -15,6 +15,7 @@ mod found_late;
 mod fuzzed;
 mod hostile;
 mod hqm;
+mod hqm_review;
 mod identity;
 mod openapi;
 mod quota;

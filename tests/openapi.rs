@@ -193,6 +193,14 @@ async fn every_documented_request_example_is_accepted() {
     expect("post", "/api/v1/hqm-applications/{id}/objections", r, &[StatusCode::CREATED]);
     let r = app.post(&format!("{hqm}/extend"), &officer, &ex("/api/v1/hqm-applications/{id}/extend", "post")).await;
     expect("post", "/api/v1/hqm-applications/{id}/extend", r, &[StatusCode::OK]);
+    let r = app
+        .post(
+            &format!("{hqm}/request-documents"),
+            &officer,
+            &ex("/api/v1/hqm-applications/{id}/request-documents", "post"),
+        )
+        .await;
+    expect("post", "/api/v1/hqm-applications/{id}/request-documents", r, &[StatusCode::OK]);
     let r = app.put("/api/v1/holidays/2026", &admin, &ex("/api/v1/holidays/{year}", "put")).await;
     expect("put", "/api/v1/holidays/{year}", r, &[StatusCode::OK]);
 

@@ -69,6 +69,10 @@ pub struct Problem {
     /// For calendar refusals: the date that passed (or has not come).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deadline: Option<chrono::NaiveDate>,
+    /// For `documents-not-requested`: the kinds of document an officer has
+    /// asked for, which may be added while the application is under review.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requested_kinds: Option<Vec<String>>,
     /// For stale `If-Match`: the current version (ETag without quotes).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_version: Option<i64>,
@@ -195,6 +199,7 @@ impl HttpError {
             current_status: None,
             allowed_actions: None,
             deadline: None,
+            requested_kinds: None,
             current_version: None,
             forecast_id: None,
             location: None,
@@ -257,7 +262,8 @@ impl HttpError {
             | AppError::CorrectionDeadlinePassed { deadline: d }
             | AppError::CommissionInputsDeadlinePassed { deadline: d }
             | AppError::ProposalDeadlinePassed { deadline: d }
-            | AppError::ApprovalDeadlinePassed { deadline: d } => {
+            | AppError::ApprovalDeadlinePassed { deadline: d }
+            | AppError::ReviewDeadlinePassed { deadline: d } => {
                 p.deadline = Some(*d);
                 detail.replace("{date}", &d.to_string())
             }
@@ -272,6 +278,12 @@ impl HttpError {
             AppError::ScoresIncomplete { missing } => {
                 let list: Vec<&str> = missing.iter().map(|c| c.as_str()).collect();
                 detail.replace("{missing}", &list.join(", "))
+            }
+            AppError::DocumentsNotRequested { kind, requested } => {
+                let list: Vec<String> = requested.iter().map(|k| k.as_str().to_owned()).collect();
+                let shown = if list.is_empty() { "—".to_owned() } else { list.join(", ") };
+                p.requested_kinds = Some(list);
+                detail.replace("{kind}", kind.as_str()).replace("{requested}", &shown)
             }
             AppError::HolidayYearMissing { year } => detail.replace("{year}", &year.to_string()),
             AppError::ForecastExists { id } => {

@@ -315,6 +315,18 @@ diesel::table! {
         bytes -> Binary,
         uploaded_at -> Timestamp,
         uploaded_by -> Text,
+        added_after_submission -> Bool,
+    }
+}
+
+diesel::table! {
+    hqm_document_requests (id) {
+        id -> Text,
+        application_id -> Text,
+        kinds -> Text,
+        reason -> Text,
+        requested_by -> Text,
+        requested_at -> Timestamp,
     }
 }
 
@@ -512,6 +524,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     holidays,
     hqm_applications,
     hqm_documents,
+    hqm_document_requests,
     hqm_scores,
     hqm_objections,
     hqm_history,

@@ -7,6 +7,7 @@
 use chrono::NaiveDate;
 use domain::campaign::CalendarRefusal;
 use domain::hqm::criteria::{Authority, Criterion};
+use domain::hqm::documents::DocumentKind;
 use domain::lifecycle::{Machine, Refusal};
 use domain::role::Role;
 use domain::{FieldCode, FieldError, ValidationErrors};
@@ -66,6 +67,12 @@ pub enum AppError {
     /// already (409).
     #[error("too many documents")]
     TooManyDocuments,
+    /// Under review, a document of a kind no officer asked for (409, SPEC §16.4.1).
+    #[error("documents not requested")]
+    DocumentsNotRequested { kind: DocumentKind, requested: Vec<DocumentKind> },
+    /// Under review, a document after the review deadline (409, SPEC §16.4.1).
+    #[error("review deadline passed")]
+    ReviewDeadlinePassed { deadline: NaiveDate },
     /// The Commission has its inputs already (409, SPEC §15.3, §16.2).
     #[error("commission inputs deadline passed")]
     CommissionInputsDeadlinePassed { deadline: NaiveDate },
@@ -160,6 +167,8 @@ impl AppError {
             | ScoresIncomplete { .. }
             | HolidayYearMissing { .. }
             | TooManyDocuments
+            | DocumentsNotRequested { .. }
+            | ReviewDeadlinePassed { .. }
             | CommissionInputsDeadlinePassed { .. } => 409,
             PreconditionFailed { .. } => 412,
             PayloadTooLarge { .. } => 413,

@@ -107,6 +107,21 @@ pub struct HqmDocument {
     #[schema(example = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")]
     pub sha256: String,
     pub uploaded_at: DateTime<Utc>,
+    /// Added while the application was under review, on an officer's
+    /// request; `uploaded_at` is when. Never altered (SPEC §16.4.1).
+    pub added_after_submission: bool,
+}
+
+/// An officer's request for documents (SPEC §16.4.1): while the
+/// application is under review the applicant may add documents of these
+/// kinds until the review deadline.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct HqmDocumentRequest {
+    pub id: String,
+    pub kinds: Vec<DocumentKind>,
+    #[schema(example = "Send the diploma with its apostille.")]
+    pub reason: String,
+    pub requested_at: DateTime<Utc>,
 }
 
 impl From<&DocumentRow> for HqmDocument {
@@ -119,6 +134,7 @@ impl From<&DocumentRow> for HqmDocument {
             size: d.size,
             sha256: d.sha256.clone(),
             uploaded_at: utc(d.uploaded_at),
+            added_after_submission: d.added_after_submission,
         }
     }
 }
@@ -151,6 +167,8 @@ pub struct HqmApplication {
     pub total: i64,
     pub decision: Option<HqmDecisionSummary>,
     pub documents: Vec<HqmDocument>,
+    /// The officers' requests for documents, oldest first (SPEC §16.4.1).
+    pub document_requests: Vec<HqmDocumentRequest>,
 }
 
 fn overdue(row: &ApplicationRow, now: DateTime<Utc>) -> bool {
@@ -225,6 +243,16 @@ impl HqmApplication {
                 late: d.late,
             }),
             documents: rec.documents.iter().map(HqmDocument::from).collect(),
+            document_requests: rec
+                .requests
+                .iter()
+                .map(|q| HqmDocumentRequest {
+                    id: q.id.clone(),
+                    kinds: q.kinds.clone(),
+                    reason: q.reason.clone(),
+                    requested_at: utc(q.requested_at),
+                })
+                .collect(),
         }
     }
 }
@@ -305,11 +333,29 @@ pub struct HqmReasonInput {
     pub reason: Text<1, { domain::hqm::application::MAX_REASON as u64 }>,
 }
 
+/// The kinds a request for documents names.
+pub type RequestedKinds =
+    domain::value::List<domain::hqm::documents::DocumentKindText, { domain::hqm::documents::MAX_REQUESTED_KINDS }>;
+
+/// An officer's request for documents (SPEC §16.4.1).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"reason": "Send the diploma with its apostille and a bank statement of the past year.", "kinds": ["qualification", "other"]}))]
+pub struct HqmDocumentRequestInput {
+    #[schema(inline)]
+    pub reason: Text<1, { domain::hqm::application::MAX_REASON as u64 }>,
+    /// The kinds of document asked for (at least one): `passport`,
+    /// `qualification`, `other`.
+    #[schema(inline)]
+    pub kinds: RequestedKinds,
+}
+
 /// One entry of an application's trail (SPEC §14.2).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct HqmHistoryEntry {
     /// `create`, `edit`, `delete`, `upload_document`, `delete_document`, `submit`,
-    /// `score`, `object`, `withdraw_objection`, `extend`, `decide`, `withdraw`.
+    /// `score`, `object`, `withdraw_objection`, `extend`, `request_documents`,
+    /// `decide`, `withdraw`.
     #[schema(example = "submit")]
     pub action: String,
     /// The `sub` of the token that acted.

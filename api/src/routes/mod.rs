@@ -178,6 +178,7 @@ operations! {
         hqm::object,
         hqm::withdraw_objection,
         hqm::extend,
+        hqm::request_documents,
         hqm::decide,
         hqm::history,
         hqm::decision,

@@ -54,6 +54,9 @@ wire_codes! {
         WithdrawObjection => "withdraw_objection",
         /// Extend the review, with a reason (SPEC §14.4).
         Extend => "extend",
+        /// Ask the applicant for documents of named kinds, with a reason
+        /// (SPEC §16.4.1).
+        RequestDocuments => "request_documents",
         /// Decide: recognised or refused, by [`decide`].
         Decide => "decide",
         Withdraw => "withdraw",
@@ -64,6 +67,7 @@ use HqmStatus as S;
 
 const DRAFT: &[HqmStatus] = &[S::Draft];
 const REVIEW: &[HqmStatus] = &[S::UnderReview];
+const UPLOADS: &[HqmStatus] = &[S::Draft, S::UnderReview];
 
 /// The application's table: SPEC §14.2, row by row, one rule per action in
 /// the order of [`HqmAction::ALL`]. The applicant's actions need
@@ -76,13 +80,16 @@ pub const APPLICATIONS: Lifecycle<HqmStatus, HqmAction> = Lifecycle {
     rules: &[
         Rule { action: HqmAction::Edit, permission: FILE, from: DRAFT, effect: Effect::Stays },
         Rule { action: HqmAction::Delete, permission: FILE, from: DRAFT, effect: Effect::Stays },
-        Rule { action: HqmAction::UploadDocument, permission: FILE, from: DRAFT, effect: Effect::Stays },
+        // Under review only documents an officer asked for, until the review
+        // deadline (SPEC §16.4.1; see [`super::documents::check_requested`]).
+        Rule { action: HqmAction::UploadDocument, permission: FILE, from: UPLOADS, effect: Effect::Stays },
         Rule { action: HqmAction::DeleteDocument, permission: FILE, from: DRAFT, effect: Effect::Stays },
         Rule { action: HqmAction::Submit, permission: FILE, from: DRAFT, effect: Effect::Becomes(S::UnderReview) },
         Rule { action: HqmAction::Score, permission: ASSESS, from: REVIEW, effect: Effect::Stays },
         Rule { action: HqmAction::Object, permission: ASSESS, from: REVIEW, effect: Effect::Stays },
         Rule { action: HqmAction::WithdrawObjection, permission: ASSESS, from: REVIEW, effect: Effect::Stays },
         Rule { action: HqmAction::Extend, permission: DECIDE, from: REVIEW, effect: Effect::Stays },
+        Rule { action: HqmAction::RequestDocuments, permission: DECIDE, from: REVIEW, effect: Effect::Stays },
         Rule { action: HqmAction::Decide, permission: DECIDE, from: REVIEW, effect: Effect::Decided },
         Rule {
             action: HqmAction::Withdraw,
@@ -242,9 +249,11 @@ mod tests {
         let effect = |a: HqmAction, roles: &[Role], from: S| APPLICATIONS.check(from, a, roles).ok();
         for &s in HqmStatus::ALL {
             let draft_only = (s == S::Draft).then_some(Effect::Stays);
-            for a in [A::Edit, A::Delete, A::UploadDocument, A::DeleteDocument] {
+            for a in [A::Edit, A::Delete, A::DeleteDocument] {
                 assert_eq!(effect(a, APP, s), draft_only, "{a:?} in {s:?}");
             }
+            let uploads = matches!(s, S::Draft | S::UnderReview).then_some(Effect::Stays);
+            assert_eq!(effect(A::UploadDocument, APP, s), uploads, "upload in {s:?}");
             let submit = (s == S::Draft).then_some(Effect::Becomes(S::UnderReview));
             assert_eq!(effect(A::Submit, APP, s), submit, "submit from {s:?}");
             let in_review = (s == S::UnderReview).then_some(Effect::Stays);
@@ -252,6 +261,7 @@ mod tests {
                 assert_eq!(effect(a, ASSESSOR, s), in_review, "{a:?} in {s:?}");
             }
             assert_eq!(effect(A::Extend, OFF, s), in_review, "extend in {s:?}");
+            assert_eq!(effect(A::RequestDocuments, OFF, s), in_review, "request documents in {s:?}");
             let decide = (s == S::UnderReview).then_some(Effect::Decided);
             assert_eq!(effect(A::Decide, OFF, s), decide, "decide in {s:?}");
             let wd = matches!(s, S::Draft | S::UnderReview).then_some(Effect::Becomes(S::Withdrawn));
@@ -280,10 +290,10 @@ mod tests {
             Err(Refusal::NotAllowed {
                 machine: Machine::Application,
                 current: "under_review",
-                allowed: vec!["withdraw"]
+                allowed: vec!["upload_document", "withdraw"]
             })
         );
-        assert_eq!(APPLICATIONS.allowed(S::UnderReview, OFF), [A::Extend, A::Decide]);
+        assert_eq!(APPLICATIONS.allowed(S::UnderReview, OFF), [A::Extend, A::RequestDocuments, A::Decide]);
     }
 
     #[test]

@@ -181,9 +181,104 @@ pub fn check_submittable(kinds: impl IntoIterator<Item = DocumentKind>) -> Resul
     errs.into_result(())
 }
 
+/// Most kinds one request for documents names (SPEC §16.4.1 names no limit;
+/// there are no more kinds than this).
+pub const MAX_REQUESTED_KINDS: usize = 8;
+
+/// A request for documents as the officer sends it, checked (SPEC §16.4.1:
+/// `{"reason", "kinds": […]}`): the reason as for an extension
+/// ([`super::application::check_reason`]), and at least one kind, each known;
+/// a kind named twice counts once. Errors name `reason`, `kinds` and
+/// `kinds[i]` (`kind_unknown`), all at once.
+pub fn check_request(reason: &str, kinds: &[&str]) -> Result<(String, Vec<DocumentKind>), ValidationErrors> {
+    let mut errs = ValidationErrors::default();
+    let reason = super::application::check_reason(reason).map_err(|e| errs.0.extend(e.0)).ok();
+    let mut known = Vec::new();
+    if kinds.is_empty() {
+        errs.push(FieldError::new("kinds", FieldCode::Required));
+    } else if kinds.len() > MAX_REQUESTED_KINDS {
+        errs.push(FieldError::new("kinds", FieldCode::TooMany).with("max", MAX_REQUESTED_KINDS));
+    }
+    for (i, k) in kinds.iter().enumerate().take(MAX_REQUESTED_KINDS) {
+        match DocumentKind::parse(k.trim()) {
+            Some(kind) if !known.contains(&kind) => known.push(kind),
+            Some(_) => {}
+            None => errs.push(FieldError::new(format!("kinds[{i}]"), FieldCode::KindUnknown)),
+        }
+    }
+    match reason {
+        Some(reason) if errs.is_empty() => Ok((reason, known)),
+        _ => Err(errs),
+    }
+}
+
+/// Why a document may not be added to an application under review
+/// (SPEC §16.4.1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EvidenceRefusal {
+    /// The review deadline's day has ended (Baku): nothing more is added.
+    DeadlinePassed { deadline: chrono::NaiveDate },
+    /// No officer asked for a document of this kind; `requested` are the
+    /// kinds asked for so far (possibly none).
+    NotRequested { kind: DocumentKind, requested: Vec<DocumentKind> },
+}
+
+/// Whether the applicant may add a document of `kind` to an application
+/// under review (SPEC §16.4.1): only of a kind an officer's request named
+/// (`requested`, every request's kinds), and only until the end of the
+/// review deadline's day in Baku (`today` is the Baku date). The deadline is
+/// checked first: after it no kind may be added.
+pub fn check_requested(
+    kind: DocumentKind,
+    requested: &[DocumentKind],
+    deadline: chrono::NaiveDate,
+    today: chrono::NaiveDate,
+) -> Result<(), EvidenceRefusal> {
+    if today > deadline {
+        return Err(EvidenceRefusal::DeadlinePassed { deadline });
+    }
+    if !requested.contains(&kind) {
+        return Err(EvidenceRefusal::NotRequested { kind, requested: requested.to_vec() });
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_request_names_a_reason_and_known_kinds() {
+        let (reason, kinds) =
+            check_request(" Send the diploma's apostille. ", &["qualification", "other", "other"]).unwrap();
+        assert_eq!(reason, "Send the diploma's apostille.");
+        assert_eq!(kinds, [DocumentKind::Qualification, DocumentKind::Other], "a kind named twice counts once");
+        let codes = |r: &str, k: &[&str]| -> Vec<(String, &str)> {
+            check_request(r, k).unwrap_err().0.into_iter().map(|e| (e.field, e.code.as_str())).collect()
+        };
+        assert_eq!(codes(" ", &[]), [("reason".into(), "required"), ("kinds".into(), "required")]);
+        assert_eq!(codes("Why", &["passport", "diploma"]), [("kinds[1]".into(), "kind_unknown")]);
+        assert_eq!(codes("Why", &["other"; MAX_REQUESTED_KINDS + 1])[0], ("kinds".into(), "too_many"));
+    }
+
+    #[test]
+    fn after_submission_only_requested_kinds_until_the_deadline() {
+        let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+        let requested = [DocumentKind::Qualification];
+        assert_eq!(check_requested(DocumentKind::Qualification, &requested, d("2026-06-18"), d("2026-06-18")), Ok(()));
+        assert_eq!(
+            check_requested(DocumentKind::Passport, &requested, d("2026-06-18"), d("2026-06-01")),
+            Err(EvidenceRefusal::NotRequested { kind: DocumentKind::Passport, requested: requested.to_vec() })
+        );
+        assert_eq!(
+            check_requested(DocumentKind::Qualification, &requested, d("2026-06-18"), d("2026-06-19")),
+            Err(EvidenceRefusal::DeadlinePassed { deadline: d("2026-06-18") })
+        );
+        assert!(matches!(
+            check_requested(DocumentKind::Other, &[], d("2026-06-18"), d("2026-06-01")),
+            Err(EvidenceRefusal::NotRequested { .. })
+        ));
+    }
 
     const PDF: &[u8] = b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj";
     const JPEG: &[u8] = &[0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F'];

@@ -371,6 +371,69 @@ pub fn hqm_decided(
     Message { subject, body }
 }
 
+/// A document kind as the applicant reads it, in the application's language
+/// (SPEC §14.6, §16.4.6: the kinds of `…/documents?kind=`).
+pub fn document_kind_name(lang: crate::lang::Lang, kind: crate::hqm::documents::DocumentKind) -> &'static str {
+    use crate::hqm::documents::DocumentKind as K;
+    match kind {
+        K::Passport => super::pick(lang, "passport copy", "pasportun surəti", "копия паспорта", "pasaport kopyası"),
+        K::Qualification => super::pick(
+            lang,
+            "proof of qualifications",
+            "ixtisası təsdiq edən sənəd",
+            "документ о квалификации",
+            "nitelik belgesi",
+        ),
+        K::Other => super::pick(lang, "other document", "digər sənəd", "иной документ", "diğer belge"),
+    }
+}
+
+/// An officer asks an HQM applicant for documents (SPEC §16.4.1), in the
+/// application's language: the kinds, the reason, and the day until which
+/// they may be uploaded (the review deadline).
+pub fn hqm_documents_requested(
+    lang: crate::lang::Lang,
+    number: i64,
+    kinds: &[crate::hqm::documents::DocumentKind],
+    reason: &str,
+    deadline: chrono::NaiveDate,
+) -> Message {
+    use crate::lang::Lang::*;
+    let list: Vec<&str> = kinds.iter().map(|k| document_kind_name(lang, *k)).collect();
+    let list = list.join(", ");
+    let (subject, body) = match lang {
+        Az => (
+            format!("Ərizə №{number}: əlavə sənədlər istənilir"),
+            format!(
+                "Ərizənizə №{number} baxılması üçün bu sənədlər istənilir: {list}.\nSəbəb: {reason}\n\
+                 Sənədləri {deadline} tarixinədək (daxil olmaqla) yükləyə bilərsiniz.\n"
+            ),
+        ),
+        Tr => (
+            format!("Başvuru No. {number}: ek belgeler isteniyor"),
+            format!(
+                "Başvurunuzun No. {number} incelenmesi için şu belgeler isteniyor: {list}.\nGerekçe: {reason}\n\
+                 Belgeleri {deadline} tarihine kadar (bu gün dahil) yükleyebilirsiniz.\n"
+            ),
+        ),
+        En => (
+            format!("Application No. {number}: documents requested"),
+            format!(
+                "The review of your application No. {number} needs these documents: {list}.\nReason: {reason}\n\
+                 You may upload them until {deadline} (inclusive).\n"
+            ),
+        ),
+        Ru => (
+            format!("Заявление № {number}: запрошены документы"),
+            format!(
+                "Для рассмотрения заявления № {number} нужны документы: {list}.\nПричина: {reason}\n\
+                 Загрузить их можно до {deadline} включительно.\n"
+            ),
+        ),
+    };
+    Message { subject, body }
+}
+
 #[cfg(test)]
 mod hqm_tests {
     use super::*;
@@ -385,5 +448,8 @@ mod hqm_tests {
         let m = hqm_decided(Lang::Az, "HQM-2026-000007", Outcome::Recognised, 82, "ABCDEFGHJKMN");
         assert!(m.subject.contains("HQM-2026-000007") && m.body.contains("ABCDEFGHJKMN") && m.body.contains("82"));
         assert!(hqm_decided(Lang::En, "N", Outcome::Refused, 69, "C").subject.contains("Not recognised"));
+        let kinds = [crate::hqm::documents::DocumentKind::Qualification];
+        let m = hqm_documents_requested(Lang::Tr, 7, &kinds, "Apostil", d);
+        assert!(m.body.contains("nitelik belgesi") && m.body.contains("Apostil") && m.body.contains("2026-07-01"));
     }
 }

@@ -83,6 +83,20 @@ pub fn title(code: &str, lang: Lang) -> &'static str {
         "too-many-documents" => {
             pick(lang, "Too many documents", "Həddindən çox sənəd", "Слишком много документов", "Çok fazla belge")
         }
+        "documents-not-requested" => pick(
+            lang,
+            "No document of this kind was requested",
+            "Bu növ sənəd istənilməyib",
+            "Документ этого вида не запрашивался",
+            "Bu türde bir belge istenmedi",
+        ),
+        "review-deadline-passed" => pick(
+            lang,
+            "The review deadline has passed",
+            "Baxılma müddəti bitib",
+            "Срок рассмотрения истёк",
+            "İnceleme süresi doldu",
+        ),
         "plan-action-not-allowed" => pick(
             lang,
             "Action not allowed in the plan's status",
@@ -328,6 +342,20 @@ pub fn detail(code: &str, lang: Lang) -> &'static str {
             "{year} ilinin bayramları dərc edilənədək iş günləri hesablana bilməz (PUT /api/v1/holidays/{year}).",
             "Рабочие дни {year} года нельзя посчитать, пока не опубликованы праздники (PUT /api/v1/holidays/{year}).",
             "{year} yılının tatilleri yayımlanana dek iş günleri sayılamaz (PUT /api/v1/holidays/{year}).",
+        ),
+        "documents-not-requested" => pick(
+            lang,
+            "Under review, documents are added only of the kinds an officer requested; {kind} is not among them (requested: {requested}).",
+            "Baxılma zamanı yalnız məmurun istədiyi növ sənədlər əlavə edilir; {kind} onların arasında deyil (istənilən: {requested}).",
+            "На рассмотрении добавляются только документы запрошенных сотрудником видов; {kind} среди них нет (запрошены: {requested}).",
+            "İnceleme sırasında yalnızca görevlinin istediği türde belgeler eklenir; {kind} bunlar arasında değil (istenen: {requested}).",
+        ),
+        "review-deadline-passed" => pick(
+            lang,
+            "Documents are added until the end of the review deadline, {date}.",
+            "Sənədlər baxılma müddətinin sonunadək, {date} tarixinədək əlavə edilir.",
+            "Документы добавляются до конца срока рассмотрения, {date}.",
+            "Belgeler inceleme süresinin sonuna, {date} tarihine kadar eklenir.",
         ),
         "too-many-documents" => pick(
             lang,

@@ -6,8 +6,8 @@
 use crate::db::DbConnection;
 use crate::error::StoreError;
 use crate::schema::{
-    hqm_applications as a, hqm_decisions as dc, hqm_documents as doc, hqm_history as h, hqm_objections as o,
-    hqm_scores as s,
+    hqm_applications as a, hqm_decisions as dc, hqm_document_requests as rq, hqm_documents as doc, hqm_history as h,
+    hqm_objections as o, hqm_scores as s,
 };
 use crate::Page;
 use chrono::{NaiveDate, NaiveDateTime};
@@ -81,6 +81,20 @@ pub struct DocumentRow {
     pub size: i64,
     pub sha256: String,
     pub uploaded_at: NaiveDateTime,
+    /// Added while the application was under review, on an officer's
+    /// request (SPEC §16.4.1).
+    pub added_after_submission: bool,
+}
+
+/// An officer's request for documents (SPEC §16.4.1), as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentRequest {
+    pub id: String,
+    /// The kinds asked for, in the order named.
+    pub kinds: Vec<DocumentKind>,
+    pub reason: String,
+    pub requested_by: String,
+    pub requested_at: NaiveDateTime,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
@@ -158,6 +172,8 @@ pub struct ApplicationRecord {
     /// The language certificates, read from the row.
     pub certificates: Vec<CertificateRow>,
     pub documents: Vec<DocumentRow>,
+    /// The officers' requests for documents, oldest first (SPEC §16.4.1).
+    pub requests: Vec<DocumentRequest>,
     pub scores: Vec<ScoreRow>,
     /// Objections standing (not withdrawn), oldest first.
     pub objections: Vec<ObjectionRow>,
@@ -262,6 +278,7 @@ pub fn record(conn: &mut DbConnection, row: ApplicationRow) -> Result<Applicatio
     Ok(ApplicationRecord {
         certificates: row.certificates()?,
         documents: documents(conn, &id)?,
+        requests: document_requests(conn, &id)?,
         scores: scores(conn, &id)?,
         objections: standing_objections(conn, &id)?,
         decision: decision_of(conn, &id)?,
@@ -358,6 +375,8 @@ pub struct NewDocument<'a> {
     pub filename: &'a str,
     pub sha256: &'a str,
     pub bytes: &'a [u8],
+    /// Added under review, on request (SPEC §16.4.1).
+    pub added_after_submission: bool,
 }
 
 /// Stores a document of an application; returns its id.
@@ -381,6 +400,50 @@ pub fn insert_document(
             doc::bytes.eq(d.bytes),
             doc::uploaded_at.eq(now),
             doc::uploaded_by.eq(by),
+            doc::added_after_submission.eq(d.added_after_submission),
+        ))
+        .execute(conn)?;
+    Ok(id)
+}
+
+/// The requests for documents of an application, oldest first (SPEC §16.4.1).
+/// A stored code that is no kind is [`StoreError::Corrupt`].
+pub fn document_requests(conn: &mut DbConnection, application_id: &str) -> Result<Vec<DocumentRequest>, StoreError> {
+    let rows: Vec<(String, String, String, String, NaiveDateTime)> = rq::table
+        .filter(rq::application_id.eq(application_id))
+        .order((rq::requested_at.asc(), rq::id.asc()))
+        .select((rq::id, rq::kinds, rq::reason, rq::requested_by, rq::requested_at))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(id, kinds, reason, requested_by, requested_at)| {
+            let kinds = kinds
+                .split(',')
+                .map(|k| crate::error::stored("hqm_document_requests.kinds", k, DocumentKind::parse))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(DocumentRequest { id, kinds, reason, requested_by, requested_at })
+        })
+        .collect()
+}
+
+/// Records an officer's request for documents of `kinds`; returns its id.
+pub fn insert_document_request(
+    conn: &mut DbConnection,
+    application_id: &str,
+    kinds: &[DocumentKind],
+    reason: &str,
+    by: &str,
+    now: NaiveDateTime,
+) -> Result<String, StoreError> {
+    let id = crate::new_id();
+    let kinds: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
+    diesel::insert_into(rq::table)
+        .values((
+            rq::id.eq(&id),
+            rq::application_id.eq(application_id),
+            rq::kinds.eq(kinds.join(",")),
+            rq::reason.eq(reason),
+            rq::requested_by.eq(by),
+            rq::requested_at.eq(now),
         ))
         .execute(conn)?;
     Ok(id)

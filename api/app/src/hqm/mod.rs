@@ -188,12 +188,24 @@ fn document_error(e: DocumentError) -> AppError {
     }
 }
 
-/// The owner uploads a document to a draft (SPEC §14.2): PDF, JPEG or PNG by
-/// its bytes, at most 10 MiB and 20 a application, kept with its SHA-256.
+/// The owner uploads a document (SPEC §14.2): PDF, JPEG or PNG by its bytes,
+/// at most 10 MiB and 20 a application, kept with its SHA-256. To a draft any
+/// kind; under review only a kind an officer asked for, until the end of the
+/// review deadline's day, marked as added after submission (SPEC §16.4.1).
 /// Returns the application and the new document's id.
 pub fn upload(conn: &mut DbConnection, act: Act<'_>, up: &Upload<'_>) -> Result<(ApplicationRecord, String), AppError> {
     let Act { caller, id, now, .. } = act;
     let row = act.target(conn, Permission::FileHqmApplications, HqmAction::UploadDocument)?;
+    let after_submission = row.status == HqmStatus::UnderReview;
+    let deadline = if after_submission {
+        let deadline = row.review_deadline.ok_or_else(|| AppError::bug("under review without a deadline"))?;
+        if baku_date(now) > deadline {
+            return Err(AppError::ReviewDeadlinePassed { deadline });
+        }
+        Some(deadline)
+    } else {
+        None
+    };
     let mut errs = ValidationErrors::default();
     let kind = DocumentKind::parse(up.kind);
     if up.kind.trim().is_empty() {
@@ -203,6 +215,22 @@ pub fn upload(conn: &mut DbConnection, act: Act<'_>, up: &Upload<'_>) -> Result<
     }
     let filename = docs::check_filename(up.filename).map_err(|e| errs.push(e)).ok();
     let (Some(kind), Some(filename)) = (kind, filename) else { return Err(AppError::Validation(errs)) };
+    if let Some(deadline) = deadline {
+        let mut requested = Vec::new();
+        for r in store::document_requests(conn, id)? {
+            for k in r.kinds {
+                if !requested.contains(&k) {
+                    requested.push(k);
+                }
+            }
+        }
+        docs::check_requested(kind, &requested, deadline, baku_date(now)).map_err(|e| match e {
+            docs::EvidenceRefusal::DeadlinePassed { deadline } => AppError::ReviewDeadlinePassed { deadline },
+            docs::EvidenceRefusal::NotRequested { kind, requested } => {
+                AppError::DocumentsNotRequested { kind, requested }
+            }
+        })?;
+    }
     let content_type = docs::check_upload(up.declared, up.bytes).map_err(document_error)?;
     docs::check_count(store::documents(conn, id)?.len()).map_err(document_error)?;
     let sha256 = hex::encode(Sha256::digest(up.bytes));
@@ -213,11 +241,13 @@ pub fn upload(conn: &mut DbConnection, act: Act<'_>, up: &Upload<'_>) -> Result<
         filename: &filename,
         sha256: &sha256,
         bytes: up.bytes,
+        added_after_submission: after_submission,
     };
     let doc_id = store::insert_document(conn, id, &new, &caller.sub, at)?;
     store::touch(conn, id, row.version, at)?;
+    let mark = if after_submission { " added_after_submission" } else { "" };
     let entry = NewHistory {
-        after: Some(format!("{doc_id} {} {} sha256:{sha256}", kind.as_str(), content_type.mime())),
+        after: Some(format!("{doc_id} {} {} sha256:{sha256}{mark}", kind.as_str(), content_type.mime())),
         ..act.entry("upload_document", Role::Applicant)
     };
     store::append_history(conn, id, &entry, at)?;

@@ -133,6 +133,37 @@ pub fn extend(conn: &mut DbConnection, act: Act<'_>, reason: &str) -> Result<App
     reload(conn, id)
 }
 
+/// An officer asks the applicant for documents of `kinds`, with a reason,
+/// while the application is under review (SPEC §16.4.1): the applicant may
+/// then upload documents of those kinds until the review deadline. The
+/// request is in the history, and the applicant is told by e-mail in the
+/// application's language.
+pub fn request_documents(
+    conn: &mut DbConnection,
+    act: Act<'_>,
+    reason: &str,
+    kinds: &[&str],
+) -> Result<ApplicationRecord, AppError> {
+    let Act { id, if_match, now, .. } = act;
+    let row = act.target(conn, Permission::DecideHqmApplications, HqmAction::RequestDocuments)?;
+    let (reason, kinds) = docs::check_request(reason, kinds).map_err(AppError::Validation)?;
+    check_version(&row, if_match)?;
+    let deadline = row.review_deadline.ok_or_else(|| AppError::bug("under review without a deadline"))?;
+    let at = now.naive_utc();
+    let request = store::insert_document_request(conn, id, &kinds, &reason, &act.caller.sub, at)?;
+    store::touch(conn, id, row.version, at)?;
+    let codes: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
+    let entry = NewHistory {
+        after: Some(format!("{request} {}", codes.join(","))),
+        reason: Some(&reason),
+        ..act.entry("request_documents", Role::Officer)
+    };
+    store::append_history(conn, id, &entry, at)?;
+    let m = domain::messages::mail::hqm_documents_requested(language(&row), row.number, &kinds, &reason, deadline);
+    persistence::identity::enqueue(conn, None, "hqm_documents_requested", &row.email, &m, at)?;
+    reload(conn, id)
+}
+
 /// An officer decides (SPEC §14.2, §14.5): once all six criteria are scored
 /// or an objection stands; recognised at 70 points or more with no
 /// objection, otherwise refused. The decision document is signed and kept;

@@ -5,8 +5,8 @@
 use crate::auth::Caller;
 use crate::dto::{
     BinaryFile, FileUpload, HqmApplication, HqmApplicationInput, HqmApplicationSummary, HqmCriteria, HqmCriterion,
-    HqmDecisionCheck, HqmDecisionDocument, HqmDocument, HqmHistoryEntry, HqmJwk, HqmPublicKey, HqmReasonInput,
-    HqmScoreInput, Paged,
+    HqmDecisionCheck, HqmDecisionDocument, HqmDocument, HqmDocumentRequestInput, HqmHistoryEntry, HqmJwk, HqmPublicKey,
+    HqmReasonInput, HqmScoreInput, Paged,
 };
 use crate::extract::{ActionHeaders, ChangeHeaders, FileBody, IdempotencyKey, IfMatch, JsonBody, PageParams, Query};
 use crate::handler::{Action, Id, Reply, State, Stepped, TwoSegments};
@@ -194,11 +194,13 @@ pub struct UploadParams {
 
 /// Upload a document
 ///
-/// Owner, draft only: a passport copy, proof of qualifications or another
-/// document, as PDF, JPEG or PNG (recognised by its bytes, which must be the
-/// declared `Content-Type`), at most 10 MiB, 20 per application. Send it as
-/// the raw body with its `Content-Type`, or as the part `file` of a form.
-/// Kept with its size and SHA-256, never altered after submission.
+/// Owner: a passport copy, proof of qualifications or another document, as
+/// PDF, JPEG or PNG (recognised by its bytes, which must be the declared
+/// `Content-Type`), at most 10 MiB, 20 per application. Send it as the raw
+/// body with its `Content-Type`, or as the part `file` of a form. Kept with
+/// its size and SHA-256, never altered. Any kind to a draft; under review
+/// only a kind an officer has requested (`request-documents`), until the end
+/// of the review deadline's day, marked `added_after_submission`.
 #[utoipa::path(
     post, path = "/api/v1/hqm-applications/{id}/documents", operation_id = "upload_hqm_document", tag = "hqm",
     params(("id" = String, Path, description = "Application id"), UploadParams,
@@ -210,7 +212,7 @@ pub struct UploadParams {
     responses(
         (status = 201, description = "Stored; `Location` names the document", body = HqmDocument,
             headers(("Location" = String, description = "The document"), ("ETag" = String, description = "The application's new version"))),
-        (status = 409, description = "Not a draft, or 20 documents already", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Neither a draft nor under review; under review, a kind not requested or the review deadline passed; or 20 documents already", body = crate::problem::Problem, content_type = "application/problem+json"),
         (status = 413, description = "Over 10 MiB", body = crate::problem::Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not PDF, JPEG or PNG", body = crate::problem::Problem, content_type = "application/problem+json"),
     ),
@@ -442,6 +444,34 @@ pub async fn extend(action: Action, body: JsonBody<HqmReasonInput>) -> Reply {
     action
         .run(&body.raw, move |conn, caller, id, if_match, now| {
             let rec = uc::extend(conn, uc::Act { caller, id, if_match, now }, &reason)?;
+            answer(StatusCode::OK, &rec, now, None)
+        })
+        .await
+}
+
+/// Ask for documents
+///
+/// Officer, while the application is under review: asks the applicant for
+/// documents of the kinds named, with a reason (for additional
+/// investigation). The applicant may then upload documents of those kinds
+/// until the end of the review deadline's day (Baku); each is marked
+/// `added_after_submission`. The request is in the history and the
+/// applicant is told by e-mail in the application's language. May be repeated.
+#[utoipa::path(
+    post, path = "/api/v1/hqm-applications/{id}/request-documents", operation_id = "request_hqm_documents", tag = "hqm",
+    request_body = HqmDocumentRequestInput,
+    params(("id" = String, Path, description = "Application id"),
+        ActionHeaders),
+    responses(Stepped<HqmApplication>),
+)]
+pub async fn request_documents(action: Action, body: JsonBody<HqmDocumentRequestInput>) -> Reply {
+    let value = body.value;
+    let reason = value.reason.into_string();
+    let kinds: Vec<String> = value.kinds.into_vec().into_iter().map(|k| k.into_string()).collect();
+    action
+        .run(&body.raw, move |conn, caller, id, if_match, now| {
+            let kinds: Vec<&str> = kinds.iter().map(String::as_str).collect();
+            let rec = uc::request_documents(conn, uc::Act { caller, id, if_match, now }, &reason, &kinds)?;
             answer(StatusCode::OK, &rec, now, None)
         })
         .await
