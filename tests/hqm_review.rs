@@ -128,3 +128,27 @@ async fn hqm_an_officer_asks_for_documents_and_the_applicant_adds_them_during_th
     assert_eq!(r.status, StatusCode::CONFLICT);
     assert_eq!(r.body["type"], "/problems/application-action-not-allowed");
 }
+
+/// An extension of an overdue review counts from today (SPEC §16.4.3): the
+/// new deadline is the 10th business day after today, not a day already past.
+#[tokio::test]
+async fn hqm_a_late_extension_counts_from_today() {
+    let app = spawn().await;
+    let id = submitted(&app, &app.applicant("applicant-ayse"), "en").await;
+    assert_eq!(app.get(&path(&id), &app.officer()).await.body["review_deadline"], "2026-06-18");
+    // Monday 20 July 2026, a month past the deadline.
+    app.clock.set("2026-07-20T08:00:00Z".parse().unwrap());
+    assert_eq!(app.get(&path(&id), &app.officer()).await.body["overdue"], true);
+    let reason = json!({"reason": "The employer's reference is still awaited."});
+    let r = app.post(&format!("{}/extend", path(&id)), &app.officer(), &reason).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // 21–24 and 27–31 July, then Monday 3 August is the 10th business day.
+    assert_eq!(r.body["review_deadline"], "2026-08-03");
+    assert_eq!(r.body["overdue"], false);
+    let h = history_actions(&app, &id).await;
+    let ext = h.iter().find(|e| e["action"] == "extend").unwrap();
+    assert_eq!((ext["before"].as_str(), ext["after"].as_str()), (Some("2026-06-18"), Some("2026-08-03")));
+    // On time, extensions still stack from the deadline.
+    let r = app.post(&format!("{}/extend", path(&id)), &app.officer(), &reason).await;
+    assert_eq!(r.body["review_deadline"], "2026-08-17");
+}

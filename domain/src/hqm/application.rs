@@ -172,10 +172,17 @@ pub fn review_deadline(submitted_at: DateTime<Utc>, calendar: &HolidayCalendar) 
     add_business_days(baku_date(submitted_at), REVIEW_BUSINESS_DAYS, calendar)
 }
 
-/// The deadline after an extension: the 10th business day after the current
-/// deadline (SPEC §14.4); extensions may follow one another.
-pub fn extended_deadline(current: NaiveDate, calendar: &HolidayCalendar) -> Result<NaiveDate, CalendarError> {
-    add_business_days(current, EXTENSION_BUSINESS_DAYS, calendar)
+/// The deadline after an extension made on `today` (the Baku date): the
+/// 10th business day after the later of the current deadline and today
+/// (SPEC §14.4, amended by §16.4.3), so extensions stack while the review is
+/// on time, and an extension of an overdue review never sets a deadline
+/// that has passed already.
+pub fn extended_deadline(
+    current: NaiveDate,
+    today: NaiveDate,
+    calendar: &HolidayCalendar,
+) -> Result<NaiveDate, CalendarError> {
+    add_business_days(current.max(today), EXTENSION_BUSINESS_DAYS, calendar)
 }
 
 /// Whether an application still under review is overdue at `now`: its
@@ -337,8 +344,9 @@ mod tests {
         assert_eq!(deadline, d("2026-07-01"));
         // 00:30 in Baku on 2 June counts from 2 June.
         assert_eq!(review_deadline(at("2026-06-01T20:30:00Z"), &cal), Ok(d("2026-07-02")));
-        assert_eq!(extended_deadline(deadline, &cal), Ok(d("2026-07-15")));
-        assert_eq!(extended_deadline(d("2026-07-15"), &cal), Ok(d("2026-07-29")), "extensions stack");
+        let today = d("2026-06-10");
+        assert_eq!(extended_deadline(deadline, today, &cal), Ok(d("2026-07-15")));
+        assert_eq!(extended_deadline(d("2026-07-15"), today, &cal), Ok(d("2026-07-29")), "extensions stack");
         assert_eq!(review_deadline(at("2026-12-20T08:00:00Z"), &cal), Err(CalendarError::YearMissing { year: 2027 }));
     }
 
@@ -352,7 +360,7 @@ mod tests {
         // 5–12 January the other 6.
         let deadline = review_deadline(at("2026-12-10T08:00:00Z"), &cal).unwrap();
         assert_eq!(deadline, d("2027-01-12"));
-        assert_eq!(extended_deadline(deadline, &cal), Ok(d("2027-01-26")));
+        assert_eq!(extended_deadline(deadline, d("2026-12-10"), &cal), Ok(d("2027-01-26")));
         // Without the transfer the count would end a day earlier.
         let mut unmoved = cal.clone();
         let y2027: Vec<NaiveDate> = crate::hqm::holidays::built_in(2027)
@@ -363,6 +371,21 @@ mod tests {
             .collect();
         unmoved.set_year(2027, y2027).unwrap();
         assert_eq!(review_deadline(at("2026-12-10T08:00:00Z"), &unmoved), Ok(d("2027-01-11")));
+    }
+
+    /// SPEC §16.4.3: an extension of an overdue review counts from today,
+    /// so the new deadline is never already past; on the deadline's own day
+    /// it counts from the deadline.
+    #[test]
+    fn a_late_extension_counts_from_today() {
+        let mut cal = HolidayCalendar::new();
+        cal.set_year(2026, [d("2026-06-15"), d("2026-06-26")]).unwrap();
+        // Due Wednesday 1 July, extended on Monday 20 July: ten business days
+        // after the 20th is Monday 3 August (not 15 July, already past).
+        assert_eq!(extended_deadline(d("2026-07-01"), d("2026-07-20"), &cal), Ok(d("2026-08-03")));
+        assert_eq!(extended_deadline(d("2026-07-01"), d("2026-07-01"), &cal), Ok(d("2026-07-15")));
+        // Extended on a Saturday after the deadline: from that Saturday.
+        assert_eq!(extended_deadline(d("2026-07-01"), d("2026-07-04"), &cal), Ok(d("2026-07-17")));
     }
 
     #[test]

@@ -109,16 +109,18 @@ pub fn withdraw_objection(
     reload(conn, id)
 }
 
-/// An officer extends the review by 10 business days, with a reason
-/// (SPEC §14.4). The applicant is told by e-mail.
+/// An officer extends the review to the 10th business day after the later
+/// of the current deadline and today, with a reason (SPEC §14.4, §16.4.3).
+/// The applicant is told by e-mail.
 pub fn extend(conn: &mut DbConnection, act: Act<'_>, reason: &str) -> Result<ApplicationRecord, AppError> {
     let Act { id, if_match, now, .. } = act;
     let row = act.target(conn, Permission::DecideHqmApplications, HqmAction::Extend)?;
     let reason = app::check_reason(reason).map_err(AppError::Validation)?;
     check_version(&row, if_match)?;
     let current = row.review_deadline.ok_or_else(|| AppError::bug("under review without a deadline"))?;
-    let cal = calendar(conn, current)?;
-    let deadline = app::extended_deadline(current, &cal).map_err(calendar_error)?;
+    let today = baku_date(now);
+    let cal = calendar(conn, current.max(today))?;
+    let deadline = app::extended_deadline(current, today, &cal).map_err(calendar_error)?;
     let at = now.naive_utc();
     store::set_deadline(conn, id, row.version, deadline, at)?;
     let entry = NewHistory {

@@ -430,7 +430,9 @@ pub async fn withdraw_objection(state: State, caller: Caller, path: TwoSegments)
 /// Extend the review
 ///
 /// Officer: moves the review deadline to the 10th business day after the
-/// current one, for additional investigation, with a reason; may be repeated.
+/// later of the current deadline and today (Baku), for additional
+/// investigation, with a reason; may be repeated. An overdue review is thus
+/// extended from today, never to a day already past.
 #[utoipa::path(
     post, path = "/api/v1/hqm-applications/{id}/extend", operation_id = "extend_hqm_review", tag = "hqm",
     request_body = HqmReasonInput,
