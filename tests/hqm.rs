@@ -703,16 +703,23 @@ async fn hqm_holidays_are_kept_per_year_by_admin() {
     let id = submitted(&app, &app.applicant("applicant-ayse"), "en").await;
     let r = app.get(&path(&id), &app.officer()).await;
     assert_eq!(r.body["review_deadline"], "2028-01-19");
-    // Without 2029, an application submitted in late December 2028 cannot be counted.
+    assert_eq!(r.body["review_deadline_provisional"], false);
+    // Without 2029, an application submitted in late December 2028 is
+    // counted provisionally (SPEC §16.4.4), not refused.
     app.clock.set("2028-12-20T08:00:00Z".parse().unwrap());
     let ivan = app.applicant("applicant-ivan");
     let other = draft(&app, &ivan, "en").await;
     upload(&app, &ivan, &other, "passport", "application/pdf", PDF).await;
     upload(&app, &ivan, &other, "qualification", "application/pdf", PDF).await;
     let r = app.send(Method::POST, &format!("{}/submit", path(&other)), Some(&ivan), None, &[]).await;
-    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
-    assert_eq!(r.body["type"], "/problems/holiday-year-missing");
-    assert_eq!(app.get(&path(&other), &ivan).await.body["status"], "draft", "nothing changed");
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["review_deadline_provisional"], true);
+    // Wednesday 20 December 2028: 21–29 December give 7 (Monday 25 is a
+    // working day), 31 December is a Sunday; in 2029 1–2 January and 3
+    // January (in lieu of 31 December) are off, so day 20 is 22 January.
+    assert_eq!(r.body["review_deadline"], "2029-01-22");
+    let mail = app.outbox_to("ayse.en@example.com");
+    assert!(mail.last().unwrap().body.contains("provisional"), "{}", mail.last().unwrap().body);
 }
 
 /// The criteria table in the four languages (SPEC §14.3, §14.6).

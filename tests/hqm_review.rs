@@ -152,3 +152,93 @@ async fn hqm_a_late_extension_counts_from_today() {
     let r = app.post(&format!("{}/extend", path(&id)), &app.officer(), &reason).await;
     assert_eq!(r.body["review_deadline"], "2026-08-17");
 }
+
+/// SPEC §16.4.4, the story of issue 21: a review extended 25 times runs
+/// into a year whose holiday list is not published. No extension is
+/// refused; the deadline is marked provisional, and when admin publishes the
+/// year it is counted again: a list that moves nothing only clears the mark,
+/// a list with one more day off moves the deadline, with a history entry
+/// and an e-mail to the applicant.
+#[tokio::test]
+async fn hqm_25_extensions_into_an_unpublished_year_are_provisional_and_recounted_when_published() {
+    let app = spawn().await;
+    // The server started in May 2026 with the lists of 2026 and 2027.
+    assert_eq!(app.get("/api/v1/holidays/2028", &app.officer()).await.status, StatusCode::NOT_FOUND);
+    app.clock.set("2027-01-15T08:00:00Z".parse().unwrap());
+    let id = submitted(&app, &app.applicant("applicant-ayse"), "az").await;
+    let quiet = submitted(&app, &app.applicant("applicant-ivan"), "ru").await;
+    let a = app.get(&path(&id), &app.officer()).await;
+    assert_eq!(a.body["review_deadline_provisional"], false);
+    let reason = json!({"reason": "Awaiting the sectoral body's inquiry abroad."});
+    let mut last = Value::Null;
+    for n in 1..=25 {
+        let r = app.post(&format!("{}/extend", path(&id)), &app.officer(), &reason).await;
+        assert_eq!(r.status, StatusCode::OK, "extension {n}: {}", r.body);
+        last = r.body;
+    }
+    let deadline = last["review_deadline"].as_str().unwrap().to_owned();
+    assert!(deadline.starts_with("2028-"), "{deadline}");
+    assert!(deadline.as_str() > "2028-01-05", "{deadline}");
+    assert_eq!(last["review_deadline_provisional"], true);
+    let listed = app.get("/api/v1/hqm-applications", &app.officer()).await;
+    let row = listed.body["items"].as_array().unwrap().iter().find(|i| i["id"] == id.as_str()).unwrap().clone();
+    assert_eq!(row["review_deadline_provisional"], true);
+    let mail = app.outbox_to("ayse.az@example.com");
+    assert!(mail.last().unwrap().body.contains("ilkindir"), "the e-mail says so: {}", mail.last().unwrap().body);
+    let etag = app.get(&path(&id), &app.officer()).await.header("etag").unwrap();
+
+    // Admin publishes 2028 with just the days the count assumed: the day
+    // stays, the mark goes, and the applicant is not e-mailed.
+    let assumed = [
+        "2028-01-03",
+        "2028-01-04",
+        "2028-03-08",
+        "2028-05-09",
+        "2028-05-29",
+        "2028-06-15",
+        "2028-06-26",
+        "2028-11-08",
+        "2028-11-09",
+    ];
+    let days = |extra: &[&str]| -> Value {
+        let mut all: Vec<&str> = assumed.to_vec();
+        all.extend_from_slice(extra);
+        json!({"year": 2028, "days": all.iter().map(|d| json!({"date": d, "name": "Bayram"})).collect::<Vec<_>>()})
+    };
+    let mails = app.outbox_to("ayse.az@example.com").len();
+    let r = app.put("/api/v1/holidays/2028", &app.admin(), &days(&[])).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let a = app.get(&path(&id), &app.officer()).await;
+    assert_eq!(
+        (a.body["review_deadline"].as_str(), a.body["review_deadline_provisional"].as_bool()),
+        (Some(deadline.as_str()), Some(false))
+    );
+    assert_ne!(a.header("etag").unwrap(), etag, "the application changed");
+    assert_eq!(app.outbox_to("ayse.az@example.com").len(), mails, "nothing moved, nobody told");
+
+    // The Cabinet adds a day off on Wednesday 5 January 2028: the deadline
+    // moves one business day later.
+    let r = app.put("/api/v1/holidays/2028", &app.admin(), &days(&["2028-01-05"])).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let a = app.get(&path(&id), &app.officer()).await;
+    let moved = a.body["review_deadline"].as_str().unwrap().to_owned();
+    assert!(moved > deadline, "{moved} after {deadline}");
+    assert_eq!(a.body["review_deadline_provisional"], false);
+    let h = history_actions(&app, &id).await;
+    let recounts: Vec<&Value> = h.iter().filter(|e| e["action"] == "recount_deadline").collect();
+    assert_eq!(recounts.len(), 2);
+    assert_eq!(
+        (recounts[1]["before"].as_str(), recounts[1]["after"].as_str()),
+        (Some(deadline.as_str()), Some(moved.as_str()))
+    );
+    assert_eq!((recounts[1]["role"].as_str(), recounts[1]["reason"].as_str()), (Some("admin"), Some("holidays 2028")));
+    assert_eq!(h.iter().filter(|e| e["action"] == "extend").count(), 25);
+    let mail = app.outbox_to("ayse.az@example.com");
+    let told = mail.last().unwrap();
+    assert_eq!(told.kind, "hqm_deadline_recounted");
+    assert!(told.body.contains(&moved) && told.body.contains(&deadline), "{}", told.body);
+
+    // The application due in February 2027 is not touched.
+    let h = history_actions(&app, &quiet).await;
+    assert!(h.iter().all(|e| e["action"] != "recount_deadline"));
+}

@@ -285,7 +285,6 @@ impl HttpError {
                 p.requested_kinds = Some(list);
                 detail.replace("{kind}", kind.as_str()).replace("{requested}", &shown)
             }
-            AppError::HolidayYearMissing { year } => detail.replace("{year}", &year.to_string()),
             AppError::ForecastExists { id } => {
                 p.forecast_id = Some(id.clone());
                 p.location = links.forecast(id);

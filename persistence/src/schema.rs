@@ -300,6 +300,7 @@ diesel::table! {
         submitted_at -> Nullable<Timestamp>,
         review_deadline -> Nullable<Date>,
         decided_at -> Nullable<Timestamp>,
+        review_deadline_provisional -> Bool,
     }
 }
 

@@ -60,9 +60,6 @@ pub enum AppError {
     /// A decision before all six criteria are scored and with no objection (409).
     #[error("scores incomplete")]
     ScoresIncomplete { missing: Vec<Criterion> },
-    /// A count of business days needs a year whose holidays are unknown (409).
-    #[error("holiday list of {year} missing")]
-    HolidayYearMissing { year: i32 },
     /// An HQM application or a Commission input holds its 20 documents
     /// already (409).
     #[error("too many documents")]
@@ -165,7 +162,6 @@ impl AppError {
             | PermitEnded { .. }
             | PermitConflict
             | ScoresIncomplete { .. }
-            | HolidayYearMissing { .. }
             | TooManyDocuments
             | DocumentsNotRequested { .. }
             | ReviewDeadlinePassed { .. }

@@ -12,8 +12,10 @@ pub fn get(conn: &mut DbConnection, year: i32) -> Result<YearList, AppError> {
     store::get_year(conn, year)?.ok_or(AppError::NotFound)
 }
 
-/// Admin replaces the whole list of `year` (SPEC §14.4). Deadlines already
-/// set stay as they were counted; later counts use the new list.
+/// Admin replaces the whole list of `year` (SPEC §14.4). Every deadline of
+/// an application under review that the change moves is counted again, in
+/// the same transaction (SPEC §16.4.4: with a history entry, and an e-mail to
+/// the applicant when it moves).
 pub fn put(
     conn: &mut DbConnection,
     caller: &Caller,
@@ -28,5 +30,6 @@ pub fn put(
     }
     let days = domain::hqm::holidays::validate_year(body_year, days)?;
     store::put_year(conn, year, &days, "admin", &caller.sub, now.naive_utc())?;
+    crate::hqm::recount_deadlines(conn, caller, year, now)?;
     get(conn, year)
 }

@@ -159,6 +159,11 @@ pub struct HqmApplication {
     pub submitted_at: Option<DateTime<Utc>>,
     /// The last day of the review (Baku time), 20 business days after submission.
     pub review_deadline: Option<NaiveDate>,
+    /// The review deadline is provisional: its count reached a year whose
+    /// holiday list is not published yet, counted over weekends and the
+    /// fixed-date holidays of Labour Code Art. 105. It is counted again when
+    /// the list is published (SPEC §16.4.4).
+    pub review_deadline_provisional: bool,
     /// Under review with the deadline passed.
     pub overdue: bool,
     pub scores: Vec<HqmScore>,
@@ -212,6 +217,7 @@ impl HqmApplication {
             updated_at: utc(r.updated_at),
             submitted_at: r.submitted_at.map(utc),
             review_deadline: r.review_deadline,
+            review_deadline_provisional: r.review_deadline_provisional,
             overdue: overdue(r, now),
             scores: rec
                 .scores
@@ -276,6 +282,8 @@ pub struct HqmApplicationSummary {
     pub field: HqmField,
     pub submitted_at: Option<DateTime<Utc>>,
     pub review_deadline: Option<NaiveDate>,
+    /// Counted into a year whose holiday list is not published yet (SPEC §16.4.4).
+    pub review_deadline_provisional: bool,
     pub overdue: bool,
     /// Points given so far.
     pub total: i64,
@@ -304,6 +312,7 @@ impl HqmApplicationSummary {
             },
             submitted_at: r.submitted_at.map(utc),
             review_deadline: r.review_deadline,
+            review_deadline_provisional: r.review_deadline_provisional,
             overdue: overdue(r, now),
             total: mine.clone().map(|(_, p)| i64::from(*p)).sum(),
             scored: i64::try_from(mine.count()).unwrap_or(0),
@@ -355,7 +364,7 @@ pub struct HqmDocumentRequestInput {
 pub struct HqmHistoryEntry {
     /// `create`, `edit`, `delete`, `upload_document`, `delete_document`, `submit`,
     /// `score`, `object`, `withdraw_objection`, `extend`, `request_documents`,
-    /// `decide`, `withdraw`.
+    /// `recount_deadline` (the holiday calendar changed), `decide`, `withdraw`.
     #[schema(example = "submit")]
     pub action: String,
     /// The `sub` of the token that acted.

@@ -21,7 +21,9 @@ fn body(row: HolidayYearRow, days: Vec<(chrono::NaiveDate, String)>) -> HolidayY
 ///
 /// The non-working days of `year` other than Saturday and Sunday, transfers
 /// included (Labour Code Art. 105), over which review deadlines are counted.
-/// Shipped for the current and next year; a year not published is not found.
+/// Shipped for the current and next year; a year not published is not found
+/// (deadlines reaching it are counted provisionally, over the fixed-date
+/// holidays of Labour Code Art. 105, and marked `review_deadline_provisional`).
 #[utoipa::path(
     get, path = "/api/v1/holidays/{year}", operation_id = "get_holidays", tag = "hqm",
     params(Year),
@@ -35,7 +37,11 @@ pub async fn get(state: State, _caller: Caller, Year(year): Year) -> Reply {
 /// Set a year's holidays
 ///
 /// Admin: replaces the whole list of `year` (as the Cabinet publishes the
-/// feasts and transfers each December). Deadlines already counted stay.
+/// feasts and transfers each December). The review deadline of every
+/// application under review is counted again over the calendar as it now
+/// stands; one that moves (or stops being provisional) gets a
+/// `recount_deadline` history entry, and its applicant an e-mail when the
+/// day moves.
 #[utoipa::path(
     put, path = "/api/v1/holidays/{year}", operation_id = "set_holidays", tag = "hqm",
     request_body = HolidayYearInput,

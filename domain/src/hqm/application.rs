@@ -2,7 +2,7 @@
 //! decision (seed 002: 70 points or more and no objection means recognition),
 //! and the review period counted in business days (seed 002; SPEC §14.4).
 
-use super::business_days::{add_business_days, CalendarError, HolidayCalendar};
+use super::business_days::{add_business_days, CalendarError, Counted, HolidayCalendar};
 use super::criteria::{Criterion, ScoreSheet, THRESHOLD};
 use crate::error::{FieldCode, FieldError, ValidationErrors};
 use crate::lifecycle::{Effect, Lifecycle, Machine, Rule};
@@ -167,8 +167,10 @@ pub const MAX_REASON: usize = 2_000;
 
 /// The review deadline of an application submitted at `submitted_at`: the
 /// 20th business day after the day of submission in Baku (SPEC §14.4). The
-/// deadline is a whole day: the application is due by its end.
-pub fn review_deadline(submitted_at: DateTime<Utc>, calendar: &HolidayCalendar) -> Result<NaiveDate, CalendarError> {
+/// deadline is a whole day: the application is due by its end. It is
+/// provisional when the count reaches a year whose holiday list is not
+/// published (SPEC §16.4.4).
+pub fn review_deadline(submitted_at: DateTime<Utc>, calendar: &HolidayCalendar) -> Result<Counted, CalendarError> {
     add_business_days(baku_date(submitted_at), REVIEW_BUSINESS_DAYS, calendar)
 }
 
@@ -177,12 +179,35 @@ pub fn review_deadline(submitted_at: DateTime<Utc>, calendar: &HolidayCalendar) 
 /// (SPEC §14.4, amended by §16.4.3), so extensions stack while the review is
 /// on time, and an extension of an overdue review never sets a deadline
 /// that has passed already.
+///
+/// The new deadline is provisional when its count reaches a year without a
+/// published holiday list, or when it counts from a provisional deadline
+/// (SPEC §16.4.4); counted from today, an earlier provisional deadline no
+/// longer matters.
 pub fn extended_deadline(
-    current: NaiveDate,
+    current: Counted,
     today: NaiveDate,
     calendar: &HolidayCalendar,
-) -> Result<NaiveDate, CalendarError> {
-    add_business_days(current.max(today), EXTENSION_BUSINESS_DAYS, calendar)
+) -> Result<Counted, CalendarError> {
+    let from_deadline = current.date >= today;
+    let next = add_business_days(current.date.max(today), EXTENSION_BUSINESS_DAYS, calendar)?;
+    Ok(Counted { date: next.date, provisional: next.provisional || (from_deadline && current.provisional) })
+}
+
+/// The review deadline of an application counted again from its history
+/// (SPEC §16.4.4: when `admin` publishes or edits a year's list): the count
+/// from the day of submission, then each extension, made at the times in
+/// `extended_at`, in order, as [`extended_deadline`] counts it.
+pub fn recount_deadline(
+    submitted_at: DateTime<Utc>,
+    extended_at: &[DateTime<Utc>],
+    calendar: &HolidayCalendar,
+) -> Result<Counted, CalendarError> {
+    let mut deadline = review_deadline(submitted_at, calendar)?;
+    for at in extended_at {
+        deadline = extended_deadline(deadline, baku_date(*at), calendar)?;
+    }
+    Ok(deadline)
 }
 
 /// Whether an application still under review is overdue at `now`: its
@@ -229,6 +254,10 @@ mod tests {
 
     fn at(s: &str) -> DateTime<Utc> {
         s.parse().unwrap()
+    }
+
+    fn sure(s: &str) -> Counted {
+        Counted::certain(d(s))
     }
 
     fn sheet(points: [i64; 6]) -> ScoreSheet {
@@ -341,13 +370,19 @@ mod tests {
         // Monday 1 June 2026, 23:30 in Baku is still 1 June.
         let deadline = review_deadline(at("2026-06-01T19:30:00Z"), &cal).unwrap();
         // 2–30 June has 21 weekdays; without 15 and 26 June, 19: day 20 is 1 July.
-        assert_eq!(deadline, d("2026-07-01"));
+        assert_eq!(deadline, sure("2026-07-01"));
         // 00:30 in Baku on 2 June counts from 2 June.
-        assert_eq!(review_deadline(at("2026-06-01T20:30:00Z"), &cal), Ok(d("2026-07-02")));
+        assert_eq!(review_deadline(at("2026-06-01T20:30:00Z"), &cal), Ok(sure("2026-07-02")));
         let today = d("2026-06-10");
-        assert_eq!(extended_deadline(deadline, today, &cal), Ok(d("2026-07-15")));
-        assert_eq!(extended_deadline(d("2026-07-15"), today, &cal), Ok(d("2026-07-29")), "extensions stack");
-        assert_eq!(review_deadline(at("2026-12-20T08:00:00Z"), &cal), Err(CalendarError::YearMissing { year: 2027 }));
+        assert_eq!(extended_deadline(deadline, today, &cal), Ok(sure("2026-07-15")));
+        assert_eq!(extended_deadline(sure("2026-07-15"), today, &cal), Ok(sure("2026-07-29")), "extensions stack");
+        // Into 2027, whose list is not published: provisional, not refused
+        // (SPEC §16.4.4). 21–31 December give 9; 1 January (New Year) and 4
+        // January (in lieu of Saturday 2 January) are off; day 20 is 19 January.
+        assert_eq!(
+            review_deadline(at("2026-12-20T08:00:00Z"), &cal),
+            Ok(Counted { date: d("2027-01-19"), provisional: true })
+        );
     }
 
     /// SPEC §14.4 with the built-in calendar (Labour Code Art. 105): a
@@ -359,8 +394,8 @@ mod tests {
         // Thursday 10 December 2026: 11–30 December give 14 business days,
         // 5–12 January the other 6.
         let deadline = review_deadline(at("2026-12-10T08:00:00Z"), &cal).unwrap();
-        assert_eq!(deadline, d("2027-01-12"));
-        assert_eq!(extended_deadline(deadline, d("2026-12-10"), &cal), Ok(d("2027-01-26")));
+        assert_eq!(deadline, sure("2027-01-12"));
+        assert_eq!(extended_deadline(deadline, d("2026-12-10"), &cal), Ok(sure("2027-01-26")));
         // Without the transfer the count would end a day earlier.
         let mut unmoved = cal.clone();
         let y2027: Vec<NaiveDate> = crate::hqm::holidays::built_in(2027)
@@ -370,7 +405,7 @@ mod tests {
             .filter(|x| *x != d("2027-01-04"))
             .collect();
         unmoved.set_year(2027, y2027).unwrap();
-        assert_eq!(review_deadline(at("2026-12-10T08:00:00Z"), &unmoved), Ok(d("2027-01-11")));
+        assert_eq!(review_deadline(at("2026-12-10T08:00:00Z"), &unmoved), Ok(sure("2027-01-11")));
     }
 
     /// SPEC §16.4.3: an extension of an overdue review counts from today,
@@ -382,10 +417,33 @@ mod tests {
         cal.set_year(2026, [d("2026-06-15"), d("2026-06-26")]).unwrap();
         // Due Wednesday 1 July, extended on Monday 20 July: ten business days
         // after the 20th is Monday 3 August (not 15 July, already past).
-        assert_eq!(extended_deadline(d("2026-07-01"), d("2026-07-20"), &cal), Ok(d("2026-08-03")));
-        assert_eq!(extended_deadline(d("2026-07-01"), d("2026-07-01"), &cal), Ok(d("2026-07-15")));
+        assert_eq!(extended_deadline(sure("2026-07-01"), d("2026-07-20"), &cal), Ok(sure("2026-08-03")));
+        assert_eq!(extended_deadline(sure("2026-07-01"), d("2026-07-01"), &cal), Ok(sure("2026-07-15")));
         // Extended on a Saturday after the deadline: from that Saturday.
-        assert_eq!(extended_deadline(d("2026-07-01"), d("2026-07-04"), &cal), Ok(d("2026-07-17")));
+        assert_eq!(extended_deadline(sure("2026-07-01"), d("2026-07-04"), &cal), Ok(sure("2026-07-17")));
+        // A provisional deadline stays provisional when extended from, not
+        // when the extension counts from today.
+        let unsure = Counted { date: d("2026-07-01"), provisional: true };
+        assert!(extended_deadline(unsure, d("2026-06-20"), &cal).unwrap().provisional);
+        assert!(!extended_deadline(unsure, d("2026-07-20"), &cal).unwrap().provisional);
+    }
+
+    /// SPEC §16.4.4: a deadline counted again replays the submission and
+    /// each extension, each from the later of the deadline and its day.
+    #[test]
+    fn a_deadline_is_recounted_from_its_history() {
+        let mut cal = HolidayCalendar::new();
+        cal.set_year(2026, [d("2026-06-15"), d("2026-06-26")]).unwrap();
+        let submitted = at("2026-06-01T08:00:00Z");
+        assert_eq!(recount_deadline(submitted, &[], &cal), Ok(sure("2026-07-01")));
+        // Extended on 10 June (from 1 July) and on 20 July (late: from 20 July).
+        let ext = [at("2026-06-10T08:00:00Z"), at("2026-07-20T08:00:00Z")];
+        assert_eq!(recount_deadline(submitted, &ext, &cal), Ok(sure("2026-08-03")));
+        // A new holiday on 2 July moves the first two counts; the late
+        // extension still counts from 20 July.
+        cal.set_year(2026, [d("2026-06-15"), d("2026-06-26"), d("2026-07-02")]).unwrap();
+        assert_eq!(recount_deadline(submitted, &ext[..1], &cal), Ok(sure("2026-07-16")));
+        assert_eq!(recount_deadline(submitted, &ext, &cal), Ok(sure("2026-08-03")));
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! Business days in Azerbaijan: every day but Saturday, Sunday and the
 //! non-working days of the holiday calendar (SPEC §14.4). The review period of
 //! an HQM application is counted in them (seed 002: 20 business days, with
-//! extensions for additional investigation).
+//! extensions for additional investigation). A year whose list `admin` has
+//! not published is counted provisionally, over the fixed-date holidays of
+//! Labour Code Art. 105, and never refused (SPEC §16.4.4).
 
 use chrono::{Datelike, NaiveDate, Weekday};
 use std::collections::{BTreeMap, BTreeSet};
@@ -9,11 +11,6 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Why a count of business days could not be made (SPEC §14.4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CalendarError {
-    /// The count reached a Monday–Friday of `year`, and the calendar has no
-    /// list for that year: `admin` must publish it (SPEC §14.4:
-    /// `PUT /api/v1/holidays/{year}`). A deadline counted without the
-    /// year's holidays could fall too early, so none is guessed.
-    YearMissing { year: i32 },
     /// A non-working day given for `year` falls in another year.
     DateOutsideYear { date: NaiveDate, year: i32 },
     /// The count ran past the last date the calendar can represent.
@@ -24,7 +21,6 @@ impl CalendarError {
     /// The stable machine code (SPEC §7).
     pub fn code(self) -> &'static str {
         match self {
-            CalendarError::YearMissing { .. } => "holiday_year_missing",
             CalendarError::DateOutsideYear { .. } => "holiday_outside_year",
             CalendarError::OutOfRange => "date_out_of_range",
         }
@@ -71,13 +67,40 @@ impl HolidayCalendar {
         self.years.keys().copied()
     }
 
-    /// Whether `date` is in its year's list of non-working days (SPEC §14.4);
-    /// an error when that year's list is unknown.
-    pub fn is_holiday(&self, date: NaiveDate) -> Result<bool, CalendarError> {
+    /// Whether `date` is a non-working day other than a weekend, and whether
+    /// the answer is provisional (SPEC §16.4.4): a published year answers
+    /// from its list; a year without one from the fixed-date holidays of
+    /// Labour Code Art. 105 with their transfers
+    /// ([`super::holidays::provisional`]), provisionally.
+    pub fn is_holiday(&self, date: NaiveDate) -> Answer {
         match self.years.get(&date.year()) {
-            Some(days) => Ok(days.contains(&date)),
-            None => Err(CalendarError::YearMissing { year: date.year() }),
+            Some(days) => Answer { yes: days.contains(&date), provisional: false },
+            None => Answer { yes: super::holidays::provisional_days(date.year()).contains(&date), provisional: true },
         }
+    }
+}
+
+/// A yes or no about a day, and whether it was given without the year's
+/// published list (SPEC §16.4.4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Answer {
+    pub yes: bool,
+    pub provisional: bool,
+}
+
+/// A day counted in business days, and whether the count went through a
+/// year whose holiday list is not published, so that the day may move when
+/// it is (SPEC §16.4.4: the deadline is marked `provisional`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counted {
+    pub date: NaiveDate,
+    pub provisional: bool,
+}
+
+impl Counted {
+    /// A day known for certain.
+    pub fn certain(date: NaiveDate) -> Counted {
+        Counted { date, provisional: false }
     }
 }
 
@@ -88,31 +111,36 @@ pub fn is_weekend(date: NaiveDate) -> bool {
 
 /// Whether `date` is a business day: not a Saturday or Sunday, and not in the
 /// calendar (SPEC §14.4). Saturdays and Sundays are answered without the
-/// calendar; a Monday–Friday of a year the calendar does not know is an error
-/// ([`CalendarError::YearMissing`]).
-pub fn is_business_day(date: NaiveDate, calendar: &HolidayCalendar) -> Result<bool, CalendarError> {
+/// calendar, for certain; a Monday–Friday of a year without a published list
+/// is answered provisionally (SPEC §16.4.4).
+pub fn is_business_day(date: NaiveDate, calendar: &HolidayCalendar) -> Answer {
     if is_weekend(date) {
-        return Ok(false);
+        return Answer { yes: false, provisional: false };
     }
-    Ok(!calendar.is_holiday(date)?)
+    let off = calendar.is_holiday(date);
+    Answer { yes: !off.yes, provisional: off.provisional }
 }
 
 /// The `n`-th business day after `start` (SPEC §14.4: the review deadline is
 /// the 20th business day after the day of submission; an extension moves it to
 /// the 10th business day after the current deadline). `start` itself is never
 /// counted, business day or not; `n = 0` gives `start` back. The count crosses
-/// year boundaries, and fails with [`CalendarError::YearMissing`] as soon as
-/// it needs a year the calendar does not know.
-pub fn add_business_days(start: NaiveDate, n: u32, calendar: &HolidayCalendar) -> Result<NaiveDate, CalendarError> {
+/// year boundaries; it is provisional when any weekday it passes or ends on
+/// lies in a year without a published list (SPEC §16.4.4), and is never
+/// refused for one.
+pub fn add_business_days(start: NaiveDate, n: u32, calendar: &HolidayCalendar) -> Result<Counted, CalendarError> {
     let mut date = start;
     let mut left = n;
+    let mut provisional = false;
     while left > 0 {
         date = date.succ_opt().ok_or(CalendarError::OutOfRange)?;
-        if is_business_day(date, calendar)? {
+        let day = is_business_day(date, calendar);
+        provisional |= day.provisional;
+        if day.yes {
             left -= 1;
         }
     }
-    Ok(date)
+    Ok(Counted { date, provisional })
 }
 
 #[cfg(test)]
@@ -131,13 +159,23 @@ mod tests {
         c
     }
 
+    fn yes(date: &str, c: &HolidayCalendar) -> bool {
+        let a = is_business_day(d(date), c);
+        assert!(!a.provisional, "{date} is of a published year or a weekend");
+        a.yes
+    }
+
+    fn day(date: &str) -> Result<Counted, CalendarError> {
+        Ok(Counted::certain(d(date)))
+    }
+
     #[test]
     fn weekends_and_listed_days_are_not_business_days() {
         let c = calendar();
-        assert_eq!(is_business_day(d("2026-03-19"), &c), Ok(true)); // Thursday
-        assert_eq!(is_business_day(d("2026-03-20"), &c), Ok(false)); // listed Friday
-        assert_eq!(is_business_day(d("2026-03-21"), &c), Ok(false)); // Saturday
-        assert_eq!(is_business_day(d("2026-03-22"), &c), Ok(false)); // Sunday
+        assert!(yes("2026-03-19", &c)); // Thursday
+        assert!(!yes("2026-03-20", &c)); // listed Friday
+        assert!(!yes("2026-03-21", &c)); // Saturday
+        assert!(!yes("2026-03-22", &c)); // Sunday
         assert!(is_weekend(d("2026-03-22")) && !is_weekend(d("2026-03-23")));
     }
 
@@ -145,41 +183,64 @@ mod tests {
     fn the_count_starts_the_day_after_and_skips_days_off() {
         let c = calendar();
         // Thursday 19 March: Fri 20 listed, weekend, Mon 23 listed → Tue 24 is the first.
-        assert_eq!(add_business_days(d("2026-03-19"), 1, &c), Ok(d("2026-03-24")));
-        assert_eq!(add_business_days(d("2026-03-19"), 2, &c), Ok(d("2026-03-25")));
+        assert_eq!(add_business_days(d("2026-03-19"), 1, &c), day("2026-03-24"));
+        assert_eq!(add_business_days(d("2026-03-19"), 2, &c), day("2026-03-25"));
         // Submitted on a Saturday: the Monday after is business day 1.
-        assert_eq!(add_business_days(d("2026-03-07"), 1, &c), Ok(d("2026-03-09")));
+        assert_eq!(add_business_days(d("2026-03-07"), 1, &c), day("2026-03-09"));
         // No days: the start itself, even when it is not a business day.
-        assert_eq!(add_business_days(d("2026-03-21"), 0, &c), Ok(d("2026-03-21")));
+        assert_eq!(add_business_days(d("2026-03-21"), 0, &c), day("2026-03-21"));
     }
 
     #[test]
     fn twenty_business_days_are_four_weeks_without_holidays() {
         let c = calendar();
-        assert_eq!(add_business_days(d("2026-06-01"), 20, &c), Ok(d("2026-06-29")));
+        assert_eq!(add_business_days(d("2026-06-01"), 20, &c), day("2026-06-29"));
         // A review deadline of 29 June extended by 10 business days.
-        assert_eq!(add_business_days(d("2026-06-29"), 10, &c), Ok(d("2026-07-13")));
+        assert_eq!(add_business_days(d("2026-06-29"), 10, &c), day("2026-07-13"));
     }
 
     #[test]
     fn the_count_crosses_the_year_boundary() {
         let c = calendar();
         // Tue 30 Dec 2025; 31 Dec, 1 and 2 Jan are listed, 3–4 Jan a weekend.
-        assert_eq!(add_business_days(d("2025-12-30"), 1, &c), Ok(d("2026-01-05")));
+        assert_eq!(add_business_days(d("2025-12-30"), 1, &c), day("2026-01-05"));
         // Mon 15 Dec 2025 + 20: 16–30 Dec give 11, 5–15 Jan the other 9.
-        assert_eq!(add_business_days(d("2025-12-15"), 20, &c), Ok(d("2026-01-15")));
+        assert_eq!(add_business_days(d("2025-12-15"), 20, &c), day("2026-01-15"));
     }
 
+    /// SPEC §16.4.4: a count into a year without a published list goes on
+    /// over the weekends and the fixed-date holidays of Labour Code Art. 105
+    /// (with the transfer of those on a weekend, Art. 105.5), and says so.
     #[test]
-    fn a_missing_year_is_an_error_not_a_guess() {
+    fn a_count_into_an_unpublished_year_is_provisional_not_refused() {
         let c = calendar();
-        // Wed 30 Dec 2026 + 2 needs Fri 1 Jan 2027, of a year with no list.
-        assert_eq!(add_business_days(d("2026-12-30"), 1, &c), Ok(d("2026-12-31")));
-        assert_eq!(add_business_days(d("2026-12-30"), 2, &c), Err(CalendarError::YearMissing { year: 2027 }));
-        assert_eq!(is_business_day(d("2027-01-04"), &c), Err(CalendarError::YearMissing { year: 2027 }));
-        // Weekends need no list.
-        assert_eq!(is_business_day(d("2027-01-02"), &c), Ok(false));
-        assert_eq!(CalendarError::YearMissing { year: 2027 }.code(), "holiday_year_missing");
+        // Wed 30 Dec 2026 + 1: Thu 31 Dec, of published 2026 (not listed here).
+        assert_eq!(add_business_days(d("2026-12-30"), 1, &c), day("2026-12-31"));
+        // + 2: Fri 1 Jan 2027 is New Year, Sat 2 Jan's day off moves to Mon 4
+        // Jan (Art. 105.5), so Tue 5 Jan, provisionally.
+        assert_eq!(add_business_days(d("2026-12-30"), 2, &c), Ok(Counted { date: d("2027-01-05"), provisional: true }));
+        let a = is_business_day(d("2027-01-04"), &c);
+        assert_eq!((a.yes, a.provisional), (false, true));
+        let a = is_business_day(d("2027-03-08"), &c);
+        assert_eq!((a.yes, a.provisional), (false, true), "8 March, a Monday in 2027");
+        // Novruz and the feasts are not fixed by the Code: counted as working
+        // days until the year is published.
+        let a = is_business_day(d("2027-03-22"), &c);
+        assert_eq!((a.yes, a.provisional), (true, true));
+        // Weekends need no list, so a count that ends before the year's
+        // first weekday is certain.
+        assert_eq!(is_business_day(d("2027-01-02"), &c), Answer { yes: false, provisional: false });
+        // 20 business days from Mon 7 Dec 2026 (2026 as listed above): 8–31
+        // December give 18, then 1 Jan (off), 4 Jan (off in lieu of 2 Jan),
+        // 5 and 6 January.
+        assert_eq!(
+            add_business_days(d("2026-12-07"), 20, &c),
+            Ok(Counted { date: d("2027-01-06"), provisional: true })
+        );
+        // Once 2027 is published, the same count is certain, over its list.
+        let mut published = c.clone();
+        published.set_year(2027, [d("2027-01-01"), d("2027-01-04"), d("2027-01-05")]).unwrap();
+        assert_eq!(add_business_days(d("2026-12-07"), 20, &published), day("2027-01-07"));
     }
 
     #[test]
@@ -191,7 +252,7 @@ mod tests {
         );
         assert!(!c.has_year(2027), "a refused list leaves the year unknown");
         c.set_year(2026, []).unwrap();
-        assert_eq!(is_business_day(d("2026-03-20"), &c), Ok(true));
+        assert!(yes("2026-03-20", &c));
         assert_eq!(c.years().collect::<Vec<_>>(), [2025, 2026]);
     }
 

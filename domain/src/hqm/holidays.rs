@@ -149,6 +149,13 @@ pub fn generate(year: i32, feasts: &[(Feast, NaiveDate)]) -> Result<Vec<(NaiveDa
     }
     let mut days = holiday_days(year - 1, feasts);
     days.extend(holiday_days(year, feasts));
+    Ok(lay_out(days, year))
+}
+
+/// The days off of `year` made of `days` (holidays of `year` and the year
+/// before): each on its date unless a weekend, moved by Art. 105.5 and 105.6
+/// as [`generate`] describes, in date order, the names of one day joined.
+fn lay_out(mut days: Vec<Day>, year: i32) -> Vec<(NaiveDate, String)> {
     // A feast given twice (an admin's list, say) is still one holiday: only
     // one day off to move.
     days.sort_by_key(|d| (d.date, d.feast, d.name));
@@ -178,7 +185,30 @@ pub fn generate(year: i32, feasts: &[(Feast, NaiveDate)]) -> Result<Vec<(NaiveDa
             }
         }
     }
-    Ok(off.into_iter().filter(|(date, _)| date.year() == year).map(|(date, names)| (date, names.join(", "))).collect())
+    off.into_iter().filter(|(date, _)| date.year() == year).map(|(date, names)| (date, names.join(", "))).collect()
+}
+
+/// The days off of a year whose list `admin` has not published, as a count
+/// of business days assumes them until it is (SPEC §16.4.4): the fixed-date
+/// non-working holidays of Labour Code Art. 105 ([`FIXED_NON_WORKING`]),
+/// those on a weekend moved to the next working day (Art. 105.5), in date
+/// order. Novruz and the two feasts are left out: their days are the
+/// Cabinet's to set each year, and the count is marked provisional.
+pub fn provisional(year: i32) -> Vec<(NaiveDate, String)> {
+    let fixed = |y: i32| -> Vec<Day> {
+        FIXED_NON_WORKING
+            .iter()
+            .filter_map(|&(m, d, name)| NaiveDate::from_ymd_opt(y, m, d).map(|date| Day { date, name, feast: false }))
+            .collect()
+    };
+    let mut days = fixed(year - 1);
+    days.extend(fixed(year));
+    lay_out(days, year)
+}
+
+/// The dates of [`provisional`] (SPEC §16.4.4).
+pub fn provisional_days(year: i32) -> std::collections::BTreeSet<NaiveDate> {
+    provisional(year).into_iter().map(|(date, _)| date).collect()
 }
 
 /// [`generate`] with the built-in feast dates ([`built_in_feasts`]): the list
@@ -360,6 +390,27 @@ mod tests {
         assert_eq!(march, ["03-22", "03-23", "03-24", "03-25", "03-26"]);
     }
 
+    /// SPEC §16.4.4: an unpublished year is assumed to have the Code's
+    /// fixed-date days off, moved off weekends, and nothing else.
+    #[test]
+    fn an_unpublished_year_has_the_fixed_date_holidays_with_their_transfers() {
+        // 2028: 1–2 January are a weekend (off on 3–4 January); 8 March a
+        // Wednesday; 9 May a Tuesday; 28 May a Sunday (off on 29 May); 15 and
+        // 26 June; 8–9 November; 31 December a Sunday (its day off falls in
+        // 2029, after 1–2 January).
+        assert_eq!(
+            dates(&provisional(2028)),
+            ["01-03", "01-04", "03-08", "05-09", "05-29", "06-15", "06-26", "11-08", "11-09"]
+        );
+        assert_eq!(dates(&provisional(2029))[..3], ["01-01", "01-02", "01-03"]);
+        assert!(!provisional_days(2028).contains(&d("2028-03-20")), "no Novruz without the Cabinet");
+        // Every fixed-date day of the built-in 2027 list is in the provisional one.
+        let built = built_in(2027).unwrap();
+        for (date, _) in provisional(2027) {
+            assert!(built.iter().any(|(x, _)| *x == date), "{date}");
+        }
+    }
+
     #[test]
     fn a_feast_given_twice_moves_its_days_once() {
         let mut feasts = built_in_feasts();
@@ -383,7 +434,7 @@ mod tests {
         // Submitted Thursday 19 March 2026: 20–30 March are off, so business
         // day 1 is 31 March and day 20 is 27 April.
         let deadline = super::super::business_days::add_business_days(d("2026-03-19"), 20, &cal).unwrap();
-        assert_eq!(deadline, d("2026-04-27"));
+        assert_eq!((deadline.date, deadline.provisional), (d("2026-04-27"), false));
         assert!(built_in_calendar([2030]).is_err());
     }
 

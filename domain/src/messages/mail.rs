@@ -291,7 +291,7 @@ mod tests {
 
 /// An HQM application was received: its review deadline (SPEC §14.4), in the
 /// application's language (SPEC §14.5, §15.6).
-pub fn hqm_submitted(lang: crate::lang::Lang, number: i64, deadline: chrono::NaiveDate) -> Message {
+pub fn hqm_submitted(lang: crate::lang::Lang, number: i64, deadline: chrono::NaiveDate, provisional: bool) -> Message {
     use crate::lang::Lang::*;
     let (subject, body) = match lang {
         Az => (
@@ -311,12 +311,12 @@ pub fn hqm_submitted(lang: crate::lang::Lang, number: i64, deadline: chrono::Nai
             format!("Ваше заявление высококвалифицированного мигранта № {number} принято к рассмотрению. Срок рассмотрения: {deadline}.\n"),
         ),
     };
-    Message { subject, body }
+    Message { subject, body: body + &provisional_note(lang, provisional) }
 }
 
 /// The review of an HQM application was extended (SPEC §14.4), in the
 /// application's language.
-pub fn hqm_extended(lang: crate::lang::Lang, number: i64, deadline: chrono::NaiveDate) -> Message {
+pub fn hqm_extended(lang: crate::lang::Lang, number: i64, deadline: chrono::NaiveDate, provisional: bool) -> Message {
     use crate::lang::Lang::*;
     let (subject, body) = match lang {
         Az => (
@@ -336,7 +336,7 @@ pub fn hqm_extended(lang: crate::lang::Lang, number: i64, deadline: chrono::Naiv
             format!("Для дополнительной проверки срок рассмотрения заявления № {number} продлён до {deadline}.\n"),
         ),
     };
-    Message { subject, body }
+    Message { subject, body: body + &provisional_note(lang, provisional) }
 }
 
 /// The decision on an HQM application (SPEC §14.5), in the application's
@@ -369,6 +369,54 @@ pub fn hqm_decided(
         ),
     };
     Message { subject, body }
+}
+
+/// The line an HQM e-mail adds when the deadline it names is provisional
+/// (SPEC §16.4.4); empty otherwise.
+fn provisional_note(lang: crate::lang::Lang, provisional: bool) -> String {
+    if !provisional {
+        return String::new();
+    }
+    super::pick(
+        lang,
+        "This deadline is provisional: the holiday calendar of a year it reaches is not published yet. You will be told if it moves.\n",
+        "Bu müddət ilkindir: çatdığı ilin bayram təqvimi hələ dərc edilməyib. Dəyişsə, sizə bildiriləcək.\n",
+        "Этот срок предварительный: календарь праздников года, в который он попадает, ещё не опубликован. Если срок изменится, вам сообщат.\n",
+        "Bu süre geçicidir: ulaştığı yılın tatil takvimi henüz yayımlanmadı. Değişirse size bildirilecektir.\n",
+    )
+    .to_owned()
+}
+
+/// The review deadline of an HQM application moved when the holiday
+/// calendar was published or changed (SPEC §16.4.4), in the application's
+/// language.
+pub fn hqm_deadline_recounted(
+    lang: crate::lang::Lang,
+    number: i64,
+    before: chrono::NaiveDate,
+    after: chrono::NaiveDate,
+    provisional: bool,
+) -> Message {
+    use crate::lang::Lang::*;
+    let (subject, body) = match lang {
+        Az => (
+            format!("Ərizə №{number}: baxılma müddəti dəyişdi"),
+            format!("Bayram təqviminə görə ərizənizə №{number} baxılma müddəti yenidən hesablandı: {before} əvəzinə {after}.\n"),
+        ),
+        Tr => (
+            format!("Başvuru No. {number}: inceleme süresi değişti"),
+            format!("Tatil takvimi nedeniyle başvurunuzun No. {number} inceleme süresi yeniden hesaplandı: {before} yerine {after}.\n"),
+        ),
+        En => (
+            format!("Application No. {number}: review deadline changed"),
+            format!("The holiday calendar changed, so the review deadline of your application No. {number} was counted again: {after} instead of {before}.\n"),
+        ),
+        Ru => (
+            format!("Заявление № {number}: срок рассмотрения изменён"),
+            format!("В связи с календарём праздников срок рассмотрения заявления № {number} пересчитан: {after} вместо {before}.\n"),
+        ),
+    };
+    Message { subject, body: body + &provisional_note(lang, provisional) }
 }
 
 /// A document kind as the applicant reads it, in the application's language
@@ -443,8 +491,12 @@ mod hqm_tests {
     #[test]
     fn hqm_messages_are_in_the_application_language() {
         let d: chrono::NaiveDate = "2026-07-01".parse().unwrap();
-        assert!(hqm_submitted(Lang::Tr, 7, d).body.contains("incelemeye"));
-        assert!(hqm_extended(Lang::Ru, 7, d).subject.contains("продлён"));
+        assert!(hqm_submitted(Lang::Tr, 7, d, false).body.contains("incelemeye"));
+        assert!(!hqm_submitted(Lang::Tr, 7, d, false).body.contains("geçici"));
+        assert!(hqm_submitted(Lang::Tr, 7, d, true).body.contains("geçici"));
+        assert!(hqm_extended(Lang::Ru, 7, d, false).subject.contains("продлён"));
+        let m = hqm_deadline_recounted(Lang::Az, 7, d, "2026-07-02".parse().unwrap(), false);
+        assert!(m.body.contains("2026-07-01") && m.body.contains("2026-07-02"), "{}", m.body);
         let m = hqm_decided(Lang::Az, "HQM-2026-000007", Outcome::Recognised, 82, "ABCDEFGHJKMN");
         assert!(m.subject.contains("HQM-2026-000007") && m.body.contains("ABCDEFGHJKMN") && m.body.contains("82"));
         assert!(hqm_decided(Lang::En, "N", Outcome::Refused, 69, "C").subject.contains("Not recognised"));

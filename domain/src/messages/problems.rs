@@ -73,13 +73,6 @@ pub fn title(code: &str, lang: Lang) -> &'static str {
             "Не все критерии оценены",
             "Tüm ölçütler puanlanmadı",
         ),
-        "holiday-year-missing" => pick(
-            lang,
-            "The holiday calendar of the year is missing",
-            "İlin bayram təqvimi yoxdur",
-            "Нет календаря праздников на год",
-            "Yılın tatil takvimi eksik",
-        ),
         "too-many-documents" => {
             pick(lang, "Too many documents", "Həddindən çox sənəd", "Слишком много документов", "Çok fazla belge")
         }
@@ -335,13 +328,6 @@ pub fn detail(code: &str, lang: Lang) -> &'static str {
             "Qərar üçün altı balın hamısı və ya etiraz lazımdır; qiymətləndirilməyib: {missing}.",
             "Для решения нужны все шесть оценок или возражение; не оценены: {missing}.",
             "Karar için altı puanın tümü veya bir itiraz gerekir; puanlanmayan: {missing}.",
-        ),
-        "holiday-year-missing" => pick(
-            lang,
-            "Business days of {year} cannot be counted until admin publishes its holidays (PUT /api/v1/holidays/{year}).",
-            "{year} ilinin bayramları dərc edilənədək iş günləri hesablana bilməz (PUT /api/v1/holidays/{year}).",
-            "Рабочие дни {year} года нельзя посчитать, пока не опубликованы праздники (PUT /api/v1/holidays/{year}).",
-            "{year} yılının tatilleri yayımlanana dek iş günleri sayılamaz (PUT /api/v1/holidays/{year}).",
         ),
         "documents-not-requested" => pick(
             lang,

@@ -46,6 +46,9 @@ pub struct ApplicationRow {
     pub submitted_at: Option<NaiveDateTime>,
     pub review_deadline: Option<NaiveDate>,
     pub decided_at: Option<NaiveDateTime>,
+    /// The deadline was counted into a year without a published holiday
+    /// list (SPEC §16.4.4).
+    pub review_deadline_provisional: bool,
 }
 
 impl ApplicationRow {
@@ -317,7 +320,8 @@ pub fn delete(conn: &mut DbConnection, id: &str, version: i64) -> Result<(), Sto
 #[derive(Debug, Clone, Copy, Default)]
 pub struct StatusChange {
     pub submitted_at: Option<NaiveDateTime>,
-    pub review_deadline: Option<NaiveDate>,
+    /// The review deadline, and whether it is provisional (SPEC §16.4.4).
+    pub review_deadline: Option<(NaiveDate, bool)>,
     pub decided_at: Option<NaiveDateTime>,
 }
 
@@ -338,24 +342,50 @@ pub fn set_status(
             a::version.eq(version + 1),
             a::updated_at.eq(now),
             a::submitted_at.eq(change.submitted_at.or(row.submitted_at)),
-            a::review_deadline.eq(change.review_deadline.or(row.review_deadline)),
+            a::review_deadline.eq(change.review_deadline.map(|d| d.0).or(row.review_deadline)),
+            a::review_deadline_provisional.eq(change.review_deadline.map_or(row.review_deadline_provisional, |d| d.1)),
             a::decided_at.eq(change.decided_at.or(row.decided_at)),
         ))
         .execute(conn)?;
     crate::error::one_changed(n)
 }
 
-/// Sets the review deadline of an application read at `version` (SPEC §14.4).
+/// Sets the review deadline of an application read at `version`, and
+/// whether it is provisional (SPEC §14.4, §16.4.4).
 pub fn set_deadline(
     conn: &mut DbConnection,
     id: &str,
     version: i64,
     deadline: NaiveDate,
+    provisional: bool,
     now: NaiveDateTime,
 ) -> Result<(), StoreError> {
     touch(conn, id, version, now)?;
-    diesel::update(a::table.filter(a::id.eq(id))).set(a::review_deadline.eq(Some(deadline))).execute(conn)?;
+    diesel::update(a::table.filter(a::id.eq(id)))
+        .set((a::review_deadline.eq(Some(deadline)), a::review_deadline_provisional.eq(provisional)))
+        .execute(conn)?;
     Ok(())
+}
+
+/// Every application under review, oldest first: those whose deadline a
+/// change of the holiday calendar may move (SPEC §16.4.4).
+pub fn under_review(conn: &mut DbConnection) -> Result<Vec<ApplicationRow>, StoreError> {
+    Ok(a::table
+        .filter(a::status.eq(HqmStatus::UnderReview.as_str()))
+        .order(a::number.asc())
+        .select(ApplicationRow::as_select())
+        .load(conn)?)
+}
+
+/// When the review of an application was extended, in order (its history's
+/// `extend` entries): what a recount replays (SPEC §16.4.4).
+pub fn extension_times(conn: &mut DbConnection, application_id: &str) -> Result<Vec<NaiveDateTime>, StoreError> {
+    Ok(h::table
+        .filter(h::application_id.eq(application_id))
+        .filter(h::action.eq("extend"))
+        .order(h::seq.asc())
+        .select(h::at)
+        .load(conn)?)
 }
 
 /// The documents of an application, oldest first, without their bytes.

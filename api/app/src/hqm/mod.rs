@@ -82,14 +82,15 @@ fn check_version(row: &ApplicationRow, if_match: Option<i64>) -> Result<(), AppE
     }
 }
 
-fn calendar_error(e: CalendarError) -> AppError {
-    match e {
-        CalendarError::YearMissing { year } => AppError::HolidayYearMissing { year },
-        other => AppError::bug(format!("business days: {other:?}")),
-    }
+/// A count of business days fails only past the last date chrono knows, or
+/// on a stored list that is not of its year: neither is the caller's doing.
+pub(crate) fn calendar_error(e: CalendarError) -> AppError {
+    AppError::bug(format!("business days: {e:?}"))
 }
 
-/// The holiday calendar a count from `start` may need: that year and the two after.
+/// The holiday calendar a count from `start` may need: the published lists
+/// of that year and the two after (a year without one is counted
+/// provisionally, SPEC §16.4.4).
 fn calendar(conn: &mut DbConnection, start: NaiveDate) -> Result<HolidayCalendar, AppError> {
     Ok(persistence::holidays::calendar(conn, start.year(), start.year() + 2)?)
 }
@@ -299,7 +300,9 @@ pub(super) fn move_to(
 
 /// The owner submits a draft (SPEC §14.2): it needs a passport copy and a
 /// proof of qualifications; the review deadline is the 20th business day
-/// after the day of submission (SPEC §14.4). The applicant is told by e-mail.
+/// after the day of submission (SPEC §14.4), provisional when it reaches a
+/// year whose holidays are not published (SPEC §16.4.4). The applicant is
+/// told by e-mail.
 pub fn submit(conn: &mut DbConnection, act: Act<'_>) -> Result<ApplicationRecord, AppError> {
     let row = act.target(conn, Permission::FileHqmApplications, HqmAction::Submit)?;
     let kinds: Vec<DocumentKind> = store::documents(conn, act.id)?.iter().map(|d| d.kind).collect();
@@ -308,9 +311,13 @@ pub fn submit(conn: &mut DbConnection, act: Act<'_>) -> Result<ApplicationRecord
     let cal = calendar(conn, baku_date(act.now))?;
     let deadline = app::review_deadline(act.now, &cal).map_err(calendar_error)?;
     let at = act.now.naive_utc();
-    let change = StatusChange { submitted_at: Some(at), review_deadline: Some(deadline), decided_at: None };
+    let change = StatusChange {
+        submitted_at: Some(at),
+        review_deadline: Some((deadline.date, deadline.provisional)),
+        decided_at: None,
+    };
     move_to(conn, &row, HqmStatus::UnderReview, change, act.entry("submit", Role::Applicant), at)?;
-    let m = domain::messages::mail::hqm_submitted(language(&row), row.number, deadline);
+    let m = domain::messages::mail::hqm_submitted(language(&row), row.number, deadline.date, deadline.provisional);
     persistence::identity::enqueue(conn, None, "hqm_submitted", &row.email, &m, at)?;
     reload(conn, act.id)
 }

@@ -2,6 +2,7 @@
 //! decision and its document (SPEC §14.3–§14.5).
 
 use super::*;
+use domain::hqm::business_days::Counted;
 
 /// A score as sent: the criterion of the path, points and justification.
 pub struct ScoreInput<'a> {
@@ -118,19 +119,20 @@ pub fn extend(conn: &mut DbConnection, act: Act<'_>, reason: &str) -> Result<App
     let reason = app::check_reason(reason).map_err(AppError::Validation)?;
     check_version(&row, if_match)?;
     let current = row.review_deadline.ok_or_else(|| AppError::bug("under review without a deadline"))?;
+    let current = Counted { date: current, provisional: row.review_deadline_provisional };
     let today = baku_date(now);
-    let cal = calendar(conn, current.max(today))?;
+    let cal = calendar(conn, current.date.max(today))?;
     let deadline = app::extended_deadline(current, today, &cal).map_err(calendar_error)?;
     let at = now.naive_utc();
-    store::set_deadline(conn, id, row.version, deadline, at)?;
+    store::set_deadline(conn, id, row.version, deadline.date, deadline.provisional, at)?;
     let entry = NewHistory {
-        before: Some(current.to_string()),
-        after: Some(deadline.to_string()),
+        before: Some(current.date.to_string()),
+        after: Some(deadline.date.to_string()),
         reason: Some(&reason),
         ..act.entry("extend", Role::Officer)
     };
     store::append_history(conn, id, &entry, at)?;
-    let m = domain::messages::mail::hqm_extended(language(&row), row.number, deadline);
+    let m = domain::messages::mail::hqm_extended(language(&row), row.number, deadline.date, deadline.provisional);
     persistence::identity::enqueue(conn, None, "hqm_extended", &row.email, &m, at)?;
     reload(conn, id)
 }
@@ -350,4 +352,57 @@ pub fn list(
     let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
     let extra = store::scores_of(conn, &ids)?;
     Ok((rows, total, extra))
+}
+
+/// Counts again the review deadline of every application under review after
+/// `admin` published or edited the holiday list of `year` (SPEC §16.4.4):
+/// from its submission and each extension, over the calendar as it now
+/// stands. A deadline that moves, or stops or starts being provisional, is
+/// set with an entry `recount_deadline` in the history (actor: the admin);
+/// the applicant is e-mailed when the day moves. Returns how many moved.
+pub fn recount_deadlines(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    year: i32,
+    now: DateTime<Utc>,
+) -> Result<usize, AppError> {
+    let rows = store::under_review(conn)?;
+    let Some(first) = rows.iter().filter_map(|r| r.submitted_at).min() else { return Ok(0) };
+    let cal =
+        persistence::holidays::calendar(conn, baku_date(first.and_utc()).year(), domain::hqm::holidays::MAX_YEAR)?;
+    let at = now.naive_utc();
+    let reason = format!("holidays {year}");
+    let mut moved = 0;
+    for row in rows {
+        let (Some(submitted), Some(current)) = (row.submitted_at, row.review_deadline) else { continue };
+        let extended: Vec<DateTime<Utc>> =
+            store::extension_times(conn, &row.id)?.into_iter().map(|t| t.and_utc()).collect();
+        let counted = app::recount_deadline(submitted.and_utc(), &extended, &cal).map_err(calendar_error)?;
+        if counted.date == current && counted.provisional == row.review_deadline_provisional {
+            continue;
+        }
+        store::set_deadline(conn, &row.id, row.version, counted.date, counted.provisional, at)?;
+        let entry = NewHistory {
+            action: "recount_deadline",
+            actor: &caller.sub,
+            role: Role::Admin.as_str(),
+            before: Some(current.to_string()),
+            after: Some(counted.date.to_string()),
+            reason: Some(&reason),
+            ..Default::default()
+        };
+        store::append_history(conn, &row.id, &entry, at)?;
+        if counted.date != current {
+            moved += 1;
+            let m = domain::messages::mail::hqm_deadline_recounted(
+                language(&row),
+                row.number,
+                current,
+                counted.date,
+                counted.provisional,
+            );
+            persistence::identity::enqueue(conn, None, "hqm_deadline_recounted", &row.email, &m, at)?;
+        }
+    }
+    Ok(moved)
 }

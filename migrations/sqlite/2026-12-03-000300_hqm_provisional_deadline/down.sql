@@ -1,0 +1,1 @@
+ALTER TABLE hqm_applications DROP COLUMN review_deadline_provisional;
