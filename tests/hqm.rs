@@ -59,11 +59,13 @@ pub(crate) async fn draft(app: &TestApp, token: &str, language: &str) -> String 
     r.body["id"].as_str().unwrap().to_owned()
 }
 
-/// A draft with a passport and a diploma, submitted.
+/// A draft with a passport, a diploma and a statement of income (the
+/// evidence of financial stability, SPEC §16.4.6), submitted.
 pub(crate) async fn submitted(app: &TestApp, token: &str, language: &str) -> String {
     let id = draft(app, token, language).await;
     assert_eq!(upload(app, token, &id, "passport", "application/pdf", PDF).await.status, StatusCode::CREATED);
     assert_eq!(upload(app, token, &id, "qualification", "image/png", PNG).await.status, StatusCode::CREATED);
+    assert_eq!(upload(app, token, &id, "income_statement", "application/pdf", PDF).await.status, StatusCode::CREATED);
     let r = app.send(Method::POST, &format!("{}/submit", path(&id)), Some(token), None, &[]).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     id
@@ -232,6 +234,7 @@ async fn hqm_a_recognised_applicant_with_82_points() {
     let doc = up.header("location").unwrap();
     assert_eq!(app.fetch(&doc, Some(&ayse)).await, PDF);
     assert_eq!(upload(&app, &ayse, &id, "qualification", "image/jpeg", JPEG).await.status, StatusCode::CREATED);
+    assert_eq!(upload(&app, &ayse, &id, "bank_statement", "application/pdf", PDF).await.status, StatusCode::CREATED);
     let r = app.send(Method::POST, &format!("{}/submit", path(&id)), Some(&ayse), None, &[]).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.body["status"], "under_review");
@@ -354,6 +357,7 @@ async fn hqm_a_recognised_applicant_with_82_points() {
             "create",
             "upload_document",
             "upload_document",
+            "upload_document",
             "submit",
             "score",
             "score",
@@ -364,7 +368,7 @@ async fn hqm_a_recognised_applicant_with_82_points() {
             "decide"
         ]
     );
-    let first_score = &h.body["items"][4];
+    let first_score = &h.body["items"][5];
     assert_eq!((first_score["authority"].as_str(), first_score["after"].as_str()), (Some("sectoral"), Some("30")));
     let to = "ayse.tr@example.com".to_owned();
     let mail = app.db.read(move |c| persistence::identity::outbox_for(c, &to)).unwrap();

@@ -76,7 +76,15 @@ async fn hqm_an_officer_asks_for_documents_and_the_applicant_adds_them_during_th
         .iter()
         .map(|d| (d["kind"].as_str().unwrap().to_owned(), d["added_after_submission"].as_bool().unwrap()))
         .collect();
-    assert_eq!(marks, [("passport".into(), false), ("qualification".into(), false), ("qualification".into(), true)]);
+    assert_eq!(
+        marks,
+        [
+            ("passport".into(), false),
+            ("qualification".into(), false),
+            ("income_statement".into(), false),
+            ("qualification".into(), true)
+        ]
+    );
     assert_eq!(
         app.db
             .read({
@@ -241,4 +249,102 @@ async fn hqm_25_extensions_into_an_unpublished_year_are_provisional_and_recounte
     // The application due in February 2027 is not touched.
     let h = history_actions(&app, &quiet).await;
     assert!(h.iter().all(|e| e["action"] != "recount_deadline"));
+}
+
+/// Evidence for the criteria (SPEC §16.4.6): the education's language of
+/// study, degree, country and accreditation are kept; a certificate expired
+/// on the submission date is shown invalid; language points need a valid
+/// B2 certificate or studies in az/tr/en/ru, financial points an income or
+/// bank statement; what is missing is named, and asking for it unblocks.
+#[tokio::test]
+async fn hqm_language_and_financial_points_need_their_evidence() {
+    let app = spawn().await;
+    let with = |token: &str, study: &str, expires: &str| {
+        let mut b = crate::hqm::body("en");
+        b["education"] = json!({"level": "master", "institution": "TU München", "study_language": study,
+            "degree": "M.Sc. Informatik", "country": "DE", "accredited": true});
+        b["language_certificates"] = json!([{"name": "IELTS", "level": "C1", "expires_on": expires}]);
+        let _ = token;
+        b
+    };
+    let ayse = app.applicant("applicant-ayse");
+    let mut bad = with(&ayse, "EN", "2027-01-01");
+    bad["education"]["country"] = json!("Germany");
+    let r = app.post("/api/v1/hqm-applications", &ayse, &bad).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let codes: Vec<(String, String)> = r.error_codes();
+    assert!(codes.contains(&("education.study_language".into(), "language_code_format".into())), "{codes:?}");
+    assert!(codes.contains(&("education.country".into(), "country_format".into())), "{codes:?}");
+
+    // Studied in German, with a certificate that expired five days before
+    // the submission (15 May 2026).
+    let r = app.post("/api/v1/hqm-applications", &ayse, &with(&ayse, "de", "2026-05-10")).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let id = r.body["id"].as_str().unwrap().to_owned();
+    assert_eq!(r.body["education"]["study_language"], "de");
+    assert_eq!(r.body["education"]["degree"], "M.Sc. Informatik");
+    assert_eq!(
+        (r.body["education"]["country"].as_str(), r.body["education"]["accredited"].as_bool()),
+        (Some("DE"), Some(true))
+    );
+    assert_eq!(r.body["language_certificates"][0]["valid"], false);
+    for kind in ["passport", "qualification"] {
+        assert_eq!(upload(&app, &ayse, &id, kind, "application/pdf", PDF).await.status, StatusCode::CREATED);
+    }
+    let r = app.send(Method::POST, &format!("{}/submit", path(&id)), Some(&ayse), None, &[]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["language_certificates"][0]["valid"], false);
+
+    let r = crate::hqm::score(&app, &id, "language_skills", "education", 3).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.body["type"], "/problems/criterion-evidence-missing");
+    assert_eq!(r.body["criterion"], "language_skills");
+    assert_eq!(r.body["missing_evidence"], json!(["language_certificate", "study_language"]));
+    let ru = app
+        .send(
+            Method::PUT,
+            &format!("{}/scores/language_skills", path(&id)),
+            Some(&app.assessor("education")),
+            Some(&json!({"points": 3, "justification": "C1"})),
+            &[("Accept-Language", "ru")],
+        )
+        .await;
+    assert!(ru.body["detail"].as_str().unwrap().contains("language_skills"), "{}", ru.body);
+    assert_eq!(crate::hqm::score(&app, &id, "language_skills", "education", 0).await.status, StatusCode::OK);
+
+    // No financial document yet: refused; the officer asks for a bank
+    // statement, the applicant adds it, and the points are given.
+    let r = crate::hqm::score(&app, &id, "financial_stability", "sms", 10).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.body["missing_evidence"], json!(["income_statement", "bank_statement"]));
+    let ask = json!({"reason": "Funds of the past two years.", "kinds": ["bank_statement", "income_statement"]});
+    assert_eq!(
+        app.post(&format!("{}/request-documents", path(&id)), &app.officer(), &ask).await.status,
+        StatusCode::OK
+    );
+    let r = upload(&app, &ayse, &id, "bank_statement", "application/pdf", PDF).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let r = crate::hqm::score(&app, &id, "financial_stability", "sms", 10).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let mail = app.outbox_to("ayse.en@example.com");
+    assert!(mail.iter().any(|m| m.body.contains("bank account statement")), "the kinds named in English");
+
+    // Studied in Turkish: language points with no certificate at all.
+    let ivan = app.applicant("applicant-ivan");
+    let mut b = with(&ivan, "tr", "2027-01-01");
+    b["language_certificates"] = json!([]);
+    let r = app.post("/api/v1/hqm-applications", &ivan, &b).await;
+    let other = r.body["id"].as_str().unwrap().to_owned();
+    for kind in ["passport", "qualification", "income_statement"] {
+        assert_eq!(upload(&app, &ivan, &other, kind, "application/pdf", PDF).await.status, StatusCode::CREATED);
+    }
+    assert_eq!(
+        app.send(Method::POST, &format!("{}/submit", path(&other)), Some(&ivan), None, &[]).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(crate::hqm::score(&app, &other, "language_skills", "education", 5).await.status, StatusCode::OK);
+    assert_eq!(crate::hqm::score(&app, &other, "financial_stability", "sms", 15).await.status, StatusCode::OK);
+    // A valid B2 certificate alone is enough, too (the default body's IELTS C1 until 2027).
+    let third = submitted(&app, &app.applicant("applicant-omar"), "az").await;
+    assert_eq!(crate::hqm::score(&app, &third, "language_skills", "education", 4).await.status, StatusCode::OK);
 }

@@ -73,6 +73,15 @@ pub struct Problem {
     /// asked for, which may be added while the application is under review.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub requested_kinds: Option<Vec<String>>,
+    /// For `criterion-evidence-missing`: the criterion scored.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "language_skills")]
+    pub criterion: Option<String>,
+    /// For `criterion-evidence-missing`: the evidence the application lacks,
+    /// any one of which would do (`language_certificate`, `study_language`;
+    /// `income_statement`, `bank_statement`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub missing_evidence: Option<Vec<String>>,
     /// For stale `If-Match`: the current version (ETag without quotes).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_version: Option<i64>,
@@ -200,6 +209,8 @@ impl HttpError {
             allowed_actions: None,
             deadline: None,
             requested_kinds: None,
+            criterion: None,
+            missing_evidence: None,
             current_version: None,
             forecast_id: None,
             location: None,
@@ -278,6 +289,11 @@ impl HttpError {
             AppError::ScoresIncomplete { missing } => {
                 let list: Vec<&str> = missing.iter().map(|c| c.as_str()).collect();
                 detail.replace("{missing}", &list.join(", "))
+            }
+            AppError::CriterionEvidenceMissing { criterion, missing } => {
+                p.criterion = Some(criterion.as_str().to_owned());
+                p.missing_evidence = Some(missing.iter().map(|m| (*m).to_owned()).collect());
+                detail.replace("{criterion}", criterion.as_str()).replace("{missing}", &missing.join(", "))
             }
             AppError::DocumentsNotRequested { kind, requested } => {
                 let list: Vec<String> = requested.iter().map(|k| k.as_str().to_owned()).collect();

@@ -72,6 +72,8 @@ wire_codes! {
         PassportNumberFormat => "passport_number_format",
         LanguageUnsupported => "language_unsupported",
         EducationLevelUnknown => "education_level_unknown",
+        LanguageCodeFormat => "language_code_format",
+        CountryFormat => "country_format",
         CefrLevelUnknown => "cefr_level_unknown",
         TooMany => "too_many",
         DocumentEmpty => "document_empty",

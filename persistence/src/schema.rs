@@ -301,6 +301,10 @@ diesel::table! {
         review_deadline -> Nullable<Date>,
         decided_at -> Nullable<Timestamp>,
         review_deadline_provisional -> Bool,
+        education_study_language -> Nullable<Text>,
+        education_degree -> Nullable<Text>,
+        education_country -> Nullable<Text>,
+        education_accredited -> Nullable<Bool>,
     }
 }
 

@@ -73,6 +73,11 @@ pub enum AppError {
     /// The Commission has its inputs already (409, SPEC §15.3, §16.2).
     #[error("commission inputs deadline passed")]
     CommissionInputsDeadlinePassed { deadline: NaiveDate },
+    /// Points above 0 on a criterion whose evidence the application lacks
+    /// (422, SPEC §16.4.6); `missing` names the evidence, any one of which
+    /// would do.
+    #[error("criterion evidence missing")]
+    CriterionEvidenceMissing { criterion: Criterion, missing: Vec<&'static str> },
     /// `If-Match` names another version (412).
     #[error("precondition failed")]
     PreconditionFailed { current: i64 },
@@ -170,6 +175,7 @@ impl AppError {
             PayloadTooLarge { .. } => 413,
             UnsupportedFileType => 415,
             Validation(_)
+            | CriterionEvidenceMissing { .. }
             | IdempotencyKeyReused
             | EmailNotConfirmed
             | CampaignNotOpen { .. }

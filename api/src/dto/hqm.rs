@@ -1,11 +1,13 @@
 //! Bodies of the Highly Qualified Migrant resources (SPEC §14.6).
 
 use super::common::*;
+use domain::hqm::applicant::certificate_valid_on;
 use domain::hqm::applicant::{CefrLevel, EducationLevel};
 use domain::hqm::application::is_overdue;
 use domain::hqm::application::{HqmStatus, Outcome};
 use domain::hqm::criteria::{Authority, Criterion};
 use domain::hqm::documents::DocumentKind;
+use domain::time::baku_date;
 use domain::Lang;
 use persistence::hqm::{ApplicationRecord, ApplicationRow, DocumentRow, HistoryRow};
 
@@ -45,17 +47,34 @@ pub struct HqmField {
     pub occupation_title: String,
 }
 
+/// The highest education as stated (SPEC §14.2, §16.4.6).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct HqmEducation {
     pub level: EducationLevel,
     pub institution: String,
+    /// The language of study, ISO 639-1; `az`, `tr`, `en` or `ru` count for
+    /// language skills.
+    #[schema(example = "en")]
+    pub study_language: Option<String>,
+    /// The degree or title.
+    #[schema(example = "MSc in Computer Engineering")]
+    pub degree: Option<String>,
+    /// The institution's country, ISO 3166-1 alpha-2.
+    #[schema(example = "TR")]
+    pub country: Option<String>,
+    /// Whether the programme is accredited.
+    pub accredited: Option<bool>,
 }
 
+/// A language certificate (SPEC §14.2).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct HqmCertificate {
     pub name: String,
     pub level: CefrLevel,
     pub expires_on: Option<NaiveDate>,
+    /// Not expired on the submission date (on today, for a draft):
+    /// `false` for one that had expired (SPEC §16.4.6).
+    pub valid: bool,
 }
 
 /// One criterion's current score (SPEC §14.3).
@@ -183,6 +202,8 @@ fn overdue(row: &ApplicationRow, now: DateTime<Utc>) -> bool {
 impl HqmApplication {
     pub fn new(rec: &ApplicationRecord, now: DateTime<Utc>) -> HqmApplication {
         let r = &rec.row;
+        // Certificates are judged on the submission date (SPEC §16.4.6).
+        let on = r.submitted_at.map_or_else(|| baku_date(now), |t| baku_date(t.and_utc()));
         HqmApplication {
             id: r.id.clone(),
             number: r.number,
@@ -203,15 +224,25 @@ impl HqmApplication {
             experience_years: r.experience_years,
             experience_summary: r.experience_summary.clone(),
             education: match (&r.education_level, &r.education_institution) {
-                (Some(level), Some(institution)) => {
-                    Some(HqmEducation { level: *level, institution: institution.clone() })
-                }
+                (Some(level), Some(institution)) => Some(HqmEducation {
+                    level: *level,
+                    institution: institution.clone(),
+                    study_language: r.education_study_language.clone(),
+                    degree: r.education_degree.clone(),
+                    country: r.education_country.clone(),
+                    accredited: r.education_accredited,
+                }),
                 _ => None,
             },
             language_certificates: rec
                 .certificates
                 .iter()
-                .map(|c| HqmCertificate { name: c.name.clone(), level: c.level, expires_on: c.expires_on })
+                .map(|c| HqmCertificate {
+                    name: c.name.clone(),
+                    level: c.level,
+                    expires_on: c.expires_on,
+                    valid: certificate_valid_on(c.expires_on, on),
+                })
                 .collect(),
             created_at: utc(r.created_at),
             updated_at: utc(r.updated_at),
@@ -354,7 +385,7 @@ pub struct HqmDocumentRequestInput {
     #[schema(inline)]
     pub reason: Text<1, { domain::hqm::application::MAX_REASON as u64 }>,
     /// The kinds of document asked for (at least one): `passport`,
-    /// `qualification`, `other`.
+    /// `qualification`, `income_statement`, `bank_statement`, `other`.
     #[schema(inline)]
     pub kinds: RequestedKinds,
 }

@@ -187,7 +187,9 @@ pub struct FieldInput {
     pub occupation_title: Option<Text<1, { MAX_OCCUPATION_TITLE as u64 }>>,
 }
 
-/// The highest education as sent (SPEC §14.6 `education`).
+/// The highest education as sent (SPEC §14.6 `education`; SPEC §16.4.6:
+/// the language of study, the degree, the institution's country and the
+/// programme's accreditation, each optional).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = HqmEducationInput))]
@@ -197,7 +199,68 @@ pub struct EducationInput {
     pub level: Option<EducationLevelText>,
     #[cfg_attr(feature = "openapi", schema(inline, required = true, example = "Middle East Technical University"))]
     pub institution: Option<Text<1, { MAX_INSTITUTION as u64 }>>,
+    /// The language the programme was taught in, ISO 639-1 (two lower-case
+    /// letters). Studies in `az`, `tr`, `en` or `ru` count for language skills.
+    #[cfg_attr(feature = "openapi", schema(inline, example = "en"))]
+    pub study_language: Option<StudyLanguageText>,
+    /// The degree or title awarded.
+    #[cfg_attr(feature = "openapi", schema(inline, example = "MSc in Computer Engineering"))]
+    pub degree: Option<Text<1, { MAX_DEGREE as u64 }>>,
+    /// The institution's country, ISO 3166-1 alpha-2.
+    #[cfg_attr(feature = "openapi", schema(inline, example = "TR"))]
+    pub country: Option<CountryText>,
+    /// Whether the programme is accredited.
+    #[cfg_attr(feature = "openapi", schema(example = true))]
+    pub accredited: Option<bool>,
 }
+
+/// Longest degree or title (SPEC §16.4.6 names no limit).
+pub const MAX_DEGREE: usize = 200;
+
+/// The languages of study that count for criterion 6 without a certificate
+/// (seed 002; SPEC §14.3, §16.4.6: studies in az, tr, en or ru).
+pub const STUDY_LANGUAGES: [&str; 4] = ["az", "tr", "en", "ru"];
+
+/// The shape of a language of study: ISO 639-1, two lower-case letters.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct StudyLanguageShape;
+
+impl crate::value::Shape for StudyLanguageShape {
+    fn pattern() -> std::borrow::Cow<'static, str> {
+        "^[a-z]{2}$".into()
+    }
+
+    fn min() -> u64 {
+        2
+    }
+
+    fn max() -> u64 {
+        2
+    }
+}
+
+/// The shape of a country: ISO 3166-1 alpha-2, two upper-case letters.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct CountryShape;
+
+impl crate::value::Shape for CountryShape {
+    fn pattern() -> std::borrow::Cow<'static, str> {
+        "^[A-Z]{2}$".into()
+    }
+
+    fn min() -> u64 {
+        2
+    }
+
+    fn max() -> u64 {
+        2
+    }
+}
+
+/// A language of study as sent.
+pub type StudyLanguageText = Shaped<StudyLanguageShape>;
+/// A country as sent.
+pub type CountryText = Shaped<CountryShape>;
 
 /// One language certificate as sent (SPEC §14.6 `language_certificates`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -223,7 +286,8 @@ pub struct CertificateInput {
     "field": {"occupation_code": "2512", "occupation_title": "Software developers"},
     "experience_years": 12,
     "experience_summary": "Twelve years building payment systems; led a team of eight.",
-    "education": {"level": "master", "institution": "Middle East Technical University"},
+    "education": {"level": "master", "institution": "Middle East Technical University", "study_language": "en",
+        "degree": "MSc in Computer Engineering", "country": "TR", "accredited": true},
     "language_certificates": [{"name": "IELTS", "level": "C1", "expires_on": "2027-05-01"}]
 })))]
 pub struct ApplicationInput {
@@ -266,11 +330,25 @@ pub struct Expertise {
     pub occupation_title: String,
 }
 
-/// A validated highest education (SPEC §14.2).
+/// A validated highest education (SPEC §14.2, §16.4.6).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Education {
     pub level: EducationLevel,
     pub institution: String,
+    /// ISO 639-1, lower case.
+    pub study_language: Option<String>,
+    pub degree: Option<String>,
+    /// ISO 3166-1 alpha-2.
+    pub country: Option<String>,
+    pub accredited: Option<bool>,
+}
+
+impl Education {
+    /// Whether the language of study counts for criterion 6 (seed 002;
+    /// SPEC §16.4.6: az, tr, en or ru).
+    pub fn studied_in_a_counted_language(&self) -> bool {
+        self.study_language.as_deref().is_some_and(|l| STUDY_LANGUAGES.contains(&l))
+    }
 }
 
 /// A validated language certificate (SPEC §14.2); a certificate without an
@@ -285,8 +363,15 @@ pub struct LanguageCertificate {
 impl LanguageCertificate {
     /// Valid on `date` and at least B2: what criterion 6 looks for (seed 002).
     pub fn counts_on(&self, date: NaiveDate) -> bool {
-        self.level >= CefrLevel::B2 && self.expires_on.is_none_or(|e| e >= date)
+        self.level >= CefrLevel::B2 && certificate_valid_on(self.expires_on, date)
     }
+}
+
+/// Whether a certificate expiring on `expires_on` (none: it does not expire)
+/// is valid on `date`, its expiry day included (SPEC §16.4.6: one that has
+/// expired on the submission date is shown `valid: false`).
+pub fn certificate_valid_on(expires_on: Option<NaiveDate>, date: NaiveDate) -> bool {
+    expires_on.is_none_or(|e| e >= date)
 }
 
 /// A validated application's data (SPEC §14.2).
@@ -508,8 +593,40 @@ pub fn validate_application(
             });
             let institution =
                 required_text(&mut errs, "education.institution", e.institution.as_deref(), MAX_INSTITUTION);
-            match (level, institution) {
-                (Some(level), Some(institution)) => Some(Some(Education { level, institution })),
+            let study_language = match e.study_language.as_deref().map(str::trim) {
+                None | Some("") => Some(None),
+                Some(l) if l.len() == 2 && l.bytes().all(|b| b.is_ascii_lowercase()) => Some(Some(l.to_owned())),
+                Some(_) => {
+                    errs.push(FieldError::new("education.study_language", FieldCode::LanguageCodeFormat));
+                    None
+                }
+            };
+            let country = match e.country.as_deref().map(str::trim) {
+                None | Some("") => Some(None),
+                Some(c) if c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase()) => Some(Some(c.to_owned())),
+                Some(_) => {
+                    errs.push(FieldError::new("education.country", FieldCode::CountryFormat));
+                    None
+                }
+            };
+            let degree = match e.degree.as_deref() {
+                None => Some(None),
+                Some(d) if d.trim().is_empty() => Some(None),
+                Some(d) => {
+                    crate::text::required("education.degree", d, MAX_DEGREE).map_err(|x| errs.push(x)).ok().map(Some)
+                }
+            };
+            match (level, institution, study_language, country, degree) {
+                (Some(level), Some(institution), Some(study_language), Some(country), Some(degree)) => {
+                    Some(Some(Education {
+                        level,
+                        institution,
+                        study_language,
+                        degree,
+                        country,
+                        accredited: e.accredited,
+                    }))
+                }
                 _ => None,
             }
         }

@@ -488,7 +488,14 @@ mod tests {
             },
             experience_years: Some(12.into()),
             experience_summary: Some("Led the payments team.\n\nTwo patents.".into()),
-            education: Some(EducationInput { level: Some("master".into()), institution: Some("METU".into()) }),
+            education: Some(EducationInput {
+                level: Some("master".into()),
+                institution: Some("METU".into()),
+                study_language: Some("en".into()),
+                degree: Some(" MSc  Computer Engineering ".into()),
+                country: Some("TR".into()),
+                accredited: Some(true),
+            }),
             language_certificates: vec![CertificateInput {
                 name: Some("IELTS".into()),
                 level: Some("C1".into()),
@@ -519,7 +526,13 @@ mod tests {
         assert_eq!(a.field.occupation_title, "Software developers", "the classification's spelling");
         assert_eq!(a.experience_years, Some(12));
         assert_eq!(a.experience_summary.as_deref(), Some("Led the payments team.\n\nTwo patents."));
-        assert_eq!(a.education, Some(Education { level: EducationLevel::Master, institution: "METU".into() }));
+        let e = a.education.unwrap();
+        assert_eq!((e.level, e.institution.as_str()), (EducationLevel::Master, "METU"));
+        assert_eq!(
+            (e.study_language.as_deref(), e.degree.as_deref(), e.country.as_deref(), e.accredited),
+            (Some("en"), Some("MSc Computer Engineering"), Some("TR"), Some(true))
+        );
+        assert!(e.studied_in_a_counted_language());
         assert_eq!(a.language_certificates[0].level, CefrLevel::C1);
     }
 
@@ -605,7 +618,12 @@ mod tests {
         i.field.occupation_title = Some("Bricklayers".into());
         i.experience_years = Some((61).into());
         i.experience_summary = Some("x".repeat(MAX_SUMMARY + 1).into());
-        i.education = Some(EducationInput { level: Some("phd".into()), institution: None });
+        i.education = Some(EducationInput {
+            level: Some("phd".into()),
+            study_language: Some("EN".into()),
+            country: Some("tur".into()),
+            ..Default::default()
+        });
         i.language_certificates =
             vec![CertificateInput { name: Some("TOEFL".into()), level: Some("b2".into()), expires_on: None }].into();
         assert_eq!(
@@ -618,6 +636,8 @@ mod tests {
                 ("experience_summary".into(), "length"),
                 ("education.level".into(), "education_level_unknown"),
                 ("education.institution".into(), "required"),
+                ("education.study_language".into(), "language_code_format"),
+                ("education.country".into(), "country_format"),
                 ("language_certificates[0].level".into(), "cefr_level_unknown"),
             ]
         );

@@ -214,9 +214,64 @@ impl FromIterator<Score> for ScoreSheet {
     }
 }
 
+/// What an application holds as evidence for the criteria that need it
+/// (SPEC §16.4.6), as of its submission date.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Evidence {
+    /// A language certificate at B2 or higher, not expired on the
+    /// submission date.
+    pub valid_certificate_b2: bool,
+    /// The highest education was taught in az, tr, en or ru.
+    pub studied_in_a_counted_language: bool,
+    /// A document of kind `income_statement` or `bank_statement`.
+    pub financial_document: bool,
+}
+
+/// The evidence an application lacks for `points` on `criterion`
+/// (SPEC §16.4.6): `language_skills` above 0 needs a valid certificate at B2
+/// or higher or studies in az, tr, en or ru (missing: `language_certificate`
+/// and `study_language`, either would do); `financial_stability` above 0
+/// needs an `income_statement` or a `bank_statement`. Other criteria, and 0
+/// points, need nothing here.
+pub fn check_evidence(criterion: Criterion, points: u32, evidence: &Evidence) -> Result<(), Vec<&'static str>> {
+    if points == 0 {
+        return Ok(());
+    }
+    match criterion {
+        Criterion::LanguageSkills if !(evidence.valid_certificate_b2 || evidence.studied_in_a_counted_language) => {
+            Err(vec!["language_certificate", "study_language"])
+        }
+        Criterion::FinancialStability if !evidence.financial_document => {
+            Err(vec!["income_statement", "bank_statement"])
+        }
+        _ => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn language_and_financial_points_need_their_evidence() {
+        let none = Evidence::default();
+        assert_eq!(
+            check_evidence(Criterion::LanguageSkills, 3, &none),
+            Err(vec!["language_certificate", "study_language"])
+        );
+        assert_eq!(check_evidence(Criterion::LanguageSkills, 0, &none), Ok(()), "no points need no evidence");
+        let cert = Evidence { valid_certificate_b2: true, ..none };
+        assert_eq!(check_evidence(Criterion::LanguageSkills, 5, &cert), Ok(()));
+        let studied = Evidence { studied_in_a_counted_language: true, ..none };
+        assert_eq!(check_evidence(Criterion::LanguageSkills, 5, &studied), Ok(()));
+        assert_eq!(
+            check_evidence(Criterion::FinancialStability, 1, &studied),
+            Err(vec!["income_statement", "bank_statement"])
+        );
+        let money = Evidence { financial_document: true, ..none };
+        assert_eq!(check_evidence(Criterion::FinancialStability, 15, &money), Ok(()));
+        assert_eq!(check_evidence(Criterion::WorkExperience, 35, &none), Ok(()));
+    }
     use crate::lang::Lang;
 
     #[test]

@@ -14,13 +14,18 @@ pub const MAX_DOCUMENTS: usize = 20;
 pub const MAX_FILENAME: usize = 255;
 
 crate::wire_codes! {
-    /// What a document is (SPEC §14.6: `kind=passport|qualification|other`).
+    /// What a document is (SPEC §14.6: `kind=passport|qualification|other`;
+    /// SPEC §16.4.6 adds the evidence of financial stability).
     #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(rename_all = "snake_case"))]
     pub enum DocumentKind("document kind") {
         /// A copy of the passport (SPEC §14.2: required before submission).
         Passport => "passport",
         /// Proof of qualifications (SPEC §14.2: required before submission).
         Qualification => "qualification",
+        /// A statement of income of the past two years (seed 002, criterion 4).
+        IncomeStatement => "income_statement",
+        /// A statement of funds in a bank account (seed 002, criterion 4).
+        BankStatement => "bank_statement",
         Other => "other",
     }
 }

@@ -375,6 +375,20 @@ pub fn field_message(e: &FieldError, lang: Lang) -> String {
             "Одно из: secondary, bachelor, master, doctorate.",
             "Şunlardan biri: secondary, bachelor, master, doctorate.",
         ),
+        FieldCode::LanguageCodeFormat => pick(
+            lang,
+            "An ISO 639-1 language code: two lower-case letters, such as en.",
+            "ISO 639-1 dil kodu: iki kiçik hərf, məsələn, en.",
+            "Код языка ISO 639-1: две строчные буквы, например en.",
+            "ISO 639-1 dil kodu: iki küçük harf, örneğin en.",
+        ),
+        FieldCode::CountryFormat => pick(
+            lang,
+            "An ISO 3166-1 country code: two capital letters, such as TR.",
+            "ISO 3166-1 ölkə kodu: iki böyük hərf, məsələn, TR.",
+            "Код страны ISO 3166-1: две заглавные буквы, например TR.",
+            "ISO 3166-1 ülke kodu: iki büyük harf, örneğin TR.",
+        ),
         FieldCode::CefrLevelUnknown => pick(
             lang,
             "A CEFR level from A1 to C2.",
@@ -407,10 +421,10 @@ pub fn field_message(e: &FieldError, lang: Lang) -> String {
         ),
         FieldCode::KindUnknown => pick(
             lang,
-            "One of passport, qualification, other.",
-            "passport, qualification, other növlərindən biri.",
-            "Один из видов: passport, qualification, other.",
-            "passport, qualification, other türlerinden biri.",
+            "One of passport, qualification, income_statement, bank_statement, other.",
+            "passport, qualification, income_statement, bank_statement, other növlərindən biri.",
+            "Один из видов: passport, qualification, income_statement, bank_statement, other.",
+            "passport, qualification, income_statement, bank_statement, other türlerinden biri.",
         ),
         FieldCode::ControlCharacters => pick(
             lang,

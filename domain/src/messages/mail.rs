@@ -432,6 +432,20 @@ pub fn document_kind_name(lang: crate::lang::Lang, kind: crate::hqm::documents::
             "документ о квалификации",
             "nitelik belgesi",
         ),
+        K::IncomeStatement => super::pick(
+            lang,
+            "statement of income of the past two years",
+            "son iki ilin gəlirləri haqqında arayış",
+            "справка о доходах за последние два года",
+            "son iki yılın gelir belgesi",
+        ),
+        K::BankStatement => super::pick(
+            lang,
+            "bank account statement",
+            "bank hesabından çıxarış",
+            "выписка с банковского счёта",
+            "banka hesap özeti",
+        ),
         K::Other => super::pick(lang, "other document", "digər sənəd", "иной документ", "diğer belge"),
     }
 }

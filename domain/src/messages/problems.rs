@@ -76,6 +76,13 @@ pub fn title(code: &str, lang: Lang) -> &'static str {
         "too-many-documents" => {
             pick(lang, "Too many documents", "Həddindən çox sənəd", "Слишком много документов", "Çok fazla belge")
         }
+        "criterion-evidence-missing" => pick(
+            lang,
+            "The application lacks the evidence for these points",
+            "Ərizədə bu ballar üçün sübut yoxdur",
+            "В заявлении нет подтверждения для этих баллов",
+            "Başvuruda bu puanlar için kanıt yok",
+        ),
         "documents-not-requested" => pick(
             lang,
             "No document of this kind was requested",
@@ -328,6 +335,13 @@ pub fn detail(code: &str, lang: Lang) -> &'static str {
             "Qərar üçün altı balın hamısı və ya etiraz lazımdır; qiymətləndirilməyib: {missing}.",
             "Для решения нужны все шесть оценок или возражение; не оценены: {missing}.",
             "Karar için altı puanın tümü veya bir itiraz gerekir; puanlanmayan: {missing}.",
+        ),
+        "criterion-evidence-missing" => pick(
+            lang,
+            "Points above 0 for {criterion} need evidence the application does not hold; any one of: {missing}.",
+            "{criterion} üzrə 0-dan çox bal ərizədə olmayan sübut tələb edir; bunlardan biri: {missing}.",
+            "Баллы выше 0 по критерию {criterion} требуют подтверждения, которого нет в заявлении; одно из: {missing}.",
+            "{criterion} için 0'dan fazla puan, başvuruda olmayan bir kanıt gerektirir; şunlardan biri: {missing}.",
         ),
         "documents-not-requested" => pick(
             lang,

@@ -49,6 +49,12 @@ pub struct ApplicationRow {
     /// The deadline was counted into a year without a published holiday
     /// list (SPEC §16.4.4).
     pub review_deadline_provisional: bool,
+    /// ISO 639-1 (SPEC §16.4.6).
+    pub education_study_language: Option<String>,
+    pub education_degree: Option<String>,
+    /// ISO 3166-1 alpha-2 (SPEC §16.4.6).
+    pub education_country: Option<String>,
+    pub education_accredited: Option<bool>,
 }
 
 impl ApplicationRow {
@@ -202,6 +208,10 @@ struct DataColumns<'a> {
     experience_summary: Option<&'a str>,
     education_level: Option<&'a str>,
     education_institution: Option<&'a str>,
+    education_study_language: Option<&'a str>,
+    education_degree: Option<&'a str>,
+    education_country: Option<&'a str>,
+    education_accredited: Option<bool>,
     language_certificates: String,
 }
 
@@ -221,6 +231,10 @@ impl<'a> DataColumns<'a> {
             experience_summary: d.experience_summary.as_deref(),
             education_level: d.education.as_ref().map(|e| e.level.as_str()),
             education_institution: d.education.as_ref().map(|e| e.institution.as_str()),
+            education_study_language: d.education.as_ref().and_then(|e| e.study_language.as_deref()),
+            education_degree: d.education.as_ref().and_then(|e| e.degree.as_deref()),
+            education_country: d.education.as_ref().and_then(|e| e.country.as_deref()),
+            education_accredited: d.education.as_ref().and_then(|e| e.accredited),
             language_certificates: certificates_json(d),
         }
     }

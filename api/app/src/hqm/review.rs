@@ -3,6 +3,7 @@
 
 use super::*;
 use domain::hqm::business_days::Counted;
+use domain::hqm::criteria::{check_evidence, Evidence};
 
 /// A score as sent: the criterion of the path, points and justification.
 pub struct ScoreInput<'a> {
@@ -11,8 +12,25 @@ pub struct ScoreInput<'a> {
     pub justification: &'a str,
 }
 
+/// What the application holds as evidence for the criteria, as of its
+/// submission date (SPEC §16.4.6).
+fn evidence(conn: &mut DbConnection, row: &ApplicationRow) -> Result<Evidence, AppError> {
+    let on =
+        row.submitted_at.map(|t| baku_date(t.and_utc())).ok_or_else(|| AppError::bug("scored before submission"))?;
+    let valid_certificate_b2 = row.certificates()?.iter().any(|c| {
+        app::LanguageCertificate { name: c.name.clone(), level: c.level, expires_on: c.expires_on }.counts_on(on)
+    });
+    let studied_in_a_counted_language =
+        row.education_study_language.as_deref().is_some_and(|l| domain::hqm::applicant::STUDY_LANGUAGES.contains(&l));
+    let financial_document = store::documents(conn, &row.id)?
+        .iter()
+        .any(|d| matches!(d.kind, DocumentKind::IncomeStatement | DocumentKind::BankStatement));
+    Ok(Evidence { valid_certificate_b2, studied_in_a_counted_language, financial_document })
+}
+
 /// An assessor scores (or re-scores) a criterion of its authority while the
-/// application is under review (SPEC §14.3).
+/// application is under review (SPEC §14.3); language and financial points
+/// need their evidence (SPEC §16.4.6).
 pub fn score(
     conn: &mut DbConnection,
     caller: &Caller,
@@ -30,6 +48,9 @@ pub fn score(
     let row = visible(conn, caller, id)?;
     allowed(&row, caller, HqmAction::Score)?;
     let score = Score::new(criterion, points, justification).map_err(AppError::Validation)?;
+    let evidence = evidence(conn, &row)?;
+    check_evidence(criterion, score.points(), &evidence)
+        .map_err(|missing| AppError::CriterionEvidenceMissing { criterion, missing })?;
     check_version(&row, if_match)?;
     let at = now.naive_utc();
     let before = store::set_score(conn, id, &score, &caller.sub, at)?;

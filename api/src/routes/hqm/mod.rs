@@ -184,7 +184,7 @@ pub async fn delete(state: State, caller: Caller, id: Id, if_match: IfMatch) -> 
 #[derive(Debug, Clone, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct UploadParams {
-    /// `passport`, `qualification` or `other`.
+    /// `passport`, `qualification`, `income_statement`, `bank_statement` or `other`.
     #[param(value_type = DocumentKindText, inline)]
     pub kind: Option<String>,
     /// The file's name, kept for display (default: the kind).
