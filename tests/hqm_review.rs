@@ -348,3 +348,84 @@ async fn hqm_language_and_financial_points_need_their_evidence() {
     let third = submitted(&app, &app.applicant("applicant-omar"), "az").await;
     assert_eq!(crate::hqm::score(&app, &third, "language_skills", "education", 4).await.status, StatusCode::OK);
 }
+
+fn contact(email: &str, en: &str) -> Value {
+    json!({"email": email, "titles": {"az": format!("{en} (az)"), "en": en, "ru": format!("{en} (ru)"), "tr": format!("{en} (tr)")}})
+}
+
+/// The authorities are told (SPEC §16.4.2): admin keeps their contacts; an
+/// application entering the queue is e-mailed to each; 5 business days
+/// before the deadline an authority with criteria unscored is reminded,
+/// once; `pending_authority` lists what waits for it, oldest deadline first.
+#[tokio::test]
+async fn hqm_authorities_are_told_of_their_queue_and_reminded_before_the_deadline() {
+    let app = spawn().await;
+    let economy = contact("hqm@economy.gov.az", "Ministry of Economy");
+    assert_eq!(
+        app.put("/api/v1/hqm-authorities/economy", &app.officer(), &economy).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(app.put("/api/v1/hqm-authorities/defence", &app.admin(), &economy).await.status, StatusCode::NOT_FOUND);
+    let mut bad = economy.clone();
+    bad["email"] = json!("not-an-address");
+    bad["titles"]["tr"] = json!(" ");
+    let r = app.put("/api/v1/hqm-authorities/economy", &app.admin(), &bad).await;
+    assert_eq!(
+        r.error_codes(),
+        [("email".to_owned(), "email_format".to_owned()), ("titles.tr".to_owned(), "required".to_owned())]
+    );
+    let r = app.put("/api/v1/hqm-authorities/economy", &app.admin(), &economy).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(
+        (r.body["code"].as_str(), r.body["titles"]["en"].as_str()),
+        (Some("economy"), Some("Ministry of Economy"))
+    );
+    let labour = contact("hqm@labour.gov.az", "Ministry of Labour");
+    assert_eq!(app.put("/api/v1/hqm-authorities/labour", &app.admin(), &labour).await.status, StatusCode::OK);
+    let list = app.get("/api/v1/hqm-authorities", &app.officer()).await;
+    let codes: Vec<&str> = list.body["items"].as_array().unwrap().iter().map(|a| a["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["economy", "labour"]);
+
+    // Submitted on 15 May 2026 (due 18 June), and another on 20 May.
+    let first = submitted(&app, &app.applicant("applicant-ayse"), "en").await;
+    app.clock.set("2026-05-20T08:00:00Z".parse().unwrap());
+    let second = submitted(&app, &app.applicant("applicant-ivan"), "ru").await;
+    let queued = app.outbox_to("hqm@economy.gov.az");
+    assert_eq!(queued.len(), 2, "one e-mail per application entering the queue");
+    assert!(queued.iter().all(|m| m.kind == "hqm_authority_queued"));
+    assert!(
+        queued[0].body.contains("national_priorities") && queued[0].body.contains("2026-06-18"),
+        "{}",
+        queued[0].body
+    );
+    assert_eq!(app.outbox_to("hqm@labour.gov.az").len(), 2);
+
+    // What waits for the Ministry of Economy, oldest deadline first.
+    let q = app.get("/api/v1/hqm-applications?pending_authority=economy", &app.assessor("economy")).await;
+    assert_eq!(q.status, StatusCode::OK, "{}", q.body);
+    let ids: Vec<&str> = q.body["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, [first.as_str(), second.as_str()]);
+    let r = app.get("/api/v1/hqm-applications?pending_authority=defence", &app.officer()).await;
+    assert_eq!(r.error_codes(), [("pending_authority".to_owned(), "invalid".to_owned())]);
+
+    // Labour scores the first; economy does not.
+    let r = crate::hqm::score(&app, &first, "labour_market_impact", "labour", 7).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let q = app.get("/api/v1/hqm-applications?pending_authority=labour", &app.officer()).await;
+    assert_eq!(q.body["total"], 1, "only the second waits for labour");
+
+    // Wednesday 10 June is the 5th business day before 18 June (15 June is
+    // a holiday): economy is reminded of the first, labour is not.
+    app.clock.set("2026-06-09T08:00:00Z".parse().unwrap());
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(app.outbox_to("hqm@economy.gov.az").len(), 2, "not yet");
+    app.clock.set("2026-06-10T08:00:00Z".parse().unwrap());
+    let reminded = eventually(10, || app.outbox_to("hqm@economy.gov.az").len() == 3).await;
+    assert!(reminded, "economy reminded");
+    let m = app.outbox_to("hqm@economy.gov.az").pop().unwrap();
+    assert_eq!(m.kind, "hqm_authority_reminder");
+    assert!(m.body.contains("national_priorities") && m.body.contains("2026-06-18"), "{}", m.body);
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(app.outbox_to("hqm@economy.gov.az").len(), 3, "once");
+    assert_eq!(app.outbox_to("hqm@labour.gov.az").len(), 2, "labour scored its criterion");
+}

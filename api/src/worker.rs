@@ -19,7 +19,9 @@ pub fn backoff(attempts: i32) -> Duration {
 /// Queues the reminders due today, once per forecast, deadline and day
 /// count, for employers with a confirmed address: drafts 7 and 1 days before
 /// their campaign's submission deadline; returned forecasts 7 and 1 days
-/// before their own `correction_due`, which the reminder names (SPEC §15.3).
+/// before their own `correction_due`, which the reminder names (SPEC §15.3);
+/// and the HQM scoring authorities with criteria unscored 5 business days
+/// before a review deadline (SPEC §16.4.2).
 pub fn queue_reminders(s: &AppState) -> Result<usize, persistence::StoreError> {
     let now = s.now();
     let today = domain::time::baku_date(now);
@@ -52,6 +54,9 @@ pub fn queue_reminders(s: &AppState) -> Result<usize, persistence::StoreError> {
                 queued += 1;
             }
         }
+        // The scoring authorities, 5 business days before a review deadline
+        // (SPEC §16.4.2).
+        queued += application::hqm::queue_authority_reminders(c, now)?;
         Ok(queued)
     })
 }

@@ -325,6 +325,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    hqm_authorities (code) {
+        code -> Text,
+        email -> Text,
+        title_az -> Text,
+        title_en -> Text,
+        title_ru -> Text,
+        title_tr -> Text,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+    }
+}
+
+diesel::table! {
     hqm_document_requests (id) {
         id -> Text,
         application_id -> Text,
@@ -530,6 +543,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     hqm_applications,
     hqm_documents,
     hqm_document_requests,
+    hqm_authorities,
     hqm_scores,
     hqm_objections,
     hqm_history,

@@ -428,3 +428,64 @@ impl From<&HistoryRow> for HqmHistoryEntry {
         }
     }
 }
+
+/// An authority's title in the four languages of the service.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HqmAuthorityTitles {
+    #[schema(inline, example = "Azərbaycan Respublikasının İqtisadiyyat Nazirliyi")]
+    pub az: Text<1, { domain::hqm::authorities::MAX_TITLE as u64 }>,
+    #[schema(inline, example = "Ministry of Economy of the Republic of Azerbaijan")]
+    pub en: Text<1, { domain::hqm::authorities::MAX_TITLE as u64 }>,
+    #[schema(inline, example = "Министерство экономики Азербайджанской Республики")]
+    pub ru: Text<1, { domain::hqm::authorities::MAX_TITLE as u64 }>,
+    #[schema(inline, example = "Azerbaycan Cumhuriyeti Ekonomi Bakanlığı")]
+    pub tr: Text<1, { domain::hqm::authorities::MAX_TITLE as u64 }>,
+}
+
+/// A scoring authority's contact as admin sets it (SPEC §16.4.2).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"email": "hqm@economy.gov.az", "titles": {
+    "az": "Azərbaycan Respublikasının İqtisadiyyat Nazirliyi",
+    "en": "Ministry of Economy of the Republic of Azerbaijan",
+    "ru": "Министерство экономики Азербайджанской Республики",
+    "tr": "Azerbaycan Cumhuriyeti Ekonomi Bakanlığı"}}))]
+pub struct HqmAuthorityInput {
+    /// Where the authority is told of its queue and reminded.
+    #[schema(inline)]
+    pub email: Text<1, { domain::contact::MAX_EMAIL as u64 }>,
+    pub titles: HqmAuthorityTitles,
+}
+
+/// A scoring authority's contact (SPEC §16.4.2).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct HqmAuthority {
+    pub code: Authority,
+    #[schema(example = "hqm@economy.gov.az")]
+    pub email: String,
+    pub titles: domain::hqm::authorities::Titles,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<&persistence::hqm::AuthorityRow> for HqmAuthority {
+    fn from(r: &persistence::hqm::AuthorityRow) -> Self {
+        HqmAuthority {
+            code: r.code,
+            email: r.email.clone(),
+            titles: domain::hqm::authorities::Titles {
+                az: r.title_az.clone(),
+                en: r.title_en.clone(),
+                ru: r.title_ru.clone(),
+                tr: r.title_tr.clone(),
+            },
+            updated_at: utc(r.updated_at),
+        }
+    }
+}
+
+/// The authorities' contacts set so far.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct HqmAuthorities {
+    pub items: Vec<HqmAuthority>,
+}

@@ -179,6 +179,8 @@ operations! {
         hqm::withdraw_objection,
         hqm::extend,
         hqm::request_documents,
+        hqm::put_authority,
+        hqm::list_authorities,
         hqm::decide,
         hqm::history,
         hqm::decision,

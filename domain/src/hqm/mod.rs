@@ -12,6 +12,7 @@
 
 pub mod applicant;
 pub mod application;
+pub mod authorities;
 pub mod business_days;
 pub mod criteria;
 pub mod decision;

@@ -371,6 +371,65 @@ pub fn hqm_decided(
     Message { subject, body }
 }
 
+/// An HQM application entered a scoring authority's queue (SPEC §16.4.2):
+/// told to the authority's contact address, in Azerbaijani, English and
+/// Russian (as to employers), with the criteria it scores and the deadline.
+pub fn hqm_authority_queued(
+    number: i64,
+    occupation: &str,
+    criteria: &[crate::hqm::criteria::Criterion],
+    deadline: chrono::NaiveDate,
+) -> Message {
+    let list: Vec<&str> = criteria.iter().map(|c| c.as_str()).collect();
+    let list = list.join(", ");
+    message(
+        Texts {
+            az: format!("YİM ərizəsi №{number} qiymətləndirməni gözləyir"),
+            en: format!("HQM application No. {number} awaits your scores"),
+            ru: format!("Заявление ВКМ № {number} ждёт вашей оценки"),
+        },
+        Texts {
+            az: format!(
+                "Yüksək ixtisaslı miqrant ərizəsi №{number} ({occupation}) növbənizə daxil oldu. \
+                 Qiymətləndirilməli meyarlar: {list}. Baxılma müddəti: {deadline}."
+            ),
+            en: format!(
+                "Highly Qualified Migrant application No. {number} ({occupation}) has entered your queue. \
+                 Criteria to score: {list}. Review deadline: {deadline}."
+            ),
+            ru: format!(
+                "Заявление высококвалифицированного мигранта № {number} ({occupation}) поступило в вашу очередь. \
+                 Критерии для оценки: {list}. Срок рассмотрения: {deadline}."
+            ),
+        },
+    )
+}
+
+/// A scoring authority has criteria of an HQM application unscored 5
+/// business days before its review deadline (SPEC §16.4.2).
+pub fn hqm_authority_reminder(
+    number: i64,
+    unscored: &[crate::hqm::criteria::Criterion],
+    deadline: chrono::NaiveDate,
+) -> Message {
+    let list: Vec<&str> = unscored.iter().map(|c| c.as_str()).collect();
+    let list = list.join(", ");
+    message(
+        Texts {
+            az: format!("Xatırlatma: YİM ərizəsi №{number}, müddət {deadline}"),
+            en: format!("Reminder: HQM application No. {number}, due {deadline}"),
+            ru: format!("Напоминание: заявление ВКМ № {number}, срок {deadline}"),
+        },
+        Texts {
+            az: format!(
+                "Ərizə №{number} üzrə bu meyarlar hələ qiymətləndirilməyib: {list}. Baxılma müddəti {deadline} tarixində bitir."
+            ),
+            en: format!("Application No. {number} still has these criteria unscored: {list}. The review is due on {deadline}."),
+            ru: format!("По заявлению № {number} ещё не оценены критерии: {list}. Срок рассмотрения истекает {deadline}."),
+        },
+    )
+}
+
 /// The line an HQM e-mail adds when the deadline it names is provisional
 /// (SPEC §16.4.4); empty otherwise.
 fn provisional_note(lang: crate::lang::Lang, provisional: bool) -> String {

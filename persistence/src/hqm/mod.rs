@@ -515,5 +515,7 @@ pub fn delete_document(conn: &mut DbConnection, application_id: &str, doc_id: &s
     Ok(n > 0)
 }
 
+mod authorities;
 mod review;
+pub use authorities::*;
 pub use review::*;

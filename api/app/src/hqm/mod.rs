@@ -319,6 +319,7 @@ pub fn submit(conn: &mut DbConnection, act: Act<'_>) -> Result<ApplicationRecord
     move_to(conn, &row, HqmStatus::UnderReview, change, act.entry("submit", Role::Applicant), at)?;
     let m = domain::messages::mail::hqm_submitted(language(&row), row.number, deadline.date, deadline.provisional);
     persistence::identity::enqueue(conn, None, "hqm_submitted", &row.email, &m, at)?;
+    authorities::tell_queue(conn, &row, deadline.date, at)?;
     reload(conn, act.id)
 }
 
@@ -337,5 +338,7 @@ fn authority(caller: &Caller) -> Result<Authority, AppError> {
     caller.authority.ok_or(AppError::Forbidden { needs: vec![Role::Assessor] })
 }
 
+mod authorities;
 mod review;
+pub use authorities::*;
 pub use review::*;

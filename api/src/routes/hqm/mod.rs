@@ -81,6 +81,10 @@ pub struct HqmListParams {
     /// that authority not scored yet (`sectoral`, `economy`, `education`, `sms`, `labour`).
     #[param(inline)]
     pub authority: Option<AuthorityText>,
+    /// What waits for an authority (SPEC §16.4.2): the same queue as
+    /// `authority`, oldest deadline first.
+    #[param(inline)]
+    pub pending_authority: Option<AuthorityText>,
     /// `true`: under review past the deadline; `false`: all others.
     pub overdue: Option<bool>,
 }
@@ -105,13 +109,23 @@ pub async fn list(state: State, caller: Caller, page: Query<PageParams>, q: Quer
         }
         p
     });
-    let authority = q.authority.as_deref().and_then(|s| {
-        let p = Authority::parse(s);
-        if p.is_none() {
-            errs.push(domain::FieldError::new("authority", FieldCode::Invalid).with("detail", s));
+    let mut authority_of = |field: &'static str, value: Option<&str>| {
+        value.and_then(|s| {
+            let p = Authority::parse(s);
+            if p.is_none() {
+                errs.push(domain::FieldError::new(field, FieldCode::Invalid).with("detail", s));
+            }
+            p
+        })
+    };
+    let authority = authority_of("authority", q.authority.as_deref());
+    let pending = authority_of("pending_authority", q.pending_authority.as_deref());
+    if let (Some(a), Some(p)) = (authority, pending) {
+        if a != p {
+            errs.push(domain::FieldError::new("pending_authority", FieldCode::Invalid).with("detail", p.as_str()));
         }
-        p
-    });
+    }
+    let authority = authority.or(pending);
     if !errs.is_empty() {
         return Err(errs.into());
     }
@@ -536,5 +550,7 @@ fn wants_pdf(req: &HttpRequest) -> bool {
     pdf > 0.0 && pdf >= q_of("application/json")
 }
 
+mod authorities;
 mod decision;
+pub use authorities::*;
 pub use decision::*;

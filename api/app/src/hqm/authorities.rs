@@ -1,0 +1,100 @@
+//! The scoring authorities are told (SPEC §16.4.2): their contacts, kept by
+//! `admin`; an e-mail when an application enters their queue; a reminder 5
+//! business days before the review deadline while any of their criteria is
+//! unscored.
+
+use super::*;
+use domain::hqm::authorities::{self as au, Titles};
+use persistence::hqm::AuthorityRow;
+
+/// Admin sets the contact of authority `code` (SPEC §16.4.2): an unknown
+/// code is not found; the address and the four titles are checked.
+pub fn put_authority(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    code: &str,
+    email: &str,
+    titles: &Titles,
+    now: DateTime<Utc>,
+) -> Result<AuthorityRow, AppError> {
+    caller.may(Permission::ManageReferenceData)?;
+    let authority = Authority::parse(code).ok_or(AppError::NotFound)?;
+    let (email, titles) = au::check_contact(email, titles)?;
+    store::put_authority(conn, authority, &email, &titles, &caller.sub, now.naive_utc())?;
+    store::authorities(conn)?.into_iter().find(|a| a.code == authority).ok_or(AppError::NotFound)
+}
+
+/// The contacts set so far, for staff (SPEC §16.4.2).
+pub fn authorities(conn: &mut DbConnection, caller: &Caller) -> Result<Vec<AuthorityRow>, AppError> {
+    if !(Permission::ReadAllHqmApplications.granted_to(&caller.roles)
+        || Permission::ManageReferenceData.granted_to(&caller.roles))
+    {
+        return Err(AppError::Forbidden { needs: Permission::ReadAllHqmApplications.roles().to_vec() });
+    }
+    Ok(store::authorities(conn)?)
+}
+
+/// Tells every authority with a contact that `row`, just submitted with
+/// review deadline `deadline`, is in its queue (SPEC §16.4.2), in the
+/// submission's transaction.
+pub(super) fn tell_queue(
+    conn: &mut DbConnection,
+    row: &ApplicationRow,
+    deadline: NaiveDate,
+    at: chrono::NaiveDateTime,
+) -> Result<(), AppError> {
+    let field = format!("{} {}", row.occupation_code, row.occupation_title);
+    for contact in store::authorities(conn)? {
+        let m = domain::messages::mail::hqm_authority_queued(row.number, &field, &contact.code.criteria(), deadline);
+        let key = format!("hqm-queue:{}:{}", row.id, contact.code.as_str());
+        persistence::identity::enqueue(conn, Some(&key), "hqm_authority_queued", &contact.email, &m, at)?;
+    }
+    Ok(())
+}
+
+/// Queues the reminders due at `now` (SPEC §16.4.2): for each application
+/// under review within 5 business days of its deadline, each authority with
+/// a contact and criteria still unscored is reminded once per deadline (an
+/// extension brings a new reminder). Returns how many were queued.
+pub fn queue_authority_reminders(
+    conn: &mut DbConnection,
+    now: DateTime<Utc>,
+) -> Result<usize, persistence::StoreError> {
+    let contacts = store::authorities(conn)?;
+    if contacts.is_empty() {
+        return Ok(0);
+    }
+    let rows = store::under_review(conn)?;
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let today = baku_date(now);
+    let cal = persistence::holidays::calendar(conn, today.year() - 1, today.year() + 2)?;
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let scored = store::scored_criteria(conn, &ids)?;
+    let at = now.naive_utc();
+    let mut queued = 0;
+    for row in &rows {
+        let Some(deadline) = row.review_deadline else { continue };
+        if !au::reminder_due(deadline, today, &cal) {
+            continue;
+        }
+        for contact in &contacts {
+            let unscored: Vec<Criterion> = contact
+                .code
+                .criteria()
+                .into_iter()
+                .filter(|c| !scored.iter().any(|(id, s)| *id == row.id && s == c))
+                .collect();
+            if unscored.is_empty() {
+                continue;
+            }
+            let m = domain::messages::mail::hqm_authority_reminder(row.number, &unscored, deadline);
+            let key = format!("hqm-remind:{}:{}:{deadline}", row.id, contact.code.as_str());
+            if persistence::identity::enqueue(conn, Some(&key), "hqm_authority_reminder", &contact.email, &m, at)? {
+                queued += 1;
+            }
+        }
+    }
+    Ok(queued)
+}
