@@ -268,6 +268,17 @@ impl TestApp {
         api::auth::mint(&self.auth, &claims).expect("mint")
     }
 
+    /// A token of an official of the sectoral body `sector` (the `sector`
+    /// claim, SPEC §16.4.5); `None`: no claim, the default body.
+    pub fn sectoral(&self, sector: Option<&str>) -> String {
+        let now = chrono::Utc::now().timestamp();
+        let sub = format!("assessor-sectoral-{}", sector.unwrap_or("default"));
+        let mut claims = api::auth::claims_for(&self.auth, &sub, &[Role::Assessor], None, now, 3600);
+        claims.authority = Some("sectoral".into());
+        claims.sector = sector.map(str::to_owned);
+        api::auth::mint(&self.auth, &claims).expect("mint")
+    }
+
     pub fn officer(&self) -> String {
         self.token(&[Role::Officer], None)
     }

@@ -246,6 +246,7 @@ async fn a_small_xlsx_that_claims_the_whole_sheet_is_refused_and_the_server_live
         email: None,
         authority: None,
         body: None,
+        sector: None,
     };
     let cli = application::reference::check_file(&admin, &file);
     assert!(matches!(cli, Err(application::AppError::Validation(_))), "{cli:?}");

@@ -429,3 +429,116 @@ async fn hqm_authorities_are_told_of_their_queue_and_reminded_before_the_deadlin
     assert_eq!(app.outbox_to("hqm@economy.gov.az").len(), 3, "once");
     assert_eq!(app.outbox_to("hqm@labour.gov.az").len(), 2, "labour scored its criterion");
 }
+
+/// The sectoral body is the field's (SPEC §16.4.5): admin keeps the bodies
+/// with their ISCO-08 groups and a default; a sectoral official's queue and
+/// `work_experience` scores are limited to its body's fields (403
+/// `wrong-authority` otherwise); without a `sector` claim it acts for the
+/// default body.
+#[tokio::test]
+async fn hqm_a_sectoral_body_scores_only_its_own_field() {
+    let app = spawn().await;
+    // Before any body is kept, any sectoral official scores (as before).
+    let ict_app = submitted(&app, &app.applicant("applicant-ayse"), "en").await; // 2512
+    let sector = |groups: Value, default: bool| {
+        let mut b = contact("unused@example.com", "Body");
+        b.as_object_mut().unwrap().remove("email");
+        b["isco_groups"] = groups;
+        b["default"] = json!(default);
+        b
+    };
+    assert_eq!(
+        app.put("/api/v1/hqm-sectors/ict", &app.officer(), &sector(json!(["25"]), false)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let r = app.put("/api/v1/hqm-sectors/ict", &app.admin(), &sector(json!(["35", "25", "25"]), false)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["isco_groups"], json!(["25", "35"]));
+    let r = app.put("/api/v1/hqm-sectors/health", &app.admin(), &sector(json!(["22", "25", "251"]), false)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(
+        r.error_codes(),
+        [
+            ("isco_groups[1]".to_owned(), "isco_group_claimed".to_owned()),
+            ("isco_groups[2]".to_owned(), "isco_group_format".to_owned())
+        ]
+    );
+    assert_eq!(
+        app.put("/api/v1/hqm-sectors/health", &app.admin(), &sector(json!(["22", "32"]), false)).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.put("/api/v1/hqm-sectors/general", &app.admin(), &sector(json!([]), true)).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.put("/api/v1/hqm-sectors/Bad%20Code", &app.admin(), &sector(json!([]), false)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let list = app.get("/api/v1/hqm-sectors", &app.sectoral(Some("ict"))).await;
+    let kept: Vec<(&str, bool)> = list.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["code"].as_str().unwrap(), s["default"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(kept, [("general", true), ("health", false), ("ict", false)]);
+
+    // A physician's application (2211) and a bricklayer's (7112, no body's group).
+    let mut b = crate::hqm::body("ru");
+    b["field"] = json!({"occupation_code": "2211", "occupation_title": "Generalist medical practitioners"});
+    let ivan = app.applicant("applicant-ivan");
+    let health_app = app.post("/api/v1/hqm-applications", &ivan, &b).await.body["id"].as_str().unwrap().to_owned();
+    b["field"] = json!({"occupation_code": "7112", "occupation_title": "Bricklayers and related workers"});
+    let build_app = app.post("/api/v1/hqm-applications", &ivan, &b).await.body["id"].as_str().unwrap().to_owned();
+    for id in [&health_app, &build_app] {
+        for kind in ["passport", "qualification"] {
+            assert_eq!(upload(&app, &ivan, id, kind, "application/pdf", PDF).await.status, StatusCode::CREATED);
+        }
+        let r = app.send(Method::POST, &format!("{}/submit", path(id)), Some(&ivan), None, &[]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+
+    let queue = |token: String| {
+        let app = &app;
+        async move {
+            let q = app.get("/api/v1/hqm-applications?authority=sectoral", &token).await;
+            assert_eq!(q.status, StatusCode::OK, "{}", q.body);
+            let mut ids: Vec<String> =
+                q.body["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap().to_owned()).collect();
+            ids.sort();
+            ids
+        }
+    };
+    let sorted = |v: &[&String]| {
+        let mut v: Vec<String> = v.iter().map(|s| (*s).clone()).collect();
+        v.sort();
+        v
+    };
+    assert_eq!(queue(app.sectoral(Some("ict"))).await, sorted(&[&ict_app]));
+    assert_eq!(queue(app.sectoral(Some("health"))).await, sorted(&[&health_app]));
+    assert_eq!(queue(app.sectoral(None)).await, sorted(&[&build_app]), "the default body: unclaimed fields");
+    assert_eq!(queue(app.officer()).await.len(), 3, "staff see every queue");
+
+    let score = |id: &str, token: String| {
+        let url = format!("{}/scores/work_experience", path(id));
+        let app = &app;
+        async move { app.put(&url, &token, &json!({"points": 30, "justification": "Twelve years in the field."})).await }
+    };
+    let r = score(&health_app, app.sectoral(Some("ict"))).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    assert_eq!(r.body["type"], "/problems/wrong-authority");
+    assert!(r.body["detail"].as_str().unwrap().contains("health"), "{}", r.body);
+    assert_eq!(score(&health_app, app.sectoral(Some("health"))).await.status, StatusCode::OK);
+    assert_eq!(score(&ict_app, app.sectoral(Some("ict"))).await.status, StatusCode::OK);
+    assert_eq!(score(&ict_app, app.sectoral(None)).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(score(&build_app, app.sectoral(None)).await.status, StatusCode::OK);
+    assert_eq!(score(&build_app, app.sectoral(Some("health"))).await.status, StatusCode::FORBIDDEN);
+    // A claim of bad form is no token.
+    let now = chrono::Utc::now().timestamp();
+    let mut claims = api::auth::claims_for(&app.auth, "x", &[domain::role::Role::Assessor], None, now, 60);
+    claims.authority = Some("sectoral".into());
+    claims.sector = Some("Not A Code".into());
+    let bad = api::auth::mint(&app.auth, &claims).unwrap();
+    assert_eq!(app.get("/api/v1/hqm-applications", &bad).await.status, StatusCode::UNAUTHORIZED);
+}

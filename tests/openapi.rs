@@ -203,6 +203,8 @@ async fn every_documented_request_example_is_accepted() {
     expect("post", "/api/v1/hqm-applications/{id}/request-documents", r, &[StatusCode::OK]);
     let r = app.put("/api/v1/hqm-authorities/economy", &admin, &ex("/api/v1/hqm-authorities/{code}", "put")).await;
     expect("put", "/api/v1/hqm-authorities/{code}", r, &[StatusCode::OK]);
+    let r = app.put("/api/v1/hqm-sectors/digital", &admin, &ex("/api/v1/hqm-sectors/{code}", "put")).await;
+    expect("put", "/api/v1/hqm-sectors/{code}", r, &[StatusCode::OK]);
     let r = app.put("/api/v1/holidays/2026", &admin, &ex("/api/v1/holidays/{year}", "put")).await;
     expect("put", "/api/v1/holidays/{year}", r, &[StatusCode::OK]);
 

@@ -52,6 +52,10 @@ pub struct Claims {
     /// §16.2): `labour`, `economy`, `education` or `socar`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
+    /// The sectoral body of a `sectoral` assessor (SPEC §16.4.5); without
+    /// it the assessor acts for the default body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sector: Option<String>,
 }
 
 /// How far a token's times may be off the server's clock (`nbf`, `iat`, `exp`).
@@ -130,8 +134,15 @@ impl Verifier {
         }
         // What a token says is stored (history, idempotency keys): it obeys
         // the rule for every text a request carries.
-        let texts =
-            [Some(&c.sub), c.tin.as_ref(), c.name.as_ref(), c.email.as_ref(), c.authority.as_ref(), c.body.as_ref()];
+        let texts = [
+            Some(&c.sub),
+            c.tin.as_ref(),
+            c.name.as_ref(),
+            c.email.as_ref(),
+            c.authority.as_ref(),
+            c.body.as_ref(),
+            c.sector.as_ref(),
+        ];
         if texts.into_iter().flatten().any(|t| t.chars().any(domain::text::is_forbidden_control)) {
             return Err(HttpError::Unauthorized(AuthFailure::MalformedToken));
         }
@@ -163,7 +174,16 @@ impl Verifier {
             (true, None) => return Err(HttpError::Unauthorized(AuthFailure::ContributorWithoutValidBody)),
             (false, _) => None,
         };
-        Ok(application::Caller { sub: c.sub, roles, tin, name: c.name, email: c.email, authority, body })
+        // The claim names a body of the sectoral authority only; its form is
+        // a body's code.
+        let sector = match (authority, c.sector) {
+            (Some(Authority::Sectoral), Some(s)) if domain::hqm::sectors::is_code(&s) => Some(s),
+            (Some(Authority::Sectoral), Some(_)) => {
+                return Err(HttpError::Unauthorized(AuthFailure::AssessorWithoutValidAuthority))
+            }
+            _ => None,
+        };
+        Ok(application::Caller { sub: c.sub, roles, tin, name: c.name, email: c.email, authority, body, sector })
     }
 }
 
@@ -206,6 +226,7 @@ pub fn claims_for(
         email: None,
         authority: None,
         body: None,
+        sector: None,
     }
 }
 

@@ -42,6 +42,10 @@ enum Command {
         /// with --role contributor): labour, economy, education or socar.
         #[arg(long)]
         body: Option<String>,
+        /// The sectoral body of a `sectoral` assessor (its code, as admin keeps
+        /// it at PUT /api/v1/hqm-sectors/{code}); without it, the default body.
+        #[arg(long)]
+        sector: Option<String>,
         /// The subject (user id); defaults to one made from the roles and TIN.
         #[arg(long)]
         sub: Option<String>,
@@ -84,7 +88,7 @@ fn run() -> Result<(), String> {
             print!("{}", api::openapi::document());
             Ok(())
         }
-        Command::Token { roles, tin, authority, body, sub, ttl } => {
+        Command::Token { roles, tin, authority, body, sector, sub, ttl } => {
             let config = Config::from_env()?;
             if config.env == AppEnv::Production && config.auth.generated_secret {
                 return Err("refusing to mint with a generated key in production".into());
@@ -117,12 +121,22 @@ fn run() -> Result<(), String> {
                 domain::commission_inputs::Body::parse(b)
                     .ok_or_else(|| format!("--body {b}: use labour, economy, education or socar"))?;
             }
-            let who = tin.as_deref().or(authority.as_deref()).or(body.as_deref()).unwrap_or("staff");
+            if let Some(s) = sector.as_deref() {
+                if authority.as_deref() != Some("sectoral") {
+                    return Err("--sector goes with --authority sectoral".into());
+                }
+                if !domain::hqm::sectors::is_code(s) {
+                    return Err(format!("--sector {s}: a code of lower-case letters, digits, - and _"));
+                }
+            }
+            let who =
+                tin.as_deref().or(sector.as_deref()).or(authority.as_deref()).or(body.as_deref()).unwrap_or("staff");
             let sub = sub.unwrap_or_else(|| format!("{}-{who}", roles.join("+")));
             let now = chrono::Utc::now().timestamp();
             let mut claims = claims_for(&config.auth, &sub, &parsed, tin.as_deref(), now, ttl);
             claims.authority = authority;
             claims.body = body;
+            claims.sector = sector;
             println!("{}", mint(&config.auth, &claims)?);
             Ok(())
         }
@@ -145,6 +159,7 @@ fn run() -> Result<(), String> {
                 email: None,
                 authority: None,
                 body: None,
+                sector: None,
             };
             let imported = application::reference::check_file(&admin, &bytes)
                 .and_then(|entries| db.write(|c| application::reference::import(c, &admin, &entries, mode)));

@@ -282,7 +282,13 @@ impl HttpError {
                 detail.replace("{activity}", activity)
             }
             AppError::PermitEnded { reason } => detail.replace("{reason}", reason.as_str()),
-            AppError::WrongAuthority { needs } => detail.replace("{authority}", needs.as_str()),
+            AppError::WrongAuthority { needs, sector } => {
+                let who = match sector {
+                    Some(body) => format!("{} ({body})", needs.as_str()),
+                    None => needs.as_str().to_owned(),
+                };
+                detail.replace("{authority}", &who)
+            }
             AppError::WrongBody { needs, yours } => {
                 detail.replace("{body}", needs.as_str()).replace("{yours}", yours.map_or("none", |b| b.as_str()))
             }

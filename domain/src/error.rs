@@ -74,6 +74,8 @@ wire_codes! {
         EducationLevelUnknown => "education_level_unknown",
         LanguageCodeFormat => "language_code_format",
         CountryFormat => "country_format",
+        IscoGroupFormat => "isco_group_format",
+        IscoGroupClaimed => "isco_group_claimed",
         CefrLevelUnknown => "cefr_level_unknown",
         TooMany => "too_many",
         DocumentEmpty => "document_empty",

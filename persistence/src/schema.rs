@@ -338,6 +338,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    hqm_sectors (code) {
+        code -> Text,
+        title_az -> Text,
+        title_en -> Text,
+        title_ru -> Text,
+        title_tr -> Text,
+        isco_groups -> Text,
+        is_default -> Bool,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+    }
+}
+
+diesel::table! {
     hqm_document_requests (id) {
         id -> Text,
         application_id -> Text,
@@ -544,6 +558,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     hqm_documents,
     hqm_document_requests,
     hqm_authorities,
+    hqm_sectors,
     hqm_scores,
     hqm_objections,
     hqm_history,

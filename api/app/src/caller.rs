@@ -18,6 +18,9 @@ pub struct Caller {
     pub authority: Option<Authority>,
     /// The body a contributor sends the Commission's input for (SPEC §16.2).
     pub body: Option<domain::commission_inputs::Body>,
+    /// The sectoral body of a `sectoral` assessor, from the token's
+    /// `sector` claim (SPEC §16.4.5); none: the default body.
+    pub sector: Option<String>,
 }
 
 impl Caller {

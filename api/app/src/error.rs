@@ -20,9 +20,11 @@ pub enum AppError {
     /// The caller holds none of the roles the action needs (403).
     #[error("forbidden")]
     Forbidden { needs: Vec<Role> },
-    /// An assessor acting on a criterion of another authority (403).
+    /// An assessor acting on a criterion of another authority, or a
+    /// sectoral body on another body's field, named in `sector` (403,
+    /// SPEC §16.4.5).
     #[error("another authority's criterion")]
-    WrongAuthority { needs: Authority },
+    WrongAuthority { needs: Authority, sector: Option<String> },
     /// A contributor sending another body's input (403, SPEC §16.2).
     #[error("another body's input")]
     WrongBody { needs: domain::commission_inputs::Body, yours: Option<domain::commission_inputs::Body> },

@@ -489,3 +489,79 @@ impl From<&persistence::hqm::AuthorityRow> for HqmAuthority {
 pub struct HqmAuthorities {
     pub items: Vec<HqmAuthority>,
 }
+
+/// An ISCO-08 sub-major group: two digits.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct IscoGroupShape;
+
+impl domain::value::Shape for IscoGroupShape {
+    fn pattern() -> std::borrow::Cow<'static, str> {
+        "^[0-9]{2}$".into()
+    }
+
+    fn min() -> u64 {
+        2
+    }
+
+    fn max() -> u64 {
+        2
+    }
+}
+
+/// The ISCO-08 sub-major groups of a sectoral body.
+pub type IscoGroups = List<domain::value::Shaped<IscoGroupShape>, { domain::hqm::sectors::MAX_GROUPS }>;
+
+/// A sectoral body as admin sets it (SPEC §16.4.5).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"titles": {
+    "az": "Azərbaycan Respublikasının Rəqəmsal İnkişaf və Nəqliyyat Nazirliyi",
+    "en": "Ministry of Digital Development and Transport of the Republic of Azerbaijan",
+    "ru": "Министерство цифрового развития и транспорта Азербайджанской Республики",
+    "tr": "Azerbaycan Cumhuriyeti Dijital Kalkınma ve Ulaştırma Bakanlığı"},
+    "isco_groups": ["25", "35"], "default": false}))]
+pub struct HqmSectorInput {
+    pub titles: HqmAuthorityTitles,
+    /// The ISCO-08 sub-major groups of the body's field (two digits each),
+    /// none claimed by another body; may be empty for the default body.
+    #[schema(inline)]
+    pub isco_groups: IscoGroups,
+    /// The body for fields no body claims (at most one; default `false`).
+    #[serde(default)]
+    pub default: Option<bool>,
+}
+
+/// A sectoral body (SPEC §16.4.5).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct HqmSector {
+    #[schema(example = "digital")]
+    pub code: String,
+    pub titles: domain::hqm::authorities::Titles,
+    #[schema(example = json!(["25", "35"]))]
+    pub isco_groups: Vec<String>,
+    pub default: bool,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<&persistence::hqm::SectorRow> for HqmSector {
+    fn from(r: &persistence::hqm::SectorRow) -> Self {
+        HqmSector {
+            code: r.code.clone(),
+            titles: domain::hqm::authorities::Titles {
+                az: r.title_az.clone(),
+                en: r.title_en.clone(),
+                ru: r.title_ru.clone(),
+                tr: r.title_tr.clone(),
+            },
+            isco_groups: r.sector().groups,
+            default: r.is_default,
+            updated_at: utc(r.updated_at),
+        }
+    }
+}
+
+/// The sectoral bodies.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct HqmSectors {
+    pub items: Vec<HqmSector>,
+}

@@ -181,6 +181,8 @@ operations! {
         hqm::request_documents,
         hqm::put_authority,
         hqm::list_authorities,
+        hqm::put_sector,
+        hqm::list_sectors,
         hqm::decide,
         hqm::history,
         hqm::decision,

@@ -34,17 +34,22 @@ pub fn check_contact(email: &str, titles: &Titles) -> Result<(String, Titles), V
     let email = crate::contact::check_email(email)
         .map_err(|e| errs.push(FieldError { field: "email".into(), code: e.code, params: e.params }))
         .ok();
+    let titles = check_titles(&mut errs, titles);
+    match (email, titles) {
+        (Some(email), Some(titles)) if errs.is_empty() => Ok((email, titles)),
+        _ => Err(errs),
+    }
+}
+
+/// A title in each of az, en, ru and tr, non-blank and at most
+/// [`MAX_TITLE`] characters, tidied; errors (on `titles.<lang>`) go to `errs`.
+pub fn check_titles(errs: &mut ValidationErrors, titles: &Titles) -> Option<Titles> {
     let mut title = |lang: &str, raw: &str| {
         crate::text::required(&format!("titles.{lang}"), raw, MAX_TITLE).map_err(|e| errs.push(e)).ok()
     };
     let (az, en, ru, tr) =
         (title("az", &titles.az), title("en", &titles.en), title("ru", &titles.ru), title("tr", &titles.tr));
-    match (email, az, en, ru, tr) {
-        (Some(email), Some(az), Some(en), Some(ru), Some(tr)) if errs.is_empty() => {
-            Ok((email, Titles { az, en, ru, tr }))
-        }
-        _ => Err(errs),
-    }
+    Some(Titles { az: az?, en: en?, ru: ru?, tr: tr? })
 }
 
 /// The `n`-th business day before `date` (the count backwards of

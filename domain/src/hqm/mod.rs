@@ -18,6 +18,7 @@ pub mod criteria;
 pub mod decision;
 pub mod documents;
 pub mod holidays;
+pub mod sectors;
 
 use crate::error::{FieldCode, FieldError};
 

@@ -389,6 +389,20 @@ pub fn field_message(e: &FieldError, lang: Lang) -> String {
             "Код страны ISO 3166-1: две заглавные буквы, например TR.",
             "ISO 3166-1 ülke kodu: iki büyük harf, örneğin TR.",
         ),
+        FieldCode::IscoGroupFormat => pick(
+            lang,
+            "An ISCO-08 sub-major group: two digits, such as 25.",
+            "ISCO-08 alt-əsas qrupu: iki rəqəm, məsələn, 25.",
+            "Подгруппа ISCO-08: две цифры, например 25.",
+            "ISCO-08 alt ana grubu: iki rakam, örneğin 25.",
+        ),
+        FieldCode::IscoGroupClaimed => pick(
+            lang,
+            "The group belongs to the sectoral body {by} already.",
+            "Bu qrup artıq {by} sahə orqanına aiddir.",
+            "Эта группа уже относится к отраслевому органу {by}.",
+            "Bu grup zaten {by} sektör kurumuna ait.",
+        ),
         FieldCode::CefrLevelUnknown => pick(
             lang,
             "A CEFR level from A1 to C2.",

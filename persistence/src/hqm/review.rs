@@ -180,6 +180,9 @@ pub struct ListFilter {
     /// `Some(true)`: under review with a deadline before this day;
     /// `Some(false)`: all others.
     pub overdue: Option<(bool, NaiveDate)>,
+    /// The fields of a sectoral body's queue (SPEC §16.4.5), by the first
+    /// two digits of the occupation code.
+    pub fields: Option<domain::hqm::sectors::QueueFields>,
 }
 
 /// A page of applications, sorted by review deadline (drafts, which have
@@ -207,6 +210,31 @@ pub fn list(
                 q = q
                     .filter(a::status.eq(HqmStatus::UnderReview.as_str()))
                     .filter(a::id.ne_all(scored(*c1)).or(a::id.ne_all(scored(*c2))));
+            }
+        }
+        // The groups are two ASCII digits (the rules and the stored bodies
+        // say so), so they are written into the SQL as literals.
+        let groups = |gs: &[String]| -> String {
+            let list: Vec<String> = gs
+                .iter()
+                .filter(|g| g.len() == 2 && g.bytes().all(|b| b.is_ascii_digit()))
+                .map(|g| format!("'{g}'"))
+                .collect();
+            if list.is_empty() {
+                "''".to_owned()
+            } else {
+                list.join(", ")
+            }
+        };
+        match &filter.fields {
+            None | Some(domain::hqm::sectors::QueueFields::All) => {}
+            Some(domain::hqm::sectors::QueueFields::Only(gs)) => {
+                let cond = format!("substr(hqm_applications.occupation_code, 1, 2) IN ({})", groups(gs));
+                q = q.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(&cond));
+            }
+            Some(domain::hqm::sectors::QueueFields::AllBut(gs)) => {
+                let cond = format!("substr(hqm_applications.occupation_code, 1, 2) NOT IN ({})", groups(gs));
+                q = q.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(&cond));
             }
         }
         match filter.overdue {

@@ -98,3 +98,40 @@ pub fn queue_authority_reminders(
     }
     Ok(queued)
 }
+
+/// Admin sets the sectoral body `code` (SPEC §16.4.5): its titles, the
+/// ISCO-08 sub-major groups of its field (none claimed by another body),
+/// and whether it is the default body for fields no body claims (one body at
+/// most: marking one unmarks the other).
+pub fn put_sector(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    code: &str,
+    titles: &Titles,
+    groups: &[&str],
+    default: bool,
+    now: DateTime<Utc>,
+) -> Result<persistence::hqm::SectorRow, AppError> {
+    caller.may(Permission::ManageReferenceData)?;
+    if !domain::hqm::sectors::is_code(code) {
+        return Err(AppError::NotFound);
+    }
+    let others: Vec<domain::hqm::sectors::Sector> = store::sectors(conn)?.iter().map(|s| s.sector()).collect();
+    let (titles, groups) = domain::hqm::sectors::check_sector(code, titles, groups, &others)?;
+    store::put_sector(conn, code, &titles, &groups, default, &caller.sub, now.naive_utc())?;
+    store::sectors(conn)?.into_iter().find(|s| s.code == code).ok_or(AppError::NotFound)
+}
+
+/// The sectoral bodies, for staff and assessors (SPEC §16.4.5).
+pub fn sectors(conn: &mut DbConnection, caller: &Caller) -> Result<Vec<persistence::hqm::SectorRow>, AppError> {
+    let may = [Permission::ReadAllHqmApplications, Permission::ManageReferenceData, Permission::AssessHqmApplications];
+    if !may.iter().any(|p| p.granted_to(&caller.roles)) {
+        return Err(AppError::Forbidden { needs: Permission::ReadAllHqmApplications.roles().to_vec() });
+    }
+    Ok(store::sectors(conn)?)
+}
+
+/// The bodies as the rules read them.
+pub(super) fn sector_rules(conn: &mut DbConnection) -> Result<Vec<domain::hqm::sectors::Sector>, AppError> {
+    Ok(store::sectors(conn)?.iter().map(|s| s.sector()).collect())
+}

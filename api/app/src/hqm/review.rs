@@ -43,9 +43,16 @@ pub fn score(
     let mine = authority(caller)?;
     let criterion = Criterion::parse(criterion).ok_or(AppError::NotFound)?;
     if !mine.may_score(criterion) {
-        return Err(AppError::WrongAuthority { needs: criterion.authority() });
+        return Err(AppError::WrongAuthority { needs: criterion.authority(), sector: None });
     }
     let row = visible(conn, caller, id)?;
+    // The sectoral body scores work experience only in its own field
+    // (SPEC §16.4.5).
+    if criterion == Criterion::WorkExperience {
+        let sectors = super::authorities::sector_rules(conn)?;
+        domain::hqm::sectors::may_score(caller.sector.as_deref(), &row.occupation_code, &sectors)
+            .map_err(|body| AppError::WrongAuthority { needs: Authority::Sectoral, sector: Some(body) })?;
+    }
     allowed(&row, caller, HqmAction::Score)?;
     let score = Score::new(criterion, points, justification).map_err(AppError::Validation)?;
     let evidence = evidence(conn, &row)?;
@@ -114,7 +121,7 @@ pub fn withdraw_objection(
         return Err(AppError::NotFound);
     }
     if objection.authority != mine {
-        return Err(AppError::WrongAuthority { needs: objection.authority });
+        return Err(AppError::WrongAuthority { needs: objection.authority, sector: None });
     }
     let at = now.naive_utc();
     store::withdraw_objection(conn, objection_id, &caller.sub, at)?;
@@ -360,6 +367,11 @@ pub fn list(
     };
     if !staff {
         if assessor {
+            // A sectoral body's queue holds its field only (SPEC §16.4.5).
+            if caller.authority == Some(Authority::Sectoral) {
+                let sectors = super::authorities::sector_rules(conn)?;
+                filter.fields = Some(domain::hqm::sectors::queue_fields(caller.sector.as_deref(), &sectors));
+            }
             // The queue: applications under review, nothing else.
             if q.status.is_some_and(|s| s != HqmStatus::UnderReview) {
                 return Ok((Vec::new(), 0, store::PageScores::default()));

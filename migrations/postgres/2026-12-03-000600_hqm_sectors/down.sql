@@ -1,0 +1,1 @@
+DROP TABLE hqm_sectors;
