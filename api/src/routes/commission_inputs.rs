@@ -115,7 +115,7 @@ pub async fn history(state: State, caller: Caller, path: TwoSegments, q: Query<P
 pub struct FileParams {
     /// The file's name, kept for display (default: `input`).
     #[param(inline)]
-    pub filename: Option<domain::value::Text<0, { domain::hqm::documents::MAX_FILENAME as u64 }>>,
+    pub filename: Option<domain::hqm::documents::FilenameText>,
 }
 
 /// Attach a file to a body's input

@@ -148,6 +148,29 @@ pub fn check_count(existing: usize) -> Result<(), DocumentError> {
     Ok(())
 }
 
+/// The shape of a file name as a query sends it: at most [`MAX_FILENAME`]
+/// characters, none of them a control character (C0, DEL or C1), which
+/// [`check_filename`] refuses.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct FilenameShape;
+
+impl crate::value::Shape for FilenameShape {
+    fn pattern() -> std::borrow::Cow<'static, str> {
+        "^[^\\u0000-\\u001F\\u007F-\\u009F]*$".into()
+    }
+
+    fn min() -> u64 {
+        0
+    }
+
+    fn max() -> u64 {
+        MAX_FILENAME as u64
+    }
+}
+
+/// A file name as a query sends it.
+pub type FilenameText = crate::value::Shaped<FilenameShape>;
+
 /// The file name kept with a document (SPEC §14.6: `filename=…`), for
 /// display and download only: any directory part a browser sent is dropped,
 /// control characters are refused, and the rest is at most

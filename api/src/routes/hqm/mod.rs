@@ -20,7 +20,6 @@ use domain::hqm::application::{HqmStatus, HqmStatusText};
 use domain::hqm::criteria::{Authority, AuthorityText, Criterion, CriterionText, MAX_TOTAL, THRESHOLD};
 use domain::hqm::documents::DocumentKindText;
 use domain::lang::Lang;
-use domain::value::Text;
 use domain::FieldCode;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -203,7 +202,7 @@ pub struct UploadParams {
     pub kind: Option<String>,
     /// The file's name, kept for display (default: the kind).
     #[param(inline)]
-    pub filename: Option<Text<0, { domain::hqm::documents::MAX_FILENAME as u64 }>>,
+    pub filename: Option<domain::hqm::documents::FilenameText>,
 }
 
 /// Upload a document
@@ -244,13 +243,14 @@ pub async fn upload_document(
     let q = q.0;
     let kind = q.kind.unwrap_or_default();
     // An empty name is no name: the kind stands in, as when none is sent.
-    let filename = q.filename.map(Text::into_string).filter(|f| !f.trim().is_empty()).unwrap_or_else(|| {
-        if kind.is_empty() {
-            "document".into()
-        } else {
-            kind.clone()
-        }
-    });
+    let filename =
+        q.filename.map(domain::value::Shaped::into_string).filter(|f| !f.trim().is_empty()).unwrap_or_else(|| {
+            if kind.is_empty() {
+                "document".into()
+            } else {
+                kind.clone()
+            }
+        });
     let declared = body.content_type.clone();
     let bytes = body.bytes.clone();
     let c = caller.clone();
