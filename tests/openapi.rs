@@ -73,10 +73,10 @@ async fn every_documented_request_example_is_accepted() {
         .put(
             "/api/v1/commission-inputs/2027/economy",
             &app.contributor("economy"),
-            &ex("/api/v1/commission-inputs/{year}/{body}", "put"),
+            &ex("/api/v1/commission-inputs/{year}/{body_code}", "put"),
         )
         .await;
-    expect("put", "/api/v1/commission-inputs/{year}/{body}", r, &[StatusCode::OK]);
+    expect("put", "/api/v1/commission-inputs/{year}/{body_code}", r, &[StatusCode::OK]);
     let r = app.post("/api/v1/forecasts", &emp, &ex("/api/v1/forecasts", "post")).await;
     let id = r.body["id"].as_str().unwrap_or_default().to_owned();
     expect("post", "/api/v1/forecasts", r, &[StatusCode::CREATED]);

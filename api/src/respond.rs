@@ -64,3 +64,53 @@ pub fn cached_json<T: Serialize>(body: &T) -> Result<HttpResponse, HttpError> {
         .content_type("application/json")
         .body(json))
 }
+
+/// `Content-Disposition` of a file to save as `filename`: `filename=` with an
+/// ASCII stand-in (other characters, quotes and backslashes as `_`) for old
+/// clients, and `filename*=UTF-8''…` with the name itself percent-encoded
+/// (RFC 6266 §4.3, RFC 8187), so `Bəyannamə.pdf` downloads as that.
+pub fn attachment(filename: &str) -> String {
+    let ascii: String = filename
+        .chars()
+        .map(|c| if c == ' ' || (c.is_ascii_graphic() && c != '"' && c != '\\') { c } else { '_' })
+        .collect();
+    let mut encoded = String::with_capacity(filename.len());
+    for b in filename.bytes() {
+        // RFC 8187 attr-char: what may stand unencoded.
+        if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
+            encoded.push(char::from(b));
+        } else {
+            encoded.push_str(&format!("%{b:02X}"));
+        }
+    }
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+}
+
+/// A stored file as its owner uploaded it: its type, its SHA-256 as the
+/// `ETag`, its name to save it as, and no sniffing of its type.
+pub fn stored_file(filename: &str, content_type: &str, sha256: &str, bytes: Vec<u8>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header((header::ETAG, format!("\"{sha256}\"")))
+        .insert_header((header::CONTENT_DISPOSITION, attachment(filename)))
+        .insert_header(("X-Content-Type-Options", "nosniff"))
+        .body(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::attachment;
+
+    #[test]
+    fn a_file_name_is_sent_whole_and_as_ascii() {
+        assert_eq!(
+            attachment("Bəyannamə 2027.pdf"),
+            "attachment; filename=\"B_yannam_ 2027.pdf\"; filename*=UTF-8''B%C9%99yannam%C9%99%202027.pdf"
+        );
+        assert_eq!(attachment("a\"b\\c.pdf"), "attachment; filename=\"a_b_c.pdf\"; filename*=UTF-8''a%22b%5Cc.pdf");
+        assert_eq!(
+            attachment("summary-2027.csv"),
+            "attachment; filename=\"summary-2027.csv\"; filename*=UTF-8''summary-2027.csv"
+        );
+    }
+}

@@ -78,7 +78,7 @@ pub struct CommissionInput {
 }
 
 /// A file attached to an input: download it at
-/// `/api/v1/commission-inputs/{year}/{body}/files/{id}`.
+/// `/api/v1/commission-inputs/{year}/{body_code}/files/{id}`.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct InputFile {
     #[schema(example = "0195a0c4-8f4e-7b1a-9c1e-2f0d3c4b5a69")]

@@ -11,7 +11,7 @@ use crate::extract::{
 };
 use crate::handler::{Id, Reply, State, TwoSegments};
 use crate::respond::{json_with_etag, stored};
-use actix_web::http::{header, StatusCode};
+use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
 use application::commission_inputs as uc;
 use domain::commission_inputs::BodyText;
@@ -41,8 +41,8 @@ pub async fn list(state: State, caller: Caller, path: Id) -> Reply {
 /// target year; the `ETag` is its version, for `If-Match`. Not found until
 /// the body sends one.
 #[utoipa::path(
-    get, path = "/api/v1/commission-inputs/{year}/{body}", tag = "quota", operation_id = "get_commission_input",
-    params(Year, ("body" = inline(BodyText), Path, description = "The body: labour, economy, education or socar"),
+    get, path = "/api/v1/commission-inputs/{year}/{body_code}", tag = "quota", operation_id = "get_commission_input",
+    params(Year, ("body_code" = inline(BodyText), Path, description = "The body: labour, economy, education or socar"),
         IfNoneMatch),
     responses((status = 200, description = "The input", body = CommissionInput, headers(("ETag" = String, description = "Its version"))),
         (status = 304, description = "Your copy is current", headers(("ETag" = String, description = "Its version")))),
@@ -62,9 +62,9 @@ pub async fn get(state: State, caller: Caller, path: TwoSegments) -> Reply {
 /// `commission-inputs-deadline-passed`). Another body's contributor is
 /// refused (403 `wrong-body`). Sending the same input again changes nothing.
 #[utoipa::path(
-    put, path = "/api/v1/commission-inputs/{year}/{body}", tag = "quota", operation_id = "put_commission_input",
+    put, path = "/api/v1/commission-inputs/{year}/{body_code}", tag = "quota", operation_id = "put_commission_input",
     request_body = CommissionInputInput,
-    params(Year, ("body" = inline(BodyText), Path, description = "The body: labour, economy, education or socar"),
+    params(Year, ("body_code" = inline(BodyText), Path, description = "The body: labour, economy, education or socar"),
         ChangeHeaders),
     responses((status = 200, description = "The input as stored", body = CommissionInput, headers(("ETag" = String, description = "The new version"))),
         (status = 409, description = "`commission-inputs-deadline-passed`", body = crate::problem::Problem, content_type = "application/problem+json")),
@@ -96,9 +96,9 @@ pub async fn put(
 /// Every change of the input, oldest first: the version it made, the
 /// contributor, when, and how many figures it held; paginated like every list.
 #[utoipa::path(
-    get, path = "/api/v1/commission-inputs/{year}/{body}/history", tag = "quota",
+    get, path = "/api/v1/commission-inputs/{year}/{body_code}/history", tag = "quota",
     operation_id = "get_commission_input_history",
-    params(Year, ("body" = inline(BodyText), Path, description = "The body: labour, economy, education or socar"),
+    params(Year, ("body_code" = inline(BodyText), Path, description = "The body: labour, economy, education or socar"),
         PageParams),
     responses((status = 200, description = "Every change, oldest first", body = Paged<CommissionInputChange>)),
 )]
@@ -126,8 +126,8 @@ pub struct FileParams {
 /// per input. Send it as the raw body with its `Content-Type`, or as the
 /// part `file` of a form. Kept with its size and SHA-256, never altered.
 #[utoipa::path(
-    post, path = "/api/v1/commission-inputs/{year}/{body}/files", tag = "quota", operation_id = "add_commission_input_file",
-    params(Year, ("body" = inline(BodyText), Path, description = "The body: labour, economy, education or socar"),
+    post, path = "/api/v1/commission-inputs/{year}/{body_code}/files", tag = "quota", operation_id = "add_commission_input_file",
+    params(Year, ("body_code" = inline(BodyText), Path, description = "The body: labour, economy, education or socar"),
         FileParams, IdempotencyKey),
     request_body(content(
         (BinaryFile = "application/pdf"), (BinaryFile = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
@@ -161,25 +161,26 @@ pub async fn add_file(
             let up = uc::Upload { filename: &filename, declared: declared.as_deref(), bytes: &bytes };
             let (rec, id) = uc::add_file(conn, &c, &year, &who, &up, now.naive_utc())?;
             let file = rec.files.iter().find(|f| f.id == id).map(InputFile::from);
-            let at = crate::handler::location::<__path_get_file>(&[("year", &year), ("body", &who), ("file_id", &id)]);
+            let at =
+                crate::handler::location::<__path_get_file>(&[("year", &year), ("body_code", &who), ("file_id", &id)]);
             stored(StatusCode::CREATED, &file, Some(at), None)
         })
         .await
 }
 
-/// The `{year}`, `{body}` and `{file_id}` of a file's path (the use cases
+/// The `{year}`, `{body_code}` and `{file_id}` of a file's path (the use cases
 /// answer 404 for what names nothing).
 fn file_path(req: &HttpRequest) -> (String, String, String) {
     let segment = |name: &str| req.match_info().get(name).unwrap_or_default().to_owned();
-    (segment("year"), segment("body"), segment("file_id"))
+    (segment("year"), segment("body_code"), segment("file_id"))
 }
 
 /// Download a file of a body's input
 ///
 /// The file as uploaded, with its media type; for the inputs' readers.
 #[utoipa::path(
-    get, path = "/api/v1/commission-inputs/{year}/{body}/files/{file_id}", tag = "quota", operation_id = "get_commission_input_file",
-    params(Year, ("body" = inline(BodyText), Path, description = "The body: labour, economy, education or socar"),
+    get, path = "/api/v1/commission-inputs/{year}/{body_code}/files/{file_id}", tag = "quota", operation_id = "get_commission_input_file",
+    params(Year, ("body_code" = inline(BodyText), Path, description = "The body: labour, economy, education or socar"),
         ("file_id" = String, Path, description = "File id")),
     responses((status = 200, description = "The file", content(
         (BinaryFile = "application/pdf"), (BinaryFile = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")),
@@ -188,22 +189,15 @@ fn file_path(req: &HttpRequest) -> (String, String, String) {
 pub async fn get_file(state: State, caller: Caller, req: HttpRequest) -> Reply {
     let (year, body, id) = file_path(&req);
     let (f, bytes) = state.read(move |conn| uc::file(conn, &caller, &year, &body, &id)).await?;
-    let safe: String =
-        f.filename.chars().map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' { c } else { '_' }).collect();
-    Ok(HttpResponse::Ok()
-        .content_type(f.content_type.as_str())
-        .insert_header((header::ETAG, format!("\"{}\"", f.sha256)))
-        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{safe}\"")))
-        .insert_header(("X-Content-Type-Options", "nosniff"))
-        .body(bytes))
+    Ok(crate::respond::stored_file(&f.filename, f.content_type.as_str(), &f.sha256, bytes))
 }
 
 /// Remove a file from a body's input
 ///
 /// The contributor of `body`, until the Commission inputs deadline.
 #[utoipa::path(
-    delete, path = "/api/v1/commission-inputs/{year}/{body}/files/{file_id}", tag = "quota", operation_id = "delete_commission_input_file",
-    params(Year, ("body" = inline(BodyText), Path, description = "The body: labour, economy, education or socar"),
+    delete, path = "/api/v1/commission-inputs/{year}/{body_code}/files/{file_id}", tag = "quota", operation_id = "delete_commission_input_file",
+    params(Year, ("body_code" = inline(BodyText), Path, description = "The body: labour, economy, education or socar"),
         ("file_id" = String, Path, description = "File id")),
     responses((status = 204, description = "Removed"),
         (status = 409, description = "`commission-inputs-deadline-passed`", body = crate::problem::Problem, content_type = "application/problem+json")),

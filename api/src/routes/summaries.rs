@@ -57,7 +57,7 @@ async fn export(state: &AppState, caller: &Caller, y: i32, pending: bool, lang: 
 pub(crate) fn download(content_type: &str, filename: String, body: Vec<u8>, lang: Lang) -> HttpResponse {
     HttpResponse::Ok()
         .content_type(content_type)
-        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")))
+        .insert_header((header::CONTENT_DISPOSITION, crate::respond::attachment(&filename)))
         .insert_header((header::CONTENT_LANGUAGE, lang.as_str()))
         .body(body)
 }

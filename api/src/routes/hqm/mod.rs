@@ -279,14 +279,7 @@ pub async fn upload_document(
 pub async fn get_document(state: State, caller: Caller, path: TwoSegments) -> Reply {
     let (id, doc_id) = path.into_inner();
     let (d, bytes) = state.read(move |conn| uc::document(conn, &caller, &id, &doc_id)).await?;
-    let safe: String =
-        d.filename.chars().map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' { c } else { '_' }).collect();
-    Ok(HttpResponse::Ok()
-        .content_type(d.content_type.as_str())
-        .insert_header((header::ETAG, format!("\"{}\"", d.sha256)))
-        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{safe}\"")))
-        .insert_header(("X-Content-Type-Options", "nosniff"))
-        .body(bytes))
+    Ok(crate::respond::stored_file(&d.filename, d.content_type.as_str(), &d.sha256, bytes))
 }
 
 /// Delete a document
