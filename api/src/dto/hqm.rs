@@ -454,7 +454,7 @@ pub struct HqmAuthorityTitles {
 pub struct HqmAuthorityInput {
     /// Where the authority is told of its queue and reminded.
     #[schema(inline)]
-    pub email: Text<1, { domain::contact::MAX_EMAIL as u64 }>,
+    pub email: domain::contact::EmailText,
     pub titles: HqmAuthorityTitles,
 }
 
