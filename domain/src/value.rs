@@ -322,16 +322,27 @@ mod schema {
 
     impl<T: utoipa::ToSchema, const MAX: usize> utoipa::PartialSchema for List<T, MAX> {
         fn schema() -> RefOr<Schema> {
-            utoipa::openapi::schema::ArrayBuilder::new()
-                .items(RefOr::Ref(utoipa::openapi::Ref::from_schema_name(T::name())))
-                .max_items(Some(MAX))
-                .into()
+            // A `Shaped<P>` has no name of its own (every shape would be one
+            // component "Shaped"): its schema stands in the list itself.
+            let items = if is_unnamed::<T>() {
+                T::schema()
+            } else {
+                RefOr::Ref(utoipa::openapi::Ref::from_schema_name(T::name()))
+            };
+            utoipa::openapi::schema::ArrayBuilder::new().items(items).max_items(Some(MAX)).into()
         }
+    }
+
+    /// Whether `T`'s component name is the generic `Shaped`, shared by all shapes.
+    fn is_unnamed<T: utoipa::ToSchema>() -> bool {
+        T::name() == "Shaped"
     }
 
     impl<T: utoipa::ToSchema, const MAX: usize> utoipa::ToSchema for List<T, MAX> {
         fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
-            schemas.push((T::name().into_owned(), T::schema()));
+            if !is_unnamed::<T>() {
+                schemas.push((T::name().into_owned(), T::schema()));
+            }
             T::schemas(schemas);
         }
     }
