@@ -443,6 +443,17 @@ pub struct HqmAuthorityTitles {
     pub tr: Text<1, { domain::hqm::authorities::MAX_TITLE as u64 }>,
 }
 
+impl From<HqmAuthorityTitles> for domain::hqm::authorities::Titles {
+    fn from(t: HqmAuthorityTitles) -> Self {
+        domain::hqm::authorities::Titles {
+            az: t.az.into_string(),
+            en: t.en.into_string(),
+            ru: t.ru.into_string(),
+            tr: t.tr.into_string(),
+        }
+    }
+}
+
 /// A scoring authority's contact as admin sets it (SPEC §16.4.2).
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

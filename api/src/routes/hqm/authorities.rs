@@ -24,12 +24,7 @@ use domain::hqm::criteria::AuthorityText;
 pub async fn put_authority(state: State, caller: Caller, code: Id, body: JsonBody<HqmAuthorityInput>) -> Reply {
     let code = code.into_inner();
     let input = body.value;
-    let titles = domain::hqm::authorities::Titles {
-        az: input.titles.az.into_string(),
-        en: input.titles.en.into_string(),
-        ru: input.titles.ru.into_string(),
-        tr: input.titles.tr.into_string(),
-    };
+    let titles = domain::hqm::authorities::Titles::from(input.titles);
     let email = input.email.into_string();
     let now = state.now();
     let row = state.write(move |conn| uc::put_authority(conn, &caller, &code, &email, &titles, now)).await?;
@@ -66,12 +61,7 @@ pub async fn list_authorities(state: State, caller: Caller) -> Reply {
 pub async fn put_sector(state: State, caller: Caller, code: Id, body: JsonBody<HqmSectorInput>) -> Reply {
     let code = code.into_inner();
     let input = body.value;
-    let titles = domain::hqm::authorities::Titles {
-        az: input.titles.az.into_string(),
-        en: input.titles.en.into_string(),
-        ru: input.titles.ru.into_string(),
-        tr: input.titles.tr.into_string(),
-    };
+    let titles = domain::hqm::authorities::Titles::from(input.titles);
     let groups: Vec<String> = input.isco_groups.into_vec().into_iter().map(|g| g.into_string()).collect();
     let default = input.default.unwrap_or(false);
     let now = state.now();
