@@ -21,6 +21,7 @@ SUMMARY_EXPORT=<module> names the operation's module, e.g. quota.export_summary)
 
 import csv
 import datetime
+import http.server
 import enum
 import importlib
 import inspect
@@ -31,9 +32,12 @@ import pkgutil
 import re
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from zoneinfo import ZoneInfo
+
+from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 import quota_api_client.api as generated_api
 from quota_api_client import AuthenticatedClient, Client
@@ -57,12 +61,18 @@ from quota_api_client.api.identity import (
     set_contact_email,
 )
 from quota_api_client.api.quota import get_summary
+from quota_api_client.api.webhooks import (
+    create_webhook,
+    list_webhook_deliveries,
+    rotate_webhook_secret,
+)
 from quota_api_client.models import (
     ApiClientInput,
     Campaign,
     EmailConfirmInput,
     EmailInput,
     Employer,
+    EventType,
     ForecastCreate,
     ForecastReplace,
     ForecastStatus,
@@ -72,6 +82,7 @@ from quota_api_client.models import (
     QuotaUsage,
     ReturnInput,
     TokenForm,
+    WebhookInput,
 )
 
 BASE = os.environ["BASE"]
@@ -172,6 +183,66 @@ def summary_csv(client, year):
         return how + " (raw)", raw
 
 
+class Receiver:
+    """The ERP system's own webhook receiver on 127.0.0.1. Every delivery is
+    verified with the `standardwebhooks` package from PyPI (the
+    specification's library, not this project's code) against the secrets
+    the ERP holds; the first delivery of each event type in `fail_once` is
+    answered 500, so the server has to send it again."""
+
+    def __init__(self):
+        self.secrets = []
+        self.fail_once = set()
+        self.received = []  # (webhook-id, type, data, status answered, secrets that verified it)
+        self.lock = threading.Lock()
+        receiver = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("content-length", 0)))
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                verified = []
+                with receiver.lock:
+                    secrets = list(receiver.secrets)
+                for i, secret in enumerate(secrets):
+                    try:
+                        Webhook(secret).verify(body, headers)
+                        verified.append(i)
+                    except WebhookVerificationError:
+                        pass
+                event = json.loads(body)
+                with receiver.lock:
+                    status = 204 if verified else 400
+                    if verified and event["type"] in receiver.fail_once:
+                        receiver.fail_once.discard(event["type"])
+                        status = 500
+                    receiver.received.append((headers.get("webhook-id"), event["type"], event["data"], status, verified))
+                self.send_response(status)
+                self.send_header("content-length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/erp/hooks"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def delivered(self):
+        with self.lock:
+            return [r for r in self.received if 200 <= r[3] < 300]
+
+    def wait(self, cond, what, timeout=30.0):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if cond():
+                return
+            time.sleep(0.2)
+        with self.lock:
+            got = [(r[0], r[1], r[3], r[4]) for r in self.received]
+        fail(f"{what}: not within {timeout:.0f}s; received {got}")
+
+
 def main():
     started = time.monotonic()
     today = datetime.datetime.now(ZoneInfo("Asia/Baku")).date()
@@ -197,6 +268,17 @@ def main():
     r = expect("GET /api/v1/me (ERP)", me.sync_detailed(client=erp), 200)
     check(r.parsed.tin == TIN and "employer" in [x.value for x in r.parsed.roles],
           "the ERP token acts as the employer", r)
+
+    print("2b. the ERP system subscribes its own receiver to its forecasts' status changes")
+    rx = Receiver()
+    r = expect("POST /api/v1/webhooks", create_webhook.sync_detailed(client=erp, body=WebhookInput(
+        url=rx.url, events=[EventType.FORECAST_SUBMITTED, EventType.FORECAST_RETURNED, EventType.FORECAST_ACCEPTED],
+        description="ERP receiver")), 201)
+    check(r.parsed.secret.startswith("whsec_"), "a signing secret whsec_…, shown once", r)
+    hook_id = r.parsed.id
+    with rx.lock:
+        rx.secrets = [r.parsed.secret]
+        rx.fail_once.add("forecast.returned")  # answered 500 once: it must come again
 
     print("3. the employer sets and confirms the contact e-mail (code from the server's log)")
     log_size = os.path.getsize(SERVER_LOG)
@@ -257,6 +339,23 @@ def main():
         fid, client=erp, if_match=r.headers["etag"], idempotency_key=f"{key}-resubmit"), 200)
     check(r.parsed.status.value == "submitted", "submitted again", r)
 
+    print("7b. the receiver has the submission, the return (after one failed answer, sent again) and the resubmission")
+    rx.wait(lambda: [t for _, t, *_ in rx.delivered()] == ["forecast.submitted", "forecast.returned", "forecast.submitted"],
+            "three deliveries in order")
+    with rx.lock:
+        returned = [x for x in rx.received if x[1] == "forecast.returned"]
+    check(len(returned) == 2 and returned[0][3] == 500 and returned[1][3] == 204 and returned[0][0] == returned[1][0],
+          f"the return failed once and came again with the same webhook-id: {[(x[0], x[3]) for x in returned]}")
+    check(returned[1][2]["notification"] == reason and returned[1][2]["correction_due"],
+          "the return's data holds the reason and correction_due")
+    check(all(d[2]["id"] == fid for d in rx.delivered()), "every event names the forecast")
+
+    print("7c. the ERP system rotates the signing secret; both secrets verify for a day")
+    r = expect(f"POST /api/v1/webhooks/{hook_id}/rotate-secret",
+               rotate_webhook_secret.sync_detailed(hook_id, client=erp), 200)
+    with rx.lock:
+        rx.secrets = [rx.secrets[0], r.parsed.secret]
+
     print("8. the officer reviews and accepts it")
     r = expect(f"POST /api/v1/forecasts/{fid}/start-review", start_review.sync_detailed(
         fid, client=officer, if_match=r.headers["etag"]), 200)
@@ -269,6 +368,19 @@ def main():
     want = [(None, "draft"), ("draft", "submitted"), ("submitted", "returned"), ("returned", "submitted"),
             ("submitted", "in_review"), ("in_review", "accepted")]
     check(steps in (want, want[::-1]), f"history {steps}, expected {want} (either order)", r)
+
+    print("8b. the acceptance arrives signed with the old and the new secret, verified by standardwebhooks")
+    rx.wait(lambda: any(t == "forecast.accepted" for _, t, *_ in rx.delivered()), "the acceptance")
+    accepted = [x for x in rx.delivered() if x[1] == "forecast.accepted"][0]
+    check(accepted[4] == [0, 1], f"verified with both secrets during the overlap, got {accepted[4]}")
+    check(accepted[2]["status"] == "accepted", "its data is the accepted forecast")
+    with rx.lock:
+        unverified = [x for x in rx.received if not x[4]]
+    check(not unverified, f"every delivery verified: {unverified}")
+    r = expect(f"GET /api/v1/webhooks/{hook_id}/deliveries",
+               list_webhook_deliveries.sync_detailed(hook_id, client=erp), 200)
+    log = [(d.event_type, d.status.value, d.attempts) for d in r.parsed.items]
+    check(("forecast.returned", "succeeded", 2) in log and len(log) == 4, f"the delivery log shows the retry: {log}", r)
 
     print(f"9. the summary of {year} counts it, and its CSV export downloads")
     r = expect(f"GET /api/v1/summaries/{year}", get_summary.sync_detailed(year, client=officer), 200)

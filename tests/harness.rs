@@ -15,6 +15,8 @@ use serde_json::{json, Value};
 use std::sync::Arc;
 
 pub const SECRET: &[u8] = b"test-secret-test-secret-test-secret!";
+/// `WEBHOOK_SECRET_KEY` of the test servers: base64 of 32 bytes.
+pub const WEBHOOK_KEY: &str = "dGVzdC13ZWJob29rLWtleS10ZXN0LXdlYmhvb2sta2U=";
 pub const TIN_A: &str = "1012345061";
 pub const TIN_B: &str = "1012345062";
 
@@ -78,6 +80,8 @@ pub struct Options {
     pub require_if_match: bool,
     /// `CORS_ALLOWED_ORIGINS`.
     pub cors_origins: Vec<String>,
+    /// `WEBHOOK_ALLOW_PRIVATE`: the tests' receivers listen on 127.0.0.1.
+    pub webhook_allow_private: bool,
 }
 
 impl Default for Options {
@@ -91,6 +95,7 @@ impl Default for Options {
             share: None,
             require_if_match: false,
             cors_origins: Vec::new(),
+            webhook_allow_private: true,
         }
     }
 }
@@ -139,6 +144,9 @@ pub async fn spawn_with(opts: Options) -> TestApp {
         client_token_ttl: 300,
         cors_allowed_origins: opts.cors_origins.clone(),
         hqm_signing_key: None,
+        // One key for every server, as replicas of one deployment share it.
+        webhook_secret_key: Some(api::config::Redacted(WEBHOOK_KEY.into())),
+        webhook_allow_private: opts.webhook_allow_private,
     };
     let clock = match &shared {
         Some((_, clock)) => clock.clone(),
@@ -508,4 +516,159 @@ pub async fn eventually(secs: u64, mut cond: impl FnMut() -> bool) -> bool {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     cond()
+}
+
+/// One request a [`Receiver`] took: its headers (names in lower case), its
+/// body, and the status it was answered with.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    pub headers: std::collections::HashMap<String, String>,
+    pub body: String,
+    pub status: u16,
+}
+
+impl Hit {
+    pub fn header(&self, name: &str) -> &str {
+        self.headers.get(name).map(String::as_str).unwrap_or_default()
+    }
+
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or(Value::Null)
+    }
+}
+
+/// A webhook receiver on 127.0.0.1: keeps every request and answers each
+/// with the next status queued by [`Receiver::answer`], else 204.
+pub struct Receiver {
+    pub url: String,
+    hits: Arc<std::sync::Mutex<Vec<Hit>>>,
+    answers: Arc<std::sync::Mutex<std::collections::VecDeque<u16>>>,
+}
+
+impl Receiver {
+    pub async fn start() -> Receiver {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind receiver");
+        let url = format!("http://127.0.0.1:{}/hooks", listener.local_addr().expect("addr").port());
+        let hits: Arc<std::sync::Mutex<Vec<Hit>>> = Arc::default();
+        let answers: Arc<std::sync::Mutex<std::collections::VecDeque<u16>>> = Arc::default();
+        let (h, a) = (hits.clone(), answers.clone());
+        tokio::spawn(async move {
+            while let Ok((mut stream, _)) = listener.accept().await {
+                let (h, a) = (h.clone(), a.clone());
+                tokio::spawn(async move {
+                    let mut buf = Vec::new();
+                    let mut chunk = [0u8; 8192];
+                    let head_end = loop {
+                        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                            break i + 4;
+                        }
+                        match stream.read(&mut chunk).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                        }
+                    };
+                    let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
+                    let headers: std::collections::HashMap<String, String> = head
+                        .lines()
+                        .skip(1)
+                        .filter_map(|l| l.split_once(':'))
+                        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+                        .collect();
+                    let len: usize = headers.get("content-length").and_then(|v| v.parse().ok()).unwrap_or(0);
+                    while buf.len() < head_end + len {
+                        match stream.read(&mut chunk).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                        }
+                    }
+                    let body = String::from_utf8_lossy(&buf[head_end..head_end + len]).to_string();
+                    let status = a.lock().expect("answers").pop_front().unwrap_or(204);
+                    h.lock().expect("hits").push(Hit { headers, body, status });
+                    let reply = format!("HTTP/1.1 {status} X\r\ncontent-length: 2\r\nconnection: close\r\n\r\nno");
+                    let _ = stream.write_all(reply.as_bytes()).await;
+                    let _ = stream.shutdown().await;
+                });
+            }
+        });
+        Receiver { url, hits, answers }
+    }
+
+    /// Queues the statuses of the next answers.
+    pub fn answer(&self, statuses: &[u16]) {
+        self.answers.lock().expect("answers").extend(statuses);
+    }
+
+    pub fn hits(&self) -> Vec<Hit> {
+        self.hits.lock().map(|h| h.clone()).unwrap_or_default()
+    }
+
+    /// The requests answered 2xx.
+    pub fn delivered(&self) -> Vec<Hit> {
+        self.hits().into_iter().filter(|h| (200..300).contains(&h.status)).collect()
+    }
+}
+
+/// Whether `hit` carries a valid Standard Webhooks signature with `secret`
+/// (`whsec_…`): HMAC-SHA256 over `id.timestamp.body`, computed here from
+/// the specification, not with the server's code.
+pub fn signed_with(hit: &Hit, secret: &str) -> bool {
+    use base64::Engine;
+    use hmac::{Hmac, Mac};
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let Ok(key) = b64.decode(secret.trim_start_matches("whsec_")) else { return false };
+    let Ok(mut mac) = <Hmac<sha2::Sha256> as Mac>::new_from_slice(&key) else { return false };
+    mac.update(format!("{}.{}.{}", hit.header("webhook-id"), hit.header("webhook-timestamp"), hit.body).as_bytes());
+    let expected = format!("v1,{}", b64.encode(mac.finalize().into_bytes()));
+    hit.header("webhook-signature").split(' ').any(|s| s == expected)
+}
+
+impl TestApp {
+    /// Registers an API client for `tin` (its e-mail confirmed) and returns
+    /// a client-credentials token of it.
+    pub async fn erp_client(&self, tin: &str) -> String {
+        self.erp_client_with(tin).await.2
+    }
+
+    /// [`TestApp::erp_client`], with the client's id and secret for new tokens.
+    pub async fn erp_client_with(&self, tin: &str) -> (String, String, String) {
+        self.employer(tin);
+        let made =
+            self.post("/api/v1/api-clients", &self.admin(), &json!({"name": format!("ERP {tin}"), "tin": tin})).await;
+        assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+        let id = made.body["client"]["client_id"].as_str().unwrap().to_owned();
+        let secret = made.body["client_secret"].as_str().unwrap().to_owned();
+        let token = self.client_token(&id, &secret).await;
+        (id, secret, token)
+    }
+
+    /// A client-credentials token of client `id`.
+    pub async fn client_token(&self, id: &str, secret: &str) -> String {
+        let r = self
+            .client
+            .post(format!("{}/api/v1/oauth/token", self.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!("grant_type=client_credentials&client_id={id}&client_secret={secret}"))
+            .send()
+            .await
+            .unwrap();
+        let r = Resp::read(r).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        r.body["access_token"].as_str().unwrap().to_owned()
+    }
+}
+
+/// Waits up to `secs` seconds for the async condition `cond`.
+pub async fn eventually_async<F, Fut>(secs: u64, mut cond: F) -> bool
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    for _ in 0..secs * 10 {
+        if cond().await {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    cond().await
 }

@@ -26,3 +26,4 @@ mod snapshots;
 mod titles;
 mod untrusted;
 mod web_clients;
+mod webhooks;

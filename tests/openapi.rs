@@ -208,6 +208,14 @@ async fn every_documented_request_example_is_accepted() {
     let r = app.put("/api/v1/holidays/2026", &admin, &ex("/api/v1/holidays/{year}", "put")).await;
     expect("put", "/api/v1/holidays/{year}", r, &[StatusCode::OK]);
 
+    // An ERP system's webhook endpoint, subscribed and changed.
+    let erp = app.erp_client(TIN_B).await;
+    let r = app.post("/api/v1/webhooks", &erp, &ex("/api/v1/webhooks", "post")).await;
+    let endpoint = format!("/api/v1/webhooks/{}", r.body["id"].as_str().unwrap_or_default());
+    expect("post", "/api/v1/webhooks", r, &[StatusCode::CREATED]);
+    let r = app.send(Method::PATCH, &endpoint, Some(&erp), Some(&ex("/api/v1/webhooks/{id}", "patch")), &[]).await;
+    expect("patch", "/api/v1/webhooks/{id}", r, &[StatusCode::OK]);
+
     // The confirmation code is the one that was sent: its example can only
     // show the form, which the schema's pattern checks.
     let code = ex("/api/v1/me/email/confirm", "post");

@@ -115,6 +115,14 @@ impl Application {
         let production = config.env == crate::config::AppEnv::Production;
         let signer =
             application::signing::Signer::load(config.hqm_signing_key.as_deref(), production, &config.data_dir)?;
+        let webhooks = application::webhooks::Hooks {
+            sealer: application::webhooks::Sealer::load(
+                config.webhook_secret_key.as_ref().map(|k| k.0.as_str()),
+                production,
+                &config.data_dir,
+            )?,
+            policy: application::webhooks::UrlPolicy { production, allow_private: config.webhook_allow_private },
+        };
         let ready = match prepare(&db, clock.now()) {
             Ok(()) => true,
             Err(persistence::StoreError::Unavailable(e)) => {
@@ -138,12 +146,15 @@ impl Application {
             mailer,
             #[cfg(feature = "test-hooks")]
             worker_stopped: std::sync::atomic::AtomicBool::new(false),
+            #[cfg(feature = "test-hooks")]
+            claim_pause_ms: std::sync::atomic::AtomicU64::new(0),
             db_ready: std::sync::atomic::AtomicBool::new(ready),
             client_failures: crate::state::ClientFailures::new(config.oauth_max_tracked_clients),
             db,
             clock,
             verifier,
             signer,
+            webhooks,
             limiter: Limiter::new(config.rate_limit_per_second, config.rate_limit_burst, config.rate_limit_max_peers),
             config,
             metrics: Metrics::default(),
@@ -167,6 +178,7 @@ impl Application {
             }
         });
         crate::worker::spawn(Arc::downgrade(&state.clone().into_inner()), poll);
+        crate::worker::spawn_webhooks(Arc::downgrade(&state.clone().into_inner()), poll);
         let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).max(2);
         let shared = state.clone();
         let origins = state.config.cors_allowed_origins.clone();
@@ -185,7 +197,10 @@ impl Application {
                 .wrap(cors(&origins))
                 .wrap(from_fn(envelope))
                 .configure(crate::routes::configure)
-                .service(SwaggerUi::new("/swagger-ui/{_:.*}").url("/api-docs/openapi.json", crate::openapi::api_doc()))
+                .service(
+                    SwaggerUi::new("/swagger-ui/{_:.*}")
+                        .external_url_unchecked("/api-docs/openapi.json", crate::openapi::document_value()),
+                )
                 // `/swagger-ui` as typed: Swagger UI needs the slash for its relative assets.
                 .service(web::redirect("/swagger-ui", "/swagger-ui/").permanent())
                 .default_service(web::to(not_found))

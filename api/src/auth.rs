@@ -62,7 +62,7 @@ pub struct Claims {
 pub const LEEWAY_SECONDS: u64 = 30;
 
 /// The subject of tokens minted for API clients: `client:` and the client id.
-pub const CLIENT_SUBJECT_PREFIX: &str = "client:";
+pub use application::CLIENT_SUBJECT_PREFIX;
 
 /// Verifies tokens with the one configured algorithm and key.
 pub struct Verifier {

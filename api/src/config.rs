@@ -85,6 +85,23 @@ pub struct Config {
     /// (`HQM_SIGNING_KEY`, SPEC §14.5); generated and kept in `DATA_DIR` in
     /// development, required in production.
     pub hqm_signing_key: Option<PathBuf>,
+    /// `WEBHOOK_SECRET_KEY`: base64 of 32 bytes that encrypt webhook signing
+    /// secrets at rest (SPEC §17); generated and kept in `DATA_DIR` in
+    /// development, required in production.
+    pub webhook_secret_key: Option<Redacted>,
+    /// `WEBHOOK_ALLOW_PRIVATE=true`: endpoints on loopback and private
+    /// addresses are allowed (development and tests only).
+    pub webhook_allow_private: bool,
+}
+
+/// A secret read from the environment: never printed with the configuration.
+#[derive(Clone)]
+pub struct Redacted(pub String);
+
+impl std::fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("[redacted]")
+    }
 }
 
 /// How log lines are written.
@@ -140,6 +157,9 @@ impl Config {
         let hqm_signing_key = var("HQM_SIGNING_KEY").map(PathBuf::from);
         let smtp_url = var("SMTP_URL");
         let mail_to_log = mail_to_log(env, var("MAIL_TRANSPORT").as_deref(), smtp_url.is_some())?;
+        if env == AppEnv::Production && var("WEBHOOK_SECRET_KEY").is_none() {
+            return Err("APP_ENV=production needs WEBHOOK_SECRET_KEY (base64 of 32 random bytes, e.g. `openssl rand -base64 32`)".into());
+        }
         if env == AppEnv::Production && hqm_signing_key.is_none() {
             return Err("APP_ENV=production needs HQM_SIGNING_KEY (a PKCS#8 PEM Ed25519 private key)".into());
         }
@@ -166,6 +186,8 @@ impl Config {
             client_token_ttl: parse_var("CLIENT_TOKEN_TTL", 300)?,
             cors_allowed_origins: cors_origins(var("CORS_ALLOWED_ORIGINS").as_deref())?,
             hqm_signing_key,
+            webhook_secret_key: var("WEBHOOK_SECRET_KEY").map(Redacted),
+            webhook_allow_private: parse_var("WEBHOOK_ALLOW_PRIVATE", false)?,
         })
     }
 }

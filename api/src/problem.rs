@@ -321,8 +321,10 @@ impl HttpError {
                 detail.replace("{roles}", &roles.join(", "))
             }
             AppError::PayloadTooLarge { limit } => detail.replace("{limit}", &limit.to_string()),
+            AppError::WebhookUrlNotAllowed { reason } => detail.replace("{reason}", reason.as_str()),
             AppError::InternalError(_) | AppError::ServiceUnavailable(_) => detail.replace("{request_id}", request_id),
             AppError::NotFound
+            | AppError::ApiClientOnly
             | AppError::PlanExists
             | AppError::QuotaNotApproved
             | AppError::PermitConflict

@@ -89,6 +89,10 @@ pub struct AppState {
     /// Set to stop the outbox worker where it stands (tests simulate a crash).
     #[cfg(feature = "test-hooks")]
     pub worker_stopped: std::sync::atomic::AtomicBool,
+    /// Milliseconds the webhook sender waits inside its claiming
+    /// transaction, so a test makes two replicas' claims overlap.
+    #[cfg(feature = "test-hooks")]
+    pub claim_pause_ms: std::sync::atomic::AtomicU64,
     /// Whether the database has been migrated and seeded by this process;
     /// until then every API request answers 503 (see `app::Application::build`).
     pub db_ready: std::sync::atomic::AtomicBool,
@@ -98,6 +102,8 @@ pub struct AppState {
     pub verifier: web::Data<Verifier>,
     /// Signs HQM decision documents (SPEC §14.5).
     pub signer: application::signing::Signer,
+    /// Seals webhook secrets and judges endpoint URLs (SPEC §17).
+    pub webhooks: application::webhooks::Hooks,
     pub config: Config,
     pub metrics: Metrics,
     pub limiter: crate::limiter::Limiter,

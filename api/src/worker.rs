@@ -72,6 +72,18 @@ fn stopped(_: &AppState) -> bool {
     false
 }
 
+/// Holds the claiming transaction open as long as a test asks.
+#[cfg(feature = "test-hooks")]
+fn claim_pause(s: &AppState) {
+    let ms = s.claim_pause_ms.load(std::sync::atomic::Ordering::SeqCst);
+    if ms > 0 {
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+    }
+}
+
+#[cfg(not(feature = "test-hooks"))]
+fn claim_pause(_: &AppState) {}
+
 /// Delivers the messages due now; returns how many were sent.
 pub fn deliver_due(s: &AppState) -> Result<usize, persistence::StoreError> {
     let now = s.now().naive_utc();
@@ -98,6 +110,68 @@ pub fn deliver_due(s: &AppState) -> Result<usize, persistence::StoreError> {
         }
     }
     Ok(sent)
+}
+
+/// Deliveries claimed at once: each may take the 10 s timeout, and all must
+/// be done within the lease.
+const WEBHOOK_BATCH: i64 = 5;
+
+/// Sends the webhook deliveries due now, each recorded in its own
+/// transaction after its attempt; returns how many were delivered. Claims
+/// are leased ([`application::webhooks::LEASE`]), so a crash between the
+/// attempt and its record sends it again later with the same `webhook-id`.
+pub fn deliver_webhooks(s: &AppState, sender: &crate::webhooks::Sender) -> Result<usize, application::AppError> {
+    let hooks = &s.webhooks;
+    let now = s.now();
+    let batch = s.db.write(|c| {
+        let claimed = application::webhooks::claim(c, &hooks.sealer, now, WEBHOOK_BATCH)?;
+        claim_pause(s);
+        Ok::<_, application::AppError>(claimed)
+    })?;
+    let mut delivered = 0;
+    for out in batch {
+        let sent = sender.send(&out, s.now());
+        if stopped(s) {
+            return Ok(delivered);
+        }
+        let at = s.now();
+        if sent.delivered() {
+            delivered += 1;
+        } else {
+            tracing::warn!(webhook_id = %out.id, endpoint = %out.endpoint_id, attempts = out.attempts + 1,
+                error = sent.error.as_deref().unwrap_or(""), "webhook delivery failed");
+        }
+        s.db.write(|c| application::webhooks::record(c, &out, &sent, at))?;
+    }
+    Ok(delivered)
+}
+
+/// Runs the webhook sender on a thread of its own (a slow receiver must not
+/// hold up e-mail) until the server's state is gone.
+pub fn spawn_webhooks(state: Weak<AppState>, poll: std::time::Duration) {
+    std::thread::spawn(move || {
+        let policy = match state.upgrade() {
+            Some(s) => s.webhooks.policy,
+            None => return,
+        };
+        let sender = match crate::webhooks::Sender::new(policy) {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::error!(error = %e, "webhooks will not be delivered");
+                return;
+            }
+        };
+        loop {
+            std::thread::sleep(poll);
+            let Some(s) = state.upgrade() else { break };
+            if stopped(&s) || !s.is_db_ready() {
+                continue;
+            }
+            if let Err(e) = deliver_webhooks(&s, &sender) {
+                tracing::warn!(error = %e, "could not deliver webhooks");
+            }
+        }
+    });
 }
 
 /// Runs the worker on its own thread until the server's state is gone.

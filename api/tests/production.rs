@@ -163,6 +163,7 @@ fn production(db: &TestDb, extra: &[(&str, String)]) -> Vec<(String, String)> {
         ("APP_ENV".to_owned(), "production".to_owned()),
         ("DATABASE_URL".to_owned(), db.url.clone()),
         ("HQM_SIGNING_KEY".to_owned(), fixture("ed25519-hqm-signing.pem").display().to_string()),
+        ("WEBHOOK_SECRET_KEY".to_owned(), WEBHOOK_KEY.to_owned()),
     ];
     if !extra.iter().any(|(k, _)| *k == "SMTP_URL") {
         v.push(("MAIL_TRANSPORT".to_owned(), "log".to_owned()));
@@ -316,6 +317,48 @@ fn production_without_a_signing_key_refuses_to_start() {
         .err()
         .expect("must not start with a wrong key");
     assert!(err.contains("HQM_SIGNING_KEY"), "{err}");
+}
+
+/// `WEBHOOK_SECRET_KEY` of the production tests: base64 of 32 bytes.
+const WEBHOOK_KEY: &str = "cHJvZC13ZWJob29rLWtleS1wcm9kLXdlYmhvb2sta2U=";
+
+/// Production encrypts webhook secrets only with a configured key (SPEC
+/// §17): without `WEBHOOK_SECRET_KEY`, or with one that is not 32 bytes, it
+/// refuses to start and names the setting. With it, an endpoint must be
+/// `https` and public: plain `http` and a loopback address are refused.
+#[tokio::test]
+async fn production_needs_a_webhook_key_and_takes_only_public_https_endpoints() {
+    let db = database();
+    let mut envs = production(&db, &[("AUTH_JWT_SECRET", SECRET.into())]);
+    envs.retain(|(k, _)| k != "WEBHOOK_SECRET_KEY");
+    let err = start(&envs).err().expect("must not start without a webhook key");
+    assert!(err.contains("WEBHOOK_SECRET_KEY"), "{err}");
+    let err = start(&production(&db, &[("AUTH_JWT_SECRET", SECRET.into()), ("WEBHOOK_SECRET_KEY", "c2hvcnQ=".into())]))
+        .err()
+        .expect("must not start with a short key");
+    assert!(err.contains("WEBHOOK_SECRET_KEY"), "{err}");
+
+    let server = start(&production(&db, &[("AUTH_JWT_SECRET", SECRET.into())])).unwrap();
+    let mut c = claims(&["employer"], Some("1012345061"));
+    c["sub"] = json!("client:qc_0000000000000001");
+    // A client's token lives no longer than CLIENT_TOKEN_TTL (300 s).
+    c["exp"] = json!(c["iat"].as_i64().unwrap_or_default() + 240);
+    let token = sign(Algorithm::HS256, &EncodingKey::from_secret(SECRET.as_bytes()), &c);
+    for (url, reason) in
+        [("http://erp.example.az/hooks", "https_required"), ("https://127.0.0.1/hooks", "private_address")]
+    {
+        let r = reqwest::Client::new()
+            .post(format!("{}/api/v1/webhooks", server.base))
+            .bearer_auth(&token)
+            .json(&json!({"url": url, "events": ["forecast.returned"]}))
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(r.status().as_u16(), 422, "{url}");
+        let body: Value = r.json().await.expect("problem");
+        assert_eq!(body["type"], json!("/problems/webhook-url-not-allowed"), "{body}");
+        assert!(body["detail"].as_str().unwrap_or_default().contains(reason), "{body}");
+    }
 }
 
 /// Every line production writes is one JSON object with time, level, target

@@ -53,6 +53,8 @@ wire_codes! {
         PermitRefFormat => "permit_ref_format",
         // The contact e-mail and its confirmation code.
         EmailFormat => "email_format",
+        // A webhook endpoint (SPEC §17).
+        UrlFormat => "url_format",
         CodeFormat => "code_format",
         CodeWrong => "code_wrong",
         CodeExpired => "code_expired",

@@ -27,6 +27,7 @@ pub mod text;
 pub mod time;
 pub mod tin;
 pub mod value;
+pub mod webhook;
 
 pub use code::Code;
 pub use error::{FieldCode, FieldError, ValidationErrors};

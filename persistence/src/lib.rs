@@ -18,6 +18,7 @@ pub mod reference;
 pub mod schema;
 pub mod snapshots;
 pub mod summaries;
+pub mod webhooks;
 
 pub use db::{Db, DbConnection, DbSettings, Target};
 pub use error::{stored, StoreError, TxError};

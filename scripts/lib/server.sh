@@ -20,6 +20,8 @@ start_server() {
   unset DATABASE_URL SMTP_URL APP_ENV AUTH_JWT_SECRET AUTH_JWT_ALG AUTH_JWT_PUBLIC_KEY AUTH_JWT_PRIVATE_KEY
   export DATA_DIR="$SERVER_WORK/data" BIND="127.0.0.1:$port" LOG_FORMAT=json RUST_LOG="${SERVER_RUST_LOG:-info}"
   export OUTBOX_POLL_MS=200
+  # The ERP scenario's webhook receiver listens on 127.0.0.1.
+  export WEBHOOK_ALLOW_PRIVATE=true
   BASE="http://127.0.0.1:$port"
   SERVER_LOG="$SERVER_WORK/server.log"
   "$QUOTA_BIN" serve > "$SERVER_LOG" 2>&1 &

@@ -7,6 +7,11 @@
 //! - nothing is half-written: every stored forecast is submitted, holds the
 //!   lines its row counts, and its history reads created, then submitted;
 //!   every activity's `used` equals the permits stored against it;
+//! - the webhook outbox (SPEC §17) matches: every stored forecast of an
+//!   employer with an endpoint has exactly one `forecast.submitted`
+//!   delivery queued, and no delivery tells of a forecast that is not
+//!   stored (half the employers have an endpoint, so filings go through
+//!   both the one-statement path and the transaction that writes the event);
 //! - a request whose answer the kill swallowed, sent again with its
 //!   `Idempotency-Key` (as an ERP system would), is settled once: no
 //!   employer ends up with two forecasts, no permit is counted twice.
@@ -26,6 +31,7 @@ use diesel::prelude::*;
 use domain::role::Role;
 use persistence::schema::{
     forecast_history as h, forecast_lines as fl, forecasts as f, quota_allocations as qa, quota_plan_entries as qe,
+    webhook_deliveries as wd, webhook_endpoints as we,
 };
 use persistence::{Db, DbSettings, Target};
 use reqwest::StatusCode;
@@ -138,6 +144,10 @@ impl Backend {
             .env("RATE_LIMIT_PER_SECOND", "1000000")
             .env("RATE_LIMIT_BURST", "1000000")
             .env("RUST_LOG", "warn")
+            .env("WEBHOOK_SECRET_KEY", quota_tests::WEBHOOK_KEY)
+            // The endpoints point at 127.0.0.1:9, where nothing listens:
+            // deliveries stay queued and are retried, which is all this needs.
+            .env("WEBHOOK_ALLOW_PRIVATE", "true")
             .stdout(Stdio::null())
             .stderr(Stdio::from(log))
             .spawn()
@@ -265,11 +275,32 @@ async fn prepare(backend: &Backend, server: &Server, client: &reqwest::Client) -
         .collect();
     let db = backend.db();
     let now = chrono::Utc::now().naive_utc();
+    let sealer = application::webhooks::Sealer::from_base64(quota_tests::WEBHOOK_KEY).expect("webhook key");
+    let sealed = sealer.seal(&application::webhooks::new_secret()).expect("seal");
     tokio::task::spawn_blocking(move || {
         db.write(|c| {
             for n in 0..EMPLOYERS {
                 let tin = quota_tests::tin(10_000 + n * 7, true);
                 persistence::identity::set_confirmed(c, &tin, &format!("hr@{tin}.example.az"), now)?;
+                if n % 2 == 0 {
+                    let (client, endpoint) = (format!("qc_crash{n:08}"), format!("ep_crash{n:08}"));
+                    persistence::identity::create_client(c, &client, "Crash ERP", &tin, "-", now)?;
+                    persistence::webhooks::insert_endpoint(
+                        c,
+                        &persistence::webhooks::NewEndpoint {
+                            id: &endpoint,
+                            client_id: &client,
+                            tin: &tin,
+                            url: "http://127.0.0.1:9/hooks",
+                            events: "forecast.submitted",
+                            description: None,
+                            secret: &sealed,
+                            version: 1,
+                            created_at: now,
+                            updated_at: now,
+                        },
+                    )?;
+                }
             }
             Ok::<_, persistence::StoreError>(())
         })
@@ -394,6 +425,10 @@ struct Stored {
     permits: HashMap<String, (String, bool, bool)>,
     used: BTreeMap<String, i64>,
     orphans: usize,
+    /// The TINs with a webhook endpoint.
+    subscribed: HashSet<String>,
+    /// subject → `forecast.submitted` deliveries queued for it.
+    deliveries: HashMap<String, usize>,
 }
 
 fn read_stored(db: &Db, year: i32) -> Stored {
@@ -407,6 +442,13 @@ fn read_stored(db: &Db, year: i32) -> Stored {
             qa::table.select((qa::permit_ref, qa::activity_section, qa::exemption, qa::cancelled_at)).load(c)?;
         let used: Vec<(String, i64)> =
             qe::table.filter(qe::target_year.eq(year)).select((qe::economic_activity, qe::used)).load(c)?;
+        let subscribed: HashSet<String> = we::table.select(we::tin).load::<String>(c)?.into_iter().collect();
+        let mut deliveries: HashMap<String, usize> = HashMap::new();
+        for subject in
+            wd::table.filter(wd::event_type.eq("forecast.submitted")).select(wd::subject).load::<String>(c)?
+        {
+            *deliveries.entry(subject).or_default() += 1;
+        }
         let mut forecasts: HashMap<String, (String, String, i32, usize, Vec<String>)> =
             rows.into_iter().map(|(id, tin, status, n)| (id, (tin, status, n, 0, Vec::new()))).collect();
         let mut orphans = 0;
@@ -426,7 +468,14 @@ fn read_stored(db: &Db, year: i32) -> Stored {
             .into_iter()
             .map(|(r, section, exemption, cancelled)| (r, (section, exemption.is_some(), cancelled.is_some())))
             .collect();
-        Ok::<_, persistence::StoreError>(Stored { forecasts, permits, used: used.into_iter().collect(), orphans })
+        Ok::<_, persistence::StoreError>(Stored {
+            forecasts,
+            permits,
+            used: used.into_iter().collect(),
+            orphans,
+            subscribed,
+            deliveries,
+        })
     })
     .unwrap_or_else(|e| fail(format!("reading the database: {e}")))
 }
@@ -493,6 +542,23 @@ async fn verify(
     if stored.orphans > 0 {
         problems.push(format!("{} lines or history rows belong to no forecast", stored.orphans));
     }
+    // The webhook outbox: one delivery per stored forecast of a subscribed
+    // employer, none for any other, none for a forecast not stored.
+    let mut told = 0;
+    for (id, (tin, ..)) in &stored.forecasts {
+        let want = usize::from(stored.subscribed.contains(tin));
+        let got = stored.deliveries.get(&format!("forecast:{id}")).copied().unwrap_or(0);
+        told += got;
+        if got != want {
+            problems
+                .push(format!("forecast {id} of {tin}: {got} forecast.submitted deliveries queued, {want} expected"));
+        }
+    }
+    let strays = stored.deliveries.keys().filter(|s| !stored.forecasts.contains_key(&s["forecast:".len()..])).count();
+    if strays > 0 {
+        problems.push(format!("{strays} webhook deliveries tell of forecasts that are not stored"));
+    }
+    println!("{} {label}: {told} forecast.submitted deliveries queued for the subscribed employers", backend.name);
     let twice = per_tin.values().filter(|n| **n > 1).count();
     if twice > 0 {
         problems.push(format!("{twice} employers have two forecasts for {year}"));

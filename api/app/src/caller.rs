@@ -6,6 +6,9 @@ use domain::hqm::criteria::Authority;
 use domain::policy::Permission;
 use domain::role::Role;
 
+/// The subject of tokens minted for API clients: `client:` and the client id.
+pub const CLIENT_SUBJECT_PREFIX: &str = "client:";
+
 /// The authenticated caller of a request.
 #[derive(Debug, Clone)]
 pub struct Caller {

@@ -28,6 +28,10 @@ pub enum AppError {
     /// A contributor sending another body's input (403, SPEC §16.2).
     #[error("another body's input")]
     WrongBody { needs: domain::commission_inputs::Body, yours: Option<domain::commission_inputs::Body> },
+    /// Webhooks belong to API clients (client credentials, SPEC §17): a
+    /// person's token is refused (403).
+    #[error("API clients only")]
+    ApiClientOnly,
     /// No such resource, or none the caller may see (404).
     #[error("not found")]
     NotFound,
@@ -80,6 +84,10 @@ pub enum AppError {
     /// would do.
     #[error("criterion evidence missing")]
     CriterionEvidenceMissing { criterion: Criterion, missing: Vec<&'static str> },
+    /// A webhook URL the server may not call (422, SPEC §17): not `https`
+    /// in production, or its host is or resolves to a private address.
+    #[error("webhook URL not allowed")]
+    WebhookUrlNotAllowed { reason: domain::webhook::UrlRefusal },
     /// `If-Match` names another version (412).
     #[error("precondition failed")]
     PreconditionFailed { current: i64 },
@@ -158,7 +166,7 @@ impl AppError {
     pub fn status(&self) -> u16 {
         use AppError::*;
         match self {
-            Forbidden { .. } | WrongAuthority { .. } | WrongBody { .. } => 403,
+            Forbidden { .. } | WrongAuthority { .. } | WrongBody { .. } | ApiClientOnly => 403,
             NotFound => 404,
             TransitionNotAllowed { .. }
             | ForecastExists { .. }
@@ -178,6 +186,7 @@ impl AppError {
             UnsupportedFileType => 415,
             Validation(_)
             | CriterionEvidenceMissing { .. }
+            | WebhookUrlNotAllowed { .. }
             | IdempotencyKeyReused
             | EmailNotConfirmed
             | CampaignNotOpen { .. }

@@ -318,6 +318,7 @@ pub fn prepare_at_once(
         occupations_version: memo.occupations.version,
         campaigns_version: memo.campaigns.version,
         email_required: decided.status != ForecastStatus::Draft,
+        no_listeners: decided.status != ForecastStatus::Draft,
     };
     let number = numbers.next(conn)?;
     let actor = actor(caller, ForecastAction::Submit);

@@ -28,8 +28,9 @@ pub mod reference;
 pub mod signing;
 pub mod snapshots;
 pub mod summaries;
+pub mod webhooks;
 
-pub use caller::Caller;
+pub use caller::{Caller, CLIENT_SUBJECT_PREFIX};
 pub use error::{AppError, Internal, Unavailable};
 pub use memory::Memo;
 pub use persistence::{DbConnection, Page};

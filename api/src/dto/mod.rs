@@ -13,6 +13,7 @@ mod identity;
 mod quota;
 mod reference;
 mod snapshots;
+mod webhooks;
 
 pub use campaigns::*;
 pub use commission_inputs::*;
@@ -26,6 +27,7 @@ pub use identity::*;
 pub use quota::*;
 pub use reference::*;
 pub use snapshots::*;
+pub use webhooks::*;
 
 /// The summary's read models are the use cases'.
 pub use application::summaries::{

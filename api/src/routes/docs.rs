@@ -131,7 +131,7 @@ impl Modify for ProblemResponses {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         for (path, item) in openapi.paths.paths.iter_mut() {
             let api = path.starts_with(super::SCOPE);
-            for op in [&mut item.get, &mut item.put, &mut item.delete].into_iter().flatten() {
+            for op in [&mut item.get, &mut item.put, &mut item.delete, &mut item.patch].into_iter().flatten() {
                 let body = op.request_body.is_some();
                 add_common(op, body, api);
             }
@@ -215,7 +215,9 @@ impl Modify for TextPattern {
             components.schemas.values_mut().for_each(bar_controls);
         }
         for item in openapi.paths.paths.values_mut() {
-            for op in [&mut item.get, &mut item.put, &mut item.post, &mut item.delete].into_iter().flatten() {
+            for op in
+                [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch].into_iter().flatten()
+            {
                 for p in op.parameters.iter_mut().flatten() {
                     if matches!(p.parameter_in, ParameterIn::Path | ParameterIn::Query) {
                         p.schema.iter_mut().for_each(bar_controls);
@@ -262,9 +264,30 @@ pub fn api_doc() -> utoipa::openapi::OpenApi {
     serde_json::from_value(value).unwrap_or_else(|_| ApiDoc::openapi())
 }
 
-/// The document as text.
+/// The document as Swagger UI reads it, with what utoipa's model cannot
+/// hold: the events of the `webhooks` section (SPEC §17).
+pub fn document_value() -> serde_json::Value {
+    let mut doc = serde_json::to_value(api_doc()).unwrap_or_default();
+    let hooks = super::webhooks::section(&doc);
+    if let Some(o) = doc.as_object_mut() {
+        o.insert("webhooks".into(), hooks);
+    }
+    doc
+}
+
+/// The document as text: utoipa's, in its order, with the `webhooks`
+/// section last.
 pub fn document() -> String {
-    api_doc().to_pretty_json().unwrap_or_default() + "\n"
+    let doc = api_doc();
+    let text = doc.to_pretty_json().unwrap_or_default();
+    let hooks = super::webhooks::section(&serde_json::to_value(&doc).unwrap_or_default());
+    let hooks = serde_json::to_string_pretty(&serde_json::json!({ "webhooks": hooks })).unwrap_or_default();
+    // Both are objects printed with the same indentation: the second's
+    // member goes in before the first's closing brace.
+    match (text.strip_suffix("\n}"), hooks.strip_prefix("{\n")) {
+        (Some(head), Some(member)) => format!("{head},\n{member}\n"),
+        _ => text + "\n",
+    }
 }
 
 /// Longest value of each path parameter that is a string: the ids the API
@@ -406,6 +429,7 @@ fn examples_from_objects(schemas: &mut serde_json::Map<String, serde_json::Value
 /// - the server's audience (`x-internal`) and environment.
 fn complete(doc: &mut serde_json::Value) {
     use serde_json::{json, Value};
+    super::webhooks::add_schemas(doc);
     unwrap_value_types(doc);
     if let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut) {
         examples_from_objects(schemas);

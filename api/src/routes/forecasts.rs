@@ -15,6 +15,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
 use application::AppError;
 use domain::value::Text;
+use domain::webhook::EventType;
 
 use application::forecasts as uc;
 use domain::status::ForecastAction;
@@ -82,10 +83,32 @@ pub async fn create(
                     return Ok(filed);
                 }
             }
-            db.write(|conn| keyed.run(conn, |c| answer(&uc::create(c, &caller, &input, now, &memo)?)))
+            db.write(|conn| {
+                keyed.run(conn, |c| {
+                    let rec = uc::create(c, &caller, &input, now, &memo)?;
+                    if rec.row.status == domain::status::ForecastStatus::Submitted {
+                        tell(c, EventType::ForecastSubmitted, &rec, now)?;
+                    }
+                    answer(&rec)
+                })
+            })
         })
         .await?;
     replay(&stored)
+}
+
+/// Tells the employer's webhook endpoints of `rec` in its new status, in
+/// the transaction of the change (SPEC §17): `data` is the forecast as
+/// `GET` returns it.
+fn tell(
+    c: &mut persistence::DbConnection,
+    event: EventType,
+    rec: &persistence::forecasts::ForecastRecord,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), AppError> {
+    let data = serde_json::to_value(Forecast::from(rec)).map_err(|e| AppError::bug(e.to_string()))?;
+    application::webhooks::publish(c, event, Some(&rec.row.tin), &format!("forecast:{}", rec.row.id), &data, now)?;
+    Ok(())
 }
 
 /// Sort orders of the list.
@@ -348,6 +371,9 @@ async fn act(action: Action, step: ForecastAction, text: Option<String>, raw: &[
     action
         .run(raw, move |c, caller, id, if_match, now| {
             let rec = uc::act(c, caller, id, step, text.as_deref(), if_match, now)?;
+            if let Some(event) = EventType::of_forecast_step(step) {
+                tell(c, event, &rec, now)?;
+            }
             stored(StatusCode::OK, &Forecast::from(&rec), None, Some(rec.row.version))
         })
         .await

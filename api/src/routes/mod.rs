@@ -16,6 +16,7 @@ pub mod quota;
 pub mod reference;
 pub mod snapshots;
 pub mod summaries;
+pub mod webhooks;
 
 use crate::problem::HttpError;
 use actix_web::http::Method;
@@ -94,6 +95,7 @@ operations! {
             (name = "quota", description = "Summary, quota plan and enforcement"),
             (name = "hqm", description = "Highly Qualified Migrant assessment: applications, scores, objections, deadlines, signed decisions"),
             (name = "identity", description = "The caller"),
+            (name = "webhooks", description = "Signed events for employers' ERP systems (Standard Webhooks); the events are in the document's `webhooks` section"),
             (name = "operations", description = "Probes and metrics"),
         )
     }
@@ -107,6 +109,15 @@ operations! {
         identity::rotate_client,
         identity::revoke_client,
         identity::token,
+        webhooks::create,
+        webhooks::list,
+        webhooks::get,
+        webhooks::update,
+        webhooks::delete,
+        webhooks::rotate,
+        webhooks::test,
+        webhooks::deliveries,
+        webhooks::retry,
         reference::occupations,
         reference::import_occupations,
         reference::economic_activities,

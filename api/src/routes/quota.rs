@@ -102,6 +102,9 @@ async fn plan_action(action: Action, step: PlanAction, input: uc::StepInput, raw
     action
         .run(raw, move |c, caller, year, if_match, now| {
             let p = uc::act(c, caller, year, step, if_match, &input, now.naive_utc())?;
+            if step == PlanAction::Approve {
+                tell(c, domain::webhook::EventType::QuotaApproved, p.target_year, now)?;
+            }
             stored(StatusCode::OK, &QuotaPlan::from(&p), None, Some(p.version))
         })
         .await
@@ -208,6 +211,7 @@ pub async fn amend(action: Action, body: JsonBody<AmendmentInput>) -> Reply {
     action
         .run(&raw, move |c, caller, year, if_match, now| {
             let (plan, a) = uc::amend(c, caller, year, if_match, &sent, now.naive_utc())?;
+            tell(c, domain::webhook::EventType::QuotaAmended, plan.target_year, now)?;
             let at = amendment_location(year, a.row.number);
             stored(StatusCode::CREATED, &Amendment::from(&a), Some(at), Some(plan.version))
         })
@@ -269,6 +273,11 @@ pub async fn plan_history(state: State, caller: Caller, path: Id, q: Query<PageP
 )]
 pub async fn public_quota(state: State, Year(y): Year) -> Reply {
     let q = state.read(move |c| uc::public_quota(c, y)).await?;
+    Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "public, max-age=60")).json(quota_body(y, q)))
+}
+
+/// The public quota of `y` as `GET /quotas/{year}` answers it.
+fn quota_body(y: i32, q: uc::PublicQuota) -> Quota {
     let mut totals = QuotaTotals::default();
     let activities = q
         .activities
@@ -292,7 +301,7 @@ pub async fn public_quota(state: State, Year(y): Year) -> Reply {
         })
         .collect();
     let approval = q.plan.approval.as_ref();
-    Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "public, max-age=60")).json(Quota {
+    Quota {
         target_year: y,
         approved_at: approval.map(|a| a.at.and_utc()),
         order: approval.and_then(|a| a.order.as_ref()).map(CabinetOrder::from),
@@ -300,7 +309,21 @@ pub async fn public_quota(state: State, Year(y): Year) -> Reply {
         last_amendment: q.plan.last_amendment.as_ref().map(AmendmentHead::from),
         totals,
         activities,
-    }))
+    }
+}
+
+/// Tells every subscribed ERP system of the year's public quota after an
+/// approval or an amendment, in its transaction (SPEC §17).
+fn tell(
+    c: &mut persistence::DbConnection,
+    event: domain::webhook::EventType,
+    y: i32,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), application::AppError> {
+    let body = quota_body(y, uc::public_quota(c, y)?);
+    let data = serde_json::to_value(body).map_err(|e| application::AppError::bug(e.to_string()))?;
+    application::webhooks::publish(c, event, None, &format!("quota:{y}"), &data, now)?;
+    Ok(())
 }
 
 fn allocation_dto(permit_ref: String, o: &uc::PermitOutcome) -> Allocation {

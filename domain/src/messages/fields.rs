@@ -200,6 +200,13 @@ pub fn field_message(e: &FieldError, lang: Lang) -> String {
             "Это не адрес e-mail.",
             "E-posta adresi değil.",
         ),
+        FieldCode::UrlFormat => pick(
+            lang,
+            "Not an absolute https URL with a host (no user name, password or fragment).",
+            "Host adı olan tam https URL deyil (istifadəçi adı, parol və fraqment olmadan).",
+            "Это не абсолютный URL https с именем хоста (без имени пользователя, пароля и фрагмента).",
+            "Ana bilgisayar adı olan tam bir https URL'si değil (kullanıcı adı, parola ve parça olmadan).",
+        ),
         FieldCode::CodeFormat => pick(
             lang,
             "The code has six digits.",

@@ -85,6 +85,24 @@ pub fn forecast_accepted(number: i64, target_year: i32, note: Option<&str>) -> M
     )
 }
 
+/// A webhook endpoint failed every delivery for five days and was disabled
+/// (SPEC §17); its deliveries wait until the client enables it again.
+pub fn webhook_disabled(url: &str, failing_since: chrono::NaiveDateTime) -> Message {
+    let since = failing_since.format("%Y-%m-%d %H:%M UTC");
+    message(
+        Texts {
+            az: "Webhook ünvanı söndürüldü".to_owned(),
+            en: "Webhook endpoint disabled".to_owned(),
+            ru: "Адрес webhook отключён".to_owned(),
+        },
+        Texts {
+            az: format!("{url} ünvanı {since} tarixindən bəri heç bir çatdırılmanı qəbul etmədiyi üçün söndürüldü. Hadisələr saxlanılır: ünvanı düzəldib PATCH /api/v1/webhooks/{{id}} ilə {{\"enabled\": true}} göndərdikdə çatdırılma davam edəcək."),
+            en: format!("The endpoint {url} has failed every delivery since {since} and was disabled. Events are kept: fix the endpoint and send {{\"enabled\": true}} with PATCH /api/v1/webhooks/{{id}} to resume delivery."),
+            ru: format!("Адрес {url} не принимал доставки с {since} и был отключён. События сохранены: исправьте адрес и отправьте {{\"enabled\": true}} через PATCH /api/v1/webhooks/{{id}}, чтобы доставка возобновилась."),
+        },
+    )
+}
+
 /// A forecast was rejected by the Service with a reason (SPEC §16.3.1): it
 /// is final and no longer the employer's forecast of its year, so a new one
 /// may be filed until `file_anew_until` (the campaign's submission

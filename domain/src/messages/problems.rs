@@ -126,6 +126,20 @@ pub fn title(code: &str, lang: Lang) -> &'static str {
             "Bu yıl için onaylanmış kota yok",
         ),
         "quota-exhausted" => pick(lang, "The quota is exhausted", "Kvota tükənib", "Квота исчерпана", "Kota tükendi"),
+        "api-client-only" => pick(
+            lang,
+            "Only an API client may do this",
+            "Bunu yalnız API müştərisi edə bilər",
+            "Это может сделать только API-клиент",
+            "Bunu yalnızca bir API istemcisi yapabilir",
+        ),
+        "webhook-url-not-allowed" => pick(
+            lang,
+            "The server may not call this URL",
+            "Server bu URL-ə müraciət edə bilməz",
+            "Сервер не может обращаться по этому URL",
+            "Sunucu bu URL'yi çağıramaz",
+        ),
         "activity-not-in-quota" => pick(
             lang,
             "The quota does not name this activity",
@@ -412,6 +426,20 @@ pub fn detail(code: &str, lang: Lang) -> &'static str {
             "{activity} iqtisadi fəaliyyət növü üzrə kvotada vahid qalmayıb.",
             "По виду деятельности {activity} квота исчерпана.",
             "{activity} ekonomik faaliyeti için kotada birim kalmadı.",
+        ),
+        "api-client-only" => pick(
+            lang,
+            "Webhooks belong to an employer's ERP system: call with a token of client credentials (POST /api/v1/oauth/token), not a person's.",
+            "Webhook-lar işəgötürənin ERP sisteminə məxsusdur: şəxsin deyil, müştəri məlumatları ilə alınmış tokenlə (POST /api/v1/oauth/token) müraciət edin.",
+            "Webhook принадлежат ERP-системе работодателя: используйте токен учётных данных клиента (POST /api/v1/oauth/token), а не токен человека.",
+            "Webhook'lar işverenin ERP sistemine aittir: bir kişinin değil, istemci kimlik bilgileriyle alınan bir token ile (POST /api/v1/oauth/token) çağırın.",
+        ),
+        "webhook-url-not-allowed" => pick(
+            lang,
+            "The URL is refused ({reason}): in production only https, and never a host that is or resolves to a loopback, private, link-local or metadata address.",
+            "URL qəbul edilmir ({reason}): istehsalatda yalnız https, və heç vaxt loopback, şəxsi, link-local və ya metadata ünvanı olan və ya ona yönələn host.",
+            "URL отклонён ({reason}): в рабочей среде только https, и никогда хост, который является адресом loopback, частной сети, link-local или метаданных либо разрешается в него.",
+            "URL reddedildi ({reason}): üretimde yalnızca https, ve asla loopback, özel, link-local veya metadata adresi olan ya da bu adrese çözümlenen bir ana bilgisayar değil.",
         ),
         "activity-not-in-quota" => pick(
             lang,

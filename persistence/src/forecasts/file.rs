@@ -207,6 +207,10 @@ pub struct Guards {
     pub campaigns_version: i64,
     /// Whether the employer must have a confirmed e-mail (a submission).
     pub email_required: bool,
+    /// Whether no webhook endpoint of the employer may exist (a
+    /// submission: its `forecast.submitted` event is written by the
+    /// transaction path, beside the filing, SPEC §17).
+    pub no_listeners: bool,
 }
 
 /// An idempotency key and the finished answer to store under it.

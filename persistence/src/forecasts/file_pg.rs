@@ -224,7 +224,11 @@ impl QueryFragment<Pg> for FileAtOnce<'_> {
         out.push_bind_param::<diesel::sql_types::Bool, _>(&g.email_required)?;
         out.push_sql(" OR EXISTS (SELECT 1 FROM employer_contacts WHERE tin = ");
         out.push_bind_param::<Text, _>(&self.filing.row.tin)?;
-        out.push_sql(" AND confirmed_at IS NOT NULL AND email IS NOT NULL)) AND NOT EXISTS (SELECT 1 FROM forecasts WHERE tin = ");
+        out.push_sql(" AND confirmed_at IS NOT NULL AND email IS NOT NULL)) AND (NOT ");
+        out.push_bind_param::<diesel::sql_types::Bool, _>(&g.no_listeners)?;
+        out.push_sql(" OR NOT EXISTS (SELECT 1 FROM webhook_endpoints WHERE tin = ");
+        out.push_bind_param::<Text, _>(&self.filing.row.tin)?;
+        out.push_sql(")) AND NOT EXISTS (SELECT 1 FROM forecasts WHERE tin = ");
         out.push_bind_param::<Text, _>(&self.filing.row.tin)?;
         out.push_sql(" AND target_year = ");
         out.push_bind_param::<Integer, _>(&self.filing.row.target_year)?;
