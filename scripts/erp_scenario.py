@@ -351,10 +351,10 @@ def main():
     check(all(d[2]["id"] == fid for d in rx.delivered()), "every event names the forecast")
 
     print("7c. the ERP system rotates the signing secret; both secrets verify for a day")
-    r = expect(f"POST /api/v1/webhooks/{hook_id}/rotate-secret",
-               rotate_webhook_secret.sync_detailed(hook_id, client=erp), 200)
+    rotated = expect(f"POST /api/v1/webhooks/{hook_id}/rotate-secret",
+                     rotate_webhook_secret.sync_detailed(hook_id, client=erp), 200)
     with rx.lock:
-        rx.secrets = [rx.secrets[0], r.parsed.secret]
+        rx.secrets = [rx.secrets[0], rotated.parsed.secret]
 
     print("8. the officer reviews and accepts it")
     r = expect(f"POST /api/v1/forecasts/{fid}/start-review", start_review.sync_detailed(
@@ -377,10 +377,10 @@ def main():
     with rx.lock:
         unverified = [x for x in rx.received if not x[4]]
     check(not unverified, f"every delivery verified: {unverified}")
-    r = expect(f"GET /api/v1/webhooks/{hook_id}/deliveries",
-               list_webhook_deliveries.sync_detailed(hook_id, client=erp), 200)
-    log = [(d.event_type, d.status.value, d.attempts) for d in r.parsed.items]
-    check(("forecast.returned", "succeeded", 2) in log and len(log) == 4, f"the delivery log shows the retry: {log}", r)
+    logged = expect(f"GET /api/v1/webhooks/{hook_id}/deliveries",
+                    list_webhook_deliveries.sync_detailed(hook_id, client=erp), 200)
+    log = [(d.event_type, d.status.value, d.attempts) for d in logged.parsed.items]
+    check(("forecast.returned", "succeeded", 2) in log and len(log) == 4, f"the delivery log shows the retry: {log}", logged)
 
     print(f"9. the summary of {year} counts it, and its CSV export downloads")
     r = expect(f"GET /api/v1/summaries/{year}", get_summary.sync_detailed(year, client=officer), 200)
