@@ -293,7 +293,7 @@ pub fn document() -> String {
 /// Longest value of each path parameter that is a string: the ids the API
 /// makes (UUIDs, `qc_` client ids), permit references (domain
 /// `MAX_PERMIT_REF`) and codes of the classifications.
-const PATH_PARAMETER_LENGTHS: [(&str, u64); 9] = [
+const PATH_PARAMETER_LENGTHS: [(&str, u64); 10] = [
     ("id", 64),
     ("line_id", 64),
     ("client_id", 64),
@@ -303,6 +303,7 @@ const PATH_PARAMETER_LENGTHS: [(&str, u64); 9] = [
     ("objection_id", 64),
     ("criterion", 32),
     ("file_id", 64),
+    ("delivery_id", 64),
 ];
 
 /// A property whose type is a value type that writes its own schema (the
