@@ -62,6 +62,7 @@ pub struct HqmDecisionCheck {
     pub outcome: domain::hqm::application::Outcome,
     #[schema(example = 82)]
     pub total: i32,
+    #[serde(serialize_with = "domain::time::instant")]
     pub decided_at: DateTime<Utc>,
     pub applicant: HqmApplicantName,
 }
@@ -157,5 +158,6 @@ pub struct HolidayYear {
     /// `built_in` (shipped with the product) or `admin`.
     #[schema(example = "built_in")]
     pub source: String,
+    #[serde(serialize_with = "domain::time::instant")]
     pub updated_at: DateTime<Utc>,
 }

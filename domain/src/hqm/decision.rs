@@ -137,6 +137,7 @@ pub struct DecisionContent {
     pub threshold: u32,
     pub objections: Vec<DecisionObjection>,
     pub outcome: Outcome,
+    #[serde(serialize_with = "crate::time::instant")]
     pub decided_at: DateTime<Utc>,
     /// The decision's date in Baku.
     pub decided_on: NaiveDate,
