@@ -25,4 +25,5 @@ pub mod routes;
 /// The OpenAPI document (SPEC §9), made from the route table.
 pub use routes::docs as openapi;
 pub mod state;
+pub mod structural;
 pub mod worker;
