@@ -11,6 +11,7 @@ mod commission_inputs;
 mod cycle;
 mod errors;
 mod forecasts;
+mod front_end;
 mod found_late;
 mod fuzzed;
 mod hostile;
