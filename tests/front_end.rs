@@ -352,8 +352,8 @@ async fn a_server_requiring_if_match_refuses_blind_puts_and_deletes_only() {
     let emp = app.employer(TIN_A);
     let id = app.create_draft(TIN_A, two_lines()).await;
     let path = format!("/api/v1/forecasts/{id}");
-    let line = app.get(&path, &emp).await.body["lines"][0]["id"].as_str().unwrap().to_owned();
-    let line_path = format!("{path}/lines/{line}");
+    let line_id = app.get(&path, &emp).await.body["lines"][0]["id"].as_str().unwrap().to_owned();
+    let line_path = format!("{path}/lines/{line_id}");
     for (method, p, body) in [
         (Method::PUT, path.clone(), Some(forecast_body(TIN_A, two_lines()))),
         (Method::DELETE, path.clone(), None),

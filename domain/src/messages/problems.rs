@@ -160,14 +160,6 @@ pub fn title(code: &str, lang: Lang) -> &'static str {
             "Слишком большое тело запроса",
             "İstek gövdesi çok büyük",
         ),
-        // Not a code: the detail of `precondition-failed` when the tag sent was weak.
-        "precondition-failed-weak" => pick(
-            lang,
-            "If-Match {sent} is a weak entity tag, and a change is compared strongly (RFC 9110 §13.1.1): send the ETag as read, \"{version}\", without W/.",
-            "If-Match {sent} zəif entity tag-dır, dəyişiklik isə ciddi müqayisə olunur (RFC 9110 §13.1.1): ETag-ı oxunduğu kimi, W/ olmadan göndərin: \"{version}\".",
-            "If-Match {sent} — слабый тег, а изменение сравнивается строго (RFC 9110 §13.1.1): отправьте ETag как он прочитан, без W/: \"{version}\".",
-            "If-Match {sent} zayıf bir varlık etiketidir; değişiklik katı karşılaştırılır (RFC 9110 §13.1.1): ETag'i okunduğu gibi, W/ olmadan gönderin: \"{version}\".",
-        ),
         "request-timeout" => pick(
             lang,
             "Request body not received in time",
@@ -455,6 +447,14 @@ pub fn detail(code: &str, lang: Lang) -> &'static str {
             "If-Match cari versiyanı ({version}) göstərmir; yenidən oxuyun və təkrarlayın.",
             "If-Match не совпадает с текущей версией {version}; перечитайте ресурс и повторите.",
             "If-Match mevcut sürümü ({version}) belirtmiyor; kaynağı yeniden okuyup tekrar deneyin.",
+        ),
+        // Not a code: the detail of `precondition-failed` when the tag sent was weak.
+        "precondition-failed-weak" => pick(
+            lang,
+            "If-Match {sent} is a weak entity tag, and a change is compared strongly (RFC 9110 §13.1.1): send the ETag as read, \"{version}\", without W/.",
+            "If-Match {sent} zəif entity tag-dır, dəyişiklik isə ciddi müqayisə olunur (RFC 9110 §13.1.1): ETag-ı oxunduğu kimi, W/ olmadan göndərin: \"{version}\".",
+            "If-Match {sent} — слабый тег, а изменение сравнивается строго (RFC 9110 §13.1.1): отправьте ETag как он прочитан, без W/: \"{version}\".",
+            "If-Match {sent} zayıf bir varlık etiketidir; değişiklik katı karşılaştırılır (RFC 9110 §13.1.1): ETag'i okunduğu gibi, W/ olmadan gönderin: \"{version}\".",
         ),
         "request-timeout" => pick(
             lang,
