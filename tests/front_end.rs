@@ -469,3 +469,58 @@ async fn an_upload_keeps_its_file_name_and_a_name_may_not_lie_about_the_type() {
     let stored = app.get(&format!("/api/v1/hqm-applications/{id}"), &ayse).await.body["documents"].as_array().unwrap().len();
     assert_eq!(stored, 2, "nothing stored for the refused ones");
 }
+
+/// Every schema of the document as served, with the path that names it.
+fn schemas_in<'a>(v: &'a Value, at: String, out: &mut Vec<(String, &'a serde_json::Map<String, Value>)>) {
+    match v {
+        Value::Object(m) => {
+            if m.contains_key("type") || m.contains_key("properties") {
+                out.push((at.clone(), m));
+            }
+            for (k, x) in m {
+                // An example is data, not a schema.
+                if k != "example" && k != "examples" {
+                    schemas_in(x, format!("{at}/{k}"), out);
+                }
+            }
+        }
+        Value::Array(a) => a.iter().enumerate().for_each(|(i, x)| schemas_in(x, format!("{at}/{i}"), out)),
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn the_document_types_every_object_and_gives_every_free_text_an_example() {
+    let app = spawn().await;
+    let doc: Value =
+        app.client.get(format!("{}/api-docs/openapi.json", app.base)).send().await.unwrap().json().await.unwrap();
+    let mut all = Vec::new();
+    schemas_in(&doc["components"]["schemas"], "#/components/schemas".into(), &mut all);
+    let is = |m: &serde_json::Map<String, Value>, t: &str| match m.get("type") {
+        Some(Value::String(s)) => s == t,
+        Some(Value::Array(a)) => a.iter().any(|x| x == t),
+        _ => false,
+    };
+    let untyped: Vec<&String> = all
+        .iter()
+        .filter(|(_, m)| is(m, "object") && !m.contains_key("properties") && !m.contains_key("additionalProperties"))
+        .map(|(at, _)| at)
+        .collect();
+    assert!(untyped.is_empty(), "objects without a shape: {untyped:?}");
+    let noise: Vec<&String> = all
+        .iter()
+        .filter(|(at, m)| {
+            is(m, "string")
+                && at.contains("/properties/")
+                && !["format", "enum", "const", "example", "examples"].iter().any(|k| m.contains_key(*k))
+        })
+        .map(|(at, _)| at)
+        .collect();
+    assert!(noise.is_empty(), "free text without an example ({}): {noise:#?}", noise.len());
+    // The decision document's content and the criteria's titles are typed.
+    let content = &doc["components"]["schemas"]["HqmDecisionDocument"]["properties"]["content"];
+    assert_eq!(content["$ref"], "#/components/schemas/HqmDecisionContent", "{content}");
+    let criterion = &doc["components"]["schemas"]["HqmCriterion"]["properties"];
+    assert_eq!(criterion["titles"]["$ref"], "#/components/schemas/HqmTitles");
+    assert_eq!(criterion["authority_titles"]["$ref"], "#/components/schemas/HqmTitles");
+}
