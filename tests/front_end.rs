@@ -38,12 +38,20 @@ async fn a_page_on_an_allowed_origin_reads_every_answer_304_and_errors_included(
     assert!(r.header("x-request-id").is_some());
 
     // Errors of every layer carry it too.
-    let cases: Vec<(Method, String, Option<&str>, Option<Value>, StatusCode)> = vec![
+    /// A request (method, path, token, body) and the status it gets.
+    type Case<'a> = (Method, String, Option<&'a str>, Option<Value>, StatusCode);
+    let cases: Vec<Case> = vec![
         (Method::GET, "/api/v1/forecasts/none-such".into(), Some(&emp), None, StatusCode::NOT_FOUND),
         (Method::PATCH, path.clone(), Some(&emp), None, StatusCode::METHOD_NOT_ALLOWED),
         (Method::GET, "/api/v1/forecasts".into(), None, None, StatusCode::UNAUTHORIZED),
         (Method::PUT, "/api/v1/campaigns/2027".into(), Some(&emp), Some(json!({})), StatusCode::FORBIDDEN),
-        (Method::POST, "/api/v1/forecasts".into(), Some(&emp), Some(json!({"employer": {}})), StatusCode::UNPROCESSABLE_ENTITY),
+        (
+            Method::POST,
+            "/api/v1/forecasts".into(),
+            Some(&emp),
+            Some(json!({"employer": {}})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
         (Method::GET, "/no/such/path".into(), None, None, StatusCode::NOT_FOUND),
     ];
     for (method, p, token, body, status) in cases {
@@ -177,7 +185,13 @@ async fn messages_say_what_is_wrong_and_read_naturally() {
 
     // A key of the right length with a space: told about the characters.
     let r = app
-        .send(Method::POST, &format!("/api/v1/forecasts/{id}/submit"), Some(&emp), None, &[("Idempotency-Key", "order 42")])
+        .send(
+            Method::POST,
+            &format!("/api/v1/forecasts/{id}/submit"),
+            Some(&emp),
+            None,
+            &[("Idempotency-Key", "order 42")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert_eq!(r.error_codes(), vec![("Idempotency-Key".to_owned(), "visible_ascii".to_owned())]);
@@ -268,11 +282,29 @@ async fn head_answers_wherever_get_does() {
     assert_eq!(head.headers()["content-length"].to_str().unwrap(), length.to_string());
     assert!(head.bytes().await.unwrap().is_empty());
     // Conditional HEAD, public paths, Swagger UI, the document, the metrics.
-    let r = app.client.head(format!("{}{path}", app.base)).bearer_auth(&emp).header("If-None-Match", tag).send().await.unwrap();
+    let r = app
+        .client
+        .head(format!("{}{path}", app.base))
+        .bearer_auth(&emp)
+        .header("If-None-Match", tag)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::NOT_MODIFIED);
-    for p in ["/swagger-ui/", "/api-docs/openapi.json", "/health/live", "/metrics", "/api/v1/quotas/2027", "/api/v1/hqm-decisions/public-key"] {
+    for p in [
+        "/swagger-ui/",
+        "/api-docs/openapi.json",
+        "/health/live",
+        "/metrics",
+        "/api/v1/quotas/2027",
+        "/api/v1/hqm-decisions/public-key",
+    ] {
         let r = app.client.head(format!("{}{p}", app.base)).send().await.unwrap();
-        assert!(r.status().is_success() || r.status() == StatusCode::NOT_FOUND && p.contains("quotas"), "{p}: {}", r.status());
+        assert!(
+            r.status().is_success() || r.status() == StatusCode::NOT_FOUND && p.contains("quotas"),
+            "{p}: {}",
+            r.status()
+        );
         assert!(r.bytes().await.unwrap().is_empty(), "{p}");
     }
     let r = app.client.head(format!("{}/swagger-ui/", app.base)).send().await.unwrap();
@@ -336,7 +368,8 @@ async fn every_timestamp_has_the_same_precision() {
     app.clock.set("2026-05-15T09:00:01.123456789Z".parse().unwrap());
     assert_eq!(app.action(&id, "submit", &emp).await.status, StatusCode::OK);
     let mut seen = Vec::new();
-    for p in [format!("/api/v1/forecasts/{id}"), format!("/api/v1/forecasts/{id}/history"), "/api/v1/forecasts".into()] {
+    for p in [format!("/api/v1/forecasts/{id}"), format!("/api/v1/forecasts/{id}/history"), "/api/v1/forecasts".into()]
+    {
         instants(&app.get(&p, &emp).await.body, &mut seen);
     }
     assert!(seen.len() >= 6, "{seen:?}");
@@ -391,7 +424,8 @@ async fn a_put_keeps_the_ids_of_the_lines_it_keeps() {
         line("6123", "fermer, ipekcilik", 3, 3),
         line("2512", "Software developers", 1, 1),
     ]);
-    let r = app.send(Method::PUT, &path, Some(&emp), Some(&forecast_body(TIN_A, lines)), &[("If-Match", "\"1\"")]).await;
+    let r =
+        app.send(Method::PUT, &path, Some(&emp), Some(&forecast_body(TIN_A, lines)), &[("If-Match", "\"1\"")]).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(id_of(&r.body, "7123"), mason);
     assert_eq!(id_of(&r.body, "6123"), farmer);
@@ -401,7 +435,13 @@ async fn a_put_keeps_the_ids_of_the_lines_it_keeps() {
     assert_eq!(app.get(&path, &emp).await.body["lines"], r.body["lines"]);
     // A line dropped and brought back is a new line.
     let r = app
-        .send(Method::PUT, &path, Some(&emp), Some(&forecast_body(TIN_A, json!([line("2512", "Software developers", 1, 1)]))), &[])
+        .send(
+            Method::PUT,
+            &path,
+            Some(&emp),
+            Some(&forecast_body(TIN_A, json!([line("2512", "Software developers", 1, 1)]))),
+            &[],
+        )
         .await;
     assert_eq!(id_of(&r.body, "2512"), new);
     let r = app.send(Method::PUT, &path, Some(&emp), Some(&forecast_body(TIN_A, two_lines())), &[]).await;
@@ -436,21 +476,34 @@ async fn an_upload_keeps_its_file_name_and_a_name_may_not_lie_about_the_type() {
     };
 
     // The part's name is kept, non-ASCII letters and all, and comes back on download.
-    let r = Resp::read(send(format!("{docs}?kind=qualification"), form("Diplom Ayşe.pdf", "application/pdf", PDF)).await.unwrap()).await;
+    let r = Resp::read(
+        send(format!("{docs}?kind=qualification"), form("Diplom Ayşe.pdf", "application/pdf", PDF)).await.unwrap(),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     assert_eq!(r.body["filename"], "Diplom Ayşe.pdf");
-    let download = app.client.get(r.header("location").map(|l| format!("{}{l}", app.base)).unwrap()).bearer_auth(&ayse).send().await.unwrap();
+    let download = app
+        .client
+        .get(r.header("location").map(|l| format!("{}{l}", app.base)).unwrap())
+        .bearer_auth(&ayse)
+        .send()
+        .await
+        .unwrap();
     let disposition = download.headers()["content-disposition"].to_str().unwrap().to_owned();
     assert!(disposition.contains("filename*=UTF-8''Diplom%20Ay%C5%9Fe.pdf"), "{disposition}");
     // The query's name wins over the part's.
-    let r = Resp::read(send(format!("{docs}?kind=passport&filename=Pasport.pdf"), form("scan.pdf", "application/pdf", PDF)).await.unwrap()).await;
+    let r = Resp::read(
+        send(format!("{docs}?kind=passport&filename=Pasport.pdf"), form("scan.pdf", "application/pdf", PDF))
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(r.body["filename"], "Pasport.pdf", "{}", r.body);
 
     // A PDF under a name that says another type: refused, from the part or the query.
-    for (url, part) in [
-        (format!("{docs}?kind=other"), "setup.exe"),
-        (format!("{docs}?kind=other&filename=photo.png"), "photo.pdf"),
-    ] {
+    for (url, part) in
+        [(format!("{docs}?kind=other"), "setup.exe"), (format!("{docs}?kind=other&filename=photo.png"), "photo.pdf")]
+    {
         let r = Resp::read(send(url.clone(), form(part, "application/pdf", PDF)).await.unwrap()).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{url}: {}", r.body);
         assert_eq!(r.error_codes(), vec![("filename".to_owned(), "extension_mismatch".to_owned())]);
@@ -466,7 +519,8 @@ async fn an_upload_keeps_its_file_name_and_a_name_may_not_lie_about_the_type() {
         .await
         .unwrap();
     assert_eq!(raw.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let stored = app.get(&format!("/api/v1/hqm-applications/{id}"), &ayse).await.body["documents"].as_array().unwrap().len();
+    let stored =
+        app.get(&format!("/api/v1/hqm-applications/{id}"), &ayse).await.body["documents"].as_array().unwrap().len();
     assert_eq!(stored, 2, "nothing stored for the refused ones");
 }
 

@@ -285,11 +285,7 @@ impl FileBody {
     /// The name to keep with the file: the query's `filename` when sent,
     /// else the multipart part's, else `fallback`. A blank name is no name.
     pub fn name(&self, query: Option<String>, fallback: impl FnOnce() -> String) -> String {
-        query
-            .into_iter()
-            .chain(self.filename.clone())
-            .find(|f| !f.trim().is_empty())
-            .unwrap_or_else(fallback)
+        query.into_iter().chain(self.filename.clone()).find(|f| !f.trim().is_empty()).unwrap_or_else(fallback)
     }
 }
 

@@ -474,7 +474,7 @@ impl<'de> de::MapAccess<'de> for HoleMap {
 
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, serde_json::Error> {
         match self.0.next() {
-            Some(name) => seed.deserialize(BorrowedStrDeserializer::new(*name)).map(Some),
+            Some(name) => seed.deserialize(BorrowedStrDeserializer::new(name)).map(Some),
             None => Ok(None),
         }
     }
@@ -579,11 +579,9 @@ mod tests {
 
     #[test]
     fn missing_mistyped_and_unknown_fields_come_together() {
-        let got = sorted(all(
-            r#"{"name": 5, "kind": "legall", "on": "2015-13-40", "count": -1, "extra": true,
+        let got = sorted(all(r#"{"name": 5, "kind": "legall", "on": "2015-13-40", "count": -1, "extra": true,
                 "lines": [{"code": "x", "total": "3", "colour": 1}, {"total": 1}],
-                "inner": {}}"#,
-        ));
+                "inner": {}}"#));
         let want = vec![
             ("count".to_owned(), "invalid_type"),
             ("extra".to_owned(), "unknown_field"),

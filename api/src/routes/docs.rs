@@ -496,11 +496,7 @@ fn text_examples(schemas: &mut serde_json::Map<String, serde_json::Value>) {
                 Some(Value::Array(ts)) => ts.iter().any(|t| t == "array"),
                 _ => false,
             };
-            let target = if list {
-                prop.get_mut("items")
-            } else {
-                Some(prop)
-            };
+            let target = if list { prop.get_mut("items") } else { Some(prop) };
             if let Some(Value::Object(t)) = target {
                 if free_text(t) {
                     t.insert("example".into(), Value::String(example.to_owned()));

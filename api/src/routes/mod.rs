@@ -23,8 +23,8 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
 use actix_web::middleware::{from_fn, Next};
 use actix_web::{web, HttpMessage, HttpResponse, Route};
-use domain::policy::Permission;
 use docs::{OptionalBodies, PagedItemsByReference, ProblemResponses, Security, TextPattern};
+use domain::policy::Permission;
 use utoipa::openapi::path::HttpMethod;
 
 /// One operation: where the document says it is served, its handler, and

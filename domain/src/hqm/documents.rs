@@ -209,10 +209,12 @@ pub fn extension(name: &str) -> Option<String> {
 /// The error names `filename`, with the extension and the one to use.
 pub fn check_extension(filename: &str, extensions: &[&str], found: &str) -> Result<(), FieldError> {
     match extension(filename) {
-        Some(ext) if !extensions.contains(&ext.as_str()) => Err(FieldError::new("filename", FieldCode::ExtensionMismatch)
-            .with("extension", ext)
-            .with("found", found)
-            .with("expected", extensions.first().copied().unwrap_or(""))),
+        Some(ext) if !extensions.contains(&ext.as_str()) => {
+            Err(FieldError::new("filename", FieldCode::ExtensionMismatch)
+                .with("extension", ext)
+                .with("found", found)
+                .with("expected", extensions.first().copied().unwrap_or("")))
+        }
         _ => Ok(()),
     }
 }

@@ -79,6 +79,14 @@ fn plural_form<'a>(lang: Lang, value: &str, forms: &[&'a str]) -> &'a str {
     forms.get(index).or(forms.last()).copied().unwrap_or("")
 }
 
+/// Fills a status machine's refusal (`template`, the detail of
+/// `transition-not-allowed` or `plan-action-not-allowed`) with the status and
+/// the actions allowed in it.
+pub fn status_detail(template: &str, status: &str, allowed: &[&str]) -> String {
+    let list = if allowed.is_empty() { "—".to_owned() } else { allowed.join(", ") };
+    template.replace("{status}", status).replace("{actions}", &list)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,12 +118,4 @@ mod tests {
         assert_eq!(count_detail(1, Lang::En), "1 field is invalid.");
         assert_eq!(count_detail(9, Lang::En), "9 fields are invalid.");
     }
-}
-
-/// Fills a status machine's refusal (`template`, the detail of
-/// `transition-not-allowed` or `plan-action-not-allowed`) with the status and
-/// the actions allowed in it.
-pub fn status_detail(template: &str, status: &str, allowed: &[&str]) -> String {
-    let list = if allowed.is_empty() { "—".to_owned() } else { allowed.join(", ") };
-    template.replace("{status}", status).replace("{actions}", &list)
 }
