@@ -215,9 +215,9 @@ pub fn field_message(e: &FieldError, lang: Lang) -> String {
         ),
         FieldCode::CodeWrong => pick(
             lang,
-            "Wrong code; {left} attempt(s) left.",
+            "Wrong code; {left} {left|attempt|attempts} left.",
             "Kod səhvdir; {left} cəhd qalıb.",
-            "Неверный код; осталось попыток: {left}.",
+            "Неверный код; {left|осталась|осталось|осталось} {left} {left|попытка|попытки|попыток}.",
             "Kod hatalı; {left} deneme hakkı kaldı.",
         ),
         FieldCode::CodeExpired => pick(

@@ -90,6 +90,7 @@ pub fn status_detail(template: &str, status: &str, allowed: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::FieldError;
 
     #[test]
     fn numbers_agree_with_their_words() {
@@ -115,6 +116,16 @@ mod tests {
                 assert!(d.contains(&n.to_string()) && !d.contains('{') && !d.contains("(s)"), "{lang:?}: {d}");
             }
         }
+        let on = chrono::NaiveDate::from_ymd_opt(2026, 8, 1).unwrap_or_default();
+        let one = mail::deadline_near(7, 2027, on, 1).subject;
+        assert!(one.contains("1 day to the deadline") && one.contains("остался 1 день"), "{one}");
+        let three = mail::correction_due_near(7, 2027, on, 3).subject;
+        assert!(three.contains("3 days left") && three.contains("осталось 3 дня"), "{three}");
+        let code = FieldError::new("code", crate::FieldCode::CodeWrong).with("left", 1);
+        assert_eq!(field_message(&code, Lang::En), "Wrong code; 1 attempt left.");
+        assert_eq!(field_message(&code, Lang::Ru), "Неверный код; осталась 1 попытка.");
+        let (_, statement) = decision::wording(Lang::Ru, crate::hqm::application::Outcome::Recognised, 82, 0);
+        assert!(statement.contains("82 балла"), "{statement}");
         assert_eq!(count_detail(1, Lang::En), "1 field is invalid.");
         assert_eq!(count_detail(9, Lang::En), "9 fields are invalid.");
     }
