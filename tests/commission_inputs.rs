@@ -266,9 +266,11 @@ async fn the_plan_and_a_later_snapshot_show_the_inputs() {
 }
 
 async fn upload(app: &TestApp, token: &str, content_type: &str, bytes: &[u8]) -> Resp {
+    // A name that says the type sent (one that says another is refused).
+    let name = if content_type.contains("spreadsheet") { "market.xlsx" } else { "market.pdf" };
     let r = app
         .client
-        .post(format!("{}{}/files?filename=market.pdf", app.base, input("labour")))
+        .post(format!("{}{}/files?filename={name}", app.base, input("labour")))
         .bearer_auth(token)
         .header("Content-Type", content_type)
         .body(bytes.to_vec())

@@ -57,7 +57,7 @@ async fn the_frameworks_own_errors_are_problems() {
     assert_problem(&r, StatusCode::NOT_FOUND);
     let r = raw(&app, Method::PATCH, "/api/v1/forecasts", None, vec![], &[]).await;
     assert_problem(&r, StatusCode::METHOD_NOT_ALLOWED);
-    assert_eq!(r.header("allow").as_deref(), Some("GET, POST"));
+    assert_eq!(r.header("allow").as_deref(), Some("GET, HEAD, POST"));
     let r = raw(&app, Method::GET, "/api/v1/forecasts?page=abc", None, vec![], &[]).await;
     assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(r.error_codes()[0].0, "page");

@@ -12,6 +12,7 @@ mod cycle;
 mod errors;
 mod forecasts;
 mod found_late;
+mod front_end;
 mod fuzzed;
 mod hostile;
 mod hqm;

@@ -30,6 +30,20 @@ async fn deliveries(app: &TestApp, erp: &str, ep: &str) -> Vec<Value> {
     r.body["items"].as_array().unwrap().clone()
 }
 
+/// Waits until the server has recorded `n` attempts of `ep`'s deliveries
+/// in all: a receiver has its request before the server records the answer,
+/// and a clock moved in between would date the record after the move.
+async fn recorded(app: &TestApp, erp: &str, ep: &str, n: usize) {
+    let total = || async {
+        deliveries(app, erp, ep).await.iter().map(|d| d["attempts"].as_u64().unwrap_or(0)).sum::<u64>() as usize
+    };
+    assert!(
+        eventually_async(10, || async { total().await == n }).await,
+        "{} attempts recorded, {n} expected",
+        total().await
+    );
+}
+
 fn types(hits: &[Hit]) -> Vec<String> {
     hits.iter().map(|h| h.json()["type"].as_str().unwrap_or_default().to_owned()).collect()
 }
@@ -127,6 +141,7 @@ async fn a_failing_endpoint_is_retried_on_the_schedule_with_one_id_then_given_up
     );
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     assert_eq!(rx.hits().len(), 1, "not before 5 seconds");
+    recorded(&app, &erp, &ep, 1).await;
     later(&app, chrono::Duration::seconds(6));
     assert!(eventually(10, || rx.hits().len() == 2).await);
     let hits = rx.hits();
@@ -141,6 +156,7 @@ async fn a_failing_endpoint_is_retried_on_the_schedule_with_one_id_then_given_up
     let waits = [5, 300, 1800, 7200, 18_000, 36_000, 36_000];
     for (n, wait) in waits.iter().enumerate() {
         assert!(eventually(10, || rx.hits().len() == 3 + n).await, "attempt {}", n + 1);
+        recorded(&app, &erp, &ep, 3 + n).await;
         later(&app, chrono::Duration::seconds(wait + 1));
     }
     assert!(eventually(10, || rx.hits().len() == 10).await);
@@ -163,7 +179,7 @@ async fn a_later_event_of_a_forecast_waits_for_the_earlier_one() {
     let app = spawn().await;
     let rx = Receiver::start().await;
     let erp = app.erp_client(TIN_A).await;
-    subscribe(&app, &erp, &rx.url, &["forecast.submitted", "forecast.returned"]).await;
+    let (ep, _) = subscribe(&app, &erp, &rx.url, &["forecast.submitted", "forecast.returned"]).await;
     rx.answer(&[500]);
     let id = app.create_draft(TIN_A, two_lines()).await;
     assert_eq!(app.action(&id, "submit", &app.employer(TIN_A)).await.status, StatusCode::OK);
@@ -182,6 +198,7 @@ async fn a_later_event_of_a_forecast_waits_for_the_earlier_one() {
     assert_eq!(r.status, StatusCode::OK);
     tokio::time::sleep(std::time::Duration::from_millis(800)).await;
     assert_eq!(rx.hits().len(), 1, "the return waits while the submission is retried");
+    recorded(&app, &erp, &ep, 1).await;
     later(&app, chrono::Duration::seconds(6));
     assert!(eventually(10, || rx.delivered().len() == 2).await);
     assert_eq!(types(&rx.hits()), ["forecast.submitted", "forecast.submitted", "forecast.returned"]);
@@ -220,10 +237,12 @@ async fn an_endpoint_failing_for_five_days_is_disabled_its_contact_told_and_it_r
     rx.answer(&[500; 40]);
     app.send(Method::POST, &format!("{HOOKS}/{ep}/test"), Some(&erp), None, &[]).await;
     assert!(eventually(10, || rx.hits().len() == 1).await);
+    recorded(&app, &erp, &ep, 1).await;
     // Four days on: failing, still enabled.
     later(&app, chrono::Duration::days(4));
     assert!(eventually(10, || rx.hits().len() == 2).await);
     let erp = app.client_token(&client, &client_secret).await; // tokens are short-lived
+    recorded(&app, &erp, &ep, 2).await;
     let read = app.get(&format!("{HOOKS}/{ep}"), &erp).await;
     assert_eq!(read.body["enabled"], json!(true));
     assert!(read.body["failing_since"].is_string());
@@ -301,6 +320,11 @@ async fn private_addresses_are_refused_and_only_an_api_client_has_endpoints() {
         app.post(HOOKS, &person, &json!({"url": "https://erp.example.az/x", "events": ["forecast.returned"]})).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
     assert!(r.body["type"].as_str().unwrap().ends_with("api-client-only"));
+    // The role before the body: a person's `{}` is 403, not 422.
+    let r = app.post(HOOKS, &person, &json!({})).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let r = app.post(HOOKS, &app.officer(), &json!({})).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -80,7 +80,7 @@ fn prepare_in_background(state: std::sync::Weak<AppState>) {
 fn cors(origins: &[String]) -> actix_cors::Cors {
     use actix_web::http::header;
     let mut cors = actix_cors::Cors::default()
-        .allowed_methods(["GET", "POST", "PUT", "DELETE"])
+        .allowed_methods(["GET", "HEAD", "POST", "PUT", "DELETE"])
         .allowed_headers([
             header::AUTHORIZATION,
             header::CONTENT_TYPE,
@@ -96,6 +96,11 @@ fn cors(origins: &[String]) -> actix_cors::Cors {
             header::LOCATION,
             header::RETRY_AFTER,
             header::CONTENT_DISPOSITION,
+            header::CONTENT_LANGUAGE,
+            // RFC 6750: what a page needs to tell a missing token from a bad one.
+            header::WWW_AUTHENTICATE,
+            header::ALLOW,
+            header::HeaderName::from_static("idempotent-replayed"),
             header::HeaderName::from_static("x-request-id"),
         ])
         .max_age(600);
@@ -199,7 +204,11 @@ impl Application {
                 .configure(crate::routes::configure)
                 .service(
                     SwaggerUi::new("/swagger-ui/{_:.*}")
-                        .external_url_unchecked("/api-docs/openapi.json", crate::openapi::document_value()),
+                        .external_url_unchecked("/api-docs/openapi.json", crate::openapi::document_value())
+                        // Swagger UI would send the document's address to
+                        // validator.swagger.io from any host but localhost:
+                        // a request out of a ministry's network. Never.
+                        .config(utoipa_swagger_ui::Config::default().validator_url("none")),
                 )
                 // `/swagger-ui` as typed: Swagger UI needs the slash for its relative assets.
                 .service(web::redirect("/swagger-ui", "/swagger-ui/").permanent())

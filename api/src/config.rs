@@ -57,7 +57,9 @@ pub struct Config {
     pub rate_limit_max_peers: usize,
     /// API clients whose failed token requests are remembered at most.
     pub oauth_max_tracked_clients: usize,
-    /// Refuse changes without `If-Match` (SPEC §7: off by default, for ERP convenience).
+    /// Refuse `PUT`/`DELETE` of versioned resources without `If-Match` (428):
+    /// on by default in production, off in development (SPEC §7 leaves it to
+    /// configuration; issue 26 asks production for it).
     pub require_if_match: bool,
     /// Request body limit in bytes (SPEC §7: 1 MiB).
     pub body_limit: usize,
@@ -174,7 +176,10 @@ impl Config {
             rate_limit_burst: parse_var("RATE_LIMIT_BURST", 100)?,
             rate_limit_max_peers: parse_var("RATE_LIMIT_MAX_PEERS", 10_000)?,
             oauth_max_tracked_clients: parse_var("OAUTH_MAX_TRACKED_CLIENTS", 10_000)?,
-            require_if_match: parse_var("REQUIRE_IF_MATCH", false)?,
+            // Production refuses blind PUT/DELETE of versioned resources:
+            // two people editing one forecast in browsers must not silently
+            // overwrite each other. Development may relax it either way.
+            require_if_match: parse_var("REQUIRE_IF_MATCH", env == AppEnv::Production)?,
             body_limit: 1024 * 1024,
             body_timeout: std::time::Duration::from_secs(parse_var("BODY_TIMEOUT_SECS", 30)?),
             smtp_url,

@@ -5,7 +5,7 @@
 use crate::problem::HttpError;
 use actix_web::dev::Payload;
 use actix_web::http::header;
-use actix_web::{FromRequest, HttpRequest};
+use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use application::AppError;
 use domain::{FieldCode, FieldError, ValidationErrors};
 use futures_util::future::LocalBoxFuture;
@@ -26,7 +26,7 @@ pub struct RequestRules {
     pub body_limit: usize,
     /// Time a body may take to arrive.
     pub body_timeout: std::time::Duration,
-    /// Whether changes need `If-Match` (428 without).
+    /// Whether `PUT` and `DELETE` of versioned resources need `If-Match` (428 without).
     pub require_if_match: bool,
 }
 
@@ -225,10 +225,16 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, HttpError> {
     if !errors.is_empty() {
         return Err(HttpError::from(ValidationErrors(errors)));
     }
-    serde_path_to_error::deserialize(json).map_err(|e| {
-        let path = e.path().to_string();
-        HttpError::from(ValidationErrors(vec![field_error(&path, &e.into_inner().to_string())]))
-    })
+    match crate::structural::read::<T>(&json) {
+        Ok(v) => Ok(v),
+        // Every structural fault at once, not only serde's first.
+        Err(first) => Err(HttpError::from(ValidationErrors(crate::structural::faults::<T>(
+            json,
+            first,
+            bytes.len(),
+            field_error,
+        )))),
+    }
 }
 
 /// Reads a whole body of at most `limit` bytes. The envelope ends a body
@@ -270,6 +276,17 @@ fn declared_length(req: &HttpRequest) -> Option<usize> {
 pub struct FileBody {
     pub bytes: bytes::Bytes,
     pub content_type: Option<String>,
+    /// The file name a multipart part carried (a browser's `FormData`
+    /// sends the chosen file's name there); none for a raw body.
+    pub filename: Option<String>,
+}
+
+impl FileBody {
+    /// The name to keep with the file: the query's `filename` when sent,
+    /// else the multipart part's, else `fallback`. A blank name is no name.
+    pub fn name(&self, query: Option<String>, fallback: impl FnOnce() -> String) -> String {
+        query.into_iter().chain(self.filename.clone()).find(|f| !f.trim().is_empty()).unwrap_or_else(fallback)
+    }
 }
 
 impl FileBody {
@@ -295,7 +312,7 @@ impl FromRequest for FileBody {
         }
         Box::pin(async move {
             let bytes = read_body(payload, declared, FileBody::LIMIT, timeout).await?;
-            Ok(FileBody { bytes, content_type })
+            Ok(FileBody { bytes, content_type, filename: None })
         })
     }
 }
@@ -323,6 +340,12 @@ async fn form_file(
             continue;
         }
         let content_type = field.content_type().map(|m| m.essence_str().to_owned());
+        let filename = field.content_disposition().and_then(|d| {
+            // RFC 7578 §4.2: `filename`, or `filename*` (RFC 5987) from some clients.
+            d.get_filename()
+                .map(str::to_owned)
+                .or_else(|| d.get_filename_ext().map(|ext| String::from_utf8_lossy(&ext.value).into_owned()))
+        });
         let mut bytes = bytes::BytesMut::new();
         while let Some(chunk) = field.next().await {
             let chunk = chunk.map_err(|e| bad(e.to_string()))?;
@@ -331,7 +354,7 @@ async fn form_file(
             }
             bytes.extend_from_slice(&chunk);
         }
-        found = Some(FileBody { bytes: bytes.freeze(), content_type });
+        found = Some(FileBody { bytes: bytes.freeze(), content_type, filename });
     }
     found.ok_or_else(|| HttpError::from(ValidationErrors(vec![FieldError::new("file", FieldCode::Required)])))
 }
@@ -456,7 +479,7 @@ fn idempotency_key_parameter() -> Parameter {
         "Idempotency-Key",
         ParameterIn::Header,
         false,
-        "Makes retries safe: the first answer is replayed (1–255 visible characters)",
+        "Makes retries safe: the first answer is replayed (1–255 visible ASCII characters, ! to ~)",
         string()
             .min_length(Some(1))
             .max_length(Some(MAX_HEADER_TOKEN))
@@ -512,7 +535,12 @@ impl FromRequest for IfMatch {
     type Future = Ready<Result<Self, HttpError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let required = rules(req).require_if_match;
+        // Required (`REQUIRE_IF_MATCH`, production's default) where a lost
+        // update can happen: replacing or deleting a versioned resource. The
+        // actions (`POST`) are guarded by the status machine and stay open
+        // to ERP systems that act without reading first.
+        let required = rules(req).require_if_match
+            && matches!(*req.method(), actix_web::http::Method::PUT | actix_web::http::Method::DELETE);
         let Some(v) = req.headers().get(header::IF_MATCH) else {
             return ready(if required { Err(HttpError::PreconditionRequired) } else { Ok(IfMatch(None)) });
         };
@@ -526,13 +554,22 @@ impl FromRequest for IfMatch {
             return ready(Ok(IfMatch(None)));
         }
         // RFC 9110 §13.1.1: If-Match compares strongly, so a weak tag (`W/"3"`)
-        // never matches, and neither does a tag that is not one of ours.
+        // never matches, and neither does a tag that is not one of ours. A
+        // weak one is noted, so the 412 says why (`WeakIfMatch`).
         let first = s.split(',').next().unwrap_or("").trim();
+        if first.starts_with("W/") {
+            req.extensions_mut().insert(WeakIfMatch(first.to_owned()));
+        }
         let version =
             first.strip_prefix('"').and_then(|t| t.strip_suffix('"')).and_then(|t| t.parse::<i64>().ok()).unwrap_or(-1);
         ready(Ok(IfMatch(Some(version))))
     }
 }
+
+/// The weak entity tag an `If-Match` named (`W/"3"`), kept with the request:
+/// its 412 says that a weak tag never matches, not that the version is old.
+#[derive(Debug, Clone)]
+pub struct WeakIfMatch(pub String);
 
 /// The `Idempotency-Key` header (SPEC §7): 1 to 255 visible ASCII characters.
 pub struct IdempotencyKey(pub Option<String>);
@@ -545,14 +582,19 @@ impl FromRequest for IdempotencyKey {
         let Some(v) = req.headers().get("Idempotency-Key") else {
             return ready(Ok(IdempotencyKey(None)));
         };
-        let s = v.to_str().unwrap_or("");
-        let ok = !s.is_empty() && s.len() <= MAX_HEADER_TOKEN && s.bytes().all(|b| (0x21..=0x7e).contains(&b));
-        ready(if ok {
-            Ok(IdempotencyKey(Some(s.to_owned())))
-        } else {
-            Err(HttpError::from(ValidationErrors(vec![
-                FieldError::new("Idempotency-Key", FieldCode::Length).with("max", MAX_HEADER_TOKEN)
-            ])))
+        let bytes = v.as_bytes();
+        // Each fault by its own code: a key of the right length with a space
+        // in it is told about the space, not about its length.
+        let mut errs = Vec::new();
+        if bytes.is_empty() || bytes.len() > MAX_HEADER_TOKEN {
+            errs.push(FieldError::new("Idempotency-Key", FieldCode::Length).with("max", MAX_HEADER_TOKEN));
+        }
+        if !bytes.iter().all(|b| (0x21..=0x7e).contains(b)) {
+            errs.push(FieldError::new("Idempotency-Key", FieldCode::VisibleAscii));
+        }
+        ready(match (errs.is_empty(), v.to_str()) {
+            (true, Ok(s)) => Ok(IdempotencyKey(Some(s.to_owned()))),
+            _ => Err(HttpError::from(ValidationErrors(errs))),
         })
     }
 }

@@ -2,7 +2,7 @@
 //! tr (default English; SPEC §7, §15.6), and the catalogue of messages
 //! (`domain::messages`) as the API reads it.
 
-pub use domain::messages::{count_detail, detail, exports, field_message, status_detail, title};
+pub use domain::messages::{count_detail, detail, exports, field_message, fill, status_detail, title};
 pub use domain::Lang;
 
 /// The request's language, from `Accept-Language` (for answers that are not

@@ -25,5 +25,6 @@ pub mod routes;
 /// The OpenAPI document (SPEC §9), made from the route table.
 pub use routes::docs as openapi;
 pub mod state;
+pub mod structural;
 pub mod webhooks;
 pub mod worker;

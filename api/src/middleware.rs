@@ -177,7 +177,14 @@ pub async fn envelope<B: MessageBody + 'static>(
     if let Some(s) = &state {
         with_body_deadline(&mut req, s.config.body_timeout);
     }
-    let conditional = matches!(req.method().as_str(), "GET" | "HEAD")
+    // HEAD is GET without the body (RFC 9110 §9.3.2), wherever GET is
+    // served (Swagger UI included): routed as GET. The connection leaves the
+    // body off because the request line said HEAD; the log and the metrics
+    // keep the method as sent.
+    if req.method() == actix_web::http::Method::HEAD {
+        req.head_mut().method = actix_web::http::Method::GET;
+    }
+    let conditional = (req.method() == actix_web::http::Method::GET)
         .then(|| req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).map(str::to_owned))
         .flatten();
 
@@ -192,11 +199,14 @@ pub async fn envelope<B: MessageBody + 'static>(
 
     let status = res.status();
     if status.is_client_error() || status.is_server_error() {
-        let api_error = res
-            .response()
-            .error()
-            .and_then(|e| e.as_error::<HttpError>())
-            .map(|e| e.render(lang, &path, &rid, &RouteLinks));
+        let weak = res.request().extensions().get::<crate::extract::WeakIfMatch>().map(|w| w.0.clone());
+        let api_error = res.response().error().and_then(|e| e.as_error::<HttpError>()).map(|e| {
+            let mut problem = e.to_problem(lang, &path, &rid, &RouteLinks);
+            if let (412, Some(sent)) = (problem.status, &weak) {
+                problem.weak_if_match(sent, lang);
+            }
+            e.respond(problem, lang)
+        });
         let is_problem = res
             .headers()
             .get(header::CONTENT_TYPE)
@@ -218,8 +228,8 @@ pub async fn envelope<B: MessageBody + 'static>(
         if let Some(mut new) = replacement {
             // Keep the CORS grant (made inside), so a page can read the problem.
             for (name, value) in res.headers() {
-                if name.as_str().starts_with("access-control-") || name == header::VARY {
-                    new.headers_mut().insert(name.clone(), value.clone());
+                if keeps_on_replacement(name) {
+                    new.headers_mut().append(name.clone(), value.clone());
                 }
             }
             res = res.into_response(new);
@@ -299,13 +309,21 @@ fn not_modified(res: ServiceResponse<BoxBody>, if_none_match: &str) -> ServiceRe
     if !hit {
         return res;
     }
-    let mut builder = HttpResponse::NotModified();
-    for name in [header::ETAG, header::CACHE_CONTROL, header::VARY] {
-        if let Some(v) = res.headers().get(&name) {
-            builder.insert_header((name, v.clone()));
+    let mut not_modified = HttpResponse::NotModified().finish();
+    // The 304 is made here, outside CORS: it keeps the grant the CORS layer
+    // gave the 200, or a page polling from another origin could not read it.
+    for (name, value) in res.headers() {
+        if keeps_on_replacement(name) || matches!(*name, header::ETAG | header::CACHE_CONTROL) {
+            not_modified.headers_mut().append(name.clone(), value.clone());
         }
     }
-    res.into_response(builder.finish())
+    res.into_response(not_modified)
+}
+
+/// The headers a response made anew in the envelope takes over from the one
+/// it replaces: the CORS grant and `Vary`, which the layers inside added.
+fn keeps_on_replacement(name: &header::HeaderName) -> bool {
+    name.as_str().starts_with("access-control-") || name == header::VARY
 }
 
 /// An error and each of its sources, outermost first (`a: b: c`), so the log

@@ -95,6 +95,17 @@ pub struct Problem {
     pub location: Option<String>,
 }
 
+impl Problem {
+    /// A stale `If-Match` that was a weak tag (`sent`): the detail says that
+    /// a weak tag never matches a change, rather than that the version is old.
+    pub fn weak_if_match(&mut self, sent: &str, lang: Lang) {
+        if let Some(current) = self.current_version {
+            let template = i18n::detail("precondition-failed-weak", lang);
+            self.detail = i18n::fill(template, lang, &[("sent", sent.to_owned()), ("version", current.to_string())]);
+        }
+    }
+}
+
 domain::wire_codes! {
     /// Why a bearer token is refused (401): named in the detail, e.g.
     /// "… (token_expired)", so the caller knows what to fix.
@@ -242,11 +253,11 @@ impl HttpError {
                 return p;
             }
             HttpError::RequestTimeout { seconds } => {
-                p.detail = detail.replace("{seconds}", &seconds.to_string());
+                p.detail = i18n::fill(detail, lang, &[("seconds", seconds.to_string())]);
                 return p;
             }
             HttpError::RateLimited { retry_after } => {
-                p.detail = detail.replace("{seconds}", &retry_after.to_string());
+                p.detail = i18n::fill(detail, lang, &[("seconds", retry_after.to_string())]);
                 return p;
             }
             HttpError::NotAcceptable | HttpError::UnsupportedMediaType | HttpError::PreconditionRequired => {
@@ -320,7 +331,7 @@ impl HttpError {
                 let roles: Vec<&str> = needs.iter().map(|r| r.as_str()).collect();
                 detail.replace("{roles}", &roles.join(", "))
             }
-            AppError::PayloadTooLarge { limit } => detail.replace("{limit}", &limit.to_string()),
+            AppError::PayloadTooLarge { limit } => i18n::fill(detail, lang, &[("limit", limit.to_string())]),
             AppError::WebhookUrlNotAllowed { reason } => detail.replace("{reason}", reason.as_str()),
             AppError::InternalError(_) | AppError::ServiceUnavailable(_) => detail.replace("{request_id}", request_id),
             AppError::NotFound
@@ -338,13 +349,25 @@ impl HttpError {
 
     /// Renders the full response: problem body plus the headers the status needs.
     pub fn render(&self, lang: Lang, instance: &str, request_id: &str, links: &dyn Links) -> HttpResponse {
-        let problem = self.to_problem(lang, instance, request_id, links);
+        self.respond(self.to_problem(lang, instance, request_id, links), lang)
+    }
+
+    /// The response carrying `problem` (made by [`HttpError::to_problem`],
+    /// perhaps told more of the request) with the headers the status needs.
+    pub fn respond(&self, problem: Problem, lang: Lang) -> HttpResponse {
         let mut b = HttpResponse::build(self.status());
         b.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
         b.insert_header((header::CONTENT_LANGUAGE, lang.as_str()));
         match self {
-            HttpError::Unauthorized(_) => {
-                b.insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"quota-api\", error=\"invalid_token\""));
+            // RFC 6750 §3.1: a request that sent no credentials gets no error
+            // code; a token that fails is `invalid_token`, with the reason.
+            HttpError::Unauthorized(AuthFailure::MissingToken) => {
+                b.insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"quota-api\""));
+            }
+            HttpError::Unauthorized(reason) => {
+                let challenge =
+                    format!("Bearer realm=\"quota-api\", error=\"invalid_token\", error_description=\"{reason}\"");
+                b.insert_header((header::WWW_AUTHENTICATE, challenge));
             }
             HttpError::MethodNotAllowed { allow } => {
                 b.insert_header((header::ALLOW, allow.clone()));

@@ -605,3 +605,50 @@ async fn production_needs_a_mail_relay_or_an_explicit_log_transport() {
     let body = v["body"].as_str().unwrap_or_default();
     assert!(body.chars().filter(char::is_ascii_digit).count() >= 6, "the code is in the log: {body}");
 }
+
+/// Production refuses a blind `PUT` or `DELETE` of a versioned resource
+/// (428 `precondition-required`, issue 26): two people editing one forecast
+/// never overwrite each other unseen. `REQUIRE_IF_MATCH=false` relaxes it;
+/// actions stay open either way.
+#[tokio::test]
+async fn production_requires_if_match_on_put_and_delete_unless_relaxed() {
+    let employer =
+        sign(Algorithm::HS256, &EncodingKey::from_secret(SECRET.as_bytes()), &claims(&["employer"], Some(TIN)));
+    let forecast = json!({"employer": {
+        "person_type": "legal", "tin": TIN, "organization_name": "Abşeron Tikinti MMC", "legal_form": "MMC",
+        "legal_address": "Bakı", "current_address": "Bakı", "workplace_address": "Sumqayıt",
+        "tin_issued_on": "2015-03-02", "employees_total": 120, "foreign_workers": 4, "economic_activity": "F"
+    }, "lines": []});
+    let client = reqwest::Client::new();
+    for (relaxed, blind) in [(None, 428), (Some("false"), 200)] {
+        let db = database();
+        let mut settings = vec![("AUTH_JWT_SECRET", SECRET.to_owned())];
+        if let Some(v) = relaxed {
+            settings.push(("REQUIRE_IF_MATCH", v.to_owned()));
+        }
+        let server = start(&production(&db, &settings)).unwrap();
+        let created = client
+            .post(format!("{}/api/v1/forecasts", server.base))
+            .bearer_auth(&employer)
+            .json(&forecast)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(created.status().as_u16(), 201);
+        let id = created.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+        let path = format!("{}/api/v1/forecasts/{id}", server.base);
+        let put = client.put(&path).bearer_auth(&employer).json(&forecast).send().await.unwrap();
+        assert_eq!(put.status().as_u16(), blind, "PUT without If-Match, REQUIRE_IF_MATCH={relaxed:?}");
+        if blind == 428 {
+            let problem = put.json::<Value>().await.unwrap();
+            assert_eq!(problem["type"], "/problems/precondition-required");
+            let delete = client.delete(&path).bearer_auth(&employer).send().await.unwrap();
+            assert_eq!(delete.status().as_u16(), 428);
+            let put = client.put(&path).bearer_auth(&employer).header("If-Match", "\"1\"").json(&forecast).send();
+            assert_eq!(put.await.unwrap().status().as_u16(), 200, "with If-Match");
+        }
+        let withdraw = client.post(format!("{path}/withdraw")).bearer_auth(&employer).send().await.unwrap();
+        assert_eq!(withdraw.status().as_u16(), 200, "an action needs no If-Match");
+        drop(server);
+    }
+}

@@ -212,6 +212,14 @@ wire_codes! {
 }
 
 impl InputFileType {
+    /// The extensions a name of this format may end in.
+    pub fn extensions(self) -> &'static [&'static str] {
+        match self {
+            InputFileType::Pdf => &["pdf"],
+            InputFileType::Xlsx => &["xlsx"],
+        }
+    }
+
     /// Reads a `Content-Type` header: one of the two media types, any case,
     /// parameters ignored.
     pub fn from_mime(header: &str) -> Option<InputFileType> {

@@ -19,6 +19,8 @@ wire_codes! {
         UnknownField => "unknown_field",
         DuplicateKey => "duplicate_key",
         ControlCharacter => "control_character",
+        /// A header token (`Idempotency-Key`) holding other than visible ASCII.
+        VisibleAscii => "visible_ascii",
         PathMismatch => "path_mismatch",
         InFuture => "in_future",
         DateOrder => "date_order",
@@ -82,6 +84,7 @@ wire_codes! {
         TooMany => "too_many",
         DocumentEmpty => "document_empty",
         ContentMismatch => "content_mismatch",
+        ExtensionMismatch => "extension_mismatch",
         KindUnknown => "kind_unknown",
         ControlCharacters => "control_characters",
         PassportMissing => "passport_missing",

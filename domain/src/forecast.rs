@@ -187,6 +187,25 @@ pub struct ForecastLine {
     pub note: Option<String>,
 }
 
+/// Which stored line each line of a replacement keeps (`PUT` of a forecast,
+/// issue 26): the stored line with the same occupation code and title, a
+/// line's identity (SPEC §4.2: never two lines with the same code and
+/// title), so a front end's per-line state survives a save. `stored` is
+/// (id, code, title); `None`: a new line, which gets a new id.
+pub fn kept_line_ids(stored: &[(String, String, String)], lines: &[ForecastLine]) -> Vec<Option<String>> {
+    let mut taken = vec![false; stored.len()];
+    lines
+        .iter()
+        .map(|l| {
+            let i = stored.iter().enumerate().position(|(i, (_, code, title))| {
+                !taken[i] && code == l.occupation_code.as_str() && *title == l.occupation_title
+            })?;
+            taken[i] = true;
+            Some(stored[i].0.clone())
+        })
+        .collect()
+}
+
 /// The classification entries a validation may need, looked up beforehand by
 /// the caller (the domain does no I/O): the current titles of each code the
 /// input names, and whether the economic activity exists.

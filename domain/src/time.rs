@@ -14,6 +14,28 @@ pub fn baku_date(now: DateTime<Utc>) -> NaiveDate {
     now.with_timezone(&baku_offset()).date_naive()
 }
 
+/// An instant as every answer writes it (SPEC §7: RFC 3339 UTC): always
+/// six fractional digits, microseconds, which is what PostgreSQL keeps.
+/// chrono's own form drops zeros (`09:00:00Z`) or shows nine digits when a
+/// clock gives nanoseconds, so one field would change length between calls.
+pub fn instant_text(t: &DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}
+
+/// Serialises an instant as [`instant_text`]
+/// (`#[serde(serialize_with = "domain::time::instant")]`).
+pub fn instant<S: serde::Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&instant_text(t))
+}
+
+/// [`instant`] of an optional instant.
+pub fn optional_instant<S: serde::Serializer>(t: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {
+    match t {
+        Some(t) => s.serialize_str(&instant_text(t)),
+        None => s.serialize_none(),
+    }
+}
+
 /// The years a date anywhere in the product may fall in: TIN certificates
 /// (the oldest dates it holds) are from the 1990s, and target years end at
 /// 2100 (`campaign::MAX_TARGET_YEAR`). `0000-01-01` is a typing error, not a

@@ -230,6 +230,7 @@ pub fn add_file(
     }
     let kind = rules::check_input_file(up.declared, up.bytes).map_err(file_error)?;
     let filename = domain::text::required("filename", up.filename, domain::hqm::documents::MAX_FILENAME)?;
+    domain::hqm::documents::check_extension(&filename, kind.extensions(), kind.as_str())?;
     let id = persistence::new_id();
     let sha256 = hex::encode(sha2::Sha256::digest(up.bytes));
     let file = NewFile { id: &id, content_type: kind.as_str(), filename: &filename, sha256: &sha256, bytes: up.bytes };

@@ -405,7 +405,10 @@ pub fn replace(
         return Err(ValidationErrors(vec![FieldError::new("employer.tin", FieldCode::TinImmutable)]).into());
     }
     check_version(&row, expected)?;
-    store::replace_content(conn, &row, target_year, &section, &valid, now.naive_utc())?;
+    let stored: Vec<(String, String, String)> =
+        store::lines_of(conn, id)?.into_iter().map(|l| (l.id, l.occupation_code, l.occupation_title)).collect();
+    let kept = domain::forecast::kept_line_ids(&stored, &valid);
+    store::replace_content(conn, &row, target_year, &section, &valid, &kept, now.naive_utc())?;
     Ok(store::get(conn, id, None)?)
 }
 

@@ -181,7 +181,7 @@ fn refusal(e: UrlCheck) -> AppError {
 
 /// The API client a caller is: webhooks belong to clients (client
 /// credentials, SPEC §17), so a person's token is refused.
-fn client_of(caller: &Caller) -> Result<(&str, &str), AppError> {
+pub fn client_of(caller: &Caller) -> Result<(&str, &str), AppError> {
     let id = caller.sub.strip_prefix(CLIENT_SUBJECT_PREFIX);
     match (id, caller.tin.as_deref()) {
         (Some(id), Some(tin)) if caller.roles.contains(&Role::Employer) => Ok((id, tin)),
@@ -367,7 +367,7 @@ pub fn rotate(
 fn payload(event: &str, now: DateTime<Utc>, data: &serde_json::Value) -> String {
     serde_json::json!({
         "type": event,
-        "timestamp": now.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+        "timestamp": domain::time::instant_text(&now),
         "data": data,
     })
     .to_string()

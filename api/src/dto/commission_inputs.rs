@@ -67,9 +67,11 @@ pub struct CommissionInput {
     pub version: i64,
     pub note: Option<String>,
     pub entries: Vec<InputFigure>,
+    #[serde(serialize_with = "domain::time::instant")]
     pub created_at: DateTime<Utc>,
     /// The `sub` of the contributor who sent it first.
     pub created_by: String,
+    #[serde(serialize_with = "domain::time::instant")]
     pub updated_at: DateTime<Utc>,
     /// The `sub` of the contributor who sent this version.
     pub updated_by: String,
@@ -89,6 +91,7 @@ pub struct InputFile {
     pub filename: String,
     pub size: i64,
     pub sha256: String,
+    #[serde(serialize_with = "domain::time::instant")]
     pub uploaded_at: DateTime<Utc>,
     pub uploaded_by: String,
 }
@@ -136,6 +139,7 @@ pub struct SmsInput {
     pub current_year: i32,
     /// Permits recorded up to this instant count: now, or the end of the
     /// Commission inputs deadline once it has passed.
+    #[serde(serialize_with = "domain::time::instant")]
     pub counted_until: DateTime<Utc>,
     pub entries: Vec<InputFigure>,
 }
@@ -200,6 +204,7 @@ pub struct FrozenCommissionInput {
     pub version: i64,
     pub note: Option<String>,
     /// When it was last sent (for the SMS's, when the snapshot was taken).
+    #[serde(serialize_with = "domain::time::instant")]
     pub updated_at: DateTime<Utc>,
     pub updated_by: String,
     pub entries: Vec<InputFigure>,
@@ -226,6 +231,7 @@ pub struct CommissionInputChange {
     /// The `sub` of the contributor.
     pub actor: String,
     pub role: Role,
+    #[serde(serialize_with = "domain::time::instant")]
     pub at: DateTime<Utc>,
     /// How many figures the input held after it.
     pub entries: i32,

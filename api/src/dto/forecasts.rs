@@ -73,8 +73,11 @@ pub struct Forecast {
     /// Increases with every change; the `ETag`.
     #[schema(example = 3)]
     pub version: i64,
+    #[serde(serialize_with = "domain::time::instant")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "domain::time::instant")]
     pub updated_at: DateTime<Utc>,
+    #[serde(serialize_with = "domain::time::optional_instant")]
     pub submitted_at: Option<DateTime<Utc>>,
     /// The latest reason from the Service to act on: a return's, or a
     /// rejection's once rejected.
@@ -122,6 +125,7 @@ pub struct ForecastSummary {
     #[schema(example = 17)]
     pub number: i64,
     pub target_year: i32,
+    #[serde(serialize_with = "domain::time::instant")]
     pub created_at: DateTime<Utc>,
     pub person_type: PersonType,
     pub status: ForecastStatus,
@@ -131,7 +135,9 @@ pub struct ForecastSummary {
     pub correction_due: Option<NaiveDate>,
     /// The officer's note on acceptance, beside `notification`.
     pub other_notification: Option<String>,
+    #[serde(serialize_with = "domain::time::instant")]
     pub updated_at: DateTime<Utc>,
+    #[serde(serialize_with = "domain::time::optional_instant")]
     pub submitted_at: Option<DateTime<Utc>>,
     #[schema(example = "1012345061")]
     pub tin: String,
@@ -178,6 +184,7 @@ pub struct HistoryEntry {
     pub actor: String,
     pub role: Role,
     pub reason: Option<String>,
+    #[serde(serialize_with = "domain::time::instant")]
     pub at: DateTime<Utc>,
 }
 

@@ -87,6 +87,7 @@ pub struct HqmScore {
     #[schema(example = 35)]
     pub max_points: u32,
     pub justification: String,
+    #[serde(serialize_with = "domain::time::instant")]
     pub scored_at: DateTime<Utc>,
 }
 
@@ -96,6 +97,7 @@ pub struct HqmObjection {
     pub id: String,
     pub authority: Authority,
     pub reason: String,
+    #[serde(serialize_with = "domain::time::instant")]
     pub at: DateTime<Utc>,
 }
 
@@ -105,6 +107,7 @@ pub struct HqmDecisionSummary {
     #[schema(example = "HQM-2026-000001")]
     pub number: String,
     pub outcome: Outcome,
+    #[serde(serialize_with = "domain::time::instant")]
     pub decided_at: DateTime<Utc>,
     /// Decided after the review deadline (SPEC §14.4).
     pub late: bool,
@@ -125,6 +128,7 @@ pub struct HqmDocument {
     /// SHA-256 of the bytes, hex.
     #[schema(example = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")]
     pub sha256: String,
+    #[serde(serialize_with = "domain::time::instant")]
     pub uploaded_at: DateTime<Utc>,
     /// Added while the application was under review, on an officer's
     /// request; `uploaded_at` is when. Never altered (SPEC §16.4.1).
@@ -140,6 +144,7 @@ pub struct HqmDocumentRequest {
     pub kinds: Vec<DocumentKind>,
     #[schema(example = "Send the diploma with its apostille.")]
     pub reason: String,
+    #[serde(serialize_with = "domain::time::instant")]
     pub requested_at: DateTime<Utc>,
 }
 
@@ -173,8 +178,11 @@ pub struct HqmApplication {
     pub experience_summary: Option<String>,
     pub education: Option<HqmEducation>,
     pub language_certificates: Vec<HqmCertificate>,
+    #[serde(serialize_with = "domain::time::instant")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "domain::time::instant")]
     pub updated_at: DateTime<Utc>,
+    #[serde(serialize_with = "domain::time::optional_instant")]
     pub submitted_at: Option<DateTime<Utc>>,
     /// The last day of the review (Baku time), 20 business days after submission.
     pub review_deadline: Option<NaiveDate>,
@@ -311,6 +319,7 @@ pub struct HqmApplicationSummary {
     pub language: Lang,
     pub applicant: HqmApplicantName,
     pub field: HqmField,
+    #[serde(serialize_with = "domain::time::optional_instant")]
     pub submitted_at: Option<DateTime<Utc>>,
     pub review_deadline: Option<NaiveDate>,
     /// Counted into a year whose holiday list is not published yet (SPEC §16.4.4).
@@ -410,6 +419,7 @@ pub struct HqmHistoryEntry {
     #[schema(example = "under_review")]
     pub after: Option<String>,
     pub reason: Option<String>,
+    #[serde(serialize_with = "domain::time::instant")]
     pub at: DateTime<Utc>,
 }
 
@@ -476,6 +486,7 @@ pub struct HqmAuthority {
     #[schema(example = "hqm@economy.gov.az")]
     pub email: String,
     pub titles: domain::hqm::authorities::Titles,
+    #[serde(serialize_with = "domain::time::instant")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -551,6 +562,7 @@ pub struct HqmSector {
     #[schema(example = json!(["25", "35"]))]
     pub isco_groups: Vec<String>,
     pub default: bool,
+    #[serde(serialize_with = "domain::time::instant")]
     pub updated_at: DateTime<Utc>,
 }
 

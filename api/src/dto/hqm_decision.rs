@@ -31,7 +31,8 @@ pub struct HqmDecisionDocument {
     /// Number, applicant, field, the six scores with authorities, total,
     /// objections, outcome, date, and the words in the application's
     /// language and in Azerbaijani.
-    #[schema(value_type = Object)]
+    /// Served as stored and signed (so kept as JSON, not re-serialised).
+    #[schema(value_type = domain::hqm::decision::DecisionContent)]
     pub content: serde_json::Value,
     pub signature: HqmSignature,
 }
@@ -62,6 +63,7 @@ pub struct HqmDecisionCheck {
     pub outcome: domain::hqm::application::Outcome,
     #[schema(example = 82)]
     pub total: i32,
+    #[serde(serialize_with = "domain::time::instant")]
     pub decided_at: DateTime<Utc>,
     pub applicant: HqmApplicantName,
 }
@@ -102,12 +104,10 @@ pub struct HqmCriterion {
     pub max_points: u32,
     #[schema(example = "sectoral")]
     pub authority: String,
-    /// Language code → title.
-    #[schema(value_type = Object)]
-    pub titles: std::collections::BTreeMap<String, String>,
-    /// Language code → the authority's name.
-    #[schema(value_type = Object)]
-    pub authority_titles: std::collections::BTreeMap<String, String>,
+    /// The criterion's title in az, en, ru and tr.
+    pub titles: domain::hqm::authorities::Titles,
+    /// The authority's name in az, en, ru and tr.
+    pub authority_titles: domain::hqm::authorities::Titles,
 }
 
 /// The criteria table (SPEC §14.3).
@@ -157,5 +157,6 @@ pub struct HolidayYear {
     /// `built_in` (shipped with the product) or `admin`.
     #[schema(example = "built_in")]
     pub source: String,
+    #[serde(serialize_with = "domain::time::instant")]
     pub updated_at: DateTime<Utc>,
 }

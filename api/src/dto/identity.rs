@@ -25,6 +25,7 @@ pub struct Contact {
     /// An address waiting for its code.
     pub pending_email: Option<String>,
     /// When the pending code expires.
+    #[serde(serialize_with = "domain::time::optional_instant")]
     pub code_expires_at: Option<DateTime<Utc>>,
 }
 
@@ -53,8 +54,11 @@ pub struct ApiClient {
     pub client_id: String,
     pub name: String,
     pub tin: String,
+    #[serde(serialize_with = "domain::time::instant")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "domain::time::instant")]
     pub secret_rotated_at: DateTime<Utc>,
+    #[serde(serialize_with = "domain::time::optional_instant")]
     pub revoked_at: Option<DateTime<Utc>>,
 }
 

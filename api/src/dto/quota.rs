@@ -39,6 +39,7 @@ impl From<&domain::quota::CabinetOrder> for CabinetOrder {
 pub struct AmendmentHead {
     pub number: i32,
     pub order: CabinetOrder,
+    #[serde(serialize_with = "domain::time::instant")]
     pub created_at: DateTime<Utc>,
 }
 
@@ -59,9 +60,12 @@ pub struct QuotaPlan {
     pub status: PlanStatus,
     /// The `ETag`.
     pub version: i64,
+    #[serde(serialize_with = "domain::time::instant")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "domain::time::instant")]
     pub updated_at: DateTime<Utc>,
     /// When the plan was approved.
+    #[serde(serialize_with = "domain::time::optional_instant")]
     pub approved_at: Option<DateTime<Utc>>,
     /// The Cabinet order that approved it, when one was recorded.
     pub order: Option<CabinetOrder>,
@@ -153,6 +157,7 @@ pub struct PlanHistoryEntry {
     pub action: String,
     pub actor: String,
     pub role: Role,
+    #[serde(serialize_with = "domain::time::instant")]
     pub at: DateTime<Utc>,
     /// The reason of a return or a withdrawal.
     pub reason: Option<String>,
@@ -250,6 +255,7 @@ pub struct AmendmentEntry {
 pub struct Amendment {
     pub number: i32,
     pub order: CabinetOrder,
+    #[serde(serialize_with = "domain::time::instant")]
     pub created_at: DateTime<Utc>,
     pub created_by: String,
     pub entries: Vec<AmendmentEntry>,
@@ -312,6 +318,7 @@ pub struct QuotaTotals {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Quota {
     pub target_year: i32,
+    #[serde(serialize_with = "domain::time::optional_instant")]
     pub approved_at: Option<DateTime<Utc>>,
     /// The Cabinet order that approved it, when one was recorded.
     pub order: Option<CabinetOrder>,

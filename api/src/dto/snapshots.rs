@@ -12,6 +12,7 @@ pub struct SnapshotName {
     /// Numbered from 1 within the target year.
     #[schema(example = 1)]
     pub number: i32,
+    #[serde(serialize_with = "domain::time::instant")]
     pub taken_at: DateTime<Utc>,
     /// The `sub` of the officer who took it.
     pub taken_by: String,

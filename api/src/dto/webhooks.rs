@@ -44,6 +44,7 @@ where
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"events": ["forecast.returned"], "enabled": true}))]
 pub struct WebhookChange {
+    /// A new address for the events.
     #[schema(inline, example = "https://erp.example.az/hooks/quota")]
     pub url: Option<WebhookUrl>,
     #[schema(inline)]
@@ -71,15 +72,20 @@ pub struct WebhookEndpoint {
     /// `false` once it failed every delivery for 5 days (or was paused):
     /// its deliveries wait until it is enabled.
     pub enabled: bool,
+    #[serde(serialize_with = "domain::time::optional_instant")]
     pub disabled_at: Option<DateTime<Utc>>,
     /// Since when every attempt failed, if the last did.
+    #[serde(serialize_with = "domain::time::optional_instant")]
     pub failing_since: Option<DateTime<Utc>>,
     /// Until when the secret before the last rotation still signs.
+    #[serde(serialize_with = "domain::time::optional_instant")]
     pub previous_secret_expires_at: Option<DateTime<Utc>>,
     /// The `ETag`.
     #[schema(example = 1)]
     pub version: i64,
+    #[serde(serialize_with = "domain::time::instant")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "domain::time::instant")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -135,7 +141,9 @@ pub struct WebhookDelivery {
     pub status: DeliveryStatus,
     #[schema(example = 1)]
     pub attempts: i32,
+    #[serde(serialize_with = "domain::time::instant")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "domain::time::optional_instant")]
     pub last_attempt_at: Option<DateTime<Utc>>,
     /// The endpoint's HTTP status on the last attempt, if it answered.
     #[schema(example = 503)]
@@ -144,6 +152,7 @@ pub struct WebhookDelivery {
     #[schema(example = "HTTP 503: Service Unavailable")]
     pub last_error: Option<String>,
     /// When it is tried next (pending only).
+    #[serde(serialize_with = "domain::time::optional_instant")]
     pub next_attempt_at: Option<DateTime<Utc>>,
 }
 

@@ -151,8 +151,7 @@ pub async fn add_file(
     body: FileBody,
 ) -> Reply {
     let (year, who) = path.into_inner();
-    let filename =
-        q.0.filename.map(|f| f.into_string()).filter(|f| !f.trim().is_empty()).unwrap_or_else(|| "input".into());
+    let filename = body.name(q.0.filename.map(|f| f.into_string()), || "input".into());
     let declared = body.content_type.clone();
     let bytes = body.bytes.clone();
     let c = caller.clone();

@@ -421,6 +421,124 @@ fn examples_from_objects(schemas: &mut serde_json::Map<String, serde_json::Value
     }
 }
 
+/// The example of a free-text property that has none from its type or its
+/// object's example (issue 26: Swagger UI otherwise invents a string from
+/// the no-control-characters pattern, `"tin": "gqF!DxYhoGf%~`BC5"`): by the
+/// schema and property, else by the property alone. Each is a value the
+/// property holds in real use, short enough for every limit.
+const TEXT_EXAMPLES: &[(&str, &str, &str)] = &[
+    ("ApiClient", "name", "Abşeron Tikinti 1C"),
+    ("WebhookChange", "url", "https://erp.example.az/hooks/quota"),
+    ("Employer", "name", "Əli"),
+    ("Me", "name", "Əli Məmmədov"),
+    ("HqmCertificate", "name", "IELTS"),
+    ("HqmApplicantName", "surname", "Yılmaz"),
+    ("ActivitySummary", "title", "Construction"),
+    ("HqmSignature", "value", "3q2+7wBhc2lnbmF0dXJlIG9mIHRoZSBjYW5vbmljYWwgY29udGVudA=="),
+    ("HqmTitles", "az", "İqtisadiyyat Nazirliyi"),
+    ("HqmTitles", "en", "Ministry of Economy"),
+    ("HqmTitles", "ru", "Министерство экономики"),
+    ("HqmTitles", "tr", "Ekonomi Bakanlığı"),
+    ("HqmDecisionContent", "number", "HQM-2026-000001"),
+    ("HqmDecisionText", "title", "Decision on recognition as a Highly Qualified Migrant"),
+    ("HqmDecisionText", "statement", "Recognised with 82 points of 100 (threshold 70) and no objection."),
+    ("HqmDecisionText", "criteria", "Work experience in the field"),
+    ("HqmDecisionText", "authorities", "Ministry of Economy"),
+    ("", "application_id", "0195a0c4-8f4e-7b1a-9c1e-2f0d3c4b5a69"),
+    ("", "passport_number", "U12345678"),
+    ("", "occupation_code", "2512"),
+    ("AccuracyReport", "by", "activity"),
+    ("AccuracyRow", "key", "F"),
+    ("", "economic_activity", "F"),
+    ("", "exemption", "permanent_resident"),
+    ("", "permit_ref", "WP-2027-000123"),
+    ("", "created_by", "contributor-labour"),
+    ("", "updated_by", "contributor-labour"),
+    ("", "uploaded_by", "contributor-labour"),
+    ("", "taken_by", "sms-officer-17"),
+    ("", "actor", "sms-officer-17"),
+    ("", "tin", "1012345061"),
+    ("", "sub", "employer-1012345061"),
+    ("", "client_secret", "Zq3v9XkT2pL8mR4wY7bN1cD6fH0jK5sA"),
+    ("", "note", "Figures of the 2026 labour force survey."),
+    ("", "pending_email", "hr@absheron.az"),
+    ("", "surname", "Məmmədov"),
+    ("", "patronymic", "Vəli oğlu"),
+    ("", "given_name", "Ayşe"),
+    ("", "title_az", "Daimi yaşamaq icazəsi olanlar"),
+    ("", "title_en", "Permanent residents"),
+    ("", "title_ru", "Лица с видом на постоянное жительство"),
+    ("", "notification", "Line 2: the justification does not name the project."),
+    ("", "other_notification", "Accepted with the figures of the 2026 survey."),
+    ("", "id", "0195a0c4-8f4e-7b1a-9c1e-2f0d3c4b5a69"),
+    ("", "reason", "The justification does not name the project."),
+    ("", "citizenship", "TR"),
+    ("", "experience_summary", "Twelve years of payment systems at scale; two patents."),
+    ("", "institution", "Orta Doğu Teknik Üniversitesi"),
+    ("", "justification", "Twelve years in the field; led a team of 20."),
+    ("", "kid", "3f2a9c0d1e4b5a69"),
+    ("", "key_id", "3f2a9c0d1e4b5a69"),
+    ("", "x", "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"),
+    ("", "pem", "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=\n-----END PUBLIC KEY-----\n"),
+    ("", "isco_groups", "25"),
+    ("", "sha256", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"),
+    ("", "error_description", "client authentication failed"),
+    ("", "occupation_title", "Bənna, xarici suvaq"),
+    ("", "action", "approve"),
+    ("", "allowed_actions", "withdraw"),
+    ("", "missing_evidence", "income_statement"),
+    ("", "requested_kinds", "passport"),
+    ("", "kinds", "passport"),
+    ("", "request_id", "5b0c2f9e-8a1d-4c3b-9f7e-2d6a1b0c3e4f"),
+    ("", "scope", "forecasts"),
+    ("", "access_token", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJxY181ZjJhOWMwZTFiN2Q0YTM2In0.c2lnbmF0dXJl"),
+];
+
+/// Gives every free-text property (a string with no format, no values
+/// listed and no example) its example from [`TEXT_EXAMPLES`]; in a list, its
+/// items.
+fn text_examples(schemas: &mut serde_json::Map<String, serde_json::Value>) {
+    use serde_json::Value;
+    fn free_text(s: &serde_json::Map<String, Value>) -> bool {
+        let string = match s.get("type") {
+            Some(Value::String(t)) => t == "string",
+            Some(Value::Array(ts)) => ts.iter().any(|t| t == "string"),
+            _ => false,
+        };
+        string && !["format", "enum", "const", "example", "examples", "$ref"].iter().any(|k| s.contains_key(*k))
+    }
+    fn fill(schema: &str, value: &mut Value) {
+        let Some(props) = value.get_mut("properties").and_then(Value::as_object_mut) else { return };
+        for (name, prop) in props.iter_mut() {
+            let example = TEXT_EXAMPLES
+                .iter()
+                .find(|(s, n, _)| *s == schema && n == name)
+                .or_else(|| TEXT_EXAMPLES.iter().find(|(s, n, _)| s.is_empty() && n == name))
+                .map(|(_, _, e)| *e);
+            let Some(example) = example else { continue };
+            let list = match prop.get("type") {
+                Some(Value::String(t)) => t == "array",
+                Some(Value::Array(ts)) => ts.iter().any(|t| t == "array"),
+                _ => false,
+            };
+            let target = if list { prop.get_mut("items") } else { Some(prop) };
+            if let Some(Value::Object(t)) = target {
+                if free_text(t) {
+                    t.insert("example".into(), Value::String(example.to_owned()));
+                }
+            }
+        }
+    }
+    for (name, schema) in schemas.iter_mut() {
+        fill(name, schema);
+        for key in ["allOf", "oneOf", "anyOf"] {
+            for part in schema.get_mut(key).and_then(Value::as_array_mut).into_iter().flatten() {
+                fill(name, part);
+            }
+        }
+    }
+}
+
 /// What the generator does not write but callers and linters need:
 /// - the longest value of every string path parameter (a longer one is
 ///   simply not found);
@@ -434,6 +552,7 @@ fn complete(doc: &mut serde_json::Value) {
     unwrap_value_types(doc);
     if let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut) {
         examples_from_objects(schemas);
+        text_examples(schemas);
     }
     fn dates(v: &mut Value) {
         match v {

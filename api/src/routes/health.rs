@@ -34,12 +34,15 @@ pub async fn ready(state: State) -> Reply {
     }))
 }
 
+/// The Prometheus text format, exactly as the document states it.
+pub const METRICS_MEDIA_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
+
 /// Metrics
 ///
 /// Prometheus text exposition: requests by method, route and status, and
 /// durations; the e-mail outbox's depth and the age of its oldest message.
 #[utoipa::path(get, path = "/metrics", tag = "operations",
-    responses((status = 200, description = "Prometheus text", body = String, content_type = "text/plain; version=0.0.4")))]
+    responses((status = 200, description = "Prometheus text", body = String, content_type = "text/plain; version=0.0.4; charset=utf-8")))]
 pub async fn metrics(state: State) -> HttpResponse {
     let mut text = state.metrics.render();
     // The outbox's depth and age (SPEC §16.6); left out while the database
@@ -48,5 +51,5 @@ pub async fn metrics(state: State) -> HttpResponse {
     if let Ok(b) = state.read(move |c| application::identity::outbox_backlog(c, now)).await {
         text.push_str(&crate::metrics::outbox_lines(b.depth, b.oldest_age_seconds));
     }
-    HttpResponse::Ok().content_type("text/plain; version=0.0.4; charset=utf-8").body(text)
+    HttpResponse::Ok().content_type(METRICS_MEDIA_TYPE).body(text)
 }

@@ -19,20 +19,26 @@ pub mod summaries;
 pub mod webhooks;
 
 use crate::problem::HttpError;
+use actix_web::body::BoxBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
-use actix_web::{web, HttpResponse, Route};
+use actix_web::middleware::{from_fn, Next};
+use actix_web::{web, HttpMessage, HttpResponse, Route};
 use docs::{OptionalBodies, PagedItemsByReference, ProblemResponses, Security, TextPattern};
+use domain::policy::Permission;
 use utoipa::openapi::path::HttpMethod;
 
-/// One operation: where the document says it is served, and its handler.
+/// One operation: where the document says it is served, its handler, and
+/// the permission a caller needs before its body is read.
 pub struct Operation {
     pub path: String,
     pub methods: Vec<Method>,
     route: fn() -> Route,
+    pub needs: Option<Permission>,
 }
 
 impl Operation {
-    fn new<P: utoipa::Path>(route: fn() -> Route) -> Operation {
+    fn new<P: utoipa::Path>(route: fn() -> Route, needs: Option<Permission>) -> Operation {
         let methods = P::methods()
             .into_iter()
             .map(|m| match m {
@@ -46,17 +52,38 @@ impl Operation {
                 HttpMethod::Trace => Method::TRACE,
             })
             .collect();
-        Operation { path: P::path(), methods, route }
+        Operation { path: P::path(), methods, route, needs }
+    }
+}
+
+/// The documented order of checks is 403 → 404 → 409 → 422 → 412: an
+/// operation that reads a body first refuses a caller without the role it
+/// needs, so an employer sending `{}` to an admin's operation learns that it
+/// may not, not which fields are missing. The use case asks again (with the
+/// resource at hand); a request without a valid token goes on to its 401.
+async fn role_before_body(
+    needs: Permission,
+    req: ServiceRequest,
+    next: Next<BoxBody>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let refused = req.extensions().get::<application::Caller>().and_then(|c| c.may(needs).err());
+    match refused {
+        // An answer, not a middleware error: the envelope renders it and
+        // CORS grants it like any handler's refusal.
+        Some(e) => Ok(req.error_response(HttpError::from(e))),
+        None => next.call(req).await,
     }
 }
 
 /// Lists the operations once and makes from that list both [`operations`]
 /// (for the router) and [`ApiDoc`] (the document's paths, in this order).
 macro_rules! operations {
-    (doc: { $($doc:tt)* } ops: [ $($m:ident :: $h:ident),* $(,)? ] public: [ $($pm:ident :: $ph:ident),* $(,)? ]) => {
+    (doc: { $($doc:tt)* } ops: [ $($m:ident :: $h:ident $(needs $p:ident)?),* $(,)? ] public: [ $($pm:ident :: $ph:ident),* $(,)? ]) => {
         /// Every operation the API serves, in the document's order.
         pub fn operations() -> Vec<Operation> {
-            vec![$(paste::paste! { Operation::new::<$m::[<__path_ $h>]>(|| web::route().to($m::$h)) }),*]
+            vec![$(paste::paste! {
+                Operation::new::<$m::[<__path_ $h>]>(|| web::route().to($m::$h), None $(.or(Some(Permission::$p)))?)
+            }),*]
         }
 
         /// The operations anyone may call: the path and methods of each.
@@ -101,9 +128,9 @@ operations! {
     }
     ops: [
         identity::me,
-        identity::set_email,
-        identity::confirm_email,
-        identity::create_client,
+        identity::set_email needs KeepContactEmail,
+        identity::confirm_email needs KeepContactEmail,
+        identity::create_client needs ManageApiClients,
         identity::list_clients,
         identity::get_client,
         identity::rotate_client,
@@ -119,26 +146,26 @@ operations! {
         webhooks::deliveries,
         webhooks::retry,
         reference::occupations,
-        reference::import_occupations,
+        reference::import_occupations needs ManageReferenceData,
         reference::economic_activities,
         reference::exemption_categories,
-        reference::put_exemption,
+        reference::put_exemption needs ManageReferenceData,
         reference::retire_exemption,
-        forecasts::create,
+        forecasts::create needs FileForecasts,
         forecasts::list,
         forecasts::get,
-        forecasts::replace,
+        forecasts::replace needs FileForecasts,
         forecasts::delete,
-        forecasts::add_line,
-        forecasts::update_line,
+        forecasts::add_line needs FileForecasts,
+        forecasts::update_line needs FileForecasts,
         forecasts::delete_line,
         forecasts::submit,
         forecasts::withdraw,
         forecasts::start_review,
-        forecasts::return_,
-        forecasts::accept,
-        forecasts::reject,
-        forecasts::reopen,
+        forecasts::return_ needs ReviewForecasts,
+        forecasts::accept needs ReviewForecasts,
+        forecasts::reject needs ReviewForecasts,
+        forecasts::reopen needs ReviewForecasts,
         forecasts::history,
         summaries::summary,
         summaries::summary_csv,
@@ -151,48 +178,48 @@ operations! {
         snapshots::xlsx,
         quota::get_plan,
         quota::create_plan,
-        quota::put_plan,
+        quota::put_plan needs EditQuotaPlan,
         quota::propose,
-        quota::approve,
-        quota::return_plan,
-        quota::withdraw_proposal,
-        quota::amend,
+        quota::approve needs ApproveQuota,
+        quota::return_plan needs ApproveQuota,
+        quota::withdraw_proposal needs ProposeQuota,
+        quota::amend needs ApproveQuota,
         quota::amendments,
         quota::get_amendment,
         quota::plan_history,
         commission_inputs::list,
         commission_inputs::get,
-        commission_inputs::put,
+        commission_inputs::put needs SendCommissionInputs,
         commission_inputs::history,
-        commission_inputs::add_file,
+        commission_inputs::add_file needs SendCommissionInputs,
         commission_inputs::get_file,
         commission_inputs::delete_file,
         quota::public_quota,
-        quota::allocate,
+        quota::allocate needs RecordPermits,
         quota::cancel,
-        quota::end,
+        quota::end needs RecordPermits,
         summaries::accuracy,
         campaigns::get,
-        campaigns::put,
+        campaigns::put needs SetCampaigns,
         hqm::criteria,
-        hqm::create,
+        hqm::create needs FileHqmApplications,
         hqm::list,
         hqm::get,
-        hqm::replace,
+        hqm::replace needs FileHqmApplications,
         hqm::delete,
-        hqm::upload_document,
+        hqm::upload_document needs FileHqmApplications,
         hqm::get_document,
         hqm::delete_document,
         hqm::submit,
         hqm::withdraw,
-        hqm::score,
-        hqm::object,
+        hqm::score needs AssessHqmApplications,
+        hqm::object needs AssessHqmApplications,
         hqm::withdraw_objection,
-        hqm::extend,
-        hqm::request_documents,
-        hqm::put_authority,
+        hqm::extend needs DecideHqmApplications,
+        hqm::request_documents needs DecideHqmApplications,
+        hqm::put_authority needs ManageReferenceData,
         hqm::list_authorities,
-        hqm::put_sector,
+        hqm::put_sector needs ManageReferenceData,
         hqm::list_sectors,
         hqm::decide,
         hqm::history,
@@ -200,7 +227,7 @@ operations! {
         hqm::public_key,
         hqm::check,
         holidays::get,
-        holidays::put,
+        holidays::put needs ManageHolidays,
         health::live,
         health::ready,
         health::metrics,
@@ -279,7 +306,7 @@ pub struct RoutePattern(pub String);
 /// Registers every operation: one resource per path, with a 405 naming the
 /// path's methods for any other.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    type Routes = Vec<(Method, fn() -> Route)>;
+    type Routes = Vec<(Method, fn() -> Route, Option<Permission>)>;
     let mut paths: Vec<(String, Routes)> = Vec::new();
     for op in operations() {
         let i = match paths.iter().position(|(p, _)| *p == op.path) {
@@ -290,17 +317,26 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             }
         };
         for m in op.methods {
-            paths[i].1.push((m, op.route));
+            paths[i].1.push((m, op.route, op.needs));
         }
     }
     // `Allow` lists methods in one fixed order, whatever the table's order.
     let rank = |m: &Method| ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"].iter().position(|x| *x == m.as_str());
     for (path, mut routes) in paths {
-        routes.sort_by_key(|(m, _)| rank(m));
-        let allow = routes.iter().map(|(m, _)| m.as_str()).collect::<Vec<_>>().join(", ");
+        routes.sort_by_key(|(m, _, _)| rank(m));
+        // HEAD is answered wherever GET is (the envelope routes it as GET).
+        let mut methods: Vec<&str> = routes.iter().map(|(m, _, _)| m.as_str()).collect();
+        if let Some(i) = methods.iter().position(|m| *m == "GET") {
+            methods.insert(i + 1, "HEAD");
+        }
+        let allow = methods.join(", ");
         let mut resource = web::resource(path.clone()).app_data(RoutePattern(path));
-        for (method, route) in routes {
-            resource = resource.route(route().method(method));
+        for (method, route, needs) in routes {
+            let route = route().method(method);
+            resource = resource.route(match needs {
+                Some(p) => route.wrap(from_fn(move |req, next| role_before_body(p, req, next))),
+                None => route,
+            });
         }
         cfg.service(resource.default_service(web::to(move || {
             let allow = allow.clone();

@@ -13,6 +13,25 @@ use actix_web::http::{header, StatusCode};
 use actix_web::HttpResponse;
 use application::webhooks::{self as uc, Change, Subscription, WithSecret};
 
+/// The caller of a webhook operation, refused (403 `api-client-only`) unless
+/// it is an API client, before the body is read: the documented order of
+/// checks puts the role first.
+pub struct Client(Caller);
+
+impl actix_web::FromRequest for Client {
+    type Error = crate::problem::HttpError;
+    type Future = std::future::Ready<Result<Client, crate::problem::HttpError>>;
+
+    fn from_request(req: &actix_web::HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        // Caller's future is ready at once.
+        let caller = <Caller as actix_web::FromRequest>::from_request(req, payload).into_inner();
+        std::future::ready(caller.and_then(|c| match uc::client_of(&c.0) {
+            Ok(_) => Ok(Client(c)),
+            Err(e) => Err(e.into()),
+        }))
+    }
+}
+
 fn with_secret(status: StatusCode, w: &WithSecret) -> HttpResponse {
     let body = WebhookEndpointWithSecret { endpoint: WebhookEndpoint::from(&w.endpoint), secret: w.secret.clone() };
     let mut b = HttpResponse::build(status);
@@ -37,7 +56,7 @@ fn with_secret(status: StatusCode, w: &WithSecret) -> HttpResponse {
     responses((status = 201, description = "Subscribed; keep the secret now", body = WebhookEndpointWithSecret,
         headers(("Location" = String, description = "The endpoint"), ("ETag" = String, description = "Its version")))),
 )]
-pub async fn create(state: State, caller: Caller, body: JsonBody<WebhookInput>) -> Reply {
+pub async fn create(state: State, Client(caller): Client, body: JsonBody<WebhookInput>) -> Reply {
     let b = body.value;
     let sub = Subscription {
         url: b.url.into_string(),
@@ -102,7 +121,13 @@ pub async fn get(state: State, caller: Caller, id: Id) -> Reply {
     responses((status = 200, description = "Changed", body = WebhookEndpoint,
         headers(("ETag" = String, description = "The new version")))),
 )]
-pub async fn update(state: State, caller: Caller, id: Id, if_match: IfMatch, body: JsonBody<WebhookChange>) -> Reply {
+pub async fn update(
+    state: State,
+    Client(caller): Client,
+    id: Id,
+    if_match: IfMatch,
+    body: JsonBody<WebhookChange>,
+) -> Reply {
     let (id, b) = (id.into_inner(), body.value);
     let change = Change {
         url: b.url.map(|u| u.into_string()),
@@ -250,7 +275,8 @@ pub fn add_schemas(doc: &mut serde_json::Value) {
             envelope(
                 vec![TEST_EVENT],
                 json!({"type": "object", "required": ["endpoint_id", "message"], "properties": {
-                    "endpoint_id": {"type": "string"}, "message": {"type": "string"}}}),
+                    "endpoint_id": {"type": "string", "example": "ep_0195a0c48f4e7b1a9c1e2f0d3c4b5a69"},
+                    "message": {"type": "string", "example": "A test event sent at your request."}}}),
                 "Sent at the subscriber's request (POST /api/v1/webhooks/{id}/test)",
             ),
         ),

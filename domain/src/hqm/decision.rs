@@ -74,6 +74,7 @@ pub fn is_decision_number(s: &str) -> bool {
 
 /// The applicant as the document names them (SPEC §14.5).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = HqmDecisionApplicant))]
 pub struct DecisionApplicant {
     pub given_name: String,
     pub surname: String,
@@ -84,6 +85,7 @@ pub struct DecisionApplicant {
 
 /// The field of expertise (SPEC §14.5).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = HqmDecisionField))]
 pub struct DecisionField {
     pub occupation_code: String,
     pub occupation_title: String,
@@ -93,6 +95,7 @@ pub struct DecisionField {
 /// scores with their authorities). A criterion not scored (a refusal on an
 /// objection) has `points: null`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = HqmDecisionScore))]
 pub struct DecisionScore {
     pub criterion: Criterion,
     pub authority: Authority,
@@ -103,6 +106,7 @@ pub struct DecisionScore {
 
 /// An objection standing at the decision (SPEC §14.5).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = HqmDecisionObjection))]
 pub struct DecisionObjection {
     pub authority: Authority,
     pub reason: String,
@@ -111,6 +115,7 @@ pub struct DecisionObjection {
 /// The document's words in one language (SPEC §14.5: in the application's
 /// language and in Azerbaijani).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = HqmDecisionText))]
 pub struct DecisionText {
     pub language: Lang,
     pub title: String,
@@ -125,6 +130,7 @@ pub struct DecisionText {
 /// scores with authorities, total, objections, outcome, date, and the words
 /// in the application's language and in Azerbaijani.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = HqmDecisionContent))]
 pub struct DecisionContent {
     pub number: String,
     pub application_id: String,
@@ -137,6 +143,7 @@ pub struct DecisionContent {
     pub threshold: u32,
     pub objections: Vec<DecisionObjection>,
     pub outcome: Outcome,
+    #[serde(serialize_with = "crate::time::instant")]
     pub decided_at: DateTime<Utc>,
     /// The decision's date in Baku.
     pub decided_on: NaiveDate,

@@ -189,6 +189,47 @@ pub fn check_filename(raw: &str) -> Result<String, FieldError> {
     Ok(base.to_owned())
 }
 
+/// The extension a file name ends in (`pdf` of `Diplom.PDF`), lower-cased:
+/// the text after the last dot when it is one to five ASCII letters and
+/// digits with a letter among them, as extensions are (a name such as
+/// `scan.2024` or `Ayşe.Yılmaz` has none).
+pub fn extension(name: &str) -> Option<String> {
+    let (stem, ext) = name.rsplit_once('.')?;
+    let shaped = !stem.is_empty()
+        && (1..=5).contains(&ext.len())
+        && ext.bytes().all(|b| b.is_ascii_alphanumeric())
+        && ext.bytes().any(|b| b.is_ascii_alphabetic());
+    shaped.then(|| ext.to_ascii_lowercase())
+}
+
+/// A file name whose extension says another type than the bytes are (a PDF
+/// named `setup.exe`) is refused (issue 26): whoever downloads it would
+/// open it as what the name says. `extensions` are those of the type found,
+/// `found` its media type; a name without an extension is kept as it is.
+/// The error names `filename`, with the extension and the one to use.
+pub fn check_extension(filename: &str, extensions: &[&str], found: &str) -> Result<(), FieldError> {
+    match extension(filename) {
+        Some(ext) if !extensions.contains(&ext.as_str()) => {
+            Err(FieldError::new("filename", FieldCode::ExtensionMismatch)
+                .with("extension", ext)
+                .with("found", found)
+                .with("expected", extensions.first().copied().unwrap_or("")))
+        }
+        _ => Ok(()),
+    }
+}
+
+impl ContentType {
+    /// The extensions a name of this format may end in.
+    pub fn extensions(self) -> &'static [&'static str] {
+        match self {
+            ContentType::Pdf => &["pdf"],
+            ContentType::Jpeg => &["jpg", "jpeg", "jpe", "jfif"],
+            ContentType::Png => &["png"],
+        }
+    }
+}
+
 /// The documents an application must hold before it is submitted: at least
 /// one passport copy and one proof of qualifications (SPEC §14.2). `kinds`
 /// are the kinds of the documents it holds; errors name `documents`
@@ -394,5 +435,21 @@ mod tests {
         assert_eq!(check_filename("..").unwrap_err().code.as_str(), "required");
         assert_eq!(check_filename("a\u{0}.pdf").unwrap_err().code.as_str(), "control_characters");
         assert_eq!(check_filename(&format!("{}.pdf", "a".repeat(MAX_FILENAME))).unwrap_err().code.as_str(), "length");
+    }
+
+    #[test]
+    fn a_name_may_not_say_another_type_than_the_bytes() {
+        assert_eq!(extension("Diplom.PDF").as_deref(), Some("pdf"));
+        for none in ["Diplom", "scan.2024", "Ayşe.Yılmaz", ".pdf", "a.toolongext"] {
+            assert_eq!(extension(none), None, "{none}");
+        }
+        let pdf = ContentType::Pdf.extensions();
+        assert!(check_extension("Diplom Ayşe.pdf", pdf, "application/pdf").is_ok());
+        assert!(check_extension("Diplom", pdf, "application/pdf").is_ok());
+        let e = check_extension("setup.exe", pdf, "application/pdf").unwrap_err();
+        assert_eq!((e.field.as_str(), e.code), ("filename", FieldCode::ExtensionMismatch));
+        assert_eq!(e.params.get("expected").map(String::as_str), Some("pdf"));
+        assert!(check_extension("photo.JPEG", ContentType::Jpeg.extensions(), "image/jpeg").is_ok());
+        assert!(check_extension("photo.png", ContentType::Jpeg.extensions(), "image/jpeg").is_err());
     }
 }

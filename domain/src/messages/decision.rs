@@ -14,6 +14,9 @@ pub fn wording(lang: Lang, outcome: Outcome, total: u32, objections: usize) -> (
         En => "Decision on recognition as a Highly Qualified Migrant",
         Ru => "Решение о признании высококвалифицированным мигрантом",
     };
+    // The word for the points agrees with their number.
+    let n = [("n", total.to_string())];
+    let (points, ballov) = (super::fill("{n|point|points}", En, &n), super::fill("{n|балл|балла|баллов}", Ru, &n));
     let statement = match (lang, outcome) {
         (Az, Outcome::Recognised) => format!(
             "Ərizəçi {total} bal toplamışdır (tələb olunan {THRESHOLD}) və heç bir etiraz olmamışdır: şəxs yüksək ixtisaslı miqrant hesab olunur."
@@ -22,10 +25,10 @@ pub fn wording(lang: Lang, outcome: Outcome, total: u32, objections: usize) -> (
             "Başvuru sahibi {total} puan almıştır (gerekli {THRESHOLD}) ve hiçbir itiraz yoktur: kişi yüksek nitelikli göçmen sayılır."
         ),
         (En, Outcome::Recognised) => format!(
-            "The applicant scored {total} points (required: {THRESHOLD}) and no objection was raised: the person is recognised as a Highly Qualified Migrant."
+            "The applicant scored {total} {points} (required: {THRESHOLD}) and no objection was raised: the person is recognised as a Highly Qualified Migrant."
         ),
         (Ru, Outcome::Recognised) => format!(
-            "Заявитель набрал {total} баллов (требуется {THRESHOLD}), возражений нет: лицо признаётся высококвалифицированным мигрантом."
+            "Заявитель набрал {total} {ballov} (требуется {THRESHOLD}), возражений нет: лицо признаётся высококвалифицированным мигрантом."
         ),
         (Az, Outcome::Refused) if objections > 0 => {
             format!("Dövlət orqanlarının etirazı ({objections}) olduğuna görə şəxs yüksək ixtisaslı miqrant hesab olunmur.")
@@ -46,10 +49,10 @@ pub fn wording(lang: Lang, outcome: Outcome, total: u32, objections: usize) -> (
             format!("Başvuru sahibi {total} puan almıştır (gerekli {THRESHOLD}): kişi yüksek nitelikli göçmen sayılmaz.")
         }
         (En, Outcome::Refused) => format!(
-            "The applicant scored {total} points (required: {THRESHOLD}): the person is not recognised as a Highly Qualified Migrant."
+            "The applicant scored {total} {points} (required: {THRESHOLD}): the person is not recognised as a Highly Qualified Migrant."
         ),
         (Ru, Outcome::Refused) => format!(
-            "Заявитель набрал {total} баллов (требуется {THRESHOLD}): лицо не признаётся высококвалифицированным мигрантом."
+            "Заявитель набрал {total} {ballov} (требуется {THRESHOLD}): лицо не признаётся высококвалифицированным мигрантом."
         ),
     };
     (title.to_owned(), statement)

@@ -10,9 +10,9 @@ pub fn field_message(e: &FieldError, lang: Lang) -> String {
         FieldCode::Required => pick(lang, "Required.", "Mütləqdir.", "Обязательное поле.", "Zorunlu alan."),
         FieldCode::Length => pick(
             lang,
-            "At most {max} characters.",
+            "At most {max} {max|character|characters}.",
             "Ən çoxu {max} simvol.",
-            "Не более {max} символов.",
+            "Не более {max} {max|символа|символов|символов}.",
             "En fazla {max} karakter.",
         ),
         FieldCode::OutOfRange => pick(
@@ -121,7 +121,13 @@ pub fn field_message(e: &FieldError, lang: Lang) -> String {
             "Bu meslek (kod ve ad) tahminde zaten var.",
         ),
         FieldCode::TooManyLines => {
-            pick(lang, "At most {max} lines.", "Ən çoxu {max} sətir.", "Не более {max} строк.", "En fazla {max} satır.")
+            pick(
+            lang,
+            "At most {max} {max|line|lines}.",
+            "Ən çoxu {max} sətir.",
+            "Не более {max} {max|строки|строк|строк}.",
+            "En fazla {max} satır.",
+        )
         }
         FieldCode::NoLines => pick(
             lang,
@@ -216,9 +222,9 @@ pub fn field_message(e: &FieldError, lang: Lang) -> String {
         ),
         FieldCode::CodeWrong => pick(
             lang,
-            "Wrong code; {left} attempt(s) left.",
+            "Wrong code; {left} {left|attempt|attempts} left.",
             "Kod səhvdir; {left} cəhd qalıb.",
-            "Неверный код; осталось попыток: {left}.",
+            "Неверный код; {left|осталась|осталось|осталось} {left} {left|попытка|попытки|попыток}.",
             "Kod hatalı; {left} deneme hakkı kaldı.",
         ),
         FieldCode::CodeExpired => pick(
@@ -272,9 +278,9 @@ pub fn field_message(e: &FieldError, lang: Lang) -> String {
         ),
         FieldCode::TooManyRows => pick(
             lang,
-            "The file has more than {max} rows.",
+            "The file has more than {max} {max|row|rows}.",
             "Faylda {max} sətirdən çox var.",
-            "В файле больше {max} строк.",
+            "В файле больше {max} {max|строки|строк|строк}.",
             "Dosyada {max} satırdan fazla var.",
         ),
         FieldCode::XlsxTooManyRows => pick(
@@ -293,16 +299,16 @@ pub fn field_message(e: &FieldError, lang: Lang) -> String {
         ),
         FieldCode::XlsxTooLargeUncompressed => pick(
             lang,
-            "The workbook holds more than {max} bytes once decompressed.",
+            "The workbook holds more than {max} {max|byte|bytes} once decompressed.",
             "İş kitabı açıldıqda {max} baytdan çox olur.",
-            "В распакованном виде книга больше {max} байт.",
+            "В распакованном виде книга больше {max} {max|байта|байт|байт}.",
             "Çalışma kitabı açıldığında {max} bayttan büyük.",
         ),
         FieldCode::XlsxTooManyParts => pick(
             lang,
-            "The workbook has more than {max} parts.",
-            "İş kitabında {max}-dan çox hissə var.",
-            "В книге более {max} частей.",
+            "The workbook has more than {max} {max|part|parts}.",
+            "İş kitabında {max} hissədən çox var.",
+            "В книге более {max} {max|части|частей|частей}.",
             "Çalışma kitabında {max} parçadan fazlası var.",
         ),
         FieldCode::ControlCharacter => pick(
@@ -431,6 +437,13 @@ pub fn field_message(e: &FieldError, lang: Lang) -> String {
             "Тот же вид деятельности и показатель уже есть в записи {first}.",
             "Aynı ekonomik faaliyet ve gösterge {first} numaralı kayıtta zaten var.",
         ),
+        FieldCode::VisibleAscii => pick(
+            lang,
+            "Only visible ASCII characters, ! to ~: no space, no letter outside ASCII.",
+            "Yalnız görünən ASCII simvolları, !-dən ~-dək: boşluq və ASCII-dən kənar hərf olmaz.",
+            "Только видимые символы ASCII, от ! до ~: без пробелов и букв вне ASCII.",
+            "Yalnızca görünür ASCII karakterleri, !'ten ~'ye: boşluk ve ASCII dışı harf olmaz.",
+        ),
         FieldCode::TooMany => pick(lang, "At most {max}.", "Ən çoxu {max}.", "Не более {max}.", "En fazla {max}."),
         FieldCode::DocumentEmpty => pick(lang, "The file is empty.", "Fayl boşdur.", "Файл пуст.", "Dosya boş."),
         FieldCode::ContentMismatch => pick(
@@ -439,6 +452,13 @@ pub fn field_message(e: &FieldError, lang: Lang) -> String {
             "Faylın məzmunu {found} formatındadır, bildirilən {declared} deyil.",
             "Содержимое — {found}, а не заявленный {declared}.",
             "İçerik {found}, bildirilen {declared} değil.",
+        ),
+        FieldCode::ExtensionMismatch => pick(
+            lang,
+            "The name ends in .{extension}, but the file is {found}: name it .{expected}.",
+            "Ad .{extension} ilə bitir, fayl isə {found} formatındadır: adı .{expected} ilə bitirin.",
+            "Имя оканчивается на .{extension}, а файл — {found}: назовите его .{expected}.",
+            "Ad .{extension} ile bitiyor, ama dosya {found}: adını .{expected} ile bitirin.",
         ),
         FieldCode::KindUnknown => pick(
             lang,
@@ -490,9 +510,6 @@ pub fn field_message(e: &FieldError, lang: Lang) -> String {
             "Aynı tarih {first}. kalemde zaten var.",
         ),
     };
-    let mut s = t.to_owned();
-    for (k, v) in &e.params {
-        s = s.replace(&format!("{{{k}}}"), v);
-    }
-    s
+    let params: Vec<(&str, String)> = e.params.iter().map(|(k, v)| (*k, v.clone())).collect();
+    super::fill(t, lang, &params)
 }

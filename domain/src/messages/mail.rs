@@ -3,6 +3,8 @@
 //! and ru; the product keeps no language per employer, so each message
 //! carries all three).
 
+use crate::lang::Lang;
+
 /// A message: subject and plain-text body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {
@@ -175,13 +177,18 @@ pub fn forecast_reopened(number: i64, target_year: i32, reason: &str) -> Message
     )
 }
 
+/// `template` with the number of days, its words agreeing with it.
+fn counted(template: &str, lang: Lang, days: i64) -> String {
+    super::fill(template, lang, &[("days", days.to_string())])
+}
+
 /// The submission deadline is `days` away and the forecast is not submitted.
 pub fn deadline_near(number: i64, target_year: i32, deadline: chrono::NaiveDate, days: i64) -> Message {
     message(
         Texts {
             az: format!("Son tarixə {days} gün qalıb"),
-            en: format!("{days} day(s) to the deadline"),
-            ru: format!("До срока осталось дней: {days}"),
+            en: counted("{days} {days|day|days} to the deadline", Lang::En, days),
+            ru: counted("До срока {days|остался|осталось|осталось} {days} {days|день|дня|дней}", Lang::Ru, days),
         },
         Texts {
             az: format!(
@@ -201,8 +208,12 @@ pub fn correction_due_near(number: i64, target_year: i32, due: chrono::NaiveDate
     message(
         Texts {
             az: format!("Düzəlişə {days} gün qalıb"),
-            en: format!("{days} day(s) left to correct"),
-            ru: format!("До срока исправления осталось дней: {days}"),
+            en: counted("{days} {days|day|days} left to correct", Lang::En, days),
+            ru: counted(
+                "До срока исправления {days|остался|осталось|осталось} {days} {days|день|дня|дней}",
+                Lang::Ru,
+                days,
+            ),
         },
         Texts {
             az: format!(

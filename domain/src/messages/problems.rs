@@ -394,10 +394,10 @@ pub fn detail(code: &str, lang: Lang) -> &'static str {
         ),
         "validation" => pick(
             lang,
-            "{count} field(s) are invalid.",
+            "{count} {count|field is|fields are} invalid.",
             "{count} sahə yanlışdır.",
-            "Неверных полей: {count}.",
-            "Geçersiz alan sayısı: {count}.",
+            "{count} {count|поле заполнено|поля заполнены|полей заполнены} неверно.",
+            "{count} alan geçersiz.",
         ),
         "plan-exists" => pick(
             lang,
@@ -476,18 +476,26 @@ pub fn detail(code: &str, lang: Lang) -> &'static str {
             "If-Match не совпадает с текущей версией {version}; перечитайте ресурс и повторите.",
             "If-Match mevcut sürümü ({version}) belirtmiyor; kaynağı yeniden okuyup tekrar deneyin.",
         ),
+        // Not a code: the detail of `precondition-failed` when the tag sent was weak.
+        "precondition-failed-weak" => pick(
+            lang,
+            "If-Match {sent} is a weak entity tag, and a change is compared strongly (RFC 9110 §13.1.1): send the ETag as read, \"{version}\", without W/.",
+            "If-Match {sent} zəif entity tag-dır, dəyişiklik isə ciddi müqayisə olunur (RFC 9110 §13.1.1): ETag-ı oxunduğu kimi, W/ olmadan göndərin: \"{version}\".",
+            "If-Match {sent} — слабый тег, а изменение сравнивается строго (RFC 9110 §13.1.1): отправьте ETag как он прочитан, без W/: \"{version}\".",
+            "If-Match {sent} zayıf bir varlık etiketidir; değişiklik katı karşılaştırılır (RFC 9110 §13.1.1): ETag'i okunduğu gibi, W/ olmadan gönderin: \"{version}\".",
+        ),
         "request-timeout" => pick(
             lang,
-            "A request body must arrive within {seconds} seconds.",
+            "A request body must arrive within {seconds} {seconds|second|seconds}.",
             "Sorğunun gövdəsi {seconds} saniyə ərzində gəlməlidir.",
-            "Тело запроса должно прийти за {seconds} с.",
+            "Тело запроса должно прийти за {seconds} {seconds|секунду|секунды|секунд}.",
             "İstek gövdesi {seconds} saniye içinde gelmelidir.",
         ),
         "payload-too-large" => pick(
             lang,
-            "Request bodies are limited to {limit} bytes.",
+            "Request bodies are limited to {limit} {limit|byte|bytes}.",
             "Sorğunun həcmi {limit} baytla məhdudlaşır.",
-            "Тело запроса ограничено {limit} байтами.",
+            "Тело запроса ограничено {limit} {limit|байтом|байтами|байтами}.",
             "İstek gövdesi {limit} baytla sınırlıdır.",
         ),
         "unsupported-media-type" => pick(
@@ -555,9 +563,9 @@ pub fn detail(code: &str, lang: Lang) -> &'static str {
         ),
         "rate-limited" => pick(
             lang,
-            "Retry after {seconds} seconds.",
+            "Retry after {seconds} {seconds|second|seconds}.",
             "{seconds} saniyədən sonra təkrar edin.",
-            "Повторите через {seconds} с.",
+            "Повторите через {seconds} {seconds|секунду|секунды|секунд}.",
             "{seconds} saniye sonra tekrar deneyin.",
         ),
         "service-unavailable" => pick(

@@ -325,6 +325,7 @@ pub fn replace_content(
     target_year: i32,
     section: &EmployerSection,
     lines: &[ForecastLine],
+    kept: &[Option<String>],
     at: NaiveDateTime,
 ) -> Result<(), StoreError> {
     bump(conn, row, at)?;
@@ -337,7 +338,9 @@ pub fn replace_content(
         .execute(conn)
         .map_err(crate::error::lost_a_race)?;
     diesel::delete(fl::table.filter(fl::forecast_id.eq(&row.id))).execute(conn)?;
-    insert_lines(conn, &row.id, lines, 1)?;
+    // Written anew in their new order, a kept line under the id it had.
+    let ids: Vec<String> = kept.iter().map(|k| k.clone().unwrap_or_else(new_id)).collect();
+    insert_line_rows(conn, &row.id, lines, &ids, 1)?;
     refresh_lines_summary(conn, &row.id)
 }
 

@@ -233,6 +233,7 @@ pub fn upload(conn: &mut DbConnection, act: Act<'_>, up: &Upload<'_>) -> Result<
         })?;
     }
     let content_type = docs::check_upload(up.declared, up.bytes).map_err(document_error)?;
+    docs::check_extension(&filename, content_type.extensions(), content_type.mime())?;
     docs::check_count(store::documents(conn, id)?.len()).map_err(document_error)?;
     let sha256 = hex::encode(Sha256::digest(up.bytes));
     let at = now.naive_utc();

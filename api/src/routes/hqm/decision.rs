@@ -118,8 +118,11 @@ pub async fn check(state: State, number: Id, q: Query<CheckParams>) -> Reply {
     responses((status = 200, description = "The criteria table", body = HqmCriteria)),
 )]
 pub async fn criteria(_caller: Caller) -> Reply {
-    let titles = |f: &dyn Fn(Lang) -> &'static str| {
-        Lang::ALL.iter().map(|l| (l.as_str().to_owned(), f(*l).to_owned())).collect()
+    let titles = |f: &dyn Fn(Lang) -> &'static str| domain::hqm::authorities::Titles {
+        az: f(Lang::Az).to_owned(),
+        en: f(Lang::En).to_owned(),
+        ru: f(Lang::Ru).to_owned(),
+        tr: f(Lang::Tr).to_owned(),
     };
     let criteria = Criterion::ALL
         .iter()

@@ -242,15 +242,15 @@ pub async fn upload_document(
     let id = id.into_inner();
     let q = q.0;
     let kind = q.kind.unwrap_or_default();
-    // An empty name is no name: the kind stands in, as when none is sent.
-    let filename =
-        q.filename.map(domain::value::Shaped::into_string).filter(|f| !f.trim().is_empty()).unwrap_or_else(|| {
-            if kind.is_empty() {
-                "document".into()
-            } else {
-                kind.clone()
-            }
-        });
+    // The query's name, else the multipart part's; without either the
+    // kind stands in.
+    let filename = body.name(q.filename.map(domain::value::Shaped::into_string), || {
+        if kind.is_empty() {
+            "document".into()
+        } else {
+            kind.clone()
+        }
+    });
     let declared = body.content_type.clone();
     let bytes = body.bytes.clone();
     let c = caller.clone();
