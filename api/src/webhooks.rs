@@ -123,3 +123,47 @@ fn describe(e: &reqwest::Error) -> String {
         format!("{kind}: {cause}")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::dns::Resolve;
+    use std::str::FromStr;
+
+    fn resolve(allow_private: bool, host: &str) -> Result<Vec<std::net::SocketAddr>, String> {
+        let r = CheckedResolver(UrlPolicy { production: true, allow_private });
+        let name = reqwest::dns::Name::from_str(host).map_err(|e| e.to_string())?;
+        let rt = tokio::runtime::Builder::new_current_thread().build().map_err(|e| e.to_string())?;
+        rt.block_on(r.resolve(name)).map(Iterator::collect).map_err(|e| e.to_string())
+    }
+
+    /// The resolver the delivery client connects through refuses a name
+    /// that resolves to a loopback address at delivery time (a name that
+    /// passed when subscribing may point elsewhere now: DNS rebinding).
+    #[test]
+    fn a_name_resolving_to_a_private_address_is_refused_at_delivery() {
+        let err = resolve(false, "localhost").unwrap_err();
+        assert!(err.contains("private_address"), "{err}");
+        let addrs = resolve(true, "localhost").unwrap();
+        assert!(addrs.iter().all(|a| a.ip().is_loopback()), "{addrs:?}");
+    }
+
+    /// A delivery to a loopback address written in the URL is refused
+    /// before any connection, and the delivery log says why.
+    #[test]
+    fn a_private_address_in_the_url_is_never_called() {
+        let sender = Sender::new(UrlPolicy { production: false, allow_private: false }).unwrap();
+        let out = Outgoing {
+            seq: 1,
+            id: "msg_1".into(),
+            endpoint_id: "ep_1".into(),
+            url: "http://127.0.0.1:9/hooks".into(),
+            body: "{}".into(),
+            attempts: 0,
+            secrets: vec![application::webhooks::new_secret()],
+        };
+        let sent = sender.send(&out, chrono::Utc::now());
+        assert_eq!(sent.status, None);
+        assert!(sent.error.as_deref().is_some_and(|e| e.contains("private_address")), "{sent:?}");
+    }
+}
