@@ -120,7 +120,10 @@ const WEBHOOK_BATCH: i64 = 5;
 /// transaction after its attempt; returns how many were delivered. Claims
 /// are leased ([`application::webhooks::LEASE`]), so a crash between the
 /// attempt and its record sends it again later with the same `webhook-id`.
-pub fn deliver_webhooks(s: &AppState, sender: &crate::webhooks::Sender) -> Result<usize, application::AppError> {
+pub fn deliver_webhooks(
+    s: &AppState,
+    sender: &mut Option<crate::webhooks::Sender>,
+) -> Result<usize, application::AppError> {
     let hooks = &s.webhooks;
     let now = s.now();
     let batch = s.db.write(|c| {
@@ -128,6 +131,15 @@ pub fn deliver_webhooks(s: &AppState, sender: &crate::webhooks::Sender) -> Resul
         claim_pause(s);
         Ok::<_, application::AppError>(claimed)
     })?;
+    if batch.is_empty() {
+        return Ok(0);
+    }
+    // The HTTP client (and the runtime thread it keeps) is made when there
+    // is something to send: most servers of a test run never send any.
+    if sender.is_none() {
+        *sender = Some(crate::webhooks::Sender::new(hooks.policy).map_err(application::AppError::bug)?);
+    }
+    let Some(sender) = sender.as_ref() else { return Ok(0) };
     let mut delivered = 0;
     for out in batch {
         let sent = sender.send(&out, s.now());
@@ -150,24 +162,14 @@ pub fn deliver_webhooks(s: &AppState, sender: &crate::webhooks::Sender) -> Resul
 /// hold up e-mail) until the server's state is gone.
 pub fn spawn_webhooks(state: Weak<AppState>, poll: std::time::Duration) {
     std::thread::spawn(move || {
-        let policy = match state.upgrade() {
-            Some(s) => s.webhooks.policy,
-            None => return,
-        };
-        let sender = match crate::webhooks::Sender::new(policy) {
-            Ok(s) => s,
-            Err(e) => {
-                tracing::error!(error = %e, "webhooks will not be delivered");
-                return;
-            }
-        };
+        let mut sender = None;
         loop {
             std::thread::sleep(poll);
             let Some(s) = state.upgrade() else { break };
             if stopped(&s) || !s.is_db_ready() {
                 continue;
             }
-            if let Err(e) = deliver_webhooks(&s, &sender) {
+            if let Err(e) = deliver_webhooks(&s, &mut sender) {
                 tracing::warn!(error = %e, "could not deliver webhooks");
             }
         }
