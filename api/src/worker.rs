@@ -136,10 +136,10 @@ pub fn deliver_webhooks(
     }
     // The HTTP client (and the runtime thread it keeps) is made when there
     // is something to send: most servers of a test run never send any.
-    if sender.is_none() {
-        *sender = Some(crate::webhooks::Sender::new(hooks.policy).map_err(application::AppError::bug)?);
-    }
-    let Some(sender) = sender.as_ref() else { return Ok(0) };
+    let sender = match sender {
+        Some(s) => s,
+        None => sender.insert(crate::webhooks::Sender::new(hooks.policy).map_err(application::AppError::bug)?),
+    };
     let mut delivered = 0;
     for out in batch {
         let sent = sender.send(&out, s.now());

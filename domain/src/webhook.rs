@@ -114,27 +114,18 @@ pub const MAX_DESCRIPTION: usize = 200;
 /// Endpoints one API client may have.
 pub const MAX_ENDPOINTS_PER_CLIENT: i64 = 20;
 
-/// Why an endpoint's URL is refused (SPEC §17: `webhook-url-not-allowed`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum UrlRefusal {
-    /// Production takes `https` only.
-    NotHttps,
-    /// The host is, or resolves to, an address the server must not call:
-    /// loopback, private, link-local (cloud metadata), unspecified,
-    /// multicast or reserved.
-    PrivateAddress,
-    /// The host name resolves to no address.
-    Unresolvable,
-}
-
-impl UrlRefusal {
-    /// The reason as the problem document names it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            UrlRefusal::NotHttps => "https_required",
-            UrlRefusal::PrivateAddress => "private_address",
-            UrlRefusal::Unresolvable => "unresolvable",
-        }
+wire_codes! {
+    /// Why an endpoint's URL is refused (SPEC §17: `webhook-url-not-allowed`),
+    /// as the problem document names it.
+    pub enum UrlRefusal("webhook URL refusal") {
+        /// Production takes `https` only.
+        NotHttps => "https_required",
+        /// The host is, or resolves to, an address the server must not
+        /// call: loopback, private, link-local (cloud metadata),
+        /// unspecified, multicast or reserved.
+        PrivateAddress => "private_address",
+        /// The host name resolves to no address.
+        Unresolvable => "unresolvable",
     }
 }
 
