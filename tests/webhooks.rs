@@ -446,3 +446,42 @@ async fn two_replicas_deliver_each_event_once() {
     let unique: std::collections::BTreeSet<&String> = ids.iter().collect();
     assert_eq!((ids.len(), unique.len()), (n, n), "each event once");
 }
+
+/// A secret sealed under another `WEBHOOK_SECRET_KEY` (a key replaced
+/// without rotating the secrets) holds up no other endpoint: its attempt
+/// fails naming the way out, and after `rotate-secret` a retry goes out
+/// signed with the new secret.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_secret_sealed_under_another_key_fails_its_own_deliveries_only_until_rotated() {
+    let app = spawn().await;
+    let (rx, other_rx) = (Receiver::start().await, Receiver::start().await);
+    let erp = app.erp_client(TIN_A).await;
+    let (ep, _) = subscribe(&app, &erp, &rx.url, &["forecast.submitted"]).await;
+    let (other, _) = subscribe(&app, &erp, &other_rx.url, &["forecast.submitted"]).await;
+    let foreign = application::webhooks::Sealer::from_base64("b3RoZXIta2V5LW90aGVyLWtleS1vdGhlci1rZXktb3Q=").unwrap();
+    let sealed = foreign.seal(&application::webhooks::new_secret()).unwrap();
+    let now = chrono::Utc::now().naive_utc();
+    app.db
+        .write(|c| persistence::webhooks::rotate_secret(c, &ep, 1, &sealed, &sealed, now, now))
+        .expect("seal under another key");
+
+    for e in [&ep, &other] {
+        app.send(Method::POST, &format!("{HOOKS}/{e}/test"), Some(&erp), None, &[]).await;
+    }
+    assert!(eventually(10, || other_rx.delivered().len() == 1).await, "the other endpoint is not held up");
+    assert!(eventually_async(10, || async { deliveries(&app, &erp, &ep).await[0]["attempts"] == 1 }).await);
+    let d = deliveries(&app, &erp, &ep).await[0].clone();
+    assert!(d["last_error"].as_str().unwrap_or_default().contains("rotate"), "{d}");
+    assert!(rx.hits().is_empty(), "an unsigned delivery is never sent");
+
+    let r = app.send(Method::POST, &format!("{HOOKS}/{ep}/rotate-secret"), Some(&erp), None, &[]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let secret = r.body["secret"].as_str().unwrap().to_owned();
+    let msg = d["id"].as_str().unwrap();
+    let again = app.send(Method::POST, &format!("{HOOKS}/{ep}/deliveries/{msg}/retry"), Some(&erp), None, &[]).await;
+    assert_eq!(again.status, StatusCode::ACCEPTED, "{}", again.body);
+    assert!(eventually(10, || rx.delivered().len() == 1).await);
+    let h = &rx.delivered()[0];
+    assert!(signed_with(h, &secret));
+    assert_eq!(h.header("webhook-signature").split(' ').count(), 1, "the unreadable old secret does not sign");
+}

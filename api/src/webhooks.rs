@@ -57,6 +57,9 @@ impl Sender {
     /// One attempt of `out` at `now`.
     pub fn send(&self, out: &Outgoing, now: DateTime<Utc>) -> Sent {
         let failed = |e: String| Sent { status: None, error: Some(e) };
+        if let Some(why) = &out.unsigned {
+            return failed(why.clone());
+        }
         // The URL again, as it is now: https in production, and an address
         // written in it judged (a host name is judged by the resolver).
         if let Err(e) = domain::webhook::check_url(&out.url, self.policy.production, self.policy.allow_private) {
@@ -161,6 +164,7 @@ mod tests {
             body: "{}".into(),
             attempts: 0,
             secrets: vec![application::webhooks::new_secret()],
+            unsigned: None,
         };
         let sent = sender.send(&out, chrono::Utc::now());
         assert_eq!(sent.status, None);

@@ -470,6 +470,10 @@ pub struct Outgoing {
     pub attempts: i32,
     /// The secrets in force (the current first), in the clear.
     pub secrets: Vec<String>,
+    /// Why it cannot be signed: its secret was sealed with another
+    /// `WEBHOOK_SECRET_KEY`. The attempt is recorded as failed, naming the
+    /// way out (rotate the secret), instead of holding up every endpoint.
+    pub unsigned: Option<String>,
 }
 
 impl Outgoing {
@@ -498,10 +502,23 @@ pub fn claim(
     let at = now.naive_utc();
     let mut out = Vec::new();
     for (d, e) in store::claim(conn, at, LEASE, limit)? {
-        let mut secrets = vec![sealer.open(&e.secret)?];
+        let (mut secrets, mut unsigned) = (Vec::new(), None);
+        match sealer.open(&e.secret) {
+            Ok(current) => secrets.push(current),
+            Err(_) => {
+                unsigned = Some(
+                    "the signing secret cannot be read with this server's WEBHOOK_SECRET_KEY: rotate the secret (POST /api/v1/webhooks/{id}/rotate-secret), then retry the delivery".to_owned(),
+                )
+            }
+        }
         if let (Some(prev), Some(until)) = (&e.previous_secret, e.previous_secret_until) {
-            if until > at {
-                secrets.push(sealer.open(prev)?);
+            // A previous secret that cannot be read just stops signing.
+            match sealer.open(prev) {
+                Ok(p) if until > at => secrets.push(p),
+                Ok(_) => {}
+                Err(_) => {
+                    tracing::warn!(endpoint = %e.id, "the previous webhook secret cannot be read; not signing with it")
+                }
             }
         }
         out.push(Outgoing {
@@ -512,6 +529,7 @@ pub fn claim(
             body: d.payload,
             attempts: d.attempts,
             secrets,
+            unsigned,
         });
     }
     Ok(out)
