@@ -20,6 +20,10 @@ pub struct ActivityRow {
     pub title: String,
 }
 
+/// Rows per seeding statement: 5 columns each stays far below both
+/// backends' limit on bound parameters (SQLite 32766, PostgreSQL 65535).
+const SEED_CHUNK: usize = 500;
+
 /// Fills empty classification tables from the built-in ones (SPEC §6), in
 /// the caller's transaction. Tables that hold anything are left alone, so an
 /// imported classification is never overwritten on start-up; built-in
@@ -28,17 +32,28 @@ pub fn seed_builtin(conn: &mut DbConnection) -> Result<(usize, usize), StoreErro
     let mut added = (0, 0);
     let have_acts: i64 = ea::table.count().get_result(conn)?;
     if have_acts == 0 {
-        for (i, a) in reference::economic_activities().iter().enumerate() {
-            diesel::insert_into(ea::table)
-                .values((
+        let rows: Vec<_> = reference::economic_activities()
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                (
                     ea::code.eq(a.code),
                     ea::level.eq(a.level.as_str()),
                     ea::parent.eq(a.parent),
                     ea::title.eq(a.title),
                     ea::position.eq(i32::try_from(i).unwrap_or(i32::MAX)),
-                ))
-                .execute(conn)?;
-            added.1 += 1;
+                )
+            })
+            .collect();
+        // Many rows per statement: one round trip per chunk, not per row,
+        // at every start on a fresh database (and every test's).
+        for chunk in rows.chunks(SEED_CHUNK) {
+            let insert = diesel::insert_into(ea::table).values(chunk);
+            // The multi-backend connection has no batch insert: each backend's own.
+            added.1 += match conn {
+                DbConnection::Pg(c) => insert.execute(c)?,
+                DbConnection::Sqlite(c) => insert.execute(c)?,
+            };
         }
     }
     // Built-in exemption categories a database lacks are added (SPEC §16.1.8
@@ -63,16 +78,23 @@ pub fn seed_builtin(conn: &mut DbConnection) -> Result<(usize, usize), StoreErro
     }
     let have_occ: i64 = occ::table.count().get_result(conn)?;
     if have_occ == 0 {
-        for o in reference::occupations() {
-            diesel::insert_into(occ::table)
-                .values((
+        let rows: Vec<_> = reference::occupations()
+            .iter()
+            .map(|o| {
+                (
                     occ::code.eq(o.code),
                     occ::title.eq(o.title),
                     occ::search_text.eq(occupation_search_text(o.code, o.title)),
                     occ::retired.eq(false),
-                ))
-                .execute(conn)?;
-            added.0 += 1;
+                )
+            })
+            .collect();
+        for chunk in rows.chunks(SEED_CHUNK) {
+            let insert = diesel::insert_into(occ::table).values(chunk);
+            added.0 += match conn {
+                DbConnection::Pg(c) => insert.execute(c)?,
+                DbConnection::Sqlite(c) => insert.execute(c)?,
+            };
         }
     }
     Ok(added)
