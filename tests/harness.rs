@@ -22,6 +22,7 @@ pub const TIN_B: &str = "1012345062";
 
 pub struct TestApp {
     pub base: String,
+    server: actix_web::dev::ServerHandle,
     pub state: actix_web::web::Data<api::state::AppState>,
     pub database_url: String,
     /// The server's database, for seeding what the API cannot (a confirmed
@@ -37,6 +38,12 @@ pub struct TestApp {
 
 impl Drop for TestApp {
     fn drop(&mut self) {
+        // A server outlives its test otherwise (actix runs it on threads of
+        // its own): its workers would poll a dropped database forever, each
+        // poll a refused connection, and a whole run's worth of them slowed
+        // PostgreSQL until new servers timed out preparing theirs.
+        self.state.worker_stopped.store(true, std::sync::atomic::Ordering::SeqCst);
+        drop(self.server.stop(false));
         if let Some((admin, name)) = self.pg.take() {
             let _ = persistence::db::testing::drop_database(&admin, &name);
         }
@@ -82,6 +89,9 @@ pub struct Options {
     pub cors_origins: Vec<String>,
     /// `WEBHOOK_ALLOW_PRIVATE`: the tests' receivers listen on 127.0.0.1.
     pub webhook_allow_private: bool,
+    /// Return only once the database is migrated and seeded (off for a test
+    /// of a server started before its database exists).
+    pub await_database: bool,
 }
 
 impl Default for Options {
@@ -96,6 +106,7 @@ impl Default for Options {
             require_if_match: false,
             cors_origins: Vec::new(),
             webhook_allow_private: true,
+            await_database: true,
         }
     }
 }
@@ -161,9 +172,19 @@ pub async fn spawn_with(opts: Options) -> TestApp {
     let base = format!("http://127.0.0.1:{}", app.port());
     let state = app.state();
     let db = state.db.clone();
+    let server = app.handle();
     tokio::spawn(app.run_until_stopped());
+    // A database slow to give a connection at start-up (many tests creating
+    // databases at once) is prepared in the background; tests that seed
+    // through `db` directly must not run before its migrations.
+    let started = std::time::Instant::now();
+    while opts.await_database && !state.is_db_ready() {
+        assert!(started.elapsed() < std::time::Duration::from_secs(120), "the database was never prepared");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
     TestApp {
         base,
+        server,
         db,
         state,
         database_url: url_for_sharing,

@@ -463,7 +463,7 @@ async fn a_server_started_before_its_database_answers_503_then_serves() {
             format!("sqlite://{}/data/quota.db", blocker.path().display())
         }
     };
-    let app = spawn_with(on(&url)).await;
+    let app = spawn_with(Options { await_database: false, ..on(&url) }).await;
     assert_eq!(app.send(Method::GET, "/health/live", None, None, &[]).await.status, StatusCode::OK);
     assert_problem(&app.send(Method::GET, "/health/ready", None, None, &[]).await, StatusCode::SERVICE_UNAVAILABLE);
     let r = app.get("/api/v1/economic-activities", &app.officer()).await;

@@ -232,6 +232,12 @@ impl Application {
         self.state.clone()
     }
 
+    /// A handle that stops the server (tests stop theirs when they end, so
+    /// a test run does not keep every earlier test's server polling).
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
