@@ -55,8 +55,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-cargo build -q -p api --bin quota-api
-bin="${CARGO_TARGET_DIR:-target}/debug/quota-api"
+# QUOTA_API_BIN: a binary built already (see scripts/lib/server.sh).
+bin="${QUOTA_API_BIN:-}"
+if [ -z "$bin" ]; then
+  cargo build -q -p api --bin quota-api
+  bin="${CARGO_TARGET_DIR:-target}/debug/quota-api"
+fi
 "$bin" serve > "$log" 2>&1 &
 server=$!
 for _ in $(seq 1 100); do

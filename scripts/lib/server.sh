@@ -1,6 +1,6 @@
-# Sourced after scripts/lib/tools.sh: start_server builds the debug binary and
-# starts a throw-away server on a free local port, with SQLite in a temporary
-# DATA_DIR, no SMTP_URL (so e-mail, confirmation codes included, goes to the
+# Sourced after scripts/lib/tools.sh: start_server builds the debug binary
+# (or takes QUOTA_API_BIN) and starts a throw-away server on a free local
+# port, with SQLite in a temporary DATA_DIR, no SMTP_URL (so e-mail, confirmation codes included, goes to the
 # log) and JSON log lines. It is stopped when the calling script exits.
 # After it: QUOTA_BIN (a copy of the binary that a later build cannot
 # replace), BASE (http://127.0.0.1:PORT), SERVER_LOG, SERVER_WORK, and
@@ -11,8 +11,13 @@ start_server() {
   on_exit "rm -rf '$SERVER_WORK'"
   local port t=$SECONDS
   port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
-  (cd "$REPO_ROOT" && cargo build -q -p api --bin quota-api)
-  local built="${CARGO_TARGET_DIR:-$REPO_ROOT/target}/debug/quota-api"
+  # QUOTA_API_BIN: a binary built already (CI passes the one its test build
+  # made, instead of building the same code again with other features).
+  local built="${QUOTA_API_BIN:-}"
+  if [ -z "$built" ]; then
+    (cd "$REPO_ROOT" && cargo build -q -p api --bin quota-api)
+    built="${CARGO_TARGET_DIR:-$REPO_ROOT/target}/debug/quota-api"
+  fi
   # CARGO_TARGET_DIR may be shared: a hard link keeps this build's binary
   # even if another build replaces the file meanwhile.
   QUOTA_BIN="$SERVER_WORK/quota-api"
