@@ -475,10 +475,11 @@ impl Db {
             *open = guard.take();
             drop(open);
             drop(turn);
-            if result.is_err() {
-                return result;
-            }
-            return self.batches.wait(id).map_err(|e| StoreError::Unavailable(e).into()).and(result);
+            let value = result?;
+            return match self.batches.wait(id) {
+                Ok(()) => Ok(value),
+                Err(e) => Err(StoreError::Unavailable(e).into()),
+            };
         }
         let Some(mut b) = guard.take() else { return Err(StoreError::Internal("no open group".into()).into()) };
         let committed = b.conn.run(|c| DbConnection::commit_transaction(c).map_err(StoreError::from));
